@@ -1,0 +1,36 @@
+# Thin wrapper: the build is meson's; these targets install what is missing,
+# build, and run.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CONFIG ?= config/parkshare.conf
+
+.PHONY: all build run test test-asan format clean
+
+all: build
+
+build:
+	@tools/install-deps build
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
+	@ninja -C $(BUILD)
+
+run: build
+	$(BUILD)/server/parkshare-server -c $(CONFIG)
+
+test:
+	@tools/install-deps test
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
+	@ninja -C $(BUILD)
+	@tools/run-tests $(BUILD)
+
+# The same suites built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan:
+	@tools/install-deps test
+	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
+	@ninja -C $(ASAN_BUILD)
+	@tools/run-tests $(ASAN_BUILD)
+
+format:
+	clang-format -i server/*.[ch] client/*.[ch] tests/*.[ch] include/parkshare/*.h 2>/dev/null || true
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,591 @@
+/* config.c: the daemon's configuration, parsed from text; pure, no I/O. */
+#include "config.h"
+
+#include "log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct config_key;
+typedef int (*config_setter)(struct config *config, const struct config_key *key,
+                             const char *value, char *error, size_t error_size);
+
+/* One row per key: the single source of names, defaults and rules. */
+struct config_key {
+    const char *name;
+    const char *default_value;
+    config_setter set;
+    size_t offset; /* of the field in struct config, for the generic setters */
+    int64_t min;
+    int64_t max;
+};
+
+static int fail(char *error, size_t error_size, int code, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(char *error, size_t error_size, int code, const char *format, ...)
+{
+    va_list args;
+    if (error_size > 0) {
+        va_start(args, format);
+        vsnprintf(error, error_size, format, args);
+        va_end(args);
+    }
+    return code;
+}
+
+static int replace_string(char **slot, const char *value, size_t length, char *error,
+                          size_t error_size)
+{
+    char *copy = strndup(value, length);
+    if (copy == NULL)
+        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static bool has_control_character(const char *value)
+{
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+static int set_string(struct config *config, const struct config_key *key, const char *value,
+                      char *error, size_t error_size)
+{
+    if (value[0] == '\0')
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s must not be empty", key->name);
+    if (has_control_character(value))
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "%s must not contain control characters", key->name);
+    return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
+                          error_size);
+}
+
+/* Parse a whole decimal integer with an optional unit suffix from units. */
+static int parse_scaled(const char *value, const char *const *unit_names,
+                        const int64_t *unit_factors, size_t unit_count, int64_t *out)
+{
+    char *end = NULL;
+    long long number;
+
+    if (!isdigit((unsigned char)value[0]))
+        return -1;
+    errno = 0;
+    number = strtoll(value, &end, 10);
+    if (errno != 0)
+        return -1;
+    if (*end == '\0') {
+        *out = number;
+        return 0;
+    }
+    for (size_t i = 0; i < unit_count; i++) {
+        if (strcmp(end, unit_names[i]) == 0) {
+            if (number > INT64_MAX / unit_factors[i])
+                return -1;
+            *out = number * unit_factors[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int set_scaled(struct config *config, const struct config_key *key, const char *value,
+                      char *error, size_t error_size, const char *const *unit_names,
+                      const int64_t *unit_factors, size_t unit_count, const char *what)
+{
+    int64_t number;
+    if (parse_scaled(value, unit_names, unit_factors, unit_count, &number) != 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not %s", key->name,
+                    value, what);
+    if (number < key->min || number > key->max)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "%s: %s is out of range (%lld to %lld)", key->name, value,
+                    (long long)key->min, (long long)key->max);
+    *(int64_t *)((char *)config + key->offset) = number;
+    return 0;
+}
+
+static int set_seconds(struct config *config, const struct config_key *key, const char *value,
+                       char *error, size_t error_size)
+{
+    static const char *const names[] = {"s", "m", "h", "d"};
+    static const int64_t factors[] = {1, 60, 3600, 86400};
+    return set_scaled(config, key, value, error, error_size, names, factors, 4,
+                      "a duration (whole seconds, or a number with s, m, h or d)");
+}
+
+static int set_bytes(struct config *config, const struct config_key *key, const char *value,
+                     char *error, size_t error_size)
+{
+    static const char *const names[] = {"k", "K", "m", "M"};
+    static const int64_t factors[] = {1024, 1024, 1048576, 1048576};
+    return set_scaled(config, key, value, error, error_size, names, factors, 4,
+                      "a size (whole bytes, or a number with k or m)");
+}
+
+static int parse_port(const char *text, bool allow_zero, uint16_t *port)
+{
+    char *end = NULL;
+    long number;
+
+    if (!isdigit((unsigned char)text[0]))
+        return -1;
+    errno = 0;
+    number = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || number > 65535 || (number == 0 && !allow_zero))
+        return -1;
+    *port = (uint16_t)number;
+    return 0;
+}
+
+/*
+ * Split "host:port" or "[v6 address]:port" into its parts. host_length is
+ * 0 when the text has no host.
+ */
+static int split_host_port(const char *text, const char **host, size_t *host_length,
+                           const char **port_text)
+{
+    const char *colon;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (close == NULL || close[1] != ':')
+            return -1;
+        *host = text + 1;
+        *host_length = (size_t)(close - text - 1);
+        *port_text = close + 2;
+        return 0;
+    }
+    colon = strrchr(text, ':');
+    if (colon == NULL || memchr(text, ':', (size_t)(colon - text)) != NULL)
+        return -1;
+    *host = text;
+    *host_length = (size_t)(colon - text);
+    *port_text = colon + 1;
+    return 0;
+}
+
+static int set_listen(struct config *config, const struct config_key *key, const char *value,
+                      char *error, size_t error_size)
+{
+    const char *host, *port_text;
+    size_t host_length;
+    uint16_t port;
+
+    if (split_host_port(value, &host, &host_length, &port_text) != 0 || host_length == 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "listen: '%s' is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)", value);
+    if (parse_port(port_text, true, &port) != 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "listen: port '%s' is not a number from 0 to 65535", port_text);
+    if (replace_string(&config->listen_host, host, host_length, error, error_size) != 0)
+        return CONFIG_ERROR_NO_MEMORY;
+    config->listen_port = port;
+    return 0;
+}
+
+/* A db number in "/N": 0..15 is what a default redis.conf offers. */
+static int parse_database(const char *text, int *database)
+{
+    char *end = NULL;
+    long number;
+    if (!isdigit((unsigned char)text[0]))
+        return -1;
+    errno = 0;
+    number = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || number > 65535)
+        return -1;
+    *database = (int)number;
+    return 0;
+}
+
+struct redis_target {
+    enum config_redis_mode mode;
+    char *host, *username, *password, *socket;
+    uint16_t port;
+    int database;
+};
+
+static void redis_target_clear(struct redis_target *target)
+{
+    free(target->host);
+    free(target->username);
+    free(target->password);
+    free(target->socket);
+}
+
+/* redis://[[username]:password@]host[:port][/db] */
+static int parse_redis_url(const char *rest, struct redis_target *target, char *error,
+                           size_t error_size)
+{
+    const char *at = strrchr(rest, '@');
+    const char *authority = at ? at + 1 : rest;
+    const char *slash = strchr(authority, '/');
+    size_t authority_length = slash ? (size_t)(slash - authority) : strlen(authority);
+    char hostport[300];
+    const char *host, *port_text;
+    size_t host_length;
+
+    target->mode = CONFIG_REDIS_TCP;
+    target->port = 6379;
+    if (at != NULL) {
+        const char *colon = memchr(rest, ':', (size_t)(at - rest));
+        if (colon == NULL)
+            return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                        "redis: credentials must be written user:password@ or :password@");
+        if (colon > rest && (target->username = strndup(rest, (size_t)(colon - rest))) == NULL)
+            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+        if ((target->password = strndup(colon + 1, (size_t)(at - colon - 1))) == NULL)
+            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    }
+    if (authority_length == 0 || authority_length >= sizeof(hostport))
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "redis: the URL has no host");
+    memcpy(hostport, authority, authority_length);
+    hostport[authority_length] = '\0';
+    if (split_host_port(hostport, &host, &host_length, &port_text) == 0) {
+        if (parse_port(port_text, false, &target->port) != 0)
+            return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                        "redis: port '%s' is not a number from 1 to 65535", port_text);
+    } else if (strchr(hostport, ':') != NULL && hostport[0] != '[') {
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "redis: write an IPv6 address in brackets, e.g. redis://[::1]:6379");
+    } else {
+        host = hostport[0] == '[' ? hostport + 1 : hostport;
+        host_length = strlen(host) - (hostport[0] == '[' ? 1 : 0);
+    }
+    if (host_length == 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "redis: the URL has no host");
+    if ((target->host = strndup(host, host_length)) == NULL)
+        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    if (slash != NULL && slash[1] != '\0' && parse_database(slash + 1, &target->database) != 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "redis: database '%s' is not a whole number", slash + 1);
+    return 0;
+}
+
+static int set_redis(struct config *config, const struct config_key *key, const char *value,
+                     char *error, size_t error_size)
+{
+    struct redis_target target = {0};
+    int result = 0;
+
+    if (strcmp(value, "embedded") == 0) {
+        target.mode = CONFIG_REDIS_EMBEDDED;
+    } else if (strncmp(value, "redis://", 8) == 0) {
+        result = parse_redis_url(value + 8, &target, error, error_size);
+    } else if (strncmp(value, "unix:", 5) == 0) {
+        target.mode = CONFIG_REDIS_UNIX;
+        if (value[5] != '/')
+            result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                          "redis: unix: needs an absolute socket path, e.g. unix:/run/redis.sock");
+        else if ((target.socket = strdup(value + 5)) == NULL)
+            result = fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    } else {
+        result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path",
+                      value);
+    }
+    if (result != 0) {
+        redis_target_clear(&target);
+        return result;
+    }
+    free(config->redis_host);
+    free(config->redis_username);
+    free(config->redis_password);
+    free(config->redis_socket);
+    config->redis_mode = target.mode;
+    config->redis_host = target.host;
+    config->redis_port = target.port;
+    config->redis_username = target.username;
+    config->redis_password = target.password;
+    config->redis_socket = target.socket;
+    config->redis_database = target.database;
+    return 0;
+}
+
+static int set_redis_appendfsync(struct config *config, const struct config_key *key,
+                                 const char *value, char *error, size_t error_size)
+{
+    if (strcmp(value, "always") == 0)
+        config->redis_fsync_always = true;
+    else if (strcmp(value, "everysec") == 0)
+        config->redis_fsync_always = false;
+    else
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "redis_appendfsync: '%s' is not 'always' or 'everysec'", value);
+    return 0;
+}
+
+/* An IANA zone name such as Asia/Shanghai; "..", a leading "/" and odd
+ * characters are refused because the name becomes a path under zoneinfo. */
+static int set_timezone(struct config *config, const struct config_key *key, const char *value,
+                        char *error, size_t error_size)
+{
+    bool valid = value[0] != '\0' && value[0] != '/' && strstr(value, "..") == NULL;
+    for (const char *p = value; valid && *p; p++)
+        valid = isalnum((unsigned char)*p) || strchr("/_+-", *p) != NULL;
+    if (!valid)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "timezone: '%s' is not a zone name such as Asia/Shanghai", value);
+    return set_string(config, key, value, error, error_size);
+}
+
+static int set_log_level(struct config *config, const struct config_key *key, const char *value,
+                         char *error, size_t error_size)
+{
+    enum log_level level;
+    if (log_level_from_name(value, &level) != 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "log_level: '%s' is not debug, info, warning or error", value);
+    config->log_level = (int)level;
+    return 0;
+}
+
+static int set_log_format(struct config *config, const struct config_key *key, const char *value,
+                          char *error, size_t error_size)
+{
+    if (strcmp(value, "text") == 0)
+        config->log_format = CONFIG_LOG_TEXT;
+    else if (strcmp(value, "json") == 0)
+        config->log_format = CONFIG_LOG_JSON;
+    else
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                    "log_format: '%s' is not 'text' or 'json'", value);
+    return 0;
+}
+
+#define FIELD(name) offsetof(struct config, name)
+
+/* Keep in step with config/parkshare.conf, which documents each key. */
+static const struct config_key config_keys[] = {
+    {"listen", "127.0.0.1:8080", set_listen, 0, 0, 0},
+    {"redis", "embedded", set_redis, 0, 0, 0},
+    {"redis_server", "redis-server", set_string, FIELD(redis_server), 0, 0},
+    {"redis_appendfsync", "always", set_redis_appendfsync, 0, 0, 0},
+    {"data_dir", "/var/lib/parkshare", set_string, FIELD(data_dir), 0, 0},
+    {"timezone", "Asia/Shanghai", set_timezone, FIELD(timezone), 0, 0},
+    {"web_root", "/usr/share/parkshare/web", set_string, FIELD(web_root), 0, 0},
+    {"stale_after", "1800", set_seconds, FIELD(stale_after_seconds), 1, 30 * 86400},
+    {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
+    {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
+    {"shutdown_timeout", "5", set_seconds, FIELD(shutdown_timeout_seconds), 1, 300},
+    {"log_level", "info", set_log_level, 0, 0, 0},
+    {"log_format", "text", set_log_format, 0, 0, 0},
+};
+
+#define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+size_t config_key_count(void)
+{
+    return CONFIG_KEY_COUNT;
+}
+
+const char *config_key_name(size_t index)
+{
+    return index < CONFIG_KEY_COUNT ? config_keys[index].name : NULL;
+}
+
+static const struct config_key *find_key(const char *name, size_t length)
+{
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+        if (strlen(config_keys[i].name) == length && strncmp(config_keys[i].name, name, length) == 0)
+            return &config_keys[i];
+    }
+    return NULL;
+}
+
+struct config *config_new(void)
+{
+    struct config *config = calloc(1, sizeof(*config));
+    char error[256];
+
+    if (config == NULL)
+        return NULL;
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+        const struct config_key *key = &config_keys[i];
+        if (key->set(config, key, key->default_value, error, sizeof(error)) != 0) {
+            config_free(config);
+            return NULL;
+        }
+    }
+    return config;
+}
+
+void config_free(struct config *config)
+{
+    if (config == NULL)
+        return;
+    free(config->listen_host);
+    free(config->redis_host);
+    free(config->redis_username);
+    free(config->redis_password);
+    free(config->redis_socket);
+    free(config->redis_server);
+    free(config->data_dir);
+    free(config->timezone);
+    free(config->web_root);
+    free(config);
+}
+
+int config_set(struct config *config, const char *key_name, const char *value, char *error,
+               size_t error_size)
+{
+    const struct config_key *key = find_key(key_name, strlen(key_name));
+    if (key == NULL)
+        return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "unknown key '%s'", key_name);
+    return key->set(config, key, value, error, error_size);
+}
+
+static bool is_key_character(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * Split one line (NUL-terminated, no newline) into key and value, in place.
+ * Returns 1 for a key/value line, 0 for a blank or comment line, or a
+ * negative config_error with the reason in error.
+ */
+static int split_line(char *line, char **key, char **value, char *error, size_t error_size)
+{
+    char *start = line, *end;
+
+    while (*start == ' ' || *start == '\t')
+        start++;
+    end = start + strlen(start);
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        *--end = '\0';
+    if (*start == '\0' || *start == '#')
+        return 0;
+    *key = start;
+    while (is_key_character(*start))
+        start++;
+    if (start == *key || (*start != '\0' && *start != ' ' && *start != '\t'))
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX,
+                    "expected 'key value', keys are lower-case letters, digits and '_'");
+    if (*start == '\0')
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "key '%s' has no value", *key);
+    *start++ = '\0';
+    while (*start == ' ' || *start == '\t')
+        start++;
+    /* A value in double quotes keeps its spaces and may hold a '#'. */
+    if (*start == '"') {
+        if (end - start < 2 || end[-1] != '"' || memchr(start + 1, '"', (size_t)(end - start - 2)))
+            return fail(error, error_size, CONFIG_ERROR_SYNTAX,
+                        "unbalanced double quotes in the value of '%s'", *key);
+        end[-1] = '\0';
+        start++;
+    }
+    *value = start;
+    return 1;
+}
+
+int config_load_text(struct config *config, const char *source, const char *text, size_t length,
+                     char *error, size_t error_size)
+{
+    unsigned seen_on_line[CONFIG_KEY_COUNT] = {0};
+    size_t offset = 0;
+    unsigned line_number = 0;
+    char reason[256];
+    int result = 0;
+
+    if (memchr(text, '\0', length) != NULL)
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "%s: the file holds a NUL byte",
+                    source);
+    while (offset < length && result == 0) {
+        const char *newline = memchr(text + offset, '\n', length - offset);
+        size_t line_length = newline ? (size_t)(newline - text - offset) : length - offset;
+        char *line = strndup(text + offset, line_length);
+        char *key = NULL, *value = NULL;
+        int kind;
+
+        line_number++;
+        offset += line_length + 1;
+        if (line == NULL)
+            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+        kind = split_line(line, &key, &value, reason, sizeof(reason));
+        if (kind < 0) {
+            result = fail(error, error_size, kind, "%s:%u: %s", source, line_number, reason);
+        } else if (kind == 1) {
+            const struct config_key *entry = find_key(key, strlen(key));
+            if (entry == NULL) {
+                result = fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY,
+                              "%s:%u: unknown key '%s'", source, line_number, key);
+            } else if (seen_on_line[entry - config_keys] != 0) {
+                result = fail(error, error_size, CONFIG_ERROR_DUPLICATE,
+                              "%s:%u: '%s' is already set on line %u", source, line_number, key,
+                              seen_on_line[entry - config_keys]);
+            } else {
+                seen_on_line[entry - config_keys] = line_number;
+                result = entry->set(config, entry, value, reason, sizeof(reason));
+                if (result != 0)
+                    fail(error, error_size, result, "%s:%u: %s", source, line_number, reason);
+            }
+        }
+        free(line);
+    }
+    return result;
+}
+
+int config_apply_environment(struct config *config, char *const *environment, char *error,
+                             size_t error_size)
+{
+    static const char prefix[] = "PARKSHARE_";
+    char reason[256];
+
+    for (char *const *entry = environment; entry && *entry; entry++) {
+        const char *equals = strchr(*entry, '=');
+        char name[64];
+        size_t name_length;
+        const struct config_key *key;
+        int result;
+
+        if (strncmp(*entry, prefix, sizeof(prefix) - 1) != 0 || equals == NULL)
+            continue;
+        name_length = (size_t)(equals - *entry) - (sizeof(prefix) - 1);
+        if (name_length == 0 || name_length >= sizeof(name))
+            continue;
+        for (size_t i = 0; i < name_length; i++)
+            name[i] = (char)tolower((unsigned char)(*entry)[sizeof(prefix) - 1 + i]);
+        name[name_length] = '\0';
+        key = find_key(name, name_length);
+        if (key == NULL)
+            continue;
+        result = key->set(config, key, equals + 1, reason, sizeof(reason));
+        if (result != 0)
+            return fail(error, error_size, result, "environment %.*s: %s",
+                        (int)(equals - *entry), *entry, reason);
+    }
+    return 0;
+}
+
+int config_apply_assignment(struct config *config, const char *assignment, char *error,
+                            size_t error_size)
+{
+    const char *equals = strchr(assignment, '=');
+    const struct config_key *key;
+    char reason[256];
+    int result;
+
+    if (equals == NULL || equals == assignment)
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value",
+                    assignment);
+    key = find_key(assignment, (size_t)(equals - assignment));
+    if (key == NULL)
+        return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "--set: unknown key '%.*s'",
+                    (int)(equals - assignment), assignment);
+    result = key->set(config, key, equals + 1, reason, sizeof(reason));
+    if (result != 0)
+        /* Name only the key: the value may hold a password. */
+        return fail(error, error_size, result, "--set %s: %s", key->name, reason);
+    return 0;
+}

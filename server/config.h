@@ -1,0 +1,95 @@
+/* config.h: the daemon's configuration, parsed from text; pure, no I/O. */
+#ifndef PARKSHARE_CONFIG_H
+#define PARKSHARE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Expected failures of this module; the error text names the cause. */
+enum config_error {
+    CONFIG_ERROR_UNKNOWN_KEY = -1, /* no such key */
+    CONFIG_ERROR_BAD_VALUE = -2,   /* the value breaks the key's rule */
+    CONFIG_ERROR_SYNTAX = -3,      /* a line that is not "key value" */
+    CONFIG_ERROR_DUPLICATE = -4,   /* a key set twice in one file */
+    CONFIG_ERROR_NO_MEMORY = -5,
+};
+
+enum config_redis_mode {
+    CONFIG_REDIS_EMBEDDED = 0, /* start and supervise a private redis-server */
+    CONFIG_REDIS_TCP,          /* redis://[user:password@]host[:port][/db] */
+    CONFIG_REDIS_UNIX,         /* unix:/path/to/socket */
+};
+
+enum config_log_format {
+    CONFIG_LOG_TEXT = 0,
+    CONFIG_LOG_JSON,
+};
+
+/* Every value here is owned by the struct and released by config_free. */
+struct config {
+    char *listen_host; /* numeric address or host name to bind */
+    uint16_t listen_port;
+
+    enum config_redis_mode redis_mode;
+    char *redis_host;     /* TCP mode */
+    uint16_t redis_port;  /* TCP mode */
+    int redis_database;   /* TCP and unix modes; SELECT after connect */
+    char *redis_username; /* TCP mode, optional; NULL when absent */
+    char *redis_password; /* TCP mode, optional; a secret, never logged */
+    char *redis_socket;   /* unix mode */
+    char *redis_server;   /* embedded mode: the redis-server program */
+    bool redis_fsync_always; /* embedded mode: appendfsync always/everysec */
+
+    char *data_dir;
+    char *timezone;
+    char *web_root;
+    int64_t stale_after_seconds;
+    int64_t max_body_bytes;
+    int64_t idempotency_ttl_seconds;
+    int64_t shutdown_timeout_seconds;
+    int log_level; /* an enum log_level value */
+    enum config_log_format log_format;
+};
+
+/* A configuration holding every key's default; NULL when out of memory. */
+struct config *config_new(void);
+
+/* Release a configuration and everything it owns; accepts NULL. */
+void config_free(struct config *config);
+
+/*
+ * Set one key from its textual value, as it would appear in the file.
+ * On failure returns a config_error and writes the reason (without a
+ * location) into error; the configuration is unchanged.
+ */
+int config_set(struct config *config, const char *key, const char *value, char *error,
+               size_t error_size);
+
+/*
+ * Apply the lines of a configuration file (text of length bytes, named
+ * source in messages). On failure returns a config_error and writes
+ * "source:line: reason" into error; lines before the bad one stay applied,
+ * so callers discard the configuration on error.
+ */
+int config_load_text(struct config *config, const char *source, const char *text, size_t length,
+                     char *error, size_t error_size);
+
+/*
+ * Apply PARKSHARE_<KEY> variables from environment (a NULL-terminated
+ * "NAME=value" array such as environ). Variables that name no key are
+ * ignored, so the client's PARKSHARE_URL and PARKSHARE_TOKEN can share a
+ * shell. On failure: "environment PARKSHARE_KEY: reason".
+ */
+int config_apply_environment(struct config *config, char *const *environment, char *error,
+                             size_t error_size);
+
+/* Apply one "key=value" from --set. On failure: "--set key=value: reason". */
+int config_apply_assignment(struct config *config, const char *assignment, char *error,
+                            size_t error_size);
+
+/* The number of keys, and the name of key index (0 <= index < count). */
+size_t config_key_count(void);
+const char *config_key_name(size_t index);
+
+#endif
