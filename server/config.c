@@ -12,8 +12,8 @@
 #include <string.h>
 
 struct config_key;
-typedef int (*config_setter)(struct config *config, const struct config_key *key,
-                             const char *value, char *error, size_t error_size);
+typedef int (*config_setter)(struct config *config, const struct config_key *key, const char *value,
+                             char *error, size_t error_size);
 
 /* One row per key: the single source of names, defaults and rules. */
 struct config_key {
@@ -109,8 +109,8 @@ static int set_scaled(struct config *config, const struct config_key *key, const
                     value, what);
     if (number < key->min || number > key->max)
         return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "%s: %s is out of range (%lld to %lld)", key->name, value,
-                    (long long)key->min, (long long)key->max);
+                    "%s: %s is out of range (%lld to %lld)", key->name, value, (long long)key->min,
+                    (long long)key->max);
     *(int64_t *)((char *)config + key->offset) = number;
     return 0;
 }
@@ -291,8 +291,7 @@ static int set_redis(struct config *config, const struct config_key *key, const 
             result = fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
     } else {
         result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path",
-                      value);
+                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", value);
     }
     if (result != 0) {
         redis_target_clear(&target);
@@ -397,7 +396,8 @@ const char *config_key_name(size_t index)
 static const struct config_key *find_key(const char *name, size_t length)
 {
     for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
-        if (strlen(config_keys[i].name) == length && strncmp(config_keys[i].name, name, length) == 0)
+        if (strlen(config_keys[i].name) == length &&
+            strncmp(config_keys[i].name, name, length) == 0)
             return &config_keys[i];
     }
     return NULL;
@@ -562,8 +562,8 @@ int config_apply_environment(struct config *config, char *const *environment, ch
             continue;
         result = key->set(config, key, equals + 1, reason, sizeof(reason));
         if (result != 0)
-            return fail(error, error_size, result, "environment %.*s: %s",
-                        (int)(equals - *entry), *entry, reason);
+            return fail(error, error_size, result, "environment %.*s: %s", (int)(equals - *entry),
+                        *entry, reason);
     }
     return 0;
 }

@@ -32,13 +32,13 @@ struct config {
     uint16_t listen_port;
 
     enum config_redis_mode redis_mode;
-    char *redis_host;     /* TCP mode */
-    uint16_t redis_port;  /* TCP mode */
-    int redis_database;   /* TCP and unix modes; SELECT after connect */
-    char *redis_username; /* TCP mode, optional; NULL when absent */
-    char *redis_password; /* TCP mode, optional; a secret, never logged */
-    char *redis_socket;   /* unix mode */
-    char *redis_server;   /* embedded mode: the redis-server program */
+    char *redis_host;        /* TCP mode */
+    uint16_t redis_port;     /* TCP mode */
+    int redis_database;      /* TCP and unix modes; SELECT after connect */
+    char *redis_username;    /* TCP mode, optional; NULL when absent */
+    char *redis_password;    /* TCP mode, optional; a secret, never logged */
+    char *redis_socket;      /* unix mode */
+    char *redis_server;      /* embedded mode: the redis-server program */
     bool redis_fsync_always; /* embedded mode: appendfsync always/everysec */
 
     char *data_dir;

@@ -121,7 +121,8 @@ static void format_timestamp(char out[32], const struct timespec *when)
     time_t seconds = when->tv_sec;
     char date[24];
 
-    if (gmtime_r(&seconds, &utc) == NULL || strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &utc) == 0) {
+    if (gmtime_r(&seconds, &utc) == NULL ||
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &utc) == 0) {
         snprintf(out, 32, "1970-01-01T00:00:00.000Z");
         return;
     }
@@ -173,8 +174,8 @@ void log_write(enum log_level level, const char *component, const char *format, 
     va_end(args);
     if (clock_gettime(CLOCK_REALTIME, &now) != 0)
         now = (struct timespec){0, 0};
-    length = log_format_line(line, sizeof(line), log_settings.format, level, &now, component,
-                             message);
+    length =
+        log_format_line(line, sizeof(line), log_settings.format, level, &now, component, message);
     if (length >= sizeof(line))
         length = strlen(line);
     /* One write(2) per line so lines from a child process never interleave

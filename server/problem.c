@@ -48,8 +48,8 @@ const char *problem_title(enum problem_type type)
 
 static bool is_standard_member(const char *name)
 {
-    return strcmp(name, "type") == 0 || strcmp(name, "title") == 0 ||
-           strcmp(name, "status") == 0 || strcmp(name, "detail") == 0;
+    return strcmp(name, "type") == 0 || strcmp(name, "title") == 0 || strcmp(name, "status") == 0 ||
+           strcmp(name, "detail") == 0;
 }
 
 json_t *problem_new(enum problem_type type, const char *detail, const json_t *extensions)

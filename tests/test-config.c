@@ -37,21 +37,20 @@ static void test_file_values(void)
 {
     char error[256] = "";
     int result;
-    struct config *config =
-        load("# comment\n"
-             "\n"
-             "  listen [::1]:9090  \r\n"
-             "redis redis://reader:s3cret@cache.example:6380/2\n"
-             "data_dir \"/srv/park share\"\n"
-             "stale_after 30m\n"
-             "max_body 64k\n"
-             "idempotency_ttl 2d\n"
-             "log_level debug\n"
-             "log_format json\n"
-             "redis_appendfsync everysec\n"
-             "timezone America/Argentina/Buenos_Aires\n"
-             "\tshutdown_timeout\t10",
-             &result, error, sizeof(error));
+    struct config *config = load("# comment\n"
+                                 "\n"
+                                 "  listen [::1]:9090  \r\n"
+                                 "redis redis://reader:s3cret@cache.example:6380/2\n"
+                                 "data_dir \"/srv/park share\"\n"
+                                 "stale_after 30m\n"
+                                 "max_body 64k\n"
+                                 "idempotency_ttl 2d\n"
+                                 "log_level debug\n"
+                                 "log_format json\n"
+                                 "redis_appendfsync everysec\n"
+                                 "timezone America/Argentina/Buenos_Aires\n"
+                                 "\tshutdown_timeout\t10",
+                                 &result, error, sizeof(error));
     CHECK_INT_EQ(result, 0);
     CHECK_STR_EQ(error, "");
     CHECK_STR_EQ(config->listen_host, "::1");
@@ -211,8 +210,9 @@ static void test_environment(void)
 {
     char error[256] = "";
     struct config *config = config_new();
-    char *good[] = {"PATH=/usr/bin", "PARKSHARE_LOG_LEVEL=warning", "PARKSHARE_URL=http://x",
-                    "PARKSHARE_MAX_BODY=2m", "PARKSHARE_=x", NULL};
+    char *good[] = {"PATH=/usr/bin",          "PARKSHARE_LOG_LEVEL=warning",
+                    "PARKSHARE_URL=http://x", "PARKSHARE_MAX_BODY=2m",
+                    "PARKSHARE_=x",           NULL};
     char *bad[] = {"PARKSHARE_STALE_AFTER=soon", NULL};
 
     CHECK_INT_EQ(config_apply_environment(config, good, error, sizeof(error)), 0);
@@ -242,9 +242,9 @@ static void test_assignment(void)
                  CONFIG_ERROR_UNKNOWN_KEY);
     CHECK_STR_EQ(error, "--set: unknown key 'colour'");
     /* The message names the key, never the value: it may carry a password. */
-    CHECK_INT_EQ(config_apply_assignment(config, "redis=redis://:hunter2@h:0", error,
-                                         sizeof(error)),
-                 CONFIG_ERROR_BAD_VALUE);
+    CHECK_INT_EQ(
+        config_apply_assignment(config, "redis=redis://:hunter2@h:0", error, sizeof(error)),
+        CONFIG_ERROR_BAD_VALUE);
     CHECK(strstr(error, "hunter2") == NULL);
     CHECK_STR_EQ(error, "--set redis: redis: port '0' is not a number from 1 to 65535");
     config_free(config);

@@ -23,8 +23,9 @@ static void test_json_line(void)
 
     log_format_line(line, sizeof(line), LOG_FORMAT_JSON, LOG_LEVEL_ERROR, &when, "http",
                     "bad \"quote\" \\ tab\t bell\x07 车位");
-    CHECK_STR_EQ(line, "{\"time\":\"2026-11-24T03:07:50.123Z\",\"level\":\"error\",\"component\":"
-                       "\"http\",\"message\":\"bad \\\"quote\\\" \\\\ tab\\t bell\\u0007 车位\"}\n");
+    CHECK_STR_EQ(line,
+                 "{\"time\":\"2026-11-24T03:07:50.123Z\",\"level\":\"error\",\"component\":"
+                 "\"http\",\"message\":\"bad \\\"quote\\\" \\\\ tab\\t bell\\u0007 车位\"}\n");
     parsed = json_loads(line, 0, &error);
     CHECK(parsed != NULL);
     CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")),
@@ -40,7 +41,8 @@ static void test_json_invalid_utf8(void)
     log_format_line(line, sizeof(line), LOG_FORMAT_JSON, LOG_LEVEL_INFO, &when, "x", "a\xff\xe8z");
     parsed = json_loads(line, 0, NULL);
     CHECK(parsed != NULL);
-    CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")), "a\xef\xbf\xbd\xef\xbf\xbdz");
+    CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")),
+                 "a\xef\xbf\xbd\xef\xbf\xbdz");
     json_decref(parsed);
 }
 

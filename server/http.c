@@ -1,0 +1,584 @@
+/* http.c: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
+#include "http.h"
+
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#define MAX_ROUTES        64
+#define MAX_SEGMENTS      8
+#define MAX_HEADERS_BYTES 16384
+#define IDLE_TIMEOUT_S    90
+
+/*
+ * evhttp answers a body over its own limit with an HTML 413 and no hook, so
+ * its limit sits well above max_body: bodies between the two get our
+ * problem+json 413; only absurd ones meet evhttp's plain answer.
+ */
+#define EVHTTP_BODY_LIMIT_FACTOR 4
+
+struct route {
+    unsigned methods;
+    size_t segment_count;
+    const char *segments[MAX_SEGMENTS]; /* NUL-terminated copies in pattern_copy */
+    char *pattern_copy;
+    http_handler handler;
+    void *data;
+};
+
+struct http_server {
+    struct event_base *base;
+    struct evhttp *evhttp;
+    struct evhttp_bound_socket *bound;
+    int64_t max_body_bytes;
+    struct route routes[MAX_ROUTES];
+    size_t route_count;
+    size_t in_flight;
+    bool shutting_down;
+    void (*on_drained)(void *data);
+    void *on_drained_data;
+};
+
+struct http_exchange {
+    struct http_server *server;
+    struct evhttp_request *request;
+    unsigned method;
+    char *path;
+    struct evkeyvalq query;
+    bool query_parsed;
+    size_t parameter_count;
+    const char *parameter_names[HTTP_MAX_PARAMETERS];
+    char *parameter_values[HTTP_MAX_PARAMETERS];
+};
+
+static const char component[] = "http";
+
+static void on_drained_later(evutil_socket_t fd, short events, void *data)
+{
+    struct http_server *server = data;
+    if (server->on_drained != NULL) {
+        void (*on_drained)(void *) = server->on_drained;
+        server->on_drained = NULL;
+        on_drained(server->on_drained_data);
+    }
+}
+
+/* Deferred to the loop so a reply never re-enters the caller's shutdown path. */
+static void notify_if_drained(struct http_server *server)
+{
+    struct timeval now = {0, 0};
+    if (server->shutting_down && server->in_flight == 0 && server->on_drained != NULL)
+        event_base_once(server->base, -1, EV_TIMEOUT, on_drained_later, server, &now);
+}
+
+static void exchange_free(struct http_exchange *exchange)
+{
+    struct http_server *server = exchange->server;
+    for (size_t i = 0; i < exchange->parameter_count; i++)
+        free(exchange->parameter_values[i]);
+    if (exchange->query_parsed)
+        evhttp_clear_headers(&exchange->query);
+    free(exchange->path);
+    free(exchange);
+    server->in_flight--;
+    notify_if_drained(server);
+}
+
+void http_etag_of(const char *body, size_t length, char *out, size_t out_size)
+{
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < length; i++) {
+        hash ^= (unsigned char)body[i];
+        hash *= 0x100000001b3ULL;
+    }
+    snprintf(out, out_size, "\"%016llx\"", (unsigned long long)hash);
+}
+
+/* Compare one entity tag, ignoring a W/ prefix on either side (RFC 9110 8.8.3.2). */
+static bool etag_equal(const char *candidate, size_t length, const char *etag)
+{
+    if (length >= 2 && strncmp(candidate, "W/", 2) == 0) {
+        candidate += 2;
+        length -= 2;
+    }
+    if (strncmp(etag, "W/", 2) == 0)
+        etag += 2;
+    return strlen(etag) == length && strncmp(candidate, etag, length) == 0;
+}
+
+bool http_etag_matches(const char *if_none_match, const char *etag)
+{
+    const char *p = if_none_match;
+    if (if_none_match == NULL || etag == NULL)
+        return false;
+    while (*p) {
+        const char *start, *end;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p == '*')
+            return true;
+        start = p;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p != '"')
+            return false;
+        end = strchr(p + 1, '"');
+        if (end == NULL)
+            return false;
+        if (etag_equal(start, (size_t)(end + 1 - start), etag))
+            return true;
+        p = end + 1;
+    }
+    return false;
+}
+
+static void add_common_headers(struct http_exchange *exchange, const char *content_type,
+                               unsigned flags)
+{
+    struct evkeyvalq *headers = evhttp_request_get_output_headers(exchange->request);
+    if (content_type != NULL)
+        evhttp_add_header(headers, "Content-Type", content_type);
+    evhttp_add_header(headers, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(headers, "Cache-Control",
+                      flags & HTTP_REPLY_NO_STORE ? "no-store" : "no-cache");
+    if (flags & HTTP_REPLY_PUBLIC)
+        evhttp_add_header(headers, "Access-Control-Allow-Origin", "*");
+    if (exchange->server->shutting_down)
+        evhttp_add_header(headers, "Connection", "close");
+}
+
+void http_reply(struct http_exchange *exchange, int status, const char *content_type,
+                const char *body, size_t length, const char *etag, unsigned flags)
+{
+    struct evhttp_request *request = exchange->request;
+    struct evbuffer *buffer = NULL;
+    char computed_etag[24];
+
+    add_common_headers(exchange, content_type, flags);
+    if (status == 200 && exchange->method == HTTP_GET) {
+        if (etag == NULL) {
+            http_etag_of(body, length, computed_etag, sizeof(computed_etag));
+            etag = computed_etag;
+        }
+        evhttp_add_header(evhttp_request_get_output_headers(request), "ETag", etag);
+        if (http_etag_matches(http_exchange_header(exchange, "If-None-Match"), etag)) {
+            evhttp_remove_header(evhttp_request_get_output_headers(request), "Content-Type");
+            status = 304;
+            length = 0;
+        }
+    }
+    log_debug(component, "%s %s -> %d",
+              evhttp_request_get_command(request) == EVHTTP_REQ_HEAD ? "HEAD" : "request",
+              exchange->path, status);
+    if (length > 0) {
+        buffer = evbuffer_new();
+        if (buffer == NULL || evbuffer_add(buffer, body, length) != 0) {
+            if (buffer != NULL)
+                evbuffer_free(buffer);
+            buffer = NULL;
+            status = 500;
+        }
+    }
+    evhttp_send_reply(request, status, NULL, buffer);
+    if (buffer != NULL)
+        evbuffer_free(buffer);
+    exchange_free(exchange);
+}
+
+void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
+                        const char *detail_format, ...)
+{
+    char detail[1024];
+    size_t length = 0;
+    char *document;
+    va_list args;
+
+    va_start(args, detail_format);
+    vsnprintf(detail, sizeof(detail), detail_format, args);
+    va_end(args);
+    document = problem_render(type, detail, NULL, &length);
+    if (document == NULL) {
+        http_reply(exchange, 500, "text/plain", "out of memory\n", 14, NULL, HTTP_REPLY_NO_STORE);
+        return;
+    }
+    http_reply(exchange, problem_status(type), "application/problem+json", document, length, NULL,
+               HTTP_REPLY_NO_STORE | (exchange->method == HTTP_GET ? HTTP_REPLY_PUBLIC : 0));
+    free(document);
+}
+
+static unsigned method_bit(enum evhttp_cmd_type command)
+{
+    switch (command) {
+    case EVHTTP_REQ_GET:
+    case EVHTTP_REQ_HEAD:
+        return HTTP_GET;
+    case EVHTTP_REQ_POST:
+        return HTTP_POST;
+    case EVHTTP_REQ_PUT:
+        return HTTP_PUT;
+    case EVHTTP_REQ_DELETE:
+        return HTTP_DELETE;
+    default:
+        return 0;
+    }
+}
+
+static void format_allow(unsigned methods, char *out, size_t size)
+{
+    static const struct {
+        unsigned bit;
+        const char *names;
+    } table[] = {
+        {HTTP_GET, "GET, HEAD"}, {HTTP_POST, "POST"}, {HTTP_PUT, "PUT"}, {HTTP_DELETE, "DELETE"}};
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (!(methods & table[i].bit))
+            continue;
+        if (out[0] != '\0')
+            strncat(out, ", ", size - strlen(out) - 1);
+        strncat(out, table[i].names, size - strlen(out) - 1);
+    }
+}
+
+/* Split a raw path into at most MAX_SEGMENTS segments, in place. */
+static ssize_t split_path(char *path, char **segments)
+{
+    size_t count = 0;
+    char *p = path;
+    if (*p != '/')
+        return -1;
+    while (*p == '/') {
+        if (count == MAX_SEGMENTS)
+            return -1;
+        *p++ = '\0';
+        segments[count++] = p;
+        p += strcspn(p, "/");
+    }
+    return (ssize_t)count;
+}
+
+/* Match a route against decoded segments; fills the exchange's parameters. */
+static bool route_matches(const struct route *route, char **segments, size_t count,
+                          struct http_exchange *exchange)
+{
+    size_t parameters = 0;
+    if (route->segment_count != count)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        const char *want = route->segments[i];
+        if (want[0] == '{') {
+            if (segments[i][0] == '\0')
+                return false;
+            parameters++;
+        } else if (strcmp(want, segments[i]) != 0) {
+            return false;
+        }
+    }
+    if (exchange == NULL)
+        return true;
+    for (size_t i = 0; i < count && exchange->parameter_count < parameters; i++) {
+        const char *want = route->segments[i];
+        if (want[0] != '{')
+            continue;
+        exchange->parameter_names[exchange->parameter_count] = want + 1;
+        exchange->parameter_values[exchange->parameter_count] = segments[i];
+        segments[i] = NULL; /* ownership moves to the exchange */
+        exchange->parameter_count++;
+    }
+    return true;
+}
+
+/* Decode each raw segment; a NUL byte inside one is refused. */
+static int decode_segments(char **raw, size_t count, char **decoded)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t length = 0;
+        decoded[i] = evhttp_uridecode(raw[i], 0, &length);
+        if (decoded[i] == NULL || strlen(decoded[i]) != length) {
+            for (size_t j = 0; j <= i; j++)
+                free(decoded[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void route_exchange(struct http_server *server, struct http_exchange *exchange,
+                           const char *raw_path)
+{
+    char *path_copy = strdup(raw_path);
+    char *raw_segments[MAX_SEGMENTS], *segments[MAX_SEGMENTS] = {0};
+    ssize_t count = path_copy ? split_path(path_copy, raw_segments) : -1;
+    unsigned allowed = 0;
+    const struct route *chosen = NULL;
+    char allow[64];
+
+    if (count < 0 || decode_segments(raw_segments, (size_t)count, segments) != 0) {
+        free(path_copy);
+        http_reply_problem(exchange,
+                           count < 0 && path_copy != NULL ? PROBLEM_NOT_FOUND : PROBLEM_BAD_REQUEST,
+                           "no resource at this path");
+        return;
+    }
+    free(path_copy);
+    for (size_t i = 0; i < server->route_count && chosen == NULL; i++) {
+        const struct route *route = &server->routes[i];
+        if (!route_matches(route, segments, (size_t)count, NULL))
+            continue;
+        allowed |= route->methods;
+        if (route->methods & exchange->method) {
+            chosen = route;
+            route_matches(route, segments, (size_t)count, exchange);
+        }
+    }
+    for (ssize_t i = 0; i < count; i++)
+        free(segments[i]);
+    if (chosen != NULL) {
+        chosen->handler(exchange, chosen->data);
+    } else if (allowed != 0) {
+        format_allow(allowed, allow, sizeof(allow));
+        http_exchange_add_header(exchange, "Allow", allow);
+        http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "%s allows %s", exchange->path,
+                           allow);
+    } else {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no resource at %s", exchange->path);
+    }
+}
+
+static void on_request(struct evhttp_request *request, void *data)
+{
+    struct http_server *server = data;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(request);
+    const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
+    const char *raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
+    struct http_exchange *exchange = calloc(1, sizeof(*exchange));
+    size_t body_length = evbuffer_get_length(evhttp_request_get_input_buffer(request));
+
+    if (exchange == NULL) {
+        evhttp_send_error(request, 500, "out of memory");
+        return;
+    }
+    server->in_flight++;
+    exchange->server = server;
+    exchange->request = request;
+    exchange->method = method_bit(evhttp_request_get_command(request));
+    TAILQ_INIT(&exchange->query);
+    if (raw_path == NULL || raw_path[0] == '\0')
+        raw_path = "/";
+    exchange->path = evhttp_uridecode(raw_path, 0, NULL);
+    if (exchange->path == NULL) {
+        evhttp_send_error(request, 500, "out of memory");
+        exchange_free(exchange);
+        return;
+    }
+    if (server->shutting_down) {
+        http_exchange_add_header(exchange, "Retry-After", "1");
+        http_reply_problem(exchange, PROBLEM_SHUTTING_DOWN, "the server is shutting down");
+        return;
+    }
+    if (exchange->method == 0) {
+        http_exchange_add_header(exchange, "Allow", "GET, HEAD, POST, PUT, DELETE");
+        http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "method not supported");
+        return;
+    }
+    if ((int64_t)body_length > server->max_body_bytes) {
+        http_reply_problem(exchange, PROBLEM_PAYLOAD_TOO_LARGE,
+                           "the body has %zu bytes; the limit is %lld", body_length,
+                           (long long)server->max_body_bytes);
+        return;
+    }
+    if (raw_query != NULL) {
+        if (evhttp_parse_query_str(raw_query, &exchange->query) != 0) {
+            evhttp_clear_headers(&exchange->query);
+            http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "malformed query string");
+            return;
+        }
+        exchange->query_parsed = true;
+    }
+    route_exchange(server, exchange, raw_path);
+}
+
+int http_server_new(struct event_base *base, const struct http_options *options,
+                    struct http_server **out)
+{
+    struct http_server *server = calloc(1, sizeof(*server));
+
+    if (server == NULL)
+        return HTTP_ERROR_NO_MEMORY;
+    server->base = base;
+    server->max_body_bytes = options->max_body_bytes;
+    server->evhttp = evhttp_new(base);
+    if (server->evhttp == NULL) {
+        free(server);
+        return HTTP_ERROR_NO_MEMORY;
+    }
+    /* Let every method through to on_request, which answers 405 as problem+json. */
+    evhttp_set_allowed_methods(server->evhttp, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+                                                   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                                   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH |
+                                                   EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
+    evhttp_set_max_body_size(server->evhttp, options->max_body_bytes * EVHTTP_BODY_LIMIT_FACTOR);
+    evhttp_set_max_headers_size(server->evhttp, MAX_HEADERS_BYTES);
+    evhttp_set_timeout(server->evhttp, IDLE_TIMEOUT_S);
+    evhttp_set_gencb(server->evhttp, on_request, server);
+    *out = server;
+    return 0;
+}
+
+static void format_bound_address(evutil_socket_t fd, char *out, size_t size)
+{
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+
+    if (getsockname(fd, (struct sockaddr *)&address, &length) == 0) {
+        if (address.ss_family == AF_INET6) {
+            struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
+            inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
+            port = ntohs(v6->sin6_port);
+            snprintf(out, size, "http://[%s]:%u", host, port);
+            return;
+        }
+        struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
+        inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
+        port = ntohs(v4->sin_port);
+    }
+    snprintf(out, size, "http://%s:%u", host, port);
+}
+
+int http_server_listen(struct http_server *server, const char *host, uint16_t port, char *bound,
+                       size_t bound_size, char *error, size_t error_size)
+{
+    char address[128];
+
+    server->bound = evhttp_bind_socket_with_handle(server->evhttp, host, port);
+    if (server->bound == NULL) {
+        snprintf(error, error_size,
+                 "cannot listen on %s:%u (address in use, or not an address of this machine)", host,
+                 (unsigned)port);
+        return HTTP_ERROR_LISTEN;
+    }
+    format_bound_address(evhttp_bound_socket_get_fd(server->bound), address, sizeof(address));
+    log_info(component, "listening on %s", address);
+    if (bound != NULL)
+        snprintf(bound, bound_size, "%s", address);
+    return 0;
+}
+
+int http_server_route(struct http_server *server, unsigned methods, const char *pattern,
+                      http_handler handler, void *data)
+{
+    struct route *route;
+    char *raw[MAX_SEGMENTS];
+    ssize_t count;
+
+    if (server->route_count == MAX_ROUTES)
+        return HTTP_ERROR_ROUTE;
+    route = &server->routes[server->route_count];
+    route->pattern_copy = strdup(pattern);
+    if (route->pattern_copy == NULL)
+        return HTTP_ERROR_NO_MEMORY;
+    count = split_path(route->pattern_copy, raw);
+    if (count < 0) {
+        free(route->pattern_copy);
+        return HTTP_ERROR_ROUTE;
+    }
+    for (ssize_t i = 0; i < count; i++) {
+        size_t length = strlen(raw[i]);
+        /* "{id}" is stored as "{id" so the name reads from the second byte. */
+        if (raw[i][0] == '{') {
+            if (length < 3 || raw[i][length - 1] != '}') {
+                free(route->pattern_copy);
+                return HTTP_ERROR_ROUTE;
+            }
+            raw[i][length - 1] = '\0';
+        }
+        route->segments[i] = raw[i];
+    }
+    route->segment_count = (size_t)count;
+    route->methods = methods;
+    route->handler = handler;
+    route->data = data;
+    server->route_count++;
+    return 0;
+}
+
+void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(void *data),
+                                void *data)
+{
+    server->shutting_down = true;
+    server->on_drained = on_drained;
+    server->on_drained_data = data;
+    if (server->bound != NULL) {
+        evhttp_del_accept_socket(server->evhttp, server->bound);
+        server->bound = NULL;
+    }
+    notify_if_drained(server);
+}
+
+bool http_server_is_shutting_down(const struct http_server *server)
+{
+    return server->shutting_down;
+}
+
+size_t http_server_in_flight(const struct http_server *server)
+{
+    return server->in_flight;
+}
+
+void http_server_free(struct http_server *server)
+{
+    if (server == NULL)
+        return;
+    if (server->evhttp != NULL)
+        evhttp_free(server->evhttp);
+    for (size_t i = 0; i < server->route_count; i++)
+        free(server->routes[i].pattern_copy);
+    free(server);
+}
+
+const char *http_exchange_path(const struct http_exchange *exchange)
+{
+    return exchange->path;
+}
+
+const char *http_exchange_parameter(const struct http_exchange *exchange, const char *name)
+{
+    for (size_t i = 0; i < exchange->parameter_count; i++) {
+        if (strcmp(exchange->parameter_names[i], name) == 0)
+            return exchange->parameter_values[i];
+    }
+    return NULL;
+}
+
+const char *http_exchange_query(const struct http_exchange *exchange, const char *name)
+{
+    return exchange->query_parsed ? evhttp_find_header(&exchange->query, name) : NULL;
+}
+
+const char *http_exchange_header(const struct http_exchange *exchange, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(exchange->request), name);
+}
+
+unsigned http_exchange_method(const struct http_exchange *exchange)
+{
+    return exchange->method;
+}
+
+void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(exchange->request), name, value);
+}

@@ -1,0 +1,138 @@
+/* http.h: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
+#ifndef PARKSHARE_HTTP_H
+#define PARKSHARE_HTTP_H
+
+#include "problem.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum http_error {
+    HTTP_ERROR_NO_MEMORY = -1,
+    HTTP_ERROR_LISTEN = -2, /* the address could not be bound */
+    HTTP_ERROR_ROUTE = -3,  /* a malformed route pattern or too many routes */
+};
+
+/* Methods a route answers, as a bit set. */
+enum http_method {
+    HTTP_GET = 1 << 0, /* also answers HEAD */
+    HTTP_POST = 1 << 1,
+    HTTP_PUT = 1 << 2,
+    HTTP_DELETE = 1 << 3,
+};
+
+/* How a reply is sent. */
+enum http_reply_flags {
+    HTTP_REPLY_PUBLIC = 1 << 0,   /* Access-Control-Allow-Origin: * */
+    HTTP_REPLY_NO_STORE = 1 << 1, /* Cache-Control: no-store instead of no-cache */
+};
+
+struct http_options {
+    int64_t max_body_bytes; /* a larger body is answered 413 */
+};
+
+struct http_server;
+
+/*
+ * One request in flight, from routing until its reply. Handlers receive it
+ * and must answer it exactly once with an http_reply_* function, which
+ * frees it; a handler may keep it and answer later (after a Redis reply).
+ */
+struct http_exchange;
+
+/* Path parameters of the matched route, e.g. {id} in /v1/lots/{id}. */
+#define HTTP_MAX_PARAMETERS 4
+
+typedef void (*http_handler)(struct http_exchange *exchange, void *data);
+
+/*
+ * A server on base with options (copied). Returns 0 with *server owned by
+ * the caller, or HTTP_ERROR_NO_MEMORY.
+ */
+int http_server_new(struct event_base *base, const struct http_options *options,
+                    struct http_server **server);
+
+/*
+ * Listen on host:port (port 0 picks a free one). The bound address is
+ * logged as "listening on http://…" and written into bound (may be NULL).
+ * Returns 0 or HTTP_ERROR_LISTEN with the reason in error.
+ */
+int http_server_listen(struct http_server *server, const char *host, uint16_t port, char *bound,
+                       size_t bound_size, char *error, size_t error_size);
+
+/*
+ * Route methods (enum http_method bits) on pattern: literal segments and
+ * {name} segments that match one non-empty path segment, e.g.
+ * "/v1/lots/{id}". A path that matches a route but not its method gets 405
+ * with Allow; a path that matches none gets 404. pattern must outlive the
+ * server. Returns 0 or HTTP_ERROR_ROUTE.
+ */
+int http_server_route(struct http_server *server, unsigned methods, const char *pattern,
+                      http_handler handler, void *data);
+
+/*
+ * Stop accepting connections and answer new requests on open connections
+ * with 503. on_drained is called (once, from the loop) when no exchange is in
+ * flight any more, which may be at once.
+ */
+void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(void *data),
+                                void *data);
+
+/* Whether http_server_begin_shutdown was called. */
+bool http_server_is_shutting_down(const struct http_server *server);
+
+/* The number of exchanges not yet answered. */
+size_t http_server_in_flight(const struct http_server *server);
+
+/*
+ * Close every connection and free; accepts NULL. Exchanges still in flight
+ * must have been answered before (their owners cancel them first).
+ */
+void http_server_free(struct http_server *server);
+
+/* The request's path, percent-decoded. */
+const char *http_exchange_path(const struct http_exchange *exchange);
+
+/* A path parameter by name ("id"), percent-decoded; NULL when absent. */
+const char *http_exchange_parameter(const struct http_exchange *exchange, const char *name);
+
+/* A query parameter by name, decoded; NULL when absent. */
+const char *http_exchange_query(const struct http_exchange *exchange, const char *name);
+
+/* A request header by name; NULL when absent. */
+const char *http_exchange_header(const struct http_exchange *exchange, const char *name);
+
+/* The method bit of the request (HEAD reads as HTTP_GET). */
+unsigned http_exchange_method(const struct http_exchange *exchange);
+
+/* Add a response header before the reply (e.g. Retry-After). */
+void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value);
+
+/*
+ * Answer with body (length bytes, copied) of content_type. A 200 answer to a
+ * GET gets an ETag computed from the body unless etag is given, and becomes
+ * 304 when If-None-Match matches it. Frees the exchange.
+ */
+void http_reply(struct http_exchange *exchange, int status, const char *content_type,
+                const char *body, size_t length, const char *etag, unsigned flags);
+
+/*
+ * Answer with an RFC 9457 problem document; detail is printf-style. The
+ * exchange is freed.
+ */
+void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
+                        const char *detail_format, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Strong ETag of a body: a quoted 64-bit FNV-1a hash in hex. out holds at
+ * least 20 bytes.
+ */
+void http_etag_of(const char *body, size_t length, char *out, size_t out_size);
+
+/* Whether an If-None-Match header value matches etag (weak comparison). */
+bool http_etag_matches(const char *if_none_match, const char *etag);
+
+#endif

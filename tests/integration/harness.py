@@ -1,0 +1,275 @@
+"""harness.py: start the built parkshare-server (and, for external mode, a
+redis-server) on loopback with a private data directory, and talk HTTP to it.
+
+Standard library only. Every process is started in its own temporary
+directory and stopped by the test that started it (or at interpreter exit).
+"""
+
+import atexit
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+BUILD_ROOT = os.environ.get("PARKSHARE_BUILD_ROOT", os.path.join(os.getcwd(), "build"))
+SOURCE_ROOT = os.environ.get("PARKSHARE_SOURCE_ROOT", os.getcwd())
+SERVER = os.path.join(BUILD_ROOT, "server", "parkshare-server")
+
+_LIVE_PROCESSES = []
+
+
+def _kill_leftovers():
+    for process in _LIVE_PROCESSES:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+atexit.register(_kill_leftovers)
+
+
+def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
+    """Poll predicate until it returns a true value; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def pid_alive(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Daemon:
+    """One parkshare-server process with its own data directory."""
+
+    def __init__(self, workdir=None, settings=None, config_text=None, environment=None):
+        self.workdir = workdir or tempfile.mkdtemp(prefix="parkshare-test-")
+        self.data_dir = os.path.join(self.workdir, "data")
+        self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir}
+        self.settings.update(settings or {})
+        self.config_text = config_text
+        self.environment = environment or {}
+        self.process = None
+        self.log_path = None
+        self.base_url = None
+        self.port = None
+
+    def command(self, extra=()):
+        command = [SERVER]
+        if self.config_text is not None:
+            path = os.path.join(self.workdir, "test.conf")
+            with open(path, "w") as config:
+                config.write(self.config_text)
+            command += ["-c", path]
+        for key, value in self.settings.items():
+            command += ["--set", f"{key}={value}"]
+        return command + list(extra)
+
+    def start(self, wait_ready=True):
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PARKSHARE_")}
+        environment.update(self.environment)
+        # A log file per start, so a restart in the same workdir never reads
+        # the previous process' "listening on" line.
+        fd, self.log_path = tempfile.mkstemp(prefix="daemon-", suffix=".log", dir=self.workdir)
+        self.log = os.fdopen(fd, "ab")
+        self.process = subprocess.Popen(self.command(), stdout=self.log, stderr=self.log,
+                                        env=environment, cwd=self.workdir)
+        _LIVE_PROCESSES.append(self.process)
+        match = wait_for(self._listening_address, timeout=20, what="the daemon to listen")
+        self.base_url = match
+        self.port = int(match.rsplit(":", 1)[1])
+        if wait_ready:
+            self.wait_ready()
+        return self
+
+    def _listening_address(self):
+        if self.process.poll() is not None:
+            raise AssertionError(f"daemon exited with {self.process.returncode}:\n{self.log_text()}")
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", self.log_text())
+        return found.group(1) if found else None
+
+    def log_text(self):
+        with open(self.log_path, "rb") as log:
+            return log.read().decode("utf-8", "replace")
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body).encode()
+                headers = dict(headers or {})
+                headers.setdefault("Content-Type", "application/json")
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return Response(response.status, response.getheaders(), response.read())
+        finally:
+            connection.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def is_ready(self):
+        try:
+            return self.get("/readyz").status == 200
+        except OSError:
+            return False
+
+    def wait_ready(self, timeout=20):
+        wait_for(self.is_ready, timeout=timeout, what="/readyz to answer 200")
+
+    def redis_pid(self):
+        try:
+            with open(os.path.join(self.data_dir, "redis.pid")) as pid_file:
+                return int(pid_file.read().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def signal(self, number):
+        self.process.send_signal(number)
+
+    def stop(self, timeout=30):
+        """SIGTERM and wait; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            self.log.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+    def cleanup(self):
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class RedisServer:
+    """A standalone redis-server for external mode: a unix socket or a TCP port."""
+
+    def __init__(self, tcp=False, password=None):
+        self.workdir = tempfile.mkdtemp(prefix="parkshare-redis-")
+        self.socket_path = os.path.join(self.workdir, "redis.sock")
+        self.tcp = tcp
+        self.port = free_port() if tcp else 0
+        self.password = password
+        self.process = None
+
+    def start(self):
+        command = ["redis-server", "--port", str(self.port), "--dir", self.workdir,
+                   "--save", "", "--appendonly", "no", "--daemonize", "no",
+                   "--logfile", os.path.join(self.workdir, "redis.log")]
+        if self.tcp:
+            command += ["--bind", "127.0.0.1"]
+        else:
+            command += ["--unixsocket", self.socket_path, "--unixsocketperm", "700"]
+        if self.password:
+            command += ["--requirepass", self.password]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        _LIVE_PROCESSES.append(self.process)
+        wait_for(self.answers_ping, timeout=10, what="redis-server to answer PING")
+        return self
+
+    def cli(self, *arguments):
+        command = ["redis-cli"]
+        command += ["-h", "127.0.0.1", "-p", str(self.port)] if self.tcp else ["-s", self.socket_path]
+        if self.password:
+            command += ["--no-auth-warning", "-a", self.password]
+        result = subprocess.run(command + list(arguments), capture_output=True, text=True,
+                                timeout=10)
+        return result.stdout.strip()
+
+    def answers_ping(self):
+        if self.process.poll() is not None:
+            raise AssertionError("redis-server exited")
+        try:
+            return self.cli("PING") == "PONG"
+        except subprocess.TimeoutExpired:
+            return False
+
+    def url(self, database=0):
+        if self.tcp:
+            credentials = f":{self.password}@" if self.password else ""
+            return f"redis://{credentials}127.0.0.1:{self.port}/{database}"
+        return f"unix:{self.socket_path}"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class DaemonTestCase(unittest.TestCase):
+    """Starts nothing itself; gives each test helpers that clean up after it."""
+
+    def daemon(self, **options):
+        daemon = Daemon(**options)
+        self.addCleanup(daemon.cleanup)
+        return daemon
+
+    def redis(self, **options):
+        server = RedisServer(**options).start()
+        self.addCleanup(server.cleanup)
+        return server
+
+    def assertProblem(self, response, status, problem_type, detail=None):
+        self.assertEqual(response.status, status, response.body)
+        self.assertEqual(response.header("Content-Type"), "application/problem+json")
+        document = response.json()
+        self.assertEqual(document["status"], status)
+        self.assertEqual(document["type"], f"/problems/{problem_type}")
+        self.assertIsInstance(document["title"], str)
+        if detail is not None:
+            self.assertEqual(document["detail"], detail)
+        return document
+
+
+def main():
+    unittest.main(verbosity=2)
