@@ -3,6 +3,7 @@
 
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -71,6 +72,19 @@ class EmbeddedRedisTest(DaemonTestCase):
         self.assertFalse(pid_alive(child))
         self.assertFalse(os.path.exists(os.path.join(daemon.data_dir, "redis.pid")))
         self.assertIn("stopped", daemon.log_text().splitlines()[-1])
+
+    def test_sigterm_with_an_idle_keep_alive_connection_open(self):
+        # An idle connection is no request in flight: it must not hold the
+        # daemon for shutdown_timeout, let alone forever.
+        daemon = self.daemon(settings={"shutdown_timeout": "60"}).start()
+        with socket.create_connection(("127.0.0.1", daemon.port), timeout=5) as connection:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertIn(b"200 OK", connection.recv(4096))
+            self.assertEqual(daemon.stop(timeout=30), 0)
+            self.assertIn("no request in flight; stopping", daemon.log_text())
+            # The listening socket is closed: a new connection is refused.
+            with self.assertRaises(ConnectionRefusedError):
+                socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
 
     def test_sigint_also_stops_cleanly(self):
         daemon = self.daemon().start()
