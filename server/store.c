@@ -1,11 +1,12 @@
-/* store.c: the Redis link: hiredis async on libevent, reconnect, health. */
+/* store.c: the Redis links: hiredis async on libevent, reconnect, health, pub/sub. */
 #include "store.h"
 
 #include "log.h"
+#include "store_private.h"
 
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
-#include <hiredis/hiredis.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,27 @@
 enum link_state {
     LINK_DOWN = 0,   /* waiting for the reconnect timer */
     LINK_CONNECTING, /* connect(2) in progress */
-    LINK_HANDSHAKE,  /* AUTH, SELECT and the first PING sent */
+    LINK_HANDSHAKE,  /* AUTH, SELECT, SCRIPT LOAD or SUBSCRIBE sent */
     LINK_READY,
+};
+
+/*
+ * Two links: commands, and the change subscription (a subscribed
+ * connection takes no other command). The subscriber follows the command
+ * link: it connects once commands work and drops when they stop, so one
+ * watchdog (PING on the command link) serves both.
+ */
+struct link {
+    struct store *store;
+    const char *name; /* "command" or "subscriber", for messages */
+    bool subscriber;
+    redisAsyncContext *context;
+    enum link_state state;
+    int backoff_ms;
+    int64_t state_since_ms;
+    int64_t unreachable_since_ms; /* 0 while reachable */
+    bool reported_unreachable;
+    struct event *reconnect_timer;
 };
 
 struct store {
@@ -29,20 +49,21 @@ struct store {
     char *host, *socket_path, *username, *password;
     uint16_t port;
     int database;
+    int64_t idempotency_ttl_seconds;
+    int64_t audit_max_length;
     char target[300]; /* for messages: never holds the password */
+    char channel[64];
 
-    redisAsyncContext *context;
-    enum link_state state;
-    int backoff_ms;
-    int64_t state_since_ms;
+    struct link command;
+    struct link subscriber;
+    char script_sha[STORE_SCRIPT_COUNT][41];
     int64_t ping_sent_ms; /* 0 when no health PING is outstanding */
-    bool reported_unreachable;
-    int64_t unreachable_since_ms; /* 0 while the link is ready */
-    struct event *reconnect_timer;
     struct event *health_timer;
+    bool ready;
 
     store_ready_callback on_ready;
-    void *on_ready_data;
+    store_change_callback on_change;
+    void *callback_data;
 };
 
 static const char component[] = "store";
@@ -54,22 +75,47 @@ static int64_t monotonic_ms(void)
     return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-static void set_state(struct store *store, enum link_state state)
+static void connect_link(struct link *link);
+static void drop_link(struct link *link, const char *reason);
+
+/* Recompute readiness from both links and tell the listener on a change. */
+static void update_readiness(struct store *store)
 {
-    bool was_ready = store->state == LINK_READY;
-    store->state = state;
-    store->state_since_ms = monotonic_ms();
-    if (was_ready != (state == LINK_READY) && store->on_ready != NULL)
-        store->on_ready(state == LINK_READY, store->on_ready_data);
+    bool ready = store->command.state == LINK_READY && store->subscriber.state == LINK_READY;
+    if (ready == store->ready)
+        return;
+    store->ready = ready;
+    if (ready)
+        log_info(component, "Redis ready (%s)", store->target);
+    if (store->on_ready != NULL)
+        store->on_ready(ready, store->callback_data);
 }
 
-static void schedule_reconnect(struct store *store)
+static void set_state(struct link *link, enum link_state state)
 {
-    struct timeval delay = {0, store->backoff_ms * 1000};
-    set_state(store, LINK_DOWN);
-    evtimer_add(store->reconnect_timer, &delay);
-    store->backoff_ms =
-        store->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : store->backoff_ms * 2;
+    struct store *store = link->store;
+    link->state = state;
+    link->state_since_ms = monotonic_ms();
+    if (!link->subscriber) {
+        if (state == LINK_READY && store->subscriber.state == LINK_DOWN &&
+            store->subscriber.context == NULL)
+            connect_link(&store->subscriber);
+        else if (state != LINK_READY && store->subscriber.context != NULL)
+            drop_link(&store->subscriber, "the command link is down");
+    }
+    update_readiness(store);
+}
+
+static void schedule_reconnect(struct link *link)
+{
+    struct timeval delay = {0, link->backoff_ms * 1000};
+    set_state(link, LINK_DOWN);
+    /* The subscriber waits for the command link instead of retrying alone. */
+    if (link->subscriber && link->store->command.state != LINK_READY)
+        return;
+    evtimer_add(link->reconnect_timer, &delay);
+    link->backoff_ms =
+        link->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : link->backoff_ms * 2;
 }
 
 /*
@@ -77,29 +123,41 @@ static void schedule_reconnect(struct store *store)
  * just starting (the embedded child) or restarting is not worth one, and
  * the retries that follow are debug noise.
  */
-static void report_unreachable(struct store *store, const char *reason)
+static void report_unreachable(struct link *link, const char *reason)
 {
     int64_t now = monotonic_ms();
-    if (store->unreachable_since_ms == 0)
-        store->unreachable_since_ms = now;
-    if (!store->reported_unreachable && now - store->unreachable_since_ms >= 1000) {
-        log_warning(component, "cannot reach Redis at %s: %s; retrying", store->target, reason);
-        store->reported_unreachable = true;
+    if (link->unreachable_since_ms == 0)
+        link->unreachable_since_ms = now;
+    if (!link->reported_unreachable && now - link->unreachable_since_ms >= 1000) {
+        log_warning(component, "cannot reach Redis at %s: %s; retrying", link->store->target,
+                    reason);
+        link->reported_unreachable = true;
     } else {
-        log_debug(component, "cannot reach Redis at %s: %s", store->target, reason);
+        log_debug(component, "%s link: cannot reach Redis at %s: %s", link->name,
+                  link->store->target, reason);
     }
 }
 
-/* Drop the current link on purpose; hiredis answers pending commands with NULL. */
-static void drop_link(struct store *store, const char *reason)
+/* Drop a link on purpose; hiredis answers its pending commands with NULL. */
+static void drop_link(struct link *link, const char *reason)
 {
-    redisAsyncContext *context = store->context;
-    log_warning(component, "dropping the Redis link: %s", reason);
-    store->context = NULL;
-    store->ping_sent_ms = 0;
+    redisAsyncContext *context = link->context;
+    if (link->state == LINK_READY || !link->subscriber)
+        log_warning(component, "dropping the Redis %s link: %s", link->name, reason);
+    link->context = NULL;
+    if (!link->subscriber)
+        link->store->ping_sent_ms = 0;
     if (context != NULL)
         redisAsyncFree(context);
-    schedule_reconnect(store);
+    schedule_reconnect(link);
+}
+
+static void link_became_ready(struct link *link)
+{
+    link->backoff_ms = BACKOFF_FIRST_MS;
+    link->reported_unreachable = false;
+    link->unreachable_since_ms = 0;
+    set_state(link, LINK_READY);
 }
 
 static void on_health_pong(redisAsyncContext *context, void *reply_pointer, void *data)
@@ -107,144 +165,228 @@ static void on_health_pong(redisAsyncContext *context, void *reply_pointer, void
     struct store *store = context->data;
     redisReply *reply = reply_pointer;
 
-    if (reply == NULL || store == NULL || context != store->context)
+    if (reply == NULL || store == NULL || context != store->command.context)
         return; /* the link broke; on_disconnect takes it from here */
     store->ping_sent_ms = 0;
     if (reply->type == REDIS_REPLY_ERROR)
         log_warning(component, "Redis answered PING with: %s", reply->str);
 }
 
+/* Handshake steps carry their name as privdata; SCRIPT LOAD carries the index. */
 static void on_handshake_reply(redisAsyncContext *context, void *reply_pointer, void *step)
 {
     struct store *store = context->data;
     redisReply *reply = reply_pointer;
+    const char *name = step;
 
-    if (reply == NULL || store == NULL || context != store->context)
+    if (reply == NULL || store == NULL || context != store->command.context)
         return;
     if (reply->type == REDIS_REPLY_ERROR) {
         /* The error text is Redis' own (WRONGPASS, NOAUTH, ...): no secret in it. */
-        log_error(component, "Redis refused %s: %s", (const char *)step, reply->str);
+        log_error(component, "Redis refused %s: %s", name, reply->str);
         redisAsyncDisconnect(context);
         return;
     }
-    if (strcmp(step, "PING") == 0) {
-        store->backoff_ms = BACKOFF_FIRST_MS;
-        store->reported_unreachable = false;
-        store->unreachable_since_ms = 0;
-        log_info(component, "Redis link ready (%s)", store->target);
-        set_state(store, LINK_READY);
+    if (strcmp(name, "PING") == 0)
+        link_became_ready(&store->command);
+}
+
+static void on_script_loaded(redisAsyncContext *context, void *reply_pointer, void *index_pointer)
+{
+    struct store *store = context->data;
+    redisReply *reply = reply_pointer;
+    size_t index = (size_t)(uintptr_t)index_pointer;
+
+    if (reply == NULL || store == NULL || context != store->command.context)
+        return;
+    if (reply->type != REDIS_REPLY_STRING || reply->len != 40) {
+        log_error(component, "Redis refused script %s: %s", store_script_names[index],
+                  reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+        redisAsyncDisconnect(context);
+        return;
+    }
+    memcpy(store->script_sha[index], reply->str, 40);
+    store->script_sha[index][40] = '\0';
+}
+
+static int send_auth(struct link *link)
+{
+    struct store *store = link->store;
+    redisCallbackFn *callback = link->subscriber ? NULL : on_handshake_reply;
+    if (store->password != NULL && store->username != NULL)
+        return redisAsyncCommand(link->context, callback, "AUTH", "AUTH %s %s", store->username,
+                                 store->password);
+    if (store->password != NULL)
+        return redisAsyncCommand(link->context, callback, "AUTH", "AUTH %s", store->password);
+    return REDIS_OK;
+}
+
+static void send_command_handshake(struct link *link)
+{
+    struct store *store = link->store;
+    int sent = send_auth(link);
+
+    if (sent == REDIS_OK && store->database != 0)
+        sent = redisAsyncCommand(link->context, on_handshake_reply, "SELECT", "SELECT %d",
+                                 store->database);
+    for (size_t i = 0; sent == REDIS_OK && i < STORE_SCRIPT_COUNT; i++)
+        sent = redisAsyncCommand(link->context, on_script_loaded, (void *)(uintptr_t)i,
+                                 "SCRIPT LOAD %s", store_script_sources[i]);
+    if (sent == REDIS_OK)
+        sent = redisAsyncCommand(link->context, on_handshake_reply, "PING", "PING");
+    if (sent != REDIS_OK)
+        drop_link(link, "cannot queue the handshake");
+}
+
+/* Every reply on the subscribed link: the confirmation, then messages. */
+static void on_subscription(redisAsyncContext *context, void *reply_pointer, void *data)
+{
+    struct store *store = context->data;
+    redisReply *reply = reply_pointer;
+    const char *kind;
+
+    if (reply == NULL || store == NULL || context != store->subscriber.context)
+        return;
+    if (reply->type == REDIS_REPLY_ERROR) {
+        log_error(component, "Redis refused SUBSCRIBE: %s", reply->str);
+        redisAsyncDisconnect(context);
+        return;
+    }
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3 ||
+        reply->element[0]->type != REDIS_REPLY_STRING)
+        return;
+    kind = reply->element[0]->str;
+    if (strcmp(kind, "subscribe") == 0) {
+        link_became_ready(&store->subscriber);
+    } else if (strcmp(kind, "message") == 0 && reply->element[2]->type == REDIS_REPLY_STRING &&
+               store->on_change != NULL) {
+        store->on_change(reply->element[2]->str, reply->element[2]->len, store->callback_data);
     }
 }
 
-static void send_handshake(struct store *store)
+static void send_subscriber_handshake(struct link *link)
 {
-    redisAsyncContext *context = store->context;
-    int sent = REDIS_OK;
-
-    if (store->password != NULL && store->username != NULL)
-        sent = redisAsyncCommand(context, on_handshake_reply, "AUTH", "AUTH %s %s", store->username,
-                                 store->password);
-    else if (store->password != NULL)
-        sent = redisAsyncCommand(context, on_handshake_reply, "AUTH", "AUTH %s", store->password);
-    if (sent == REDIS_OK && store->database != 0)
-        sent =
-            redisAsyncCommand(context, on_handshake_reply, "SELECT", "SELECT %d", store->database);
+    /* AUTH replies on this link are not awaited: an AUTH failure makes the
+     * SUBSCRIBE that follows fail too, which on_subscription reports. */
+    int sent = send_auth(link);
     if (sent == REDIS_OK)
-        sent = redisAsyncCommand(context, on_handshake_reply, "PING", "PING");
+        sent = redisAsyncCommand(link->context, on_subscription, NULL, "SUBSCRIBE %s",
+                                 link->store->channel);
     if (sent != REDIS_OK)
-        drop_link(store, "cannot queue the handshake");
+        drop_link(link, "cannot queue SUBSCRIBE");
+}
+
+static struct link *link_of(const redisAsyncContext *context)
+{
+    struct store *store = context->data;
+    if (store == NULL)
+        return NULL;
+    if (context == store->command.context)
+        return &store->command;
+    if (context == store->subscriber.context)
+        return &store->subscriber;
+    return NULL;
 }
 
 static void on_connect(const redisAsyncContext *context, int status)
 {
-    struct store *store = context->data;
+    struct link *link = link_of(context);
 
-    if (store == NULL || context != store->context)
+    if (link == NULL)
         return;
     if (status != REDIS_OK) {
         /* hiredis frees the context after this callback. */
-        report_unreachable(store, context->errstr);
-        store->context = NULL;
-        schedule_reconnect(store);
+        report_unreachable(link, context->errstr);
+        link->context = NULL;
+        schedule_reconnect(link);
         return;
     }
-    set_state(store, LINK_HANDSHAKE);
-    send_handshake(store);
+    set_state(link, LINK_HANDSHAKE);
+    if (link->subscriber)
+        send_subscriber_handshake(link);
+    else
+        send_command_handshake(link);
 }
 
 static void on_disconnect(const redisAsyncContext *context, int status)
 {
-    struct store *store = context->data;
+    struct link *link = link_of(context);
 
-    if (store == NULL || context != store->context)
+    if (link == NULL)
         return;
-    store->context = NULL;
-    store->ping_sent_ms = 0;
-    if (store->state == LINK_READY)
-        log_warning(component, "lost the Redis link (%s)",
+    link->context = NULL;
+    if (!link->subscriber)
+        link->store->ping_sent_ms = 0;
+    if (link->state == LINK_READY)
+        log_warning(component, "lost the Redis %s link (%s)", link->name,
                     status == REDIS_OK ? "closed" : context->errstr);
-    schedule_reconnect(store);
+    schedule_reconnect(link);
 }
 
-static void connect_now(struct store *store)
+static void connect_link(struct link *link)
 {
+    struct store *store = link->store;
     redisAsyncContext *context;
 
     if (store->socket_path != NULL)
         context = redisAsyncConnectUnix(store->socket_path);
     else
         context = redisAsyncConnect(store->host, store->port);
-    if (context == NULL) {
-        report_unreachable(store, "out of memory");
-        schedule_reconnect(store);
-        return;
-    }
-    if (context->err) {
-        report_unreachable(store, context->errstr);
-        redisAsyncFree(context);
-        schedule_reconnect(store);
+    if (context == NULL || context->err) {
+        report_unreachable(link, context ? context->errstr : "out of memory");
+        if (context != NULL)
+            redisAsyncFree(context);
+        schedule_reconnect(link);
         return;
     }
     context->data = store;
-    store->context = context;
+    link->context = context;
     if (redisLibeventAttach(context, store->base) != REDIS_OK) {
-        drop_link(store, "cannot attach to the event loop");
+        drop_link(link, "cannot attach to the event loop");
         return;
     }
     redisAsyncSetConnectCallback(context, on_connect);
     redisAsyncSetDisconnectCallback(context, on_disconnect);
-    set_state(store, LINK_CONNECTING);
+    set_state(link, LINK_CONNECTING);
 }
 
 static void on_reconnect_timer(evutil_socket_t fd, short events, void *data)
 {
-    connect_now(data);
+    struct link *link = data;
+    if (link->context == NULL)
+        connect_link(link);
 }
 
-/* Once a second: time out a hanging connect or PING, and send the next PING. */
+/* Time out a hanging connect or handshake of either link. */
+static bool check_link_timeouts(struct link *link, int64_t now)
+{
+    if (link->state == LINK_CONNECTING && now - link->state_since_ms > CONNECT_TIMEOUT_MS) {
+        report_unreachable(link, "connect timed out");
+        drop_link(link, "connect timed out");
+        return true;
+    }
+    if (link->state == LINK_HANDSHAKE && now - link->state_since_ms > PING_TIMEOUT_MS) {
+        drop_link(link, "no answer to the handshake within 3 s");
+        return true;
+    }
+    return false;
+}
+
+/* Once a second: time out what hangs, and PING the command link. */
 static void on_health_timer(evutil_socket_t fd, short events, void *data)
 {
     struct store *store = data;
     int64_t now = monotonic_ms();
 
-    if (store->state == LINK_CONNECTING && now - store->state_since_ms > CONNECT_TIMEOUT_MS) {
-        report_unreachable(store, "connect timed out");
-        drop_link(store, "connect timed out");
+    check_link_timeouts(&store->subscriber, now);
+    if (check_link_timeouts(&store->command, now) || store->command.state != LINK_READY)
         return;
-    }
-    if (store->state != LINK_READY && store->state != LINK_HANDSHAKE)
-        return;
-    if (store->state == LINK_HANDSHAKE && now - store->state_since_ms > PING_TIMEOUT_MS) {
-        drop_link(store, "no answer to the handshake within 3 s");
-        return;
-    }
     if (store->ping_sent_ms != 0) {
         if (now - store->ping_sent_ms > PING_TIMEOUT_MS)
-            drop_link(store, "no answer to PING within 3 s");
+            drop_link(&store->command, "no answer to PING within 3 s");
         return;
     }
-    if (store->state == LINK_READY &&
-        redisAsyncCommand(store->context, on_health_pong, NULL, "PING") == REDIS_OK)
+    if (redisAsyncCommand(store->command.context, on_health_pong, NULL, "PING") == REDIS_OK)
         store->ping_sent_ms = now;
 }
 
@@ -259,8 +401,19 @@ static char *copy_optional(const char *text, bool *failed)
     return copy;
 }
 
+static bool init_link(struct store *store, struct link *link, const char *name, bool subscriber)
+{
+    link->store = store;
+    link->name = name;
+    link->subscriber = subscriber;
+    link->backoff_ms = BACKOFF_FIRST_MS;
+    link->reconnect_timer = evtimer_new(store->base, on_reconnect_timer, link);
+    return link->reconnect_timer != NULL;
+}
+
 int store_new(struct event_base *base, const struct store_options *options,
-              store_ready_callback on_ready, void *data, struct store **out)
+              store_ready_callback on_ready, store_change_callback on_change, void *data,
+              struct store **out)
 {
     struct store *store = calloc(1, sizeof(*store));
     struct timeval health_interval = {HEALTH_INTERVAL_MS / 1000, 0};
@@ -275,30 +428,188 @@ int store_new(struct event_base *base, const struct store_options *options,
     store->password = copy_optional(options->password, &failed);
     store->port = options->port;
     store->database = options->database;
-    store->backoff_ms = BACKOFF_FIRST_MS;
+    store->idempotency_ttl_seconds = options->idempotency_ttl_seconds;
+    store->audit_max_length = options->audit_max_length;
     store->on_ready = on_ready;
-    store->on_ready_data = data;
+    store->on_change = on_change;
+    store->callback_data = data;
+    snprintf(store->channel, sizeof(store->channel), STORE_PREFIX "changes:%d", options->database);
     if (options->socket_path != NULL)
         snprintf(store->target, sizeof(store->target), "unix:%s db %d", options->socket_path,
                  options->database);
     else
         snprintf(store->target, sizeof(store->target), "%s:%u db %d", options->host,
                  (unsigned)options->port, options->database);
-    store->reconnect_timer = evtimer_new(base, on_reconnect_timer, store);
     store->health_timer = event_new(base, -1, EV_PERSIST, on_health_timer, store);
-    if (failed || store->reconnect_timer == NULL || store->health_timer == NULL ||
+    if (failed || !init_link(store, &store->command, "command", false) ||
+        !init_link(store, &store->subscriber, "subscriber", true) || store->health_timer == NULL ||
         event_add(store->health_timer, &health_interval) != 0) {
         store_free(store);
         return STORE_ERROR_NO_MEMORY;
     }
-    connect_now(store);
+    connect_link(&store->command);
     *out = store;
     return 0;
 }
 
 bool store_is_ready(const struct store *store)
 {
-    return store->state == LINK_READY;
+    return store->ready;
+}
+
+const char *store_change_channel(const struct store *store)
+{
+    return store->channel;
+}
+
+int64_t store_idempotency_ttl(const struct store *store)
+{
+    return store->idempotency_ttl_seconds;
+}
+
+int64_t store_audit_max_length(const struct store *store)
+{
+    return store->audit_max_length;
+}
+
+/* A command in flight: whom to tell, and for scripts what to resend on NOSCRIPT. */
+struct pending_command {
+    struct store *store;
+    store_reply_callback callback;
+    void *data;
+    int script; /* an enum store_script, or -1 for a plain command */
+    int argc;
+    char **argv; /* owned copies, scripts only */
+    size_t *lengths;
+};
+
+static void pending_free(struct pending_command *pending)
+{
+    for (int i = 0; pending->argv != NULL && i < pending->argc; i++)
+        free(pending->argv[i]);
+    free(pending->argv);
+    free(pending->lengths);
+    free(pending);
+}
+
+static bool is_noscript(const redisReply *reply)
+{
+    return reply != NULL && reply->type == REDIS_REPLY_ERROR &&
+           strncmp(reply->str, "NOSCRIPT", 8) == 0;
+}
+
+static int send_pending(struct pending_command *pending, const char **argv, const size_t *lengths);
+
+static void on_command_reply(redisAsyncContext *context, void *reply_pointer, void *data)
+{
+    struct pending_command *pending = data;
+    redisReply *reply = reply_pointer;
+
+    /* Redis lost its script cache (restart, SCRIPT FLUSH): EVAL caches it again. */
+    if (pending->script >= 0 && is_noscript(reply) && strcmp(pending->argv[0], "EVALSHA") == 0) {
+        free(pending->argv[0]);
+        free(pending->argv[1]);
+        pending->argv[0] = strdup("EVAL");
+        pending->argv[1] = strdup(store_script_sources[pending->script]);
+        if (pending->argv[0] != NULL && pending->argv[1] != NULL) {
+            pending->lengths[0] = 4;
+            pending->lengths[1] = strlen(pending->argv[1]);
+            if (send_pending(pending, (const char **)pending->argv, pending->lengths) == 0)
+                return;
+        }
+        reply = NULL;
+    }
+    pending->callback(reply, pending->data);
+    pending_free(pending);
+}
+
+static int send_pending(struct pending_command *pending, const char **argv, const size_t *lengths)
+{
+    struct store *store = pending->store;
+    if (store->command.state != LINK_READY)
+        return STORE_ERROR_NOT_READY;
+    if (redisAsyncCommandArgv(store->command.context, on_command_reply, pending, pending->argc,
+                              argv, lengths) != REDIS_OK)
+        return STORE_ERROR_NO_MEMORY;
+    return 0;
+}
+
+int store_command(struct store *store, store_reply_callback callback, void *data, int argc,
+                  const char **argv, const size_t *lengths)
+{
+    struct pending_command *pending = calloc(1, sizeof(*pending));
+    int result;
+
+    if (pending == NULL)
+        return STORE_ERROR_NO_MEMORY;
+    *pending = (struct pending_command){store, callback, data, -1, argc, NULL, NULL};
+    result = send_pending(pending, argv, lengths);
+    if (result != 0)
+        free(pending);
+    return result;
+}
+
+static int copy_argument(struct pending_command *pending, int index, const char *value,
+                         size_t length)
+{
+    pending->argv[index] = malloc(length + 1);
+    if (pending->argv[index] == NULL)
+        return -1;
+    memcpy(pending->argv[index], value, length);
+    pending->argv[index][length] = '\0';
+    pending->lengths[index] = length;
+    return 0;
+}
+
+int store_script_run(struct store *store, enum store_script script, int key_count,
+                     const char **keys, int arg_count, const char **args, const size_t *arg_lengths,
+                     store_reply_callback callback, void *data)
+{
+    struct pending_command *pending = calloc(1, sizeof(*pending));
+    char key_count_text[16];
+    int argc = 3 + key_count + arg_count;
+    int index = 0, result = STORE_ERROR_NO_MEMORY;
+
+    if (pending == NULL)
+        return STORE_ERROR_NO_MEMORY;
+    *pending = (struct pending_command){store, callback, data, (int)script, argc, NULL, NULL};
+    pending->argv = calloc((size_t)argc, sizeof(char *));
+    pending->lengths = calloc((size_t)argc, sizeof(size_t));
+    if (pending->argv == NULL || pending->lengths == NULL)
+        goto free_pending;
+    snprintf(key_count_text, sizeof(key_count_text), "%d", key_count);
+    if (copy_argument(pending, index++, "EVALSHA", 7) != 0 ||
+        copy_argument(pending, index++, store->script_sha[script], 40) != 0 ||
+        copy_argument(pending, index++, key_count_text, strlen(key_count_text)) != 0)
+        goto free_pending;
+    for (int i = 0; i < key_count; i++) {
+        if (copy_argument(pending, index++, keys[i], strlen(keys[i])) != 0)
+            goto free_pending;
+    }
+    for (int i = 0; i < arg_count; i++) {
+        size_t length = arg_lengths != NULL ? arg_lengths[i] : strlen(args[i]);
+        if (copy_argument(pending, index++, args[i], length) != 0)
+            goto free_pending;
+    }
+    result = send_pending(pending, (const char **)pending->argv, pending->lengths);
+    if (result == 0)
+        return 0;
+free_pending:
+    pending_free(pending);
+    return result;
+}
+
+static void free_link(struct link *link)
+{
+    if (link->context != NULL) {
+        redisAsyncContext *context = link->context;
+        link->context = NULL;
+        /* hiredis runs the pending callbacks with NULL while freeing; the
+         * link no longer claims the context, so none of them reconnects. */
+        redisAsyncFree(context);
+    }
+    if (link->reconnect_timer != NULL)
+        event_free(link->reconnect_timer);
 }
 
 void store_free(struct store *store)
@@ -306,18 +617,11 @@ void store_free(struct store *store)
     if (store == NULL)
         return;
     store->on_ready = NULL;
-    if (store->context != NULL) {
-        redisAsyncContext *context = store->context;
-        /* Detach first: the callbacks hiredis runs while freeing must not
-         * schedule a reconnect on a store that is going away. */
-        context->data = NULL;
-        store->context = NULL;
-        redisAsyncFree(context);
-    }
-    if (store->reconnect_timer != NULL)
-        event_free(store->reconnect_timer);
+    store->on_change = NULL;
     if (store->health_timer != NULL)
         event_free(store->health_timer);
+    free_link(&store->subscriber);
+    free_link(&store->command);
     free(store->host);
     free(store->socket_path);
     free(store->username);
@@ -325,4 +629,56 @@ void store_free(struct store *store)
         explicit_bzero(store->password, strlen(store->password));
     free(store->password);
     free(store);
+}
+
+int64_t store_reply_integer(const redisReply *reply, int64_t fallback)
+{
+    char *end = NULL;
+    long long value;
+
+    if (reply == NULL)
+        return fallback;
+    if (reply->type == REDIS_REPLY_INTEGER)
+        return reply->integer;
+    if (reply->type != REDIS_REPLY_STRING || reply->len == 0)
+        return fallback;
+    value = strtoll(reply->str, &end, 10);
+    return *end == '\0' ? value : fallback;
+}
+
+bool store_reply_is(const redisReply *reply, const char *text)
+{
+    return reply != NULL &&
+           (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS) &&
+           strcmp(reply->str, text) == 0;
+}
+
+enum store_outcome store_outcome_from_word(const redisReply *reply)
+{
+    static const struct {
+        const char *word;
+        enum store_outcome outcome;
+    } words[] = {
+        {"ok", STORE_OUTCOME_OK},
+        {"replay", STORE_OUTCOME_REPLAYED},
+        {"created", STORE_OUTCOME_CREATED},
+        {"replaced", STORE_OUTCOME_REPLACED},
+        {"deleted", STORE_OUTCOME_OK},
+        {"revoked", STORE_OUTCOME_REVOKED},
+        {"exists", STORE_OUTCOME_EXISTS},
+        {"unauthorized", STORE_OUTCOME_UNAUTHORIZED},
+        {"forbidden", STORE_OUTCOME_FORBIDDEN},
+        {"not-found", STORE_OUTCOME_NOT_FOUND},
+        {"mismatch", STORE_OUTCOME_KEY_REUSED},
+        {"over-capacity", STORE_OUTCOME_OVER_CAPACITY},
+    };
+    if (reply == NULL)
+        return STORE_OUTCOME_UNAVAILABLE;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (store_reply_is(reply, words[i].word))
+            return words[i].outcome;
+    }
+    log_error(component, "unexpected reply from Redis: %s",
+              reply->type == REDIS_REPLY_ERROR ? reply->str : "(not an outcome)");
+    return STORE_OUTCOME_FAILED;
 }

@@ -1,47 +1,79 @@
-/* store.h: the Redis link: hiredis async on libevent, reconnect, health. */
+/* store.h: the Redis links: hiredis async on libevent, reconnect, health, pub/sub. */
 #ifndef PARKSHARE_STORE_H
 #define PARKSHARE_STORE_H
 
 #include <event2/event.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum store_error {
     STORE_ERROR_NO_MEMORY = -1,
+    STORE_ERROR_NOT_READY = -2, /* the command link is down: answer 503 */
+};
+
+/*
+ * How a store operation ended. UNAVAILABLE means the link broke or was
+ * never up: a write may or may not have been applied, which is why writes
+ * carry idempotency keys.
+ */
+enum store_outcome {
+    STORE_OUTCOME_OK = 0,
+    STORE_OUTCOME_REPLAYED, /* an idempotent retry: the first answer, nothing changed */
+    STORE_OUTCOME_CREATED,
+    STORE_OUTCOME_REPLACED,
+    STORE_OUTCOME_UNAUTHORIZED, /* no such token */
+    STORE_OUTCOME_FORBIDDEN,    /* the token's scope excludes the lot */
+    STORE_OUTCOME_NOT_FOUND,
+    STORE_OUTCOME_KEY_REUSED,    /* the idempotency key was used with another body */
+    STORE_OUTCOME_OVER_CAPACITY, /* a recount above capacity */
+    STORE_OUTCOME_EXISTS,
+    STORE_OUTCOME_REVOKED,
+    STORE_OUTCOME_UNAVAILABLE,
+    STORE_OUTCOME_FAILED, /* Redis answered something unexpected (logged) */
 };
 
 /* Where Redis is: a TCP address or a unix socket path. */
 struct store_options {
-    const char *host;        /* TCP; NULL for a unix socket */
-    uint16_t port;           /* TCP */
-    const char *socket_path; /* unix socket; NULL for TCP */
-    int database;            /* SELECTed after connecting */
-    const char *username;    /* AUTH, optional */
-    const char *password;    /* AUTH, optional; never logged */
+    const char *host;                /* TCP; NULL for a unix socket */
+    uint16_t port;                   /* TCP */
+    const char *socket_path;         /* unix socket; NULL for TCP */
+    int database;                    /* SELECTed after connecting */
+    const char *username;            /* AUTH, optional */
+    const char *password;            /* AUTH, optional; never logged */
+    int64_t idempotency_ttl_seconds; /* how long an answer is kept for retries */
+    int64_t audit_max_length;        /* cap of each audit stream (approximate) */
 };
 
 struct store;
 
 /*
- * Called whenever the link becomes ready (connected, authenticated, db
- * selected and PING answered) or stops being ready.
+ * Called when the store becomes ready or stops being ready. Ready means the
+ * command link is connected, authenticated, its scripts are loaded and it
+ * answers PING, and the change subscription is in place. Every time it
+ * becomes ready, changes published while it was not may have been missed:
+ * the listener reloads what it keeps.
  */
 typedef void (*store_ready_callback)(bool ready, void *data);
 
+/* A message published on the change channel (text of length bytes). */
+typedef void (*store_change_callback)(const char *message, size_t length, void *data);
+
 /*
- * A store for Redis at options (copied). It starts connecting at once and
- * keeps doing so with backoff (25 ms doubling to 500 ms, so the link is
- * whole within a second of Redis returning); it PINGs every second and
- * drops a link whose PING goes unanswered for 3 s. Nothing here blocks the
- * event loop. on_ready may be NULL. Returns 0 or STORE_ERROR_NO_MEMORY.
+ * A store for Redis at options (copied). It connects at once and keeps
+ * doing so with backoff (25 ms doubling to 500 ms, so the links are whole
+ * within a second of Redis returning); it PINGs every second and drops a
+ * link whose PING goes unanswered for 3 s. Nothing blocks the event loop.
+ * Callbacks may be NULL. Returns 0 or STORE_ERROR_NO_MEMORY.
  */
 int store_new(struct event_base *base, const struct store_options *options,
-              store_ready_callback on_ready, void *data, struct store **store);
+              store_ready_callback on_ready, store_change_callback on_change, void *data,
+              struct store **store);
 
-/* Whether the link is ready for commands now. */
+/* Whether the store is ready for commands now. */
 bool store_is_ready(const struct store *store);
 
-/* Close the link; pending commands see a NULL reply. Accepts NULL. */
+/* Close the links; pending commands see their failure callback. Accepts NULL. */
 void store_free(struct store *store);
 
 #endif

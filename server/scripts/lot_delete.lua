@@ -1,0 +1,22 @@
+-- lot_delete.lua: remove a lot as one atomic step; its audit stream stays.
+--
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:lots   KEYS[3] ps:audit:{id}   KEYS[4] ps:audit
+-- ARGV: 1 lot id, 2 token id, 3 client address, 4 change channel, 5 audit cap
+--
+-- Returns {"deleted", version} or {"not-found", 0}.
+
+local old = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+if not old[1] then
+  return {'not-found', 0}
+end
+local version = (tonumber(old[3]) or 0) + 1
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+local entry = {'lot', ARGV[1], 'kind', 'delete', 'token', ARGV[2], 'old_capacity', old[1],
+               'old', old[2] or '', 'new', '', 'clamped', '0', 'client', ARGV[3],
+               'version', tostring(version)}
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
+redis.call('PUBLISH', ARGV[4], string.format('{"type":"delete","id":"%s","version":%d}',
+  ARGV[1], version))
+return {'deleted', version}

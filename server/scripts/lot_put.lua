@@ -1,0 +1,40 @@
+-- lot_put.lua: create or replace a lot's static fields as one atomic step.
+--
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:lots   KEYS[3] ps:audit:{id}   KEYS[4] ps:audit
+-- ARGV: 1 lot id, 2 static JSON, 3 capacity, 4 token id, 5 client address,
+-- 6 change channel, 7 audit stream cap
+--
+-- Returns {"created" or "replaced", version, occupied (-1: never reported),
+-- updated_at (-1: never), 1 when a smaller capacity clamped occupied}.
+-- A capacity below the current count lowers the count to the capacity, and
+-- the audit entry says so.
+
+local old = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
+local created = not old[1]
+local capacity = tonumber(ARGV[3])
+local version = (tonumber(old[3]) or 0) + 1
+local occupied = tonumber(old[2])
+local updated_at = tonumber(old[4])
+local clamped = occupied ~= nil and occupied > capacity
+
+if clamped then
+  redis.call('HSET', KEYS[1], 'occupied', capacity)
+end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'capacity', capacity, 'version', version)
+redis.call('SADD', KEYS[2], ARGV[1])
+
+local new_occupied = clamped and capacity or occupied
+local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token', ARGV[4],
+               'old_capacity', old[1] or '', 'capacity', ARGV[3],
+               'old', occupied and tostring(occupied) or '',
+               'new', new_occupied and tostring(new_occupied) or '',
+               'clamped', clamped and '1' or '0', 'client', ARGV[5], 'version', tostring(version)}
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
+
+redis.call('PUBLISH', ARGV[6], string.format(
+  '{"type":"lot","id":"%s","version":%d,"occupied":%s,"updated_at":%s,"lot":%s}',
+  ARGV[1], version, new_occupied and tostring(new_occupied) or 'null',
+  updated_at and string.format('%d', updated_at) or 'null', ARGV[2]))
+return {created and 'created' or 'replaced', version, new_occupied or -1, updated_at or -1,
+        clamped and 1 or 0}

@@ -1,0 +1,76 @@
+-- occupancy.lua: one attendant update as one atomic step.
+--
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:idem:{key} (unused when ARGV[4] is "0")
+-- KEYS[3] ps:token:{sha256}   KEYS[4] ps:audit:{id}   KEYS[5] ps:audit
+-- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
+-- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
+-- in seconds, 7 client address, 8 change channel, 9 audit stream cap
+--
+-- Returns {outcome, answer-or-detail}: "ok" or "replay" with the answer's
+-- JSON text; "unauthorized", "forbidden", "not-found", "mismatch", or
+-- "over-capacity" with the capacity.
+
+local token = redis.call('HMGET', KEYS[3], 'id', 'role', 'scope')
+if not token[1] then
+  return {'unauthorized', ''}
+end
+if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ',', 1, true) then
+  return {'forbidden', token[1]}
+end
+
+-- A retry with the same key and body gets the first answer and changes nothing.
+if ARGV[4] == '1' then
+  local stored = redis.call('HMGET', KEYS[2], 'fingerprint', 'answer')
+  if stored[1] then
+    if stored[1] == ARGV[5] then
+      return {'replay', stored[2]}
+    end
+    return {'mismatch', stored[1]}
+  end
+end
+
+local lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+if not lot[1] then
+  return {'not-found', ''}
+end
+local capacity = tonumber(lot[1])
+local old = tonumber(lot[2])
+local version = (tonumber(lot[3]) or 0) + 1
+local value = tonumber(ARGV[3])
+local new, clamped
+
+if ARGV[2] == 'delta' then
+  new = (old or 0) + value
+  clamped = new < 0 or new > capacity
+  if new < 0 then new = 0 elseif new > capacity then new = capacity end
+else
+  if value > capacity then
+    return {'over-capacity', tostring(capacity)}
+  end
+  new = value
+  clamped = false
+end
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('HSET', KEYS[1], 'occupied', new, 'version', version, 'updated_at', now)
+
+local answer = string.format(
+  '{"id":"%s","occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
+  ARGV[1], new, capacity - new, capacity, version, clamped and 'true' or 'false')
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[2], 'fingerprint', ARGV[5], 'answer', answer)
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
+end
+
+local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
+local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and tostring(old) or '',
+               'new', tostring(new), 'requested', ARGV[3], 'clamped', clamped and '1' or '0',
+               'client', ARGV[7], 'version', tostring(version)}
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
+
+redis.call('PUBLISH', ARGV[8], string.format(
+  '{"type":"occupancy","id":"%s","occupied":%d,"version":%d,"updated_at":%d}',
+  ARGV[1], new, version, now))
+return {'ok', answer}

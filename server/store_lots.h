@@ -1,0 +1,96 @@
+/* store_lots.h: lots and occupancy in Redis: atomic updates, replace, delete, load. */
+#ifndef PARKSHARE_STORE_LOTS_H
+#define PARKSHARE_STORE_LOTS_H
+
+#include "store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One attendant update. Strings are copied before the call returns. */
+struct store_occupancy_update {
+    const char *lot_id;
+    bool recount; /* value is the new count, else a delta */
+    int64_t value;
+    const char *idempotency_key; /* NULL when the client gave none */
+    const char *token_hash;      /* hex SHA-256 of the bearer token */
+    const char *client;          /* the client's address, for the audit */
+};
+
+struct store_occupancy_result {
+    enum store_outcome outcome; /* OK, REPLAYED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND,
+                                   KEY_REUSED, OVER_CAPACITY, UNAVAILABLE, FAILED */
+    const char *answer;         /* OK/REPLAYED: the answer's JSON text */
+    int64_t capacity;           /* OVER_CAPACITY: the lot's capacity */
+};
+
+typedef void (*store_occupancy_callback)(const struct store_occupancy_result *result, void *data);
+
+/*
+ * Apply an update in one atomic step inside Redis: the token and its scope,
+ * idempotency (the same key and the same update within the TTL return the
+ * first answer; another update under the key is KEY_REUSED), the lot's
+ * existence, the delta clamped to [0, capacity] or the recount (refused
+ * above capacity), version and updated_at, the audit entries and the change
+ * notification. callback runs exactly once, later, unless this returns an
+ * enum store_error (then nothing was sent).
+ */
+int store_occupancy_apply(struct store *store, const struct store_occupancy_update *update,
+                          store_occupancy_callback callback, void *data);
+
+/* A lot's static fields to store, and who writes them (for the audit). */
+struct store_lot_write {
+    const char *lot_id;
+    const char *static_json; /* canonical JSON of the static fields */
+    int64_t capacity;
+    const char *token_id;
+    const char *client;
+};
+
+struct store_lot_result {
+    enum store_outcome
+        outcome; /* CREATED, REPLACED, OK (deleted), NOT_FOUND, UNAVAILABLE, FAILED */
+    int64_t version;
+    int64_t occupied;      /* -1 when never reported */
+    int64_t updated_at_ms; /* -1 when never reported */
+    bool clamped;          /* a smaller capacity lowered the count */
+};
+
+typedef void (*store_lot_callback)(const struct store_lot_result *result, void *data);
+
+/* Create or replace a lot atomically (audit and notification included). */
+int store_lot_put(struct store *store, const struct store_lot_write *write,
+                  store_lot_callback callback, void *data);
+
+/* Delete a lot atomically; its audit stream stays. */
+int store_lot_delete(struct store *store, const char *lot_id, const char *token_id,
+                     const char *client, store_lot_callback callback, void *data);
+
+/* One stored lot as loaded; strings are valid during the callback only. */
+struct store_lot_record {
+    const char *id;
+    const char *static_json;
+    int64_t occupied; /* -1 when never reported */
+    int64_t version;
+    int64_t updated_at_ms; /* -1 when never reported */
+};
+
+/*
+ * Receives every stored lot at once (complete true), or nothing (complete
+ * false) when the link broke during the load.
+ */
+typedef void (*store_load_callback)(const struct store_lot_record *records, size_t count,
+                                    bool complete, void *data);
+
+/* Load every lot: SMEMBERS, then one pipelined HMGET per lot. */
+int store_lots_load(struct store *store, store_load_callback callback, void *data);
+
+/*
+ * Claim the one-time demo load: outcome OK when the store holds no lot and
+ * never had the demo (the caller loads it now), EXISTS otherwise.
+ */
+int store_demo_claim(struct store *store, void (*callback)(enum store_outcome outcome, void *data),
+                     void *data);
+
+#endif
