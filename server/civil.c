@@ -2,6 +2,7 @@
 #include "civil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /*
  * Howard Hinnant's days_from_civil / civil_from_days: eras of 400 years
@@ -87,4 +88,73 @@ void civil_date_format(struct civil_date date, char out[11])
     unsigned year = (unsigned)date.year % 10000u, month = (unsigned)date.month % 100u;
     unsigned day = (unsigned)date.day % 100u;
     snprintf(out, 11, "%04u-%02u-%02u", year, month, day);
+}
+
+static int parse_offset(const char *text, int64_t *offset_seconds)
+{
+    int hours, minutes;
+    if (text[0] == 'Z' || text[0] == 'z') {
+        *offset_seconds = 0;
+        return text[1] == '\0' ? 0 : -1;
+    }
+    if ((text[0] != '+' && text[0] != '-') || text[3] != ':' || text[6] != '\0')
+        return -1;
+    hours = parse_digits(text + 1, 2);
+    minutes = parse_digits(text + 4, 2);
+    if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+        return -1;
+    *offset_seconds = (hours * 3600 + minutes * 60) * (text[0] == '-' ? -1 : 1);
+    return 0;
+}
+
+int civil_parse_rfc3339(const char *text, int64_t *milliseconds)
+{
+    struct civil_date date;
+    int hour, minute, second, fraction_ms = 0;
+    int64_t offset;
+    const char *rest;
+
+    if (strlen(text) < 20 || civil_date_parse(text, 10, &date) != 0 ||
+        (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
+        return -1;
+    hour = parse_digits(text + 11, 2);
+    minute = parse_digits(text + 14, 2);
+    second = parse_digits(text + 17, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
+        return -1;
+    rest = text + 19;
+    if (*rest == '.') {
+        int digits = 0;
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++, digits++) {
+            if (digits < 3)
+                fraction_ms = fraction_ms * 10 + (*rest - '0');
+        }
+        if (digits == 0)
+            return -1;
+        for (; digits < 3; digits++)
+            fraction_ms *= 10;
+    }
+    if (parse_offset(rest, &offset) != 0)
+        return -1;
+    /* A leap second (:60) counts as the next second's start. */
+    *milliseconds =
+        ((civil_days_from_date(date) * 86400 + hour * 3600 + minute * 60 + second) - offset) *
+            1000 +
+        fraction_ms;
+    return 0;
+}
+
+void civil_format_utc_ms(int64_t milliseconds, char out[25])
+{
+    int64_t seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000;
+    int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+    int64_t second_of_day = seconds - days * 86400;
+    unsigned fraction = (unsigned)(milliseconds - seconds * 1000);
+    struct civil_date date = civil_date_from_days(days);
+    char day_text[11];
+
+    civil_date_format(date, day_text);
+    snprintf(out, 25, "%.10sT%02u:%02u:%02u.%03uZ", day_text,
+             (unsigned)(second_of_day / 3600) % 24u, (unsigned)(second_of_day / 60 % 60),
+             (unsigned)(second_of_day % 60), fraction % 1000u);
 }

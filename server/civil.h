@@ -37,4 +37,14 @@ int civil_date_parse(const char *text, size_t length, struct civil_date *date);
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void civil_date_format(struct civil_date date, char out[11]);
 
+/*
+ * Parse an RFC 3339 date-time ("2026-11-24T15:07:50Z",
+ * "2026-11-24T23:07:50.5+08:00"; 'T' or 't', 'Z' or 'z') into milliseconds
+ * since the epoch. Returns 0, or -1 on any other text.
+ */
+int civil_parse_rfc3339(const char *text, int64_t *milliseconds);
+
+/* Write a UTC instant as "2026-11-24T15:07:50.123Z" and a NUL (25 bytes). */
+void civil_format_utc_ms(int64_t milliseconds, char out[25]);
+
 #endif

@@ -1,6 +1,8 @@
 /* token.c: random bearer tokens and the admin token file. */
 #include "token.h"
 
+#include "sha256.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -114,4 +116,54 @@ remove_temporary:
 wipe_token:
     explicit_bzero(token, sizeof(token));
     return result;
+}
+
+bool token_is_well_formed(const char *text)
+{
+    if (strncmp(text, "ps_", 3) != 0 || strlen(text) != TOKEN_LENGTH)
+        return false;
+    for (const char *p = text + 3; *p; p++) {
+        if (strchr(base64url, *p) == NULL)
+            return false;
+    }
+    return true;
+}
+
+void token_hash_hex(const char *token, char out[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t digest[32];
+    sha256(token, strlen(token), digest);
+    for (size_t i = 0; i < 32; i++) {
+        out[2 * i] = digits[digest[i] >> 4];
+        out[2 * i + 1] = digits[digest[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+void token_id_from_hash(const char *hash_hex, char out[17])
+{
+    snprintf(out, 17, "tok_%.12s", hash_hex);
+}
+
+int token_read_file(const char *path, char *out, size_t out_size, char *error, size_t error_size)
+{
+    FILE *file = fopen(path, "re");
+    size_t length;
+
+    if (file == NULL) {
+        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+        return TOKEN_ERROR_FILE;
+    }
+    length = fread(out, 1, out_size - 1, file);
+    fclose(file);
+    out[length] = '\0';
+    while (length > 0 && (out[length - 1] == '\n' || out[length - 1] == '\r'))
+        out[--length] = '\0';
+    if (!token_is_well_formed(out)) {
+        explicit_bzero(out, out_size);
+        snprintf(error, error_size, "%s does not hold a parkshare token", path);
+        return TOKEN_ERROR_FILE;
+    }
+    return 0;
 }

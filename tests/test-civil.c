@@ -53,10 +53,32 @@ static void test_parse_and_format(void)
     CHECK_INT_EQ(civil_date_parse("0000-01-01", 10, &date), -1);
 }
 
+static void test_rfc3339(void)
+{
+    int64_t ms = 0;
+    char text[25];
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T15:07:50Z", &ms), 0);
+    CHECK_INT_EQ(ms, 1795489670000LL + 12 * 3600000LL);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T23:07:50.5+08:00", &ms), 0);
+    CHECK_INT_EQ(ms, 1795489670500LL + 12 * 3600000LL);
+    CHECK_INT_EQ(civil_parse_rfc3339("1969-12-31t23:59:59.999z", &ms), 0);
+    CHECK_INT_EQ(ms, -1);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24 15:07:50Z", &ms), -1);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T15:07:50", &ms), -1);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T25:07:50Z", &ms), -1);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T15:07:50.Z", &ms), -1);
+    CHECK_INT_EQ(civil_parse_rfc3339("2026-11-24T15:07:50+0800", &ms), -1);
+    civil_format_utc_ms(1795489670123LL, text);
+    CHECK_STR_EQ(text, "2026-11-24T03:07:50.123Z");
+    civil_format_utc_ms(-1, text);
+    CHECK_STR_EQ(text, "1969-12-31T23:59:59.999Z");
+}
+
 int main(void)
 {
     RUN_TEST(test_known_dates);
     RUN_TEST(test_walk);
     RUN_TEST(test_parse_and_format);
+    RUN_TEST(test_rfc3339);
     return check_exit_status();
 }

@@ -1,0 +1,56 @@
+/* etag.c: entity tags of response bodies and If-None-Match matching; pure. */
+#include "etag.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+void etag_of(const char *body, size_t length, char *out, size_t out_size)
+{
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < length; i++) {
+        hash ^= (unsigned char)body[i];
+        hash *= 0x100000001b3ULL;
+    }
+    snprintf(out, out_size, "\"%016llx\"", (unsigned long long)hash);
+}
+
+/* Compare one entity tag, ignoring a W/ prefix on either side (RFC 9110 8.8.3.2). */
+static bool etag_equal(const char *candidate, size_t length, const char *etag)
+{
+    if (length >= 2 && strncmp(candidate, "W/", 2) == 0) {
+        candidate += 2;
+        length -= 2;
+    }
+    if (strncmp(etag, "W/", 2) == 0)
+        etag += 2;
+    return strlen(etag) == length && strncmp(candidate, etag, length) == 0;
+}
+
+bool etag_matches(const char *if_none_match, const char *etag)
+{
+    const char *p = if_none_match;
+    if (if_none_match == NULL || etag == NULL)
+        return false;
+    while (*p) {
+        const char *start, *end;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '\0')
+            break;
+        if (*p == '*')
+            return true;
+        start = p;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p != '"')
+            return false;
+        end = strchr(p + 1, '"');
+        if (end == NULL)
+            return false;
+        if (etag_equal(start, (size_t)(end + 1 - start), etag))
+            return true;
+        p = end + 1;
+    }
+    return false;
+}

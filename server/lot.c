@@ -1,0 +1,526 @@
+/* lot.c: the lot model: its static fields, validation and canonical JSON; pure. */
+#include "lot.h"
+
+#include "civil.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_CHARACTERS  200
+#define TEXT_MAX_CHARACTERS  200
+#define NOTES_MAX_CHARACTERS 4000
+#define OSM_MAX_CHARACTERS   500
+#define GROUPS_MAX           32
+#define CAPACITY_MAX         100000
+
+static const char id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
+
+static void add_error(struct lot_errors *errors, const char *field, const char *rule_format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_error(struct lot_errors *errors, const char *field, const char *rule_format, ...)
+{
+    va_list args;
+    struct lot_error *error;
+
+    if (errors->count == LOT_ERRORS_MAX) {
+        errors->dropped++;
+        return;
+    }
+    error = &errors->items[errors->count++];
+    snprintf(error->field, sizeof(error->field), "%s", field);
+    va_start(args, rule_format);
+    vsnprintf(error->rule, sizeof(error->rule), rule_format, args);
+    va_end(args);
+}
+
+bool lot_id_is_valid(const char *id)
+{
+    size_t length = id ? strlen(id) : 0;
+    if (length == 0 || length > 64)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        char c = id[i];
+        bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alphanumeric && (i == 0 || (c != '_' && c != '-')))
+            return false;
+    }
+    return true;
+}
+
+/* Code points in a valid UTF-8 string (jansson guarantees validity). */
+static size_t count_characters(const char *text)
+{
+    size_t count = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        count += (*p & 0xc0) != 0x80;
+    return count;
+}
+
+static bool has_control(const char *text, bool allow_newlines)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p < 0x20 && !(allow_newlines && (*p == '\n' || *p == '\r' || *p == '\t'))) ||
+            *p == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A text field: a string of 1..max characters; single-line unless
+ * multiline. required: absence is an error. The copy goes to *out.
+ */
+static int take_text(const json_t *body, const char *field, size_t max, bool required,
+                     bool multiline, char **out, struct lot_errors *errors)
+{
+    const json_t *value = json_object_get(body, field);
+    const char *text;
+
+    if (value == NULL) {
+        if (required)
+            add_error(errors, field, "is required: text of 1 to %zu characters", max);
+        return 0;
+    }
+    text = json_string_value(value);
+    if (text == NULL || text[0] == '\0' || count_characters(text) > max) {
+        add_error(errors, field, "must be text of 1 to %zu characters", max);
+        return 0;
+    }
+    if (has_control(text, multiline)) {
+        add_error(errors, field, "must not contain control characters%s",
+                  multiline ? " other than line breaks and tabs" : "");
+        return 0;
+    }
+    *out = strdup(text);
+    return *out == NULL ? LOT_ERROR_NO_MEMORY : 0;
+}
+
+static int take_id_field(const json_t *body, const char *field, char **out,
+                         struct lot_errors *errors)
+{
+    const json_t *value = json_object_get(body, field);
+    if (value == NULL)
+        return 0;
+    if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value))) {
+        add_error(errors, field, "%s", id_rule);
+        return 0;
+    }
+    *out = strdup(json_string_value(value));
+    return *out == NULL ? LOT_ERROR_NO_MEMORY : 0;
+}
+
+static void take_kind(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    static const char *const names[] = {"government", "reclaimed", "public"};
+    const char *kind = json_string_value(json_object_get(body, "kind"));
+    for (size_t i = 0; kind != NULL && i < 3; i++) {
+        if (strcmp(kind, names[i]) == 0) {
+            lot->kind = (enum lot_kind)i;
+            return;
+        }
+    }
+    add_error(errors, "kind", "is required: government, reclaimed or public");
+}
+
+static void take_fee(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    const json_t *value = json_object_get(body, "fee");
+    const char *fee = json_string_value(value);
+    if (value == NULL)
+        return;
+    if (fee != NULL && strcmp(fee, "free") == 0)
+        lot->fee = LOT_FEE_FREE;
+    else if (fee != NULL && strcmp(fee, "paid") == 0)
+        lot->fee = LOT_FEE_PAID;
+    else
+        add_error(errors, "fee", "must be \"free\" or \"paid\"");
+}
+
+static void take_capacity(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    const json_t *value = json_object_get(body, "capacity");
+    if (!json_is_integer(value) || json_integer_value(value) < 1 ||
+        json_integer_value(value) > CAPACITY_MAX) {
+        add_error(errors, "capacity", "%s an integer from 1 to 100000",
+                  value == NULL ? "is required:" : "must be");
+        return;
+    }
+    lot->capacity = json_integer_value(value);
+}
+
+static void take_coordinate(const json_t *location, const char *name, double limit, double *out,
+                            struct lot_errors *errors)
+{
+    const json_t *value = json_object_get(location, name);
+    char field[32];
+    snprintf(field, sizeof(field), "location.%s", name);
+    if (!json_is_number(value) || !isfinite(json_number_value(value)) ||
+        fabs(json_number_value(value)) > limit) {
+        add_error(errors, field, "must be a number from %g to %g (WGS84 degrees)", -limit, limit);
+        return;
+    }
+    *out = json_number_value(value);
+}
+
+static void take_location(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    const json_t *location = json_object_get(body, "location");
+    const char *key;
+    json_t *value;
+
+    if (!json_is_object(location)) {
+        add_error(errors, "location", "is required: {\"lat\": …, \"lon\": …}");
+        return;
+    }
+    json_object_foreach((json_t *)location, key, value)
+    {
+        if (strcmp(key, "lat") != 0 && strcmp(key, "lon") != 0) {
+            char field[96];
+            snprintf(field, sizeof(field), "location.%s", key);
+            add_error(errors, field, "unknown field; expected lat and lon");
+        }
+    }
+    take_coordinate(location, "lat", 90, &lot->latitude, errors);
+    take_coordinate(location, "lon", 180, &lot->longitude, errors);
+}
+
+static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    const json_t *groups = json_object_get(body, "groups");
+    size_t index;
+    json_t *value;
+
+    if (groups == NULL)
+        return 0;
+    if (!json_is_array(groups) || json_array_size(groups) > GROUPS_MAX) {
+        add_error(errors, "groups", "must be an array of at most 32 group ids");
+        return 0;
+    }
+    lot->groups = calloc(json_array_size(groups) + 1, sizeof(char *));
+    if (lot->groups == NULL)
+        return LOT_ERROR_NO_MEMORY;
+    json_array_foreach(groups, index, value)
+    {
+        char field[32];
+        const char *group = json_string_value(value);
+        snprintf(field, sizeof(field), "groups[%zu]", index);
+        if (group == NULL || !lot_id_is_valid(group)) {
+            add_error(errors, field, "%s", id_rule);
+            continue;
+        }
+        for (size_t i = 0; i < lot->group_count; i++) {
+            if (strcmp(lot->groups[i], group) == 0) {
+                add_error(errors, field, "repeats group '%s'", group);
+                group = NULL;
+                break;
+            }
+        }
+        if (group == NULL)
+            continue;
+        lot->groups[lot->group_count] = strdup(group);
+        if (lot->groups[lot->group_count++] == NULL)
+            return LOT_ERROR_NO_MEMORY;
+    }
+    return 0;
+}
+
+/* "HH:MM" with 00..24 hours; 24 only as 24:00. Returns minutes or -1. */
+static int parse_clock(const char *text)
+{
+    int hours, minutes;
+    if (text[0] < '0' || text[0] > '9' || text[1] < '0' || text[1] > '9' || text[2] != ':' ||
+        text[3] < '0' || text[3] > '5' || text[4] < '0' || text[4] > '9')
+        return -1;
+    hours = (text[0] - '0') * 10 + (text[1] - '0');
+    minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 24 || (hours == 24 && minutes != 0))
+        return -1;
+    return hours * 60 + minutes;
+}
+
+/* "off", "24h", or comma-separated HH:MM-HH:MM ranges (the end may be 24:00). */
+static bool hours_value_is_valid(const char *value)
+{
+    const char *p = value;
+    if (strcmp(value, "off") == 0 || strcmp(value, "24h") == 0)
+        return true;
+    for (;;) {
+        int start, end;
+        while (*p == ' ')
+            p++;
+        if (strlen(p) < 11 || p[5] != '-')
+            return false;
+        start = parse_clock(p);
+        end = parse_clock(p + 6);
+        if (start < 0 || end < 0 || start == 24 * 60 || start == end)
+            return false;
+        p += 11;
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            return true;
+        if (*p++ != ',')
+            return false;
+    }
+}
+
+static const char hours_rule[] = "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, "
+                                 "18:30-07:30\"";
+
+static void check_hours_dates(const json_t *dates, struct lot_errors *errors)
+{
+    const char *date;
+    json_t *value;
+    struct civil_date parsed;
+
+    if (!json_is_object(dates)) {
+        add_error(errors, "hours.dates", "must be an object of \"YYYY-MM-DD\": hours");
+        return;
+    }
+    json_object_foreach((json_t *)dates, date, value)
+    {
+        char field[96];
+        snprintf(field, sizeof(field), "hours.dates.%s", date);
+        if (civil_date_parse(date, strlen(date), &parsed) != 0)
+            add_error(errors, field, "must be keyed by a date YYYY-MM-DD");
+        else if (!json_is_string(value) || !hours_value_is_valid(json_string_value(value)))
+            add_error(errors, field, "%s", hours_rule);
+    }
+}
+
+static void check_hours(const json_t *hours, struct lot_errors *errors)
+{
+    static const char *const keys[] = {"workday", "weekend", "holiday", "mo", "tu",
+                                       "we",      "th",      "fr",      "sa", "su"};
+    const char *key;
+    json_t *value;
+
+    if (!json_is_object(hours)) {
+        add_error(errors, "hours", "must be an object such as {\"weekend\": \"24h\"}");
+        return;
+    }
+    json_object_foreach((json_t *)hours, key, value)
+    {
+        char field[96];
+        bool known = false;
+        snprintf(field, sizeof(field), "hours.%s", key);
+        if (strcmp(key, "dates") == 0) {
+            check_hours_dates(value, errors);
+            continue;
+        }
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !known; i++)
+            known = strcmp(key, keys[i]) == 0;
+        if (!known)
+            add_error(errors, field,
+                      "unknown day class; expected workday, weekend, holiday, "
+                      "mo..su or dates");
+        else if (!json_is_string(value) || !hours_value_is_valid(json_string_value(value)))
+            add_error(errors, field, "%s", hours_rule);
+    }
+}
+
+static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors *errors)
+{
+    const json_t *hours = json_object_get(body, "hours");
+    int result = 0;
+
+    if (hours != NULL && json_object_get(body, "opening_hours") != NULL)
+        add_error(errors, "opening_hours", "give hours or opening_hours, not both");
+    if (hours != NULL) {
+        check_hours(hours, errors);
+        lot->hours = json_deep_copy(hours);
+        if (lot->hours == NULL)
+            return LOT_ERROR_NO_MEMORY;
+    }
+    result = take_text(body, "opening_hours", OSM_MAX_CHARACTERS, false, false, &lot->opening_hours,
+                       errors);
+    if (result == 0)
+        result = take_id_field(body, "calendar", &lot->calendar, errors);
+    return result;
+}
+
+/* Every member must be a known static field. */
+static void check_members(const char *id, const json_t *body, struct lot_errors *errors)
+{
+    static const char *const fields[] = {
+        "name",    "kind",  "operator", "city", "district", "groups", "location",      "address",
+        "contact", "notes", "capacity", "fee",  "fee_note", "hours",  "opening_hours", "calendar",
+    };
+    static const char *const live[] = {"occupied",   "free",     "state",       "version",
+                                       "updated_at", "open_now", "next_change", "distance_m"};
+    const char *key;
+    json_t *value;
+
+    json_object_foreach((json_t *)body, key, value)
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && !known; i++)
+            known = strcmp(key, fields[i]) == 0;
+        if (known)
+            continue;
+        if (strcmp(key, "id") == 0) {
+            if (!json_is_string(value) || strcmp(json_string_value(value), id) != 0)
+                add_error(errors, "id", "must equal the id in the path, or be left out");
+            continue;
+        }
+        for (size_t i = 0; i < sizeof(live) / sizeof(live[0]) && !known; i++)
+            known = strcmp(key, live[i]) == 0;
+        if (known)
+            add_error(errors, key,
+                      "is a live field; report occupancy with POST "
+                      "/v1/lots/{id}/occupancy");
+        else
+            add_error(errors, key, "unknown field");
+    }
+}
+
+int lot_from_json(const char *id, const json_t *body, struct lot **out, struct lot_errors *errors)
+{
+    struct lot *lot = calloc(1, sizeof(*lot));
+    int result = 0;
+
+    if (lot == NULL)
+        return LOT_ERROR_NO_MEMORY;
+    if (!lot_id_is_valid(id))
+        add_error(errors, "id", "%s", id_rule);
+    if (!json_is_object(body)) {
+        add_error(errors, "body", "must be a JSON object");
+        lot_free(lot);
+        return LOT_ERROR_INVALID;
+    }
+    check_members(id, body, errors);
+    lot->id = strdup(id);
+    if (lot->id == NULL)
+        result = LOT_ERROR_NO_MEMORY;
+    if (result == 0)
+        result = take_text(body, "name", NAME_MAX_CHARACTERS, true, false, &lot->name, errors);
+    take_kind(body, lot, errors);
+    if (result == 0)
+        result = take_text(body, "operator", TEXT_MAX_CHARACTERS, false, false, &lot->operator_name,
+                           errors);
+    if (result == 0)
+        result = take_id_field(body, "city", &lot->city, errors);
+    if (result == 0)
+        result = take_id_field(body, "district", &lot->district, errors);
+    if (result == 0)
+        result = take_groups(body, lot, errors);
+    take_location(body, lot, errors);
+    if (result == 0)
+        result =
+            take_text(body, "address", TEXT_MAX_CHARACTERS, false, false, &lot->address, errors);
+    if (result == 0)
+        result =
+            take_text(body, "contact", TEXT_MAX_CHARACTERS, false, false, &lot->contact, errors);
+    if (result == 0)
+        result = take_text(body, "notes", NOTES_MAX_CHARACTERS, false, true, &lot->notes, errors);
+    take_capacity(body, lot, errors);
+    take_fee(body, lot, errors);
+    if (result == 0)
+        result =
+            take_text(body, "fee_note", TEXT_MAX_CHARACTERS, false, false, &lot->fee_note, errors);
+    if (result == 0)
+        result = take_schedule(body, lot, errors);
+    if (result == 0 && errors->count > 0)
+        result = LOT_ERROR_INVALID;
+    if (result != 0) {
+        lot_free(lot);
+        return result;
+    }
+    *out = lot;
+    return 0;
+}
+
+static int set_text(json_t *object, const char *key, const char *text)
+{
+    return text == NULL ? 0 : json_object_set_new(object, key, json_string(text));
+}
+
+json_t *lot_static_to_json(const struct lot *lot)
+{
+    static const char *const kinds[] = {"government", "reclaimed", "public"};
+    json_t *object = json_object(), *groups = json_array();
+    int failed = object == NULL || groups == NULL;
+
+    for (size_t i = 0; !failed && i < lot->group_count; i++)
+        failed |= json_array_append_new(groups, json_string(lot->groups[i]));
+    failed |= set_text(object, "name", lot->name);
+    failed |= json_object_set_new(object, "kind", json_string(kinds[lot->kind]));
+    failed |= set_text(object, "operator", lot->operator_name);
+    failed |= set_text(object, "city", lot->city);
+    failed |= set_text(object, "district", lot->district);
+    failed |= json_object_set_new(object, "groups", groups);
+    failed |= json_object_set_new(
+        object, "location", json_pack("{s:f, s:f}", "lat", lot->latitude, "lon", lot->longitude));
+    failed |= set_text(object, "address", lot->address);
+    failed |= set_text(object, "contact", lot->contact);
+    failed |= set_text(object, "notes", lot->notes);
+    failed |= json_object_set_new(object, "capacity", json_integer(lot->capacity));
+    if (lot->fee != LOT_FEE_UNSET)
+        failed |= json_object_set_new(object, "fee",
+                                      json_string(lot->fee == LOT_FEE_FREE ? "free" : "paid"));
+    failed |= set_text(object, "fee_note", lot->fee_note);
+    if (lot->hours != NULL)
+        failed |= json_object_set(object, "hours", lot->hours);
+    failed |= set_text(object, "opening_hours", lot->opening_hours);
+    failed |= set_text(object, "calendar", lot->calendar);
+    if (failed) {
+        json_decref(object);
+        return NULL;
+    }
+    return object;
+}
+
+void lot_free(struct lot *lot)
+{
+    if (lot == NULL)
+        return;
+    for (size_t i = 0; i < lot->group_count; i++)
+        free(lot->groups[i]);
+    free(lot->groups);
+    free(lot->id);
+    free(lot->name);
+    free(lot->operator_name);
+    free(lot->city);
+    free(lot->district);
+    free(lot->address);
+    free(lot->contact);
+    free(lot->notes);
+    free(lot->fee_note);
+    json_decref(lot->hours);
+    free(lot->opening_hours);
+    free(lot->calendar);
+    free(lot);
+}
+
+json_t *lot_errors_to_json(const struct lot_errors *errors)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < errors->count; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "field", errors->items[i].field, "rule",
+                                              errors->items[i].rule));
+    return list;
+}
+
+void lot_errors_summary(const struct lot_errors *errors, char *out, size_t size)
+{
+    size_t more = errors->count + errors->dropped - 1;
+    if (errors->count == 0) {
+        snprintf(out, size, "invalid lot");
+        return;
+    }
+    if (more == 0)
+        snprintf(out, size, "%s: %s", errors->items[0].field, errors->items[0].rule);
+    else
+        snprintf(out, size, "%s: %s (and %zu more)", errors->items[0].field, errors->items[0].rule,
+                 more);
+}
+
+void lot_errors_clear(struct lot_errors *errors)
+{
+    errors->count = 0;
+    errors->dropped = 0;
+}

@@ -1,0 +1,98 @@
+/* lot.h: the lot model: its static fields, validation and canonical JSON; pure. */
+#ifndef PARKSHARE_LOT_H
+#define PARKSHARE_LOT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum lot_error_code {
+    LOT_ERROR_INVALID = -1, /* the body breaks rules: see struct lot_errors */
+    LOT_ERROR_NO_MEMORY = -2,
+};
+
+enum lot_kind {
+    LOT_KIND_GOVERNMENT = 0,
+    LOT_KIND_RECLAIMED,
+    LOT_KIND_PUBLIC,
+};
+
+enum lot_fee {
+    LOT_FEE_UNSET = 0,
+    LOT_FEE_FREE,
+    LOT_FEE_PAID,
+};
+
+/* A lot's static fields; every string is owned, optional ones may be NULL. */
+struct lot {
+    char *id;
+    char *name;
+    enum lot_kind kind;
+    char *operator_name; /* "operator" on the wire */
+    char *city;
+    char *district;
+    char **groups;
+    size_t group_count;
+    double latitude;
+    double longitude;
+    char *address;
+    char *contact;
+    char *notes;
+    int64_t capacity;
+    enum lot_fee fee;
+    char *fee_note;
+    json_t *hours; /* the hours object as given (owned), or NULL */
+    char *opening_hours;
+    char *calendar;
+};
+
+/* One broken rule: the field's path ("location.lat", "groups[2]") and the rule. */
+struct lot_error {
+    char field[80];
+    char rule[160];
+};
+
+#define LOT_ERRORS_MAX 32
+
+/* Every broken rule of one body, up to LOT_ERRORS_MAX (the rest are counted). */
+struct lot_errors {
+    size_t count;
+    size_t dropped;
+    struct lot_error items[LOT_ERRORS_MAX];
+};
+
+/* Whether id matches [a-z0-9][a-z0-9_-]{0,63}: lots, groups, cities, calendars. */
+bool lot_id_is_valid(const char *id);
+
+/*
+ * Validate the body of PUT /v1/lots/{id} strictly and build the lot.
+ * Every rule is checked and every failure recorded in errors (which the
+ * caller zero-initialises). Unknown fields, live fields and an "id" that
+ * differs from the path are errors. Returns 0 with *lot owned by the
+ * caller, LOT_ERROR_INVALID, or LOT_ERROR_NO_MEMORY.
+ */
+int lot_from_json(const char *id, const json_t *body, struct lot **lot, struct lot_errors *errors);
+
+/*
+ * The canonical JSON of the static fields (without the id, which is the
+ * key): name, kind, operator, city, district, groups, location, address,
+ * contact, notes, capacity, fee, fee_note, hours, opening_hours, calendar,
+ * in that order, absent optionals left out. lot_from_json of it rebuilds an
+ * equal lot. A new reference, or NULL when out of memory.
+ */
+json_t *lot_static_to_json(const struct lot *lot);
+
+/* Free a lot; accepts NULL. */
+void lot_free(struct lot *lot);
+
+/* The errors as [{"field":…,"rule":…}] (a new reference, or NULL). */
+json_t *lot_errors_to_json(const struct lot_errors *errors);
+
+/* One line for a problem's detail: "capacity: must be … (and 2 more)". */
+void lot_errors_summary(const struct lot_errors *errors, char *out, size_t size);
+
+/* Forget the recorded errors. */
+void lot_errors_clear(struct lot_errors *errors);
+
+#endif

@@ -1,0 +1,496 @@
+/* snapshot.c: the in-memory state of every lot that public reads are answered from; pure. */
+#include "snapshot.h"
+
+#include "civil.h"
+#include "etag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A lot deleted during a load, so that the load's older record cannot revive it. */
+struct tombstone {
+    char *id;
+    int64_t version;
+};
+
+struct snapshot {
+    struct snapshot_options options;
+    struct snapshot_lot **lots; /* sorted by id */
+    size_t count;
+    size_t capacity;
+    bool loaded;
+    uint64_t generation;
+    struct tombstone *tombstones;
+    size_t tombstone_count;
+    char changed_id[80];
+};
+
+static const char *const state_names[] = {"closed", "unknown", "full", "open"};
+
+const char *snapshot_state_name(enum snapshot_state state)
+{
+    return (unsigned)state < 4 ? state_names[state] : "unknown";
+}
+
+struct snapshot *snapshot_new(const struct snapshot_options *options)
+{
+    struct snapshot *snapshot = calloc(1, sizeof(*snapshot));
+    if (snapshot != NULL)
+        snapshot->options = *options;
+    return snapshot;
+}
+
+static void lot_free(struct snapshot_lot *lot)
+{
+    if (lot == NULL)
+        return;
+    free(lot->id);
+    json_decref(lot->static_json);
+    free(lot->body);
+    free(lot);
+}
+
+static void clear_tombstones(struct snapshot *snapshot)
+{
+    for (size_t i = 0; i < snapshot->tombstone_count; i++)
+        free(snapshot->tombstones[i].id);
+    free(snapshot->tombstones);
+    snapshot->tombstones = NULL;
+    snapshot->tombstone_count = 0;
+}
+
+void snapshot_free(struct snapshot *snapshot)
+{
+    if (snapshot == NULL)
+        return;
+    for (size_t i = 0; i < snapshot->count; i++)
+        lot_free(snapshot->lots[i]);
+    free(snapshot->lots);
+    clear_tombstones(snapshot);
+    free(snapshot);
+}
+
+bool snapshot_is_loaded(const struct snapshot *snapshot)
+{
+    return snapshot->loaded;
+}
+
+/* Binary search: the index of id, or where it would go (*found false). */
+static size_t search(const struct snapshot *snapshot, const char *id, bool *found)
+{
+    size_t low = 0, high = snapshot->count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        int order = strcmp(snapshot->lots[middle]->id, id);
+        if (order == 0) {
+            *found = true;
+            return middle;
+        }
+        if (order < 0)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    *found = false;
+    return low;
+}
+
+const struct snapshot_lot *snapshot_find(const struct snapshot *snapshot, const char *id)
+{
+    bool found;
+    size_t index = search(snapshot, id, &found);
+    return found ? snapshot->lots[index] : NULL;
+}
+
+size_t snapshot_count(const struct snapshot *snapshot)
+{
+    return snapshot->count;
+}
+
+const struct snapshot_lot *snapshot_at(const struct snapshot *snapshot, size_t index)
+{
+    return index < snapshot->count ? snapshot->lots[index] : NULL;
+}
+
+size_t snapshot_index_after(const struct snapshot *snapshot, const char *after)
+{
+    bool found;
+    size_t index = search(snapshot, after, &found);
+    return found ? index + 1 : index;
+}
+
+/* Judge state from the schedule, the count and its age. */
+static void judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms)
+{
+    int64_t next_change = -1;
+    bool open = true;
+
+    if (snapshot->options.opening != NULL)
+        open = snapshot->options.opening(lot->static_json, now_ms, &next_change,
+                                         snapshot->options.opening_data);
+    lot->open_now = open;
+    lot->next_change_ms = next_change;
+    lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
+                       now_ms - lot->updated_at_ms <= snapshot->options.stale_after_ms;
+    if (!open)
+        lot->state = SNAPSHOT_STATE_CLOSED;
+    else if (!lot->count_fresh)
+        lot->state = SNAPSHOT_STATE_UNKNOWN;
+    else if (lot->occupied >= lot->capacity)
+        lot->state = SNAPSHOT_STATE_FULL;
+    else
+        lot->state = SNAPSHOT_STATE_OPEN;
+}
+
+static json_t *time_or_null(int64_t milliseconds)
+{
+    char text[25];
+    if (milliseconds < 0)
+        return json_null();
+    civil_format_utc_ms(milliseconds, text);
+    return json_string(text);
+}
+
+/* Shared by snapshot_lot_json and snapshot_compose_json. */
+static json_t *compose(const json_t *static_json, const char *id, int64_t capacity,
+                       int64_t occupied, bool count_fresh, enum snapshot_state state, bool open_now,
+                       int64_t next_change_ms, int64_t updated_at_ms, int64_t version)
+{
+    json_t *document = json_pack("{s:s}", "id", id);
+    const char *key;
+    json_t *value;
+
+    if (document == NULL)
+        return NULL;
+    json_object_foreach((json_t *)static_json, key, value)
+    {
+        if (strcmp(key, "id") != 0)
+            json_object_set(document, key, value);
+    }
+    json_object_set_new(document, "occupied", occupied >= 0 ? json_integer(occupied) : json_null());
+    /* free is null whenever the count cannot be trusted (never reported, or
+     * older than stale_after), so a sign never shows an old number. */
+    json_object_set_new(document, "free",
+                        count_fresh ? json_integer(capacity - occupied) : json_null());
+    json_object_set_new(document, "state", json_string(snapshot_state_name(state)));
+    json_object_set_new(document, "open_now", json_boolean(open_now));
+    json_object_set_new(document, "next_change", time_or_null(next_change_ms));
+    json_object_set_new(document, "updated_at", time_or_null(updated_at_ms));
+    json_object_set_new(document, "version", json_integer(version));
+    return document;
+}
+
+json_t *snapshot_lot_json(const struct snapshot_lot *lot)
+{
+    return compose(lot->static_json, lot->id, lot->capacity, lot->occupied, lot->count_fresh,
+                   lot->state, lot->open_now, lot->next_change_ms, lot->updated_at_ms,
+                   lot->version);
+}
+
+/* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
+static int read_static(struct snapshot_lot *lot)
+{
+    const json_t *capacity = json_object_get(lot->static_json, "capacity");
+    if (!json_is_object(lot->static_json) || !json_is_integer(capacity))
+        return -1;
+    lot->capacity = json_integer_value(capacity);
+    lot->city = json_string_value(json_object_get(lot->static_json, "city"));
+    lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
+    lot->groups = json_object_get(lot->static_json, "groups");
+    return 0;
+}
+
+static int rebuild_body(struct snapshot_lot *lot)
+{
+    json_t *document = snapshot_lot_json(lot);
+    char *body = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(document);
+    if (body == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    free(lot->body);
+    lot->body = body;
+    lot->body_length = strlen(body);
+    etag_of(body, lot->body_length, lot->etag, sizeof(lot->etag));
+    return 0;
+}
+
+json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
+                              const json_t *static_json, int64_t occupied, int64_t version,
+                              int64_t updated_at_ms, int64_t now_ms)
+{
+    struct snapshot_lot lot = {0};
+    lot.id = (char *)id;
+    lot.static_json = (json_t *)static_json;
+    lot.occupied = occupied;
+    lot.version = version;
+    lot.updated_at_ms = updated_at_ms;
+    if (read_static(&lot) != 0)
+        return NULL;
+    judge(snapshot, &lot, now_ms);
+    return snapshot_lot_json(&lot);
+}
+
+/* A new lot from a record; NULL when its JSON is unusable or memory is out. */
+static struct snapshot_lot *lot_from_record(const struct snapshot *snapshot,
+                                            const struct snapshot_record *record, int64_t now_ms)
+{
+    struct snapshot_lot *lot = calloc(1, sizeof(*lot));
+    if (lot == NULL)
+        return NULL;
+    lot->id = strdup(record->id);
+    lot->static_json = json_loads(record->static_json, 0, NULL);
+    lot->occupied = record->occupied;
+    lot->version = record->version;
+    lot->updated_at_ms = record->updated_at_ms;
+    if (lot->id == NULL || lot->static_json == NULL || read_static(lot) != 0) {
+        lot_free(lot);
+        return NULL;
+    }
+    judge(snapshot, lot, now_ms);
+    if (rebuild_body(lot) != 0) {
+        lot_free(lot);
+        return NULL;
+    }
+    return lot;
+}
+
+static int compare_lots(const void *left, const void *right)
+{
+    const struct snapshot_lot *const *a = left, *const *b = right;
+    return strcmp((*a)->id, (*b)->id);
+}
+
+static const struct tombstone *find_tombstone(const struct snapshot *snapshot, const char *id)
+{
+    for (size_t i = 0; i < snapshot->tombstone_count; i++) {
+        if (strcmp(snapshot->tombstones[i].id, id) == 0)
+            return &snapshot->tombstones[i];
+    }
+    return NULL;
+}
+
+uint64_t snapshot_begin_load(struct snapshot *snapshot)
+{
+    clear_tombstones(snapshot);
+    return ++snapshot->generation;
+}
+
+int snapshot_load(struct snapshot *snapshot, uint64_t generation,
+                  const struct snapshot_record *records, size_t count, int64_t now_ms,
+                  size_t *skipped)
+{
+    struct snapshot_lot **lots = calloc(count + snapshot->count + 1, sizeof(*lots));
+    size_t used = 0;
+
+    *skipped = 0;
+    if (lots == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    for (size_t i = 0; i < count; i++) {
+        const struct snapshot_lot *newer = snapshot_find(snapshot, records[i].id);
+        const struct tombstone *deleted = find_tombstone(snapshot, records[i].id);
+        /* Changes applied during the load are newer than its records. */
+        if ((newer != NULL && newer->touched_generation >= generation &&
+             newer->version >= records[i].version) ||
+            (deleted != NULL && deleted->version > records[i].version))
+            continue;
+        lots[used] = lot_from_record(snapshot, &records[i], now_ms);
+        if (lots[used] == NULL)
+            (*skipped)++;
+        else
+            used++;
+    }
+    qsort(lots, used, sizeof(*lots), compare_lots);
+    /* Keep what changed during the load and is not in it (created meanwhile,
+     * or newer than its record). */
+    for (size_t i = 0, loaded = used; i < snapshot->count; i++) {
+        struct snapshot_lot *lot = snapshot->lots[i];
+        if (lot->touched_generation < generation ||
+            bsearch(&lot, lots, loaded, sizeof(*lots), compare_lots) != NULL)
+            continue;
+        lots[used++] = lot;
+        snapshot->lots[i] = NULL;
+    }
+    for (size_t i = 0; i < snapshot->count; i++)
+        lot_free(snapshot->lots[i]);
+    free(snapshot->lots);
+    qsort(lots, used, sizeof(*lots), compare_lots);
+    snapshot->capacity = count + snapshot->count + 1;
+    snapshot->lots = lots;
+    snapshot->count = used;
+    snapshot->loaded = true;
+    clear_tombstones(snapshot);
+    return 0;
+}
+
+static int insert_at(struct snapshot *snapshot, size_t index, struct snapshot_lot *lot)
+{
+    if (snapshot->count == snapshot->capacity) {
+        size_t capacity = snapshot->capacity ? snapshot->capacity * 2 : 64;
+        struct snapshot_lot **grown = realloc(snapshot->lots, capacity * sizeof(*grown));
+        if (grown == NULL)
+            return SNAPSHOT_ERROR_NO_MEMORY;
+        snapshot->lots = grown;
+        snapshot->capacity = capacity;
+    }
+    memmove(snapshot->lots + index + 1, snapshot->lots + index,
+            (snapshot->count - index) * sizeof(*snapshot->lots));
+    snapshot->lots[index] = lot;
+    snapshot->count++;
+    return 0;
+}
+
+static int add_tombstone(struct snapshot *snapshot, const char *id, int64_t version)
+{
+    struct tombstone *grown =
+        realloc(snapshot->tombstones, (snapshot->tombstone_count + 1) * sizeof(*grown));
+    if (grown == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    snapshot->tombstones = grown;
+    grown[snapshot->tombstone_count].id = strdup(id);
+    if (grown[snapshot->tombstone_count].id == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    grown[snapshot->tombstone_count++].version = version;
+    return 0;
+}
+
+static int64_t member_integer(const json_t *message, const char *name, int64_t fallback)
+{
+    const json_t *value = json_object_get(message, name);
+    return json_is_integer(value) ? json_integer_value(value) : fallback;
+}
+
+static int apply_occupancy(struct snapshot *snapshot, const json_t *message, const char *id,
+                           int64_t version, int64_t now_ms, bool *changed)
+{
+    bool found;
+    size_t index = search(snapshot, id, &found);
+    struct snapshot_lot *lot;
+
+    /* Unknown lots are left to the next load; older versions lost the race. */
+    if (!found || snapshot->lots[index]->version >= version)
+        return 0;
+    lot = snapshot->lots[index];
+    lot->occupied = member_integer(message, "occupied", lot->occupied);
+    lot->updated_at_ms = member_integer(message, "updated_at", lot->updated_at_ms);
+    lot->version = version;
+    lot->touched_generation = snapshot->generation;
+    judge(snapshot, lot, now_ms);
+    *changed = true;
+    return rebuild_body(lot);
+}
+
+static int apply_lot(struct snapshot *snapshot, const json_t *message, const char *id,
+                     int64_t version, int64_t now_ms, bool *changed)
+{
+    const struct tombstone *deleted = find_tombstone(snapshot, id);
+    struct snapshot_record record;
+    struct snapshot_lot *lot;
+    char *static_text;
+    bool found;
+    size_t index = search(snapshot, id, &found);
+    int result;
+
+    if ((found && snapshot->lots[index]->version >= version) ||
+        (deleted != NULL && deleted->version >= version))
+        return 0;
+    static_text = json_dumps(json_object_get(message, "lot"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (static_text == NULL)
+        return SNAPSHOT_ERROR_MESSAGE;
+    record = (struct snapshot_record){id, static_text, member_integer(message, "occupied", -1),
+                                      version, member_integer(message, "updated_at", -1)};
+    lot = lot_from_record(snapshot, &record, now_ms);
+    free(static_text);
+    if (lot == NULL)
+        return SNAPSHOT_ERROR_MESSAGE;
+    lot->touched_generation = snapshot->generation;
+    *changed = true;
+    if (found) {
+        lot_free(snapshot->lots[index]);
+        snapshot->lots[index] = lot;
+        return 0;
+    }
+    result = insert_at(snapshot, index, lot);
+    if (result != 0)
+        lot_free(lot);
+    return result;
+}
+
+static int apply_delete(struct snapshot *snapshot, const char *id, int64_t version, bool *changed)
+{
+    bool found;
+    size_t index = search(snapshot, id, &found);
+
+    if (found && snapshot->lots[index]->version < version) {
+        lot_free(snapshot->lots[index]);
+        memmove(snapshot->lots + index, snapshot->lots + index + 1,
+                (snapshot->count - index - 1) * sizeof(*snapshot->lots));
+        snapshot->count--;
+        *changed = true;
+    }
+    return add_tombstone(snapshot, id, version);
+}
+
+int snapshot_apply(struct snapshot *snapshot, const char *message_text, size_t length,
+                   int64_t now_ms, const char **changed_id)
+{
+    json_t *message = json_loadb(message_text, length, 0, NULL);
+    const char *type = json_string_value(json_object_get(message, "type"));
+    const char *id = json_string_value(json_object_get(message, "id"));
+    int64_t version = member_integer(message, "version", -1);
+    bool changed = false;
+    int result = SNAPSHOT_ERROR_MESSAGE;
+
+    if (changed_id != NULL)
+        *changed_id = NULL;
+    if (type == NULL || id == NULL || version < 0 || strlen(id) >= sizeof(snapshot->changed_id)) {
+        json_decref(message);
+        return SNAPSHOT_ERROR_MESSAGE;
+    }
+    if (strcmp(type, "occupancy") == 0)
+        result = apply_occupancy(snapshot, message, id, version, now_ms, &changed);
+    else if (strcmp(type, "lot") == 0)
+        result = apply_lot(snapshot, message, id, version, now_ms, &changed);
+    else if (strcmp(type, "delete") == 0)
+        result = apply_delete(snapshot, id, version, &changed);
+    if (changed && changed_id != NULL) {
+        strcpy(snapshot->changed_id, id);
+        *changed_id = snapshot->changed_id;
+    }
+    json_decref(message);
+    return result;
+}
+
+size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms)
+{
+    size_t changed = 0;
+    for (size_t i = 0; i < snapshot->count; i++) {
+        struct snapshot_lot *lot = snapshot->lots[i];
+        enum snapshot_state state = lot->state;
+        bool open = lot->open_now, fresh = lot->count_fresh;
+        int64_t next_change = lot->next_change_ms;
+        judge(snapshot, lot, now_ms);
+        if (lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
+            lot->next_change_ms != next_change) {
+            rebuild_body(lot);
+            changed++;
+        }
+    }
+    return changed;
+}
+
+int64_t snapshot_next_deadline(const struct snapshot *snapshot)
+{
+    int64_t earliest = -1;
+    for (size_t i = 0; i < snapshot->count; i++) {
+        const struct snapshot_lot *lot = snapshot->lots[i];
+        int64_t candidates[2] = {lot->next_change_ms, -1};
+        /* A fresh count turns stale at updated_at + stale_after. */
+        if (lot->count_fresh)
+            candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
+        for (size_t c = 0; c < 2; c++) {
+            if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
+                earliest = candidates[c];
+        }
+    }
+    return earliest;
+}

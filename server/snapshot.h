@@ -1,0 +1,139 @@
+/* snapshot.h: the in-memory state of every lot that public reads are answered from; pure. */
+#ifndef PARKSHARE_SNAPSHOT_H
+#define PARKSHARE_SNAPSHOT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum snapshot_error {
+    SNAPSHOT_ERROR_NO_MEMORY = -1,
+    SNAPSHOT_ERROR_MESSAGE = -2, /* a change message that is not understood */
+};
+
+/* A lot's state for the public, as the spec defines it. */
+enum snapshot_state {
+    SNAPSHOT_STATE_CLOSED = 0,
+    SNAPSHOT_STATE_UNKNOWN,
+    SNAPSHOT_STATE_FULL,
+    SNAPSHOT_STATE_OPEN,
+};
+
+/* One lot: its canonical static JSON, live counts and the answer built from both. */
+struct snapshot_lot {
+    char *id;
+    json_t *static_json; /* canonical static fields (owned) */
+    int64_t capacity;
+    const char *city; /* views into static_json, or NULL */
+    const char *kind;
+    const json_t *groups;
+    int64_t occupied; /* -1 when never reported */
+    int64_t version;
+    int64_t updated_at_ms; /* -1 when never reported */
+    enum snapshot_state state;
+    bool count_fresh; /* a count exists and is no older than stale_after */
+    bool open_now;
+    int64_t next_change_ms; /* -1 when none is known */
+    char *body;             /* GET /v1/lots/{id}, built when the lot changed */
+    size_t body_length;
+    char etag[24];
+    uint64_t touched_generation; /* the load generation of the last change */
+};
+
+struct snapshot;
+
+/*
+ * Whether a lot (its canonical static JSON) is open to the public at now_ms,
+ * and when that next changes (*next_change_ms, -1 when not within reach).
+ * The schedule engine answers this; the snapshot only asks.
+ */
+typedef bool (*snapshot_opening_callback)(const json_t *static_json, int64_t now_ms,
+                                          int64_t *next_change_ms, void *data);
+
+/* How lots are judged: counts older than stale_after are "unknown". */
+struct snapshot_options {
+    int64_t stale_after_ms;
+    snapshot_opening_callback opening; /* NULL: every lot is always open */
+    void *opening_data;
+};
+
+/* A new, empty and not yet loaded snapshot, or NULL when out of memory. */
+struct snapshot *snapshot_new(const struct snapshot_options *options);
+
+/* Free the snapshot and every lot; accepts NULL. */
+void snapshot_free(struct snapshot *snapshot);
+
+/* Whether a full load has completed at least once. */
+bool snapshot_is_loaded(const struct snapshot *snapshot);
+
+/*
+ * Mark the start of a full load and return its generation. Changes applied
+ * after this call win over the load's older records (see snapshot_load).
+ */
+uint64_t snapshot_begin_load(struct snapshot *snapshot);
+
+/* One stored lot, as the store loads it. */
+struct snapshot_record {
+    const char *id;
+    const char *static_json;
+    int64_t occupied;
+    int64_t version;
+    int64_t updated_at_ms;
+};
+
+/*
+ * Replace the content with records read since snapshot_begin_load returned
+ * generation. A lot changed by a message since then keeps the newer state,
+ * and one deleted since then stays deleted. Records whose JSON does not
+ * parse are skipped and counted in *skipped. Returns 0 or
+ * SNAPSHOT_ERROR_NO_MEMORY (the old content then stays).
+ */
+int snapshot_load(struct snapshot *snapshot, uint64_t generation,
+                  const struct snapshot_record *records, size_t count, int64_t now_ms,
+                  size_t *skipped);
+
+/*
+ * Apply one change message from the change channel ({"type":"occupancy"|
+ * "lot"|"delete", "id", "version", …}). Older versions than what is held
+ * are ignored. *changed_id (may be NULL) receives the lot id it touched, or
+ * NULL when nothing changed; valid until the next call.
+ */
+int snapshot_apply(struct snapshot *snapshot, const char *message, size_t length, int64_t now_ms,
+                   const char **changed_id);
+
+/* The lot with id, or NULL. */
+const struct snapshot_lot *snapshot_find(const struct snapshot *snapshot, const char *id);
+
+/* Lots in id order: the count, the lot at index, and the first index whose id > after. */
+size_t snapshot_count(const struct snapshot *snapshot);
+const struct snapshot_lot *snapshot_at(const struct snapshot *snapshot, size_t index);
+size_t snapshot_index_after(const struct snapshot *snapshot, const char *after);
+
+/*
+ * The full public JSON of a lot: its static fields, then occupied, free,
+ * state, open_now, next_change, updated_at and version. A new reference.
+ */
+json_t *snapshot_lot_json(const struct snapshot_lot *lot);
+
+/*
+ * The same for a lot as a write answers it (static JSON text and the live
+ * values from Redis), for PUT answers before the change message arrives.
+ */
+json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
+                              const json_t *static_json, int64_t occupied, int64_t version,
+                              int64_t updated_at_ms, int64_t now_ms);
+
+/*
+ * Re-judge every lot against the clock (opening times, stale counts) and
+ * rebuild the answers of those whose state changed. Returns how many changed.
+ */
+size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms);
+
+/* The earliest instant a lot's state will change by time alone, or -1. */
+int64_t snapshot_next_deadline(const struct snapshot *snapshot);
+
+/* The state's name: "closed", "unknown", "full" or "open". */
+const char *snapshot_state_name(enum snapshot_state state);
+
+#endif

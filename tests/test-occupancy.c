@@ -1,0 +1,129 @@
+/* test-occupancy.c: parsing and validation of attendant update requests. */
+#include "check.h"
+#include "occupancy.h"
+
+static void expect_refusal(const char *body_text, bool item, const char *field, const char *rule)
+{
+    struct occupancy_update update;
+    struct occupancy_problem problem = {{0}, {0}};
+    json_t *body = json_loads(body_text, 0, NULL);
+    int result = item ? occupancy_parse_item(body, &update, &problem)
+                      : occupancy_parse_single(body, "gov-a", &update, &problem);
+    CHECK_INT_EQ(result, OCCUPANCY_ERROR_INVALID);
+    CHECK_STR_EQ(problem.field, field);
+    CHECK_STR_EQ(problem.rule, rule);
+    json_decref(body);
+}
+
+static void test_single(void)
+{
+    struct occupancy_update update;
+    struct occupancy_problem problem;
+    json_t *body = json_loads("{\"delta\": -3}", 0, NULL);
+
+    CHECK_INT_EQ(occupancy_parse_single(body, "gov-a", &update, &problem), 0);
+    CHECK_STR_EQ(update.lot_id, "gov-a");
+    CHECK(!update.recount);
+    CHECK_INT_EQ(update.value, -3);
+    CHECK(!update.has_idempotency_key);
+    json_decref(body);
+    body = json_loads("{\"occupied\": 0}", 0, NULL);
+    CHECK_INT_EQ(occupancy_parse_single(body, "gov-a", &update, &problem), 0);
+    CHECK(update.recount);
+    CHECK_INT_EQ(update.value, 0);
+    json_decref(body);
+}
+
+static void test_single_refusals(void)
+{
+    expect_refusal("{\"delta\": 0}", false, "delta",
+                   "must be a non-zero integer from -100000 to 100000");
+    expect_refusal("{\"delta\": 100001}", false, "delta",
+                   "must be a non-zero integer from -100000 to 100000");
+    expect_refusal("{\"delta\": 2.0}", false, "delta",
+                   "must be an integer (not a string or a fraction)");
+    expect_refusal("{\"delta\": \"2\"}", false, "delta",
+                   "must be an integer (not a string or a fraction)");
+    expect_refusal("{\"occupied\": -1}", false, "occupied", "must be an integer from 0 to 100000");
+    expect_refusal("{\"occupied\": true}", false, "occupied",
+                   "must be an integer (not a string or a fraction)");
+    expect_refusal("{}", false, "delta",
+                   "give exactly one of delta (a change) or occupied (a recount)");
+    expect_refusal("{\"delta\": 1, \"occupied\": 1}", false, "occupied",
+                   "give exactly one of delta (a change) or occupied (a recount)");
+    expect_refusal("{\"delta\": 1, \"id\": \"gov-a\"}", false, "id",
+                   "unknown field; expected delta or occupied");
+    expect_refusal("[]", false, "body", "must be a JSON object");
+}
+
+static void test_items(void)
+{
+    struct occupancy_update update;
+    struct occupancy_problem problem;
+    json_t *item =
+        json_loads("{\"id\":\"gov-b\",\"occupied\":7,\"idempotency_key\":\"k-1\"}", 0, NULL);
+    CHECK_INT_EQ(occupancy_parse_item(item, &update, &problem), 0);
+    CHECK_STR_EQ(update.lot_id, "gov-b");
+    CHECK(update.recount);
+    CHECK_INT_EQ(update.value, 7);
+    CHECK(update.has_idempotency_key);
+    CHECK_STR_EQ(update.idempotency_key, "k-1");
+    json_decref(item);
+    expect_refusal("{\"delta\": 1}", true, "id", "is required");
+    expect_refusal("{\"id\": \"Gov A\", \"delta\": 1}", true, "id",
+                   "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+    expect_refusal("{\"id\": \"a\", \"delta\": 1, \"idempotency_key\": \"\"}", true,
+                   "idempotency_key", "must be 1 to 128 printable ASCII characters without spaces");
+    expect_refusal("{\"id\": \"a\", \"delta\": 1, \"key\": \"x\"}", true, "key",
+                   "unknown field; expected id, delta or occupied, and idempotency_key");
+}
+
+static void test_keys(void)
+{
+    char longest[WIRE_IDEMPOTENCY_KEY_MAX + 2];
+    memset(longest, 'k', sizeof(longest));
+    longest[WIRE_IDEMPOTENCY_KEY_MAX] = '\0';
+    CHECK(occupancy_key_is_valid(longest));
+    longest[WIRE_IDEMPOTENCY_KEY_MAX] = 'k';
+    longest[WIRE_IDEMPOTENCY_KEY_MAX + 1] = '\0';
+    CHECK(!occupancy_key_is_valid(longest));
+    CHECK(occupancy_key_is_valid("0b8f7c1e-4a5d-4c1b-9a55-5b2f8e3f2d11"));
+    CHECK(!occupancy_key_is_valid(""));
+    CHECK(!occupancy_key_is_valid("a b"));
+    CHECK(!occupancy_key_is_valid("tab\there"));
+    CHECK(!occupancy_key_is_valid("\x7f"));
+    CHECK(!occupancy_key_is_valid("键"));
+}
+
+static void test_batch_envelope(void)
+{
+    struct occupancy_problem problem;
+    json_t *body = json_loads("{\"updates\": [{\"id\":\"a\",\"delta\":1}]}", 0, NULL);
+    CHECK(occupancy_batch_items(body, &problem) == json_object_get(body, "updates"));
+    json_decref(body);
+    body = json_loads("{\"updates\": []}", 0, NULL);
+    CHECK(occupancy_batch_items(body, &problem) == NULL);
+    CHECK_STR_EQ(problem.field, "updates");
+    CHECK_STR_EQ(problem.rule, "must be an array of 1 to 500 updates");
+    json_decref(body);
+    body = json_loads("{\"updates\": [], \"extra\": 1}", 0, NULL);
+    CHECK(occupancy_batch_items(body, &problem) == NULL);
+    CHECK_STR_EQ(problem.field, "extra");
+    json_decref(body);
+    body = json_array();
+    for (int i = 0; i < 501; i++)
+        json_array_append_new(body, json_object());
+    json_t *envelope = json_pack("{s:o}", "updates", body);
+    CHECK(occupancy_batch_items(envelope, &problem) == NULL);
+    json_decref(envelope);
+}
+
+int main(void)
+{
+    RUN_TEST(test_single);
+    RUN_TEST(test_single_refusals);
+    RUN_TEST(test_items);
+    RUN_TEST(test_keys);
+    RUN_TEST(test_batch_envelope);
+    return check_exit_status();
+}

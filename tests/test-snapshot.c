@@ -1,0 +1,206 @@
+/* test-snapshot.c: loads, change messages, version races, states and deadlines. */
+#include "check.h"
+#include "snapshot.h"
+
+#include <stdlib.h>
+
+#define MINUTE 60000LL
+static const int64_t now = 1795489670000LL;
+
+static const char lot_a[] = "{\"name\":\"A\",\"kind\":\"government\",\"city\":\"qz\","
+                            "\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
+                            "\"capacity\":10}";
+static const char lot_b[] = "{\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"qz\","
+                            "\"groups\":[],\"location\":{\"lat\":1,\"lon\":2},\"capacity\":5}";
+
+/* Open from 08:00 to 20:00 UTC each day; used to test closing and deadlines. */
+static bool day_hours(const json_t *lot, int64_t at, int64_t *next_change, void *data)
+{
+    int64_t day = at - at % (1440 * MINUTE);
+    int64_t open = day + 8 * 60 * MINUTE, close = day + 20 * 60 * MINUTE;
+    (void)lot;
+    (void)data;
+    if (at < open) {
+        *next_change = open;
+        return false;
+    }
+    if (at < close) {
+        *next_change = close;
+        return true;
+    }
+    *next_change = open + 1440 * MINUTE;
+    return false;
+}
+
+static struct snapshot *loaded(bool with_hours)
+{
+    struct snapshot_options options = {30 * MINUTE, with_hours ? day_hours : NULL, NULL};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record records[] = {
+        {"lot-b", lot_b, 5, 4, now - MINUTE},
+        {"lot-a", lot_a, -1, 1, -1},
+    };
+    size_t skipped = 9;
+    uint64_t generation = snapshot_begin_load(snapshot);
+    CHECK(!snapshot_is_loaded(snapshot));
+    CHECK_INT_EQ(snapshot_load(snapshot, generation, records, 2, now, &skipped), 0);
+    CHECK_INT_EQ(skipped, 0);
+    CHECK(snapshot_is_loaded(snapshot));
+    return snapshot;
+}
+
+static void test_load_sorts_and_judges(void)
+{
+    struct snapshot *snapshot = loaded(false);
+    const struct snapshot_lot *a, *b;
+
+    CHECK_INT_EQ(snapshot_count(snapshot), 2);
+    CHECK_STR_EQ(snapshot_at(snapshot, 0)->id, "lot-a");
+    CHECK_STR_EQ(snapshot_at(snapshot, 1)->id, "lot-b");
+    a = snapshot_find(snapshot, "lot-a");
+    b = snapshot_find(snapshot, "lot-b");
+    CHECK_INT_EQ(a->state, SNAPSHOT_STATE_UNKNOWN);
+    CHECK_INT_EQ(b->state, SNAPSHOT_STATE_FULL);
+    CHECK_STR_EQ(a->city, "qz");
+    CHECK_STR_EQ(b->kind, "reclaimed");
+    CHECK(snapshot_find(snapshot, "lot-c") == NULL);
+    CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-a"), 1);
+    CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-aa"), 1);
+    CHECK_INT_EQ(snapshot_index_after(snapshot, "a"), 0);
+    CHECK_STR_EQ(a->body, "{\"id\":\"lot-a\",\"name\":\"A\",\"kind\":\"government\",\"city\":"
+                          "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
+                          "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
+                          "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
+                          "\"version\":1}");
+    snapshot_free(snapshot);
+}
+
+static void test_messages_and_versions(void)
+{
+    struct snapshot *snapshot = loaded(false);
+    const char *changed = NULL;
+    char message[512];
+    char etag[24];
+
+    strcpy(etag, snapshot_find(snapshot, "lot-a")->etag);
+    snprintf(message, sizeof(message),
+             "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":3,\"version\":2,"
+             "\"updated_at\":%lld}",
+             (long long)now);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, &changed), 0);
+    CHECK_STR_EQ(changed, "lot-a");
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->occupied, 3);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_OPEN);
+    CHECK(strcmp(etag, snapshot_find(snapshot, "lot-a")->etag) != 0);
+    /* A replayed older version changes nothing. */
+    snprintf(message, sizeof(message),
+             "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":9,\"version\":2,"
+             "\"updated_at\":%lld}",
+             (long long)now);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, &changed), 0);
+    CHECK(changed == NULL);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->occupied, 3);
+    /* A new lot arrives whole, a deleted one goes. */
+    snprintf(message, sizeof(message),
+             "{\"type\":\"lot\",\"id\":\"lot-0\",\"version\":1,\"occupied\":null,"
+             "\"updated_at\":null,\"lot\":%s}",
+             lot_b);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, &changed), 0);
+    CHECK_STR_EQ(snapshot_at(snapshot, 0)->id, "lot-0");
+    strcpy(message, "{\"type\":\"delete\",\"id\":\"lot-b\",\"version\":5}");
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, &changed), 0);
+    CHECK(snapshot_find(snapshot, "lot-b") == NULL);
+    CHECK_INT_EQ(snapshot_count(snapshot), 2);
+    CHECK_INT_EQ(snapshot_apply(snapshot, "{\"type\":\"x\"}", 12, now, &changed),
+                 SNAPSHOT_ERROR_MESSAGE);
+    CHECK_INT_EQ(snapshot_apply(snapshot, "not json", 8, now, &changed), SNAPSHOT_ERROR_MESSAGE);
+    snapshot_free(snapshot);
+}
+
+/* Changes that race a reload win over its older records. */
+static void test_load_races(void)
+{
+    struct snapshot *snapshot = loaded(false);
+    struct snapshot_record stale[] = {
+        {"lot-a", lot_a, 1, 2, now},
+        {"lot-b", lot_b, 1, 5, now},
+    };
+    const char *changed;
+    char message[512];
+    size_t skipped;
+    uint64_t generation = snapshot_begin_load(snapshot);
+
+    snprintf(message, sizeof(message),
+             "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":7,\"version\":3,"
+             "\"updated_at\":%lld}",
+             (long long)now);
+    snapshot_apply(snapshot, message, strlen(message), now, &changed);
+    strcpy(message, "{\"type\":\"delete\",\"id\":\"lot-b\",\"version\":6}");
+    snapshot_apply(snapshot, message, strlen(message), now, &changed);
+    snprintf(message, sizeof(message),
+             "{\"type\":\"lot\",\"id\":\"lot-new\",\"version\":1,\"occupied\":null,"
+             "\"updated_at\":null,\"lot\":%s}",
+             lot_a);
+    snapshot_apply(snapshot, message, strlen(message), now, &changed);
+    CHECK_INT_EQ(snapshot_load(snapshot, generation, stale, 2, now, &skipped), 0);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->occupied, 7);
+    CHECK(snapshot_find(snapshot, "lot-b") == NULL);
+    CHECK(snapshot_find(snapshot, "lot-new") != NULL);
+    CHECK_INT_EQ(snapshot_count(snapshot), 2);
+    snapshot_free(snapshot);
+}
+
+static void test_clock_states_and_deadlines(void)
+{
+    struct snapshot *snapshot = loaded(true);
+    int64_t day = now - now % (1440 * MINUTE);
+    int64_t noon = day + 12 * 60 * MINUTE;
+    struct snapshot_record records[] = {{"lot-a", lot_a, 2, 1, noon}};
+    size_t skipped;
+    json_t *document;
+
+    snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1, noon, &skipped);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_OPEN);
+    /* The count turns stale 30 minutes after it was reported. */
+    CHECK_INT_EQ(snapshot_next_deadline(snapshot), noon + 30 * MINUTE + 1);
+    CHECK_INT_EQ(snapshot_refresh(snapshot, noon + 30 * MINUTE + 1), 1);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_UNKNOWN);
+    CHECK_INT_EQ(snapshot_next_deadline(snapshot), day + 20 * 60 * MINUTE);
+    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE), 1);
+    CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_CLOSED);
+    CHECK(!snapshot_find(snapshot, "lot-a")->open_now);
+    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE + 5), 0);
+    document = snapshot_lot_json(snapshot_find(snapshot, "lot-a"));
+    CHECK_STR_EQ(json_string_value(json_object_get(document, "state")), "closed");
+    CHECK(json_is_string(json_object_get(document, "next_change")));
+    json_decref(document);
+    snapshot_free(snapshot);
+}
+
+static void test_bad_records_are_skipped(void)
+{
+    struct snapshot_options options = {MINUTE, NULL, NULL};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record records[] = {
+        {"good", lot_a, -1, 1, -1},
+        {"broken", "{not json", -1, 1, -1},
+        {"no-capacity", "{\"name\":\"x\"}", -1, 1, -1},
+    };
+    size_t skipped = 0;
+    CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 3, now, &skipped),
+                 0);
+    CHECK_INT_EQ(skipped, 2);
+    CHECK_INT_EQ(snapshot_count(snapshot), 1);
+    snapshot_free(snapshot);
+    snapshot_free(NULL);
+}
+
+int main(void)
+{
+    RUN_TEST(test_load_sorts_and_judges);
+    RUN_TEST(test_messages_and_versions);
+    RUN_TEST(test_load_races);
+    RUN_TEST(test_clock_states_and_deadlines);
+    RUN_TEST(test_bad_records_are_skipped);
+    return check_exit_status();
+}
