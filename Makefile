@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CONFIG ?= config/parkshare.conf
 
-.PHONY: all build run test test-asan format clean
+.PHONY: all build run test test-asan bench format clean
 
 all: build
 
@@ -28,6 +28,11 @@ test-asan:
 	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
 	@ninja -C $(ASAN_BUILD)
 	@tools/run-tests $(ASAN_BUILD)
+
+# Ratios against nginx and redis-benchmark, measured side by side; reports only.
+bench: build
+	@tools/install-deps bench
+	@BUILD=$(BUILD) python3 tools/bench.py
 
 format:
 	clang-format -i server/*.[ch] client/*.[ch] tests/*.[ch] include/parkshare/*.h 2>/dev/null || true

@@ -2,14 +2,15 @@
 #ifndef PARKSHARE_API_HEALTH_H
 #define PARKSHARE_API_HEALTH_H
 
+#include "api.h"
 #include "http.h"
-#include "store.h"
 
 /*
  * Route /healthz and /readyz on server. /readyz answers 200 only while the
- * store's Redis link is ready, else 503 with Retry-After. store must outlive
- * the server. Returns 0 or an http_error.
+ * store's Redis links are ready and the snapshot has been loaded since,
+ * else 503 with Retry-After. context must outlive the server. Returns 0 or
+ * an http_error.
  */
-int api_health_register(struct http_server *server, struct store *store);
+int api_health_register(struct http_server *server, struct api_context *context);
 
 #endif

@@ -338,6 +338,25 @@ static int set_timezone(struct config *config, const struct config_key *key, con
     return set_string(config, key, value, error, error_size);
 }
 
+/* An optional path: the empty value means none. */
+static int set_optional_path(struct config *config, const struct config_key *key, const char *value,
+                             char *error, size_t error_size)
+{
+    char **slot = (char **)((char *)config + key->offset);
+    if (value[0] == '\0') {
+        free(*slot);
+        *slot = NULL;
+        return 0;
+    }
+    return set_string(config, key, value, error, error_size);
+}
+
+static int set_count(struct config *config, const struct config_key *key, const char *value,
+                     char *error, size_t error_size)
+{
+    return set_scaled(config, key, value, error, error_size, NULL, NULL, 0, "a whole number");
+}
+
 static int set_log_level(struct config *config, const struct config_key *key, const char *value,
                          char *error, size_t error_size)
 {
@@ -377,6 +396,8 @@ static const struct config_key config_keys[] = {
     {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
     {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
     {"shutdown_timeout", "5", set_seconds, FIELD(shutdown_timeout_seconds), 1, 300},
+    {"audit_max_len", "1000000", set_count, FIELD(audit_max_length), 1000, 100000000},
+    {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},
     {"log_format", "text", set_log_format, 0, 0, 0},
 };
@@ -433,6 +454,7 @@ void config_free(struct config *config)
     free(config->data_dir);
     free(config->timezone);
     free(config->web_root);
+    free(config->demo_path);
     free(config);
 }
 

@@ -48,7 +48,9 @@ struct config {
     int64_t max_body_bytes;
     int64_t idempotency_ttl_seconds;
     int64_t shutdown_timeout_seconds;
-    int log_level; /* an enum log_level value */
+    int64_t audit_max_length;
+    char *demo_path; /* demo lots loaded into an empty store; NULL for none */
+    int log_level;   /* an enum log_level value */
     enum config_log_format log_format;
 };
 

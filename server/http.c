@@ -1,6 +1,7 @@
 /* http.c: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
 #include "http.h"
 
+#include "etag.h"
 #include "log.h"
 
 #include <arpa/inet.h>
@@ -93,56 +94,6 @@ static void exchange_free(struct http_exchange *exchange)
     notify_if_drained(server);
 }
 
-void http_etag_of(const char *body, size_t length, char *out, size_t out_size)
-{
-    uint64_t hash = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < length; i++) {
-        hash ^= (unsigned char)body[i];
-        hash *= 0x100000001b3ULL;
-    }
-    snprintf(out, out_size, "\"%016llx\"", (unsigned long long)hash);
-}
-
-/* Compare one entity tag, ignoring a W/ prefix on either side (RFC 9110 8.8.3.2). */
-static bool etag_equal(const char *candidate, size_t length, const char *etag)
-{
-    if (length >= 2 && strncmp(candidate, "W/", 2) == 0) {
-        candidate += 2;
-        length -= 2;
-    }
-    if (strncmp(etag, "W/", 2) == 0)
-        etag += 2;
-    return strlen(etag) == length && strncmp(candidate, etag, length) == 0;
-}
-
-bool http_etag_matches(const char *if_none_match, const char *etag)
-{
-    const char *p = if_none_match;
-    if (if_none_match == NULL || etag == NULL)
-        return false;
-    while (*p) {
-        const char *start, *end;
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (*p == '\0')
-            break;
-        if (*p == '*')
-            return true;
-        start = p;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (*p != '"')
-            return false;
-        end = strchr(p + 1, '"');
-        if (end == NULL)
-            return false;
-        if (etag_equal(start, (size_t)(end + 1 - start), etag))
-            return true;
-        p = end + 1;
-    }
-    return false;
-}
-
 static void add_common_headers(struct http_exchange *exchange, const char *content_type,
                                unsigned flags)
 {
@@ -168,11 +119,11 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
     add_common_headers(exchange, content_type, flags);
     if (status == 200 && exchange->method == HTTP_GET) {
         if (etag == NULL) {
-            http_etag_of(body, length, computed_etag, sizeof(computed_etag));
+            etag_of(body, length, computed_etag, sizeof(computed_etag));
             etag = computed_etag;
         }
         evhttp_add_header(evhttp_request_get_output_headers(request), "ETag", etag);
-        if (http_etag_matches(http_exchange_header(exchange, "If-None-Match"), etag)) {
+        if (etag_matches(http_exchange_header(exchange, "If-None-Match"), etag)) {
             evhttp_remove_header(evhttp_request_get_output_headers(request), "Content-Type");
             status = 304;
             length = 0;
@@ -200,14 +151,31 @@ void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
                         const char *detail_format, ...)
 {
     char detail[1024];
-    size_t length = 0;
-    char *document;
     va_list args;
 
     va_start(args, detail_format);
     vsnprintf(detail, sizeof(detail), detail_format, args);
     va_end(args);
-    document = problem_render(type, detail, NULL, &length);
+    http_reply_problem_with(exchange, type, NULL, detail);
+}
+
+void http_reply_json(struct http_exchange *exchange, int status, const json_t *document,
+                     unsigned flags)
+{
+    char *text = json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    http_reply(exchange, status, "application/json", text, strlen(text), NULL, flags);
+    free(text);
+}
+
+void http_reply_problem_with(struct http_exchange *exchange, enum problem_type type,
+                             const json_t *extensions, const char *detail)
+{
+    size_t length = 0;
+    char *document = problem_render(type, detail, extensions, &length);
     if (document == NULL) {
         http_reply(exchange, 500, "text/plain", "out of memory\n", 14, NULL, HTTP_REPLY_NO_STORE);
         return;
@@ -566,6 +534,115 @@ const char *http_exchange_parameter(const struct http_exchange *exchange, const 
 const char *http_exchange_query(const struct http_exchange *exchange, const char *name)
 {
     return exchange->query_parsed ? evhttp_find_header(&exchange->query, name) : NULL;
+}
+
+const char *http_exchange_unknown_query(const struct http_exchange *exchange,
+                                        const char *const *known, size_t count)
+{
+    struct evkeyval *parameter;
+    if (!exchange->query_parsed)
+        return NULL;
+    TAILQ_FOREACH(parameter, &exchange->query, next)
+    {
+        bool found = false;
+        for (size_t i = 0; i < count && !found; i++)
+            found = strcmp(parameter->key, known[i]) == 0;
+        if (!found)
+            return parameter->key;
+    }
+    return NULL;
+}
+
+const char *http_exchange_client(const struct http_exchange *exchange)
+{
+    struct evhttp_connection *connection = evhttp_request_get_connection(exchange->request);
+    const char *address = NULL;
+    ev_uint16_t port = 0;
+    if (connection == NULL)
+        return "unknown";
+    evhttp_connection_get_peer(connection, (char **)&address, &port);
+    return address != NULL ? address : "unknown";
+}
+
+int http_exchange_single_header(const struct http_exchange *exchange, const char *name,
+                                const char **value)
+{
+    struct evkeyvalq *headers = evhttp_request_get_input_headers(exchange->request);
+    struct evkeyval *header;
+    *value = NULL;
+    TAILQ_FOREACH(header, headers, next)
+    {
+        if (evutil_ascii_strcasecmp(header->key, name) != 0)
+            continue;
+        if (*value != NULL)
+            return -1;
+        *value = header->value;
+    }
+    return 0;
+}
+
+/* "application/json", optionally with "; charset=utf-8" (any case). */
+static bool is_json_content_type(const char *value)
+{
+    size_t length = strlen("application/json");
+    if (value == NULL || evutil_ascii_strncasecmp(value, "application/json", length) != 0)
+        return false;
+    value += length;
+    while (*value == ' ')
+        value++;
+    if (*value == '\0')
+        return true;
+    if (*value++ != ';')
+        return false;
+    while (*value == ' ')
+        value++;
+    return evutil_ascii_strcasecmp(value, "charset=utf-8") == 0;
+}
+
+/* Two Content-Length headers that differ are a request-smuggling vector. */
+static bool has_conflicting_lengths(const struct http_exchange *exchange)
+{
+    struct evkeyvalq *headers = evhttp_request_get_input_headers(exchange->request);
+    struct evkeyval *header;
+    const char *first = NULL;
+    TAILQ_FOREACH(header, headers, next)
+    {
+        if (evutil_ascii_strcasecmp(header->key, "Content-Length") != 0)
+            continue;
+        if (first != NULL && strcmp(first, header->value) != 0)
+            return true;
+        first = header->value;
+    }
+    return false;
+}
+
+int http_exchange_json_body(struct http_exchange *exchange, json_t **body)
+{
+    struct evbuffer *input = evhttp_request_get_input_buffer(exchange->request);
+    size_t length = evbuffer_get_length(input);
+    const char *content_type = http_exchange_header(exchange, "Content-Type");
+    const char *bytes;
+    json_error_t error;
+
+    if (has_conflicting_lengths(exchange)) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "conflicting Content-Length headers");
+        return -1;
+    }
+    if (!is_json_content_type(content_type)) {
+        http_reply_problem(exchange, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+                           "the body must be application/json, not %s",
+                           content_type ? content_type : "untyped");
+        return -1;
+    }
+    bytes = (const char *)evbuffer_pullup(input, -1);
+    *body = json_loadb(bytes ? bytes : "", length, JSON_REJECT_DUPLICATES, &error);
+    if (*body == NULL) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST,
+                           "malformed JSON at line %d, column %d (byte %d): %s", error.line,
+                           error.column, error.position, error.text);
+        return -1;
+    }
+    return 0;
 }
 
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name)

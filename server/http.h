@@ -102,11 +102,37 @@ const char *http_exchange_parameter(const struct http_exchange *exchange, const 
 /* A query parameter by name, decoded; NULL when absent. */
 const char *http_exchange_query(const struct http_exchange *exchange, const char *name);
 
+/*
+ * The first query parameter whose name is not among known (count names),
+ * or NULL when all are known.
+ */
+const char *http_exchange_unknown_query(const struct http_exchange *exchange,
+                                        const char *const *known, size_t count);
+
 /* A request header by name; NULL when absent. */
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name);
 
 /* The method bit of the request (HEAD reads as HTTP_GET). */
 unsigned http_exchange_method(const struct http_exchange *exchange);
+
+/* The client's address (numeric IP), for the audit. */
+const char *http_exchange_client(const struct http_exchange *exchange);
+
+/*
+ * The request body as JSON. Checks, in order: conflicting Content-Length
+ * headers (400), Content-Type application/json (415), well-formed JSON
+ * without duplicate object keys (400 naming line, column and the parser's
+ * reason). On success returns 0 and a new reference in *body; otherwise the
+ * exchange has been answered (and freed) and -1 is returned.
+ */
+int http_exchange_json_body(struct http_exchange *exchange, json_t **body);
+
+/*
+ * The value of a request header that may appear at most once. Returns 0
+ * with *value (NULL when absent), or -1 when it appears twice or more.
+ */
+int http_exchange_single_header(const struct http_exchange *exchange, const char *name,
+                                const char **value);
 
 /* Add a response header before the reply (e.g. Retry-After). */
 void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value);
@@ -127,12 +153,14 @@ void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
                         const char *detail_format, ...) __attribute__((format(printf, 3, 4)));
 
 /*
- * Strong ETag of a body: a quoted 64-bit FNV-1a hash in hex. out holds at
- * least 20 bytes.
+ * Answer with a problem document that carries extension members
+ * (borrowed, may be NULL), e.g. {"errors":[{"field":…,"rule":…}]}.
  */
-void http_etag_of(const char *body, size_t length, char *out, size_t out_size);
+void http_reply_problem_with(struct http_exchange *exchange, enum problem_type type,
+                             const json_t *extensions, const char *detail);
 
-/* Whether an If-None-Match header value matches etag (weak comparison). */
-bool http_etag_matches(const char *if_none_match, const char *etag);
+/* Answer with a JSON document (borrowed), serialised compactly. */
+void http_reply_json(struct http_exchange *exchange, int status, const json_t *document,
+                     unsigned flags);
 
 #endif

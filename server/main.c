@@ -1,10 +1,17 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
+#include "api.h"
+#include "api_admin.h"
 #include "api_health.h"
+#include "api_lots.h"
+#include "api_occupancy.h"
+#include "bootstrap.h"
 #include "config.h"
 #include "data_dir.h"
 #include "http.h"
 #include "log.h"
 #include "redis_child.h"
+#include "snapshot.h"
+#include "snapshot_sync.h"
 #include "store.h"
 #include "token.h"
 
@@ -34,6 +41,10 @@ struct daemon {
     struct data_dir *data_dir;
     struct redis_child *redis_child;
     struct store *store;
+    struct snapshot *snapshot;
+    struct snapshot_sync *sync;
+    struct bootstrap *bootstrap;
+    struct api_context api;
     struct http_server *http;
     struct event *sigint_event;
     struct event *sigterm_event;
@@ -219,7 +230,18 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
 
 static void on_store_ready(bool ready, void *data)
 {
-    log_info(component, ready ? "ready" : "not ready: waiting for Redis");
+    struct daemon *daemon = data;
+    if (!ready)
+        log_info(component, "not ready: waiting for Redis");
+    snapshot_sync_on_ready(ready, daemon->sync);
+    if (ready)
+        bootstrap_on_ready(daemon->bootstrap);
+}
+
+static void on_store_change(const char *message, size_t length, void *data)
+{
+    struct daemon *daemon = data;
+    snapshot_sync_on_message(message, length, daemon->sync);
 }
 
 static struct event_base *new_event_base(void)
@@ -260,6 +282,8 @@ static void store_options_from(const struct daemon *daemon, struct store_options
     const struct config *config = daemon->config;
     memset(options, 0, sizeof(*options));
     options->database = config->redis_database;
+    options->idempotency_ttl_seconds = config->idempotency_ttl_seconds;
+    options->audit_max_length = config->audit_max_length;
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;
@@ -290,10 +314,21 @@ static int start_redis(struct daemon *daemon)
         return -1;
     }
     store_options_from(daemon, &store_options);
-    if (store_new(daemon->base, &store_options, on_store_ready, daemon, &daemon->store) != 0) {
+    /* The store reports through main's callbacks, which route to the sync and
+     * the bootstrap created right after it: no callback runs before the loop. */
+    if (store_new(daemon->base, &store_options, on_store_ready, on_store_change, daemon,
+                  &daemon->store) != 0 ||
+        snapshot_sync_new(daemon->base, daemon->store, daemon->snapshot, NULL, daemon,
+                          &daemon->sync) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
+    if (bootstrap_new(daemon->store, daemon->data_dir, daemon->config->demo_path,
+                      &daemon->bootstrap, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    daemon->api = (struct api_context){daemon->store, daemon->snapshot, daemon->sync};
     return 0;
 }
 
@@ -303,7 +338,10 @@ static int start_http(struct daemon *daemon)
     char error[512];
 
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
-        api_health_register(daemon->http, daemon->store) != 0) {
+        api_health_register(daemon->http, &daemon->api) != 0 ||
+        api_lots_register(daemon->http, &daemon->api) != 0 ||
+        api_occupancy_register(daemon->http, daemon->store) != 0 ||
+        api_admin_register(daemon->http, daemon->store) != 0) {
         log_error(component, "cannot set up the HTTP server");
         return -1;
     }
@@ -337,7 +375,10 @@ static int watch_signals(struct daemon *daemon)
 static void daemon_deinit(struct daemon *daemon)
 {
     store_free(daemon->store);
+    bootstrap_free(daemon->bootstrap);
+    snapshot_sync_free(daemon->sync);
     http_server_free(daemon->http);
+    snapshot_free(daemon->snapshot);
     redis_child_free(daemon->redis_child);
     if (daemon->sigint_event != NULL)
         event_free(daemon->sigint_event);
@@ -373,6 +414,12 @@ int main(int argc, char **argv)
     daemon.base = new_event_base();
     if (daemon.base == NULL) {
         log_error(component, "cannot create the event loop");
+        goto deinit;
+    }
+    daemon.snapshot = snapshot_new(
+        &(struct snapshot_options){daemon.config->stale_after_seconds * 1000, NULL, NULL});
+    if (daemon.snapshot == NULL) {
+        log_error(component, "out of memory");
         goto deinit;
     }
     if (prepare_admin_token(daemon.data_dir) != 0 || start_redis(&daemon) != 0 ||

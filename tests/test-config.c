@@ -29,6 +29,8 @@ static void test_defaults(void)
     CHECK_INT_EQ(config->shutdown_timeout_seconds, 5);
     CHECK_INT_EQ(config->log_level, LOG_LEVEL_INFO);
     CHECK_INT_EQ(config->log_format, CONFIG_LOG_TEXT);
+    CHECK_INT_EQ(config->audit_max_length, 1000000);
+    CHECK(config->demo_path == NULL);
     config_free(config);
     config_free(NULL);
 }
@@ -49,6 +51,7 @@ static void test_file_values(void)
                                  "log_format json\n"
                                  "redis_appendfsync everysec\n"
                                  "timezone America/Argentina/Buenos_Aires\n"
+                                 "demo \"\"\n"
                                  "\tshutdown_timeout\t10",
                                  &result, error, sizeof(error));
     CHECK_INT_EQ(result, 0);
@@ -167,6 +170,10 @@ static void test_file_errors(void)
         {"shutdown_timeout 301\n", CONFIG_ERROR_BAD_VALUE,
          "test.conf:1: shutdown_timeout: 301 is out of range (1 to 300)"},
         {"data_dir \"\"\n", CONFIG_ERROR_BAD_VALUE, "test.conf:1: data_dir must not be empty"},
+        {"audit_max_len 10\n", CONFIG_ERROR_BAD_VALUE,
+         "test.conf:1: audit_max_len: 10 is out of range (1000 to 100000000)"},
+        {"audit_max_len 1k\n", CONFIG_ERROR_BAD_VALUE,
+         "test.conf:1: audit_max_len: '1k' is not a whole number"},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

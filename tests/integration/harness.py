@@ -147,6 +147,26 @@ class Daemon:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
+    def admin_token(self):
+        with open(os.path.join(self.data_dir, "admin.token")) as token_file:
+            return token_file.read().strip()
+
+    def as_admin(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        headers["Authorization"] = f"Bearer {self.admin_token()}"
+        return self.request(method, path, body=body, headers=headers)
+
+    def with_token(self, token, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        headers["Authorization"] = f"Bearer {token}"
+        return self.request(method, path, body=body, headers=headers)
+
+    def redis_cli(self, *arguments):
+        """redis-cli against the embedded Redis of this daemon."""
+        result = subprocess.run(["redis-cli", "-s", os.path.join(self.data_dir, "redis.sock")]
+                                + list(arguments), capture_output=True, text=True, timeout=10)
+        return result.stdout.strip()
+
     def is_ready(self):
         try:
             return self.get("/readyz").status == 200
@@ -244,6 +264,30 @@ class RedisServer:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def sample_lot(**changes):
+    """A valid lot body; keyword arguments replace or (with None) remove fields."""
+    lot = {
+        "name": "Civic Centre East",
+        "kind": "government",
+        "operator": "City Hall",
+        "city": "qingzhen",
+        "district": "centre",
+        "groups": ["admin-centre"],
+        "location": {"lat": 26.5705, "lon": 106.4707},
+        "address": "1 Civic Road",
+        "capacity": 120,
+        "fee": "free",
+        "hours": {"weekend": "24h", "holiday": "24h"},
+        "calendar": "cn",
+    }
+    for key, value in changes.items():
+        if value is None:
+            lot.pop(key, None)
+        else:
+            lot[key] = value
+    return lot
 
 
 class DaemonTestCase(unittest.TestCase):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SERVER, SOURCE_ROOT, DaemonTestCase, main  # noqa: E402
+from harness import SERVER, SOURCE_ROOT, DaemonTestCase, main, wait_for  # noqa: E402
 
 
 def run(arguments, environment=None, cwd=None):
@@ -78,12 +78,47 @@ class ConfigurationTest(DaemonTestCase):
         self.assertEqual(result.returncode, 0)
         self.assertRegex(result.stdout, r"^parkshare-server \d+\.\d+\.\d+\n$")
 
-    def test_shipped_example_config_starts(self):
+    def test_shipped_example_config_starts_and_loads_the_demo(self):
         daemon = self.daemon()
         text = open(os.path.join(SOURCE_ROOT, "config", "parkshare.conf")).read()
-        daemon.config_text = text
+        # The example's relative paths (demo, web_root) are from the source root.
+        daemon.config_text = text.replace("demo config/demo/lots.json", "demo " + os.path.join(
+            SOURCE_ROOT, "config", "demo", "lots.json"))
         daemon.start()
+        lots = wait_for(lambda: (lambda page: len(page) == 29 and page)(
+            daemon.get("/v1/lots?limit=500").json()["lots"]), what="the demo lots")
+        government = [lot for lot in lots if lot["kind"] == "government"]
+        self.assertEqual(len(government), 15)
+        self.assertEqual(sum(lot["capacity"] for lot in government), 976)
+        self.assertEqual(sum(lot["capacity"] for lot in lots if lot["kind"] == "reclaimed"), 3050)
+        token_path = os.path.join(daemon.data_dir, "attendant-gov-city-hall.token")
+        wait_for(lambda: os.path.exists(token_path), what="the demo attendant token")
+        token = open(token_path).read().strip()
+        response = daemon.with_token(token, "POST", "/v1/lots/gov-city-hall/occupancy",
+                                     {"delta": 1})
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual(response.json()["occupied"], 1)
+        self.assertEqual(daemon.with_token(token, "POST", "/v1/lots/gov-police/occupancy",
+                                           {"delta": 1}).status, 403)
         self.assertEqual(daemon.stop(), 0)
+        # A restart does not load the demo again, even after a lot was deleted.
+        again = self.daemon(workdir=daemon.workdir, config_text=daemon.config_text).start()
+        self.assertEqual(again.as_admin("DELETE", "/v1/lots/rec-ancient-lane").status, 204)
+        self.assertEqual(again.stop(), 0)
+        third = self.daemon(workdir=daemon.workdir, config_text=daemon.config_text).start()
+        self.assertEqual(len(third.get("/v1/lots?limit=500").json()["lots"]), 28)
+        self.assertEqual(third.stop(), 0)
+
+    def test_bad_demo_file_names_the_lot_and_field(self):
+        daemon = self.daemon()
+        path = os.path.join(daemon.workdir, "demo.json")
+        with open(path, "w") as demo:
+            demo.write('{"lots": [{"id": "ok-1", "name": "A", "kind": "public", '
+                       '"location": {"lat": 1, "lon": 2}, "capacity": 0}]}')
+        result = run(daemon.command()[1:] + ["--set", f"demo={path}"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(f"demo {path}: lot 'ok-1': capacity: must be an integer from 1 to 100000",
+                      result.stderr)
 
     def test_precedence_file_environment_set(self):
         # The file says json, the environment says text, --set says debug level:

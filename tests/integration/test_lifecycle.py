@@ -18,7 +18,7 @@ class EmbeddedRedisTest(DaemonTestCase):
         daemon = self.daemon().start()
         ready = daemon.get("/readyz")
         self.assertEqual(ready.status, 200)
-        self.assertEqual(ready.json(), {"status": "ready", "redis": "ok"})
+        self.assertEqual(ready.json(), {"status": "ready", "redis": "ok", "snapshot": "loaded"})
         health = daemon.get("/healthz")
         self.assertEqual(health.status, 200)
         self.assertEqual(health.json(), {"status": "ok"})

@@ -1,0 +1,450 @@
+/* api_admin.c: the operator's endpoints: tokens and the audit trail. */
+#include "api_admin.h"
+
+#include "api_auth.h"
+#include "civil.h"
+#include "lot.h"
+#include "store_audit.h"
+#include "store_tokens.h"
+#include "token.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define AUDIT_LIMIT_DEFAULT 100
+#define AUDIT_LIMIT_MAX     1000
+#define TOKEN_NAME_MAX      200
+#define TOKEN_LOTS_MAX      1000
+
+static void reply_field_error(struct http_exchange *exchange, const char *field, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
+    char detail[256];
+    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
+/* --- POST /v1/tokens --- */
+
+/* A validated token request, kept while Redis stores it. */
+struct token_request {
+    struct http_exchange *exchange;
+    char *role;
+    char *name;
+    char *lots_json; /* JSON array text */
+    char *scope;     /* ",a,b," */
+    char created_at[25];
+    char token[TOKEN_LENGTH + 1];
+    char id[17];
+};
+
+static void token_request_free(struct token_request *request)
+{
+    if (request == NULL)
+        return;
+    free(request->role);
+    free(request->name);
+    free(request->lots_json);
+    free(request->scope);
+    explicit_bzero(request->token, sizeof(request->token));
+    free(request);
+}
+
+/* The scope string ",a,b," of a validated lots array. */
+static char *scope_of(const json_t *lots)
+{
+    size_t size = 2, index;
+    json_t *value;
+    char *scope;
+
+    json_array_foreach(lots, index, value) size += strlen(json_string_value(value)) + 1;
+    scope = malloc(size);
+    if (scope == NULL)
+        return NULL;
+    strcpy(scope, ",");
+    json_array_foreach(lots, index, value)
+    {
+        strcat(scope, json_string_value(value));
+        strcat(scope, ",");
+    }
+    return scope;
+}
+
+/* Validate {"role", "lots", "name"}; returns 0 or replies 422 and returns -1. */
+static int parse_token_body(struct http_exchange *exchange, const json_t *body,
+                            struct token_request *request)
+{
+    const char *name, *role;
+    const json_t *lots;
+    json_t *value;
+    size_t index;
+
+    if (!json_is_object(body)) {
+        reply_field_error(exchange, "body", "must be a JSON object");
+        return -1;
+    }
+    json_object_foreach((json_t *)body, name, value)
+    {
+        if (strcmp(name, "role") != 0 && strcmp(name, "lots") != 0 && strcmp(name, "name") != 0) {
+            reply_field_error(exchange, name, "unknown field; expected role, lots and name");
+            return -1;
+        }
+    }
+    role = json_string_value(json_object_get(body, "role"));
+    if (role == NULL || (strcmp(role, "admin") != 0 && strcmp(role, "attendant") != 0)) {
+        reply_field_error(exchange, "role", "must be \"attendant\" or \"admin\"");
+        return -1;
+    }
+    name = json_string_value(json_object_get(body, "name"));
+    if (name == NULL || name[0] == '\0' ||
+        json_string_length(json_object_get(body, "name")) > TOKEN_NAME_MAX) {
+        reply_field_error(exchange, "name",
+                          "is required: 1 to 200 bytes of text naming the holder");
+        return -1;
+    }
+    lots = json_object_get(body, "lots");
+    if (strcmp(role, "admin") == 0 && lots != NULL && json_array_size(lots) > 0) {
+        reply_field_error(exchange, "lots", "an admin token is not scoped to lots; leave it out");
+        return -1;
+    }
+    if (strcmp(role, "attendant") == 0 && (!json_is_array(lots) || json_array_size(lots) == 0 ||
+                                           json_array_size(lots) > TOKEN_LOTS_MAX)) {
+        reply_field_error(exchange, "lots", "must be an array of 1 to 1000 lot ids");
+        return -1;
+    }
+    json_array_foreach(lots, index, value)
+    {
+        if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value))) {
+            char field[32];
+            snprintf(field, sizeof(field), "lots[%zu]", index);
+            reply_field_error(exchange, field, "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+            return -1;
+        }
+    }
+    request->role = strdup(role);
+    request->name = strdup(name);
+    request->lots_json = lots ? json_dumps(lots, JSON_COMPACT) : strdup("[]");
+    request->scope = lots ? scope_of(lots) : strdup("");
+    if (request->role == NULL || request->name == NULL || request->lots_json == NULL ||
+        request->scope == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static void now_rfc3339(char out[25])
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    civil_format_utc_ms((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, out);
+}
+
+static void on_token_stored(enum store_outcome outcome, void *data)
+{
+    struct token_request *request = data;
+    struct http_exchange *exchange = request->exchange;
+    json_t *document, *lots;
+
+    if (outcome == STORE_OUTCOME_UNAVAILABLE) {
+        api_reply_store_unavailable(exchange);
+    } else if (outcome != STORE_OUTCOME_CREATED) {
+        /* EXISTS would mean two equal 256-bit random tokens: treat as a fault. */
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be stored");
+    } else {
+        lots = json_loads(request->lots_json, 0, NULL);
+        document =
+            json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "id", request->id, "token", request->token,
+                      "role", request->role, "lots", lots ? lots : json_array(), "name",
+                      request->name, "created_at", request->created_at);
+        /* Shown once: the daemon keeps only its hash. */
+        http_reply_json(exchange, 201, document, HTTP_REPLY_NO_STORE);
+        json_decref(document);
+    }
+    token_request_free(request);
+}
+
+static void on_create_authorised(struct http_exchange *exchange, const struct store_token *caller,
+                                 void *data)
+{
+    struct store *store = data;
+    struct token_request *request = calloc(1, sizeof(*request));
+    struct store_token token;
+    char hash[65];
+    json_t *body = NULL;
+
+    if (request == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    request->exchange = exchange;
+    if (http_exchange_json_body(exchange, &body) != 0 ||
+        parse_token_body(exchange, body, request) != 0) {
+        json_decref(body);
+        token_request_free(request);
+        return;
+    }
+    json_decref(body);
+    if (token_generate(request->token, sizeof(request->token)) != 0) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "no randomness for a token");
+        token_request_free(request);
+        return;
+    }
+    token_hash_hex(request->token, hash);
+    token_id_from_hash(hash, request->id);
+    now_rfc3339(request->created_at);
+    token = (struct store_token){request->id,    request->role, request->lots_json,
+                                 request->scope, request->name, request->created_at};
+    if (store_token_create(store, hash, &token, on_token_stored, request) != 0) {
+        api_reply_store_unavailable(exchange);
+        token_request_free(request);
+    }
+}
+
+static void handle_token_create(struct http_exchange *exchange, void *data)
+{
+    api_auth_require(exchange, data, true, on_create_authorised, NULL, data);
+}
+
+/* --- GET /v1/tokens --- */
+
+static void on_token_list(enum store_outcome outcome, const struct store_token *tokens,
+                          size_t count, void *data)
+{
+    struct http_exchange *exchange = data;
+    json_t *list = json_array(), *document;
+
+    if (outcome != STORE_OUTCOME_OK) {
+        json_decref(list);
+        if (outcome == STORE_OUTCOME_UNAVAILABLE)
+            api_reply_store_unavailable(exchange);
+        else
+            http_reply_problem(exchange, PROBLEM_INTERNAL, "the tokens could not be read");
+        return;
+    }
+    for (size_t i = 0; list != NULL && i < count; i++) {
+        json_t *lots = json_loads(tokens[i].lots, 0, NULL);
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:o, s:s, s:s}", "id", tokens[i].id, "role",
+                                        tokens[i].role, "lots", lots ? lots : json_array(), "name",
+                                        tokens[i].name, "created_at", tokens[i].created_at));
+    }
+    document = json_pack("{s:o}", "tokens", list);
+    http_reply_json(exchange, 200, document, HTTP_REPLY_NO_STORE);
+    json_decref(document);
+}
+
+static void on_list_authorised(struct http_exchange *exchange, const struct store_token *caller,
+                               void *data)
+{
+    if (store_token_list(data, on_token_list, exchange) != 0)
+        api_reply_store_unavailable(exchange);
+}
+
+static void handle_token_list(struct http_exchange *exchange, void *data)
+{
+    api_auth_require(exchange, data, true, on_list_authorised, NULL, data);
+}
+
+/* --- DELETE /v1/tokens/{id} --- */
+
+static void on_token_revoked(enum store_outcome outcome, void *data)
+{
+    struct http_exchange *exchange = data;
+    if (outcome == STORE_OUTCOME_REVOKED)
+        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
+    else if (outcome == STORE_OUTCOME_NOT_FOUND)
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no token '%s'",
+                           http_exchange_parameter(exchange, "id"));
+    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
+        api_reply_store_unavailable(exchange);
+    else
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be revoked");
+}
+
+static bool token_id_is_valid(const char *id)
+{
+    if (strncmp(id, "tok_", 4) != 0 || strlen(id) != 16)
+        return false;
+    for (const char *p = id + 4; *p; p++) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+static void on_revoke_authorised(struct http_exchange *exchange, const struct store_token *caller,
+                                 void *data)
+{
+    const char *id = http_exchange_parameter(exchange, "id");
+    if (!token_id_is_valid(id)) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no token '%s'", id);
+        return;
+    }
+    if (store_token_revoke(data, id, on_token_revoked, exchange) != 0)
+        api_reply_store_unavailable(exchange);
+}
+
+static void handle_token_revoke(struct http_exchange *exchange, void *data)
+{
+    api_auth_require(exchange, data, true, on_revoke_authorised, NULL, data);
+}
+
+/* --- GET /v1/audit --- */
+
+struct audit_query {
+    struct http_exchange *exchange;
+    size_t limit;
+};
+
+/* Audit values are text in Redis; numbers become numbers, "" becomes null. */
+static json_t *audit_value(const char *name, const char *value)
+{
+    static const char *const numeric[] = {"old",     "new",          "requested",
+                                          "version", "old_capacity", "capacity"};
+    char *end = NULL;
+    if (strcmp(name, "clamped") == 0)
+        return json_boolean(strcmp(value, "1") == 0);
+    for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++) {
+        if (strcmp(name, numeric[i]) != 0)
+            continue;
+        if (value[0] == '\0')
+            return json_null();
+        long long number = strtoll(value, &end, 10);
+        return *end == '\0' ? json_integer(number) : json_string(value);
+    }
+    return json_string(value);
+}
+
+static void on_audit(enum store_outcome outcome, const struct store_audit_entry *entries,
+                     size_t count, void *data)
+{
+    struct audit_query *query = data;
+    json_t *list = json_array(), *document;
+    char time_text[25];
+
+    if (outcome != STORE_OUTCOME_OK) {
+        json_decref(list);
+        if (outcome == STORE_OUTCOME_UNAVAILABLE)
+            api_reply_store_unavailable(query->exchange);
+        else
+            http_reply_problem(query->exchange, PROBLEM_INTERNAL, "the audit could not be read");
+        free(query);
+        return;
+    }
+    for (size_t i = 0; list != NULL && i < count; i++) {
+        json_t *entry = json_object();
+        civil_format_utc_ms(entries[i].time_ms, time_text);
+        json_object_set_new(entry, "id", json_string(entries[i].id));
+        json_object_set_new(entry, "time", json_string(time_text));
+        for (size_t f = 0; f < entries[i].field_count; f++)
+            json_object_set_new(entry, entries[i].names[f],
+                                audit_value(entries[i].names[f], entries[i].values[f]));
+        json_array_append_new(list, entry);
+    }
+    /* A full page may have more after it: the cursor starts after its last entry. */
+    document = json_pack("{s:o, s:s?}", "entries", list, "next_cursor",
+                         count == query->limit && count > 0 ? entries[count - 1].id : NULL);
+    http_reply_json(query->exchange, 200, document, HTTP_REPLY_NO_STORE);
+    json_decref(document);
+    free(query);
+}
+
+/* A stream id "ms-seq" as handed out in next_cursor. */
+static bool stream_id_is_valid(const char *text)
+{
+    const char *dash = strchr(text, '-');
+    if (dash == NULL || dash == text || dash[1] == '\0' || strlen(text) > 40)
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (p != dash && (*p < '0' || *p > '9'))
+            return false;
+    }
+    return true;
+}
+
+static int audit_start(struct http_exchange *exchange, char *start, size_t size)
+{
+    const char *since = http_exchange_query(exchange, "since");
+    const char *cursor = http_exchange_query(exchange, "cursor");
+    int64_t since_ms;
+
+    if (since != NULL && cursor != NULL) {
+        reply_field_error(exchange, "cursor", "give since or cursor, not both");
+        return -1;
+    }
+    if (cursor != NULL) {
+        if (!stream_id_is_valid(cursor)) {
+            reply_field_error(exchange, "cursor", "must be a next_cursor from an earlier answer");
+            return -1;
+        }
+        snprintf(start, size, "(%s", cursor);
+    } else if (since != NULL) {
+        if (civil_parse_rfc3339(since, &since_ms) != 0 || since_ms < 0) {
+            reply_field_error(exchange, "since",
+                              "must be an RFC 3339 time such as 2026-10-01T00:00:00+08:00");
+            return -1;
+        }
+        snprintf(start, size, "%lld-0", (long long)since_ms);
+    } else {
+        snprintf(start, size, "-");
+    }
+    return 0;
+}
+
+static void on_audit_authorised(struct http_exchange *exchange, const struct store_token *caller,
+                                void *data)
+{
+    const char *lot = http_exchange_query(exchange, "lot");
+    const char *limit_text = http_exchange_query(exchange, "limit");
+    struct audit_query *query;
+    char start[64], *end = NULL;
+    long limit = AUDIT_LIMIT_DEFAULT;
+
+    if (lot != NULL && !lot_id_is_valid(lot)) {
+        reply_field_error(exchange, "lot", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+        return;
+    }
+    if (limit_text != NULL) {
+        errno = 0;
+        limit = strtol(limit_text, &end, 10);
+        if (errno != 0 || *end != '\0' || limit < 1 || limit > AUDIT_LIMIT_MAX) {
+            reply_field_error(exchange, "limit", "must be an integer from 1 to 1000");
+            return;
+        }
+    }
+    if (audit_start(exchange, start, sizeof(start)) != 0)
+        return;
+    query = malloc(sizeof(*query));
+    if (query == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    *query = (struct audit_query){exchange, (size_t)limit};
+    if (store_audit_query(data, lot, start, (size_t)limit, on_audit, query) != 0) {
+        free(query);
+        api_reply_store_unavailable(exchange);
+    }
+}
+
+static void handle_audit(struct http_exchange *exchange, void *data)
+{
+    api_auth_require(exchange, data, true, on_audit_authorised, NULL, data);
+}
+
+int api_admin_register(struct http_server *server, struct store *store)
+{
+    int result = http_server_route(server, HTTP_POST, "/v1/tokens", handle_token_create, store);
+    if (result == 0)
+        result = http_server_route(server, HTTP_GET, "/v1/tokens", handle_token_list, store);
+    if (result == 0)
+        result =
+            http_server_route(server, HTTP_DELETE, "/v1/tokens/{id}", handle_token_revoke, store);
+    if (result == 0)
+        result = http_server_route(server, HTTP_GET, "/v1/audit", handle_audit, store);
+    return result;
+}

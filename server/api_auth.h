@@ -1,0 +1,34 @@
+/* api_auth.h: bearer tokens on requests: parse, hash, look up, check the role. */
+#ifndef PARKSHARE_API_AUTH_H
+#define PARKSHARE_API_AUTH_H
+
+#include "http.h"
+#include "store_tokens.h"
+
+/*
+ * Read "Authorization: Bearer <token>" and write the token's hex SHA-256
+ * into hash. Returns 0, or -1 after answering 401 (the exchange is gone).
+ */
+int api_auth_bearer_hash(struct http_exchange *exchange, char hash[65]);
+
+/* Receives the authorised exchange and the token (valid during the call). */
+typedef void (*api_auth_callback)(struct http_exchange *exchange, const struct store_token *token,
+                                  void *data);
+
+/*
+ * Look the request's token up in Redis (every time: a revoked token is
+ * refused at once on every daemon) and call callback when it exists and,
+ * with admin_only, has the admin role. Otherwise the exchange is answered
+ * 401, 403 or 503, callback is not called and release (may be NULL) is
+ * called with data so the caller's state is freed either way.
+ */
+void api_auth_require(struct http_exchange *exchange, struct store *store, bool admin_only,
+                      api_auth_callback callback, void (*release)(void *data), void *data);
+
+/* Answer 401 with WWW-Authenticate. */
+void api_auth_reply_unauthorized(struct http_exchange *exchange, const char *detail);
+
+/* Answer 503 for an unreachable Redis, with Retry-After. */
+void api_reply_store_unavailable(struct http_exchange *exchange);
+
+#endif

@@ -1,0 +1,302 @@
+/* api_lots.c: the lot registry: PUT/GET/DELETE /v1/lots/{id} and GET /v1/lots. */
+#include "api_lots.h"
+
+#include "api_auth.h"
+#include "lot.h"
+#include "store_lots.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX     500
+
+static void reply_validation(struct http_exchange *exchange, const char *field, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
+    char detail[256];
+    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
+/* --- GET /v1/lots/{id} --- */
+
+static void handle_get(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const struct snapshot_lot *lot = snapshot_find(context->snapshot, id);
+
+    if (lot == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return;
+    }
+    http_reply(exchange, 200, "application/json", lot->body, lot->body_length, lot->etag,
+               HTTP_REPLY_PUBLIC);
+}
+
+/* --- PUT /v1/lots/{id} --- */
+
+struct put_call {
+    struct api_context *context;
+    struct http_exchange *exchange;
+    char id[80];
+    json_t *static_json;
+};
+
+static void put_call_free(struct put_call *call)
+{
+    json_decref(call->static_json);
+    free(call);
+}
+
+static void on_put_stored(const struct store_lot_result *result, void *data)
+{
+    struct put_call *call = data;
+    json_t *answer;
+
+    if (result->outcome == STORE_OUTCOME_CREATED || result->outcome == STORE_OUTCOME_REPLACED) {
+        answer = snapshot_compose_json(call->context->snapshot, call->id, call->static_json,
+                                       result->occupied, result->version, result->updated_at_ms,
+                                       api_now_ms());
+        if (answer == NULL)
+            http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
+        else
+            http_reply_json(call->exchange, result->outcome == STORE_OUTCOME_CREATED ? 201 : 200,
+                            answer, HTTP_REPLY_NO_STORE);
+        json_decref(answer);
+    } else if (result->outcome == STORE_OUTCOME_UNAVAILABLE) {
+        api_reply_store_unavailable(call->exchange);
+    } else {
+        http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the lot could not be stored");
+    }
+    put_call_free(call);
+}
+
+static void on_put_authorised(struct http_exchange *exchange, const struct store_token *token,
+                              void *data)
+{
+    struct put_call *call = data;
+    struct lot *lot = NULL;
+    struct lot_errors errors = {0};
+    struct store_lot_write write;
+    json_t *body = NULL, *extensions;
+    char *text = NULL;
+    char summary[512];
+
+    if (http_exchange_json_body(exchange, &body) != 0) {
+        put_call_free(call);
+        return;
+    }
+    if (lot_from_json(call->id, body, &lot, &errors) != 0) {
+        lot_errors_summary(&errors, summary, sizeof(summary));
+        extensions = json_pack("{s:o}", "errors", lot_errors_to_json(&errors));
+        http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, summary);
+        json_decref(extensions);
+        goto cleanup;
+    }
+    call->static_json = lot_static_to_json(lot);
+    text = call->static_json ? json_dumps(call->static_json, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                             : NULL;
+    if (text == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    write = (struct store_lot_write){call->id, text, lot->capacity, token->id,
+                                     http_exchange_client(exchange)};
+    if (store_lot_put(call->context->store, &write, on_put_stored, call) != 0) {
+        api_reply_store_unavailable(exchange);
+        goto cleanup;
+    }
+    call = NULL; /* on_put_stored frees it */
+cleanup:
+    free(text);
+    lot_free(lot);
+    lot_errors_clear(&errors);
+    json_decref(body);
+    if (call != NULL)
+        put_call_free(call);
+}
+
+static void put_call_release(void *data)
+{
+    put_call_free(data);
+}
+
+static void handle_put(struct http_exchange *exchange, void *data)
+{
+    const char *id = http_exchange_parameter(exchange, "id");
+    struct put_call *call;
+
+    if (!lot_id_is_valid(id)) {
+        reply_validation(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
+        return;
+    }
+    call = calloc(1, sizeof(*call));
+    if (call == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    call->context = data;
+    call->exchange = exchange;
+    snprintf(call->id, sizeof(call->id), "%s", id);
+    api_auth_require(exchange, call->context->store, true, on_put_authorised, put_call_release,
+                     call);
+}
+
+/* --- DELETE /v1/lots/{id} --- */
+
+static void on_deleted(const struct store_lot_result *result, void *data)
+{
+    struct http_exchange *exchange = data;
+    if (result->outcome == STORE_OUTCOME_OK)
+        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
+    else if (result->outcome == STORE_OUTCOME_NOT_FOUND)
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'",
+                           http_exchange_parameter(exchange, "id"));
+    else if (result->outcome == STORE_OUTCOME_UNAVAILABLE)
+        api_reply_store_unavailable(exchange);
+    else
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot could not be deleted");
+}
+
+static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
+                                 void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+
+    if (!lot_id_is_valid(id)) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return;
+    }
+    if (store_lot_delete(context->store, id, token->id, http_exchange_client(exchange), on_deleted,
+                         exchange) != 0)
+        api_reply_store_unavailable(exchange);
+}
+
+static void handle_delete(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    api_auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
+}
+
+/* --- GET /v1/lots --- */
+
+struct list_filter {
+    const char *city;
+    const char *group;
+    const char *kind;
+    const char *cursor;
+    long limit;
+};
+
+static bool has_group(const struct snapshot_lot *lot, const char *group)
+{
+    size_t index;
+    json_t *value;
+    json_array_foreach(lot->groups, index, value)
+    {
+        if (strcmp(json_string_value(value), group) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool matches(const struct snapshot_lot *lot, const struct list_filter *filter)
+{
+    return (filter->city == NULL || (lot->city && strcmp(lot->city, filter->city) == 0)) &&
+           (filter->kind == NULL || (lot->kind && strcmp(lot->kind, filter->kind) == 0)) &&
+           (filter->group == NULL || has_group(lot, filter->group));
+}
+
+/* Every query parameter is known and well-formed, or the answer is 422. */
+static int parse_filter(struct http_exchange *exchange, struct list_filter *filter)
+{
+    static const char *const known[] = {"city", "group", "kind", "limit", "cursor"};
+    const char *limit = http_exchange_query(exchange, "limit");
+    const char *unknown = http_exchange_unknown_query(exchange, known, 5);
+    char *end = NULL;
+
+    if (unknown != NULL) {
+        reply_validation(exchange, unknown,
+                         "unknown query parameter; expected city, group, kind, "
+                         "limit or cursor");
+        return -1;
+    }
+    filter->city = http_exchange_query(exchange, "city");
+    filter->group = http_exchange_query(exchange, "group");
+    filter->kind = http_exchange_query(exchange, "kind");
+    filter->cursor = http_exchange_query(exchange, "cursor");
+    filter->limit = LIST_LIMIT_DEFAULT;
+    if (filter->kind != NULL && strcmp(filter->kind, "government") != 0 &&
+        strcmp(filter->kind, "reclaimed") != 0 && strcmp(filter->kind, "public") != 0) {
+        reply_validation(exchange, "kind", "must be government, reclaimed or public");
+        return -1;
+    }
+    if (limit != NULL) {
+        errno = 0;
+        filter->limit = strtol(limit, &end, 10);
+        if (errno != 0 || *end != '\0' || filter->limit < 1 || filter->limit > LIST_LIMIT_MAX) {
+            reply_validation(exchange, "limit", "must be an integer from 1 to 500");
+            return -1;
+        }
+    }
+    if (filter->cursor != NULL && !lot_id_is_valid(filter->cursor)) {
+        reply_validation(exchange, "cursor", "must be a next_cursor from an earlier answer");
+        return -1;
+    }
+    return 0;
+}
+
+static void handle_list(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    struct list_filter filter;
+    const struct snapshot_lot *last = NULL;
+    json_t *lots, *document;
+    size_t index;
+    long taken = 0;
+    bool more = false;
+
+    if (parse_filter(exchange, &filter) != 0)
+        return;
+    lots = json_array();
+    /* Ids order the list, so a cursor (the last id served) stays valid while
+     * counts change, and lots created meanwhile slot in where they belong. */
+    index = filter.cursor ? snapshot_index_after(context->snapshot, filter.cursor) : 0;
+    for (; index < snapshot_count(context->snapshot); index++) {
+        const struct snapshot_lot *lot = snapshot_at(context->snapshot, index);
+        if (!matches(lot, &filter))
+            continue;
+        if (taken == filter.limit) {
+            more = true;
+            break;
+        }
+        json_array_append_new(lots, snapshot_lot_json(lot));
+        last = lot;
+        taken++;
+    }
+    document = json_pack("{s:o, s:s?}", "lots", lots, "next_cursor",
+                         more && last != NULL ? last->id : NULL);
+    if (document == NULL)
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    else
+        http_reply_json(exchange, 200, document, HTTP_REPLY_PUBLIC);
+    json_decref(document);
+}
+
+int api_lots_register(struct http_server *server, struct api_context *context)
+{
+    int result = http_server_route(server, HTTP_GET, "/v1/lots", handle_list, context);
+    if (result == 0)
+        result = http_server_route(server, HTTP_GET, "/v1/lots/{id}", handle_get, context);
+    if (result == 0)
+        result = http_server_route(server, HTTP_PUT, "/v1/lots/{id}", handle_put, context);
+    if (result == 0)
+        result = http_server_route(server, HTTP_DELETE, "/v1/lots/{id}", handle_delete, context);
+    return result;
+}

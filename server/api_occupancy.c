@@ -1,0 +1,362 @@
+/* api_occupancy.c: POST /v1/lots/{id}/occupancy and the POST /v1/occupancy batch. */
+#include "api_occupancy.h"
+
+#include "api_auth.h"
+#include "lot.h"
+#include "occupancy.h"
+#include "store_lots.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The outcome of one update as an HTTP status and problem, for single and batch alike. */
+struct update_verdict {
+    int status;
+    enum problem_type problem;
+    char detail[256];
+    json_t *errors; /* [{field, rule}] for 422, or NULL */
+};
+
+static json_t *field_errors(const char *field, const char *rule)
+{
+    return json_pack("[{s:s, s:s}]", "field", field, "rule", rule);
+}
+
+static void judge(const struct store_occupancy_result *result,
+                  const struct occupancy_update *update, struct update_verdict *verdict)
+{
+    char rule[96];
+    memset(verdict, 0, sizeof(*verdict));
+    verdict->status = 200;
+    switch (result->outcome) {
+    case STORE_OUTCOME_OK:
+    case STORE_OUTCOME_REPLAYED:
+        return;
+    case STORE_OUTCOME_UNAUTHORIZED:
+        verdict->problem = PROBLEM_UNAUTHORIZED;
+        snprintf(verdict->detail, sizeof(verdict->detail), "unknown or revoked token");
+        break;
+    case STORE_OUTCOME_FORBIDDEN:
+        verdict->problem = PROBLEM_FORBIDDEN;
+        snprintf(verdict->detail, sizeof(verdict->detail), "this token may not update lot '%s'",
+                 update->lot_id);
+        break;
+    case STORE_OUTCOME_NOT_FOUND:
+        verdict->problem = PROBLEM_NOT_FOUND;
+        snprintf(verdict->detail, sizeof(verdict->detail), "no lot '%s'", update->lot_id);
+        break;
+    case STORE_OUTCOME_KEY_REUSED:
+        verdict->problem = PROBLEM_VALIDATION;
+        snprintf(verdict->detail, sizeof(verdict->detail),
+                 "Idempotency-Key '%s' was already used for a different update",
+                 update->idempotency_key);
+        verdict->errors = field_errors("Idempotency-Key", "must be new for a different update");
+        break;
+    case STORE_OUTCOME_OVER_CAPACITY:
+        verdict->problem = PROBLEM_VALIDATION;
+        snprintf(rule, sizeof(rule),
+                 "must not exceed the capacity %lld (fix the capacity if the "
+                 "lot has grown)",
+                 (long long)result->capacity);
+        snprintf(verdict->detail, sizeof(verdict->detail), "occupied: %s", rule);
+        verdict->errors = field_errors("occupied", rule);
+        break;
+    case STORE_OUTCOME_UNAVAILABLE:
+        verdict->problem = PROBLEM_STORE_UNAVAILABLE;
+        snprintf(verdict->detail, sizeof(verdict->detail),
+                 "Redis is not reachable; retry with the same Idempotency-Key");
+        break;
+    default:
+        verdict->problem = PROBLEM_INTERNAL;
+        snprintf(verdict->detail, sizeof(verdict->detail), "the update could not be applied");
+        break;
+    }
+    verdict->status = problem_status(verdict->problem);
+}
+
+static json_t *errors_extension(json_t *errors)
+{
+    return errors ? json_pack("{s:o}", "errors", errors) : NULL;
+}
+
+/* --- POST /v1/lots/{id}/occupancy --- */
+
+struct single_call {
+    struct http_exchange *exchange;
+    struct occupancy_update update;
+};
+
+static void on_single_result(const struct store_occupancy_result *result, void *data)
+{
+    struct single_call *call = data;
+    struct update_verdict verdict;
+    json_t *extensions;
+
+    judge(result, &call->update, &verdict);
+    if (verdict.status == 200) {
+        if (result->outcome == STORE_OUTCOME_REPLAYED)
+            http_exchange_add_header(call->exchange, "Idempotent-Replayed", "true");
+        http_reply(call->exchange, 200, "application/json", result->answer, strlen(result->answer),
+                   NULL, HTTP_REPLY_NO_STORE);
+    } else {
+        if (verdict.problem == PROBLEM_STORE_UNAVAILABLE)
+            http_exchange_add_header(call->exchange, "Retry-After", "1");
+        if (verdict.problem == PROBLEM_UNAUTHORIZED)
+            http_exchange_add_header(call->exchange, "WWW-Authenticate",
+                                     "Bearer realm=\"parkshare\"");
+        extensions = errors_extension(verdict.errors);
+        http_reply_problem_with(call->exchange, verdict.problem, extensions, verdict.detail);
+        json_decref(extensions);
+    }
+    free(call);
+}
+
+/* The Idempotency-Key header: absent, or one well-formed value. */
+static int read_idempotency_header(struct http_exchange *exchange, struct occupancy_update *update)
+{
+    const char *key = NULL;
+    if (http_exchange_single_header(exchange, "Idempotency-Key", &key) != 0) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "more than one Idempotency-Key header");
+        return -1;
+    }
+    if (key == NULL)
+        return 0;
+    if (!occupancy_key_is_valid(key)) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST,
+                           "Idempotency-Key must be 1 to 128 printable ASCII characters "
+                           "without spaces or control characters");
+        return -1;
+    }
+    update->has_idempotency_key = true;
+    snprintf(update->idempotency_key, sizeof(update->idempotency_key), "%s", key);
+    return 0;
+}
+
+static void reply_invalid(struct http_exchange *exchange, const struct occupancy_problem *problem)
+{
+    json_t *extensions = errors_extension(field_errors(problem->field, problem->rule));
+    char detail[256];
+    snprintf(detail, sizeof(detail), "%s: %s", problem->field, problem->rule);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
+static void handle_single(struct http_exchange *exchange, void *data)
+{
+    struct store *store = data;
+    const char *lot_id = http_exchange_parameter(exchange, "id");
+    struct single_call *call = NULL;
+    struct occupancy_problem problem;
+    struct store_occupancy_update request;
+    char hash[65];
+    json_t *body = NULL;
+    int parsed;
+
+    if (!lot_id_is_valid(lot_id)) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", lot_id);
+        return;
+    }
+    if (api_auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
+        return;
+    call = calloc(1, sizeof(*call));
+    if (call == NULL) {
+        json_decref(body);
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    call->exchange = exchange;
+    parsed = occupancy_parse_single(body, lot_id, &call->update, &problem);
+    json_decref(body);
+    if (parsed != 0) {
+        free(call);
+        reply_invalid(exchange, &problem);
+        return;
+    }
+    if (read_idempotency_header(exchange, &call->update) != 0) {
+        free(call);
+        return;
+    }
+    request = (struct store_occupancy_update){
+        call->update.lot_id,
+        call->update.recount,
+        call->update.value,
+        call->update.has_idempotency_key ? call->update.idempotency_key : NULL,
+        hash,
+        http_exchange_client(exchange)};
+    if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
+        free(call);
+        api_reply_store_unavailable(exchange);
+    }
+}
+
+/* --- POST /v1/occupancy --- */
+
+struct batch_call {
+    struct http_exchange *exchange;
+    struct store *store;
+    json_t *items;   /* the request's updates (owned) */
+    json_t *results; /* one slot per item, filled as answers come */
+    size_t waiting;
+    char token_hash[65];
+};
+
+static void batch_free(void *data)
+{
+    struct batch_call *batch = data;
+    json_decref(batch->items);
+    json_decref(batch->results);
+    free(batch);
+}
+
+struct batch_item {
+    struct batch_call *batch;
+    size_t index;
+    struct occupancy_update update;
+};
+
+static void batch_finish_if_done(struct batch_call *batch)
+{
+    json_t *document;
+    if (batch->waiting > 0)
+        return;
+    document = json_pack("{s:O}", "results", batch->results);
+    if (document == NULL)
+        http_reply_problem(batch->exchange, PROBLEM_INTERNAL, "out of memory");
+    else
+        http_reply_json(batch->exchange, 200, document, HTTP_REPLY_NO_STORE);
+    json_decref(document);
+    batch_free(batch);
+}
+
+static json_t *item_problem(const char *lot_id, enum problem_type type, const char *detail,
+                            json_t *errors)
+{
+    json_t *extensions = errors_extension(errors);
+    json_t *problem = problem_new(type, detail, extensions);
+    json_decref(extensions);
+    return json_pack("{s:s?, s:i, s:o*}", "id", lot_id, "status", problem_status(type), "problem",
+                     problem);
+}
+
+static void on_item_result(const struct store_occupancy_result *result, void *data)
+{
+    struct batch_item *item = data;
+    struct batch_call *batch = item->batch;
+    struct update_verdict verdict;
+    json_t *slot;
+
+    judge(result, &item->update, &verdict);
+    if (verdict.status == 200)
+        slot = json_pack("{s:s, s:i, s:b, s:o*}", "id", item->update.lot_id, "status", 200,
+                         "replayed", result->outcome == STORE_OUTCOME_REPLAYED, "result",
+                         json_loads(result->answer, 0, NULL));
+    else
+        slot = item_problem(item->update.lot_id, verdict.problem, verdict.detail, verdict.errors);
+    json_array_set_new(batch->results, item->index, slot ? slot : json_null());
+    batch->waiting--;
+    free(item);
+    batch_finish_if_done(batch);
+}
+
+/* Validate one item and send it, or record its refusal in its slot. */
+static void start_item(struct batch_call *batch, size_t index, const char *hash)
+{
+    struct batch_item *item = calloc(1, sizeof(*item));
+    struct occupancy_problem problem;
+    struct store_occupancy_update request;
+    char detail[256];
+
+    if (item == NULL) {
+        json_array_set_new(batch->results, index,
+                           item_problem(NULL, PROBLEM_INTERNAL, "out of memory", NULL));
+        return;
+    }
+    item->batch = batch;
+    item->index = index;
+    if (occupancy_parse_item(json_array_get(batch->items, index), &item->update, &problem) != 0) {
+        snprintf(detail, sizeof(detail), "%s: %s", problem.field, problem.rule);
+        json_array_set_new(batch->results, index,
+                           item_problem(item->update.lot_id[0] ? item->update.lot_id : NULL,
+                                        PROBLEM_VALIDATION, detail,
+                                        field_errors(problem.field, problem.rule)));
+        free(item);
+        return;
+    }
+    request = (struct store_occupancy_update){
+        item->update.lot_id,
+        item->update.recount,
+        item->update.value,
+        item->update.has_idempotency_key ? item->update.idempotency_key : NULL,
+        hash,
+        http_exchange_client(batch->exchange)};
+    batch->waiting++;
+    if (store_occupancy_apply(batch->store, &request, on_item_result, item) != 0) {
+        batch->waiting--;
+        json_array_set_new(batch->results, index,
+                           item_problem(item->update.lot_id, PROBLEM_STORE_UNAVAILABLE,
+                                        "Redis is not reachable; retry this update", NULL));
+        free(item);
+    }
+}
+
+static void on_batch_authorised(struct http_exchange *exchange, const struct store_token *token,
+                                void *data)
+{
+    struct batch_call *batch = data;
+
+    /* The token exists; each item's script checks it again, with its scope. */
+    batch->waiting = 1; /* held until every item is started */
+    for (size_t i = 0; i < json_array_size(batch->items); i++)
+        start_item(batch, i, batch->token_hash);
+    batch->waiting--;
+    batch_finish_if_done(batch);
+}
+
+static void handle_batch(struct http_exchange *exchange, void *data)
+{
+    struct store *store = data;
+    struct occupancy_problem problem;
+    const json_t *updates;
+    struct batch_call *batch;
+    json_t *body = NULL;
+    char hash[65];
+
+    if (api_auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
+        return;
+    updates = occupancy_batch_items(body, &problem);
+    if (updates == NULL) {
+        json_decref(body);
+        reply_invalid(exchange, &problem);
+        return;
+    }
+    batch = calloc(1, sizeof(*batch));
+    if (batch == NULL) {
+        json_decref(body);
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    batch->exchange = exchange;
+    batch->store = store;
+    memcpy(batch->token_hash, hash, sizeof(hash));
+    batch->items = json_incref((json_t *)updates);
+    batch->results = json_array();
+    json_decref(body);
+    for (size_t i = 0; batch->results && i < json_array_size(batch->items); i++)
+        json_array_append_new(batch->results, json_null());
+    if (batch->results == NULL) {
+        json_decref(batch->items);
+        free(batch);
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    api_auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
+}
+
+int api_occupancy_register(struct http_server *server, struct store *store)
+{
+    int result =
+        http_server_route(server, HTTP_POST, "/v1/lots/{id}/occupancy", handle_single, store);
+    if (result == 0)
+        result = http_server_route(server, HTTP_POST, "/v1/occupancy", handle_batch, store);
+    return result;
+}

@@ -1,0 +1,315 @@
+/* bootstrap.c: work done when Redis becomes ready: the admin token, the demo city. */
+#include "bootstrap.h"
+
+#include "civil.h"
+#include "log.h"
+#include "lot.h"
+#include "store_lots.h"
+#include "store_tokens.h"
+#include "token.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Demo lots whose attendant tokens are written out: the first of each group. */
+#define DEMO_TOKEN_LOTS_MAX 8
+
+struct demo_lot {
+    char *id;
+    char *static_json;
+    int64_t capacity;
+};
+
+struct demo_token {
+    char *lot_id;
+    char *group;
+};
+
+struct bootstrap {
+    struct store *store;
+    const struct data_dir *data_dir;
+    char admin_hash[65];
+    char admin_id[17];
+    struct demo_lot *demo_lots;
+    size_t demo_count;
+    struct demo_token demo_tokens[DEMO_TOKEN_LOTS_MAX];
+    size_t demo_token_count;
+    bool demo_claimed;
+};
+
+static const char component[] = "bootstrap";
+
+static void now_rfc3339(char out[25])
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    civil_format_utc_ms((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, out);
+}
+
+/* Remember the first lot of each group for the demo's attendant tokens. */
+static int note_demo_token(struct bootstrap *bootstrap, const json_t *lot_json, const char *id)
+{
+    const char *group = json_string_value(json_array_get(json_object_get(lot_json, "groups"), 0));
+    struct demo_token *token;
+
+    if (group == NULL || bootstrap->demo_token_count == DEMO_TOKEN_LOTS_MAX)
+        return 0;
+    for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
+        if (strcmp(bootstrap->demo_tokens[i].group, group) == 0)
+            return 0;
+    }
+    token = &bootstrap->demo_tokens[bootstrap->demo_token_count];
+    token->lot_id = strdup(id);
+    token->group = strdup(group);
+    if (token->lot_id == NULL || token->group == NULL)
+        return -1;
+    bootstrap->demo_token_count++;
+    return 0;
+}
+
+/* Validate one demo lot like a PUT and keep its canonical JSON. */
+static int read_demo_lot(struct bootstrap *bootstrap, const json_t *entry, size_t index,
+                         char *error, size_t error_size)
+{
+    const char *id = json_string_value(json_object_get(entry, "id"));
+    struct demo_lot *demo = &bootstrap->demo_lots[bootstrap->demo_count];
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL;
+    json_t *canonical = NULL;
+    char summary[400];
+    int result = -1;
+
+    if (id == NULL) {
+        snprintf(error, error_size, "lots[%zu] has no \"id\"", index);
+        return -1;
+    }
+    if (lot_from_json(id, entry, &lot, &errors) != 0) {
+        lot_errors_summary(&errors, summary, sizeof(summary));
+        snprintf(error, error_size, "lot '%.64s': %.300s", id, summary);
+        goto cleanup;
+    }
+    canonical = lot_static_to_json(lot);
+    demo->id = strdup(id);
+    demo->static_json =
+        canonical ? json_dumps(canonical, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    demo->capacity = lot->capacity;
+    if (demo->id == NULL || demo->static_json == NULL || note_demo_token(bootstrap, entry, id)) {
+        free(demo->id);
+        free(demo->static_json);
+        snprintf(error, error_size, "out of memory");
+        goto cleanup;
+    }
+    bootstrap->demo_count++;
+    result = 0;
+cleanup:
+    json_decref(canonical);
+    lot_free(lot);
+    lot_errors_clear(&errors);
+    return result;
+}
+
+static int read_demo(struct bootstrap *bootstrap, const char *path, char *error, size_t error_size)
+{
+    json_error_t parse_error;
+    json_t *document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error);
+    const json_t *lots = json_object_get(document, "lots");
+    char reason[400];
+    size_t index;
+    json_t *entry;
+
+    if (document == NULL) {
+        snprintf(error, error_size, "demo %s:%d: %s", path, parse_error.line, parse_error.text);
+        return -1;
+    }
+    if (!json_is_array(lots)) {
+        snprintf(error, error_size, "demo %s: expected {\"lots\": [...]}", path);
+        json_decref(document);
+        return -1;
+    }
+    bootstrap->demo_lots = calloc(json_array_size(lots) + 1, sizeof(*bootstrap->demo_lots));
+    if (bootstrap->demo_lots == NULL) {
+        json_decref(document);
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
+    json_array_foreach(lots, index, entry)
+    {
+        if (read_demo_lot(bootstrap, entry, index, reason, sizeof(reason)) != 0) {
+            snprintf(error, error_size, "demo %s: %s", path, reason);
+            json_decref(document);
+            return -1;
+        }
+    }
+    json_decref(document);
+    return 0;
+}
+
+int bootstrap_new(struct store *store, const struct data_dir *data_dir, const char *demo_path,
+                  struct bootstrap **out, char *error, size_t error_size)
+{
+    struct bootstrap *bootstrap = calloc(1, sizeof(*bootstrap));
+    char path[PATH_MAX], token[TOKEN_LENGTH + 2];
+
+    if (bootstrap == NULL) {
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
+    bootstrap->store = store;
+    bootstrap->data_dir = data_dir;
+    if (data_dir_file(data_dir, "admin.token", path, sizeof(path)) != 0 ||
+        token_read_file(path, token, sizeof(token), error, error_size) != 0)
+        goto fail;
+    token_hash_hex(token, bootstrap->admin_hash);
+    explicit_bzero(token, sizeof(token));
+    token_id_from_hash(bootstrap->admin_hash, bootstrap->admin_id);
+    if (demo_path != NULL && read_demo(bootstrap, demo_path, error, error_size) != 0)
+        goto fail;
+    *out = bootstrap;
+    return 0;
+fail:
+    bootstrap_free(bootstrap);
+    return -1;
+}
+
+static void on_admin_registered(enum store_outcome outcome, void *data)
+{
+    struct bootstrap *bootstrap = data;
+    if (outcome == STORE_OUTCOME_CREATED)
+        log_info(component, "registered the admin token %s", bootstrap->admin_id);
+    else if (outcome == STORE_OUTCOME_REVOKED)
+        log_warning(component,
+                    "the admin token %s in admin.token was revoked; delete the file "
+                    "and restart for a new one",
+                    bootstrap->admin_id);
+    else if (outcome != STORE_OUTCOME_EXISTS)
+        log_warning(component, "could not register the admin token; retried when Redis is back");
+}
+
+/* A demo attendant token: stored first, then written where a new user finds it. */
+struct demo_token_call {
+    struct bootstrap *bootstrap;
+    char token[TOKEN_LENGTH + 1];
+    char lot_id[80];
+};
+
+static void write_token_file(const struct bootstrap *bootstrap, const char *lot_id,
+                             const char *token)
+{
+    char name[128], path[PATH_MAX];
+    int fd;
+
+    snprintf(name, sizeof(name), "attendant-%s.token", lot_id);
+    if (data_dir_file(bootstrap->data_dir, name, path, sizeof(path)) != 0)
+        return;
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || dprintf(fd, "%s\n", token) < 0 || fsync(fd) != 0) {
+        log_warning(component, "cannot write %s: %s", path, strerror(errno));
+    } else {
+        log_info(component, "demo attendant token for lot %s: %s", lot_id, path);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
+static void on_demo_token_stored(enum store_outcome outcome, void *data)
+{
+    struct demo_token_call *call = data;
+    if (outcome == STORE_OUTCOME_CREATED)
+        write_token_file(call->bootstrap, call->lot_id, call->token);
+    else
+        log_warning(component, "could not store the demo token for lot %s", call->lot_id);
+    explicit_bzero(call->token, sizeof(call->token));
+    free(call);
+}
+
+static void create_demo_token(struct bootstrap *bootstrap, const char *lot_id)
+{
+    struct demo_token_call *call = calloc(1, sizeof(*call));
+    struct store_token token;
+    char hash[65], id[17], created_at[25], lots[96], scope[96], name[128];
+
+    if (call == NULL || token_generate(call->token, sizeof(call->token)) != 0) {
+        free(call);
+        return;
+    }
+    call->bootstrap = bootstrap;
+    snprintf(call->lot_id, sizeof(call->lot_id), "%s", lot_id);
+    token_hash_hex(call->token, hash);
+    token_id_from_hash(hash, id);
+    now_rfc3339(created_at);
+    snprintf(lots, sizeof(lots), "[\"%s\"]", lot_id);
+    snprintf(scope, sizeof(scope), ",%s,", lot_id);
+    snprintf(name, sizeof(name), "demo attendant for %s", lot_id);
+    token = (struct store_token){id, "attendant", lots, scope, name, created_at};
+    if (store_token_create(bootstrap->store, hash, &token, on_demo_token_stored, call) != 0) {
+        explicit_bzero(call->token, sizeof(call->token));
+        free(call);
+    }
+}
+
+static void on_demo_lot_stored(const struct store_lot_result *result, void *data)
+{
+    const char *id = data;
+    if (result->outcome != STORE_OUTCOME_CREATED && result->outcome != STORE_OUTCOME_REPLACED)
+        log_warning(component, "the demo lot %s was not stored", id);
+}
+
+static void on_demo_claimed(enum store_outcome outcome, void *data)
+{
+    struct bootstrap *bootstrap = data;
+    int64_t spaces = 0;
+
+    if (outcome == STORE_OUTCOME_EXISTS) {
+        bootstrap->demo_claimed = true;
+        log_info(component, "the store already has lots (or had the demo): no demo load");
+        return;
+    }
+    if (outcome != STORE_OUTCOME_OK)
+        return; /* retried on the next ready */
+    bootstrap->demo_claimed = true;
+    for (size_t i = 0; i < bootstrap->demo_count; i++) {
+        const struct demo_lot *lot = &bootstrap->demo_lots[i];
+        struct store_lot_write write = {lot->id, lot->static_json, lot->capacity, "demo",
+                                        "parkshare-server"};
+        spaces += lot->capacity;
+        store_lot_put(bootstrap->store, &write, on_demo_lot_stored, lot->id);
+    }
+    for (size_t i = 0; i < bootstrap->demo_token_count; i++)
+        create_demo_token(bootstrap, bootstrap->demo_tokens[i].lot_id);
+    log_info(component, "loading the demo city: %zu lots, %lld spaces", bootstrap->demo_count,
+             (long long)spaces);
+}
+
+void bootstrap_on_ready(struct bootstrap *bootstrap)
+{
+    char created_at[25];
+
+    now_rfc3339(created_at);
+    store_token_bootstrap(bootstrap->store, bootstrap->admin_hash, bootstrap->admin_id,
+                          "admin token from data_dir", created_at, on_admin_registered, bootstrap);
+    if (bootstrap->demo_count > 0 && !bootstrap->demo_claimed)
+        store_demo_claim(bootstrap->store, on_demo_claimed, bootstrap);
+}
+
+void bootstrap_free(struct bootstrap *bootstrap)
+{
+    if (bootstrap == NULL)
+        return;
+    for (size_t i = 0; i < bootstrap->demo_count; i++) {
+        free(bootstrap->demo_lots[i].id);
+        free(bootstrap->demo_lots[i].static_json);
+    }
+    free(bootstrap->demo_lots);
+    for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
+        free(bootstrap->demo_tokens[i].lot_id);
+        free(bootstrap->demo_tokens[i].group);
+    }
+    free(bootstrap);
+}

@@ -1,0 +1,165 @@
+/* snapshot_sync.c: keeps the snapshot in step with Redis: full loads and change messages. */
+#include "snapshot_sync.h"
+
+#include "api.h"
+#include "log.h"
+#include "store_lots.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+/* Sleep at most this long between re-judgements, as a guard against a
+ * deadline computed wrong; signs must never stay stale for long. */
+#define MAX_TIMER_MS 60000
+
+struct snapshot_sync {
+    struct event_base *base;
+    struct store *store;
+    struct snapshot *snapshot;
+    snapshot_sync_change_callback on_change;
+    void *data;
+    struct event *timer;
+    bool store_ready;
+    bool loaded_since_ready;
+    uint64_t load_generation;
+    unsigned loads_in_flight;
+};
+
+static const char component[] = "snapshot";
+
+int64_t api_now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static void arm_timer(struct snapshot_sync *sync)
+{
+    int64_t deadline = snapshot_next_deadline(sync->snapshot);
+    int64_t delay = MAX_TIMER_MS;
+    struct timeval wait;
+
+    if (deadline >= 0) {
+        delay = deadline - api_now_ms();
+        if (delay < 0)
+            delay = 0;
+        if (delay > MAX_TIMER_MS)
+            delay = MAX_TIMER_MS;
+    }
+    wait.tv_sec = delay / 1000;
+    wait.tv_usec = (delay % 1000) * 1000;
+    evtimer_add(sync->timer, &wait);
+}
+
+static void on_timer(evutil_socket_t fd, short events, void *data)
+{
+    struct snapshot_sync *sync = data;
+    size_t changed = snapshot_refresh(sync->snapshot, api_now_ms());
+    if (changed > 0) {
+        log_debug(component, "%zu lot(s) changed state with the clock", changed);
+        if (sync->on_change != NULL)
+            sync->on_change(NULL, sync->data);
+    }
+    arm_timer(sync);
+}
+
+static void on_loaded(const struct store_lot_record *records, size_t count, bool complete,
+                      void *data)
+{
+    struct snapshot_sync *sync = data;
+    struct snapshot_record *converted = NULL;
+    size_t skipped = 0;
+
+    sync->loads_in_flight--;
+    if (!complete) {
+        log_warning(component, "the load of lots was cut off; it is retried when Redis is back");
+        return;
+    }
+    converted = calloc(count + 1, sizeof(*converted));
+    if (converted == NULL) {
+        log_error(component, "out of memory loading %zu lots", count);
+        return;
+    }
+    for (size_t i = 0; i < count; i++)
+        converted[i] =
+            (struct snapshot_record){records[i].id, records[i].static_json, records[i].occupied,
+                                     records[i].version, records[i].updated_at_ms};
+    if (snapshot_load(sync->snapshot, sync->load_generation, converted, count, api_now_ms(),
+                      &skipped) != 0) {
+        log_error(component, "out of memory loading %zu lots", count);
+    } else {
+        if (skipped > 0)
+            log_error(component, "%zu stored lot(s) could not be read and are not served", skipped);
+        log_info(component, "loaded %zu lot(s)", snapshot_count(sync->snapshot));
+        sync->loaded_since_ready = sync->store_ready;
+        if (sync->on_change != NULL)
+            sync->on_change(NULL, sync->data);
+        arm_timer(sync);
+    }
+    free(converted);
+}
+
+void snapshot_sync_on_ready(bool ready, void *data)
+{
+    struct snapshot_sync *sync = data;
+
+    sync->store_ready = ready;
+    sync->loaded_since_ready = false;
+    if (!ready)
+        return;
+    /* Changes may have been missed while the link was down: load everything. */
+    sync->load_generation = snapshot_begin_load(sync->snapshot);
+    if (store_lots_load(sync->store, on_loaded, sync) == 0)
+        sync->loads_in_flight++;
+    else
+        log_warning(component, "cannot start the load of lots; waiting for Redis");
+}
+
+void snapshot_sync_on_message(const char *message, size_t length, void *data)
+{
+    struct snapshot_sync *sync = data;
+    const char *changed = NULL;
+
+    if (snapshot_apply(sync->snapshot, message, length, api_now_ms(), &changed) != 0) {
+        log_warning(component, "ignored a change message that is not understood");
+        return;
+    }
+    if (changed == NULL)
+        return;
+    if (sync->on_change != NULL)
+        sync->on_change(changed, sync->data);
+    arm_timer(sync);
+}
+
+bool snapshot_sync_is_ready(const struct snapshot_sync *sync)
+{
+    return sync->store_ready && sync->loaded_since_ready;
+}
+
+int snapshot_sync_new(struct event_base *base, struct store *store, struct snapshot *snapshot,
+                      snapshot_sync_change_callback on_change, void *data,
+                      struct snapshot_sync **out)
+{
+    struct snapshot_sync *sync = calloc(1, sizeof(*sync));
+    if (sync == NULL)
+        return -1;
+    *sync =
+        (struct snapshot_sync){base, store, snapshot, on_change, data, NULL, false, false, 0, 0};
+    sync->timer = evtimer_new(base, on_timer, sync);
+    if (sync->timer == NULL) {
+        free(sync);
+        return -1;
+    }
+    *out = sync;
+    return 0;
+}
+
+void snapshot_sync_free(struct snapshot_sync *sync)
+{
+    if (sync == NULL)
+        return;
+    if (sync->timer != NULL)
+        event_free(sync->timer);
+    free(sync);
+}

@@ -1,0 +1,40 @@
+/* snapshot_sync.h: keeps the snapshot in step with Redis: full loads and change messages. */
+#ifndef PARKSHARE_SNAPSHOT_SYNC_H
+#define PARKSHARE_SNAPSHOT_SYNC_H
+
+#include "snapshot.h"
+#include "store.h"
+
+#include <event2/event.h>
+#include <stdbool.h>
+
+struct snapshot_sync;
+
+/*
+ * Called after a change reached the snapshot, by message (id is the lot)
+ * or by the clock (id NULL: any lot may have changed state).
+ */
+typedef void (*snapshot_sync_change_callback)(const char *id, void *data);
+
+/*
+ * Follow store into snapshot: each time the store becomes ready, load every
+ * lot (changes that arrive meanwhile win, see snapshot_load); apply each
+ * change message; and re-judge lots on a timer at the earliest instant a
+ * state changes by time alone (opening hours, stale counts), so signs flip
+ * without any write. on_change may be NULL. Returns 0 or -1 (no memory).
+ */
+int snapshot_sync_new(struct event_base *base, struct store *store, struct snapshot *snapshot,
+                      snapshot_sync_change_callback on_change, void *data,
+                      struct snapshot_sync **sync);
+
+/* The store's ready callback and change callback: main.c routes both here. */
+void snapshot_sync_on_ready(bool ready, void *sync);
+void snapshot_sync_on_message(const char *message, size_t length, void *sync);
+
+/* Whether the store is ready and the snapshot holds a load made since. */
+bool snapshot_sync_is_ready(const struct snapshot_sync *sync);
+
+/* Free; accepts NULL. */
+void snapshot_sync_free(struct snapshot_sync *sync);
+
+#endif

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""bench.py: measure parkshare-server side by side with a reference, in one run.
+
+Each figure is a ratio of two measurements taken one after the other on the
+same machine with the same load generator settings, so the machine's speed
+cancels out. The benchmark reports; it never fails.
+
+  1. GET /v1/lots/{id} against nginx serving the same bytes as a static file
+     (one worker each; the server pinned to core 0, wrk to core 1).
+  2. Occupancy writes (POST /v1/lots/{id}/occupancy with a fresh
+     Idempotency-Key each) against redis-benchmark running the same Lua
+     script with EVALSHA at the same concurrency.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+SERVER = os.path.join(BUILD, "server", "parkshare-server")
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
+CORES = os.cpu_count() or 1
+
+
+def pinned(command, core):
+    """Pin to one core when the machine has two or more (wrk and server apart)."""
+    if CORES >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", str(core)] + command
+    return command
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("timed out")
+
+
+def http_ok(url):
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.status == 200
+
+
+def wrk(url, script=None):
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
+                            check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, int(errors.group(1)) if errors else 0
+
+
+class Daemon:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.port = free_port()
+        self.data_dir = os.path.join(workdir, "data")
+        self.log = open(os.path.join(workdir, "daemon.log"), "wb")
+        command = [SERVER, "--set", f"listen=127.0.0.1:{self.port}", "--set",
+                   f"data_dir={self.data_dir}", "--set",
+                   f"demo={os.path.join(ROOT, 'config', 'demo', 'lots.json')}",
+                   "--set", "log_level=warning"]
+        self.process = subprocess.Popen(pinned(command, 0), stdout=self.log, stderr=self.log)
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{self.port}/readyz"))
+        wait_for(lambda: json.loads(urllib.request.urlopen(
+            f"http://127.0.0.1:{self.port}/v1/lots?limit=1").read())["lots"])
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def nginx_static(workdir, body):
+    root = os.path.join(workdir, "www")
+    os.makedirs(root)
+    with open(os.path.join(root, "lot.json"), "wb") as static:
+        static.write(body)
+    port = free_port()
+    config = os.path.join(workdir, "nginx.conf")
+    with open(config, "w") as out:
+        out.write(f"""worker_processes 1;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type application/json;
+    keepalive_requests 1000000;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    server {{ listen 127.0.0.1:{port}; root {root}; etag on; }}
+}}
+""")
+    process = subprocess.Popen(pinned(["nginx", "-c", config], 0),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/lot.json"))
+    return process, f"http://127.0.0.1:{port}/lot.json"
+
+
+WRITE_SCRIPT = """
+local counter = 0
+local token = "%s"
+request = function()
+  counter = counter + 1
+  local body = (counter %% 2 == 0) and '{"delta":-1}' or '{"delta":1}'
+  return wrk.format("POST", "%s", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+    ["Idempotency-Key"] = "bench-" .. math.random(1, 2000000000) .. "-" .. counter,
+  }, body)
+end
+"""
+
+
+def bench_reads(daemon, workdir, lot_id):
+    path = f"/v1/lots/{lot_id}"
+    body = urllib.request.urlopen(daemon.url(path)).read()
+    nginx, static_url = nginx_static(workdir, body)
+    try:
+        ours, ours_errors = wrk(daemon.url(path))
+        theirs, _ = wrk(static_url)
+    finally:
+        nginx.terminate()
+        nginx.wait()
+    return ours, theirs, len(body), ours_errors
+
+
+def bench_writes(daemon, workdir, lot_id):
+    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    script = os.path.join(workdir, "write.lua")
+    with open(script, "w") as out:
+        out.write(WRITE_SCRIPT % (token, f"/v1/lots/{lot_id}/occupancy"))
+    ours, errors = wrk(daemon.url(f"/v1/lots/{lot_id}/occupancy"), script)
+
+    import hashlib
+    socket_path = os.path.join(daemon.data_dir, "redis.sock")
+    source = open(os.path.join(ROOT, "server", "scripts", "occupancy.lua")).read()
+    sha = subprocess.run(["redis-cli", "-s", socket_path, "SCRIPT", "LOAD", source],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    requests = 200000
+    command = ["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
+               str(requests), "-r", "100000000", "-q", "EVALSHA", sha, "5",
+               f"ps:lot:{lot_id}", "ps:idem:bench-__rand_int__", f"ps:token:{token_hash}",
+               f"ps:audit:{lot_id}", "ps:audit", lot_id, "delta", "1", "1",
+               f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000"]
+    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
+                            check=True).stdout
+    theirs = float(re.findall(r"([\d.]+) requests per second", output)[-1])
+    return ours, theirs, errors
+
+
+def main():
+    for tool in ("wrk", "nginx", "redis-benchmark"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} is missing (make bench installs it)")
+    workdir = tempfile.mkdtemp(prefix="parkshare-bench-")
+    daemon = Daemon(workdir)
+    try:
+        lots = json.loads(urllib.request.urlopen(daemon.url("/v1/lots?limit=1")).read())
+        lot_id = lots["lots"][0]["id"]
+        print(f"parkshare bench: wrk -t1 -c{CONNECTIONS} -d{DURATION}, "
+              f"{'server on core 0, load on core 1' if CORES >= 2 else 'one core'}")
+        ours, theirs, size, errors = bench_reads(daemon, workdir, lot_id)
+        print(f"GET /v1/lots/{lot_id} ({size} bytes): parkshare {ours:,.0f} req/s, "
+              f"nginx static {theirs:,.0f} req/s, ratio {ours / theirs:.2f} (goal >= 0.9)"
+              + (f", {errors} non-2xx" if errors else ""))
+        ours, theirs, errors = bench_writes(daemon, workdir, lot_id)
+        print(f"POST occupancy: parkshare {ours:,.0f} writes/s, redis-benchmark EVALSHA "
+              f"{theirs:,.0f}/s, ratio {ours / theirs:.2f} (goal >= 0.6)"
+              + (f", {errors} non-2xx" if errors else ""))
+    finally:
+        daemon.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
