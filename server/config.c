@@ -398,6 +398,8 @@ static const struct config_key config_keys[] = {
     {"shutdown_timeout", "5", set_seconds, FIELD(shutdown_timeout_seconds), 1, 300},
     {"audit_max_len", "1000000", set_count, FIELD(audit_max_length), 1000, 100000000},
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
+    {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},
+    {"rate_limit_burst", "100", set_count, FIELD(rate_limit_burst), 1, 1000000},
     {"log_level", "info", set_log_level, 0, 0, 0},
     {"log_format", "text", set_log_format, 0, 0, 0},
 };

@@ -49,6 +49,8 @@ struct config {
     int64_t idempotency_ttl_seconds;
     int64_t shutdown_timeout_seconds;
     int64_t audit_max_length;
+    int64_t rate_limit_writes; /* per second per client address; 0: off */
+    int64_t rate_limit_burst;
     char *demo_path; /* demo lots loaded into an empty store; NULL for none */
     int log_level;   /* an enum log_level value */
     enum config_log_format log_format;

@@ -3,6 +3,7 @@
 
 #include "etag.h"
 #include "log.h"
+#include "rate_limit.h"
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define MAX_ROUTES        64
 #define MAX_SEGMENTS      8
@@ -41,6 +43,7 @@ struct http_server {
     struct evhttp *evhttp;
     struct evhttp_bound_socket *bound;
     int64_t max_body_bytes;
+    struct rate_limit *write_limit; /* NULL when writes are not limited */
     struct route routes[MAX_ROUTES];
     size_t route_count;
     size_t in_flight;
@@ -324,6 +327,26 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
     }
 }
 
+/* Writes are limited per client address; reads are not (signs poll a lot). */
+static bool allow_write(struct http_server *server, struct http_exchange *exchange)
+{
+    struct timespec now;
+    int retry_after = 1;
+    char header[16];
+
+    if (server->write_limit == NULL)
+        return true;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (rate_limit_allow(server->write_limit, http_exchange_client(exchange),
+                         (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, &retry_after))
+        return true;
+    snprintf(header, sizeof(header), "%d", retry_after);
+    http_exchange_add_header(exchange, "Retry-After", header);
+    http_reply_problem(exchange, PROBLEM_RATE_LIMITED, "too many writes from %s; retry after %d s",
+                       http_exchange_client(exchange), retry_after);
+    return false;
+}
+
 static void on_request(struct evhttp_request *request, void *data)
 {
     struct http_server *server = data;
@@ -360,6 +383,8 @@ static void on_request(struct evhttp_request *request, void *data)
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "method not supported");
         return;
     }
+    if (exchange->method != HTTP_GET && !allow_write(server, exchange))
+        return;
     if ((int64_t)body_length > server->max_body_bytes) {
         http_reply_problem(exchange, PROBLEM_PAYLOAD_TOO_LARGE,
                            "the body has %zu bytes; the limit is %lld", body_length,
@@ -386,8 +411,15 @@ int http_server_new(struct event_base *base, const struct http_options *options,
         return HTTP_ERROR_NO_MEMORY;
     server->base = base;
     server->max_body_bytes = options->max_body_bytes;
+    /* 4096 client addresses fit; beyond that the longest idle gives way. */
+    if (options->write_rate > 0)
+        server->write_limit =
+            rate_limit_new((double)options->write_rate, (double)options->write_burst, 4096);
     server->evhttp = evhttp_new(base);
-    if (server->evhttp == NULL) {
+    if (server->evhttp == NULL || (options->write_rate > 0 && server->write_limit == NULL)) {
+        if (server->evhttp != NULL)
+            evhttp_free(server->evhttp);
+        rate_limit_free(server->write_limit);
         free(server);
         return HTTP_ERROR_NO_MEMORY;
     }
@@ -514,6 +546,7 @@ void http_server_free(struct http_server *server)
         evhttp_free(server->evhttp);
     for (size_t i = 0; i < server->route_count; i++)
         free(server->routes[i].pattern_copy);
+    rate_limit_free(server->write_limit);
     free(server);
 }
 

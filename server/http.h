@@ -32,6 +32,8 @@ enum http_reply_flags {
 
 struct http_options {
     int64_t max_body_bytes; /* a larger body is answered 413 */
+    int64_t write_rate;     /* writes per second per client address; 0: no limit */
+    int64_t write_burst;    /* writes a client may send at once */
 };
 
 struct http_server;

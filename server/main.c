@@ -334,7 +334,9 @@ static int start_redis(struct daemon *daemon)
 
 static int start_http(struct daemon *daemon)
 {
-    struct http_options options = {.max_body_bytes = daemon->config->max_body_bytes};
+    struct http_options options = {.max_body_bytes = daemon->config->max_body_bytes,
+                                   .write_rate = daemon->config->rate_limit_writes,
+                                   .write_burst = daemon->config->rate_limit_burst};
     char error[512];
 
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||

@@ -31,6 +31,8 @@ static void test_defaults(void)
     CHECK_INT_EQ(config->log_format, CONFIG_LOG_TEXT);
     CHECK_INT_EQ(config->audit_max_length, 1000000);
     CHECK(config->demo_path == NULL);
+    CHECK_INT_EQ(config->rate_limit_writes, 50);
+    CHECK_INT_EQ(config->rate_limit_burst, 100);
     config_free(config);
     config_free(NULL);
 }

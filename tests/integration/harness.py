@@ -84,7 +84,10 @@ class Daemon:
     def __init__(self, workdir=None, settings=None, config_text=None, environment=None):
         self.workdir = workdir or tempfile.mkdtemp(prefix="parkshare-test-")
         self.data_dir = os.path.join(self.workdir, "data")
-        self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir}
+        # Tests hammer one daemon from one address: the write limit is off
+        # unless a test turns it on.
+        self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir,
+                         "rate_limit_writes": "0"}
         self.settings.update(settings or {})
         self.config_text = config_text
         self.environment = environment or {}

@@ -62,6 +62,20 @@ class HttpTest(DaemonTestCase):
         response = self.shared.get("/healthz?flag")
         self.assertProblem(response, 400, "bad-request", "malformed query string")
 
+    def test_writes_over_the_rate_limit_get_429(self):
+        from harness import Daemon
+        limited = self.daemon(settings={"rate_limit_writes": "1", "rate_limit_burst": "3"})
+        limited.start()
+        statuses = [limited.request("POST", "/v1/occupancy", {"updates": []}).status
+                    for _ in range(5)]
+        self.assertEqual(statuses[:3], [401, 401, 401])
+        response = limited.request("POST", "/v1/occupancy", {"updates": []})
+        self.assertProblem(response, 429, "rate-limited")
+        self.assertEqual(response.header("Retry-After"), "1")
+        # Reads are never limited.
+        self.assertTrue(all(limited.get("/healthz").status == 200 for _ in range(20)))
+        self.assertEqual(limited.stop(), 0)
+
     def test_keep_alive_serves_many_requests(self):
         with socket.create_connection(("127.0.0.1", self.shared.port), timeout=5) as connection:
             request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -1,0 +1,247 @@
+/* test-lot.c: lot validation rule by rule, canonical JSON, and the demo city. */
+#include "check.h"
+#include "lot.h"
+
+#include <stdlib.h>
+
+static const char valid[] =
+    "{\"name\":\"Civic Centre\",\"kind\":\"government\",\"operator\":\"City Hall\","
+    "\"city\":\"qingzhen\",\"district\":\"centre\",\"groups\":[\"admin-centre\"],"
+    "\"location\":{\"lat\":26.5705,\"lon\":106.4707},\"address\":\"1 Civic Road\","
+    "\"contact\":\"0851\",\"notes\":\"line one\\nline two\",\"capacity\":120,\"fee\":\"free\","
+    "\"fee_note\":\"none\",\"hours\":{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\","
+    "\"dates\":{\"2026-10-08\":\"off\"}},\"calendar\":\"cn\"}";
+
+/* Apply one change (a JSON object merged over the valid body) and expect one error. */
+static void expect_error(const char *change, const char *field, const char *rule)
+{
+    json_t *body = json_loads(valid, 0, NULL);
+    json_t *patch = json_loads(change, 0, NULL);
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL;
+    const char *key;
+    json_t *value;
+    bool seen = false;
+
+    json_object_foreach(patch, key, value)
+    {
+        if (json_is_null(value))
+            json_object_del(body, key);
+        else
+            json_object_set(body, key, value);
+    }
+    CHECK_INT_EQ(lot_from_json("lot-1", body, &lot, &errors), LOT_ERROR_INVALID);
+    CHECK(lot == NULL);
+    for (size_t i = 0; i < errors.count; i++) {
+        if (strcmp(errors.items[i].field, field) == 0) {
+            seen = true;
+            CHECK_STR_EQ(errors.items[i].rule, rule);
+        }
+    }
+    if (!seen)
+        fprintf(stderr, "no error for %s after %s (first: %s)\n", field, change,
+                errors.count ? errors.items[0].field : "none");
+    CHECK(seen);
+    json_decref(body);
+    json_decref(patch);
+}
+
+static void test_valid_round_trip(void)
+{
+    json_t *body = json_loads(valid, 0, NULL), *canonical, *again_json;
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL, *again = NULL;
+    char *first, *second;
+
+    CHECK_INT_EQ(lot_from_json("lot-1", body, &lot, &errors), 0);
+    CHECK_INT_EQ(errors.count, 0);
+    CHECK_INT_EQ(lot->capacity, 120);
+    CHECK_INT_EQ(lot->kind, LOT_KIND_GOVERNMENT);
+    CHECK_INT_EQ(lot->group_count, 1);
+    canonical = lot_static_to_json(lot);
+    CHECK_INT_EQ(lot_from_json("lot-1", canonical, &again, &errors), 0);
+    again_json = lot_static_to_json(again);
+    first = json_dumps(canonical, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    second = json_dumps(again_json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK_STR_EQ(first, second);
+    CHECK(strncmp(first, "{\"name\":\"Civic Centre\",\"kind\":\"government\",\"operator\"", 52) ==
+          0);
+    CHECK(strstr(first, "\"id\"") == NULL);
+    free(first);
+    free(second);
+    json_decref(canonical);
+    json_decref(again_json);
+    json_decref(body);
+    lot_free(lot);
+    lot_free(again);
+    lot_free(NULL);
+}
+
+static void test_field_rules(void)
+{
+    expect_error("{\"name\":null}", "name", "is required: text of 1 to 200 characters");
+    expect_error("{\"name\":\"\"}", "name", "must be text of 1 to 200 characters");
+    expect_error("{\"name\":\"a\\u0001b\"}", "name", "must not contain control characters");
+    expect_error("{\"name\":7}", "name", "must be text of 1 to 200 characters");
+    expect_error("{\"kind\":\"private\"}", "kind", "is required: government, reclaimed or public");
+    expect_error("{\"kind\":null}", "kind", "is required: government, reclaimed or public");
+    expect_error("{\"city\":\"Qing Zhen\"}", "city", "must match [a-z0-9][a-z0-9_-]{0,63}");
+    expect_error("{\"district\":\"-x\"}", "district", "must match [a-z0-9][a-z0-9_-]{0,63}");
+    expect_error("{\"groups\":\"admin\"}", "groups", "must be an array of at most 32 group ids");
+    expect_error("{\"groups\":[\"a\",\"B\"]}", "groups[1]", "must match [a-z0-9][a-z0-9_-]{0,63}");
+    expect_error("{\"groups\":[\"a\",\"a\"]}", "groups[1]", "repeats group 'a'");
+    expect_error("{\"location\":null}", "location", "is required: {\"lat\": …, \"lon\": …}");
+    expect_error("{\"location\":{\"lat\":90.5,\"lon\":0}}", "location.lat",
+                 "must be a number from -90 to 90 (WGS84 degrees)");
+    expect_error("{\"location\":{\"lat\":0,\"lon\":-180.01}}", "location.lon",
+                 "must be a number from -180 to 180 (WGS84 degrees)");
+    expect_error("{\"location\":{\"lat\":\"1\",\"lon\":0}}", "location.lat",
+                 "must be a number from -90 to 90 (WGS84 degrees)");
+    expect_error("{\"location\":{\"lat\":1,\"lon\":0,\"alt\":3}}", "location.alt",
+                 "unknown field; expected lat and lon");
+    expect_error("{\"capacity\":0}", "capacity", "must be an integer from 1 to 100000");
+    expect_error("{\"capacity\":100001}", "capacity", "must be an integer from 1 to 100000");
+    expect_error("{\"capacity\":12.0}", "capacity", "must be an integer from 1 to 100000");
+    expect_error("{\"capacity\":\"12\"}", "capacity", "must be an integer from 1 to 100000");
+    expect_error("{\"capacity\":null}", "capacity", "is required: an integer from 1 to 100000");
+    expect_error("{\"fee\":\"cheap\"}", "fee", "must be \"free\" or \"paid\"");
+    expect_error("{\"operator\":\"\"}", "operator", "must be text of 1 to 200 characters");
+    expect_error("{\"hours\":[]}", "hours", "must be an object such as {\"weekend\": \"24h\"}");
+    expect_error("{\"hours\":{\"someday\":\"24h\"}}", "hours.someday",
+                 "unknown day class; expected workday, weekend, holiday, mo..su or dates");
+    expect_error("{\"hours\":{\"mo\":\"9-5\"}}", "hours.mo",
+                 "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, 18:30-07:30\"");
+    expect_error("{\"hours\":{\"mo\":\"25:00-26:00\"}}", "hours.mo",
+                 "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, 18:30-07:30\"");
+    expect_error("{\"hours\":{\"mo\":\"08:00-08:00\"}}", "hours.mo",
+                 "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, 18:30-07:30\"");
+    expect_error("{\"hours\":{\"dates\":{\"2026-02-30\":\"off\"}}}", "hours.dates.2026-02-30",
+                 "must be keyed by a date YYYY-MM-DD");
+    expect_error("{\"opening_hours\":\"24/7\"}", "opening_hours",
+                 "give hours or opening_hours, not both");
+    expect_error("{\"calendar\":\"CN\"}", "calendar", "must match [a-z0-9][a-z0-9_-]{0,63}");
+    expect_error("{\"capcity\":10}", "capcity", "unknown field");
+    expect_error("{\"occupied\":3}", "occupied",
+                 "is a live field; report occupancy with POST /v1/lots/{id}/occupancy");
+    expect_error("{\"id\":\"other\"}", "id", "must equal the id in the path, or be left out");
+}
+
+static void test_characters_not_bytes(void)
+{
+    char name[1024] = "";
+    char body[1400];
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL;
+    json_t *json;
+
+    for (int i = 0; i < 200; i++)
+        strcat(name, "车");
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"kind\":\"public\",\"location\":{\"lat\":0,\"lon\":0},"
+             "\"capacity\":1}",
+             name);
+    json = json_loads(body, 0, NULL);
+    CHECK_INT_EQ(lot_from_json("p", json, &lot, &errors), 0);
+    lot_free(lot);
+    json_decref(json);
+    strcat(name, "位");
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"kind\":\"public\",\"location\":{\"lat\":0,\"lon\":0},"
+             "\"capacity\":1}",
+             name);
+    json = json_loads(body, 0, NULL);
+    lot = NULL;
+    CHECK_INT_EQ(lot_from_json("p", json, &lot, &errors), LOT_ERROR_INVALID);
+    json_decref(json);
+}
+
+static void test_all_errors_at_once_and_summary(void)
+{
+    json_t *body = json_loads("{\"kind\":\"x\",\"capacity\":0,\"extra\":1}", 0, NULL);
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL;
+    char summary[256];
+    json_t *list;
+
+    CHECK_INT_EQ(lot_from_json("Bad Id", body, &lot, &errors), LOT_ERROR_INVALID);
+    CHECK_INT_EQ(errors.count, 6); /* id, extra, name, kind, location, capacity */
+    lot_errors_summary(&errors, summary, sizeof(summary));
+    CHECK_STR_EQ(summary, "id: must match [a-z0-9][a-z0-9_-]{0,63} (and 5 more)");
+    list = lot_errors_to_json(&errors);
+    CHECK_INT_EQ(json_array_size(list), 6);
+    CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 1), "field")), "extra");
+    json_decref(list);
+    json_decref(body);
+    lot_errors_clear(&errors);
+    CHECK_INT_EQ(errors.count, 0);
+    body = json_loads("[1]", 0, NULL);
+    CHECK_INT_EQ(lot_from_json("a", body, &lot, &errors), LOT_ERROR_INVALID);
+    CHECK_STR_EQ(errors.items[0].field, "body");
+    json_decref(body);
+}
+
+static void test_ids(void)
+{
+    CHECK(lot_id_is_valid("a"));
+    CHECK(lot_id_is_valid("gov-city_hall-2"));
+    CHECK(!lot_id_is_valid(""));
+    CHECK(!lot_id_is_valid("-a"));
+    CHECK(!lot_id_is_valid("_a"));
+    CHECK(!lot_id_is_valid("A"));
+    CHECK(!lot_id_is_valid("a.b"));
+    CHECK(!lot_id_is_valid(NULL));
+    char long_id[66];
+    memset(long_id, 'a', 65);
+    long_id[65] = '\0';
+    CHECK(!lot_id_is_valid(long_id));
+    long_id[64] = '\0';
+    CHECK(lot_id_is_valid(long_id));
+}
+
+/* The shipped demo city is valid and has the story's numbers. */
+static void test_demo_city(void)
+{
+    const char *root = getenv("PARKSHARE_SOURCE_ROOT");
+    char path[4096];
+    json_t *document, *entry;
+    size_t index;
+    int64_t government = 0, reclaimed = 0, government_lots = 0;
+
+    snprintf(path, sizeof(path), "%s/config/demo/lots.json", root ? root : ".");
+    document = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+    CHECK(document != NULL);
+    json_array_foreach(json_object_get(document, "lots"), index, entry)
+    {
+        struct lot_errors errors = {0};
+        struct lot *lot = NULL;
+        const char *id = json_string_value(json_object_get(entry, "id"));
+        CHECK_INT_EQ(lot_from_json(id, entry, &lot, &errors), 0);
+        if (lot == NULL) {
+            fprintf(stderr, "demo lot %s: %s %s\n", id, errors.items[0].field,
+                    errors.items[0].rule);
+            continue;
+        }
+        if (lot->kind == LOT_KIND_GOVERNMENT) {
+            government += lot->capacity;
+            government_lots++;
+        } else if (lot->kind == LOT_KIND_RECLAIMED) {
+            reclaimed += lot->capacity;
+        }
+        lot_free(lot);
+    }
+    CHECK_INT_EQ(government_lots, 15);
+    CHECK_INT_EQ(government, 976);
+    CHECK(reclaimed >= 2950 && reclaimed <= 3150);
+    json_decref(document);
+}
+
+int main(void)
+{
+    RUN_TEST(test_valid_round_trip);
+    RUN_TEST(test_field_rules);
+    RUN_TEST(test_characters_not_bytes);
+    RUN_TEST(test_all_errors_at_once_and_summary);
+    RUN_TEST(test_ids);
+    RUN_TEST(test_demo_city);
+    return check_exit_status();
+}
