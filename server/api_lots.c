@@ -276,7 +276,7 @@ static void handle_list(struct http_exchange *exchange, void *data)
             more = true;
             break;
         }
-        json_array_append_new(lots, snapshot_lot_json(lot));
+        json_array_append_new(lots, snapshot_lot_json(context->snapshot, lot));
         last = lot;
         taken++;
     }

@@ -392,6 +392,7 @@ static const struct config_key config_keys[] = {
     {"data_dir", "/var/lib/parkshare", set_string, FIELD(data_dir), 0, 0},
     {"timezone", "Asia/Shanghai", set_timezone, FIELD(timezone), 0, 0},
     {"web_root", "/usr/share/parkshare/web", set_string, FIELD(web_root), 0, 0},
+    {"calendar_dir", "/usr/share/parkshare/calendars", set_string, FIELD(calendar_dir), 0, 0},
     {"stale_after", "1800", set_seconds, FIELD(stale_after_seconds), 1, 30 * 86400},
     {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
     {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
@@ -456,6 +457,7 @@ void config_free(struct config *config)
     free(config->data_dir);
     free(config->timezone);
     free(config->web_root);
+    free(config->calendar_dir);
     free(config->demo_path);
     free(config);
 }

@@ -44,6 +44,7 @@ struct config {
     char *data_dir;
     char *timezone;
     char *web_root;
+    char *calendar_dir; /* <id>.json calendars loaded at start */
     int64_t stale_after_seconds;
     int64_t max_body_bytes;
     int64_t idempotency_ttl_seconds;

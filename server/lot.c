@@ -1,7 +1,7 @@
 /* lot.c: the lot model: its static fields, validation and canonical JSON; pure. */
 #include "lot.h"
 
-#include "civil.h"
+#include "schedule.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -228,99 +228,24 @@ static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *e
     return 0;
 }
 
-/* "HH:MM" with 00..24 hours; 24 only as 24:00. Returns minutes or -1. */
-static int parse_clock(const char *text)
-{
-    int hours, minutes;
-    if (text[0] < '0' || text[0] > '9' || text[1] < '0' || text[1] > '9' || text[2] != ':' ||
-        text[3] < '0' || text[3] > '5' || text[4] < '0' || text[4] > '9')
-        return -1;
-    hours = (text[0] - '0') * 10 + (text[1] - '0');
-    minutes = (text[3] - '0') * 10 + (text[4] - '0');
-    if (hours > 24 || (hours == 24 && minutes != 0))
-        return -1;
-    return hours * 60 + minutes;
-}
-
-/* "off", "24h", or comma-separated HH:MM-HH:MM ranges (the end may be 24:00). */
-static bool hours_value_is_valid(const char *value)
-{
-    const char *p = value;
-    if (strcmp(value, "off") == 0 || strcmp(value, "24h") == 0)
-        return true;
-    for (;;) {
-        int start, end;
-        while (*p == ' ')
-            p++;
-        if (strlen(p) < 11 || p[5] != '-')
-            return false;
-        start = parse_clock(p);
-        end = parse_clock(p + 6);
-        if (start < 0 || end < 0 || start == 24 * 60 || start == end)
-            return false;
-        p += 11;
-        while (*p == ' ')
-            p++;
-        if (*p == '\0')
-            return true;
-        if (*p++ != ',')
-            return false;
-    }
-}
-
-static const char hours_rule[] = "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, "
-                                 "18:30-07:30\"";
-
-static void check_hours_dates(const json_t *dates, struct lot_errors *errors)
-{
-    const char *date;
-    json_t *value;
-    struct civil_date parsed;
-
-    if (!json_is_object(dates)) {
-        add_error(errors, "hours.dates", "must be an object of \"YYYY-MM-DD\": hours");
-        return;
-    }
-    json_object_foreach((json_t *)dates, date, value)
-    {
-        char field[96];
-        snprintf(field, sizeof(field), "hours.dates.%s", date);
-        if (civil_date_parse(date, strlen(date), &parsed) != 0)
-            add_error(errors, field, "must be keyed by a date YYYY-MM-DD");
-        else if (!json_is_string(value) || !hours_value_is_valid(json_string_value(value)))
-            add_error(errors, field, "%s", hours_rule);
-    }
-}
-
+/* The hours object is the schedule engine's to judge; its message is "field: rule". */
 static void check_hours(const json_t *hours, struct lot_errors *errors)
 {
-    static const char *const keys[] = {"workday", "weekend", "holiday", "mo", "tu",
-                                       "we",      "th",      "fr",      "sa", "su"};
-    const char *key;
-    json_t *value;
+    struct schedule *schedule = NULL;
+    char message[256];
+    char *separator;
 
-    if (!json_is_object(hours)) {
-        add_error(errors, "hours", "must be an object such as {\"weekend\": \"24h\"}");
+    if (schedule_from_hours(hours, &schedule, message, sizeof(message)) == 0) {
+        schedule_free(schedule);
         return;
     }
-    json_object_foreach((json_t *)hours, key, value)
-    {
-        char field[96];
-        bool known = false;
-        snprintf(field, sizeof(field), "hours.%s", key);
-        if (strcmp(key, "dates") == 0) {
-            check_hours_dates(value, errors);
-            continue;
-        }
-        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !known; i++)
-            known = strcmp(key, keys[i]) == 0;
-        if (!known)
-            add_error(errors, field,
-                      "unknown day class; expected workday, weekend, holiday, "
-                      "mo..su or dates");
-        else if (!json_is_string(value) || !hours_value_is_valid(json_string_value(value)))
-            add_error(errors, field, "%s", hours_rule);
+    separator = strstr(message, ": ");
+    if (separator == NULL) {
+        add_error(errors, "hours", "%s", message);
+        return;
     }
+    *separator = '\0';
+    add_error(errors, message, "%s", separator + 2);
 }
 
 static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors *errors)

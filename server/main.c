@@ -5,16 +5,19 @@
 #include "api_lots.h"
 #include "api_occupancy.h"
 #include "bootstrap.h"
+#include "calendar.h"
 #include "config.h"
 #include "data_dir.h"
 #include "http.h"
 #include "log.h"
+#include "opening.h"
 #include "redis_child.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
 #include "token.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -41,6 +44,7 @@ struct daemon {
     struct data_dir *data_dir;
     struct redis_child *redis_child;
     struct store *store;
+    struct opening *opening;
     struct snapshot *snapshot;
     struct snapshot_sync *sync;
     struct bootstrap *bootstrap;
@@ -276,6 +280,49 @@ static int prepare_admin_token(const struct data_dir *dir)
     return 0;
 }
 
+/* Read every <id>.json of calendar_dir; a bad file stops start-up with its reason. */
+static int load_calendars(struct daemon *daemon)
+{
+    const char *directory = daemon->config->calendar_dir;
+    DIR *listing = opendir(directory);
+    struct dirent *entry;
+    int result = 0;
+
+    if (listing == NULL) {
+        log_error(component, "calendar_dir %s: %s", directory, strerror(errno));
+        return -1;
+    }
+    while (result == 0 && (entry = readdir(listing)) != NULL) {
+        size_t length = strlen(entry->d_name);
+        char path[PATH_MAX], id[80], error[256];
+        struct calendar *calendar = NULL;
+        json_error_t parse_error;
+        json_t *document;
+
+        if (length <= 5 || strcmp(entry->d_name + length - 5, ".json") != 0 ||
+            length - 5 >= sizeof(id))
+            continue;
+        snprintf(id, sizeof(id), "%.*s", (int)(length - 5), entry->d_name);
+        snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
+        document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error);
+        if (document == NULL) {
+            log_error(component, "%s:%d: %s", path, parse_error.line, parse_error.text);
+            result = -1;
+        } else if (calendar_from_json(document, &calendar, error, sizeof(error)) != 0) {
+            log_error(component, "%s: %s", path, error);
+            result = -1;
+        } else if (opening_set_calendar(daemon->opening, id, calendar) != 0) {
+            log_error(component, "out of memory");
+            result = -1;
+        } else {
+            log_info(component, "calendar %s: %zu exceptions from %s", id, calendar->count, path);
+        }
+        json_decref(document);
+    }
+    closedir(listing);
+    return result;
+}
+
 /* The store's target: the embedded child's socket, or the configured Redis. */
 static void store_options_from(const struct daemon *daemon, struct store_options *options)
 {
@@ -381,6 +428,7 @@ static void daemon_deinit(struct daemon *daemon)
     snapshot_sync_free(daemon->sync);
     http_server_free(daemon->http);
     snapshot_free(daemon->snapshot);
+    opening_free(daemon->opening);
     redis_child_free(daemon->redis_child);
     if (daemon->sigint_event != NULL)
         event_free(daemon->sigint_event);
@@ -418,8 +466,18 @@ int main(int argc, char **argv)
         log_error(component, "cannot create the event loop");
         goto deinit;
     }
-    daemon.snapshot = snapshot_new(
-        &(struct snapshot_options){daemon.config->stale_after_seconds * 1000, NULL, NULL});
+    /* Every local time is the deployment's: libc's zone is set once, here,
+     * before anything reads the clock, and never changes afterwards. */
+    if (setenv("TZ", daemon.config->timezone, 1) != 0) {
+        log_error(component, "cannot set the timezone");
+        goto deinit;
+    }
+    tzset();
+    daemon.opening = opening_new();
+    if (daemon.opening == NULL || load_calendars(&daemon) != 0)
+        goto deinit;
+    daemon.snapshot = snapshot_new(&(struct snapshot_options){
+        daemon.config->stale_after_seconds * 1000, opening_for_snapshot(daemon.opening)});
     if (daemon.snapshot == NULL) {
         log_error(component, "out of memory");
         goto deinit;

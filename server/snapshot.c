@@ -40,10 +40,26 @@ struct snapshot *snapshot_new(const struct snapshot_options *options)
     return snapshot;
 }
 
-static void lot_free(struct snapshot_lot *lot)
+static void release_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    if (lot->compiled_schedule != NULL && snapshot->options.opening.release != NULL)
+        snapshot->options.opening.release(lot->compiled_schedule);
+    lot->compiled_schedule = NULL;
+}
+
+static void compile_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    release_schedule(snapshot, lot);
+    if (snapshot->options.opening.compile != NULL)
+        lot->compiled_schedule =
+            snapshot->options.opening.compile(lot->static_json, snapshot->options.opening.data);
+}
+
+static void lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
     if (lot == NULL)
         return;
+    release_schedule(snapshot, lot);
     free(lot->id);
     json_decref(lot->static_json);
     free(lot->body);
@@ -64,7 +80,7 @@ void snapshot_free(struct snapshot *snapshot)
     if (snapshot == NULL)
         return;
     for (size_t i = 0; i < snapshot->count; i++)
-        lot_free(snapshot->lots[i]);
+        lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
     clear_tombstones(snapshot);
     free(snapshot);
@@ -125,9 +141,9 @@ static void judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int
     int64_t next_change = -1;
     bool open = true;
 
-    if (snapshot->options.opening != NULL)
-        open = snapshot->options.opening(lot->static_json, now_ms, &next_change,
-                                         snapshot->options.opening_data);
+    if (lot->compiled_schedule != NULL && snapshot->options.opening.opening != NULL)
+        open = snapshot->options.opening.opening(lot->compiled_schedule, now_ms, &next_change,
+                                                 snapshot->options.opening.data);
     lot->open_now = open;
     lot->next_change_ms = next_change;
     lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
@@ -142,19 +158,23 @@ static void judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int
         lot->state = SNAPSHOT_STATE_OPEN;
 }
 
-static json_t *time_or_null(int64_t milliseconds)
+static json_t *time_or_null(const struct snapshot *snapshot, int64_t milliseconds)
 {
-    char text[25];
+    char text[32];
     if (milliseconds < 0)
         return json_null();
-    civil_format_utc_ms(milliseconds, text);
+    if (snapshot->options.opening.format_time != NULL)
+        snapshot->options.opening.format_time(milliseconds, text);
+    else
+        civil_format_utc_ms(milliseconds, text);
     return json_string(text);
 }
 
 /* Shared by snapshot_lot_json and snapshot_compose_json. */
-static json_t *compose(const json_t *static_json, const char *id, int64_t capacity,
-                       int64_t occupied, bool count_fresh, enum snapshot_state state, bool open_now,
-                       int64_t next_change_ms, int64_t updated_at_ms, int64_t version)
+static json_t *compose(const struct snapshot *snapshot, const json_t *static_json, const char *id,
+                       int64_t capacity, int64_t occupied, bool count_fresh,
+                       enum snapshot_state state, bool open_now, int64_t next_change_ms,
+                       int64_t updated_at_ms, int64_t version)
 {
     json_t *document = json_pack("{s:s}", "id", id);
     const char *key;
@@ -174,17 +194,17 @@ static json_t *compose(const json_t *static_json, const char *id, int64_t capaci
                         count_fresh ? json_integer(capacity - occupied) : json_null());
     json_object_set_new(document, "state", json_string(snapshot_state_name(state)));
     json_object_set_new(document, "open_now", json_boolean(open_now));
-    json_object_set_new(document, "next_change", time_or_null(next_change_ms));
-    json_object_set_new(document, "updated_at", time_or_null(updated_at_ms));
+    json_object_set_new(document, "next_change", time_or_null(snapshot, next_change_ms));
+    json_object_set_new(document, "updated_at", time_or_null(snapshot, updated_at_ms));
     json_object_set_new(document, "version", json_integer(version));
     return document;
 }
 
-json_t *snapshot_lot_json(const struct snapshot_lot *lot)
+json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
 {
-    return compose(lot->static_json, lot->id, lot->capacity, lot->occupied, lot->count_fresh,
-                   lot->state, lot->open_now, lot->next_change_ms, lot->updated_at_ms,
-                   lot->version);
+    return compose(snapshot, lot->static_json, lot->id, lot->capacity, lot->occupied,
+                   lot->count_fresh, lot->state, lot->open_now, lot->next_change_ms,
+                   lot->updated_at_ms, lot->version);
 }
 
 /* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
@@ -200,9 +220,9 @@ static int read_static(struct snapshot_lot *lot)
     return 0;
 }
 
-static int rebuild_body(struct snapshot_lot *lot)
+static int rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
-    json_t *document = snapshot_lot_json(lot);
+    json_t *document = snapshot_lot_json(snapshot, lot);
     char *body = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(document);
     if (body == NULL)
@@ -219,6 +239,8 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
                               int64_t updated_at_ms, int64_t now_ms)
 {
     struct snapshot_lot lot = {0};
+    json_t *document;
+
     lot.id = (char *)id;
     lot.static_json = (json_t *)static_json;
     lot.occupied = occupied;
@@ -226,8 +248,11 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     lot.updated_at_ms = updated_at_ms;
     if (read_static(&lot) != 0)
         return NULL;
+    compile_schedule(snapshot, &lot);
     judge(snapshot, &lot, now_ms);
-    return snapshot_lot_json(&lot);
+    document = snapshot_lot_json(snapshot, &lot);
+    release_schedule(snapshot, &lot);
+    return document;
 }
 
 /* A new lot from a record; NULL when its JSON is unusable or memory is out. */
@@ -243,12 +268,13 @@ static struct snapshot_lot *lot_from_record(const struct snapshot *snapshot,
     lot->version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
     if (lot->id == NULL || lot->static_json == NULL || read_static(lot) != 0) {
-        lot_free(lot);
+        lot_free(snapshot, lot);
         return NULL;
     }
+    compile_schedule(snapshot, lot);
     judge(snapshot, lot, now_ms);
-    if (rebuild_body(lot) != 0) {
-        lot_free(lot);
+    if (rebuild_body(snapshot, lot) != 0) {
+        lot_free(snapshot, lot);
         return NULL;
     }
     return lot;
@@ -311,7 +337,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
         snapshot->lots[i] = NULL;
     }
     for (size_t i = 0; i < snapshot->count; i++)
-        lot_free(snapshot->lots[i]);
+        lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
     qsort(lots, used, sizeof(*lots), compare_lots);
     snapshot->capacity = count + snapshot->count + 1;
@@ -376,7 +402,7 @@ static int apply_occupancy(struct snapshot *snapshot, const json_t *message, con
     lot->touched_generation = snapshot->generation;
     judge(snapshot, lot, now_ms);
     *changed = true;
-    return rebuild_body(lot);
+    return rebuild_body(snapshot, lot);
 }
 
 static int apply_lot(struct snapshot *snapshot, const json_t *message, const char *id,
@@ -405,13 +431,13 @@ static int apply_lot(struct snapshot *snapshot, const json_t *message, const cha
     lot->touched_generation = snapshot->generation;
     *changed = true;
     if (found) {
-        lot_free(snapshot->lots[index]);
+        lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
         return 0;
     }
     result = insert_at(snapshot, index, lot);
     if (result != 0)
-        lot_free(lot);
+        lot_free(snapshot, lot);
     return result;
 }
 
@@ -421,7 +447,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
     size_t index = search(snapshot, id, &found);
 
     if (found && snapshot->lots[index]->version < version) {
-        lot_free(snapshot->lots[index]);
+        lot_free(snapshot, snapshot->lots[index]);
         memmove(snapshot->lots + index, snapshot->lots + index + 1,
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
         snapshot->count--;
@@ -460,18 +486,20 @@ int snapshot_apply(struct snapshot *snapshot, const char *message_text, size_t l
     return result;
 }
 
-size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms)
+size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompile)
 {
     size_t changed = 0;
     for (size_t i = 0; i < snapshot->count; i++) {
         struct snapshot_lot *lot = snapshot->lots[i];
+        if (recompile)
+            compile_schedule(snapshot, lot);
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
         int64_t next_change = lot->next_change_ms;
         judge(snapshot, lot, now_ms);
-        if (lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
-            lot->next_change_ms != next_change) {
-            rebuild_body(lot);
+        if (recompile || lot->state != state || lot->open_now != open ||
+            lot->count_fresh != fresh || lot->next_change_ms != next_change) {
+            rebuild_body(snapshot, lot);
             changed++;
         }
     }

@@ -28,7 +28,8 @@ struct snapshot_lot {
     const char *city; /* views into static_json, or NULL */
     const char *kind;
     const json_t *groups;
-    int64_t occupied; /* -1 when never reported */
+    void *compiled_schedule; /* from snapshot_opening.compile, or NULL */
+    int64_t occupied;        /* -1 when never reported */
     int64_t version;
     int64_t updated_at_ms; /* -1 when never reported */
     enum snapshot_state state;
@@ -44,18 +45,25 @@ struct snapshot_lot {
 struct snapshot;
 
 /*
- * Whether a lot (its canonical static JSON) is open to the public at now_ms,
- * and when that next changes (*next_change_ms, -1 when not within reach).
- * The schedule engine answers this; the snapshot only asks.
+ * How a lot's opening times are judged. The schedule engine answers; the
+ * snapshot only asks. compile turns a lot's canonical static JSON into a
+ * handle once per change of the lot (NULL: no schedule, always open);
+ * opening says whether the lot is open at now_ms and when that next changes
+ * (*next_change_ms, -1 when not within reach); release frees a handle.
  */
-typedef bool (*snapshot_opening_callback)(const json_t *static_json, int64_t now_ms,
-                                          int64_t *next_change_ms, void *data);
+struct snapshot_opening {
+    void *(*compile)(const json_t *static_json, void *data);
+    bool (*opening)(const void *compiled, int64_t now_ms, int64_t *next_change_ms, void *data);
+    void (*release)(void *compiled);
+    void *data;
+    /* Writes an instant as RFC 3339 in the deployment's timezone; NULL: UTC. */
+    void (*format_time)(int64_t utc_ms, char out[32]);
+};
 
 /* How lots are judged: counts older than stale_after are "unknown". */
 struct snapshot_options {
     int64_t stale_after_ms;
-    snapshot_opening_callback opening; /* NULL: every lot is always open */
-    void *opening_data;
+    struct snapshot_opening opening; /* all NULL: every lot is always open */
 };
 
 /* A new, empty and not yet loaded snapshot, or NULL when out of memory. */
@@ -114,7 +122,7 @@ size_t snapshot_index_after(const struct snapshot *snapshot, const char *after);
  * The full public JSON of a lot: its static fields, then occupied, free,
  * state, open_now, next_change, updated_at and version. A new reference.
  */
-json_t *snapshot_lot_json(const struct snapshot_lot *lot);
+json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot);
 
 /*
  * The same for a lot as a write answers it (static JSON text and the live
@@ -127,8 +135,10 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
 /*
  * Re-judge every lot against the clock (opening times, stale counts) and
  * rebuild the answers of those whose state changed. Returns how many changed.
+ * With recompile, every lot's schedule is compiled again first (a holiday
+ * calendar changed).
  */
-size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms);
+size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompile);
 
 /* The earliest instant a lot's state will change by time alone, or -1. */
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);

@@ -55,7 +55,7 @@ static void arm_timer(struct snapshot_sync *sync)
 static void on_timer(evutil_socket_t fd, short events, void *data)
 {
     struct snapshot_sync *sync = data;
-    size_t changed = snapshot_refresh(sync->snapshot, api_now_ms());
+    size_t changed = snapshot_refresh(sync->snapshot, api_now_ms(), false);
     if (changed > 0) {
         log_debug(component, "%zu lot(s) changed state with the clock", changed);
         if (sync->on_change != NULL)

@@ -13,13 +13,22 @@ static const char lot_a[] = "{\"name\":\"A\",\"kind\":\"government\",\"city\":\"
 static const char lot_b[] = "{\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"qz\","
                             "\"groups\":[],\"location\":{\"lat\":1,\"lon\":2},\"capacity\":5}";
 
-/* Open from 08:00 to 20:00 UTC each day; used to test closing and deadlines. */
-static bool day_hours(const json_t *lot, int64_t at, int64_t *next_change, void *data)
+/* Every lot gets the same schedule handle: open 08:00 to 20:00 UTC each day. */
+static int day_hours_handle;
+
+static void *compile_day_hours(const json_t *lot, void *data)
+{
+    (void)lot;
+    (void)data;
+    return &day_hours_handle;
+}
+
+static bool day_hours(const void *compiled, int64_t at, int64_t *next_change, void *data)
 {
     int64_t day = at - at % (1440 * MINUTE);
     int64_t open = day + 8 * 60 * MINUTE, close = day + 20 * 60 * MINUTE;
-    (void)lot;
     (void)data;
+    CHECK(compiled == &day_hours_handle);
     if (at < open) {
         *next_change = open;
         return false;
@@ -34,7 +43,9 @@ static bool day_hours(const json_t *lot, int64_t at, int64_t *next_change, void 
 
 static struct snapshot *loaded(bool with_hours)
 {
-    struct snapshot_options options = {30 * MINUTE, with_hours ? day_hours : NULL, NULL};
+    struct snapshot_options options = {30 * MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    if (with_hours)
+        options.opening = (struct snapshot_opening){compile_day_hours, day_hours, NULL, NULL, NULL};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"lot-b", lot_b, 5, 4, now - MINUTE},
@@ -163,14 +174,14 @@ static void test_clock_states_and_deadlines(void)
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_OPEN);
     /* The count turns stale 30 minutes after it was reported. */
     CHECK_INT_EQ(snapshot_next_deadline(snapshot), noon + 30 * MINUTE + 1);
-    CHECK_INT_EQ(snapshot_refresh(snapshot, noon + 30 * MINUTE + 1), 1);
+    CHECK_INT_EQ(snapshot_refresh(snapshot, noon + 30 * MINUTE + 1, false), 1);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_UNKNOWN);
     CHECK_INT_EQ(snapshot_next_deadline(snapshot), day + 20 * 60 * MINUTE);
-    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE), 1);
+    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE, false), 1);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_CLOSED);
     CHECK(!snapshot_find(snapshot, "lot-a")->open_now);
-    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE + 5), 0);
-    document = snapshot_lot_json(snapshot_find(snapshot, "lot-a"));
+    CHECK_INT_EQ(snapshot_refresh(snapshot, day + 20 * 60 * MINUTE + 5, false), 0);
+    document = snapshot_lot_json(snapshot, snapshot_find(snapshot, "lot-a"));
     CHECK_STR_EQ(json_string_value(json_object_get(document, "state")), "closed");
     CHECK(json_is_string(json_object_get(document, "next_change")));
     json_decref(document);
@@ -179,7 +190,7 @@ static void test_clock_states_and_deadlines(void)
 
 static void test_bad_records_are_skipped(void)
 {
-    struct snapshot_options options = {MINUTE, NULL, NULL};
+    struct snapshot_options options = {MINUTE, {NULL, NULL, NULL, NULL, NULL}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"good", lot_a, -1, 1, -1},

@@ -87,7 +87,8 @@ class Daemon:
         # Tests hammer one daemon from one address: the write limit is off
         # unless a test turns it on.
         self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir,
-                         "rate_limit_writes": "0"}
+                         "rate_limit_writes": "0",
+                         "calendar_dir": os.path.join(SOURCE_ROOT, "config", "calendars")}
         self.settings.update(settings or {})
         self.config_text = config_text
         self.environment = environment or {}

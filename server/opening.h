@@ -1,0 +1,45 @@
+/* opening.h: whether a lot is open now: its hours, its holiday calendar, the local clock. */
+#ifndef PARKSHARE_OPENING_H
+#define PARKSHARE_OPENING_H
+
+#include "calendar.h"
+#include "snapshot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct opening;
+
+/*
+ * Judge lots in the process' local timezone (main sets TZ to the configured
+ * zone before anything runs; libc's tz conversion is the only clock used).
+ * Returns NULL when out of memory.
+ */
+struct opening *opening_new(void);
+
+/* Free, with every calendar; accepts NULL. */
+void opening_free(struct opening *opening);
+
+/*
+ * Add or replace the calendar named id (taking ownership). Lots compiled
+ * before see the new calendar at once: calendars are looked up by id on
+ * every judgement. Returns 0 or -1 (no memory; the calendar is freed).
+ */
+int opening_set_calendar(struct opening *opening, const char *id, struct calendar *calendar);
+
+/* The calendar named id, or NULL. */
+const struct calendar *opening_calendar(const struct opening *opening, const char *id);
+
+/* The snapshot's view of this module. */
+struct snapshot_opening opening_for_snapshot(struct opening *opening);
+
+/* Local minutes (see schedule.h) of a UTC instant in milliseconds. */
+int64_t opening_local_minute(int64_t utc_ms);
+
+/* The UTC instant in milliseconds of a local minute (a gap moves forward). */
+int64_t opening_utc_ms(int64_t local_minute);
+
+/* RFC 3339 in local time with its offset, e.g. "2026-02-14T20:00:00+08:00". */
+void opening_format_local(int64_t utc_ms, char out[32]);
+
+#endif

@@ -1,0 +1,326 @@
+/* schedule.c: opening schedules (the hours object) evaluated against a holiday calendar; pure. */
+#include "schedule.h"
+
+#include "civil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Day classes, in the order of the hours object's keys. */
+enum day_class {
+    CLASS_WORKDAY = 0,
+    CLASS_WEEKEND,
+    CLASS_HOLIDAY,
+    CLASS_MONDAY, /* ... through CLASS_MONDAY + 6, Sunday */
+    CLASS_COUNT = CLASS_MONDAY + 7,
+};
+
+static const char *const class_keys[CLASS_COUNT] = {"workday", "weekend", "holiday", "mo", "tu",
+                                                    "we",      "th",      "fr",      "sa", "su"};
+
+struct dated_rule {
+    int64_t day;
+    struct schedule_rule rule;
+};
+
+struct schedule {
+    bool always_open; /* no hours at all */
+    struct schedule_rule classes[CLASS_COUNT];
+    struct dated_rule *dates; /* sorted by day */
+    size_t date_count;
+};
+
+static const char *const day_type_names[] = {"workday", "weekend", "holiday", "makeup_workday"};
+
+const char *schedule_day_type_name(enum schedule_day_type type)
+{
+    return (unsigned)type < 4 ? day_type_names[type] : "workday";
+}
+
+/* "HH:MM" from 00:00 to 24:00; returns minutes or -1. */
+static int parse_clock(const char *text)
+{
+    int hours, minutes;
+    if (text[0] < '0' || text[0] > '9' || text[1] < '0' || text[1] > '9' || text[2] != ':' ||
+        text[3] < '0' || text[3] > '5' || text[4] < '0' || text[4] > '9')
+        return -1;
+    hours = (text[0] - '0') * 10 + (text[1] - '0');
+    minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 24 || (hours == 24 && minutes != 0))
+        return -1;
+    return hours * 60 + minutes;
+}
+
+int schedule_parse_value(const char *text, struct schedule_rule *rule)
+{
+    const char *p = text;
+
+    memset(rule, 0, sizeof(*rule));
+    rule->set = true;
+    if (strcmp(text, "off") == 0)
+        return 0;
+    if (strcmp(text, "24h") == 0) {
+        rule->ranges[rule->count++] = (struct schedule_range){0, SCHEDULE_MINUTES_PER_DAY};
+        return 0;
+    }
+    for (;;) {
+        int start, end;
+        while (*p == ' ')
+            p++;
+        if (strlen(p) < 11 || p[5] != '-' || rule->count == SCHEDULE_RANGES_MAX)
+            return SCHEDULE_ERROR_INVALID;
+        start = parse_clock(p);
+        end = parse_clock(p + 6);
+        if (start < 0 || end < 0 || start == SCHEDULE_MINUTES_PER_DAY || start == end)
+            return SCHEDULE_ERROR_INVALID;
+        /* An end not after its start runs past midnight and belongs to this day. */
+        if (end < start)
+            end += SCHEDULE_MINUTES_PER_DAY;
+        rule->ranges[rule->count++] = (struct schedule_range){start, end};
+        p += 11;
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            return 0;
+        if (*p++ != ',')
+            return SCHEDULE_ERROR_INVALID;
+    }
+}
+
+static int compare_dated(const void *left, const void *right)
+{
+    const struct dated_rule *a = left, *b = right;
+    return a->day < b->day ? -1 : a->day > b->day;
+}
+
+static const char value_rule[] = "must be \"off\", \"24h\" or ranges such as \"08:00-12:00, "
+                                 "18:30-07:30\"";
+
+static int parse_dates(struct schedule *schedule, const json_t *dates, char *error,
+                       size_t error_size)
+{
+    const char *date;
+    json_t *value;
+    struct civil_date parsed;
+
+    if (!json_is_object(dates)) {
+        snprintf(error, error_size, "hours.dates: must be an object of \"YYYY-MM-DD\": hours");
+        return SCHEDULE_ERROR_INVALID;
+    }
+    schedule->dates = calloc(json_object_size(dates) + 1, sizeof(*schedule->dates));
+    if (schedule->dates == NULL)
+        return SCHEDULE_ERROR_NO_MEMORY;
+    json_object_foreach((json_t *)dates, date, value)
+    {
+        struct dated_rule *entry = &schedule->dates[schedule->date_count];
+        if (civil_date_parse(date, strlen(date), &parsed) != 0) {
+            snprintf(error, error_size, "hours.dates.%.40s: must be keyed by a date YYYY-MM-DD",
+                     date);
+            return SCHEDULE_ERROR_INVALID;
+        }
+        if (!json_is_string(value) ||
+            schedule_parse_value(json_string_value(value), &entry->rule) != 0) {
+            snprintf(error, error_size, "hours.dates.%.40s: %s", date, value_rule);
+            return SCHEDULE_ERROR_INVALID;
+        }
+        entry->day = civil_days_from_date(parsed);
+        schedule->date_count++;
+    }
+    qsort(schedule->dates, schedule->date_count, sizeof(*schedule->dates), compare_dated);
+    return 0;
+}
+
+static int parse_hours(struct schedule *schedule, const json_t *hours, char *error,
+                       size_t error_size)
+{
+    const char *key;
+    json_t *value;
+
+    if (!json_is_object(hours)) {
+        snprintf(error, error_size, "hours: must be an object such as {\"weekend\": \"24h\"}");
+        return SCHEDULE_ERROR_INVALID;
+    }
+    json_object_foreach((json_t *)hours, key, value)
+    {
+        int index = -1;
+        if (strcmp(key, "dates") == 0) {
+            int result = parse_dates(schedule, value, error, error_size);
+            if (result != 0)
+                return result;
+            continue;
+        }
+        for (int i = 0; i < CLASS_COUNT && index < 0; i++) {
+            if (strcmp(key, class_keys[i]) == 0)
+                index = i;
+        }
+        if (index < 0) {
+            snprintf(error, error_size,
+                     "hours.%.40s: unknown day class; expected workday, weekend, holiday, mo..su "
+                     "or dates",
+                     key);
+            return SCHEDULE_ERROR_INVALID;
+        }
+        if (!json_is_string(value) ||
+            schedule_parse_value(json_string_value(value), &schedule->classes[index]) != 0) {
+            snprintf(error, error_size, "hours.%s: %s", key, value_rule);
+            return SCHEDULE_ERROR_INVALID;
+        }
+    }
+    return 0;
+}
+
+int schedule_from_hours(const json_t *hours, struct schedule **out, char *error, size_t error_size)
+{
+    struct schedule *schedule = calloc(1, sizeof(*schedule));
+    int result = 0;
+
+    if (schedule == NULL)
+        return SCHEDULE_ERROR_NO_MEMORY;
+    if (hours == NULL)
+        schedule->always_open = true;
+    else
+        result = parse_hours(schedule, hours, error, error_size);
+    if (result != 0) {
+        schedule_free(schedule);
+        return result;
+    }
+    *out = schedule;
+    return 0;
+}
+
+void schedule_free(struct schedule *schedule)
+{
+    if (schedule == NULL)
+        return;
+    free(schedule->dates);
+    free(schedule);
+}
+
+enum schedule_day_type schedule_day_type(const struct calendar *calendar, int64_t day,
+                                         const char **name)
+{
+    const char *found = NULL;
+    enum calendar_day kind = calendar_lookup(calendar, day, &found);
+    if (name != NULL)
+        *name = kind == CALENDAR_DAY_OFF ? found : NULL;
+    if (kind == CALENDAR_DAY_OFF)
+        return SCHEDULE_DAY_HOLIDAY;
+    if (kind == CALENDAR_DAY_MAKEUP_WORKDAY)
+        return SCHEDULE_DAY_MAKEUP_WORKDAY;
+    return civil_weekday(day) >= 5 ? SCHEDULE_DAY_WEEKEND : SCHEDULE_DAY_WORKDAY;
+}
+
+/*
+ * The rule a day takes, first match wins: a dates entry; a day off takes
+ * holiday (else weekend); a make-up workday takes workday; the weekday's
+ * own key; workday or weekend. NULL: closed all day.
+ */
+static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
+                                                const struct calendar *calendar, int64_t day)
+{
+    static const struct schedule_rule always = {true, 1, {{0, SCHEDULE_MINUTES_PER_DAY}}};
+    const struct dated_rule key = {day, {0}};
+    const struct dated_rule *dated;
+    const struct schedule_rule *rule;
+    enum schedule_day_type type;
+
+    if (schedule->always_open)
+        return &always;
+    dated = bsearch(&key, schedule->dates, schedule->date_count, sizeof(key), compare_dated);
+    if (dated != NULL)
+        return &dated->rule;
+    type = schedule_day_type(calendar, day, NULL);
+    if (type == SCHEDULE_DAY_HOLIDAY) {
+        rule = &schedule->classes[CLASS_HOLIDAY];
+        return rule->set ? rule : &schedule->classes[CLASS_WEEKEND];
+    }
+    if (type == SCHEDULE_DAY_MAKEUP_WORKDAY)
+        return &schedule->classes[CLASS_WORKDAY];
+    rule = &schedule->classes[CLASS_MONDAY + civil_weekday(day)];
+    if (rule->set)
+        return rule;
+    return &schedule->classes[type == SCHEDULE_DAY_WEEKEND ? CLASS_WEEKEND : CLASS_WORKDAY];
+}
+
+static int compare_windows(const void *left, const void *right)
+{
+    const struct schedule_window *a = left, *b = right;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,
+                     int64_t to, struct schedule_window **out, size_t *out_count)
+{
+    /* A range starts on its day and may run into the next: begin a day early. */
+    int64_t first_day = from / SCHEDULE_MINUTES_PER_DAY - 1 - (from < 0);
+    int64_t last_day = to / SCHEDULE_MINUTES_PER_DAY;
+    size_t capacity = (size_t)(last_day - first_day + 1) * SCHEDULE_RANGES_MAX + 1;
+    struct schedule_window *windows = calloc(capacity, sizeof(*windows));
+    size_t count = 0, merged = 0;
+
+    if (windows == NULL)
+        return SCHEDULE_ERROR_NO_MEMORY;
+    for (int64_t day = first_day; day <= last_day; day++) {
+        const struct schedule_rule *rule = rule_for_day(schedule, calendar, day);
+        for (size_t i = 0; rule->set && i < rule->count; i++) {
+            int64_t start = day * SCHEDULE_MINUTES_PER_DAY + rule->ranges[i].start;
+            int64_t end = day * SCHEDULE_MINUTES_PER_DAY + rule->ranges[i].end;
+            if (end <= from || start >= to)
+                continue;
+            windows[count++] =
+                (struct schedule_window){start < from ? from : start, end > to ? to : end};
+        }
+    }
+    qsort(windows, count, sizeof(*windows), compare_windows);
+    /* Merge overlapping and touching windows: 24h days become one window. */
+    for (size_t i = 0; i < count; i++) {
+        if (merged > 0 && windows[i].start <= windows[merged - 1].end) {
+            if (windows[i].end > windows[merged - 1].end)
+                windows[merged - 1].end = windows[i].end;
+        } else {
+            windows[merged++] = windows[i];
+        }
+    }
+    *out = windows;
+    *out_count = merged;
+    return 0;
+}
+
+/*
+ * Where the state found at from (open or not) ends within [from, to): -1
+ * when it lasts through to. windows are those of [from, to).
+ */
+static int64_t change_in(const struct schedule_window *windows, size_t count, int64_t from,
+                         int64_t to, bool open)
+{
+    if (!open)
+        return count > 0 ? windows[0].start : -1;
+    if (count == 0 || windows[0].start > from)
+        return from;
+    return windows[0].end < to ? windows[0].end : -1;
+}
+
+bool schedule_open_at(const struct schedule *schedule, const struct calendar *calendar, int64_t now,
+                      int64_t *next_change)
+{
+    /* Look ahead a month at a time: most lots change within a day. */
+    const int64_t step = 31LL * SCHEDULE_MINUTES_PER_DAY;
+    const int64_t horizon = now + (int64_t)SCHEDULE_HORIZON_DAYS * SCHEDULE_MINUTES_PER_DAY;
+    struct schedule_window *windows = NULL;
+    size_t count = 0;
+    bool open = false;
+
+    *next_change = -1;
+    for (int64_t from = now; from < horizon && *next_change < 0; from += step) {
+        int64_t to = from + step > horizon ? horizon : from + step;
+        if (schedule_windows(schedule, calendar, from, to, &windows, &count) != 0)
+            return false;
+        if (from == now)
+            open = count > 0 && windows[0].start == now;
+        *next_change = change_in(windows, count, from, to, open);
+        free(windows);
+        windows = NULL;
+    }
+    return open;
+}

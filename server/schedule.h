@@ -1,0 +1,98 @@
+/* schedule.h: opening schedules (the hours object) evaluated against a holiday calendar; pure. */
+#ifndef PARKSHARE_SCHEDULE_H
+#define PARKSHARE_SCHEDULE_H
+
+#include "calendar.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Local wall-clock time is counted in minutes since 1970-01-01T00:00 local
+ * ("local minutes"); a day is local_minute / 1440. Converting to and from
+ * UTC is the caller's business (the deployment's timezone).
+ */
+#define SCHEDULE_MINUTES_PER_DAY 1440
+
+/* How far next_change looks ahead: a lot closed for longer has none. */
+#define SCHEDULE_HORIZON_DAYS 400
+
+#define SCHEDULE_RANGES_MAX 8
+
+enum schedule_error {
+    SCHEDULE_ERROR_INVALID = -1, /* the text names the key and the rule */
+    SCHEDULE_ERROR_NO_MEMORY = -2,
+};
+
+/* One opening: minutes from the day's midnight; end > 1440 runs into the next day. */
+struct schedule_range {
+    int start;
+    int end;
+};
+
+/* The openings of a day class: "off" has none; a class never given is unset. */
+struct schedule_rule {
+    bool set;
+    size_t count;
+    struct schedule_range ranges[SCHEDULE_RANGES_MAX];
+};
+
+/* The kind of a day, as the schedule answer names it. */
+enum schedule_day_type {
+    SCHEDULE_DAY_WORKDAY = 0,
+    SCHEDULE_DAY_WEEKEND,
+    SCHEDULE_DAY_HOLIDAY,
+    SCHEDULE_DAY_MAKEUP_WORKDAY,
+};
+
+struct schedule;
+
+/* An open interval [start, end) in local minutes. */
+struct schedule_window {
+    int64_t start;
+    int64_t end;
+};
+
+/*
+ * Parse one value of the hours object: "off", "24h", or comma-separated
+ * "HH:MM-HH:MM" ranges (00:00..24:00; an end not after its start runs past
+ * midnight). Returns 0 or SCHEDULE_ERROR_INVALID.
+ */
+int schedule_parse_value(const char *text, struct schedule_rule *rule);
+
+/*
+ * Compile an hours object ({"workday": …, "weekend": …, "holiday": …,
+ * "mo"…"su": …, "dates": {"YYYY-MM-DD": …}}). NULL hours means open around
+ * the clock (a lot with no schedule). On error the text names the key.
+ */
+int schedule_from_hours(const json_t *hours, struct schedule **schedule, char *error,
+                        size_t error_size);
+
+/* Free; accepts NULL. */
+void schedule_free(struct schedule *schedule);
+
+/* The type of a day and, for days off, the holiday's name (*name may be NULL). */
+enum schedule_day_type schedule_day_type(const struct calendar *calendar, int64_t day,
+                                         const char **name);
+
+/* The name of a day type: "workday", "weekend", "holiday", "makeup_workday". */
+const char *schedule_day_type_name(enum schedule_day_type type);
+
+/*
+ * The open windows overlapping [from, to) in local minutes, merged and
+ * clipped to the range, in a new array (*windows, freed by the caller).
+ * calendar may be NULL (no exceptions). Returns 0 or SCHEDULE_ERROR_NO_MEMORY.
+ */
+int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,
+                     int64_t to, struct schedule_window **windows, size_t *count);
+
+/*
+ * Whether the lot is open at local minute now, and when that next flips
+ * (*next_change, -1 when not within SCHEDULE_HORIZON_DAYS).
+ */
+bool schedule_open_at(const struct schedule *schedule, const struct calendar *calendar, int64_t now,
+                      int64_t *next_change);
+
+#endif

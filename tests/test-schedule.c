@@ -1,0 +1,303 @@
+/* test-schedule.c: the hours object against China's calendar, every day of 2007-2026. */
+#include "calendar.h"
+#include "check.h"
+#include "civil.h"
+#include "schedule.h"
+
+#include <stdlib.h>
+
+#define DAY SCHEDULE_MINUTES_PER_DAY
+
+static struct calendar *calendar_from_year_files(void)
+{
+    const char *root = getenv("PARKSHARE_SOURCE_ROOT");
+    struct calendar *calendar = calendar_new("Asia/Shanghai");
+    char path[4096], error[256];
+
+    for (int year = 2007; year <= 2026; year++) {
+        json_t *file;
+        snprintf(path, sizeof(path), "%s/tests/data/holiday-cn/%d.json", root ? root : ".", year);
+        file = json_load_file(path, 0, NULL);
+        CHECK(file != NULL);
+        if (file != NULL && calendar_import_year(calendar, file, error, sizeof(error)) != 0) {
+            fprintf(stderr, "%s: %s\n", path, error);
+            CHECK(false);
+        }
+        json_decref(file);
+    }
+    return calendar;
+}
+
+static struct schedule *compile(const char *hours_text)
+{
+    json_t *hours = json_loads(hours_text, 0, NULL);
+    struct schedule *schedule = NULL;
+    char error[256];
+    CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)), 0);
+    json_decref(hours);
+    return schedule;
+}
+
+static int64_t day_of(int year, int month, int day)
+{
+    return civil_days_from_date((struct civil_date){year, month, day});
+}
+
+static int64_t at(int year, int month, int day, int hour, int minute)
+{
+    return day_of(year, month, day) * DAY + hour * 60 + minute;
+}
+
+/* The facts, read independently of the calendar module. */
+static void facts_of(const struct calendar *calendar, int64_t day, bool *off, bool *makeup)
+{
+    enum calendar_day kind = calendar_lookup(calendar, day, NULL);
+    *off = kind == CALENDAR_DAY_OFF;
+    *makeup = kind == CALENDAR_DAY_MAKEUP_WORKDAY;
+}
+
+static bool is_day_off(const struct calendar *calendar, int64_t day)
+{
+    bool off, makeup;
+    facts_of(calendar, day, &off, &makeup);
+    return off || (civil_weekday(day) >= 5 && !makeup);
+}
+
+/* Open exactly on days off, all day, every day of 2007-2026. */
+static void test_weekend_and_holiday_lot_every_day(void)
+{
+    struct calendar *calendar = calendar_from_year_files();
+    struct schedule *schedule = compile("{\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    int mismatches = 0, days_off = 0;
+
+    for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
+        struct schedule_window *windows = NULL;
+        size_t count = 0;
+        bool expected = is_day_off(calendar, day);
+        schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
+        bool whole =
+            count == 1 && windows[0].start == day * DAY && windows[0].end == (day + 1) * DAY;
+        if ((expected && !whole) || (!expected && count != 0)) {
+            if (mismatches++ < 5) {
+                char date[11];
+                civil_date_format(civil_date_from_days(day), date);
+                fprintf(stderr, "%s: expected %s\n", date, expected ? "open" : "closed");
+            }
+        }
+        days_off += expected;
+        free(windows);
+    }
+    CHECK_INT_EQ(mismatches, 0);
+    CHECK(days_off > 20 * 110);
+    schedule_free(schedule);
+    calendar_free(calendar);
+}
+
+/*
+ * "workday 18:30-07:30, weekend and holiday 24h": each day's open minutes
+ * are its own rule's plus the morning of a workday window begun the day
+ * before. Computed here from the facts, compared with the engine.
+ */
+static void test_night_and_weekend_lot_every_day(void)
+{
+    struct calendar *calendar = calendar_from_year_files();
+    struct schedule *schedule =
+        compile("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    int mismatches = 0;
+
+    for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
+        bool whole_day = is_day_off(calendar, day);
+        bool night_before = !is_day_off(calendar, day - 1);
+        struct schedule_window expected[2];
+        size_t expected_count = 0;
+        struct schedule_window *windows = NULL;
+        size_t count = 0;
+
+        if (whole_day)
+            expected[expected_count++] = (struct schedule_window){day * DAY, (day + 1) * DAY};
+        else {
+            if (night_before)
+                expected[expected_count++] = (struct schedule_window){day * DAY, day * DAY + 450};
+            expected[expected_count++] =
+                (struct schedule_window){day * DAY + 1110, (day + 1) * DAY};
+        }
+        schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
+        bool same = count == expected_count;
+        for (size_t i = 0; same && i < count; i++)
+            same = windows[i].start == expected[i].start && windows[i].end == expected[i].end;
+        if (!same && mismatches++ < 5) {
+            char date[11];
+            civil_date_format(civil_date_from_days(day), date);
+            fprintf(stderr, "%s: %zu windows, expected %zu\n", date, count, expected_count);
+        }
+        free(windows);
+    }
+    CHECK_INT_EQ(mismatches, 0);
+    schedule_free(schedule);
+    calendar_free(calendar);
+}
+
+static bool open_all_day(const struct schedule *schedule, const struct calendar *calendar,
+                         int64_t day)
+{
+    struct schedule_window *windows = NULL;
+    size_t count = 0;
+    schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
+    bool whole = count == 1 && windows[0].end - windows[0].start == DAY;
+    free(windows);
+    return whole;
+}
+
+static void test_golden_dates(void)
+{
+    struct calendar *calendar = calendar_from_year_files();
+    struct schedule *lot = compile("{\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    int64_t next = 0;
+
+    CHECK(!open_all_day(lot, calendar, day_of(2026, 2, 14))); /* make-up Saturday */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 14, 12, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 2, 15, 0, 0));
+    for (int day = 15; day <= 23; day++)
+        CHECK(open_all_day(lot, calendar, day_of(2026, 2, day)));
+    CHECK(!open_all_day(lot, calendar, day_of(2026, 9, 20)));
+    CHECK(!open_all_day(lot, calendar, day_of(2026, 10, 10)));
+    for (int day = 1; day <= 8; day++)
+        CHECK(open_all_day(lot, calendar, day_of(2025, 10, day)));
+    CHECK(open_all_day(lot, calendar, day_of(2020, 2, 1)));
+    /* next_change across the nine-day Spring Festival: open until 2026-02-24. */
+    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 15, 0, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
+    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 19, 13, 37), &next));
+    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
+    /* After it: closed on weekdays, and the make-up Saturday 28 Feb stays closed. */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 24, 0, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 3, 1, 0, 0));
+    schedule_free(lot);
+    calendar_free(calendar);
+}
+
+/* The night before a holiday, the workday window runs into the holiday. */
+static void test_night_before_holiday(void)
+{
+    struct calendar *calendar = calendar_from_year_files();
+    struct schedule *lot =
+        compile("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    int64_t next = 0;
+
+    /* 2026-09-30 (Wednesday) 18:30 opens and stays open through the National Day
+     * holiday; its last day is "24h", which ends at midnight before the workday. */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 29), &next));
+    CHECK_INT_EQ(next, at(2026, 9, 30, 18, 30));
+    CHECK(schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 30), &next));
+    CHECK_INT_EQ(next, at(2026, 10, 8, 0, 0));
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 0, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 10, 8, 18, 30));
+    /* 2026-10-10 is a make-up Saturday: the workday window, not 24h. */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 10, 12, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 10, 10, 18, 30));
+    schedule_free(lot);
+    calendar_free(calendar);
+}
+
+static void test_precedence_and_values(void)
+{
+    struct calendar *calendar = calendar_from_year_files();
+    struct schedule *lot =
+        compile("{\"workday\":\"08:00-12:00, 14:00-18:00\",\"sa\":\"10:00-16:00\","
+                "\"fr\":\"17:30-24:00\",\"dates\":{\"2026-10-08\":\"off\"}}");
+    struct schedule_window *windows = NULL;
+    size_t count = 0;
+    int64_t next = 0;
+
+    /* A Monday takes workday: two windows. */
+    schedule_windows(lot, calendar, day_of(2026, 11, 23) * DAY, day_of(2026, 11, 24) * DAY,
+                     &windows, &count);
+    CHECK_INT_EQ(count, 2);
+    CHECK_INT_EQ(windows[1].start - day_of(2026, 11, 23) * DAY, 14 * 60);
+    free(windows);
+    /* A Friday takes fr, which overrides workday. */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 27, 9, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 11, 27, 17, 30));
+    /* A holiday without holiday or weekend keys is closed. */
+    CHECK(!open_all_day(lot, calendar, day_of(2026, 10, 1)));
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 1, 10, 0), &next));
+    /* A dates entry beats the calendar's make-up workday: 2026-10-08 is a weekday, off. */
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 10, 0), &next));
+    /* A make-up Saturday takes workday, not sa. */
+    CHECK(schedule_open_at(lot, calendar, at(2026, 10, 10, 9, 0), &next));
+    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 28, 9, 0), &next));
+    CHECK_INT_EQ(next, at(2026, 11, 28, 10, 0));
+    schedule_free(lot);
+
+    struct schedule_rule rule;
+    CHECK_INT_EQ(schedule_parse_value("22:00-02:00", &rule), 0);
+    CHECK_INT_EQ(rule.ranges[0].end, 26 * 60);
+    CHECK_INT_EQ(schedule_parse_value("00:00-24:00", &rule), 0);
+    CHECK_INT_EQ(schedule_parse_value("off", &rule), 0);
+    CHECK_INT_EQ(rule.count, 0);
+    CHECK_INT_EQ(schedule_parse_value("24:00-01:00", &rule), SCHEDULE_ERROR_INVALID);
+    CHECK_INT_EQ(schedule_parse_value("8:00-12:00", &rule), SCHEDULE_ERROR_INVALID);
+    CHECK_INT_EQ(schedule_parse_value("08:00-12:00,", &rule), SCHEDULE_ERROR_INVALID);
+    CHECK_INT_EQ(schedule_parse_value("08:60-12:00", &rule), SCHEDULE_ERROR_INVALID);
+    calendar_free(calendar);
+}
+
+static void test_errors_and_always_open(void)
+{
+    struct schedule *schedule = NULL;
+    char error[256];
+    json_t *hours = json_loads("{\"mo\":\"9-5\"}", 0, NULL);
+    int64_t next = 0;
+
+    CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)),
+                 SCHEDULE_ERROR_INVALID);
+    CHECK_STR_EQ(
+        error, "hours.mo: must be \"off\", \"24h\" or ranges such as \"08:00-12:00, 18:30-07:30\"");
+    json_decref(hours);
+    hours = json_loads("{\"someday\":\"24h\"}", 0, NULL);
+    CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)),
+                 SCHEDULE_ERROR_INVALID);
+    CHECK_STR_EQ(error, "hours.someday: unknown day class; expected workday, weekend, holiday, "
+                        "mo..su or dates");
+    json_decref(hours);
+    CHECK_INT_EQ(schedule_from_hours(NULL, &schedule, error, sizeof(error)), 0);
+    CHECK(schedule_open_at(schedule, NULL, at(2026, 1, 1, 0, 0), &next));
+    CHECK_INT_EQ(next, -1);
+    schedule_free(schedule);
+    schedule_free(NULL);
+}
+
+/* The shipped cn.json holds exactly what the year files say. */
+static void test_shipped_calendar_matches_the_year_files(void)
+{
+    const char *root = getenv("PARKSHARE_SOURCE_ROOT");
+    struct calendar *from_files = calendar_from_year_files(), *shipped = NULL;
+    char path[4096], error[256];
+    json_t *document;
+    int differences = 0;
+
+    snprintf(path, sizeof(path), "%s/config/calendars/cn.json", root ? root : ".");
+    document = json_load_file(path, 0, NULL);
+    CHECK_INT_EQ(calendar_from_json(document, &shipped, error, sizeof(error)), 0);
+    CHECK_INT_EQ(shipped->count, from_files->count);
+    for (size_t i = 0; i < shipped->count && i < from_files->count; i++)
+        differences += shipped->entries[i].day != from_files->entries[i].day ||
+                       shipped->entries[i].kind != from_files->entries[i].kind;
+    CHECK_INT_EQ(differences, 0);
+    CHECK_STR_EQ(shipped->timezone, "Asia/Shanghai");
+    json_decref(document);
+    calendar_free(shipped);
+    calendar_free(from_files);
+}
+
+int main(void)
+{
+    RUN_TEST(test_weekend_and_holiday_lot_every_day);
+    RUN_TEST(test_night_and_weekend_lot_every_day);
+    RUN_TEST(test_golden_dates);
+    RUN_TEST(test_night_before_holiday);
+    RUN_TEST(test_precedence_and_values);
+    RUN_TEST(test_errors_and_always_open);
+    RUN_TEST(test_shipped_calendar_matches_the_year_files);
+    return check_exit_status();
+}
