@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_API_H
 #define PARKSHARE_API_H
 
+#include "opening.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
@@ -11,6 +12,8 @@ struct api_context {
     struct store *store;
     struct snapshot *snapshot;
     struct snapshot_sync *sync;
+    struct opening *opening;
+    const char *timezone;
 };
 
 /* Milliseconds since the epoch (wall clock), for judging lots. */

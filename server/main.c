@@ -4,6 +4,7 @@
 #include "api_health.h"
 #include "api_lots.h"
 #include "api_occupancy.h"
+#include "api_schedule.h"
 #include "bootstrap.h"
 #include "calendar.h"
 #include "config.h"
@@ -375,7 +376,8 @@ static int start_redis(struct daemon *daemon)
         log_error(component, "%s", error);
         return -1;
     }
-    daemon->api = (struct api_context){daemon->store, daemon->snapshot, daemon->sync};
+    daemon->api = (struct api_context){daemon->store, daemon->snapshot, daemon->sync,
+                                       daemon->opening, daemon->config->timezone};
     return 0;
 }
 
@@ -389,6 +391,7 @@ static int start_http(struct daemon *daemon)
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
         api_health_register(daemon->http, &daemon->api) != 0 ||
         api_lots_register(daemon->http, &daemon->api) != 0 ||
+        api_schedule_register(daemon->http, &daemon->api) != 0 ||
         api_occupancy_register(daemon->http, daemon->store) != 0 ||
         api_admin_register(daemon->http, daemon->store) != 0) {
         log_error(component, "cannot set up the HTTP server");

@@ -1,0 +1,138 @@
+/* api_schedule.c: GET /v1/lots/{id}/schedule: a lot's openings, day by day. */
+#include "api_schedule.h"
+
+#include "civil.h"
+#include "schedule.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAYS_DEFAULT 14
+#define DAYS_MAX     366
+
+static void reply_validation(struct http_exchange *exchange, const char *field, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
+    char detail[256];
+    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
+static json_t *local_time(int64_t local_minute)
+{
+    char text[32];
+    opening_format_local(opening_utc_ms(local_minute), text);
+    return json_string(text);
+}
+
+/* One day: its type, its holiday's name, and its open intervals clipped to the day. */
+static json_t *describe_day(const struct schedule *schedule, const struct calendar *calendar,
+                            int64_t day)
+{
+    struct schedule_window *windows = NULL;
+    const char *holiday = NULL;
+    enum schedule_day_type type = schedule_day_type(calendar, day, &holiday);
+    json_t *open = json_array();
+    char date[11];
+    size_t count = 0;
+
+    if (schedule_windows(schedule, calendar, day * SCHEDULE_MINUTES_PER_DAY,
+                         (day + 1) * SCHEDULE_MINUTES_PER_DAY, &windows, &count) != 0) {
+        json_decref(open);
+        return NULL;
+    }
+    for (size_t i = 0; open != NULL && i < count; i++)
+        json_array_append_new(open, json_pack("{s:o, s:o}", "start", local_time(windows[i].start),
+                                              "end", local_time(windows[i].end)));
+    free(windows);
+    civil_date_format(civil_date_from_days(day), date);
+    return json_pack("{s:s, s:s, s:s?, s:o}", "date", date, "day_type",
+                     schedule_day_type_name(type), "holiday_name",
+                     holiday != NULL && holiday[0] ? holiday : NULL, "open", open);
+}
+
+/* from (default today, local) and days (default 14, at most 366). */
+static int parse_range(struct http_exchange *exchange, int64_t *first_day, long *days)
+{
+    static const char *const known[] = {"from", "days"};
+    const char *from = http_exchange_query(exchange, "from");
+    const char *count = http_exchange_query(exchange, "days");
+    const char *unknown = http_exchange_unknown_query(exchange, known, 2);
+    struct civil_date date;
+    char *end = NULL;
+
+    if (unknown != NULL) {
+        reply_validation(exchange, unknown, "unknown query parameter; expected from or days");
+        return -1;
+    }
+    *first_day = opening_local_minute(api_now_ms()) / SCHEDULE_MINUTES_PER_DAY;
+    if (from != NULL) {
+        if (civil_date_parse(from, strlen(from), &date) != 0) {
+            reply_validation(exchange, "from", "must be a date YYYY-MM-DD");
+            return -1;
+        }
+        *first_day = civil_days_from_date(date);
+    }
+    *days = DAYS_DEFAULT;
+    if (count != NULL) {
+        errno = 0;
+        *days = strtol(count, &end, 10);
+        if (errno != 0 || *end != '\0' || *days < 1 || *days > DAYS_MAX) {
+            reply_validation(exchange, "days", "must be an integer from 1 to 366");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void handle_schedule(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const struct snapshot_lot *lot = snapshot_find(context->snapshot, id);
+    const struct calendar *calendar = NULL;
+    const char *calendar_id;
+    struct schedule *schedule = NULL;
+    json_t *days_json, *document;
+    int64_t first_day;
+    long days;
+    char error[256];
+
+    if (lot == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return;
+    }
+    if (parse_range(exchange, &first_day, &days) != 0)
+        return;
+    if (schedule_from_hours(json_object_get(lot->static_json, "hours"), &schedule, error,
+                            sizeof(error)) != 0) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
+        return;
+    }
+    calendar_id = json_string_value(json_object_get(lot->static_json, "calendar"));
+    if (calendar_id != NULL)
+        calendar = opening_calendar(context->opening, calendar_id);
+    days_json = json_array();
+    for (long i = 0; days_json != NULL && i < days; i++)
+        json_array_append_new(days_json, describe_day(schedule, calendar, first_day + i));
+    schedule_free(schedule);
+    document =
+        json_pack("{s:s, s:s, s:s?, s:b, s:o, s:o}", "id", id, "timezone", context->timezone,
+                  "calendar", calendar_id, "open_now", lot->open_now, "next_change",
+                  lot->next_change_ms >= 0 ? local_time(opening_local_minute(lot->next_change_ms))
+                                           : json_null(),
+                  "days", days_json);
+    if (document == NULL)
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    else
+        http_reply_json(exchange, 200, document, HTTP_REPLY_PUBLIC);
+    json_decref(document);
+}
+
+int api_schedule_register(struct http_server *server, struct api_context *context)
+{
+    return http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule", handle_schedule, context);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Schedules over HTTP: day types from the cn calendar, windows in local time, and a state
+that flips with the clock, seen on a read without any write."""
+
+import datetime
+import os
+import sys
+import time
+import zoneinfo
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+class ScheduleTest(DaemonTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon_ = Daemon().start()
+        cls.daemon_.as_admin("PUT", "/v1/lots/weekend-lot",
+                             sample_lot(hours={"weekend": "24h", "holiday": "24h"}))
+        cls.daemon_.as_admin("PUT", "/v1/lots/night-lot",
+                             sample_lot(hours={"workday": "18:30-07:30", "weekend": "24h",
+                                               "holiday": "24h"}))
+        wait_for(lambda: cls.daemon_.get("/v1/lots/night-lot").status == 200)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon_.stop()
+        cls.daemon_.cleanup()
+
+    def schedule(self, lot, query):
+        response = self.daemon_.get(f"/v1/lots/{lot}/schedule?{query}")
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual(response.header("Access-Control-Allow-Origin"), "*")
+        return response.json()
+
+    def test_spring_festival_2026(self):
+        answer = self.schedule("weekend-lot", "from=2026-02-13&days=12")
+        self.assertEqual(answer["timezone"], "Asia/Shanghai")
+        self.assertEqual(answer["calendar"], "cn")
+        days = {day["date"]: day for day in answer["days"]}
+        self.assertEqual(len(days), 12)
+        self.assertEqual((days["2026-02-13"]["day_type"], days["2026-02-13"]["open"]),
+                         ("workday", []))
+        self.assertEqual((days["2026-02-14"]["day_type"], days["2026-02-14"]["open"]),
+                         ("makeup_workday", []))
+        for day in range(15, 24):
+            date = f"2026-02-{day}"
+            self.assertEqual(days[date]["day_type"], "holiday")
+            self.assertEqual(days[date]["holiday_name"], "春节")
+            next_day = (datetime.date(2026, 2, day) + datetime.timedelta(days=1)).isoformat()
+            self.assertEqual(days[date]["open"], [{"start": f"{date}T00:00:00+08:00",
+                                                   "end": f"{next_day}T00:00:00+08:00"}])
+        self.assertEqual((days["2026-02-24"]["day_type"], days["2026-02-24"]["open"]),
+                         ("workday", []))
+        self.assertIsNone(days["2026-02-24"]["holiday_name"])
+
+    def test_night_windows_run_into_the_holiday(self):
+        answer = self.schedule("night-lot", "from=2026-09-30&days=2")
+        first, second = answer["days"]
+        self.assertEqual(first["open"], [
+            {"start": "2026-09-30T00:00:00+08:00", "end": "2026-09-30T07:30:00+08:00"},
+            {"start": "2026-09-30T18:30:00+08:00", "end": "2026-10-01T00:00:00+08:00"}])
+        self.assertEqual(second["open"], [
+            {"start": "2026-10-01T00:00:00+08:00", "end": "2026-10-02T00:00:00+08:00"}])
+        self.assertEqual(second["holiday_name"], "国庆节")
+        # 2026-10-10, a make-up Saturday, takes the workday window.
+        saturday = self.schedule("night-lot", "from=2026-10-10&days=1")["days"][0]
+        self.assertEqual(saturday["day_type"], "makeup_workday")
+        self.assertEqual(saturday["open"], [
+            {"start": "2026-10-10T00:00:00+08:00", "end": "2026-10-10T07:30:00+08:00"},
+            {"start": "2026-10-10T18:30:00+08:00", "end": "2026-10-11T00:00:00+08:00"}])
+
+    def test_bad_queries(self):
+        for query, field in (("days=0", "days"), ("days=367", "days"), ("from=2026-13-01", "from"),
+                             ("when=now", "when")):
+            with self.subTest(query=query):
+                response = self.daemon_.get(f"/v1/lots/weekend-lot/schedule?{query}")
+                document = self.assertProblem(response, 422, "validation")
+                self.assertEqual(document["errors"][0]["field"], field)
+        self.assertProblem(self.daemon_.get("/v1/lots/nope/schedule"), 404, "not-found")
+        self.assertEqual(len(self.schedule("weekend-lot", "days=366")["days"]), 366)
+
+    def test_state_flips_with_the_clock_without_any_write(self):
+        now = datetime.datetime.now(SHANGHAI)
+        start = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
+        if (start - now).total_seconds() < 5:
+            start += datetime.timedelta(minutes=1)
+        end = start + datetime.timedelta(minutes=1)
+        hours = {"dates": {start.date().isoformat(): f"{start:%H:%M}-{end:%H:%M}"}}
+        response = self.daemon_.as_admin("PUT", "/v1/lots/flip-lot", sample_lot(hours=hours))
+        self.assertEqual(response.status, 201, response.body)
+        lot = wait_for(lambda: (lambda r: r.status == 200 and r.json())(
+            self.daemon_.get("/v1/lots/flip-lot")), what="the new lot")
+        self.assertEqual((lot["state"], lot["open_now"]), ("closed", False))
+        self.assertEqual(lot["next_change"], start.isoformat())
+        etag = self.daemon_.get("/v1/lots/flip-lot").header("ETag")
+        # No write from here on: only the daemon's timer can change the answer.
+        opened = wait_for(lambda: (lambda body: body["open_now"] and body)(
+            self.daemon_.get("/v1/lots/flip-lot").json()), timeout=90, interval=0.2,
+            what="the lot to open by the clock")
+        flipped_at = datetime.datetime.now(SHANGHAI)
+        self.assertGreaterEqual(flipped_at, start)
+        self.assertLess((flipped_at - start).total_seconds(), 5)
+        self.assertEqual(opened["state"], "unknown")  # open, but no count yet
+        self.assertEqual(opened["next_change"], end.isoformat())
+        self.assertNotEqual(self.daemon_.get("/v1/lots/flip-lot").header("ETag"), etag)
+
+
+if __name__ == "__main__":
+    main()
