@@ -1,13 +1,16 @@
 /* bootstrap.c: work done when Redis becomes ready: the admin token, the demo city. */
 #include "bootstrap.h"
 
+#include "calendar.h"
 #include "civil.h"
 #include "log.h"
 #include "lot.h"
+#include "store_calendars.h"
 #include "store_lots.h"
 #include "store_tokens.h"
 #include "token.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -32,8 +35,16 @@ struct demo_token {
     char *group;
 };
 
+/* A shipped calendar, validated, as the canonical native JSON. */
+struct seed_calendar {
+    char *id;
+    char *json;
+};
+
 struct bootstrap {
     struct store *store;
+    struct seed_calendar *calendars;
+    size_t calendar_count;
     const struct data_dir *data_dir;
     char admin_hash[65];
     char admin_id[17];
@@ -151,8 +162,83 @@ static int read_demo(struct bootstrap *bootstrap, const char *path, char *error,
     return 0;
 }
 
-int bootstrap_new(struct store *store, const struct data_dir *data_dir, const char *demo_path,
-                  struct bootstrap **out, char *error, size_t error_size)
+/* Read and validate one calendar file; keep its canonical JSON for seeding. */
+static int read_calendar_file(struct bootstrap *bootstrap, const char *path, const char *id,
+                              char *error, size_t error_size)
+{
+    json_error_t parse_error;
+    json_t *document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error), *canonical;
+    struct calendar *calendar = NULL;
+    struct seed_calendar *grown;
+    char reason[256];
+
+    if (document == NULL) {
+        snprintf(error, error_size, "%s:%d: %s", path, parse_error.line, parse_error.text);
+        return -1;
+    }
+    if (calendar_from_json(document, &calendar, reason, sizeof(reason)) != 0) {
+        snprintf(error, error_size, "%s: %s", path, reason);
+        json_decref(document);
+        return -1;
+    }
+    json_decref(document);
+    canonical = calendar_to_json(calendar, 0);
+    calendar_free(calendar);
+    grown = realloc(bootstrap->calendars, (bootstrap->calendar_count + 1) * sizeof(*grown));
+    if (canonical == NULL || grown == NULL) {
+        json_decref(canonical);
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
+    bootstrap->calendars = grown;
+    grown[bootstrap->calendar_count].id = strdup(id);
+    grown[bootstrap->calendar_count].json = json_dumps(canonical, JSON_COMPACT);
+    json_decref(canonical);
+    if (grown[bootstrap->calendar_count].id == NULL ||
+        grown[bootstrap->calendar_count].json == NULL) {
+        free(grown[bootstrap->calendar_count].id);
+        free(grown[bootstrap->calendar_count].json);
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
+    bootstrap->calendar_count++;
+    return 0;
+}
+
+static int read_calendars(struct bootstrap *bootstrap, const char *directory, char *error,
+                          size_t error_size)
+{
+    DIR *listing = opendir(directory);
+    struct dirent *entry;
+    int result = 0;
+
+    if (listing == NULL) {
+        snprintf(error, error_size, "calendar_dir %s: %s", directory, strerror(errno));
+        return -1;
+    }
+    while (result == 0 && (entry = readdir(listing)) != NULL) {
+        size_t length = strlen(entry->d_name);
+        char path[PATH_MAX], id[80];
+        if (length <= 5 || strcmp(entry->d_name + length - 5, ".json") != 0)
+            continue;
+        snprintf(id, sizeof(id), "%.*s", (int)(length - 5 < 79 ? length - 5 : 79), entry->d_name);
+        if (!lot_id_is_valid(id)) {
+            snprintf(error, error_size,
+                     "%s/%s: a calendar file is named <id>.json with an id "
+                     "matching [a-z0-9][a-z0-9_-]{0,63}",
+                     directory, entry->d_name);
+            result = -1;
+            break;
+        }
+        snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
+        result = read_calendar_file(bootstrap, path, id, error, error_size);
+    }
+    closedir(listing);
+    return result;
+}
+
+int bootstrap_new(struct store *store, const struct data_dir *data_dir, const char *calendar_dir,
+                  const char *demo_path, struct bootstrap **out, char *error, size_t error_size)
 {
     struct bootstrap *bootstrap = calloc(1, sizeof(*bootstrap));
     char path[PATH_MAX], token[TOKEN_LENGTH + 2];
@@ -169,6 +255,8 @@ int bootstrap_new(struct store *store, const struct data_dir *data_dir, const ch
     token_hash_hex(token, bootstrap->admin_hash);
     explicit_bzero(token, sizeof(token));
     token_id_from_hash(bootstrap->admin_hash, bootstrap->admin_id);
+    if (read_calendars(bootstrap, calendar_dir, error, error_size) != 0)
+        goto fail;
     if (demo_path != NULL && read_demo(bootstrap, demo_path, error, error_size) != 0)
         goto fail;
     *out = bootstrap;
@@ -287,9 +375,23 @@ static void on_demo_claimed(enum store_outcome outcome, void *data)
              (long long)spaces);
 }
 
+static void on_calendar_seeded(enum store_outcome outcome, void *data)
+{
+    const char *id = data;
+    if (outcome == STORE_OUTCOME_CREATED)
+        log_info(component, "stored the shipped calendar %s", id);
+    else if (outcome != STORE_OUTCOME_EXISTS)
+        log_warning(component, "could not store the calendar %s; retried when Redis is back", id);
+}
+
 void bootstrap_on_ready(struct bootstrap *bootstrap)
 {
     char created_at[25];
+
+    for (size_t i = 0; i < bootstrap->calendar_count; i++)
+        store_calendar_put(bootstrap->store, bootstrap->calendars[i].id,
+                           bootstrap->calendars[i].json, true, on_calendar_seeded,
+                           bootstrap->calendars[i].id);
 
     now_rfc3339(created_at);
     store_token_bootstrap(bootstrap->store, bootstrap->admin_hash, bootstrap->admin_id,
@@ -307,6 +409,11 @@ void bootstrap_free(struct bootstrap *bootstrap)
         free(bootstrap->demo_lots[i].static_json);
     }
     free(bootstrap->demo_lots);
+    for (size_t i = 0; i < bootstrap->calendar_count; i++) {
+        free(bootstrap->calendars[i].id);
+        free(bootstrap->calendars[i].json);
+    }
+    free(bootstrap->calendars);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
         free(bootstrap->demo_tokens[i].lot_id);
         free(bootstrap->demo_tokens[i].group);

@@ -11,17 +11,21 @@ struct bootstrap;
 
 /*
  * Prepare: read the admin token in data_dir (it must exist) and keep only
- * its hash; read and validate the demo city file when demo_path is not
- * NULL (every lot must pass the same validation as PUT /v1/lots/{id}).
- * Returns 0, or -1 with the reason in error (a bad demo file names the lot
- * and the field). Blocking file reads: call it before the loop runs.
+ * its hash; read and validate every calendar <id>.json in calendar_dir;
+ * read and validate the demo city file when demo_path is not NULL (every
+ * lot must pass the same validation as PUT /v1/lots/{id}). Returns 0, or
+ * -1 with the reason in error (a bad file names itself and the field).
+ * Blocking file reads: call it before the loop runs.
  */
-int bootstrap_new(struct store *store, const struct data_dir *data_dir, const char *demo_path,
-                  struct bootstrap **bootstrap, char *error, size_t error_size);
+int bootstrap_new(struct store *store, const struct data_dir *data_dir, const char *calendar_dir,
+                  const char *demo_path, struct bootstrap **bootstrap, char *error,
+                  size_t error_size);
 
 /*
  * Each time the store becomes ready: register the admin token (unless an
- * operator revoked it) and, once, claim and load the demo city into an
+ * operator revoked it), store each shipped calendar that Redis does not
+ * hold yet (an operator's edits stay), and, once, claim and load the demo
+ * city into an
  * empty store, writing attendant tokens for one lot of each group into
  * data_dir as attendant-<lot>.token (mode 0600).
  */

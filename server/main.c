@@ -1,6 +1,7 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
 #include "api.h"
 #include "api_admin.h"
+#include "api_calendars.h"
 #include "api_health.h"
 #include "api_lots.h"
 #include "api_occupancy.h"
@@ -18,7 +19,6 @@
 #include "store.h"
 #include "token.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -238,9 +238,10 @@ static void on_store_ready(bool ready, void *data)
     struct daemon *daemon = data;
     if (!ready)
         log_info(component, "not ready: waiting for Redis");
-    snapshot_sync_on_ready(ready, daemon->sync);
+    /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);
+    snapshot_sync_on_ready(ready, daemon->sync);
 }
 
 static void on_store_change(const char *message, size_t length, void *data)
@@ -279,49 +280,6 @@ static int prepare_admin_token(const struct data_dir *dir)
     }
     log_info(component, "%s admin token: %s", created ? "created the" : "the", path);
     return 0;
-}
-
-/* Read every <id>.json of calendar_dir; a bad file stops start-up with its reason. */
-static int load_calendars(struct daemon *daemon)
-{
-    const char *directory = daemon->config->calendar_dir;
-    DIR *listing = opendir(directory);
-    struct dirent *entry;
-    int result = 0;
-
-    if (listing == NULL) {
-        log_error(component, "calendar_dir %s: %s", directory, strerror(errno));
-        return -1;
-    }
-    while (result == 0 && (entry = readdir(listing)) != NULL) {
-        size_t length = strlen(entry->d_name);
-        char path[PATH_MAX], id[80], error[256];
-        struct calendar *calendar = NULL;
-        json_error_t parse_error;
-        json_t *document;
-
-        if (length <= 5 || strcmp(entry->d_name + length - 5, ".json") != 0 ||
-            length - 5 >= sizeof(id))
-            continue;
-        snprintf(id, sizeof(id), "%.*s", (int)(length - 5), entry->d_name);
-        snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
-        document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error);
-        if (document == NULL) {
-            log_error(component, "%s:%d: %s", path, parse_error.line, parse_error.text);
-            result = -1;
-        } else if (calendar_from_json(document, &calendar, error, sizeof(error)) != 0) {
-            log_error(component, "%s: %s", path, error);
-            result = -1;
-        } else if (opening_set_calendar(daemon->opening, id, calendar) != 0) {
-            log_error(component, "out of memory");
-            result = -1;
-        } else {
-            log_info(component, "calendar %s: %zu exceptions from %s", id, calendar->count, path);
-        }
-        json_decref(document);
-    }
-    closedir(listing);
-    return result;
 }
 
 /* The store's target: the embedded child's socket, or the configured Redis. */
@@ -366,13 +324,13 @@ static int start_redis(struct daemon *daemon)
      * the bootstrap created right after it: no callback runs before the loop. */
     if (store_new(daemon->base, &store_options, on_store_ready, on_store_change, daemon,
                   &daemon->store) != 0 ||
-        snapshot_sync_new(daemon->base, daemon->store, daemon->snapshot, NULL, daemon,
-                          &daemon->sync) != 0) {
+        snapshot_sync_new(daemon->base, daemon->store, daemon->snapshot, daemon->opening, NULL,
+                          daemon, &daemon->sync) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
-    if (bootstrap_new(daemon->store, daemon->data_dir, daemon->config->demo_path,
-                      &daemon->bootstrap, error, sizeof(error)) != 0) {
+    if (bootstrap_new(daemon->store, daemon->data_dir, daemon->config->calendar_dir,
+                      daemon->config->demo_path, &daemon->bootstrap, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
         return -1;
     }
@@ -392,6 +350,7 @@ static int start_http(struct daemon *daemon)
         api_health_register(daemon->http, &daemon->api) != 0 ||
         api_lots_register(daemon->http, &daemon->api) != 0 ||
         api_schedule_register(daemon->http, &daemon->api) != 0 ||
+        api_calendars_register(daemon->http, &daemon->api) != 0 ||
         api_occupancy_register(daemon->http, daemon->store) != 0 ||
         api_admin_register(daemon->http, daemon->store) != 0) {
         log_error(component, "cannot set up the HTTP server");
@@ -477,8 +436,10 @@ int main(int argc, char **argv)
     }
     tzset();
     daemon.opening = opening_new();
-    if (daemon.opening == NULL || load_calendars(&daemon) != 0)
+    if (daemon.opening == NULL) {
+        log_error(component, "out of memory");
         goto deinit;
+    }
     daemon.snapshot = snapshot_new(&(struct snapshot_options){
         daemon.config->stale_after_seconds * 1000, opening_for_snapshot(daemon.opening)});
     if (daemon.snapshot == NULL) {

@@ -3,7 +3,10 @@
 
 #include "api.h"
 #include "log.h"
+#include "store_calendars.h"
 #include "store_lots.h"
+
+#include <string.h>
 
 #include <stdlib.h>
 #include <time.h>
@@ -16,6 +19,7 @@ struct snapshot_sync {
     struct event_base *base;
     struct store *store;
     struct snapshot *snapshot;
+    struct opening *opening;
     snapshot_sync_change_callback on_change;
     void *data;
     struct event *timer;
@@ -100,6 +104,47 @@ static void on_loaded(const struct store_lot_record *records, size_t count, bool
     free(converted);
 }
 
+/* Install one calendar read from Redis; a bad one is logged and left out. */
+static bool install_calendar(struct snapshot_sync *sync, const char *id, const char *json)
+{
+    json_t *document = json_loads(json, 0, NULL);
+    struct calendar *calendar = NULL;
+    char error[256];
+    bool installed = false;
+
+    if (document == NULL || calendar_from_json(document, &calendar, error, sizeof(error)) != 0)
+        log_error(component, "the stored calendar %s cannot be read: %s", id,
+                  document ? error : "not JSON");
+    else
+        installed = opening_set_calendar(sync->opening, id, calendar) == 0;
+    json_decref(document);
+    return installed;
+}
+
+static void on_calendar_loaded(enum store_outcome outcome, const char *id, const char *json,
+                               void *data)
+{
+    struct snapshot_sync *sync = data;
+    if (id != NULL && json != NULL && json[0] != '\0')
+        install_calendar(sync, id, json);
+    else if (id == NULL && outcome == STORE_OUTCOME_OK)
+        log_debug(component, "calendars loaded");
+}
+
+/* A calendar changed on some daemon: read it again and re-judge every lot. */
+static void on_calendar_changed(enum store_outcome outcome, const char *id, const char *json,
+                                void *data)
+{
+    struct snapshot_sync *sync = data;
+    if (outcome != STORE_OUTCOME_OK || !install_calendar(sync, id, json))
+        return;
+    log_info(component, "calendar %s changed; lots re-judged", id);
+    snapshot_refresh(sync->snapshot, api_now_ms(), false);
+    if (sync->on_change != NULL)
+        sync->on_change(NULL, sync->data);
+    arm_timer(sync);
+}
+
 void snapshot_sync_on_ready(bool ready, void *data)
 {
     struct snapshot_sync *sync = data;
@@ -108,7 +153,10 @@ void snapshot_sync_on_ready(bool ready, void *data)
     sync->loaded_since_ready = false;
     if (!ready)
         return;
-    /* Changes may have been missed while the link was down: load everything. */
+    /* Changes may have been missed while the link was down: load everything,
+     * calendars first so that the lots are judged with them. */
+    if (store_calendars_load(sync->store, on_calendar_loaded, sync) != 0)
+        log_warning(component, "cannot start the load of calendars; waiting for Redis");
     sync->load_generation = snapshot_begin_load(sync->snapshot);
     if (store_lots_load(sync->store, on_loaded, sync) == 0)
         sync->loads_in_flight++;
@@ -116,11 +164,32 @@ void snapshot_sync_on_ready(bool ready, void *data)
         log_warning(component, "cannot start the load of lots; waiting for Redis");
 }
 
+/* Calendar messages are {"type":"calendar","id":"<id>",…}, as calendar_put.lua writes them. */
+static bool calendar_message(const char *message, size_t length, char *id, size_t id_size)
+{
+    static const char prefix[] = "{\"type\":\"calendar\",\"id\":\"";
+    const char *start = message + sizeof(prefix) - 1, *end;
+    if (length < sizeof(prefix) || strncmp(message, prefix, sizeof(prefix) - 1) != 0)
+        return false;
+    end = memchr(start, '"', length - (size_t)(start - message));
+    if (end == NULL || (size_t)(end - start) >= id_size)
+        return false;
+    memcpy(id, start, (size_t)(end - start));
+    id[end - start] = '\0';
+    return true;
+}
+
 void snapshot_sync_on_message(const char *message, size_t length, void *data)
 {
     struct snapshot_sync *sync = data;
     const char *changed = NULL;
+    char calendar_id[80];
 
+    if (calendar_message(message, length, calendar_id, sizeof(calendar_id))) {
+        if (store_calendar_get(sync->store, calendar_id, on_calendar_changed, sync) != 0)
+            log_warning(component, "cannot read the changed calendar %s", calendar_id);
+        return;
+    }
     if (snapshot_apply(sync->snapshot, message, length, api_now_ms(), &changed) != 0) {
         log_warning(component, "ignored a change message that is not understood");
         return;
@@ -138,14 +207,18 @@ bool snapshot_sync_is_ready(const struct snapshot_sync *sync)
 }
 
 int snapshot_sync_new(struct event_base *base, struct store *store, struct snapshot *snapshot,
-                      snapshot_sync_change_callback on_change, void *data,
+                      struct opening *opening, snapshot_sync_change_callback on_change, void *data,
                       struct snapshot_sync **out)
 {
     struct snapshot_sync *sync = calloc(1, sizeof(*sync));
     if (sync == NULL)
         return -1;
-    *sync =
-        (struct snapshot_sync){base, store, snapshot, on_change, data, NULL, false, false, 0, 0};
+    sync->base = base;
+    sync->store = store;
+    sync->snapshot = snapshot;
+    sync->opening = opening;
+    sync->on_change = on_change;
+    sync->data = data;
     sync->timer = evtimer_new(base, on_timer, sync);
     if (sync->timer == NULL) {
         free(sync);

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_SNAPSHOT_SYNC_H
 #define PARKSHARE_SNAPSHOT_SYNC_H
 
+#include "opening.h"
 #include "snapshot.h"
 #include "store.h"
 
@@ -17,14 +18,16 @@ struct snapshot_sync;
 typedef void (*snapshot_sync_change_callback)(const char *id, void *data);
 
 /*
- * Follow store into snapshot: each time the store becomes ready, load every
- * lot (changes that arrive meanwhile win, see snapshot_load); apply each
- * change message; and re-judge lots on a timer at the earliest instant a
- * state changes by time alone (opening hours, stale counts), so signs flip
- * without any write. on_change may be NULL. Returns 0 or -1 (no memory).
+ * Follow store into snapshot and opening: each time the store becomes
+ * ready, load every holiday calendar, then every lot (changes that arrive
+ * meanwhile win, see snapshot_load); apply each change message (a changed
+ * calendar is read again and every lot re-judged); and re-judge lots on a
+ * timer at the earliest instant a state changes by time alone (opening
+ * hours, stale counts), so signs flip without any write. on_change may be
+ * NULL. Returns 0 or -1 (no memory).
  */
 int snapshot_sync_new(struct event_base *base, struct store *store, struct snapshot *snapshot,
-                      snapshot_sync_change_callback on_change, void *data,
+                      struct opening *opening, snapshot_sync_change_callback on_change, void *data,
                       struct snapshot_sync **sync);
 
 /* The store's ready callback and change callback: main.c routes both here. */

@@ -23,6 +23,8 @@
  *   ps:tokens               hash: token id -> sha256 of the token
  *   ps:revoked              set of sha256 of revoked bootstrap admin tokens
  *   ps:demo                 set once the demo city was loaded (or declined)
+ *   ps:calendars            set of calendar ids
+ *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  */
@@ -38,6 +40,8 @@ enum store_script {
     STORE_SCRIPT_TOKEN_BOOTSTRAP,
     STORE_SCRIPT_TOKEN_LIST,
     STORE_SCRIPT_DEMO_CLAIM,
+    STORE_SCRIPT_CALENDAR_PUT,
+    STORE_SCRIPT_CALENDAR_LOAD,
     STORE_SCRIPT_COUNT,
 };
 

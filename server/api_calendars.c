@@ -1,0 +1,215 @@
+/* api_calendars.c: PUT and GET /v1/calendars/{id}: holiday calendars. */
+#include "api_calendars.h"
+
+#include "api_auth.h"
+#include "calendar.h"
+#include "lot.h"
+#include "store_calendars.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A calendar module message "days[3].date: rule" as a 422 with field and rule. */
+static void reply_calendar_error(struct http_exchange *exchange, const char *message)
+{
+    char field[128], detail[320];
+    const char *separator = strstr(message, ": ");
+    json_t *extensions;
+
+    if (separator == NULL || (size_t)(separator - message) >= sizeof(field)) {
+        snprintf(field, sizeof(field), "body");
+        separator = message - 2;
+    } else {
+        snprintf(field, sizeof(field), "%.*s", (int)(separator - message), message);
+    }
+    extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", separator + 2);
+    snprintf(detail, sizeof(detail), "%s", message);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
+/* --- GET /v1/calendars/{id}?year= --- */
+
+static void handle_get(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const char *year_text = http_exchange_query(exchange, "year");
+    const struct calendar *calendar = opening_calendar(context->opening, id);
+    json_t *document;
+    long year = 0;
+    char *end = NULL;
+
+    if (calendar == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'", id);
+        return;
+    }
+    if (year_text != NULL) {
+        errno = 0;
+        year = strtol(year_text, &end, 10);
+        if (errno != 0 || *end != '\0' || year < 1900 || year > 2200) {
+            json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "year", "rule",
+                                           "must be a year from 1900 to 2200");
+            http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions,
+                                    "year: must be a year from 1900 to 2200");
+            json_decref(extensions);
+            return;
+        }
+    }
+    document = calendar_to_json(calendar, (int)year);
+    if (document == NULL || json_object_set_new(document, "id", json_string(id)) != 0) {
+        json_decref(document);
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    http_reply_json(exchange, 200, document, HTTP_REPLY_PUBLIC);
+    json_decref(document);
+}
+
+/* --- PUT /v1/calendars/{id} --- */
+
+struct put_call {
+    struct api_context *context;
+    struct http_exchange *exchange;
+    char id[80];
+    json_t *body;
+    json_t *stored; /* what was written, for the answer */
+};
+
+static void put_call_free(void *data)
+{
+    struct put_call *call = data;
+    json_decref(call->body);
+    json_decref(call->stored);
+    free(call);
+}
+
+static void on_stored(enum store_outcome outcome, void *data)
+{
+    struct put_call *call = data;
+
+    if (outcome == STORE_OUTCOME_CREATED || outcome == STORE_OUTCOME_REPLACED) {
+        json_object_set_new(call->stored, "id", json_string(call->id));
+        http_reply_json(call->exchange, outcome == STORE_OUTCOME_CREATED ? 201 : 200, call->stored,
+                        HTTP_REPLY_NO_STORE);
+    } else if (outcome == STORE_OUTCOME_UNAVAILABLE) {
+        api_reply_store_unavailable(call->exchange);
+    } else {
+        http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the calendar could not be stored");
+    }
+    put_call_free(call);
+}
+
+/* Write calendar (consumed) as the new content of the id. */
+static void store_calendar(struct put_call *call, struct calendar *calendar)
+{
+    char *text;
+
+    call->stored = calendar_to_json(calendar, 0);
+    calendar_free(calendar);
+    text = call->stored ? json_dumps(call->stored, JSON_COMPACT) : NULL;
+    if (text == NULL) {
+        http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
+        put_call_free(call);
+        return;
+    }
+    if (store_calendar_put(call->context->store, call->id, text, false, on_stored, call) != 0) {
+        api_reply_store_unavailable(call->exchange);
+        put_call_free(call);
+    }
+    free(text);
+}
+
+/* A year file merges into the stored calendar (or a new one in the deployment's zone). */
+static void on_current(enum store_outcome outcome, const char *id, const char *json, void *data)
+{
+    struct put_call *call = data;
+    struct calendar *calendar = NULL;
+    json_t *current;
+    char error[256];
+
+    if (outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_FAILED) {
+        api_reply_store_unavailable(call->exchange);
+        put_call_free(call);
+        return;
+    }
+    current = json != NULL ? json_loads(json, 0, NULL) : NULL;
+    if (current != NULL)
+        calendar_from_json(current, &calendar, error, sizeof(error));
+    json_decref(current);
+    if (calendar == NULL)
+        calendar = calendar_new(call->context->timezone);
+    if (calendar == NULL) {
+        http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
+        put_call_free(call);
+        return;
+    }
+    if (calendar_import_year(calendar, call->body, error, sizeof(error)) != 0) {
+        calendar_free(calendar);
+        reply_calendar_error(call->exchange, error);
+        put_call_free(call);
+        return;
+    }
+    store_calendar(call, calendar);
+}
+
+static void on_put_authorised(struct http_exchange *exchange, const struct store_token *token,
+                              void *data)
+{
+    struct put_call *call = data;
+    struct calendar *calendar = NULL;
+    char error[256];
+
+    if (http_exchange_json_body(exchange, &call->body) != 0) {
+        put_call_free(call);
+        return;
+    }
+    if (json_object_get(call->body, "year") != NULL) {
+        if (store_calendar_get(call->context->store, call->id, on_current, call) != 0) {
+            api_reply_store_unavailable(exchange);
+            put_call_free(call);
+        }
+        return;
+    }
+    if (calendar_from_json(call->body, &calendar, error, sizeof(error)) != 0) {
+        reply_calendar_error(exchange, error);
+        put_call_free(call);
+        return;
+    }
+    store_calendar(call, calendar);
+}
+
+static void handle_put(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+    struct put_call *call;
+
+    if (!lot_id_is_valid(id)) {
+        json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "id", "rule",
+                                       "must match [a-z0-9][a-z0-9_-]{0,63}");
+        http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions,
+                                "id: must match [a-z0-9][a-z0-9_-]{0,63}");
+        json_decref(extensions);
+        return;
+    }
+    call = calloc(1, sizeof(*call));
+    if (call == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    call->context = context;
+    call->exchange = exchange;
+    snprintf(call->id, sizeof(call->id), "%s", id);
+    api_auth_require(exchange, context->store, true, on_put_authorised, put_call_free, call);
+}
+
+int api_calendars_register(struct http_server *server, struct api_context *context)
+{
+    int result = http_server_route(server, HTTP_GET, "/v1/calendars/{id}", handle_get, context);
+    if (result == 0)
+        result = http_server_route(server, HTTP_PUT, "/v1/calendars/{id}", handle_put, context);
+    return result;
+}

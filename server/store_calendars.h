@@ -1,0 +1,35 @@
+/* store_calendars.h: holiday calendars in Redis, shared by every daemon. */
+#ifndef PARKSHARE_STORE_CALENDARS_H
+#define PARKSHARE_STORE_CALENDARS_H
+
+#include "store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* outcome CREATED, REPLACED, EXISTS (only_when_absent), UNAVAILABLE or FAILED. */
+typedef void (*store_calendar_put_callback)(enum store_outcome outcome, void *data);
+
+/*
+ * Store a calendar's native JSON under id and publish a "calendar" change so
+ * that every daemon reloads it. With only_when_absent an existing calendar
+ * is left alone (the shipped calendars are seeded this way on first start).
+ */
+int store_calendar_put(struct store *store, const char *id, const char *json, bool only_when_absent,
+                       store_calendar_put_callback callback, void *data);
+
+/* One calendar: json is NULL when it does not exist (valid during the callback). */
+typedef void (*store_calendar_callback)(enum store_outcome outcome, const char *id,
+                                        const char *json, void *data);
+
+/* Read one calendar. */
+int store_calendar_get(struct store *store, const char *id, store_calendar_callback callback,
+                       void *data);
+
+/*
+ * Read every calendar: callback runs once per calendar with outcome OK, then
+ * once with id NULL (outcome OK when complete, UNAVAILABLE when cut off).
+ */
+int store_calendars_load(struct store *store, store_calendar_callback callback, void *data);
+
+#endif
