@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CONFIG ?= config/parkshare.conf
 
-.PHONY: all build run test test-asan bench format clean
+.PHONY: all build run test test-asan bench fuzz format clean
 
 all: build
 
@@ -34,8 +34,14 @@ bench: build
 	@tools/install-deps bench
 	@BUILD=$(BUILD) python3 tools/bench.py
 
+# libFuzzer targets (clang, ASan, UBSan), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tools/install-deps test
+	@tools/run-fuzz $(FUZZ_SECONDS)
+
 format:
 	clang-format -i server/*.[ch] client/*.[ch] tests/*.[ch] include/parkshare/*.h 2>/dev/null || true
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -274,7 +274,7 @@ int calendar_import_year(struct calendar *calendar, const json_t *file, char *er
     for (size_t i = 0; i < calendar->count; i++) {
         struct calendar_entry *entry = &calendar->entries[i];
         if (entry->source_year == year ||
-            bsearch(entry, merged, added, sizeof(*merged), compare_entries) != NULL)
+            (added > 0 && bsearch(entry, merged, added, sizeof(*merged), compare_entries) != NULL))
             free(entry->name);
         else
             merged[added + kept++] = *entry;

@@ -227,7 +227,10 @@ static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
 
     if (schedule->always_open)
         return &always;
-    dated = bsearch(&key, schedule->dates, schedule->date_count, sizeof(key), compare_dated);
+    /* bsearch must not see a NULL array, even of zero elements. */
+    dated = schedule->date_count > 0 ? bsearch(&key, schedule->dates, schedule->date_count,
+                                               sizeof(key), compare_dated)
+                                     : NULL;
     if (dated != NULL)
         return &dated->rule;
     type = schedule_day_type(calendar, day, NULL);

@@ -331,7 +331,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     for (size_t i = 0, loaded = used; i < snapshot->count; i++) {
         struct snapshot_lot *lot = snapshot->lots[i];
         if (lot->touched_generation < generation ||
-            bsearch(&lot, lots, loaded, sizeof(*lots), compare_lots) != NULL)
+            (loaded > 0 && bsearch(&lot, lots, loaded, sizeof(*lots), compare_lots) != NULL))
             continue;
         lots[used++] = lot;
         snapshot->lots[i] = NULL;
