@@ -228,9 +228,9 @@ static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
     if (schedule->always_open)
         return &always;
     /* bsearch must not see a NULL array, even of zero elements. */
-    dated = schedule->date_count > 0 ? bsearch(&key, schedule->dates, schedule->date_count,
-                                               sizeof(key), compare_dated)
-                                     : NULL;
+    dated = schedule->date_count > 0
+                ? bsearch(&key, schedule->dates, schedule->date_count, sizeof(key), compare_dated)
+                : NULL;
     if (dated != NULL)
         return &dated->rule;
     type = schedule_day_type(calendar, day, NULL);
@@ -326,4 +326,96 @@ bool schedule_open_at(const struct schedule *schedule, const struct calendar *ca
         windows = NULL;
     }
     return open;
+}
+
+/* A rule as OSM times: "off", or ranges joined by ','; 24h is 00:00-24:00. */
+static void osm_times(const struct schedule_rule *rule, char *out, size_t size)
+{
+    size_t used = 0;
+    if (!rule->set || rule->count == 0) {
+        snprintf(out, size, "off");
+        return;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < rule->count && used < size; i++) {
+        int start = rule->ranges[i].start, end = rule->ranges[i].end;
+        /* OSM wraps a range whose end is before its start, as we do. */
+        if (end > SCHEDULE_MINUTES_PER_DAY)
+            end -= SCHEDULE_MINUTES_PER_DAY;
+        used += (size_t)snprintf(out + used, size - used, "%s%02d:%02d-%02d:%02d", i ? "," : "",
+                                 start / 60, start % 60, end / 60, end % 60);
+    }
+}
+
+static const char *const osm_days[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+
+/* Append "Mo-Fr" (three or more in a row), "Sa,Su" or "Mo,We" for the days in mask. */
+static size_t osm_day_list(unsigned mask, char *out, size_t size)
+{
+    size_t used = 0;
+    for (int day = 0; day < 7 && used < size; day++) {
+        int last = day;
+        if (!(mask & (1u << day)))
+            continue;
+        while (last + 1 < 7 && (mask & (1u << (last + 1))))
+            last++;
+        if (last - day >= 2) {
+            used += (size_t)snprintf(out + used, size - used, "%s%s-%s", used ? "," : "",
+                                     osm_days[day], osm_days[last]);
+            day = last;
+        } else {
+            used +=
+                (size_t)snprintf(out + used, size - used, "%s%s", used ? "," : "", osm_days[day]);
+        }
+    }
+    return used;
+}
+
+char *schedule_osm_string(const json_t *hours)
+{
+    struct schedule *schedule = NULL;
+    char times[7][160], holiday[160], text[1024], error[64];
+    const struct schedule_rule *holiday_rule;
+    unsigned done = 0;
+    size_t used = 0;
+    bool all_day_every_day = true;
+
+    if (hours == NULL)
+        return strdup("24/7");
+    if (schedule_from_hours(hours, &schedule, error, sizeof(error)) != 0)
+        return NULL;
+    for (int day = 0; day < 7; day++) {
+        const struct schedule_rule *rule = &schedule->classes[CLASS_MONDAY + day];
+        if (!rule->set)
+            rule = &schedule->classes[day < 5 ? CLASS_WORKDAY : CLASS_WEEKEND];
+        osm_times(rule, times[day], sizeof(times[day]));
+        all_day_every_day &= strcmp(times[day], "00:00-24:00") == 0;
+    }
+    holiday_rule = schedule->classes[CLASS_HOLIDAY].set ? &schedule->classes[CLASS_HOLIDAY]
+                                                        : &schedule->classes[CLASS_WEEKEND];
+    osm_times(holiday_rule, holiday, sizeof(holiday));
+    schedule_free(schedule);
+    if (all_day_every_day && strcmp(holiday, "00:00-24:00") == 0)
+        return strdup("24/7");
+    text[0] = '\0';
+    /* Days with the same times form one rule; closed days need none. */
+    for (int day = 0; day < 7; day++) {
+        unsigned mask = 0;
+        if ((done & (1u << day)) || strcmp(times[day], "off") == 0)
+            continue;
+        for (int other = day; other < 7; other++) {
+            if (strcmp(times[other], times[day]) == 0)
+                mask |= 1u << other;
+        }
+        done |= mask;
+        if (used > 0 && used < sizeof(text))
+            used += (size_t)snprintf(text + used, sizeof(text) - used, "; ");
+        if (used < sizeof(text))
+            used += osm_day_list(mask, text + used, sizeof(text) - used);
+        if (used < sizeof(text))
+            used += (size_t)snprintf(text + used, sizeof(text) - used, " %s", times[day]);
+    }
+    if (used < sizeof(text))
+        snprintf(text + used, sizeof(text) - used, "%sPH %s", used ? "; " : "", holiday);
+    return strdup(text);
 }

@@ -95,4 +95,14 @@ int schedule_windows(const struct schedule *schedule, const struct calendar *cal
 bool schedule_open_at(const struct schedule *schedule, const struct calendar *calendar, int64_t now,
                       int64_t *next_change);
 
+/*
+ * The OSM opening_hours string for map clients, derived from an hours
+ * object (NULL hours: "24/7"): weekday rules grouped ("Mo-Fr 18:30-07:30;
+ * Sa,Su 00:00-24:00"), then the holiday rule as PH. Make-up workdays and
+ * dates entries cannot be said in OSM syntax and are left out. The hours
+ * must have compiled (schedule_from_hours). A new string, or NULL when out
+ * of memory.
+ */
+char *schedule_osm_string(const json_t *hours);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include "civil.h"
 #include "etag.h"
+#include "schedule.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ static void lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot)
     if (lot == NULL)
         return;
     release_schedule(snapshot, lot);
+    free(lot->opening_hours);
     free(lot->id);
     json_decref(lot->static_json);
     free(lot->body);
@@ -170,41 +172,35 @@ static json_t *time_or_null(const struct snapshot *snapshot, int64_t millisecond
     return json_string(text);
 }
 
-/* Shared by snapshot_lot_json and snapshot_compose_json. */
-static json_t *compose(const struct snapshot *snapshot, const json_t *static_json, const char *id,
-                       int64_t capacity, int64_t occupied, bool count_fresh,
-                       enum snapshot_state state, bool open_now, int64_t next_change_ms,
-                       int64_t updated_at_ms, int64_t version)
+json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
 {
-    json_t *document = json_pack("{s:s}", "id", id);
+    json_t *document = json_pack("{s:s}", "id", lot->id);
     const char *key;
     json_t *value;
 
     if (document == NULL)
         return NULL;
-    json_object_foreach((json_t *)static_json, key, value)
+    json_object_foreach(lot->static_json, key, value)
     {
-        if (strcmp(key, "id") != 0)
+        if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0)
             json_object_set(document, key, value);
     }
-    json_object_set_new(document, "occupied", occupied >= 0 ? json_integer(occupied) : json_null());
+    json_object_set_new(document, "occupied",
+                        lot->occupied >= 0 ? json_integer(lot->occupied) : json_null());
     /* free is null whenever the count cannot be trusted (never reported, or
      * older than stale_after), so a sign never shows an old number. */
     json_object_set_new(document, "free",
-                        count_fresh ? json_integer(capacity - occupied) : json_null());
-    json_object_set_new(document, "state", json_string(snapshot_state_name(state)));
-    json_object_set_new(document, "open_now", json_boolean(open_now));
-    json_object_set_new(document, "next_change", time_or_null(snapshot, next_change_ms));
-    json_object_set_new(document, "updated_at", time_or_null(snapshot, updated_at_ms));
-    json_object_set_new(document, "version", json_integer(version));
+                        lot->count_fresh ? json_integer(lot->capacity - lot->occupied)
+                                         : json_null());
+    json_object_set_new(document, "state", json_string(snapshot_state_name(lot->state)));
+    json_object_set_new(document, "open_now", json_boolean(lot->open_now));
+    json_object_set_new(document, "next_change", time_or_null(snapshot, lot->next_change_ms));
+    json_object_set_new(document, "updated_at", time_or_null(snapshot, lot->updated_at_ms));
+    json_object_set_new(document, "version", json_integer(lot->version));
+    /* For map clients: derived from hours, so it always matches the state. */
+    json_object_set_new(document, "opening_hours",
+                        lot->opening_hours ? json_string(lot->opening_hours) : json_null());
     return document;
-}
-
-json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
-{
-    return compose(snapshot, lot->static_json, lot->id, lot->capacity, lot->occupied,
-                   lot->count_fresh, lot->state, lot->open_now, lot->next_change_ms,
-                   lot->updated_at_ms, lot->version);
 }
 
 /* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
@@ -217,7 +213,9 @@ static int read_static(struct snapshot_lot *lot)
     lot->city = json_string_value(json_object_get(lot->static_json, "city"));
     lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
     lot->groups = json_object_get(lot->static_json, "groups");
-    return 0;
+    free(lot->opening_hours);
+    lot->opening_hours = schedule_osm_string(json_object_get(lot->static_json, "hours"));
+    return lot->opening_hours != NULL ? 0 : -1;
 }
 
 static int rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
@@ -252,6 +250,7 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     judge(snapshot, &lot, now_ms);
     document = snapshot_lot_json(snapshot, &lot);
     release_schedule(snapshot, &lot);
+    free(lot.opening_hours);
     return document;
 }
 

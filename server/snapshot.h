@@ -29,6 +29,7 @@ struct snapshot_lot {
     const char *kind;
     const json_t *groups;
     void *compiled_schedule; /* from snapshot_opening.compile, or NULL */
+    char *opening_hours;     /* OSM string derived from hours, once per change */
     int64_t occupied;        /* -1 when never reported */
     int64_t version;
     int64_t updated_at_ms; /* -1 when never reported */

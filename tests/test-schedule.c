@@ -267,6 +267,31 @@ static void test_errors_and_always_open(void)
     schedule_free(NULL);
 }
 
+static void check_osm(const char *hours_text, const char *expected)
+{
+    json_t *hours = hours_text ? json_loads(hours_text, 0, NULL) : NULL;
+    char *osm = schedule_osm_string(hours);
+    CHECK_STR_EQ(osm, expected);
+    free(osm);
+    json_decref(hours);
+}
+
+static void test_derived_osm_strings(void)
+{
+    check_osm(NULL, "24/7");
+    check_osm("{\"workday\":\"24h\",\"weekend\":\"24h\",\"holiday\":\"24h\"}", "24/7");
+    check_osm("{\"weekend\":\"24h\",\"holiday\":\"24h\"}", "Sa,Su 00:00-24:00; PH 00:00-24:00");
+    check_osm("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}",
+              "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00");
+    check_osm("{\"workday\":\"08:00-12:00, 14:00-18:00\",\"sa\":\"10:00-16:00\","
+              "\"fr\":\"17:30-24:00\",\"dates\":{\"2026-10-08\":\"off\"}}",
+              "Mo-Th 08:00-12:00,14:00-18:00; Fr 17:30-24:00; Sa 10:00-16:00; PH off");
+    check_osm("{\"mo\":\"09:00-17:00\",\"we\":\"09:00-17:00\",\"weekend\":\"off\"}",
+              "Mo,We 09:00-17:00; PH off");
+    /* Holidays fall back to the weekend rule, as the engine does. */
+    check_osm("{\"weekend\":\"10:00-22:00\"}", "Sa,Su 10:00-22:00; PH 10:00-22:00");
+}
+
 /* The shipped cn.json holds exactly what the year files say. */
 static void test_shipped_calendar_matches_the_year_files(void)
 {
@@ -299,5 +324,6 @@ int main(void)
     RUN_TEST(test_precedence_and_values);
     RUN_TEST(test_errors_and_always_open);
     RUN_TEST(test_shipped_calendar_matches_the_year_files);
+    RUN_TEST(test_derived_osm_strings);
     return check_exit_status();
 }
