@@ -2,6 +2,7 @@
 #include "api_schedule.h"
 
 #include "civil.h"
+#include "ical.h"
 #include "schedule.h"
 
 #include <errno.h>
@@ -132,7 +133,83 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
     json_decref(document);
 }
 
+/* The lot's compiled schedule and calendar; replies 404/500 itself and returns -1. */
+static int lot_schedule(struct http_exchange *exchange, struct api_context *context,
+                        const struct snapshot_lot **lot, struct schedule **schedule,
+                        const struct calendar **calendar)
+{
+    const char *id = http_exchange_parameter(exchange, "id");
+    const char *calendar_id;
+    char error[256];
+
+    *lot = snapshot_find(context->snapshot, id);
+    if (*lot == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return -1;
+    }
+    if (schedule_from_hours(json_object_get((*lot)->static_json, "hours"), schedule, error,
+                            sizeof(error)) != 0) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
+        return -1;
+    }
+    calendar_id = json_string_value(json_object_get((*lot)->static_json, "calendar"));
+    *calendar = calendar_id ? opening_calendar(context->opening, calendar_id) : NULL;
+    return 0;
+}
+
+/* GET /v1/lots/{id}/schedule.ics?days=N: the openings from today as RFC 5545 events. */
+static void handle_ical(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    const struct snapshot_lot *lot;
+    const struct calendar *calendar;
+    struct schedule *schedule = NULL;
+    struct schedule_window *windows = NULL;
+    struct ical_event *events = NULL;
+    const json_t *fee_note;
+    size_t count = 0, length = 0;
+    int64_t first_day;
+    long days;
+    char *text = NULL;
+
+    if (parse_range(exchange, &first_day, &days) != 0 ||
+        lot_schedule(exchange, context, &lot, &schedule, &calendar) != 0)
+        return;
+    if (schedule_windows(schedule, calendar, first_day * SCHEDULE_MINUTES_PER_DAY,
+                         (first_day + days) * SCHEDULE_MINUTES_PER_DAY, &windows, &count) == 0)
+        events = calloc(count + 1, sizeof(*events));
+    for (size_t i = 0; events != NULL && i < count; i++)
+        events[i] =
+            (struct ical_event){opening_utc_ms(windows[i].start), opening_utc_ms(windows[i].end)};
+    fee_note = json_object_get(lot->static_json, "fee_note");
+    if (events != NULL) {
+        struct ical_calendar about = {
+            lot->id, json_string_value(json_object_get(lot->static_json, "name")),
+            json_string_value(json_object_get(lot->static_json, "address")),
+            fee_note ? json_string_value(fee_note)
+                     : json_string_value(json_object_get(lot->static_json, "fee")),
+            /* Stamped with the first day, so the same request gives the same
+             * bytes (and ETag) all day. */
+            opening_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
+        text = ical_render(&about, events, count, &length);
+    }
+    if (text == NULL)
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    else
+        http_reply(exchange, 200, "text/calendar; charset=utf-8", text, length, NULL,
+                   HTTP_REPLY_PUBLIC);
+    free(text);
+    free(events);
+    free(windows);
+    schedule_free(schedule);
+}
+
 int api_schedule_register(struct http_server *server, struct api_context *context)
 {
-    return http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule", handle_schedule, context);
+    int result =
+        http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule", handle_schedule, context);
+    if (result == 0)
+        result =
+            http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule.ics", handle_ical, context);
+    return result;
 }

@@ -73,6 +73,21 @@ class ScheduleTest(DaemonTestCase):
             {"start": "2026-10-10T00:00:00+08:00", "end": "2026-10-10T07:30:00+08:00"},
             {"start": "2026-10-10T18:30:00+08:00", "end": "2026-10-11T00:00:00+08:00"}])
 
+    def test_ics_of_the_spring_festival(self):
+        response = self.daemon_.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12")
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual(response.header("Content-Type"), "text/calendar; charset=utf-8")
+        text = response.body.decode()
+        self.assertTrue(text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        self.assertTrue(text.endswith("END:VCALENDAR\r\n"))
+        self.assertEqual(text.count("BEGIN:VEVENT"), 1)
+        self.assertIn("\r\nDTSTART:20260214T160000Z\r\nDTEND:20260223T160000Z\r\n", text)
+        self.assertIn("\r\nSUMMARY:Civic Centre East\r\n", text)
+        self.assertTrue(all(len(line.encode()) <= 75 for line in text.split("\r\n")))
+        again = self.daemon_.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12",
+                                 headers={"If-None-Match": response.header("ETag")})
+        self.assertEqual(again.status, 304)
+
     def test_bad_queries(self):
         for query, field in (("days=0", "days"), ("days=367", "days"), ("from=2026-13-01", "from"),
                              ("when=now", "when")):

@@ -1,0 +1,32 @@
+/* ical.h: RFC 5545 iCalendar text of a lot's openings; pure. */
+#ifndef PARKSHARE_ICAL_H
+#define PARKSHARE_ICAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One opening as an event; times are UTC milliseconds. */
+struct ical_event {
+    int64_t start_ms;
+    int64_t end_ms;
+};
+
+/* What the calendar is about. Strings are UTF-8 and escaped here. */
+struct ical_calendar {
+    const char *lot_id;      /* for UIDs: "<lot>-<start>@parkshare" */
+    const char *lot_name;    /* calendar name and event summaries */
+    const char *location;    /* the lot's address, or NULL */
+    const char *description; /* e.g. the fee, or NULL */
+    int64_t stamp_ms;        /* DTSTAMP of every event */
+};
+
+/*
+ * The VCALENDAR text: CRLF line ends, TEXT values escaped (backslash,
+ * semicolon, comma, newline), lines folded at 75 octets without splitting a
+ * UTF-8 sequence, times in UTC (…Z). Returns a new string (*length set), or
+ * NULL when out of memory.
+ */
+char *ical_render(const struct ical_calendar *calendar, const struct ical_event *events,
+                  size_t count, size_t *length);
+
+#endif
