@@ -108,8 +108,7 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
     }
     if (parse_range(exchange, &first_day, &days) != 0)
         return;
-    if (schedule_from_hours(json_object_get(lot->static_json, "hours"), &schedule, error,
-                            sizeof(error)) != 0) {
+    if (schedule_from_lot(lot->static_json, &schedule, error, sizeof(error)) != 0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
         return;
     }
@@ -147,8 +146,7 @@ static int lot_schedule(struct http_exchange *exchange, struct api_context *cont
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return -1;
     }
-    if (schedule_from_hours(json_object_get((*lot)->static_json, "hours"), schedule, error,
-                            sizeof(error)) != 0) {
+    if (schedule_from_lot((*lot)->static_json, schedule, error, sizeof(error)) != 0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
         return -1;
     }

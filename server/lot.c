@@ -263,6 +263,14 @@ static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors 
     }
     result = take_text(body, "opening_hours", OSM_MAX_CHARACTERS, false, false, &lot->opening_hours,
                        errors);
+    /* OSM text is evaluated when it is the lot's only schedule: it must fit the subset. */
+    if (result == 0 && lot->opening_hours != NULL && hours == NULL) {
+        struct schedule *schedule = NULL;
+        char message[256];
+        if (schedule_from_osm(lot->opening_hours, &schedule, message, sizeof(message)) != 0)
+            add_error(errors, "opening_hours", "%s", message);
+        schedule_free(schedule);
+    }
     if (result == 0)
         result = take_id_field(body, "calendar", &lot->calendar, errors);
     return result;

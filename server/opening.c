@@ -129,7 +129,6 @@ void opening_format_local(int64_t utc_ms, char out[32])
 
 static void *compile(const json_t *static_json, void *data)
 {
-    const json_t *hours = json_object_get(static_json, "hours");
     const char *calendar = json_string_value(json_object_get(static_json, "calendar"));
     struct compiled *compiled;
     char error[256];
@@ -138,7 +137,7 @@ static void *compile(const json_t *static_json, void *data)
     compiled = calloc(1, sizeof(*compiled));
     if (compiled == NULL)
         return NULL;
-    if (schedule_from_hours(hours, &compiled->schedule, error, sizeof(error)) != 0) {
+    if (schedule_from_lot(static_json, &compiled->schedule, error, sizeof(error)) != 0) {
         /* Stored lots were validated on write; this only happens to data
          * written by another version. Judge the lot closed rather than open. */
         log_warning("opening", "a stored schedule does not compile (%s): judged closed", error);

@@ -2,6 +2,7 @@
 #include "schedule.h"
 
 #include "civil.h"
+#include "osm_hours.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ struct dated_rule {
 };
 
 struct schedule {
-    bool always_open; /* no hours at all */
+    bool always_open;      /* no hours at all */
+    struct osm_hours *osm; /* an OSM schedule, or NULL for an hours object */
     struct schedule_rule classes[CLASS_COUNT];
     struct dated_rule *dates; /* sorted by day */
     size_t date_count;
@@ -189,10 +191,36 @@ int schedule_from_hours(const json_t *hours, struct schedule **out, char *error,
     return 0;
 }
 
+int schedule_from_osm(const char *text, struct schedule **out, char *error, size_t error_size)
+{
+    struct schedule *schedule = calloc(1, sizeof(*schedule));
+    if (schedule == NULL || (schedule->osm = calloc(1, sizeof(*schedule->osm))) == NULL) {
+        free(schedule);
+        return SCHEDULE_ERROR_NO_MEMORY;
+    }
+    if (osm_hours_parse(text, schedule->osm, error, error_size) != 0) {
+        schedule_free(schedule);
+        return SCHEDULE_ERROR_INVALID;
+    }
+    *out = schedule;
+    return 0;
+}
+
+int schedule_from_lot(const json_t *static_json, struct schedule **out, char *error,
+                      size_t error_size)
+{
+    const json_t *hours = json_object_get(static_json, "hours");
+    const char *osm = json_string_value(json_object_get(static_json, "opening_hours"));
+    if (hours == NULL && osm != NULL)
+        return schedule_from_osm(osm, out, error, error_size);
+    return schedule_from_hours(hours, out, error, error_size);
+}
+
 void schedule_free(struct schedule *schedule)
 {
     if (schedule == NULL)
         return;
+    free(schedule->osm);
     free(schedule->dates);
     free(schedule);
 }
@@ -252,6 +280,29 @@ static int compare_windows(const void *left, const void *right)
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* An OSM schedule's windows, in the schedule's own window type. */
+static int osm_windows(const struct schedule *schedule, const struct calendar *calendar,
+                       int64_t from, int64_t to, struct schedule_window **out, size_t *out_count)
+{
+    struct osm_hours_window *found = NULL;
+    struct schedule_window *windows;
+    size_t count = 0;
+
+    if (osm_hours_windows(schedule->osm, calendar, from, to, &found, &count) != 0)
+        return SCHEDULE_ERROR_NO_MEMORY;
+    windows = calloc(count + 1, sizeof(*windows));
+    if (windows == NULL) {
+        free(found);
+        return SCHEDULE_ERROR_NO_MEMORY;
+    }
+    for (size_t i = 0; i < count; i++)
+        windows[i] = (struct schedule_window){found[i].start, found[i].end};
+    free(found);
+    *out = windows;
+    *out_count = count;
+    return 0;
+}
+
 int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,
                      int64_t to, struct schedule_window **out, size_t *out_count)
 {
@@ -259,9 +310,12 @@ int schedule_windows(const struct schedule *schedule, const struct calendar *cal
     int64_t first_day = from / SCHEDULE_MINUTES_PER_DAY - 1 - (from < 0);
     int64_t last_day = to / SCHEDULE_MINUTES_PER_DAY;
     size_t capacity = (size_t)(last_day - first_day + 1) * SCHEDULE_RANGES_MAX + 1;
-    struct schedule_window *windows = calloc(capacity, sizeof(*windows));
+    struct schedule_window *windows;
     size_t count = 0, merged = 0;
 
+    if (schedule->osm != NULL)
+        return osm_windows(schedule, calendar, from, to, out, out_count);
+    windows = calloc(capacity, sizeof(*windows));
     if (windows == NULL)
         return SCHEDULE_ERROR_NO_MEMORY;
     for (int64_t day = first_day; day <= last_day; day++) {

@@ -70,6 +70,19 @@ int schedule_parse_value(const char *text, struct schedule_rule *rule);
 int schedule_from_hours(const json_t *hours, struct schedule **schedule, char *error,
                         size_t error_size);
 
+/*
+ * Compile an OSM opening_hours string of the supported subset (see
+ * osm_hours.h); anything else is refused with the construct named.
+ */
+int schedule_from_osm(const char *text, struct schedule **schedule, char *error, size_t error_size);
+
+/*
+ * Compile a lot's schedule from its static JSON: its "hours" object, else
+ * its "opening_hours" string, else open around the clock.
+ */
+int schedule_from_lot(const json_t *static_json, struct schedule **schedule, char *error,
+                      size_t error_size);
+
 /* Free; accepts NULL. */
 void schedule_free(struct schedule *schedule);
 

@@ -214,7 +214,13 @@ static int read_static(struct snapshot_lot *lot)
     lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
     lot->groups = json_object_get(lot->static_json, "groups");
     free(lot->opening_hours);
-    lot->opening_hours = schedule_osm_string(json_object_get(lot->static_json, "hours"));
+    /* Given OSM text stands as it is; an hours object is said in OSM. */
+    if (json_object_get(lot->static_json, "hours") == NULL &&
+        json_is_string(json_object_get(lot->static_json, "opening_hours")))
+        lot->opening_hours =
+            strdup(json_string_value(json_object_get(lot->static_json, "opening_hours")));
+    else
+        lot->opening_hours = schedule_osm_string(json_object_get(lot->static_json, "hours"));
     return lot->opening_hours != NULL ? 0 : -1;
 }
 

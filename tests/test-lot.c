@@ -120,10 +120,27 @@ static void test_field_rules(void)
     expect_error("{\"opening_hours\":\"24/7\"}", "opening_hours",
                  "give hours or opening_hours, not both");
     expect_error("{\"calendar\":\"CN\"}", "calendar", "must match [a-z0-9][a-z0-9_-]{0,63}");
+    expect_error("{\"hours\":null,\"opening_hours\":\"Jan 10:00-12:00\"}", "opening_hours",
+                 "unsupported opening_hours construct 'Jan' at position 0: outside the supported "
+                 "subset (weekdays, PH, times, 24/7, open, off)");
     expect_error("{\"capcity\":10}", "capcity", "unknown field");
     expect_error("{\"occupied\":3}", "occupied",
                  "is a live field; report occupancy with POST /v1/lots/{id}/occupancy");
     expect_error("{\"id\":\"other\"}", "id", "must equal the id in the path, or be left out");
+}
+
+static void test_opening_hours_accepted_within_the_subset(void)
+{
+    json_t *body = json_loads(valid, 0, NULL);
+    struct lot_errors errors = {0};
+    struct lot *lot = NULL;
+
+    json_object_del(body, "hours");
+    json_object_set_new(body, "opening_hours", json_string("Mo-Fr 18:30-07:30; Sa,Su,PH 24/7"));
+    CHECK_INT_EQ(lot_from_json("lot-1", body, &lot, &errors), 0);
+    CHECK_STR_EQ(lot->opening_hours, "Mo-Fr 18:30-07:30; Sa,Su,PH 24/7");
+    lot_free(lot);
+    json_decref(body);
 }
 
 static void test_characters_not_bytes(void)
@@ -240,6 +257,7 @@ int main(void)
     RUN_TEST(test_valid_round_trip);
     RUN_TEST(test_field_rules);
     RUN_TEST(test_characters_not_bytes);
+    RUN_TEST(test_opening_hours_accepted_within_the_subset);
     RUN_TEST(test_all_errors_at_once_and_summary);
     RUN_TEST(test_ids);
     RUN_TEST(test_demo_city);

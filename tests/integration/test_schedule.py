@@ -88,6 +88,29 @@ class ScheduleTest(DaemonTestCase):
                                  headers={"If-None-Match": response.header("ETag")})
         self.assertEqual(again.status, 304)
 
+    def test_osm_opening_hours(self):
+        body = sample_lot(hours=None, opening_hours="Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
+        response = self.daemon_.as_admin("PUT", "/v1/lots/osm-lot", body)
+        self.assertEqual(response.status, 201, response.body)
+        self.assertEqual(response.json()["opening_hours"], "Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
+        wait_for(lambda: self.daemon_.get("/v1/lots/osm-lot").status == 200)
+        days = self.schedule("osm-lot", "from=2026-02-13&days=3")["days"]
+        # PH is the calendar's day off; a make-up Saturday is still a Saturday in OSM terms.
+        self.assertEqual(days[0]["open"], [
+            {"start": "2026-02-13T00:00:00+08:00", "end": "2026-02-13T07:30:00+08:00"},
+            {"start": "2026-02-13T18:30:00+08:00", "end": "2026-02-14T00:00:00+08:00"}])
+        self.assertEqual(days[2]["open"], [
+            {"start": "2026-02-15T00:00:00+08:00", "end": "2026-02-16T00:00:00+08:00"}])
+        derived = self.daemon_.get("/v1/lots/night-lot").json()["opening_hours"]
+        self.assertEqual(derived, "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00")
+        response = self.daemon_.as_admin("PUT", "/v1/lots/osm-bad",
+                                         sample_lot(hours=None, opening_hours="Jan-Mar 10:00-12:00"))
+        document = self.assertProblem(response, 422, "validation")
+        self.assertEqual(document["errors"], [{
+            "field": "opening_hours",
+            "rule": "unsupported opening_hours construct 'Jan' at position 0: outside the "
+                    "supported subset (weekdays, PH, times, 24/7, open, off)"}])
+
     def test_bad_queries(self):
         for query, field in (("days=0", "days"), ("days=367", "days"), ("from=2026-13-01", "from"),
                              ("when=now", "when")):
