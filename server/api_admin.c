@@ -19,15 +19,6 @@
 #define TOKEN_NAME_MAX      200
 #define TOKEN_LOTS_MAX      1000
 
-static void reply_field_error(struct http_exchange *exchange, const char *field, const char *rule)
-{
-    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
-    char detail[256];
-    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
-    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
-    json_decref(extensions);
-}
-
 /* --- POST /v1/tokens --- */
 
 /* A validated token request, kept while Redis stores it. */
@@ -84,36 +75,36 @@ static int parse_token_body(struct http_exchange *exchange, const json_t *body,
     size_t index;
 
     if (!json_is_object(body)) {
-        reply_field_error(exchange, "body", "must be a JSON object");
+        http_reply_invalid(exchange, "body", "must be a JSON object");
         return -1;
     }
     json_object_foreach((json_t *)body, name, value)
     {
         if (strcmp(name, "role") != 0 && strcmp(name, "lots") != 0 && strcmp(name, "name") != 0) {
-            reply_field_error(exchange, name, "unknown field; expected role, lots and name");
+            http_reply_invalid(exchange, name, "unknown field; expected role, lots and name");
             return -1;
         }
     }
     role = json_string_value(json_object_get(body, "role"));
     if (role == NULL || (strcmp(role, "admin") != 0 && strcmp(role, "attendant") != 0)) {
-        reply_field_error(exchange, "role", "must be \"attendant\" or \"admin\"");
+        http_reply_invalid(exchange, "role", "must be \"attendant\" or \"admin\"");
         return -1;
     }
     name = json_string_value(json_object_get(body, "name"));
     if (name == NULL || name[0] == '\0' ||
         json_string_length(json_object_get(body, "name")) > TOKEN_NAME_MAX) {
-        reply_field_error(exchange, "name",
-                          "is required: 1 to 200 bytes of text naming the holder");
+        http_reply_invalid(exchange, "name",
+                           "is required: 1 to 200 bytes of text naming the holder");
         return -1;
     }
     lots = json_object_get(body, "lots");
     if (strcmp(role, "admin") == 0 && lots != NULL && json_array_size(lots) > 0) {
-        reply_field_error(exchange, "lots", "an admin token is not scoped to lots; leave it out");
+        http_reply_invalid(exchange, "lots", "an admin token is not scoped to lots; leave it out");
         return -1;
     }
     if (strcmp(role, "attendant") == 0 && (!json_is_array(lots) || json_array_size(lots) == 0 ||
                                            json_array_size(lots) > TOKEN_LOTS_MAX)) {
-        reply_field_error(exchange, "lots", "must be an array of 1 to 1000 lot ids");
+        http_reply_invalid(exchange, "lots", "must be an array of 1 to 1000 lot ids");
         return -1;
     }
     json_array_foreach(lots, index, value)
@@ -121,7 +112,7 @@ static int parse_token_body(struct http_exchange *exchange, const json_t *body,
         if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value))) {
             char field[32];
             snprintf(field, sizeof(field), "lots[%zu]", index);
-            reply_field_error(exchange, field, "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+            http_reply_invalid(exchange, field, "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
             return -1;
         }
     }
@@ -374,19 +365,19 @@ static int audit_start(struct http_exchange *exchange, char *start, size_t size)
     int64_t since_ms;
 
     if (since != NULL && cursor != NULL) {
-        reply_field_error(exchange, "cursor", "give since or cursor, not both");
+        http_reply_invalid(exchange, "cursor", "give since or cursor, not both");
         return -1;
     }
     if (cursor != NULL) {
         if (!stream_id_is_valid(cursor)) {
-            reply_field_error(exchange, "cursor", "must be a next_cursor from an earlier answer");
+            http_reply_invalid(exchange, "cursor", "must be a next_cursor from an earlier answer");
             return -1;
         }
         snprintf(start, size, "(%s", cursor);
     } else if (since != NULL) {
         if (civil_parse_rfc3339(since, &since_ms) != 0 || since_ms < 0) {
-            reply_field_error(exchange, "since",
-                              "must be an RFC 3339 time such as 2026-10-01T00:00:00+08:00");
+            http_reply_invalid(exchange, "since",
+                               "must be an RFC 3339 time such as 2026-10-01T00:00:00+08:00");
             return -1;
         }
         snprintf(start, size, "%lld-0", (long long)since_ms);
@@ -406,14 +397,14 @@ static void on_audit_authorised(struct http_exchange *exchange, const struct sto
     long limit = AUDIT_LIMIT_DEFAULT;
 
     if (lot != NULL && !lot_id_is_valid(lot)) {
-        reply_field_error(exchange, "lot", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+        http_reply_invalid(exchange, "lot", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
         return;
     }
     if (limit_text != NULL) {
         errno = 0;
         limit = strtol(limit_text, &end, 10);
         if (errno != 0 || *end != '\0' || limit < 1 || limit > AUDIT_LIMIT_MAX) {
-            reply_field_error(exchange, "limit", "must be an integer from 1 to 1000");
+            http_reply_invalid(exchange, "limit", "must be an integer from 1 to 1000");
             return;
         }
     }

@@ -14,20 +14,15 @@
 /* A calendar module message "days[3].date: rule" as a 422 with field and rule. */
 static void reply_calendar_error(struct http_exchange *exchange, const char *message)
 {
-    char field[128], detail[320];
     const char *separator = strstr(message, ": ");
-    json_t *extensions;
+    char field[128];
 
     if (separator == NULL || (size_t)(separator - message) >= sizeof(field)) {
-        snprintf(field, sizeof(field), "body");
-        separator = message - 2;
-    } else {
-        snprintf(field, sizeof(field), "%.*s", (int)(separator - message), message);
+        http_reply_invalid(exchange, "body", message);
+        return;
     }
-    extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", separator + 2);
-    snprintf(detail, sizeof(detail), "%s", message);
-    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
-    json_decref(extensions);
+    snprintf(field, sizeof(field), "%.*s", (int)(separator - message), message);
+    http_reply_invalid(exchange, field, separator + 2);
 }
 
 /* --- GET /v1/calendars/{id}?year= --- */
@@ -50,11 +45,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
         errno = 0;
         year = strtol(year_text, &end, 10);
         if (errno != 0 || *end != '\0' || year < 1900 || year > 2200) {
-            json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "year", "rule",
-                                           "must be a year from 1900 to 2200");
-            http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions,
-                                    "year: must be a year from 1900 to 2200");
-            json_decref(extensions);
+            http_reply_invalid(exchange, "year", "must be a year from 1900 to 2200");
             return;
         }
     }
@@ -188,11 +179,7 @@ static void handle_put(struct http_exchange *exchange, void *data)
     struct put_call *call;
 
     if (!lot_id_is_valid(id)) {
-        json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "id", "rule",
-                                       "must match [a-z0-9][a-z0-9_-]{0,63}");
-        http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions,
-                                "id: must match [a-z0-9][a-z0-9_-]{0,63}");
-        json_decref(extensions);
+        http_reply_invalid(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
         return;
     }
     call = calloc(1, sizeof(*call));

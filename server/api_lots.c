@@ -13,15 +13,6 @@
 #define LIST_LIMIT_DEFAULT 50
 #define LIST_LIMIT_MAX     500
 
-static void reply_validation(struct http_exchange *exchange, const char *field, const char *rule)
-{
-    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
-    char detail[256];
-    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
-    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
-    json_decref(extensions);
-}
-
 /* --- GET /v1/lots/{id} --- */
 
 static void handle_get(struct http_exchange *exchange, void *data)
@@ -132,7 +123,7 @@ static void handle_put(struct http_exchange *exchange, void *data)
     struct put_call *call;
 
     if (!lot_id_is_valid(id)) {
-        reply_validation(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
+        http_reply_invalid(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
         return;
     }
     call = calloc(1, sizeof(*call));
@@ -222,9 +213,9 @@ static int parse_filter(struct http_exchange *exchange, struct list_filter *filt
     char *end = NULL;
 
     if (unknown != NULL) {
-        reply_validation(exchange, unknown,
-                         "unknown query parameter; expected city, group, kind, "
-                         "limit or cursor");
+        http_reply_invalid(exchange, unknown,
+                           "unknown query parameter; expected city, group, kind, "
+                           "limit or cursor");
         return -1;
     }
     filter->city = http_exchange_query(exchange, "city");
@@ -234,19 +225,19 @@ static int parse_filter(struct http_exchange *exchange, struct list_filter *filt
     filter->limit = LIST_LIMIT_DEFAULT;
     if (filter->kind != NULL && strcmp(filter->kind, "government") != 0 &&
         strcmp(filter->kind, "reclaimed") != 0 && strcmp(filter->kind, "public") != 0) {
-        reply_validation(exchange, "kind", "must be government, reclaimed or public");
+        http_reply_invalid(exchange, "kind", "must be government, reclaimed or public");
         return -1;
     }
     if (limit != NULL) {
         errno = 0;
         filter->limit = strtol(limit, &end, 10);
         if (errno != 0 || *end != '\0' || filter->limit < 1 || filter->limit > LIST_LIMIT_MAX) {
-            reply_validation(exchange, "limit", "must be an integer from 1 to 500");
+            http_reply_invalid(exchange, "limit", "must be an integer from 1 to 500");
             return -1;
         }
     }
     if (filter->cursor != NULL && !lot_id_is_valid(filter->cursor)) {
-        reply_validation(exchange, "cursor", "must be a next_cursor from an earlier answer");
+        http_reply_invalid(exchange, "cursor", "must be a next_cursor from an earlier answer");
         return -1;
     }
     return 0;

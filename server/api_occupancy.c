@@ -132,15 +132,6 @@ static int read_idempotency_header(struct http_exchange *exchange, struct occupa
     return 0;
 }
 
-static void reply_invalid(struct http_exchange *exchange, const struct occupancy_problem *problem)
-{
-    json_t *extensions = errors_extension(field_errors(problem->field, problem->rule));
-    char detail[256];
-    snprintf(detail, sizeof(detail), "%s: %s", problem->field, problem->rule);
-    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
-    json_decref(extensions);
-}
-
 static void handle_single(struct http_exchange *exchange, void *data)
 {
     struct store *store = data;
@@ -169,7 +160,7 @@ static void handle_single(struct http_exchange *exchange, void *data)
     json_decref(body);
     if (parsed != 0) {
         free(call);
-        reply_invalid(exchange, &problem);
+        http_reply_invalid(exchange, problem.field, problem.rule);
         return;
     }
     if (read_idempotency_header(exchange, &call->update) != 0) {
@@ -326,7 +317,7 @@ static void handle_batch(struct http_exchange *exchange, void *data)
     updates = occupancy_batch_items(body, &problem);
     if (updates == NULL) {
         json_decref(body);
-        reply_invalid(exchange, &problem);
+        http_reply_invalid(exchange, problem.field, problem.rule);
         return;
     }
     batch = calloc(1, sizeof(*batch));

@@ -13,15 +13,6 @@
 #define DAYS_DEFAULT 14
 #define DAYS_MAX     366
 
-static void reply_validation(struct http_exchange *exchange, const char *field, const char *rule)
-{
-    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
-    char detail[256];
-    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
-    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
-    json_decref(extensions);
-}
-
 static json_t *local_time(int64_t local_minute)
 {
     char text[32];
@@ -33,7 +24,7 @@ static json_t *local_time(int64_t local_minute)
 static json_t *describe_day(const struct schedule *schedule, const struct calendar *calendar,
                             int64_t day)
 {
-    struct schedule_window *windows = NULL;
+    struct time_window *windows = NULL;
     const char *holiday = NULL;
     enum schedule_day_type type = schedule_day_type(calendar, day, &holiday);
     json_t *open = json_array();
@@ -66,13 +57,13 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, long 
     char *end = NULL;
 
     if (unknown != NULL) {
-        reply_validation(exchange, unknown, "unknown query parameter; expected from or days");
+        http_reply_invalid(exchange, unknown, "unknown query parameter; expected from or days");
         return -1;
     }
     *first_day = opening_local_minute(api_now_ms()) / SCHEDULE_MINUTES_PER_DAY;
     if (from != NULL) {
         if (civil_date_parse(from, strlen(from), &date) != 0) {
-            reply_validation(exchange, "from", "must be a date YYYY-MM-DD");
+            http_reply_invalid(exchange, "from", "must be a date YYYY-MM-DD");
             return -1;
         }
         *first_day = civil_days_from_date(date);
@@ -82,7 +73,7 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, long 
         errno = 0;
         *days = strtol(count, &end, 10);
         if (errno != 0 || *end != '\0' || *days < 1 || *days > DAYS_MAX) {
-            reply_validation(exchange, "days", "must be an integer from 1 to 366");
+            http_reply_invalid(exchange, "days", "must be an integer from 1 to 366");
             return -1;
         }
     }
@@ -162,7 +153,7 @@ static void handle_ical(struct http_exchange *exchange, void *data)
     const struct snapshot_lot *lot;
     const struct calendar *calendar;
     struct schedule *schedule = NULL;
-    struct schedule_window *windows = NULL;
+    struct time_window *windows = NULL;
     struct ical_event *events = NULL;
     const json_t *fee_note;
     size_t count = 0, length = 0;

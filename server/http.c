@@ -162,6 +162,15 @@ void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
     http_reply_problem_with(exchange, type, NULL, detail);
 }
 
+void http_reply_invalid(struct http_exchange *exchange, const char *field, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);
+    char detail[512];
+    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
+    http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, detail);
+    json_decref(extensions);
+}
+
 void http_reply_json(struct http_exchange *exchange, int status, const json_t *document,
                      unsigned flags)
 {

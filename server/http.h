@@ -161,6 +161,12 @@ void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
 void http_reply_problem_with(struct http_exchange *exchange, enum problem_type type,
                              const json_t *extensions, const char *detail);
 
+/*
+ * Answer 422 for one broken rule: detail "field: rule" and
+ * {"errors":[{"field":…,"rule":…}]}. The exchange is freed.
+ */
+void http_reply_invalid(struct http_exchange *exchange, const char *field, const char *rule);
+
 /* Answer with a JSON document (borrowed), serialised compactly. */
 void http_reply_json(struct http_exchange *exchange, int status, const json_t *document,
                      unsigned flags);

@@ -356,19 +356,13 @@ static void evaluate_day(const struct osm_hours *hours, const struct calendar *c
     }
 }
 
-static int compare_windows(const void *left, const void *right)
-{
-    const struct osm_hours_window *a = left, *b = right;
-    return a->start < b->start ? -1 : a->start > b->start;
-}
-
 int osm_hours_windows(const struct osm_hours *hours, const struct calendar *calendar, int64_t from,
-                      int64_t to, struct osm_hours_window **out, size_t *out_count)
+                      int64_t to, struct time_window **out, size_t *out_count)
 {
     int64_t first_day = from >= 0 ? from / DAY : (from - DAY + 1) / DAY;
     int64_t last_day = to >= 0 ? to / DAY : (to - DAY + 1) / DAY;
-    size_t capacity = (size_t)(last_day - first_day + 1) * DAY_PARTS + 1, count = 0, merged = 0;
-    struct osm_hours_window *windows = calloc(capacity, sizeof(*windows));
+    size_t capacity = (size_t)(last_day - first_day + 1) * DAY_PARTS + 1, count = 0;
+    struct time_window *windows = calloc(capacity, sizeof(*windows));
 
     if (windows == NULL)
         return -1;
@@ -382,19 +376,10 @@ int osm_hours_windows(const struct osm_hours *hours, const struct calendar *cale
             if (end > to)
                 end = to;
             if (end > start)
-                windows[count++] = (struct osm_hours_window){start, end};
-        }
-    }
-    qsort(windows, count, sizeof(*windows), compare_windows);
-    for (size_t i = 0; i < count; i++) {
-        if (merged > 0 && windows[i].start <= windows[merged - 1].end) {
-            if (windows[i].end > windows[merged - 1].end)
-                windows[merged - 1].end = windows[i].end;
-        } else {
-            windows[merged++] = windows[i];
+                windows[count++] = (struct time_window){start, end};
         }
     }
     *out = windows;
-    *out_count = merged;
+    *out_count = time_windows_merge(windows, count);
     return 0;
 }

@@ -3,6 +3,7 @@
 #define PARKSHARE_OSM_HOURS_H
 
 #include "calendar.h"
+#include "time_window.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,18 +41,12 @@ struct osm_hours {
  */
 int osm_hours_parse(const char *text, struct osm_hours *hours, char *error, size_t error_size);
 
-/* An open interval [start, end) in local minutes (see schedule.h). */
-struct osm_hours_window {
-    int64_t start;
-    int64_t end;
-};
-
 /*
  * The open intervals overlapping [from, to), clipped, merged, in a new
  * array (*windows, freed by the caller). calendar (may be NULL) says which
  * days PH selects. Returns 0 or -1 (out of memory).
  */
 int osm_hours_windows(const struct osm_hours *hours, const struct calendar *calendar, int64_t from,
-                      int64_t to, struct osm_hours_window **windows, size_t *count);
+                      int64_t to, struct time_window **windows, size_t *count);
 
 #endif

@@ -274,47 +274,20 @@ static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
     return &schedule->classes[type == SCHEDULE_DAY_WEEKEND ? CLASS_WEEKEND : CLASS_WORKDAY];
 }
 
-static int compare_windows(const void *left, const void *right)
-{
-    const struct schedule_window *a = left, *b = right;
-    return a->start < b->start ? -1 : a->start > b->start;
-}
-
-/* An OSM schedule's windows, in the schedule's own window type. */
-static int osm_windows(const struct schedule *schedule, const struct calendar *calendar,
-                       int64_t from, int64_t to, struct schedule_window **out, size_t *out_count)
-{
-    struct osm_hours_window *found = NULL;
-    struct schedule_window *windows;
-    size_t count = 0;
-
-    if (osm_hours_windows(schedule->osm, calendar, from, to, &found, &count) != 0)
-        return SCHEDULE_ERROR_NO_MEMORY;
-    windows = calloc(count + 1, sizeof(*windows));
-    if (windows == NULL) {
-        free(found);
-        return SCHEDULE_ERROR_NO_MEMORY;
-    }
-    for (size_t i = 0; i < count; i++)
-        windows[i] = (struct schedule_window){found[i].start, found[i].end};
-    free(found);
-    *out = windows;
-    *out_count = count;
-    return 0;
-}
-
 int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,
-                     int64_t to, struct schedule_window **out, size_t *out_count)
+                     int64_t to, struct time_window **out, size_t *out_count)
 {
     /* A range starts on its day and may run into the next: begin a day early. */
     int64_t first_day = from / SCHEDULE_MINUTES_PER_DAY - 1 - (from < 0);
     int64_t last_day = to / SCHEDULE_MINUTES_PER_DAY;
     size_t capacity = (size_t)(last_day - first_day + 1) * SCHEDULE_RANGES_MAX + 1;
-    struct schedule_window *windows;
-    size_t count = 0, merged = 0;
+    struct time_window *windows;
+    size_t count = 0;
 
     if (schedule->osm != NULL)
-        return osm_windows(schedule, calendar, from, to, out, out_count);
+        return osm_hours_windows(schedule->osm, calendar, from, to, out, out_count) == 0
+                   ? 0
+                   : SCHEDULE_ERROR_NO_MEMORY;
     windows = calloc(capacity, sizeof(*windows));
     if (windows == NULL)
         return SCHEDULE_ERROR_NO_MEMORY;
@@ -326,21 +299,11 @@ int schedule_windows(const struct schedule *schedule, const struct calendar *cal
             if (end <= from || start >= to)
                 continue;
             windows[count++] =
-                (struct schedule_window){start < from ? from : start, end > to ? to : end};
-        }
-    }
-    qsort(windows, count, sizeof(*windows), compare_windows);
-    /* Merge overlapping and touching windows: 24h days become one window. */
-    for (size_t i = 0; i < count; i++) {
-        if (merged > 0 && windows[i].start <= windows[merged - 1].end) {
-            if (windows[i].end > windows[merged - 1].end)
-                windows[merged - 1].end = windows[i].end;
-        } else {
-            windows[merged++] = windows[i];
+                (struct time_window){start < from ? from : start, end > to ? to : end};
         }
     }
     *out = windows;
-    *out_count = merged;
+    *out_count = time_windows_merge(windows, count);
     return 0;
 }
 
@@ -348,8 +311,8 @@ int schedule_windows(const struct schedule *schedule, const struct calendar *cal
  * Where the state found at from (open or not) ends within [from, to): -1
  * when it lasts through to. windows are those of [from, to).
  */
-static int64_t change_in(const struct schedule_window *windows, size_t count, int64_t from,
-                         int64_t to, bool open)
+static int64_t change_in(const struct time_window *windows, size_t count, int64_t from, int64_t to,
+                         bool open)
 {
     if (!open)
         return count > 0 ? windows[0].start : -1;
@@ -364,7 +327,7 @@ bool schedule_open_at(const struct schedule *schedule, const struct calendar *ca
     /* Look ahead a month at a time: most lots change within a day. */
     const int64_t step = 31LL * SCHEDULE_MINUTES_PER_DAY;
     const int64_t horizon = now + (int64_t)SCHEDULE_HORIZON_DAYS * SCHEDULE_MINUTES_PER_DAY;
-    struct schedule_window *windows = NULL;
+    struct time_window *windows = NULL;
     size_t count = 0;
     bool open = false;
 

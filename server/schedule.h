@@ -3,6 +3,7 @@
 #define PARKSHARE_SCHEDULE_H
 
 #include "calendar.h"
+#include "time_window.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -49,12 +50,6 @@ enum schedule_day_type {
 
 struct schedule;
 
-/* An open interval [start, end) in local minutes. */
-struct schedule_window {
-    int64_t start;
-    int64_t end;
-};
-
 /*
  * Parse one value of the hours object: "off", "24h", or comma-separated
  * "HH:MM-HH:MM" ranges (00:00..24:00; an end not after its start runs past
@@ -99,7 +94,7 @@ const char *schedule_day_type_name(enum schedule_day_type type);
  * calendar may be NULL (no exceptions). Returns 0 or SCHEDULE_ERROR_NO_MEMORY.
  */
 int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,
-                     int64_t to, struct schedule_window **windows, size_t *count);
+                     int64_t to, struct time_window **windows, size_t *count);
 
 /*
  * Whether the lot is open at local minute now, and when that next flips
