@@ -1,17 +1,13 @@
-/* api_lots.c: the lot registry: PUT/GET/DELETE /v1/lots/{id} and GET /v1/lots. */
+/* api_lots.c: the lot registry: PUT/GET/DELETE /v1/lots/{id}. */
 #include "api_lots.h"
 
 #include "api_auth.h"
 #include "lot.h"
 #include "store_lots.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define LIST_LIMIT_DEFAULT 50
-#define LIST_LIMIT_MAX     500
 
 /* --- GET /v1/lots/{id} --- */
 
@@ -175,116 +171,9 @@ static void handle_delete(struct http_exchange *exchange, void *data)
     api_auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
 }
 
-/* --- GET /v1/lots --- */
-
-struct list_filter {
-    const char *city;
-    const char *group;
-    const char *kind;
-    const char *cursor;
-    long limit;
-};
-
-static bool has_group(const struct snapshot_lot *lot, const char *group)
-{
-    size_t index;
-    json_t *value;
-    json_array_foreach(lot->groups, index, value)
-    {
-        if (strcmp(json_string_value(value), group) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool matches(const struct snapshot_lot *lot, const struct list_filter *filter)
-{
-    return (filter->city == NULL || (lot->city && strcmp(lot->city, filter->city) == 0)) &&
-           (filter->kind == NULL || (lot->kind && strcmp(lot->kind, filter->kind) == 0)) &&
-           (filter->group == NULL || has_group(lot, filter->group));
-}
-
-/* Every query parameter is known and well-formed, or the answer is 422. */
-static int parse_filter(struct http_exchange *exchange, struct list_filter *filter)
-{
-    static const char *const known[] = {"city", "group", "kind", "limit", "cursor"};
-    const char *limit = http_exchange_query(exchange, "limit");
-    const char *unknown = http_exchange_unknown_query(exchange, known, 5);
-    char *end = NULL;
-
-    if (unknown != NULL) {
-        http_reply_invalid(exchange, unknown,
-                           "unknown query parameter; expected city, group, kind, "
-                           "limit or cursor");
-        return -1;
-    }
-    filter->city = http_exchange_query(exchange, "city");
-    filter->group = http_exchange_query(exchange, "group");
-    filter->kind = http_exchange_query(exchange, "kind");
-    filter->cursor = http_exchange_query(exchange, "cursor");
-    filter->limit = LIST_LIMIT_DEFAULT;
-    if (filter->kind != NULL && strcmp(filter->kind, "government") != 0 &&
-        strcmp(filter->kind, "reclaimed") != 0 && strcmp(filter->kind, "public") != 0) {
-        http_reply_invalid(exchange, "kind", "must be government, reclaimed or public");
-        return -1;
-    }
-    if (limit != NULL) {
-        errno = 0;
-        filter->limit = strtol(limit, &end, 10);
-        if (errno != 0 || *end != '\0' || filter->limit < 1 || filter->limit > LIST_LIMIT_MAX) {
-            http_reply_invalid(exchange, "limit", "must be an integer from 1 to 500");
-            return -1;
-        }
-    }
-    if (filter->cursor != NULL && !lot_id_is_valid(filter->cursor)) {
-        http_reply_invalid(exchange, "cursor", "must be a next_cursor from an earlier answer");
-        return -1;
-    }
-    return 0;
-}
-
-static void handle_list(struct http_exchange *exchange, void *data)
-{
-    struct api_context *context = data;
-    struct list_filter filter;
-    const struct snapshot_lot *last = NULL;
-    json_t *lots, *document;
-    size_t index;
-    long taken = 0;
-    bool more = false;
-
-    if (parse_filter(exchange, &filter) != 0)
-        return;
-    lots = json_array();
-    /* Ids order the list, so a cursor (the last id served) stays valid while
-     * counts change, and lots created meanwhile slot in where they belong. */
-    index = filter.cursor ? snapshot_index_after(context->snapshot, filter.cursor) : 0;
-    for (; index < snapshot_count(context->snapshot); index++) {
-        const struct snapshot_lot *lot = snapshot_at(context->snapshot, index);
-        if (!matches(lot, &filter))
-            continue;
-        if (taken == filter.limit) {
-            more = true;
-            break;
-        }
-        json_array_append_new(lots, snapshot_lot_json(context->snapshot, lot));
-        last = lot;
-        taken++;
-    }
-    document = json_pack("{s:o, s:s?}", "lots", lots, "next_cursor",
-                         more && last != NULL ? last->id : NULL);
-    if (document == NULL)
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-    else
-        http_reply_json(exchange, 200, document, HTTP_REPLY_PUBLIC);
-    json_decref(document);
-}
-
 int api_lots_register(struct http_server *server, struct api_context *context)
 {
-    int result = http_server_route(server, HTTP_GET, "/v1/lots", handle_list, context);
-    if (result == 0)
-        result = http_server_route(server, HTTP_GET, "/v1/lots/{id}", handle_get, context);
+    int result = http_server_route(server, HTTP_GET, "/v1/lots/{id}", handle_get, context);
     if (result == 0)
         result = http_server_route(server, HTTP_PUT, "/v1/lots/{id}", handle_put, context);
     if (result == 0)

@@ -1,4 +1,4 @@
-/* api_lots.h: the lot registry: PUT/GET/DELETE /v1/lots/{id} and GET /v1/lots. */
+/* api_lots.h: the lot registry: PUT/GET/DELETE /v1/lots/{id}. */
 #ifndef PARKSHARE_API_LOTS_H
 #define PARKSHARE_API_LOTS_H
 

@@ -4,6 +4,7 @@
 #include "api_calendars.h"
 #include "api_health.h"
 #include "api_lots.h"
+#include "api_lots_list.h"
 #include "api_occupancy.h"
 #include "api_schedule.h"
 #include "bootstrap.h"
@@ -349,6 +350,7 @@ static int start_http(struct daemon *daemon)
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
         api_health_register(daemon->http, &daemon->api) != 0 ||
         api_lots_register(daemon->http, &daemon->api) != 0 ||
+        api_lots_list_register(daemon->http, &daemon->api) != 0 ||
         api_schedule_register(daemon->http, &daemon->api) != 0 ||
         api_calendars_register(daemon->http, &daemon->api) != 0 ||
         api_occupancy_register(daemon->http, daemon->store) != 0 ||

@@ -3,8 +3,10 @@
 
 #include "civil.h"
 #include "etag.h"
+#include "geo_index.h"
 #include "schedule.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,7 @@ struct tombstone {
 
 struct snapshot {
     struct snapshot_options options;
+    struct geo_index *geo;      /* every lot by location */
     struct snapshot_lot **lots; /* sorted by id */
     size_t count;
     size_t capacity;
@@ -36,8 +39,14 @@ const char *snapshot_state_name(enum snapshot_state state)
 struct snapshot *snapshot_new(const struct snapshot_options *options)
 {
     struct snapshot *snapshot = calloc(1, sizeof(*snapshot));
-    if (snapshot != NULL)
-        snapshot->options = *options;
+    if (snapshot == NULL)
+        return NULL;
+    snapshot->options = *options;
+    snapshot->geo = geo_index_new();
+    if (snapshot->geo == NULL) {
+        free(snapshot);
+        return NULL;
+    }
     return snapshot;
 }
 
@@ -85,6 +94,7 @@ void snapshot_free(struct snapshot *snapshot)
         lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
     clear_tombstones(snapshot);
+    geo_index_free(snapshot->geo);
     free(snapshot);
 }
 
@@ -213,6 +223,11 @@ static int read_static(struct snapshot_lot *lot)
     lot->city = json_string_value(json_object_get(lot->static_json, "city"));
     lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
     lot->groups = json_object_get(lot->static_json, "groups");
+    {
+        const json_t *location = json_object_get(lot->static_json, "location");
+        lot->latitude = json_number_value(json_object_get(location, "lat"));
+        lot->longitude = json_number_value(json_object_get(location, "lon"));
+    }
     free(lot->opening_hours);
     /* Given OSM text stands as it is; an hours object is said in OSM. */
     if (json_object_get(lot->static_json, "hours") == NULL &&
@@ -345,12 +360,33 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
         lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
     qsort(lots, used, sizeof(*lots), compare_lots);
+    /* A fresh index for the new content; without memory, reads by location
+     * find nothing rather than freed lots. */
+    geo_index_free(snapshot->geo);
+    snapshot->geo = geo_index_new();
+    for (size_t i = 0; snapshot->geo != NULL && i < used; i++)
+        geo_index_insert(snapshot->geo, lots[i], lots[i]->latitude, lots[i]->longitude);
     snapshot->capacity = count + snapshot->count + 1;
     snapshot->lots = lots;
     snapshot->count = used;
     snapshot->loaded = true;
     clear_tombstones(snapshot);
     return 0;
+}
+
+static void unindex(struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    if (snapshot->geo != NULL)
+        geo_index_remove(snapshot->geo, lot, lot->latitude, lot->longitude);
+}
+
+static int reindex(struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    if (snapshot->geo == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    return geo_index_insert(snapshot->geo, lot, lot->latitude, lot->longitude) == 0
+               ? 0
+               : SNAPSHOT_ERROR_NO_MEMORY;
 }
 
 static int insert_at(struct snapshot *snapshot, size_t index, struct snapshot_lot *lot)
@@ -436,14 +472,17 @@ static int apply_lot(struct snapshot *snapshot, const json_t *message, const cha
     lot->touched_generation = snapshot->generation;
     *changed = true;
     if (found) {
+        unindex(snapshot, snapshot->lots[index]);
         lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
-        return 0;
+        return reindex(snapshot, lot);
     }
     result = insert_at(snapshot, index, lot);
-    if (result != 0)
+    if (result != 0) {
         lot_free(snapshot, lot);
-    return result;
+        return result;
+    }
+    return reindex(snapshot, lot);
 }
 
 static int apply_delete(struct snapshot *snapshot, const char *id, int64_t version, bool *changed)
@@ -452,6 +491,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
     size_t index = search(snapshot, id, &found);
 
     if (found && snapshot->lots[index]->version < version) {
+        unindex(snapshot, snapshot->lots[index]);
         lot_free(snapshot, snapshot->lots[index]);
         memmove(snapshot->lots + index, snapshot->lots + index + 1,
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
@@ -526,4 +566,104 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
         }
     }
     return earliest;
+}
+
+/* Collects index hits into a growing array, with an exact test. */
+struct collector {
+    const struct snapshot_lot **lots;
+    double *distances;
+    size_t count;
+    size_t capacity;
+    bool failed;
+    bool by_distance; /* else by box */
+    double lat, lon, radius_m;
+    double min_lat, min_lon, max_lat, max_lon;
+};
+
+static bool collect(void *item, void *data)
+{
+    struct collector *collector = data;
+    const struct snapshot_lot *lot = item;
+    double distance = 0;
+
+    if (collector->by_distance) {
+        distance = geo_distance_m(collector->lat, collector->lon, lot->latitude, lot->longitude);
+        if (distance > collector->radius_m)
+            return true;
+    } else if (lot->latitude < collector->min_lat || lot->latitude > collector->max_lat ||
+               lot->longitude < collector->min_lon || lot->longitude > collector->max_lon) {
+        return true;
+    }
+    if (collector->count == collector->capacity) {
+        size_t capacity = collector->capacity ? collector->capacity * 2 : 64;
+        const struct snapshot_lot **lots =
+            realloc(collector->lots, capacity * sizeof(*collector->lots));
+        double *distances = lots ? realloc(collector->distances, capacity * sizeof(double)) : NULL;
+        if (lots != NULL)
+            collector->lots = lots;
+        if (distances == NULL) {
+            collector->failed = true;
+            return false;
+        }
+        collector->distances = distances;
+        collector->capacity = capacity;
+    }
+    collector->lots[collector->count] = lot;
+    collector->distances[collector->count++] = distance;
+    return true;
+}
+
+static size_t finish(struct collector *collector, const struct snapshot_lot ***lots,
+                     double **distances)
+{
+    if (collector->failed) {
+        free(collector->lots);
+        free(collector->distances);
+        return (size_t)-1;
+    }
+    *lots = collector->lots;
+    if (distances != NULL)
+        *distances = collector->distances;
+    else
+        free(collector->distances);
+    return collector->count;
+}
+
+size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, double radius_m,
+                     const struct snapshot_lot ***lots, double **distances)
+{
+    struct collector collector = {0};
+    /* The circle's bounding box; longitude degrees shrink with latitude. */
+    double dlat = radius_m / 111320.0;
+    double shrink = cos(lat * M_PI / 180.0);
+    double dlon = shrink > 0.01 ? radius_m / (111320.0 * shrink) : 360.0;
+
+    collector.by_distance = true;
+    collector.lat = lat;
+    collector.lon = lon;
+    collector.radius_m = radius_m;
+    if (snapshot->geo != NULL) {
+        double min_lon = lon - dlon, max_lon = lon + dlon;
+        if (dlon >= 180.0 || min_lon < -180.0 || max_lon > 180.0) {
+            /* Near a pole or the antimeridian: search every longitude. */
+            min_lon = -180.0;
+            max_lon = 180.0;
+        }
+        geo_index_query(snapshot->geo, lat - dlat, min_lon, lat + dlat, max_lon, collect,
+                        &collector);
+    }
+    return finish(&collector, lots, distances);
+}
+
+size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double min_lon,
+                       double max_lat, double max_lon, const struct snapshot_lot ***lots)
+{
+    struct collector collector = {0};
+    collector.min_lat = min_lat;
+    collector.min_lon = min_lon;
+    collector.max_lat = max_lat;
+    collector.max_lon = max_lon;
+    if (snapshot->geo != NULL)
+        geo_index_query(snapshot->geo, min_lat, min_lon, max_lat, max_lon, collect, &collector);
+    return finish(&collector, lots, NULL);
 }

@@ -28,6 +28,8 @@ struct snapshot_lot {
     const char *city; /* views into static_json, or NULL */
     const char *kind;
     const json_t *groups;
+    double latitude;
+    double longitude;
     void *compiled_schedule; /* from snapshot_opening.compile, or NULL */
     char *opening_hours;     /* OSM string derived from hours, once per change */
     int64_t occupied;        /* -1 when never reported */
@@ -143,6 +145,19 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
 
 /* The earliest instant a lot's state will change by time alone, or -1. */
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);
+
+/*
+ * The lots within radius_m metres of lat, lon, through the spatial index,
+ * in a new array (*lots, freed by the caller) with their distances
+ * (*distances, in metres, same order; may be NULL). Unsorted. Returns the
+ * count, or (size_t)-1 when out of memory.
+ */
+size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, double radius_m,
+                     const struct snapshot_lot ***lots, double **distances);
+
+/* The lots inside a box (min_lon <= max_lon), unsorted; as snapshot_near. */
+size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double min_lon,
+                       double max_lat, double max_lon, const struct snapshot_lot ***lots);
 
 /* The state's name: "closed", "unknown", "full" or "open". */
 const char *snapshot_state_name(enum snapshot_state state);

@@ -30,7 +30,7 @@ static void test_shared_cases(void)
         const char *value = json_string_value(json_object_get(item, "value"));
         const json_t *expected = json_object_get(item, "expected");
         struct osm_hours hours;
-        struct osm_hours_window *windows = NULL, merged[64];
+        struct time_window *windows = NULL, merged[64];
         size_t count = 0, merged_count = 0, position;
         json_t *interval;
         char error[256];
@@ -49,7 +49,7 @@ static void test_shared_cases(void)
             if (merged_count > 0 && merged[merged_count - 1].end >= start)
                 merged[merged_count - 1].end = end;
             else if (merged_count < 64)
-                merged[merged_count++] = (struct osm_hours_window){start, end};
+                merged[merged_count++] = (struct time_window){start, end};
         }
         osm_hours_windows(
             &hours, NULL, parse_local(json_string_value(json_object_get(item, "from"))),

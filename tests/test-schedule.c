@@ -71,7 +71,7 @@ static void test_weekend_and_holiday_lot_every_day(void)
     int mismatches = 0, days_off = 0;
 
     for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
-        struct schedule_window *windows = NULL;
+        struct time_window *windows = NULL;
         size_t count = 0;
         bool expected = is_day_off(calendar, day);
         schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
@@ -108,18 +108,17 @@ static void test_night_and_weekend_lot_every_day(void)
     for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
         bool whole_day = is_day_off(calendar, day);
         bool night_before = !is_day_off(calendar, day - 1);
-        struct schedule_window expected[2];
+        struct time_window expected[2];
         size_t expected_count = 0;
-        struct schedule_window *windows = NULL;
+        struct time_window *windows = NULL;
         size_t count = 0;
 
         if (whole_day)
-            expected[expected_count++] = (struct schedule_window){day * DAY, (day + 1) * DAY};
+            expected[expected_count++] = (struct time_window){day * DAY, (day + 1) * DAY};
         else {
             if (night_before)
-                expected[expected_count++] = (struct schedule_window){day * DAY, day * DAY + 450};
-            expected[expected_count++] =
-                (struct schedule_window){day * DAY + 1110, (day + 1) * DAY};
+                expected[expected_count++] = (struct time_window){day * DAY, day * DAY + 450};
+            expected[expected_count++] = (struct time_window){day * DAY + 1110, (day + 1) * DAY};
         }
         schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
         bool same = count == expected_count;
@@ -140,7 +139,7 @@ static void test_night_and_weekend_lot_every_day(void)
 static bool open_all_day(const struct schedule *schedule, const struct calendar *calendar,
                          int64_t day)
 {
-    struct schedule_window *windows = NULL;
+    struct time_window *windows = NULL;
     size_t count = 0;
     schedule_windows(schedule, calendar, day * DAY, (day + 1) * DAY, &windows, &count);
     bool whole = count == 1 && windows[0].end - windows[0].start == DAY;
@@ -205,7 +204,7 @@ static void test_precedence_and_values(void)
     struct schedule *lot =
         compile("{\"workday\":\"08:00-12:00, 14:00-18:00\",\"sa\":\"10:00-16:00\","
                 "\"fr\":\"17:30-24:00\",\"dates\":{\"2026-10-08\":\"off\"}}");
-    struct schedule_window *windows = NULL;
+    struct time_window *windows = NULL;
     size_t count = 0;
     int64_t next = 0;
 

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     if (hours != NULL && calendar != NULL &&
         schedule_from_hours(hours, &schedule, error, sizeof(error)) == 0) {
-        struct schedule_window *windows = NULL;
+        struct time_window *windows = NULL;
         size_t count = 0;
         int64_t next = 0;
         /* 2026-02-14, a week of windows and a next change around it. */

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     if (osm_hours_parse(text, &hours, error, sizeof(error)) == 0) {
-        struct osm_hours_window *windows = NULL;
+        struct time_window *windows = NULL;
         size_t count = 0;
         /* A week around 2012-10-01 local time. */
         if (osm_hours_windows(&hours, NULL, 22484160, 22484160 + 7 * 1440, &windows, &count) == 0) {

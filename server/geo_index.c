@@ -1,0 +1,158 @@
+/* geo_index.c: a grid of lots by location, for near and bounding-box queries; pure. */
+#include "geo_index.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Cells of 0.01 degree (about 1.1 km of latitude): a 2 km radius touches a
+ * handful of cells and a 50 km one a few thousand, most of them empty and
+ * skipped by one hash probe each.
+ */
+#define CELL_DEGREES 0.01
+#define EARTH_RADIUS 6371008.8
+
+struct cell {
+    int64_t key; /* valid when items != NULL */
+    void **items;
+    size_t count;
+    size_t capacity;
+};
+
+struct geo_index {
+    struct cell *cells;
+    size_t mask;
+    size_t used;
+};
+
+static int64_t cell_row(double lat)
+{
+    return (int64_t)floor((lat + 90.0) / CELL_DEGREES);
+}
+
+static int64_t cell_column(double lon)
+{
+    return (int64_t)floor((lon + 180.0) / CELL_DEGREES);
+}
+
+static int64_t cell_key(int64_t row, int64_t column)
+{
+    return row * 100000 + column;
+}
+
+static size_t cell_hash(int64_t key)
+{
+    uint64_t hash = (uint64_t)key * 0x9e3779b97f4a7c15ULL;
+    return (size_t)(hash >> 17);
+}
+
+struct geo_index *geo_index_new(void)
+{
+    struct geo_index *index = calloc(1, sizeof(*index));
+    if (index == NULL)
+        return NULL;
+    index->mask = 1023;
+    index->cells = calloc(index->mask + 1, sizeof(*index->cells));
+    if (index->cells == NULL) {
+        free(index);
+        return NULL;
+    }
+    return index;
+}
+
+void geo_index_free(struct geo_index *index)
+{
+    if (index == NULL)
+        return;
+    for (size_t i = 0; i <= index->mask; i++)
+        free(index->cells[i].items);
+    free(index->cells);
+    free(index);
+}
+
+/* The cell of key, or the empty slot where it would go (linear probing). */
+static struct cell *find_cell(const struct geo_index *index, int64_t key)
+{
+    size_t slot = cell_hash(key) & index->mask;
+    while (index->cells[slot].items != NULL && index->cells[slot].key != key)
+        slot = (slot + 1) & index->mask;
+    return &index->cells[slot];
+}
+
+static int grow(struct geo_index *index)
+{
+    struct geo_index bigger = {calloc((index->mask + 1) * 2, sizeof(struct cell)),
+                               index->mask * 2 + 1, index->used};
+    if (bigger.cells == NULL)
+        return GEO_INDEX_ERROR_NO_MEMORY;
+    for (size_t i = 0; i <= index->mask; i++) {
+        if (index->cells[i].items != NULL)
+            *find_cell(&bigger, index->cells[i].key) = index->cells[i];
+    }
+    free(index->cells);
+    *index = bigger;
+    return 0;
+}
+
+int geo_index_insert(struct geo_index *index, void *item, double lat, double lon)
+{
+    int64_t key = cell_key(cell_row(lat), cell_column(lon));
+    struct cell *cell;
+
+    if ((index->used + 1) * 2 > index->mask + 1 && grow(index) != 0)
+        return GEO_INDEX_ERROR_NO_MEMORY;
+    cell = find_cell(index, key);
+    if (cell->count == cell->capacity) {
+        size_t capacity = cell->capacity ? cell->capacity * 2 : 4;
+        void **grown = realloc(cell->items, capacity * sizeof(*grown));
+        if (grown == NULL)
+            return GEO_INDEX_ERROR_NO_MEMORY;
+        if (cell->items == NULL) {
+            index->used++;
+            cell->key = key;
+        }
+        cell->items = grown;
+        cell->capacity = capacity;
+    }
+    cell->items[cell->count++] = item;
+    return 0;
+}
+
+void geo_index_remove(struct geo_index *index, void *item, double lat, double lon)
+{
+    struct cell *cell = find_cell(index, cell_key(cell_row(lat), cell_column(lon)));
+    /* Cells stay allocated when emptied: probing chains must not break. */
+    for (size_t i = 0; cell->items != NULL && i < cell->count; i++) {
+        if (cell->items[i] == item) {
+            cell->items[i] = cell->items[--cell->count];
+            return;
+        }
+    }
+}
+
+void geo_index_query(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
+                     double max_lon, bool (*visit)(void *item, void *data), void *data)
+{
+    int64_t first_row = cell_row(min_lat), last_row = cell_row(max_lat);
+    int64_t first_column = cell_column(min_lon), last_column = cell_column(max_lon);
+
+    for (int64_t row = first_row; row <= last_row; row++) {
+        for (int64_t column = first_column; column <= last_column; column++) {
+            const struct cell *cell = find_cell(index, cell_key(row, column));
+            for (size_t i = 0; cell->items != NULL && i < cell->count; i++) {
+                if (!visit(cell->items[i], data))
+                    return;
+            }
+        }
+    }
+}
+
+double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+    const double radians = M_PI / 180.0;
+    double dlat = (lat2 - lat1) * radians, dlon = (lon2 - lon1) * radians;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * radians) * cos(lat2 * radians) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * EARTH_RADIUS * asin(sqrt(a < 1 ? a : 1));
+}

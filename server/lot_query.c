@@ -1,0 +1,157 @@
+/* lot_query.c: the filters of GET /v1/lots and /v1/lots.geojson, parsed; pure. */
+#include "lot_query.h"
+
+#include "lot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const lot_query_parameters[] = {"city", "group", "kind",     "near",  "radius",
+                                            "bbox", "open",  "min_free", "limit", "cursor"};
+const size_t lot_query_parameter_count = 10;
+
+static int refuse(const char **field, const char **rule, const char *which, const char *why)
+{
+    *field = which;
+    *rule = why;
+    return LOT_QUERY_ERROR_INVALID;
+}
+
+/* count comma-separated finite numbers, exactly. */
+static bool parse_numbers(const char *text, double *numbers, int count)
+{
+    const char *p = text;
+    for (int i = 0; i < count; i++) {
+        char *end = NULL;
+        errno = 0;
+        numbers[i] = strtod(p, &end);
+        if (end == p || errno != 0 || !isfinite(numbers[i]))
+            return false;
+        p = end;
+        if (i + 1 < count && *p++ != ',')
+            return false;
+    }
+    return *p == '\0';
+}
+
+static bool parse_integer(const char *text, long minimum, long maximum, long *value)
+{
+    char *end = NULL;
+    errno = 0;
+    *value = strtol(text, &end, 10);
+    return end != text && *end == '\0' && errno == 0 && *value >= minimum && *value <= maximum;
+}
+
+static int parse_location(lot_query_lookup lookup, void *data, struct lot_query *query,
+                          const char **field, const char **rule)
+{
+    const char *near = lookup("near", data), *radius = lookup("radius", data);
+    const char *bbox = lookup("bbox", data);
+    double numbers[4];
+    long metres;
+
+    if (near != NULL) {
+        if (!parse_numbers(near, numbers, 2) || fabs(numbers[0]) > 90 || fabs(numbers[1]) > 180)
+            return refuse(field, rule, "near", "must be lat,lon in WGS84 degrees");
+        query->near = true;
+        query->near_lat = numbers[0];
+        query->near_lon = numbers[1];
+    }
+    if (radius != NULL) {
+        if (near == NULL)
+            return refuse(field, rule, "radius", "goes with near");
+        if (!parse_integer(radius, 1, LOT_QUERY_RADIUS_MAX, &metres))
+            return refuse(field, rule, "radius", "must be whole metres from 1 to 50000");
+        query->radius_m = (double)metres;
+    }
+    if (bbox != NULL) {
+        if (!parse_numbers(bbox, numbers, 4) || fabs(numbers[0]) > 180 || fabs(numbers[2]) > 180 ||
+            fabs(numbers[1]) > 90 || fabs(numbers[3]) > 90 || numbers[1] > numbers[3])
+            return refuse(field, rule, "bbox",
+                          "must be minlon,minlat,maxlon,maxlat in WGS84 degrees");
+        if (numbers[0] > numbers[2])
+            return refuse(field, rule, "bbox",
+                          "crosses the antimeridian (minlon > maxlon); ask for the two halves");
+        query->bbox = true;
+        query->min_lon = numbers[0];
+        query->min_lat = numbers[1];
+        query->max_lon = numbers[2];
+        query->max_lat = numbers[3];
+    }
+    return 0;
+}
+
+/* "after-id", or with near "millimetres_id". */
+static int parse_cursor(const char *cursor, struct lot_query *query, const char **field,
+                        const char **rule)
+{
+    const char *id = cursor;
+    if (cursor == NULL)
+        return 0;
+    if (query->near) {
+        char *end = NULL;
+        errno = 0;
+        query->cursor_millimetres = strtoll(cursor, &end, 10);
+        if (end == cursor || errno != 0 || *end != '_' || query->cursor_millimetres < 0)
+            return refuse(field, rule, "cursor", "must be a next_cursor from an earlier answer");
+        id = end + 1;
+    }
+    if (!lot_id_is_valid(id))
+        return refuse(field, rule, "cursor", "must be a next_cursor from an earlier answer");
+    snprintf(query->cursor_id, sizeof(query->cursor_id), "%s", id);
+    query->has_cursor = true;
+    return 0;
+}
+
+int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
+                    const char **field, const char **rule)
+{
+    const char *kind, *open, *min_free, *limit;
+    long number;
+    int result;
+
+    memset(query, 0, sizeof(*query));
+    query->radius_m = LOT_QUERY_RADIUS_DEFAULT;
+    query->min_free = -1;
+    query->limit = LOT_QUERY_LIMIT_DEFAULT;
+    query->city = lookup("city", data);
+    query->group = lookup("group", data);
+    kind = query->kind = lookup("kind", data);
+    if (kind != NULL && strcmp(kind, "government") != 0 && strcmp(kind, "reclaimed") != 0 &&
+        strcmp(kind, "public") != 0)
+        return refuse(field, rule, "kind", "must be government, reclaimed or public");
+    result = parse_location(lookup, data, query, field, rule);
+    if (result != 0)
+        return result;
+    open = lookup("open", data);
+    if (open != NULL) {
+        if (strcmp(open, "true") == 0)
+            query->open = LOT_QUERY_OPEN_ONLY;
+        else if (strcmp(open, "false") == 0)
+            query->open = LOT_QUERY_CLOSED_ONLY;
+        else
+            return refuse(field, rule, "open", "must be true or false");
+    }
+    min_free = lookup("min_free", data);
+    if (min_free != NULL) {
+        if (!parse_integer(min_free, 0, 100000, &number))
+            return refuse(field, rule, "min_free", "must be an integer from 0 to 100000");
+        query->min_free = number;
+    }
+    limit = lookup("limit", data);
+    if (limit != NULL && !parse_integer(limit, 1, LOT_QUERY_LIMIT_MAX, &query->limit))
+        return refuse(field, rule, "limit", "must be an integer from 1 to 500");
+    return parse_cursor(lookup("cursor", data), query, field, rule);
+}
+
+void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
+                      size_t size)
+{
+    if (query->near)
+        snprintf(out, size, "%lld_%s", (long long)millimetres, id);
+    else
+        snprintf(out, size, "%s", id);
+}

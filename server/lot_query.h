@@ -1,0 +1,60 @@
+/* lot_query.h: the filters of GET /v1/lots and /v1/lots.geojson, parsed; pure. */
+#ifndef PARKSHARE_LOT_QUERY_H
+#define PARKSHARE_LOT_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOT_QUERY_LIMIT_DEFAULT  50
+#define LOT_QUERY_LIMIT_MAX      500
+#define LOT_QUERY_RADIUS_DEFAULT 2000
+#define LOT_QUERY_RADIUS_MAX     50000
+
+enum lot_query_error {
+    LOT_QUERY_ERROR_INVALID = -1, /* field and rule say why */
+};
+
+/* Which tri-state a boolean filter is in. */
+enum lot_query_open {
+    LOT_QUERY_OPEN_ANY = 0,
+    LOT_QUERY_OPEN_ONLY,   /* open=true */
+    LOT_QUERY_CLOSED_ONLY, /* open=false */
+};
+
+struct lot_query {
+    const char *city, *group, *kind; /* borrowed from the parameters, or NULL */
+    bool near;
+    double near_lat, near_lon;
+    double radius_m;
+    bool bbox;
+    double min_lon, min_lat, max_lon, max_lat;
+    enum lot_query_open open;
+    int64_t min_free; /* -1: no filter */
+    long limit;
+    /* The cursor: after this id, or (near) after this distance and id. */
+    bool has_cursor;
+    int64_t cursor_millimetres;
+    char cursor_id[80];
+};
+
+/* Gives the value of a query parameter by name, or NULL. */
+typedef const char *(*lot_query_lookup)(const char *name, void *data);
+
+/*
+ * Parse the parameters (looked up by name; the caller has checked that no
+ * unknown one is present). On error returns LOT_QUERY_ERROR_INVALID with
+ * field and rule set (static strings).
+ */
+int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
+                    const char **field, const char **rule);
+
+/* The known parameter names, for the unknown-parameter check. */
+extern const char *const lot_query_parameters[];
+extern const size_t lot_query_parameter_count;
+
+/* Write the cursor that resumes after id (at distance millimetres when near). */
+void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
+                      size_t size);
+
+#endif
