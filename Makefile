@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CONFIG ?= config/parkshare.conf
 
-.PHONY: all build run test test-asan bench fuzz format clean
+.PHONY: all build run browser-deps test test-asan bench fuzz format clean
 
 all: build
 
@@ -16,14 +16,19 @@ build:
 run: build
 	$(BUILD)/server/parkshare-server -c $(CONFIG)
 
-test:
+# The browser tests' npm packages (tests/browser/package-lock.json).
+browser-deps:
+	@tools/install-deps test
+	@[ -d tests/browser/node_modules ] || npm ci --prefix tests/browser --no-audit --no-fund --silent
+
+test: browser-deps
 	@tools/install-deps test
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
 	@ninja -C $(BUILD)
 	@tools/run-tests $(BUILD)
 
 # The same suites built with AddressSanitizer and UndefinedBehaviorSanitizer.
-test-asan:
+test-asan: browser-deps
 	@tools/install-deps test
 	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
 	@ninja -C $(ASAN_BUILD)

@@ -7,6 +7,7 @@
 #include "api_lots_list.h"
 #include "api_occupancy.h"
 #include "api_schedule.h"
+#include "api_web.h"
 #include "bootstrap.h"
 #include "calendar.h"
 #include "config.h"
@@ -52,6 +53,7 @@ struct daemon {
     struct bootstrap *bootstrap;
     struct api_context api;
     struct http_server *http;
+    struct api_web *web;
     struct event *sigint_event;
     struct event *sigterm_event;
     struct event *shutdown_timer;
@@ -358,6 +360,11 @@ static int start_http(struct daemon *daemon)
         log_error(component, "cannot set up the HTTP server");
         return -1;
     }
+    if (api_web_register(daemon->http, daemon->config->web_root, &daemon->web, error,
+                         sizeof(error)) != 0) {
+        log_error(component, "web_root: %s", error);
+        return -1;
+    }
     if (http_server_listen(daemon->http, daemon->config->listen_host, daemon->config->listen_port,
                            NULL, 0, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
@@ -391,6 +398,7 @@ static void daemon_deinit(struct daemon *daemon)
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
     http_server_free(daemon->http);
+    api_web_free(daemon->web);
     snapshot_free(daemon->snapshot);
     opening_free(daemon->opening);
     redis_child_free(daemon->redis_child);

@@ -88,7 +88,8 @@ class Daemon:
         # unless a test turns it on.
         self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir,
                          "rate_limit_writes": "0",
-                         "calendar_dir": os.path.join(SOURCE_ROOT, "config", "calendars")}
+                         "calendar_dir": os.path.join(SOURCE_ROOT, "config", "calendars"),
+                         "web_root": os.path.join(SOURCE_ROOT, "client", "web")}
         self.settings.update(settings or {})
         self.config_text = config_text
         self.environment = environment or {}
