@@ -10,6 +10,8 @@ cancels out. The benchmark reports; it never fails.
   2. Occupancy writes (POST /v1/lots/{id}/occupancy with a fresh
      Idempotency-Key each) against redis-benchmark running the same Lua
      script with EVALSHA at the same concurrency.
+  3. At 100,000 lots: how long a daemon takes to load them into its
+     snapshot, and the latency (p50, p99) of near queries at random points.
 """
 
 import json
@@ -82,7 +84,8 @@ class Daemon:
         command = [SERVER, "--set", f"listen=127.0.0.1:{self.port}", "--set",
                    f"data_dir={self.data_dir}", "--set",
                    f"demo={os.path.join(ROOT, 'config', 'demo', 'lots.json')}",
-                   "--set", "log_level=warning", "--set", "rate_limit_writes=0"]
+                   "--set", "log_level=warning", "--set", "rate_limit_writes=0",
+                   "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"]
         self.process = subprocess.Popen(pinned(command, 0), stdout=self.log, stderr=self.log)
         wait_for(lambda: http_ok(f"http://127.0.0.1:{self.port}/readyz"))
         wait_for(lambda: json.loads(urllib.request.urlopen(
@@ -183,6 +186,86 @@ def bench_writes(daemon, workdir, lot_id):
     return ours, theirs, errors
 
 
+NEAR_SCRIPT = """
+local centre_lat, centre_lon = 26.57, 106.47
+math.randomseed(7)
+request = function()
+  local lat = centre_lat + (math.random() - 0.5) * 0.9
+  local lon = centre_lon + (math.random() - 0.5) * 0.9
+  return wrk.format("GET", string.format("/v1/lots?near=%.5f,%.5f&radius=2000&limit=50", lat, lon))
+end
+"""
+
+LOT_COUNT = int(os.environ.get("BENCH_LOTS", "100000"))
+
+
+def redis_protocol(*arguments):
+    parts = [f"*{len(arguments)}\r\n"]
+    for argument in arguments:
+        data = argument if isinstance(argument, bytes) else str(argument).encode()
+        parts.append(f"${len(data)}\r\n")
+        parts.append(data.decode() + "\r\n")
+    return "".join(parts)
+
+
+def fill_lots(socket_path):
+    """LOT_COUNT lots over a degree square around the demo city, straight into Redis."""
+    import random
+    rng = random.Random(100000)
+    commands = []
+    for index in range(LOT_COUNT):
+        lot = {"name": f"Bench lot {index}", "kind": "public", "groups": [],
+               "location": {"lat": round(26.12 + rng.random(), 6),
+                            "lon": round(106.02 + rng.random(), 6)},
+               "capacity": 100}
+        lot_id = f"bench-{index:06d}"
+        commands.append(redis_protocol("HSET", f"ps:lot:{lot_id}", "json",
+                                       json.dumps(lot, separators=(",", ":")), "capacity", 100,
+                                       "version", 1, "occupied", rng.randint(0, 100),
+                                       "updated_at", int(time.time() * 1000)))
+        commands.append(redis_protocol("SADD", "ps:lots", lot_id))
+    subprocess.run(["redis-cli", "-s", socket_path, "--pipe"], input="".join(commands).encode(),
+                   capture_output=True, check=True)
+
+
+def log_time(line):
+    stamp = line.split(" ", 1)[0]
+    return time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) + float(stamp[19:23])
+
+
+def bench_scale(daemon, workdir):
+    socket_path = os.path.join(daemon.data_dir, "redis.sock")
+    fill_lots(socket_path)
+    second_dir = os.path.join(workdir, "second")
+    os.makedirs(second_dir)
+    port = free_port()
+    log_path = os.path.join(second_dir, "daemon.log")
+    with open(log_path, "wb") as log:
+        command = [SERVER, "--set", f"listen=127.0.0.1:{port}", "--set",
+                   f"data_dir={second_dir}/data", "--set", f"redis=unix:{socket_path}",
+                   "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"]
+        started = time.monotonic()
+        process = subprocess.Popen(pinned(command, 0), stdout=log, stderr=log)
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), timeout=300)
+        ready = time.monotonic() - started
+    lines = open(log_path).read().splitlines()
+    redis_ready = next(log_time(l) for l in lines if "Redis ready" in l)
+    loaded = next(log_time(l) for l in lines if "snapshot: loaded" in l)
+    script = os.path.join(workdir, "near.lua")
+    with open(script, "w") as out:
+        out.write(NEAR_SCRIPT)
+    command = ["wrk", "-t1", "-c10", f"-d{DURATION}", "--latency", "-s", script,
+               f"http://127.0.0.1:{port}/"]
+    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
+                            check=True).stdout
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    return ready, loaded - redis_ready, p50, p99, rate
+
+
 def main():
     for tool in ("wrk", "nginx", "redis-benchmark"):
         if shutil.which(tool) is None:
@@ -206,6 +289,10 @@ def main():
         else:
             print(f"POST occupancy: parkshare {ours:,.0f} writes/s, redis-benchmark EVALSHA "
                   f"{theirs:,.0f}/s, ratio {ours / theirs:.2f} (goal >= 0.6)")
+        ready, load, p50, p99, rate = bench_scale(daemon, workdir)
+        print(f"{LOT_COUNT:,} lots: snapshot load {load:.2f} s (start to ready {ready:.2f} s); "
+              f"near queries (2 km, limit 50, random points, wrk -c10): p50 {p50}, p99 {p99}, "
+              f"{rate:,.0f} req/s")
     finally:
         daemon.stop()
         shutil.rmtree(workdir, ignore_errors=True)
