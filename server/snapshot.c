@@ -588,7 +588,9 @@ static bool collect(void *item, void *data)
 
     if (collector->by_distance) {
         distance = geo_distance_m(collector->lat, collector->lon, lot->latitude, lot->longitude);
-        if (distance > collector->radius_m)
+        /* Within the radius means the distance shown (whole metres) is at most
+         * the radius: a lot at 1000.0000001 m is in a 1000 m search. */
+        if ((double)llround(distance) > collector->radius_m)
             return true;
     } else if (lot->latitude < collector->min_lat || lot->latitude > collector->max_lat ||
                lot->longitude < collector->min_lon || lot->longitude > collector->max_lon) {

@@ -147,7 +147,8 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);
 
 /*
- * The lots within radius_m metres of lat, lon, through the spatial index,
+ * The lots within radius_m metres of lat, lon (their distance rounded to
+ * whole metres is at most radius_m), through the spatial index,
  * in a new array (*lots, freed by the caller) with their distances
  * (*distances, in metres, same order; may be NULL). Unsorted. Returns the
  * count, or (size_t)-1 when out of memory.

@@ -50,7 +50,7 @@ class GeoTest(DaemonTestCase):
         found = []
         for lot_id, (lot_lat, lot_lon) in self.lots.items():
             metres = distance(lat, lon, lot_lat, lot_lon)
-            if metres <= radius:
+            if round(metres) <= radius:
                 found.append((round(metres * 1000), lot_id, metres))
         return sorted(found)
 
@@ -69,6 +69,21 @@ class GeoTest(DaemonTestCase):
                     self.assertEqual(metres, round(row[2]))
                 distances = [metres for _, metres in got]
                 self.assertEqual(distances, sorted(distances))
+
+    def test_radius_edges(self):
+        # Due north of a point far from the generated lots, 999 m and 1001 m away.
+        origin = (27.0, 106.0)
+        for lot_id, metres in (("edge-in", 999.0), ("edge-out", 1001.0), ("edge-on", 1000.0)):
+            lat = origin[0] + metres / EARTH * 180 / math.pi
+            self.assertEqual(self.daemon_.as_admin(
+                "PUT", f"/v1/lots/{lot_id}", sample_lot(location={"lat": lat, "lon": origin[1]},
+                                                         city="edgecity")).status, 201)
+        wait_for(lambda: len(self.daemon_.get("/v1/lots?city=edgecity").json()["lots"]) == 3)
+        answer = self.daemon_.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1000").json()
+        self.assertEqual([(lot["id"], lot["distance_m"]) for lot in answer["lots"]],
+                         [("edge-in", 999), ("edge-on", 1000)])
+        wider = self.daemon_.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1002").json()
+        self.assertEqual([lot["id"] for lot in wider["lots"]], ["edge-in", "edge-on", "edge-out"])
 
     def test_default_radius_is_2000(self):
         answer = self.daemon_.get(f"/v1/lots?near={CENTRE[0]},{CENTRE[1]}&limit=500"
