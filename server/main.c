@@ -7,6 +7,7 @@
 #include "api_lots_list.h"
 #include "api_occupancy.h"
 #include "api_schedule.h"
+#include "api_signage.h"
 #include "api_web.h"
 #include "bootstrap.h"
 #include "calendar.h"
@@ -54,6 +55,7 @@ struct daemon {
     struct api_context api;
     struct http_server *http;
     struct api_web *web;
+    struct api_signage *signage;
     struct event *sigint_event;
     struct event *sigterm_event;
     struct event *shutdown_timer;
@@ -203,11 +205,15 @@ fail:
     return EXIT_USAGE;
 }
 
+/* Answers are written by the loop after they are queued: give the last ones
+ * a moment to leave before the connections close. */
+static const struct timeval flush_grace = {0, 100000};
+
 static void on_drained(void *data)
 {
     struct daemon *daemon = data;
     log_info(component, "no request in flight; stopping");
-    event_base_loopexit(daemon->base, NULL);
+    event_base_loopexit(daemon->base, &flush_grace);
 }
 
 static void on_shutdown_timeout(evutil_socket_t fd, short events, void *data)
@@ -233,6 +239,8 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
     log_info(component, "signal %d: no new connections; finishing requests in flight",
              (int)signal_number);
     evtimer_add(daemon->shutdown_timer, &bound);
+    /* Long polls are answered now, so a sign never holds the daemon up. */
+    api_signage_release(daemon->signage);
     http_server_begin_shutdown(daemon->http, on_drained, daemon);
 }
 
@@ -245,6 +253,13 @@ static void on_store_ready(bool ready, void *data)
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);
     snapshot_sync_on_ready(ready, daemon->sync);
+}
+
+/* A lot changed state (by a write or by the clock): signs see it next. */
+static void on_lots_changed(const char *id, void *data)
+{
+    struct daemon *daemon = data;
+    api_signage_changed(daemon->signage, id);
 }
 
 static void on_store_change(const char *message, size_t length, void *data)
@@ -327,8 +342,8 @@ static int start_redis(struct daemon *daemon)
      * the bootstrap created right after it: no callback runs before the loop. */
     if (store_new(daemon->base, &store_options, on_store_ready, on_store_change, daemon,
                   &daemon->store) != 0 ||
-        snapshot_sync_new(daemon->base, daemon->store, daemon->snapshot, daemon->opening, NULL,
-                          daemon, &daemon->sync) != 0) {
+        snapshot_sync_new(daemon->base, daemon->store, daemon->snapshot, daemon->opening,
+                          on_lots_changed, daemon, &daemon->sync) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -358,6 +373,10 @@ static int start_http(struct daemon *daemon)
         api_occupancy_register(daemon->http, daemon->store) != 0 ||
         api_admin_register(daemon->http, daemon->store) != 0) {
         log_error(component, "cannot set up the HTTP server");
+        return -1;
+    }
+    if (api_signage_register(daemon->http, daemon->base, &daemon->api, &daemon->signage) != 0) {
+        log_error(component, "cannot set up the signage endpoints");
         return -1;
     }
     if (api_web_register(daemon->http, daemon->config->web_root, &daemon->web, error,
@@ -397,6 +416,7 @@ static void daemon_deinit(struct daemon *daemon)
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
+    api_signage_free(daemon->signage);
     http_server_free(daemon->http);
     api_web_free(daemon->web);
     snapshot_free(daemon->snapshot);

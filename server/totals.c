@@ -1,0 +1,80 @@
+/* totals.c: what a sign shows for a selection of lots: sums and the one-line text; pure. */
+#include "totals.h"
+
+#include "civil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool in_groups(const json_t *groups, const char *group)
+{
+    size_t index;
+    json_t *value;
+    json_array_foreach(groups, index, value)
+    {
+        if (strcmp(json_string_value(value), group) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool totals_selection_matches(const struct totals_selection *selection,
+                              const struct snapshot_lot *lot)
+{
+    return (selection->city == NULL || (lot->city && strcmp(lot->city, selection->city) == 0)) &&
+           (selection->kind == NULL || (lot->kind && strcmp(lot->kind, selection->kind) == 0)) &&
+           (selection->group == NULL || in_groups(lot->groups, selection->group));
+}
+
+void totals_compute(const struct snapshot *snapshot, const struct totals_selection *selection,
+                    struct totals *totals)
+{
+    memset(totals, 0, sizeof(*totals));
+    totals->updated_at_ms = -1;
+    for (size_t i = 0; i < snapshot_count(snapshot); i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        if (!totals_selection_matches(selection, lot))
+            continue;
+        totals->lots++;
+        totals->capacity += lot->capacity;
+        if (lot->updated_at_ms > totals->updated_at_ms)
+            totals->updated_at_ms = lot->updated_at_ms;
+        if (!lot->open_now)
+            continue;
+        totals->lots_open++;
+        if (lot->state == SNAPSHOT_STATE_UNKNOWN) {
+            totals->lots_unknown++;
+            continue;
+        }
+        totals->lots_full += lot->state == SNAPSHOT_STATE_FULL;
+        totals->occupied += lot->occupied;
+        totals->free += lot->capacity - lot->occupied > 0 ? lot->capacity - lot->occupied : 0;
+    }
+}
+
+void totals_text(const struct totals *totals, char out[32])
+{
+    if (totals->lots_open == 0)
+        snprintf(out, 32, "CLOSED\n");
+    else if (totals->lots_full == totals->lots_open)
+        snprintf(out, 32, "FULL\n");
+    else
+        snprintf(out, 32, "%lld\n", (long long)totals->free);
+}
+
+json_t *totals_json(const struct totals *totals, void (*format_time)(int64_t utc_ms, char out[32]))
+{
+    char updated_at[32];
+    if (totals->updated_at_ms >= 0) {
+        if (format_time != NULL)
+            format_time(totals->updated_at_ms, updated_at);
+        else
+            civil_format_utc_ms(totals->updated_at_ms, updated_at);
+    }
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s?}", "free", (json_int_t)totals->free,
+                     "capacity", (json_int_t)totals->capacity, "occupied",
+                     (json_int_t)totals->occupied, "lots", (json_int_t)totals->lots, "lots_open",
+                     (json_int_t)totals->lots_open, "lots_full", (json_int_t)totals->lots_full,
+                     "lots_unknown", (json_int_t)totals->lots_unknown, "updated_at",
+                     totals->updated_at_ms >= 0 ? updated_at : NULL);
+}

@@ -1,0 +1,50 @@
+/* totals.h: what a sign shows for a selection of lots: sums and the one-line text; pure. */
+#ifndef PARKSHARE_TOTALS_H
+#define PARKSHARE_TOTALS_H
+
+#include "snapshot.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which lots: those of a city, a group and/or a kind (NULL: any). */
+struct totals_selection {
+    const char *city;
+    const char *group;
+    const char *kind;
+};
+
+struct totals {
+    int64_t free;     /* over open lots with a fresh count */
+    int64_t capacity; /* over every selected lot */
+    int64_t occupied; /* over open lots with a fresh count */
+    int64_t lots;
+    int64_t lots_open; /* open to the public now, whatever the count */
+    int64_t lots_full;
+    int64_t lots_unknown;
+    int64_t updated_at_ms; /* the newest count among the selected lots, or -1 */
+};
+
+/* Whether lot belongs to selection. */
+bool totals_selection_matches(const struct totals_selection *selection,
+                              const struct snapshot_lot *lot);
+
+/* Sum the selected lots of snapshot. */
+void totals_compute(const struct snapshot *snapshot, const struct totals_selection *selection,
+                    struct totals *totals);
+
+/*
+ * The sign's line: "CLOSED" when no selected lot is open, "FULL" when every
+ * open lot is full, else the free count; with a newline. out holds 32 bytes.
+ */
+void totals_text(const struct totals *totals, char out[32]);
+
+/*
+ * The JSON answer {"free","capacity","occupied","lots","lots_open",
+ * "lots_full","lots_unknown","updated_at"} (updated_at formatted by
+ * format_time, NULL for UTC). A new reference, or NULL.
+ */
+json_t *totals_json(const struct totals *totals, void (*format_time)(int64_t utc_ms, char out[32]));
+
+#endif

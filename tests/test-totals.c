@@ -1,0 +1,116 @@
+/* test-totals.c: sums over a selection in every state mix, and the sign's line. */
+#include "check.h"
+#include "totals.h"
+
+#include <stdlib.h>
+
+#define MINUTE 60000LL
+static const int64_t now = 1795489670000LL;
+
+static int closed_handle;
+
+static void *compile_closed(const json_t *lot, void *data)
+{
+    (void)data;
+    /* Lots whose name starts with "Closed" are closed; the rest always open. */
+    return strncmp(json_string_value(json_object_get(lot, "name")), "Closed", 6) == 0
+               ? &closed_handle
+               : NULL;
+}
+
+static bool never_open(const void *compiled, int64_t at, int64_t *next_change, void *data)
+{
+    (void)compiled;
+    (void)at;
+    (void)data;
+    *next_change = -1;
+    return false;
+}
+
+static struct snapshot *mixed(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {compile_closed, never_open, NULL, NULL, NULL}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record records[] = {
+        {"a-open", "{\"name\":\"A\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":10}", 4, 1,
+         now},
+        {"b-full", "{\"name\":\"B\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":5}", 5, 1,
+         now},
+        {"c-unknown", "{\"name\":\"C\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":8}", -1,
+         1, -1},
+        {"d-stale", "{\"name\":\"D\",\"kind\":\"reclaimed\",\"groups\":[\"g\"],\"capacity\":6}", 1,
+         1, now - 31 * MINUTE},
+        {"e-closed",
+         "{\"name\":\"Closed E\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":7}", 3, 1,
+         now},
+        {"f-other", "{\"name\":\"F\",\"kind\":\"public\",\"groups\":[\"h\"],\"capacity\":99}", 0, 1,
+         now},
+    };
+    size_t skipped;
+    snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 6, now, &skipped);
+    return snapshot;
+}
+
+static void test_state_mix(void)
+{
+    struct snapshot *snapshot = mixed();
+    struct totals_selection group = {NULL, "g", NULL};
+    struct totals totals;
+    char line[32];
+
+    totals_compute(snapshot, &group, &totals);
+    CHECK_INT_EQ(totals.lots, 5);
+    CHECK_INT_EQ(totals.capacity, 36);
+    CHECK_INT_EQ(totals.lots_open, 4);
+    CHECK_INT_EQ(totals.lots_full, 1);
+    CHECK_INT_EQ(totals.lots_unknown, 2); /* never reported, and stale */
+    CHECK_INT_EQ(totals.free, 6);
+    CHECK_INT_EQ(totals.occupied, 9);
+    CHECK_INT_EQ(totals.updated_at_ms, now);
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "6\n");
+    struct totals_selection kind = {NULL, "g", "reclaimed"};
+    totals_compute(snapshot, &kind, &totals);
+    CHECK_INT_EQ(totals.lots, 1);
+    snapshot_free(snapshot);
+}
+
+static void test_text_lines(void)
+{
+    struct totals totals = {0};
+    char line[32];
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "CLOSED\n");
+    totals.lots = 3;
+    totals.lots_open = 2;
+    totals.lots_full = 2;
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "FULL\n");
+    totals.lots_full = 1;
+    totals.lots_unknown = 1;
+    totals.free = 0;
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "0\n");
+    totals.free = 1234;
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "1234\n");
+}
+
+static void test_json(void)
+{
+    struct totals totals = {7, 20, 13, 3, 2, 1, 0, -1};
+    json_t *document = totals_json(&totals, NULL);
+    char *text = json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK_STR_EQ(text, "{\"free\":7,\"capacity\":20,\"occupied\":13,\"lots\":3,\"lots_open\":2,"
+                       "\"lots_full\":1,\"lots_unknown\":0,\"updated_at\":null}");
+    free(text);
+    json_decref(document);
+}
+
+int main(void)
+{
+    RUN_TEST(test_state_mix);
+    RUN_TEST(test_text_lines);
+    RUN_TEST(test_json);
+    return check_exit_status();
+}
