@@ -45,6 +45,8 @@ struct api_signage {
     uint64_t clock; /* for least-recently-used eviction */
     struct event *recompute;
     bool scheduled;
+    api_signage_observer observer;
+    void *observer_data;
 };
 
 static bool same(const char *a, const char *b)
@@ -165,6 +167,9 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
         struct selection *selection = &signage->selections[i];
         if (!refresh(signage, selection))
             continue;
+        if (signage->observer != NULL)
+            signage->observer(selection->city, selection->group, selection->kind, selection->json,
+                              signage->observer_data);
         while (selection->waiters != NULL)
             finish_waiter(selection->waiters);
     }
@@ -264,6 +269,23 @@ int api_signage_register(struct http_server *server, struct event_base *base,
     }
     *out = signage;
     return 0;
+}
+
+void api_signage_observe(struct api_signage *signage, api_signage_observer observer, void *data)
+{
+    signage->observer = observer;
+    signage->observer_data = data;
+}
+
+const char *api_signage_totals(struct api_signage *signage, const char *city, const char *group,
+                               const char *kind)
+{
+    struct totals_selection which = {city, group, kind};
+    struct selection *selection = find_selection(signage, &which);
+    if (selection == NULL)
+        return NULL;
+    selection->last_used = ++signage->clock;
+    return selection->json;
 }
 
 void api_signage_release(struct api_signage *signage)

@@ -23,6 +23,21 @@ int api_signage_register(struct http_server *server, struct event_base *base,
  */
 void api_signage_changed(struct api_signage *signage, const char *id);
 
+/* Told when a selection's totals changed, with their new JSON. */
+typedef void (*api_signage_observer)(const char *city, const char *group, const char *kind,
+                                     const char *json, void *data);
+
+/* Set the one observer (the stream); NULL to unset. */
+void api_signage_observe(struct api_signage *signage, api_signage_observer observer, void *data);
+
+/*
+ * The current totals JSON of a selection (cached; computed when new), or
+ * NULL when the cache is full of selections with waiting polls. Valid until
+ * the next change.
+ */
+const char *api_signage_totals(struct api_signage *signage, const char *city, const char *group,
+                               const char *kind);
+
 /* Answer every waiting long poll now (on shutdown). */
 void api_signage_release(struct api_signage *signage);
 

@@ -401,6 +401,7 @@ static const struct config_key config_keys[] = {
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
     {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},
     {"rate_limit_burst", "100", set_count, FIELD(rate_limit_burst), 1, 1000000},
+    {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
     {"log_level", "info", set_log_level, 0, 0, 0},
     {"log_format", "text", set_log_format, 0, 0, 0},
 };

@@ -52,8 +52,9 @@ struct config {
     int64_t audit_max_length;
     int64_t rate_limit_writes; /* per second per client address; 0: off */
     int64_t rate_limit_burst;
-    char *demo_path; /* demo lots loaded into an empty store; NULL for none */
-    int log_level;   /* an enum log_level value */
+    int64_t stream_buffer_bytes; /* a stream client with more waiting is dropped */
+    char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
+    int log_level;               /* an enum log_level value */
     enum config_log_format log_format;
 };
 

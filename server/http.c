@@ -162,6 +162,15 @@ void http_reply_problem(struct http_exchange *exchange, enum problem_type type,
     http_reply_problem_with(exchange, type, NULL, detail);
 }
 
+struct evhttp_request *http_exchange_detach(struct http_exchange *exchange,
+                                            const char *content_type)
+{
+    struct evhttp_request *request = exchange->request;
+    add_common_headers(exchange, content_type, HTTP_REPLY_PUBLIC | HTTP_REPLY_NO_STORE);
+    exchange_free(exchange);
+    return request;
+}
+
 void http_reply_invalid(struct http_exchange *exchange, const char *field, const char *rule)
 {
     json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", field, "rule", rule);

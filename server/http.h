@@ -136,6 +136,15 @@ int http_exchange_json_body(struct http_exchange *exchange, json_t **body);
 int http_exchange_single_header(const struct http_exchange *exchange, const char *name,
                                 const char **value);
 
+/*
+ * Take the request out of the exchange for a long-lived answer (a stream):
+ * the exchange is freed and no longer counts as in flight, and the caller
+ * answers the evhttp request itself (evhttp_send_reply_start/chunk/end).
+ * Common headers for a public GET are added first.
+ */
+struct evhttp_request *http_exchange_detach(struct http_exchange *exchange,
+                                            const char *content_type);
+
 /* Add a response header before the reply (e.g. Retry-After). */
 void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value);
 

@@ -20,6 +20,7 @@
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
+#include "stream.h"
 #include "token.h"
 
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define EXIT_RUNTIME_FAILURE 1
@@ -56,6 +58,7 @@ struct daemon {
     struct http_server *http;
     struct api_web *web;
     struct api_signage *signage;
+    struct stream *stream;
     struct event *sigint_event;
     struct event *sigterm_event;
     struct event *shutdown_timer;
@@ -241,6 +244,7 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
     evtimer_add(daemon->shutdown_timer, &bound);
     /* Long polls are answered now, so a sign never holds the daemon up. */
     api_signage_release(daemon->signage);
+    stream_close_all(daemon->stream);
     http_server_begin_shutdown(daemon->http, on_drained, daemon);
 }
 
@@ -260,12 +264,24 @@ static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
     api_signage_changed(daemon->signage, id);
+    stream_lot_changed(daemon->stream, id);
 }
 
 static void on_store_change(const char *message, size_t length, void *data)
 {
     struct daemon *daemon = data;
     snapshot_sync_on_message(message, length, daemon->sync);
+}
+
+/* Thousands of signs keep streams open: take every descriptor the system allows. */
+static void raise_descriptor_limit(void)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            log_warning(component, "cannot raise the descriptor limit: %s", strerror(errno));
+    }
 }
 
 static struct event_base *new_event_base(void)
@@ -379,6 +395,11 @@ static int start_http(struct daemon *daemon)
         log_error(component, "cannot set up the signage endpoints");
         return -1;
     }
+    if (stream_register(daemon->http, daemon->base, &daemon->api, daemon->signage,
+                        (size_t)daemon->config->stream_buffer_bytes, &daemon->stream) != 0) {
+        log_error(component, "cannot set up the stream endpoint");
+        return -1;
+    }
     if (api_web_register(daemon->http, daemon->config->web_root, &daemon->web, error,
                          sizeof(error)) != 0) {
         log_error(component, "web_root: %s", error);
@@ -416,6 +437,7 @@ static void daemon_deinit(struct daemon *daemon)
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
+    stream_free(daemon->stream);
     api_signage_free(daemon->signage);
     http_server_free(daemon->http);
     api_web_free(daemon->web);
@@ -447,6 +469,7 @@ int main(int argc, char **argv)
               daemon.config->log_format == CONFIG_LOG_JSON ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT);
     /* A client that hangs up mid-answer must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
+    raise_descriptor_limit();
 
     status = EXIT_RUNTIME_FAILURE;
     if (data_dir_open(daemon.config->data_dir, &daemon.data_dir, error, sizeof(error)) != 0) {

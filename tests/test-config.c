@@ -33,6 +33,7 @@ static void test_defaults(void)
     CHECK(config->demo_path == NULL);
     CHECK_INT_EQ(config->rate_limit_writes, 50);
     CHECK_INT_EQ(config->rate_limit_burst, 100);
+    CHECK_INT_EQ(config->stream_buffer_bytes, 262144);
     config_free(config);
     config_free(NULL);
 }

@@ -1,0 +1,295 @@
+/* stream.c: GET /v1/stream: Server-Sent Events of lots and totals for a selection. */
+#include "stream.h"
+
+#include "log.h"
+#include "totals.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEARTBEAT_S 15
+/* A stream lives as long as its sign: no idle timeout while it is open. */
+#define STREAM_TIMEOUT_S (7 * 24 * 3600)
+
+struct client {
+    struct stream *stream;
+    struct evhttp_request *request;
+    struct evhttp_connection *connection;
+    char *city, *group, *lot;
+    struct client *next;
+};
+
+struct stream {
+    struct event_base *base;
+    struct api_context *context;
+    struct api_signage *signage;
+    size_t buffer_limit;
+    struct client *clients;
+    size_t count;
+    struct event *heartbeat;
+};
+
+static const char component[] = "stream";
+
+static void client_free(struct client *client)
+{
+    free(client->city);
+    free(client->group);
+    free(client->lot);
+    free(client);
+}
+
+static void unlink_client(struct client *client)
+{
+    struct client **link = &client->stream->clients;
+    while (*link != NULL && *link != client)
+        link = &(*link)->next;
+    if (*link == client) {
+        *link = client->next;
+        client->stream->count--;
+    }
+}
+
+/* The connection went away: forget the client; evhttp frees the request. */
+static void on_close(struct evhttp_connection *connection, void *data)
+{
+    struct client *client = data;
+    unlink_client(client);
+    client_free(client);
+}
+
+static size_t pending_output(const struct client *client)
+{
+    struct bufferevent *events = evhttp_connection_get_bufferevent(client->connection);
+    return events ? evbuffer_get_length(bufferevent_get_output(events)) : 0;
+}
+
+/*
+ * Queue text for a client, or drop the client when it stopped reading.
+ * Returns false when the client was dropped (and freed).
+ */
+static bool send_text(struct client *client, const char *text, size_t length)
+{
+    struct evbuffer *chunk;
+
+    if (pending_output(client) + length > client->stream->buffer_limit) {
+        log_warning(component, "dropping a stream client that stopped reading");
+        unlink_client(client);
+        evhttp_connection_set_closecb(client->connection, NULL, NULL);
+        evhttp_connection_free(client->connection);
+        client_free(client);
+        return false;
+    }
+    chunk = evbuffer_new();
+    if (chunk == NULL)
+        return true;
+    evbuffer_add(chunk, text, length);
+    evhttp_send_reply_chunk(client->request, chunk);
+    evbuffer_free(chunk);
+    return true;
+}
+
+static bool send_event(struct client *client, const char *name, const char *json)
+{
+    /* "event: " name "\ndata: " json "\n\n" and the NUL. */
+    size_t size = strlen(name) + strlen(json) + 17, length;
+    char *text = malloc(size);
+    bool alive;
+    if (text == NULL)
+        return true;
+    length = (size_t)snprintf(text, size, "event: %s\ndata: %s\n\n", name, json);
+    alive = send_text(client, text, length);
+    free(text);
+    return alive;
+}
+
+static bool client_wants(const struct client *client, const struct snapshot_lot *lot)
+{
+    struct totals_selection selection = {client->city, client->group, NULL};
+    if (client->lot != NULL && strcmp(client->lot, lot->id) != 0)
+        return false;
+    return totals_selection_matches(&selection, lot);
+}
+
+/* A lot event carries the live fields a sign or map needs, not the static ones. */
+static char *lot_event(const struct stream *stream, const struct snapshot_lot *lot)
+{
+    json_t *full = snapshot_lot_json(stream->context->snapshot, lot);
+    static const char *const live[] = {"id",       "occupied",    "free",       "capacity", "state",
+                                       "open_now", "next_change", "updated_at", "version"};
+    json_t *event = json_object();
+    char *text;
+
+    for (size_t i = 0; full != NULL && event != NULL && i < sizeof(live) / sizeof(live[0]); i++)
+        json_object_set(event, live[i], json_object_get(full, live[i]));
+    text = event ? json_dumps(event, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(event);
+    json_decref(full);
+    return text;
+}
+
+static bool send_lot(struct stream *stream, struct client *client, const struct snapshot_lot *lot)
+{
+    char *text = lot_event(stream, lot);
+    bool alive = text == NULL || send_event(client, "lot", text);
+    free(text);
+    return alive;
+}
+
+/* Every selected lot as it is now; false when the client was dropped. */
+static bool send_all_lots(struct stream *stream, struct client *client)
+{
+    for (size_t i = 0; i < snapshot_count(stream->context->snapshot); i++) {
+        const struct snapshot_lot *lot = snapshot_at(stream->context->snapshot, i);
+        if (client_wants(client, lot) && !send_lot(stream, client, lot))
+            return false;
+    }
+    return true;
+}
+
+void stream_lot_changed(struct stream *stream, const char *id)
+{
+    const struct snapshot_lot *lot;
+    struct client *client, *next;
+    char *text;
+
+    if (stream == NULL)
+        return;
+    lot = id ? snapshot_find(stream->context->snapshot, id) : NULL;
+    client = stream->clients;
+    text = lot ? lot_event(stream, lot) : NULL;
+
+    for (; client != NULL; client = next) {
+        next = client->next; /* sending may drop the client */
+        if (id == NULL)
+            send_all_lots(stream, client); /* the clock moved: every selected lot */
+        else if (text != NULL && client_wants(client, lot)) {
+            send_event(client, "lot", text);
+        }
+    }
+    free(text);
+}
+
+static void on_totals(const char *city, const char *group, const char *kind, const char *json,
+                      void *data)
+{
+    struct stream *stream = data;
+    struct client *client = stream->clients, *next;
+    if (kind != NULL)
+        return;
+    for (; client != NULL; client = next) {
+        next = client->next;
+        if (((city == NULL) == (client->city == NULL)) &&
+            (city == NULL || strcmp(city, client->city) == 0) &&
+            ((group == NULL) == (client->group == NULL)) &&
+            (group == NULL || strcmp(group, client->group) == 0))
+            send_event(client, "totals", json);
+    }
+}
+
+static void on_heartbeat(evutil_socket_t fd, short events, void *data)
+{
+    struct stream *stream = data;
+    struct client *client = stream->clients, *next;
+    for (; client != NULL; client = next) {
+        next = client->next;
+        send_text(client, ": heartbeat\n\n", 13);
+    }
+}
+
+static char *copy(const char *text)
+{
+    return text ? strdup(text) : NULL;
+}
+
+static void handle_stream(struct http_exchange *exchange, void *data)
+{
+    static const char *const known[] = {"city", "group", "lot"};
+    struct stream *stream = data;
+    const char *unknown = http_exchange_unknown_query(exchange, known, 3);
+    const char *lot_id = http_exchange_query(exchange, "lot");
+    struct client *client;
+    const char *totals;
+
+    if (unknown != NULL) {
+        http_reply_invalid(exchange, unknown,
+                           "unknown query parameter; expected city, group or lot");
+        return;
+    }
+    if (lot_id != NULL && snapshot_find(stream->context->snapshot, lot_id) == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", lot_id);
+        return;
+    }
+    client = calloc(1, sizeof(*client));
+    if (client == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    client->stream = stream;
+    client->city = copy(http_exchange_query(exchange, "city"));
+    client->group = copy(http_exchange_query(exchange, "group"));
+    client->lot = copy(lot_id);
+    totals = api_signage_totals(stream->signage, client->city, client->group, NULL);
+    client->request = http_exchange_detach(exchange, "text/event-stream");
+    client->connection = evhttp_request_get_connection(client->request);
+    evhttp_add_header(evhttp_request_get_output_headers(client->request), "X-Accel-Buffering",
+                      "no");
+    evhttp_send_reply_start(client->request, 200, "OK");
+    evhttp_connection_set_timeout(client->connection, STREAM_TIMEOUT_S);
+    evhttp_connection_set_closecb(client->connection, on_close, client);
+    client->next = stream->clients;
+    stream->clients = client;
+    stream->count++;
+    /* The current state first, so a sign shows something at once. */
+    if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
+        send_event(client, "totals", totals);
+}
+
+int stream_register(struct http_server *server, struct event_base *base,
+                    struct api_context *context, struct api_signage *signage, size_t buffer_limit,
+                    struct stream **out)
+{
+    struct stream *stream = calloc(1, sizeof(*stream));
+    struct timeval interval = {HEARTBEAT_S, 0};
+
+    if (stream == NULL)
+        return -1;
+    *stream = (struct stream){base, context, signage, buffer_limit, NULL, 0, NULL};
+    stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
+    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0 ||
+        http_server_route(server, HTTP_GET, "/v1/stream", handle_stream, stream) != 0) {
+        stream_free(stream);
+        return -1;
+    }
+    api_signage_observe(signage, on_totals, stream);
+    *out = stream;
+    return 0;
+}
+
+size_t stream_client_count(const struct stream *stream)
+{
+    return stream->count;
+}
+
+void stream_close_all(struct stream *stream)
+{
+    while (stream != NULL && stream->clients != NULL) {
+        struct client *client = stream->clients;
+        unlink_client(client);
+        evhttp_connection_set_closecb(client->connection, NULL, NULL);
+        evhttp_send_reply_end(client->request);
+        client_free(client);
+    }
+}
+
+void stream_free(struct stream *stream)
+{
+    if (stream == NULL)
+        return;
+    stream_close_all(stream);
+    if (stream->heartbeat != NULL)
+        event_free(stream->heartbeat);
+    free(stream);
+}
