@@ -1,4 +1,4 @@
-/* api_web.c: the pages for people: GET / (the driver page) from web_root. */
+/* api_web.c: the pages for people: GET / (drivers) and GET /board (kiosk signs) from web_root. */
 #include "api_web.h"
 
 #include "etag.h"
@@ -22,7 +22,7 @@ struct page {
 };
 
 struct api_web {
-    struct page pages[1];
+    struct page pages[2];
 };
 
 static int read_page(const char *web_root, struct page *page, char *error, size_t error_size)
@@ -82,6 +82,7 @@ int api_web_register(struct http_server *server, const char *web_root, struct ap
         return -1;
     }
     web->pages[0] = (struct page){"/", "index.html", NULL, 0, ""};
+    web->pages[1] = (struct page){"/board", "board.html", NULL, 0, ""};
     for (size_t i = 0; i < sizeof(web->pages) / sizeof(web->pages[0]); i++) {
         if (read_page(web_root, &web->pages[i], error, error_size) != 0 ||
             http_server_route(server, HTTP_GET, web->pages[i].path, handle_page, &web->pages[i]) !=

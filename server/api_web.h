@@ -1,4 +1,4 @@
-/* api_web.h: the pages for people: GET / (the driver page) from web_root. */
+/* api_web.h: the pages for people: GET / (drivers) and GET /board (kiosk signs) from web_root. */
 #ifndef PARKSHARE_API_WEB_H
 #define PARKSHARE_API_WEB_H
 

@@ -2,12 +2,15 @@
 """The driver page in headless Chromium (playwright-core), and GeoJSON checked by a real
 consumer (geojson-validation), both from tests/browser/, against the demo city."""
 
+import datetime
 import os
 import subprocess
 import sys
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD_ROOT, SOURCE_ROOT, Daemon, DaemonTestCase, main, wait_for  # noqa: E402
+from harness import (BUILD_ROOT, SOURCE_ROOT, Daemon, DaemonTestCase, main,  # noqa: E402
+                     sample_lot, wait_for)
 
 BROWSER_DIR = os.path.join(SOURCE_ROOT, "tests", "browser")
 
@@ -48,13 +51,36 @@ class BrowserTest(DaemonTestCase):
         self.assertIn("update visible after", output)
         self.assertGreater(os.path.getsize(screenshot), 10000)
 
+    def test_board_shows_the_total_live_and_closed(self):
+        for lot_id in ("board-live-a", "board-live-b"):
+            body = sample_lot(groups=["board-live"], hours=None, capacity=40)
+            self.assertEqual(self.daemon_.as_admin("PUT", f"/v1/lots/{lot_id}", body).status, 201)
+            self.daemon_.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", {"occupied": 10})
+        now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai"))
+        end = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
+        if (end - now).total_seconds() < 10:
+            end += datetime.timedelta(minutes=1)
+        window = f"00:00-{end:%H:%M}" if end.date() == now.date() else "00:00-24:00"
+        body = sample_lot(groups=["board-closing"], hours={"dates": {now.date().isoformat(): window}})
+        self.assertEqual(self.daemon_.as_admin("PUT", "/v1/lots/board-closing-a", body).status, 201)
+        self.daemon_.as_admin("POST", "/v1/lots/board-closing-a/occupancy", {"occupied": 3})
+        wait_for(lambda: self.daemon_.get("/v1/totals?group=board-live").json()["lots"] == 2)
+        page = self.daemon_.get("/board")
+        self.assertEqual(page.status, 200)
+        self.assertLessEqual(len(page.body), 50 * 1024)
+        output = self.node("board-page.mjs", self.daemon_.base_url, self.daemon_.admin_token(),
+                           os.path.join(BUILD_ROOT, "board-page.png"))
+        self.assertIn("CLOSED shown when the group closed", output)
+
     def test_geojson_is_valid_for_a_real_consumer(self):
         response = self.daemon_.get("/v1/lots.geojson?limit=500")
         self.assertEqual(response.status, 200)
         path = os.path.join(self.daemon_.workdir, "lots.geojson")
         with open(path, "wb") as out:
             out.write(response.body)
-        self.assertIn("valid GeoJSON: 29 features", self.node("geojson-check.mjs", path))
+        count = len(self.daemon_.get("/v1/lots?limit=500").json()["lots"])
+        self.assertGreaterEqual(count, 29)
+        self.assertIn(f"valid GeoJSON: {count} features", self.node("geojson-check.mjs", path))
 
 
 if __name__ == "__main__":
