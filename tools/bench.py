@@ -10,7 +10,10 @@ cancels out. The benchmark reports; it never fails.
   2. Occupancy writes (POST /v1/lots/{id}/occupancy with a fresh
      Idempotency-Key each) against redis-benchmark running the same Lua
      script with EVALSHA at the same concurrency.
-  3. At 100,000 lots: how long a daemon takes to load them into its
+  3. GET /v1/totals and /v1/totals.txt against nginx serving the same bytes.
+  4. Update-to-stream latency across two daemons on one Redis: a write on the
+     first, the lot event read from /v1/stream on the second (p50, p99).
+  5. At 100,000 lots: how long a daemon takes to load them into its
      snapshot, and the latency (p50, p99) of near queries at random points.
 """
 
@@ -102,7 +105,7 @@ class Daemon:
 
 def nginx_static(workdir, body):
     root = os.path.join(workdir, "www")
-    os.makedirs(root)
+    os.makedirs(root, exist_ok=True)
     # nginx's worker drops root privileges: it must be able to read the file.
     os.chmod(workdir, 0o755)
     with open(os.path.join(root, "lot.json"), "wb") as static:
@@ -148,8 +151,8 @@ end
 """
 
 
-def bench_reads(daemon, workdir, lot_id):
-    path = f"/v1/lots/{lot_id}"
+def bench_reads(daemon, workdir, lot_id, path=None):
+    path = path or f"/v1/lots/{lot_id}"
     body = urllib.request.urlopen(daemon.url(path)).read()
     nginx, static_url = nginx_static(workdir, body)
     try:
@@ -233,6 +236,59 @@ def log_time(line):
     return time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) + float(stamp[19:23])
 
 
+def second_daemon(workdir, socket_path, name):
+    """Another daemon on the first one's Redis; returns (process, port)."""
+    directory = os.path.join(workdir, name)
+    os.makedirs(directory)
+    port = free_port()
+    log = open(os.path.join(directory, "daemon.log"), "wb")
+    command = [SERVER, "--set", f"listen=127.0.0.1:{port}", "--set",
+               f"data_dir={directory}/data", "--set", f"redis=unix:{socket_path}",
+               "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}",
+               "--set", "rate_limit_writes=0"]
+    process = subprocess.Popen(pinned(command, 0), stdout=log, stderr=log)
+    wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), timeout=300)
+    return process, port
+
+
+def bench_stream_latency(daemon, workdir, lot_id, samples=300):
+    import http.client
+    socket_path = os.path.join(daemon.data_dir, "redis.sock")
+    process, port = second_daemon(workdir, socket_path, "stream")
+    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", f"/v1/stream?lot={lot_id}")
+    stream = connection.getresponse()
+    latencies = []
+
+    def next_lot_event():
+        event = None
+        while True:
+            line = stream.readline()
+            if line.startswith(b"event: "):
+                event = line[7:].strip()
+            elif line.startswith(b"data: ") and event == b"lot":
+                return json.loads(line[6:])
+
+    next_lot_event()  # the current state
+    writer = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+    for index in range(samples):
+        body = json.dumps({"delta": 1 if index % 2 == 0 else -1})
+        started = time.perf_counter()
+        writer.request("POST", f"/v1/lots/{lot_id}/occupancy", body=body,
+                       headers={"Authorization": f"Bearer {token}",
+                                "Content-Type": "application/json"})
+        writer.getresponse().read()
+        next_lot_event()
+        latencies.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    writer.close()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    latencies.sort()
+    return latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99) - 1]
+
+
 def bench_scale(daemon, workdir):
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
     fill_lots(socket_path)
@@ -289,6 +345,16 @@ def main():
         else:
             print(f"POST occupancy: parkshare {ours:,.0f} writes/s, redis-benchmark EVALSHA "
                   f"{theirs:,.0f}/s, ratio {ours / theirs:.2f} (goal >= 0.6)")
+        for path in ("/v1/totals?group=admin-centre", "/v1/totals.txt?group=admin-centre"):
+            ours, theirs, size, errors = bench_reads(daemon, workdir, lot_id, path)
+            if errors:
+                print(f"GET {path}: {errors} answers were not 2xx; no ratio")
+            else:
+                print(f"GET {path} ({size} bytes): parkshare {ours:,.0f} req/s, nginx static "
+                      f"{theirs:,.0f} req/s, ratio {ours / theirs:.2f} (goal >= 0.9)")
+        p50, p99 = bench_stream_latency(daemon, workdir, lot_id)
+        print(f"update to stream across two daemons (write answered, then the lot event read): "
+              f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")
         ready, load, p50, p99, rate = bench_scale(daemon, workdir)
         print(f"{LOT_COUNT:,} lots: snapshot load {load:.2f} s (start to ready {ready:.2f} s); "
               f"near queries (2 km, limit 50, random points, wrk -c10): p50 {p50}, p99 {p99}, "
