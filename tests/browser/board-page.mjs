@@ -7,7 +7,7 @@
 // /v1/totals.txt, that an update shows within 3 s without a reload, and
 // that CLOSED appears when the schedule closes the group.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, token, screenshot] = process.argv.slice(2);
 
@@ -17,12 +17,7 @@ async function text(path) {
   return (await response.text()).trim();
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();

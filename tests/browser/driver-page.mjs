@@ -6,7 +6,7 @@
 // counts shown against the API, posts an attendant's update and waits for
 // the page to show it without a reload. Exits non-zero on any failure.
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const [base, token, lotId, screenshot] = process.argv.slice(2);
 
@@ -18,12 +18,7 @@ async function api(path, init) {
 
 const target = await api(`/v1/lots/${lotId}`);
 const position = { latitude: target.location.lat, longitude: target.location.lon };
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({
     geolocation: position, permissions: ["geolocation"], viewport: { width: 390, height: 844 },

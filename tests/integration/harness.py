@@ -295,6 +295,24 @@ def sample_lot(**changes):
     return lot
 
 
+class Cluster:
+    """A standalone Redis and daemons sharing it, for a whole test class."""
+
+    def __init__(self, count=2, settings=None):
+        self.redis = RedisServer().start()
+        self.daemons = []
+        for extra in (settings or [{}] * count):
+            options = {"redis": self.redis.url()}
+            options.update(extra)
+            self.daemons.append(Daemon(settings=options).start())
+
+    def stop(self):
+        for daemon in self.daemons:
+            daemon.stop()
+            daemon.cleanup()
+        self.redis.cleanup()
+
+
 class DaemonTestCase(unittest.TestCase):
     """Starts nothing itself; gives each test helpers that clean up after it."""
 

@@ -9,8 +9,7 @@ import sys
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SOURCE_ROOT, Daemon, DaemonTestCase, RedisServer, main,  # noqa: E402
-                     sample_lot, wait_for)
+from harness import SOURCE_ROOT, Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -18,16 +17,13 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 class CalendarsTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.redis_server = RedisServer().start()
-        cls.first = Daemon(settings={"redis": cls.redis_server.url()}).start()
-        cls.second = Daemon(settings={"redis": cls.redis_server.url()}).start()
+        cls.cluster = Cluster()
+        cls.redis_server = cls.cluster.redis
+        cls.first, cls.second = cls.cluster.daemons
 
     @classmethod
     def tearDownClass(cls):
-        for daemon in (cls.first, cls.second):
-            daemon.stop()
-            daemon.cleanup()
-        cls.redis_server.cleanup()
+        cls.cluster.stop()
 
     def test_shipped_cn_calendar_is_served(self):
         response = self.first.get("/v1/calendars/cn?year=2026")

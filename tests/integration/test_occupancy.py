@@ -11,7 +11,7 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, RedisServer, main, sample_lot  # noqa: E402
+from harness import Cluster, DaemonTestCase, main, sample_lot  # noqa: E402
 
 LOT = "/v1/lots/gov-a"
 
@@ -19,16 +19,13 @@ LOT = "/v1/lots/gov-a"
 class OccupancyTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.redis_server = RedisServer().start()
-        cls.first = Daemon(settings={"redis": cls.redis_server.url()}).start()
-        cls.second = Daemon(settings={"redis": cls.redis_server.url()}).start()
+        cls.cluster = Cluster()
+        cls.redis_server = cls.cluster.redis
+        cls.first, cls.second = cls.cluster.daemons
 
     @classmethod
     def tearDownClass(cls):
-        for daemon in (cls.first, cls.second):
-            daemon.stop()
-            daemon.cleanup()
-        cls.redis_server.cleanup()
+        cls.cluster.stop()
 
     def setUp(self):
         self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit:gov-a",

@@ -8,7 +8,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, RedisServer, main, sample_lot, wait_for  # noqa: E402
+from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 
@@ -16,9 +16,9 @@ CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 class SignageTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.redis_server = RedisServer().start()
-        cls.first = Daemon(settings={"redis": cls.redis_server.url()}).start()
-        cls.second = Daemon(settings={"redis": cls.redis_server.url()}).start()
+        cls.cluster = Cluster()
+        cls.redis_server = cls.cluster.redis
+        cls.first, cls.second = cls.cluster.daemons
         lots = [
             ("mix-open", "mix", 10, None, 4),
             ("mix-full", "mix", 5, None, 5),
@@ -40,10 +40,7 @@ class SignageTest(DaemonTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for daemon in (cls.first, cls.second):
-            daemon.stop()
-            daemon.cleanup()
-        cls.redis_server.cleanup()
+        cls.cluster.stop()
 
     def test_totals_in_a_state_mix(self):
         totals = wait_for(lambda: (lambda body: body["occupied"] == 9 and body)(

@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, RedisServer, main, sample_lot, wait_for  # noqa: E402
+from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 
 class EventStream:
@@ -44,10 +44,9 @@ class EventStream:
 class StreamTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.redis_server = RedisServer().start()
-        cls.first = Daemon(settings={"redis": cls.redis_server.url()}).start()
-        cls.second = Daemon(settings={"redis": cls.redis_server.url(),
-                                      "stream_buffer": "4k"}).start()
+        cls.cluster = Cluster(settings=[{}, {"stream_buffer": "4k"}])
+        cls.redis_server = cls.cluster.redis
+        cls.first, cls.second = cls.cluster.daemons
         for index in range(3):
             body = sample_lot(groups=["streamed"], capacity=10, hours=None)
             assert cls.first.as_admin("PUT", f"/v1/lots/stream-{index}", body).status == 201
@@ -58,10 +57,7 @@ class StreamTest(DaemonTestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for daemon in (cls.first, cls.second):
-            daemon.stop()
-            daemon.cleanup()
-        cls.redis_server.cleanup()
+        cls.cluster.stop()
 
     def test_current_state_then_changes_from_another_daemon(self):
         stream = EventStream(self.second, "group=streamed")
