@@ -1,0 +1,17 @@
+/* big_digits.h: a sign's text in large block letters for the terminal board; pure. */
+#ifndef PARKSHARE_CLI_BIG_DIGITS_H
+#define PARKSHARE_CLI_BIG_DIGITS_H
+
+#include <stddef.h>
+
+#define BIG_DIGITS_ROWS 7
+
+/*
+ * Render text (digits and the letters of FULL and CLOSED) as 7 rows of
+ * '#'-drawn glyphs, 5 columns each and one column apart, into out (rows
+ * separated by '\n'). Characters without a glyph are drawn blank. Returns
+ * the length written, or 0 when out is too small.
+ */
+size_t big_digits_render(const char *text, char *out, size_t size);
+
+#endif

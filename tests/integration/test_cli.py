@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""parkshare-cli against a real daemon: reads, attendant updates, the offline queue (exactly
+once across outages, crashes and corrupt lines), and board --once."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BUILD_ROOT, SOURCE_ROOT, Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+
+CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
+DEMO = os.path.join(SOURCE_ROOT, "config", "demo", "lots.json")
+
+
+class CliTest(DaemonTestCase):
+    def setUp(self):
+        self.d = self.daemon(settings={"demo": DEMO}).start()
+        wait_for(lambda: len(self.d.get("/v1/lots?limit=500").json()["lots"]) == 29)
+        token_path = os.path.join(self.d.data_dir, "attendant-gov-city-hall.token")
+        wait_for(lambda: os.path.exists(token_path))
+        self.token_path = token_path
+        self.queue = os.path.join(self.d.workdir, "state", "parkshare", "queue")
+
+    def cli(self, *arguments, token_file=None, url=None):
+        command = [CLI, "-u", url or self.d.base_url, "--queue", self.queue]
+        if token_file:
+            command += ["--token-file", token_file]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PARKSHARE_")}
+        return subprocess.run(command + list(arguments), capture_output=True, text=True,
+                              timeout=60, env=environment)
+
+    def occupied(self, lot_id="gov-city-hall"):
+        # Straight from Redis: the daemon's snapshot follows a moment later.
+        value = self.d.redis_cli("HGET", f"ps:lot:{lot_id}", "occupied")
+        return int(value) if value else None
+
+    def test_reads(self):
+        result = self.cli("lots")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("gov-city-hall", result.stdout)
+        self.assertEqual(len(result.stdout.splitlines()), 30)  # header and 29 lots
+        result = self.cli("--json", "lots", "--group", "tourist-quarter")
+        lots = json.loads(result.stdout)["lots"]
+        self.assertTrue(lots and all(lot["groups"] == ["tourist-quarter"] for lot in lots))
+        result = self.cli("lot", "gov-city-hall")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("市政府大院停车场 (gov-city-hall)", result.stdout)
+        result = self.cli("schedule", "gov-finance", "--days", "3")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(result.stdout.splitlines()), 3)
+        result = self.cli("--json", "totals", "--group", "admin-centre")
+        self.assertEqual(json.loads(result.stdout)["lots"], 9)
+        result = self.cli("lot", "no-such-lot")
+        self.assertEqual(result.returncode, 4)
+        self.assertIn("no lot 'no-such-lot'", result.stderr)
+        result = self.cli("frobnicate")
+        self.assertEqual(result.returncode, 2)
+        result = self.cli("lots", url="http://127.0.0.1:1")
+        self.assertEqual(result.returncode, 3)
+
+    def test_updates(self):
+        result = self.cli("in", "gov-city-hall", "3", token_file=self.token_path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "gov-city-hall: 3 occupied, 147 free of 150\n")
+        self.assertEqual(self.cli("out", "gov-city-hall", token_file=self.token_path).returncode, 0)
+        self.assertEqual(self.occupied(), 2)
+        result = self.cli("set", "gov-city-hall", "140", token_file=self.token_path)
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(self.occupied(), 140)
+        result = self.cli("in", "gov-police", token_file=self.token_path)
+        self.assertEqual(result.returncode, 4)
+        self.assertIn("this token may not update lot 'gov-police'", result.stderr)
+        result = self.cli("set", "gov-city-hall", "151", token_file=self.token_path)
+        self.assertEqual(result.returncode, 4)
+        self.assertEqual(self.cli("in", "gov-city-hall", "0").returncode, 2)
+        self.assertFalse(os.path.exists(self.queue) and open(self.queue).read().strip())
+
+    def test_offline_queue_counts_exactly_once(self):
+        before = self.occupied() or 0
+        self.assertEqual(self.d.stop(), 0)
+        result = self.cli("in", "gov-city-hall", "2", token_file=self.token_path)
+        self.assertEqual(result.returncode, 5, result.stderr)
+        self.assertIn("queued", result.stderr)
+        queued = open(self.queue).read().splitlines()
+        self.assertEqual(len(queued), 1)
+        self.assertEqual(json.loads(queued[0])["delta"], 2)
+        # A second update while still offline queues behind the first, in order.
+        self.assertEqual(self.cli("out", "gov-city-hall", token_file=self.token_path).returncode, 5)
+        self.assertEqual(len(open(self.queue).read().splitlines()), 2)
+        again = self.daemon(workdir=self.d.workdir).start()
+        self.d = again
+        # A sync that dies after the server applied but before the queue was rewritten:
+        # the same keys are sent again and count once.
+        saved = self.queue + ".saved"
+        shutil.copy(self.queue, saved)
+        result = self.cli("sync", token_file=self.token_path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "sent 2 queued update(s)\n")
+        self.assertEqual(self.occupied(), before + 1)
+        shutil.copy(saved, self.queue)
+        self.assertEqual(self.cli("sync", token_file=self.token_path).returncode, 0)
+        self.assertEqual(self.occupied(), before + 1)
+        self.assertEqual(open(self.queue).read(), "")
+
+    def test_corrupt_queue_line_is_kept_aside(self):
+        os.makedirs(os.path.dirname(self.queue), exist_ok=True)
+        with open(self.queue, "w") as queue:
+            queue.write("{not json\n")
+            queue.write('{"id":"gov-city-hall","delta":4,"idempotency_key":"k-corrupt-1"}\n')
+        result = self.cli("sync", token_file=self.token_path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("1 unreadable line(s)", result.stderr)
+        self.assertEqual(open(self.queue + ".corrupt").read(), "{not json\n")
+        self.assertEqual(self.occupied(), 4)
+
+    def test_board_once(self):
+        admin = os.path.join(self.d.data_dir, "admin.token")
+        for lot_id, group, hours, occupied in (("b-num", "b-number", None, 5),
+                                               ("b-full", "b-full", None, 120),
+                                               ("b-shut", "b-closed", {"workday": "off",
+                                                                       "weekend": "off"}, 1)):
+            self.d.as_admin("PUT", f"/v1/lots/{lot_id}",
+                            sample_lot(groups=[group], hours=hours, capacity=120))
+            self.d.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", {"occupied": occupied})
+        wait_for(lambda: self.d.get("/v1/totals.txt?group=b-full").body == b"FULL\n")
+        wait_for(lambda: self.d.get("/v1/totals.txt?group=b-number").body == b"115\n")
+        cases = {
+            # group: (first row of the big letters, last row)
+            "b-number": ("  #     #   #####", " ###   ###   ### "),
+            "b-full": ("##### #   # #     #    ", "#      ###  ##### #####"),
+            "b-closed": (" ###  #      ###   #### ##### #### ",
+                         " ###  #####  ###  ####  ##### #### "),
+        }
+        for group, (first, last) in cases.items():
+            with self.subTest(group=group):
+                result = self.cli("board", "--group", group, "--once", token_file=admin)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                rows = result.stdout.split("\n")
+                self.assertEqual(rows[0], first)
+                self.assertEqual(rows[6], last)
+                self.assertEqual(rows[7], group)
+        self.assertEqual(self.cli("board", "--city", "a", "--group", "b").returncode, 2)
+
+if __name__ == "__main__":
+    main()
