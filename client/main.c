@@ -1,5 +1,7 @@
 /* main.c: parkshare-cli: reads, attendant updates with an offline queue, a terminal board. */
 #include "big_digits.h"
+#include "cli.h"
+#include "operator.h"
 #include "queue.h"
 #include "transport.h"
 
@@ -18,51 +20,31 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Exit statuses, documented in docs/parkshare-cli.1.md. */
-enum exit_status {
-    EXIT_OK = 0,
-    EXIT_LOCAL = 1, /* a local failure: the queue file, memory */
-    EXIT_USAGE = 2,
-    EXIT_NETWORK = 3, /* the server could not be reached (reads) */
-    EXIT_REFUSED = 4, /* the server answered 4xx: final, not retried */
-    EXIT_QUEUED = 5,  /* an update was kept in the offline queue */
-};
-
-struct options {
-    const char *url;
-    char *token;
-    bool json;
-    char queue_path[PATH_MAX];
-};
-
-struct client {
-    struct options options;
-    struct transport *transport;
-};
-
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: parkshare-cli [-u URL] [-t TOKEN | --token-file F] [--json] COMMAND ...\n"
-            "\n"
-            "Reads:      lots [--near LAT,LON] [--open] [--city C] [--group G]\n"
-            "            lot ID | schedule ID [--days N] | totals [--city C] [--group G]\n"
-            "Attendant:  in ID [N] | out ID [N] | set ID COUNT | sync\n"
-            "Signage:    board [--city C | --group G] [--once]\n"
-            "\n"
-            "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
-            "  -t, --token TOKEN    bearer token (PARKSHARE_TOKEN)\n"
-            "      --token-file F   read the token from F\n"
-            "      --json           print the server's JSON\n"
-            "      --queue FILE     the offline queue (default $XDG_STATE_HOME/parkshare/queue)\n"
-            "\n"
-            "Exit status: 0 ok, 1 local failure, 2 usage, 3 network, 4 refused by the server,\n"
-            "5 queued offline (the update will be sent by 'sync' or the next update).\n");
+    fprintf(
+        out,
+        "Usage: parkshare-cli [-u URL] [-t TOKEN | --token-file F] [--json] COMMAND ...\n"
+        "\n"
+        "Reads:      lots [--near LAT,LON] [--open] [--city C] [--group G]\n"
+        "            lot ID | schedule ID [--days N] | totals [--city C] [--group G]\n"
+        "Attendant:  in ID [N] | out ID [N] | set ID COUNT | sync\n"
+        "Signage:    board [--city C | --group G] [--once]\n"
+        "Operator:   import lots FILE | import calendar ID FILE...\n"
+        "            token create --role R [--lots a,b] --name N | token list | token revoke ID\n"
+        "            audit [--lot L] [--since TIME] [--limit N]\n"
+        "\n"
+        "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
+        "  -t, --token TOKEN    bearer token (PARKSHARE_TOKEN)\n"
+        "      --token-file F   read the token from F\n"
+        "      --json           print the server's JSON\n"
+        "      --queue FILE     the offline queue (default $XDG_STATE_HOME/parkshare/queue)\n"
+        "\n"
+        "Exit status: 0 ok, 1 local failure, 2 usage, 3 network, 4 refused by the server,\n"
+        "5 queued offline (the update will be sent by 'sync' or the next update).\n");
 }
 
-static int say(int status, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static int say(int status, const char *format, ...)
+int say(int status, const char *format, ...)
 {
     va_list args;
     fputs("parkshare-cli: ", stderr);
@@ -74,7 +56,7 @@ static int say(int status, const char *format, ...)
 }
 
 /* "404 Not found: no lot 'x'" from a problem document, or the raw status. */
-static int refused(const struct transport_answer *answer)
+int refused(const struct transport_answer *answer)
 {
     json_t *problem = json_loads(answer->body, 0, NULL);
     const char *title = json_string_value(json_object_get(problem, "title"));
@@ -193,7 +175,7 @@ static void show_totals(json_t *totals)
 }
 
 /* Append "&name=value" (URL-escaped) when value is set. */
-static void add_parameter(char *query, size_t size, const char *name, const char *value)
+void add_parameter(char *query, size_t size, const char *name, const char *value)
 {
     char *escaped;
     if (value == NULL)
@@ -521,6 +503,13 @@ static int dispatch(struct client *client, int argc, char **argv)
     char path[600];
     long long value = 1;
 
+    /* The operator's commands parse their own arguments. */
+    if (strcmp(command, "import") == 0)
+        return operator_import(client, argc - 1, argv + 1);
+    if (strcmp(command, "token") == 0)
+        return operator_token(client, argc - 1, argv + 1);
+    if (strcmp(command, "audit") == 0)
+        return operator_audit(client, argc, argv);
     if (parse_filters(argc, argv, &filters) != 0)
         return EXIT_USAGE;
     argv += optind;

@@ -116,6 +116,71 @@ class CliTest(DaemonTestCase):
         self.assertEqual(open(self.queue + ".corrupt").read(), "{not json\n")
         self.assertEqual(self.occupied(), 4)
 
+    def test_import_lots_reports_each_feature(self):
+        admin = os.path.join(self.d.data_dir, "admin.token")
+        collection = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": "node/123",
+             "geometry": {"type": "Point", "coordinates": [106.47, 26.57]},
+             "properties": {"amenity": "parking", "name": "Osm Lot", "capacity": "80",
+                            "opening_hours": "Mo-Fr 08:00-20:00", "operator": "City",
+                            "fee": "yes"}},
+            {"type": "Feature", "id": "node/124",
+             "geometry": {"type": "Point", "coordinates": [106.47, 26.57]},
+             "properties": {"name": "No Capacity", "capacity": "lots"}},
+            {"type": "Feature", "id": "way/9",
+             "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+             "properties": {"name": "Area", "capacity": 5}},
+            {"type": "Feature", "id": "node/125",
+             "geometry": {"type": "Point", "coordinates": [106.47, 26.57]},
+             "properties": {"name": "Sunny", "capacity": 5, "opening_hours": "sunrise-sunset"}},
+        ]}
+        path = os.path.join(self.d.workdir, "lots.geojson")
+        with open(path, "w") as out:
+            json.dump(collection, out)
+        result = self.cli("import", "lots", path, token_file=admin)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(lines[0], "feature 0 (node-123): created")
+        self.assertTrue(lines[1].startswith("feature 1 (node-124): refused: 422 capacity:"))
+        self.assertEqual(lines[2], "feature 2: refused: geometry must be a Point")
+        self.assertIn("unsupported opening_hours construct 'sunrise'", lines[3])
+        self.assertEqual(lines[4], "1 created, 0 updated, 3 refused")
+        lot = self.d.as_admin("GET", "/v1/lots/node-123").json()
+        self.assertEqual((lot["capacity"], lot["fee"], lot["opening_hours"], lot["kind"]),
+                         (80, "paid", "Mo-Fr 08:00-20:00", "public"))
+        again = self.cli("import", "lots", path, token_file=admin)
+        self.assertEqual(again.stdout.splitlines()[0], "feature 0 (node-123): updated")
+
+    def test_import_calendar_tokens_and_audit(self):
+        admin = os.path.join(self.d.data_dir, "admin.token")
+        years = [os.path.join(SOURCE_ROOT, "tests", "data", "holiday-cn", f"{year}.json")
+                 for year in (2025, 2026)]
+        result = self.cli("import", "calendar", "imported", *years, token_file=admin)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        wait_for(lambda: self.d.get("/v1/calendars/imported?year=2026").status == 200)
+        created = self.cli("token", "create", "--role", "attendant", "--lots", "gov-police",
+                           "--name", "night shift", token_file=admin)
+        self.assertEqual(created.returncode, 0, created.stderr)
+        token = created.stdout.strip()
+        self.assertRegex(token, r"^ps_[A-Za-z0-9_-]{43}$")
+        self.assertIn("shown only this once", created.stderr)
+        listed = self.cli("--json", "token", "list", token_file=admin)
+        names = [entry["name"] for entry in json.loads(listed.stdout)["tokens"]]
+        self.assertIn("night shift", names)
+        token_file = os.path.join(self.d.workdir, "night.token")
+        with open(token_file, "w") as out:
+            out.write(token + "\n")
+        self.assertEqual(self.cli("in", "gov-police", token_file=token_file).returncode, 0)
+        audit = self.cli("audit", "--lot", "gov-police", token_file=admin)
+        self.assertEqual(audit.returncode, 0, audit.stderr)
+        self.assertIn("gov-police", audit.stdout)
+        self.assertIn(" delta ", audit.stdout)
+        token_id = [entry["id"] for entry in json.loads(listed.stdout)["tokens"]
+                    if entry["name"] == "night shift"][0]
+        self.assertEqual(self.cli("token", "revoke", token_id, token_file=admin).returncode, 0)
+        self.assertEqual(self.cli("in", "gov-police", token_file=token_file).returncode, 4)
+        self.assertEqual(self.cli("audit", token_file=token_file).returncode, 4)
+
     def test_board_once(self):
         admin = os.path.join(self.d.data_dir, "admin.token")
         for lot_id, group, hours, occupied in (("b-num", "b-number", None, 5),

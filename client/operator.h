@@ -1,0 +1,16 @@
+/* operator.h: the operator's commands: import lots and calendars, tokens, the audit. */
+#ifndef PARKSHARE_CLI_OPERATOR_H
+#define PARKSHARE_CLI_OPERATOR_H
+
+#include "cli.h"
+
+/* import lots FILE | import calendar ID FILE... (argv after "import"). */
+int operator_import(struct client *client, int argc, char **argv);
+
+/* token create --role R [--lots a,b] --name N | token list | token revoke ID. */
+int operator_token(struct client *client, int argc, char **argv);
+
+/* audit [--lot L] [--since TIME] [--limit N]. */
+int operator_audit(struct client *client, int argc, char **argv);
+
+#endif
