@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -345,7 +346,7 @@ static int sync_command(struct client *client)
 
 /* --- board --- */
 
-static volatile sig_atomic_t board_stop;
+static volatile sig_atomic_t board_stop, board_resized;
 
 static void on_stop(int signal_number)
 {
@@ -353,20 +354,40 @@ static void on_stop(int signal_number)
     board_stop = 1;
 }
 
-static void draw_board(const char *text, const char *caption, bool clear_screen)
+static void on_resize(int signal_number)
+{
+    (void)signal_number;
+    board_resized = 1;
+}
+
+/* The terminal's width, or 0 when stdout is not a terminal. */
+static int terminal_width(void)
+{
+    struct winsize size;
+    return ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
+}
+
+/* Draw the frame; on a terminal, clear it and centre the letters in its width. */
+static void draw_board(const char *text, const char *caption, bool live)
 {
     char art[4096];
-    if (clear_screen)
+    int width = live ? terminal_width() : 0;
+    size_t art_width = strlen(text) * 6;
+
+    if (live)
         fputs("\033[H\033[2J", stdout);
-    if (big_digits_render(text, art, sizeof(art)) > 0)
-        fputs(art, stdout);
+    if (big_digits_render(text, art, sizeof(art)) > 0) {
+        int margin = width > (int)art_width ? (width - (int)art_width) / 2 : 0;
+        for (char *row = strtok(art, "\n"); row != NULL; row = strtok(NULL, "\n"))
+            printf("%*s%s\n", margin, "", row);
+    }
     printf("%s\n", caption);
     fflush(stdout);
 }
 
 static int board_command(struct client *client, const char *city, const char *group, bool once)
 {
-    char path[512] = "/v1/totals.txt", caption[256], error[512], etag[128] = "";
+    char path[512] = "/v1/totals.txt", caption[256], error[512], etag[128] = "", shown[32] = "";
     struct transport_answer answer;
     int delay = 1;
 
@@ -379,13 +400,19 @@ static int board_command(struct client *client, const char *city, const char *gr
              once ? "" : "  (Ctrl-C to stop)");
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
+    signal(SIGWINCH, on_resize);
     while (!board_stop) {
         char request_path[600];
-        /* Long poll: the answer comes when the number changes, or as 304. */
+        if (board_resized && shown[0] != '\0') {
+            board_resized = 0;
+            draw_board(shown, caption, true);
+        }
+        /* Long poll: the answer comes when the number changes, or as 304 within
+         * 10 s, which is also how soon a resized terminal is redrawn. */
         snprintf(request_path, sizeof(request_path), "%s%s", path,
-                 once || etag[0] == '\0' ? "" : (strchr(path, '?') ? "&wait=30" : "?wait=30"));
+                 once || etag[0] == '\0' ? "" : (strchr(path, '?') ? "&wait=10" : "?wait=10"));
         if (transport_request(client->transport, "GET", request_path, NULL, NULL,
-                              etag[0] ? etag : NULL, 40, &answer, error, sizeof(error)) != 0) {
+                              etag[0] ? etag : NULL, 20, &answer, error, sizeof(error)) != 0) {
             if (once)
                 return say(EXIT_NETWORK, "%s", error);
             draw_board("", "connection lost; retrying", true);
@@ -400,12 +427,8 @@ static int board_command(struct client *client, const char *city, const char *gr
             return refused(&answer);
         snprintf(etag, sizeof(etag), "%s",
                  transport_etag(client->transport) ? transport_etag(client->transport) : "");
-        {
-            char text[32];
-            snprintf(text, sizeof(text), "%.*s", (int)strcspn(answer.body, "\n"), answer.body);
-            /* Each frame redraws the whole screen, so a resized terminal is redrawn too. */
-            draw_board(text, caption, !once);
-        }
+        snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(answer.body, "\n"), answer.body);
+        draw_board(shown, caption, !once);
         if (once)
             return EXIT_OK;
     }
