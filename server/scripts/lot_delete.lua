@@ -15,8 +15,10 @@ redis.call('SREM', KEYS[2], ARGV[1])
 local entry = {'lot', ARGV[1], 'kind', 'delete', 'token', ARGV[2], 'old_capacity', old[1],
                'old', old[2] or '', 'new', '', 'clamped', '0', 'client', ARGV[3],
                'version', tostring(version)}
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
+-- The same id in both streams: the global one first, whose top is never
+-- below a lot's, so the lot's stream accepts its id.
+local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], audit_id, unpack(entry))
 redis.call('PUBLISH', ARGV[4], string.format('{"type":"delete","id":"%s","version":%d}',
   ARGV[1], version))
 return {'deleted', version}

@@ -29,8 +29,10 @@ local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token
                'old', occupied and tostring(occupied) or '',
                'new', new_occupied and tostring(new_occupied) or '',
                'clamped', clamped and '1' or '0', 'client', ARGV[5], 'version', tostring(version)}
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
+-- The same id in both streams: the global one first, whose top is never
+-- below a lot's, so the lot's stream accepts its id.
+local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], audit_id, unpack(entry))
 
 redis.call('PUBLISH', ARGV[6], string.format(
   '{"type":"lot","id":"%s","version":%d,"occupied":%s,"updated_at":%s,"lot":%s}',

@@ -67,8 +67,10 @@ local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
 local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and tostring(old) or '',
                'new', tostring(new), 'requested', ARGV[3], 'clamped', clamped and '1' or '0',
                'client', ARGV[7], 'version', tostring(version)}
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
+-- The same id in both streams: the global one first, whose top is never
+-- below a lot's, so the lot's stream accepts its id.
+local audit_id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], audit_id, unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], string.format(
   '{"type":"occupancy","id":"%s","occupied":%d,"version":%d,"updated_at":%d}',
