@@ -193,10 +193,75 @@ static void handle_put(struct http_exchange *exchange, void *data)
     api_auth_require(exchange, context->store, true, on_put_authorised, put_call_free, call);
 }
 
+/* --- DELETE /v1/calendars/{id} --- */
+
+static void on_deleted(enum store_outcome outcome, void *data)
+{
+    struct http_exchange *exchange = data;
+    if (outcome == STORE_OUTCOME_OK)
+        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
+    else if (outcome == STORE_OUTCOME_NOT_FOUND)
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'",
+                           http_exchange_parameter(exchange, "id"));
+    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
+        api_reply_store_unavailable(exchange);
+    else
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "the calendar could not be deleted");
+}
+
+/* The first lot whose schedule uses calendar id, or NULL. */
+static const char *lot_using(const struct snapshot *snapshot, const char *id, size_t *count)
+{
+    const char *first = NULL;
+    *count = 0;
+    for (size_t i = 0; i < snapshot_count(snapshot); i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        const char *calendar = json_string_value(json_object_get(lot->static_json, "calendar"));
+        if (calendar != NULL && strcmp(calendar, id) == 0) {
+            first = first ? first : lot->id;
+            (*count)++;
+        }
+    }
+    return first;
+}
+
+static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
+                                 void *data)
+{
+    struct api_context *context = data;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const char *user;
+    size_t users;
+
+    if (!lot_id_is_valid(id)) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'", id);
+        return;
+    }
+    /* A calendar lots still use cannot go: their schedules would silently lose holidays. */
+    user = lot_using(context->snapshot, id, &users);
+    if (user != NULL) {
+        http_reply_problem(exchange, PROBLEM_CONFLICT,
+                           "calendar '%s' is used by %zu lot(s), e.g. '%s'; change them first", id,
+                           users, user);
+        return;
+    }
+    if (store_calendar_delete(context->store, id, on_deleted, exchange) != 0)
+        api_reply_store_unavailable(exchange);
+}
+
+static void handle_delete(struct http_exchange *exchange, void *data)
+{
+    struct api_context *context = data;
+    api_auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
+}
+
 int api_calendars_register(struct http_server *server, struct api_context *context)
 {
     int result = http_server_route(server, HTTP_GET, "/v1/calendars/{id}", handle_get, context);
     if (result == 0)
         result = http_server_route(server, HTTP_PUT, "/v1/calendars/{id}", handle_put, context);
+    if (result == 0)
+        result =
+            http_server_route(server, HTTP_DELETE, "/v1/calendars/{id}", handle_delete, context);
     return result;
 }

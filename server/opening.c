@@ -52,6 +52,18 @@ const struct calendar *opening_calendar(const struct opening *opening, const cha
     return NULL;
 }
 
+void opening_remove_calendar(struct opening *opening, const char *id)
+{
+    for (size_t i = 0; i < opening->count; i++) {
+        if (strcmp(opening->calendars[i].id, id) != 0)
+            continue;
+        free(opening->calendars[i].id);
+        calendar_free(opening->calendars[i].calendar);
+        opening->calendars[i] = opening->calendars[--opening->count];
+        return;
+    }
+}
+
 int opening_set_calendar(struct opening *opening, const char *id, struct calendar *calendar)
 {
     struct named_calendar *grown;

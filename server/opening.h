@@ -27,6 +27,9 @@ void opening_free(struct opening *opening);
  */
 int opening_set_calendar(struct opening *opening, const char *id, struct calendar *calendar);
 
+/* Forget the calendar named id (lots using it then see no exceptions). */
+void opening_remove_calendar(struct opening *opening, const char *id);
+
 /* The calendar named id, or NULL. */
 const struct calendar *opening_calendar(const struct opening *opening, const char *id);
 

@@ -136,9 +136,14 @@ static void on_calendar_changed(enum store_outcome outcome, const char *id, cons
                                 void *data)
 {
     struct snapshot_sync *sync = data;
-    if (outcome != STORE_OUTCOME_OK || !install_calendar(sync, id, json))
+    if (outcome == STORE_OUTCOME_NOT_FOUND) {
+        opening_remove_calendar(sync->opening, id);
+        log_info(component, "calendar %s deleted", id);
+    } else if (outcome != STORE_OUTCOME_OK || !install_calendar(sync, id, json)) {
         return;
-    log_info(component, "calendar %s changed; lots re-judged", id);
+    } else {
+        log_info(component, "calendar %s changed; lots re-judged", id);
+    }
     snapshot_refresh(sync->snapshot, api_now_ms(), false);
     if (sync->on_change != NULL)
         sync->on_change(NULL, sync->data);

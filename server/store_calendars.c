@@ -53,6 +53,26 @@ int store_calendar_put(struct store *store, const char *id, const char *json, bo
     return result;
 }
 
+int store_calendar_delete(struct store *store, const char *id, store_calendar_put_callback callback,
+                          void *data)
+{
+    char key[KEY_SIZE];
+    struct calendar_call *call = call_new(id, data);
+    const char *keys[] = {key, STORE_PREFIX "calendars"};
+    const char *args[] = {id, store_change_channel(store)};
+    int result;
+
+    if (call == NULL)
+        return STORE_ERROR_NO_MEMORY;
+    call->put_callback = callback;
+    snprintf(key, sizeof(key), STORE_PREFIX "calendar:%s", id);
+    result = store_script_run(store, STORE_SCRIPT_CALENDAR_DELETE, 2, keys, 2, args, NULL,
+                              on_put_reply, call);
+    if (result != 0)
+        free(call);
+    return result;
+}
+
 static void on_get_reply(redisReply *reply, void *data)
 {
     struct calendar_call *call = data;

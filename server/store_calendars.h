@@ -18,6 +18,10 @@ typedef void (*store_calendar_put_callback)(enum store_outcome outcome, void *da
 int store_calendar_put(struct store *store, const char *id, const char *json, bool only_when_absent,
                        store_calendar_put_callback callback, void *data);
 
+/* Delete a calendar and tell every daemon: outcome OK or NOT_FOUND (or UNAVAILABLE, FAILED). */
+int store_calendar_delete(struct store *store, const char *id, store_calendar_put_callback callback,
+                          void *data);
+
 /* One calendar: json is NULL when it does not exist (valid during the callback). */
 typedef void (*store_calendar_callback)(enum store_outcome outcome, const char *id,
                                         const char *json, void *data);

@@ -83,6 +83,28 @@ class CalendarsTest(DaemonTestCase):
         self.assertProblem(self.first.request("PUT", "/v1/calendars/imported", year), 401,
                            "unauthorized")
 
+    def test_delete_is_refused_while_lots_use_the_calendar(self):
+        self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/busy",
+                                             {"timezone": "Asia/Shanghai", "days": []}).status,
+                         201)
+        self.first.as_admin("PUT", "/v1/lots/busy-lot",
+                            sample_lot(hours={"holiday": "24h"}, calendar="busy"))
+        wait_for(lambda: self.first.get("/v1/lots/busy-lot").status == 200)
+        response = self.first.as_admin("DELETE", "/v1/calendars/busy")
+        self.assertProblem(response, 409, "conflict",
+                           "calendar 'busy' is used by 1 lot(s), e.g. 'busy-lot'; change them first")
+        self.assertNotEqual(self.redis_server.cli("GET", "ps:calendar:busy"), "")
+        self.first.as_admin("PUT", "/v1/lots/busy-lot", sample_lot(hours={"holiday": "24h"},
+                                                                   calendar=None))
+        wait_for(lambda: "calendar" not in self.first.get("/v1/lots/busy-lot").json())
+        self.assertProblem(self.first.request("DELETE", "/v1/calendars/busy"), 401,
+                           "unauthorized")
+        self.assertEqual(self.first.as_admin("DELETE", "/v1/calendars/busy").status, 204)
+        for daemon in (self.first, self.second):
+            wait_for(lambda: daemon.get("/v1/calendars/busy").status == 404,
+                     what="the calendar gone on every daemon")
+        self.assertProblem(self.first.as_admin("DELETE", "/v1/calendars/busy"), 404, "not-found")
+
     def test_update_reaches_every_lot_on_every_daemon(self):
         today = datetime.datetime.now(SHANGHAI).date()
         self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/local",
