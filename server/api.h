@@ -19,4 +19,12 @@ struct api_context {
 /* Milliseconds since the epoch (wall clock), for judging lots. */
 int64_t api_now_ms(void);
 
+struct http_exchange;
+
+/*
+ * While the snapshot is stale (Redis away), add Age (seconds since) and
+ * Warning: 110 to a read's answer, so caches and clients know.
+ */
+void api_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot);
+
 #endif

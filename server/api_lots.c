@@ -21,6 +21,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return;
     }
+    api_mark_stale(exchange, context->snapshot);
     http_reply(exchange, 200, "application/json", lot->body, lot->body_length, lot->etag,
                HTTP_REPLY_PUBLIC);
 }

@@ -174,6 +174,7 @@ static void answer(struct http_exchange *exchange, struct api_context *context, 
         document = json_pack("{s:o, s:s?}", "lots", list, "next_cursor",
                              (size_t)count > shown ? cursor : NULL);
     free(candidates);
+    api_mark_stale(exchange, context->snapshot);
     if (document == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;

@@ -64,6 +64,8 @@ static bool refresh(struct api_signage *signage, struct selection *selection)
 
     totals_compute(signage->context->snapshot, &which, &selection->totals);
     document = totals_json(&selection->totals, opening_format_local);
+    if (document != NULL && snapshot_stale_since(signage->context->snapshot) >= 0)
+        json_object_set_new(document, "stale", json_true());
     json = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(document);
     if (json == NULL)
@@ -126,8 +128,10 @@ static struct selection *find_selection(struct api_signage *signage,
     return victim;
 }
 
-static void answer(struct http_exchange *exchange, const struct selection *selection, bool text)
+static void answer(struct http_exchange *exchange, const struct selection *selection, bool text,
+                   const struct snapshot *snapshot)
 {
+    api_mark_stale(exchange, snapshot);
     if (text)
         http_reply(exchange, 200, "text/plain; charset=utf-8", selection->text,
                    strlen(selection->text), selection->text_etag, HTTP_REPLY_PUBLIC);
@@ -150,7 +154,7 @@ static void finish_waiter(struct waiter *waiter)
 {
     unlink_waiter(waiter);
     event_free(waiter->timer);
-    answer(waiter->exchange, waiter->selection, waiter->text);
+    answer(waiter->exchange, waiter->selection, waiter->text, waiter->signage->context->snapshot);
     free(waiter);
 }
 
@@ -224,14 +228,14 @@ static void handle(struct http_exchange *exchange, struct api_signage *signage, 
     /* A long poll waits only while the sign already has what we would send. */
     if (seconds == 0 ||
         !etag_matches(if_none_match, text ? selection->text_etag : selection->json_etag)) {
-        answer(exchange, selection, text);
+        answer(exchange, selection, text, signage->context->snapshot);
         return;
     }
     waiter = calloc(1, sizeof(*waiter));
     if (waiter == NULL ||
         (waiter->timer = evtimer_new(signage->base, on_wait_over, waiter)) == NULL) {
         free(waiter);
-        answer(exchange, selection, text);
+        answer(exchange, selection, text, signage->context->snapshot);
         return;
     }
     *waiter =

@@ -253,6 +253,9 @@ static void on_store_ready(bool ready, void *data)
     struct daemon *daemon = data;
     if (!ready)
         log_info(component, "not ready: waiting for Redis");
+    /* Reads go on from the snapshot while Redis is away, marked stale. */
+    snapshot_set_stale(daemon->snapshot, !ready, api_now_ms());
+    api_signage_changed(daemon->signage, NULL);
     /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);

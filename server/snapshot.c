@@ -19,6 +19,7 @@ struct tombstone {
 struct snapshot {
     struct snapshot_options options;
     struct geo_index *geo;      /* every lot by location */
+    int64_t stale_since_ms;     /* -1 while Redis is reachable */
     struct snapshot_lot **lots; /* sorted by id */
     size_t count;
     size_t capacity;
@@ -42,6 +43,7 @@ struct snapshot *snapshot_new(const struct snapshot_options *options)
     if (snapshot == NULL)
         return NULL;
     snapshot->options = *options;
+    snapshot->stale_since_ms = -1;
     snapshot->geo = geo_index_new();
     if (snapshot->geo == NULL) {
         free(snapshot);
@@ -210,6 +212,9 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
     /* For map clients: derived from hours, so it always matches the state. */
     json_object_set_new(document, "opening_hours",
                         lot->opening_hours ? json_string(lot->opening_hours) : json_null());
+    /* Redis is away: the count may have moved since; say so in the body too. */
+    if (snapshot->stale_since_ms >= 0)
+        json_object_set_new(document, "stale", json_true());
     return document;
 }
 
@@ -668,4 +673,19 @@ size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double m
     if (snapshot->geo != NULL)
         geo_index_query(snapshot->geo, min_lat, min_lon, max_lat, max_lon, collect, &collector);
     return finish(&collector, lots, NULL);
+}
+
+void snapshot_set_stale(struct snapshot *snapshot, bool stale, int64_t since_ms)
+{
+    int64_t value = stale ? since_ms : -1;
+    if ((snapshot->stale_since_ms >= 0) == stale)
+        return;
+    snapshot->stale_since_ms = value;
+    for (size_t i = 0; i < snapshot->count; i++)
+        rebuild_body(snapshot, snapshot->lots[i]);
+}
+
+int64_t snapshot_stale_since(const struct snapshot *snapshot)
+{
+    return snapshot->stale_since_ms;
 }

@@ -160,6 +160,16 @@ size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, do
 size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double min_lon,
                        double max_lat, double max_lon, const struct snapshot_lot ***lots);
 
+/*
+ * Mark the content as stale (Redis is away: counts may have moved since) or
+ * fresh again. Every answer is rebuilt with or without "stale": true.
+ * since_ms is when the link was lost.
+ */
+void snapshot_set_stale(struct snapshot *snapshot, bool stale, int64_t since_ms);
+
+/* When the content went stale, or -1 while it is fresh. */
+int64_t snapshot_stale_since(const struct snapshot *snapshot);
+
 /* The state's name: "closed", "unknown", "full" or "open". */
 const char *snapshot_state_name(enum snapshot_state state);
 

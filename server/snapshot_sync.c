@@ -2,12 +2,14 @@
 #include "snapshot_sync.h"
 
 #include "api.h"
+#include "http.h"
 #include "log.h"
 #include "store_calendars.h"
 #include "store_lots.h"
 
 #include <string.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -36,6 +38,17 @@ int64_t api_now_ms(void)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+void api_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
+{
+    int64_t since = snapshot_stale_since(snapshot);
+    char age[32];
+    if (since < 0)
+        return;
+    snprintf(age, sizeof(age), "%lld", (long long)((api_now_ms() - since) / 1000));
+    http_exchange_add_header(exchange, "Age", age);
+    http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
 }
 
 static void arm_timer(struct snapshot_sync *sync)

@@ -6,7 +6,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, wait_for  # noqa: E402
+from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 
 class ExternalRedisTest(DaemonTestCase):
@@ -43,6 +43,11 @@ class ExternalRedisTest(DaemonTestCase):
     def test_redis_away_then_back(self):
         redis = self.redis()
         daemon = self.daemon(settings={"redis": redis.url()}).start()
+        self.assertEqual(daemon.as_admin("PUT", "/v1/lots/kept", sample_lot()).status, 201)
+        wait_for(lambda: daemon.get("/v1/lots/kept").status == 200)
+        fresh = daemon.get("/v1/lots/kept")
+        self.assertNotIn("stale", fresh.json())
+        self.assertIsNone(fresh.header("Warning"))
         redis.stop()
         wait_for(lambda: daemon.get("/readyz").status == 503, timeout=10,
                  what="/readyz to fail with Redis gone")
@@ -50,11 +55,25 @@ class ExternalRedisTest(DaemonTestCase):
         self.assertProblem(response, 503, "store-unavailable", "Redis is not reachable")
         self.assertEqual(response.header("Retry-After"), "1")
         self.assertEqual(daemon.get("/healthz").status, 200)
+        # Reads go on from the snapshot, marked stale in the body and the headers.
+        stale = daemon.get("/v1/lots/kept")
+        self.assertEqual(stale.status, 200)
+        self.assertIs(stale.json()["stale"], True)
+        self.assertEqual(stale.header("Warning"), '110 - "Response is Stale"')
+        self.assertRegex(stale.header("Age"), r"^\d+$")
+        self.assertNotEqual(stale.header("ETag"), fresh.header("ETag"))
+        self.assertIs(daemon.get("/v1/lots").json()["lots"][0]["stale"], True)
+        wait_for(lambda: daemon.get("/v1/totals").json().get("stale") is True,
+                 what="stale totals")
         redis.start()
         back = time.monotonic()
         daemon.wait_ready(timeout=10)
         # The spec asks for a second; reported, not asserted, on a shared machine.
         print(f"ready again {time.monotonic() - back:.3f} s after Redis returned")
+        # A standalone Redis without persistence came back empty: the reload says so.
+        wait_for(lambda: daemon.get("/v1/lots/kept").status == 404, what="the reload")
+        wait_for(lambda: "stale" not in daemon.get("/v1/totals").json(), what="fresh totals")
+        self.assertEqual(daemon.get("/v1/totals").json()["lots"], 0)
         self.assertEqual(daemon.stop(), 0)
 
     def test_starts_before_redis_exists(self):
