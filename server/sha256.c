@@ -58,7 +58,15 @@ void sha256_update(struct sha256_state *state, const void *data, size_t length)
     const uint8_t *bytes = data;
     state->length += length;
     while (length > 0) {
-        size_t take = 64 - state->used < length ? 64 - state->used : length;
+        size_t take;
+        /* Whole blocks straight from the input save a copy per block. */
+        if (state->used == 0 && length >= 64) {
+            compress(state->h, bytes);
+            bytes += 64;
+            length -= 64;
+            continue;
+        }
+        take = 64 - state->used < length ? 64 - state->used : length;
         memcpy(state->block + state->used, bytes, take);
         state->used += take;
         bytes += take;
@@ -88,6 +96,7 @@ void sha256_final(struct sha256_state *state, uint8_t digest[32])
         digest[4 * i + 2] = (uint8_t)(state->h[i] >> 8);
         digest[4 * i + 3] = (uint8_t)state->h[i];
     }
+    memset(state, 0, sizeof(*state));
 }
 
 void sha256(const void *data, size_t length, uint8_t digest[32])
@@ -96,4 +105,14 @@ void sha256(const void *data, size_t length, uint8_t digest[32])
     sha256_init(&state);
     sha256_update(&state, data, length);
     sha256_final(&state, digest);
+}
+
+void sha256_hex(const uint8_t digest[32], char out[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < 32; i++) {
+        out[2 * i] = digits[digest[i] >> 4];
+        out[2 * i + 1] = digits[digest[i] & 15];
+    }
+    out[64] = '\0';
 }

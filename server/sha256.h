@@ -13,12 +13,22 @@ struct sha256_state {
     size_t used; /* bytes waiting in block */
 };
 
+/* Start a hash; cannot fail. */
 void sha256_init(struct sha256_state *state);
+
+/* Hash length more bytes at data (borrowed); data may be NULL when length is 0. */
 void sha256_update(struct sha256_state *state, const void *data, size_t length);
-/* Write the digest; the state must be initialised again before reuse. */
+
+/*
+ * Write the digest and wipe the state, which held the hashed bytes (a
+ * token, a secret); sha256_init it again before reuse.
+ */
 void sha256_final(struct sha256_state *state, uint8_t digest[32]);
 
 /* One-shot: the digest of length bytes at data. */
 void sha256(const void *data, size_t length, uint8_t digest[32]);
+
+/* Write a digest as 64 lower-case hex digits and a NUL into out. */
+void sha256_hex(const uint8_t digest[32], char out[65]);
 
 #endif
