@@ -46,7 +46,7 @@ fuzz:
 	@tools/run-fuzz $(FUZZ_SECONDS)
 
 format:
-	clang-format -i server/*.[ch] client/*.[ch] tests/*.[ch] include/parkshare/*.h 2>/dev/null || true
+	clang-format -i server/*.[ch] server/core/*.[ch] client/*.[ch] tests/*.[ch] include/parkshare/*.h 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

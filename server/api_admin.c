@@ -1,8 +1,10 @@
 /* api_admin.c: the operator's endpoints: tokens and the audit trail. */
 #include "api_admin.h"
 
-#include "api_auth.h"
+#include "auth.h"
 #include "civil.h"
+#include "clock.h"
+#include "endpoint.h"
 #include "lot.h"
 #include "store_audit.h"
 #include "store_tokens.h"
@@ -128,13 +130,6 @@ static int parse_token_body(struct http_exchange *exchange, const json_t *body,
     return 0;
 }
 
-static void now_rfc3339(char out[25])
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    civil_format_utc_ms((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, out);
-}
-
 static void on_token_stored(enum store_outcome outcome, void *data)
 {
     struct token_request *request = data;
@@ -142,7 +137,7 @@ static void on_token_stored(enum store_outcome outcome, void *data)
     json_t *document, *lots;
 
     if (outcome == STORE_OUTCOME_UNAVAILABLE) {
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     } else if (outcome != STORE_OUTCOME_CREATED) {
         /* EXISTS would mean two equal 256-bit random tokens: treat as a fault. */
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be stored");
@@ -187,18 +182,18 @@ static void on_create_authorised(struct http_exchange *exchange, const struct st
     }
     token_hash_hex(request->token, hash);
     token_id_from_hash(hash, request->id);
-    now_rfc3339(request->created_at);
+    clock_now_rfc3339(request->created_at);
     token = (struct store_token){request->id,    request->role, request->lots_json,
                                  request->scope, request->name, request->created_at};
     if (store_token_create(store, hash, &token, on_token_stored, request) != 0) {
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
         token_request_free(request);
     }
 }
 
 static void handle_token_create(struct http_exchange *exchange, void *data)
 {
-    api_auth_require(exchange, data, true, on_create_authorised, NULL, data);
+    auth_require(exchange, data, true, on_create_authorised, NULL, data);
 }
 
 /* --- GET /v1/tokens --- */
@@ -212,7 +207,7 @@ static void on_token_list(enum store_outcome outcome, const struct store_token *
     if (outcome != STORE_OUTCOME_OK) {
         json_decref(list);
         if (outcome == STORE_OUTCOME_UNAVAILABLE)
-            api_reply_store_unavailable(exchange);
+            endpoint_reply_store_unavailable(exchange);
         else
             http_reply_problem(exchange, PROBLEM_INTERNAL, "the tokens could not be read");
         return;
@@ -233,12 +228,12 @@ static void on_list_authorised(struct http_exchange *exchange, const struct stor
                                void *data)
 {
     if (store_token_list(data, on_token_list, exchange) != 0)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
 }
 
 static void handle_token_list(struct http_exchange *exchange, void *data)
 {
-    api_auth_require(exchange, data, true, on_list_authorised, NULL, data);
+    auth_require(exchange, data, true, on_list_authorised, NULL, data);
 }
 
 /* --- DELETE /v1/tokens/{id} --- */
@@ -252,7 +247,7 @@ static void on_token_revoked(enum store_outcome outcome, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no token '%s'",
                            http_exchange_parameter(exchange, "id"));
     else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be revoked");
 }
@@ -277,12 +272,12 @@ static void on_revoke_authorised(struct http_exchange *exchange, const struct st
         return;
     }
     if (store_token_revoke(data, id, on_token_revoked, exchange) != 0)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
 }
 
 static void handle_token_revoke(struct http_exchange *exchange, void *data)
 {
-    api_auth_require(exchange, data, true, on_revoke_authorised, NULL, data);
+    auth_require(exchange, data, true, on_revoke_authorised, NULL, data);
 }
 
 /* --- GET /v1/audit --- */
@@ -321,7 +316,7 @@ static void on_audit(enum store_outcome outcome, const struct store_audit_entry 
     if (outcome != STORE_OUTCOME_OK) {
         json_decref(list);
         if (outcome == STORE_OUTCOME_UNAVAILABLE)
-            api_reply_store_unavailable(query->exchange);
+            endpoint_reply_store_unavailable(query->exchange);
         else
             http_reply_problem(query->exchange, PROBLEM_INTERNAL, "the audit could not be read");
         free(query);
@@ -418,13 +413,13 @@ static void on_audit_authorised(struct http_exchange *exchange, const struct sto
     *query = (struct audit_query){exchange, (size_t)limit};
     if (store_audit_query(data, lot, start, (size_t)limit, on_audit, query) != 0) {
         free(query);
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     }
 }
 
 static void handle_audit(struct http_exchange *exchange, void *data)
 {
-    api_auth_require(exchange, data, true, on_audit_authorised, NULL, data);
+    auth_require(exchange, data, true, on_audit_authorised, NULL, data);
 }
 
 int api_admin_register(struct http_server *server, struct store *store)

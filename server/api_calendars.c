@@ -1,8 +1,9 @@
 /* api_calendars.c: PUT and GET /v1/calendars/{id}: holiday calendars. */
 #include "api_calendars.h"
 
-#include "api_auth.h"
+#include "auth.h"
 #include "calendar.h"
+#include "endpoint.h"
 #include "lot.h"
 #include "store_calendars.h"
 
@@ -29,7 +30,7 @@ static void reply_calendar_error(struct http_exchange *exchange, const char *mes
 
 static void handle_get(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     const char *year_text = http_exchange_query(exchange, "year");
     const struct calendar *calendar = opening_calendar(context->opening, id);
@@ -62,7 +63,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
 /* --- PUT /v1/calendars/{id} --- */
 
 struct put_call {
-    struct api_context *context;
+    struct endpoint_context *context;
     struct http_exchange *exchange;
     char id[80];
     json_t *body;
@@ -86,7 +87,7 @@ static void on_stored(enum store_outcome outcome, void *data)
         http_reply_json(call->exchange, outcome == STORE_OUTCOME_CREATED ? 201 : 200, call->stored,
                         HTTP_REPLY_NO_STORE);
     } else if (outcome == STORE_OUTCOME_UNAVAILABLE) {
-        api_reply_store_unavailable(call->exchange);
+        endpoint_reply_store_unavailable(call->exchange);
     } else {
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the calendar could not be stored");
     }
@@ -107,7 +108,7 @@ static void store_calendar(struct put_call *call, struct calendar *calendar)
         return;
     }
     if (store_calendar_put(call->context->store, call->id, text, false, on_stored, call) != 0) {
-        api_reply_store_unavailable(call->exchange);
+        endpoint_reply_store_unavailable(call->exchange);
         put_call_free(call);
     }
     free(text);
@@ -122,7 +123,7 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
     char error[256];
 
     if (outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_FAILED) {
-        api_reply_store_unavailable(call->exchange);
+        endpoint_reply_store_unavailable(call->exchange);
         put_call_free(call);
         return;
     }
@@ -159,7 +160,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
     }
     if (json_object_get(call->body, "year") != NULL) {
         if (store_calendar_get(call->context->store, call->id, on_current, call) != 0) {
-            api_reply_store_unavailable(exchange);
+            endpoint_reply_store_unavailable(exchange);
             put_call_free(call);
         }
         return;
@@ -174,7 +175,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
 
 static void handle_put(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     struct put_call *call;
 
@@ -190,7 +191,7 @@ static void handle_put(struct http_exchange *exchange, void *data)
     call->context = context;
     call->exchange = exchange;
     snprintf(call->id, sizeof(call->id), "%s", id);
-    api_auth_require(exchange, context->store, true, on_put_authorised, put_call_free, call);
+    auth_require(exchange, context->store, true, on_put_authorised, put_call_free, call);
 }
 
 /* --- DELETE /v1/calendars/{id} --- */
@@ -204,7 +205,7 @@ static void on_deleted(enum store_outcome outcome, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'",
                            http_exchange_parameter(exchange, "id"));
     else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the calendar could not be deleted");
 }
@@ -228,7 +229,7 @@ static const char *lot_using(const struct snapshot *snapshot, const char *id, si
 static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
                                  void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     const char *user;
     size_t users;
@@ -246,16 +247,16 @@ static void on_delete_authorised(struct http_exchange *exchange, const struct st
         return;
     }
     if (store_calendar_delete(context->store, id, on_deleted, exchange) != 0)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
 }
 
 static void handle_delete(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
-    api_auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
+    struct endpoint_context *context = data;
+    auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
 }
 
-int api_calendars_register(struct http_server *server, struct api_context *context)
+int api_calendars_register(struct http_server *server, struct endpoint_context *context)
 {
     int result = http_server_route(server, HTTP_GET, "/v1/calendars/{id}", handle_get, context);
     if (result == 0)

@@ -1,6 +1,8 @@
 /* api_health.c: GET /healthz (the process answers) and GET /readyz (it can serve). */
 #include "api_health.h"
 
+#include "endpoint.h"
+
 #include <string.h>
 
 static void handle_healthz(struct http_exchange *exchange, void *data)
@@ -12,7 +14,7 @@ static void handle_healthz(struct http_exchange *exchange, void *data)
 static void handle_readyz(struct http_exchange *exchange, void *data)
 {
     static const char body[] = "{\"status\":\"ready\",\"redis\":\"ok\",\"snapshot\":\"loaded\"}";
-    const struct api_context *context = data;
+    const struct endpoint_context *context = data;
 
     if (!store_is_ready(context->store)) {
         http_exchange_add_header(exchange, "Retry-After", "1");
@@ -28,7 +30,7 @@ static void handle_readyz(struct http_exchange *exchange, void *data)
                HTTP_REPLY_PUBLIC | HTTP_REPLY_NO_STORE);
 }
 
-int api_health_register(struct http_server *server, struct api_context *context)
+int api_health_register(struct http_server *server, struct endpoint_context *context)
 {
     int result = http_server_route(server, HTTP_GET, "/healthz", handle_healthz, NULL);
     if (result == 0)

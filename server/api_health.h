@@ -2,7 +2,7 @@
 #ifndef PARKSHARE_API_HEALTH_H
 #define PARKSHARE_API_HEALTH_H
 
-#include "api.h"
+#include "endpoint.h"
 #include "http.h"
 
 /*
@@ -11,6 +11,6 @@
  * else 503 with Retry-After. context must outlive the server. Returns 0 or
  * an http_error.
  */
-int api_health_register(struct http_server *server, struct api_context *context);
+int api_health_register(struct http_server *server, struct endpoint_context *context);
 
 #endif

@@ -1,7 +1,9 @@
 /* api_lots.c: the lot registry: PUT/GET/DELETE /v1/lots/{id}. */
 #include "api_lots.h"
 
-#include "api_auth.h"
+#include "auth.h"
+#include "clock.h"
+#include "endpoint.h"
 #include "lot.h"
 #include "store_lots.h"
 
@@ -13,7 +15,7 @@
 
 static void handle_get(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     const struct snapshot_lot *lot = snapshot_find(context->snapshot, id);
 
@@ -21,7 +23,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return;
     }
-    api_mark_stale(exchange, context->snapshot);
+    endpoint_mark_stale(exchange, context->snapshot);
     http_reply(exchange, 200, "application/json", lot->body, lot->body_length, lot->etag,
                HTTP_REPLY_PUBLIC);
 }
@@ -29,7 +31,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
 /* --- PUT /v1/lots/{id} --- */
 
 struct put_call {
-    struct api_context *context;
+    struct endpoint_context *context;
     struct http_exchange *exchange;
     char id[80];
     json_t *static_json;
@@ -49,7 +51,7 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
     if (result->outcome == STORE_OUTCOME_CREATED || result->outcome == STORE_OUTCOME_REPLACED) {
         answer = snapshot_compose_json(call->context->snapshot, call->id, call->static_json,
                                        result->occupied, result->version, result->updated_at_ms,
-                                       api_now_ms());
+                                       clock_now_ms());
         if (answer == NULL)
             http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
         else
@@ -57,7 +59,7 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
                             answer, HTTP_REPLY_NO_STORE);
         json_decref(answer);
     } else if (result->outcome == STORE_OUTCOME_UNAVAILABLE) {
-        api_reply_store_unavailable(call->exchange);
+        endpoint_reply_store_unavailable(call->exchange);
     } else {
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the lot could not be stored");
     }
@@ -96,7 +98,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
     write = (struct store_lot_write){call->id, text, lot->capacity, token->id,
                                      http_exchange_client(exchange)};
     if (store_lot_put(call->context->store, &write, on_put_stored, call) != 0) {
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
         goto cleanup;
     }
     call = NULL; /* on_put_stored frees it */
@@ -131,8 +133,7 @@ static void handle_put(struct http_exchange *exchange, void *data)
     call->context = data;
     call->exchange = exchange;
     snprintf(call->id, sizeof(call->id), "%s", id);
-    api_auth_require(exchange, call->context->store, true, on_put_authorised, put_call_release,
-                     call);
+    auth_require(exchange, call->context->store, true, on_put_authorised, put_call_release, call);
 }
 
 /* --- DELETE /v1/lots/{id} --- */
@@ -146,7 +147,7 @@ static void on_deleted(const struct store_lot_result *result, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'",
                            http_exchange_parameter(exchange, "id"));
     else if (result->outcome == STORE_OUTCOME_UNAVAILABLE)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot could not be deleted");
 }
@@ -154,7 +155,7 @@ static void on_deleted(const struct store_lot_result *result, void *data)
 static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
                                  void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
 
     if (!lot_id_is_valid(id)) {
@@ -163,16 +164,16 @@ static void on_delete_authorised(struct http_exchange *exchange, const struct st
     }
     if (store_lot_delete(context->store, id, token->id, http_exchange_client(exchange), on_deleted,
                          exchange) != 0)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
 }
 
 static void handle_delete(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
-    api_auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
+    struct endpoint_context *context = data;
+    auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
 }
 
-int api_lots_register(struct http_server *server, struct api_context *context)
+int api_lots_register(struct http_server *server, struct endpoint_context *context)
 {
     int result = http_server_route(server, HTTP_GET, "/v1/lots/{id}", handle_get, context);
     if (result == 0)

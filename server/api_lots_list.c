@@ -1,6 +1,7 @@
 /* api_lots_list.c: GET /v1/lots and GET /v1/lots.geojson: filtered, near-sorted, paged. */
 #include "api_lots_list.h"
 
+#include "endpoint.h"
 #include "lot_query.h"
 
 #include <math.h>
@@ -111,8 +112,8 @@ static ssize_t select_lots(const struct snapshot *snapshot, const struct lot_que
     return (ssize_t)kept;
 }
 
-static json_t *lot_document(const struct api_context *context, const struct candidate *candidate,
-                            bool near)
+static json_t *lot_document(const struct endpoint_context *context,
+                            const struct candidate *candidate, bool near)
 {
     json_t *lot = snapshot_lot_json(context->snapshot, candidate->lot);
     if (lot != NULL && near)
@@ -122,7 +123,7 @@ static json_t *lot_document(const struct api_context *context, const struct cand
 }
 
 /* A Feature with Point geometry [lon, lat] and the lot as properties (RFC 7946). */
-static json_t *feature(const struct api_context *context, const struct candidate *candidate,
+static json_t *feature(const struct endpoint_context *context, const struct candidate *candidate,
                        bool near)
 {
     return json_pack("{s:s, s:s, s:{s:s, s:[f, f]}, s:o*}", "type", "Feature", "id",
@@ -131,7 +132,7 @@ static json_t *feature(const struct api_context *context, const struct candidate
                      lot_document(context, candidate, near));
 }
 
-static void answer(struct http_exchange *exchange, struct api_context *context, bool geojson)
+static void answer(struct http_exchange *exchange, struct endpoint_context *context, bool geojson)
 {
     struct lot_query query;
     struct candidate *candidates = NULL;
@@ -174,7 +175,7 @@ static void answer(struct http_exchange *exchange, struct api_context *context, 
         document = json_pack("{s:o, s:s?}", "lots", list, "next_cursor",
                              (size_t)count > shown ? cursor : NULL);
     free(candidates);
-    api_mark_stale(exchange, context->snapshot);
+    endpoint_mark_stale(exchange, context->snapshot);
     if (document == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
@@ -203,7 +204,7 @@ static void handle_geojson(struct http_exchange *exchange, void *data)
     answer(exchange, data, true);
 }
 
-int api_lots_list_register(struct http_server *server, struct api_context *context)
+int api_lots_list_register(struct http_server *server, struct endpoint_context *context)
 {
     int result = http_server_route(server, HTTP_GET, "/v1/lots", handle_list, context);
     if (result == 0)

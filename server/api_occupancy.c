@@ -1,7 +1,8 @@
 /* api_occupancy.c: POST /v1/lots/{id}/occupancy and the POST /v1/occupancy batch. */
 #include "api_occupancy.h"
 
-#include "api_auth.h"
+#include "auth.h"
+#include "endpoint.h"
 #include "lot.h"
 #include "occupancy.h"
 #include "store_lots.h"
@@ -147,7 +148,7 @@ static void handle_single(struct http_exchange *exchange, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", lot_id);
         return;
     }
-    if (api_auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
+    if (auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
         return;
     call = calloc(1, sizeof(*call));
     if (call == NULL) {
@@ -176,7 +177,7 @@ static void handle_single(struct http_exchange *exchange, void *data)
         http_exchange_client(exchange)};
     if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
         free(call);
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     }
 }
 
@@ -312,7 +313,7 @@ static void handle_batch(struct http_exchange *exchange, void *data)
     json_t *body = NULL;
     char hash[65];
 
-    if (api_auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
+    if (auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
         return;
     updates = occupancy_batch_items(body, &problem);
     if (updates == NULL) {
@@ -340,7 +341,7 @@ static void handle_batch(struct http_exchange *exchange, void *data)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    api_auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
+    auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
 }
 
 int api_occupancy_register(struct http_server *server, struct store *store)

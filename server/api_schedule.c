@@ -2,6 +2,8 @@
 #include "api_schedule.h"
 
 #include "civil.h"
+#include "clock.h"
+#include "endpoint.h"
 #include "ical.h"
 #include "schedule.h"
 
@@ -16,7 +18,7 @@
 static json_t *local_time(int64_t local_minute)
 {
     char text[32];
-    opening_format_local(opening_utc_ms(local_minute), text);
+    clock_format_local(clock_utc_ms(local_minute), text);
     return json_string(text);
 }
 
@@ -60,7 +62,7 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, long 
         http_reply_invalid(exchange, unknown, "unknown query parameter; expected from or days");
         return -1;
     }
-    *first_day = opening_local_minute(api_now_ms()) / SCHEDULE_MINUTES_PER_DAY;
+    *first_day = clock_local_minute(clock_now_ms()) / SCHEDULE_MINUTES_PER_DAY;
     if (from != NULL) {
         if (civil_date_parse(from, strlen(from), &date) != 0) {
             http_reply_invalid(exchange, "from", "must be a date YYYY-MM-DD");
@@ -82,7 +84,7 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, long 
 
 static void handle_schedule(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     const struct snapshot_lot *lot = snapshot_find(context->snapshot, id);
     const struct calendar *calendar = NULL;
@@ -113,7 +115,7 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
     document =
         json_pack("{s:s, s:s, s:s?, s:b, s:o, s:o}", "id", id, "timezone", context->timezone,
                   "calendar", calendar_id, "open_now", lot->open_now, "next_change",
-                  lot->next_change_ms >= 0 ? local_time(opening_local_minute(lot->next_change_ms))
+                  lot->next_change_ms >= 0 ? local_time(clock_local_minute(lot->next_change_ms))
                                            : json_null(),
                   "days", days_json);
     if (document == NULL)
@@ -124,7 +126,7 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
 }
 
 /* The lot's compiled schedule and calendar; replies 404/500 itself and returns -1. */
-static int lot_schedule(struct http_exchange *exchange, struct api_context *context,
+static int lot_schedule(struct http_exchange *exchange, struct endpoint_context *context,
                         const struct snapshot_lot **lot, struct schedule **schedule,
                         const struct calendar **calendar)
 {
@@ -149,7 +151,7 @@ static int lot_schedule(struct http_exchange *exchange, struct api_context *cont
 /* GET /v1/lots/{id}/schedule.ics?days=N: the openings from today as RFC 5545 events. */
 static void handle_ical(struct http_exchange *exchange, void *data)
 {
-    struct api_context *context = data;
+    struct endpoint_context *context = data;
     const struct snapshot_lot *lot;
     const struct calendar *calendar;
     struct schedule *schedule = NULL;
@@ -169,7 +171,7 @@ static void handle_ical(struct http_exchange *exchange, void *data)
         events = calloc(count + 1, sizeof(*events));
     for (size_t i = 0; events != NULL && i < count; i++)
         events[i] =
-            (struct ical_event){opening_utc_ms(windows[i].start), opening_utc_ms(windows[i].end)};
+            (struct ical_event){clock_utc_ms(windows[i].start), clock_utc_ms(windows[i].end)};
     fee_note = json_object_get(lot->static_json, "fee_note");
     if (events != NULL) {
         struct ical_calendar about = {
@@ -179,7 +181,7 @@ static void handle_ical(struct http_exchange *exchange, void *data)
                      : json_string_value(json_object_get(lot->static_json, "fee")),
             /* Stamped with the first day, so the same request gives the same
              * bytes (and ETag) all day. */
-            opening_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
+            clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
         text = ical_render(&about, events, count, &length);
     }
     if (text == NULL)
@@ -193,7 +195,7 @@ static void handle_ical(struct http_exchange *exchange, void *data)
     schedule_free(schedule);
 }
 
-int api_schedule_register(struct http_server *server, struct api_context *context)
+int api_schedule_register(struct http_server *server, struct endpoint_context *context)
 {
     int result =
         http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule", handle_schedule, context);

@@ -2,10 +2,10 @@
 #ifndef PARKSHARE_API_SCHEDULE_H
 #define PARKSHARE_API_SCHEDULE_H
 
-#include "api.h"
+#include "endpoint.h"
 #include "http.h"
 
 /* Route the schedule endpoint; context must outlive the server. */
-int api_schedule_register(struct http_server *server, struct api_context *context);
+int api_schedule_register(struct http_server *server, struct endpoint_context *context);
 
 #endif

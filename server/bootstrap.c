@@ -3,6 +3,7 @@
 
 #include "calendar.h"
 #include "civil.h"
+#include "clock.h"
 #include "log.h"
 #include "lot.h"
 #include "store_calendars.h"
@@ -56,13 +57,6 @@ struct bootstrap {
 };
 
 static const char component[] = "bootstrap";
-
-static void now_rfc3339(char out[25])
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    civil_format_utc_ms((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, out);
-}
 
 /* Remember the first lot of each group for the demo's attendant tokens. */
 static int note_demo_token(struct bootstrap *bootstrap, const json_t *lot_json, const char *id)
@@ -331,7 +325,7 @@ static void create_demo_token(struct bootstrap *bootstrap, const char *lot_id)
     snprintf(call->lot_id, sizeof(call->lot_id), "%s", lot_id);
     token_hash_hex(call->token, hash);
     token_id_from_hash(hash, id);
-    now_rfc3339(created_at);
+    clock_now_rfc3339(created_at);
     snprintf(lots, sizeof(lots), "[\"%s\"]", lot_id);
     snprintf(scope, sizeof(scope), ",%s,", lot_id);
     snprintf(name, sizeof(name), "demo attendant for %s", lot_id);
@@ -393,7 +387,7 @@ void bootstrap_on_ready(struct bootstrap *bootstrap)
                            bootstrap->calendars[i].json, true, on_calendar_seeded,
                            bootstrap->calendars[i].id);
 
-    now_rfc3339(created_at);
+    clock_now_rfc3339(created_at);
     store_token_bootstrap(bootstrap->store, bootstrap->admin_hash, bootstrap->admin_id,
                           "admin token from data_dir", created_at, on_admin_registered, bootstrap);
     if (bootstrap->demo_count > 0 && !bootstrap->demo_claimed)

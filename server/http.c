@@ -1,6 +1,7 @@
 /* http.c: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
 #include "http.h"
 
+#include "clock.h"
 #include "etag.h"
 #include "log.h"
 #include "rate_limit.h"
@@ -348,15 +349,13 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
 /* Writes are limited per client address; reads are not (signs poll a lot). */
 static bool allow_write(struct http_server *server, struct http_exchange *exchange)
 {
-    struct timespec now;
     int retry_after = 1;
     char header[16];
 
     if (server->write_limit == NULL)
         return true;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (rate_limit_allow(server->write_limit, http_exchange_client(exchange),
-                         (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, &retry_after))
+    if (rate_limit_allow(server->write_limit, http_exchange_client(exchange), clock_monotonic_ms(),
+                         &retry_after))
         return true;
     snprintf(header, sizeof(header), "%d", retry_after);
     http_exchange_add_header(exchange, "Retry-After", header);

@@ -1,5 +1,4 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
-#include "api.h"
 #include "api_admin.h"
 #include "api_calendars.h"
 #include "api_health.h"
@@ -7,12 +6,15 @@
 #include "api_lots_list.h"
 #include "api_occupancy.h"
 #include "api_schedule.h"
-#include "api_signage.h"
+#include "api_stream.h"
+#include "api_totals.h"
 #include "api_web.h"
 #include "bootstrap.h"
 #include "calendar.h"
+#include "clock.h"
 #include "config.h"
 #include "data_dir.h"
+#include "endpoint.h"
 #include "http.h"
 #include "log.h"
 #include "opening.h"
@@ -20,7 +22,6 @@
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
-#include "stream.h"
 #include "token.h"
 
 #include <errno.h>
@@ -54,11 +55,11 @@ struct daemon {
     struct snapshot *snapshot;
     struct snapshot_sync *sync;
     struct bootstrap *bootstrap;
-    struct api_context api;
+    struct endpoint_context api;
     struct http_server *http;
     struct api_web *web;
-    struct api_signage *signage;
-    struct stream *stream;
+    struct api_totals *totals_endpoint;
+    struct api_stream *stream;
     struct event *sigint_event;
     struct event *sigterm_event;
     struct event *shutdown_timer;
@@ -243,8 +244,8 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
              (int)signal_number);
     evtimer_add(daemon->shutdown_timer, &bound);
     /* Long polls are answered now, so a sign never holds the daemon up. */
-    api_signage_release(daemon->signage);
-    stream_close_all(daemon->stream);
+    api_totals_release(daemon->totals_endpoint);
+    api_stream_close_all(daemon->stream);
     http_server_begin_shutdown(daemon->http, on_drained, daemon);
 }
 
@@ -254,8 +255,8 @@ static void on_store_ready(bool ready, void *data)
     if (!ready)
         log_info(component, "not ready: waiting for Redis");
     /* Reads go on from the snapshot while Redis is away, marked stale. */
-    snapshot_set_stale(daemon->snapshot, !ready, api_now_ms());
-    api_signage_changed(daemon->signage, NULL);
+    snapshot_set_stale(daemon->snapshot, !ready, clock_now_ms());
+    api_totals_changed(daemon->totals_endpoint, NULL);
     /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);
@@ -266,8 +267,8 @@ static void on_store_ready(bool ready, void *data)
 static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
-    api_signage_changed(daemon->signage, id);
-    stream_lot_changed(daemon->stream, id);
+    api_totals_changed(daemon->totals_endpoint, id);
+    api_stream_lot_changed(daemon->stream, id);
 }
 
 static void on_store_change(const char *message, size_t length, void *data)
@@ -371,8 +372,8 @@ static int start_redis(struct daemon *daemon)
         log_error(component, "%s", error);
         return -1;
     }
-    daemon->api = (struct api_context){daemon->store, daemon->snapshot, daemon->sync,
-                                       daemon->opening, daemon->config->timezone};
+    daemon->api = (struct endpoint_context){daemon->store, daemon->snapshot, daemon->sync,
+                                            daemon->opening, daemon->config->timezone};
     return 0;
 }
 
@@ -394,12 +395,13 @@ static int start_http(struct daemon *daemon)
         log_error(component, "cannot set up the HTTP server");
         return -1;
     }
-    if (api_signage_register(daemon->http, daemon->base, &daemon->api, &daemon->signage) != 0) {
-        log_error(component, "cannot set up the signage endpoints");
+    if (api_totals_register(daemon->http, daemon->base, &daemon->api, &daemon->totals_endpoint) !=
+        0) {
+        log_error(component, "cannot set up the totals endpoints");
         return -1;
     }
-    if (stream_register(daemon->http, daemon->base, &daemon->api, daemon->signage,
-                        (size_t)daemon->config->stream_buffer_bytes, &daemon->stream) != 0) {
+    if (api_stream_register(daemon->http, daemon->base, &daemon->api, daemon->totals_endpoint,
+                            (size_t)daemon->config->stream_buffer_bytes, &daemon->stream) != 0) {
         log_error(component, "cannot set up the stream endpoint");
         return -1;
     }
@@ -440,8 +442,8 @@ static void daemon_deinit(struct daemon *daemon)
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
-    stream_free(daemon->stream);
-    api_signage_free(daemon->signage);
+    api_stream_free(daemon->stream);
+    api_totals_free(daemon->totals_endpoint);
     http_server_free(daemon->http);
     api_web_free(daemon->web);
     snapshot_free(daemon->snapshot);

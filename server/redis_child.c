@@ -1,6 +1,7 @@
 /* redis_child.c: the embedded redis-server, started and supervised as a child. */
 #include "redis_child.h"
 
+#include "clock.h"
 #include "log.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@ struct redis_child {
     char pid_path[PATH_MAX];
     char log_path[PATH_MAX];
     pid_t pid;
-    time_t started_at;
+    int64_t started_at_ms; /* monotonic */
     int restart_delay_ms;
     bool stopping;
     struct event *sigchld_event;
@@ -213,7 +214,7 @@ static int spawn(struct redis_child *child, char *error, size_t error_size)
         return REDIS_CHILD_ERROR_EXEC;
     }
     child->pid = pid;
-    child->started_at = time(NULL);
+    child->started_at_ms = clock_monotonic_ms();
     log_info(component, "started %s (pid %d) on %s", child->program, (int)pid, child->socket_path);
     return 0;
 }
@@ -268,7 +269,7 @@ static void on_sigchld(evutil_socket_t fd, short events, void *data)
         if (child->stopping)
             continue;
         log_error(component, "redis-server %s; its log is %s", how, child->log_path);
-        if (time(NULL) - child->started_at >= HEALTHY_RUN_SECONDS)
+        if (clock_monotonic_ms() - child->started_at_ms >= HEALTHY_RUN_SECONDS * 1000)
             child->restart_delay_ms = RESTART_DELAY_FIRST_MS;
         schedule_restart(child);
     }

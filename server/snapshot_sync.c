@@ -1,7 +1,8 @@
 /* snapshot_sync.c: keeps the snapshot in step with Redis: full loads and change messages. */
 #include "snapshot_sync.h"
 
-#include "api.h"
+#include "clock.h"
+#include "endpoint.h"
 #include "http.h"
 #include "log.h"
 #include "store_calendars.h"
@@ -33,24 +34,6 @@ struct snapshot_sync {
 
 static const char component[] = "snapshot";
 
-int64_t api_now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-void api_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
-{
-    int64_t since = snapshot_stale_since(snapshot);
-    char age[32];
-    if (since < 0)
-        return;
-    snprintf(age, sizeof(age), "%lld", (long long)((api_now_ms() - since) / 1000));
-    http_exchange_add_header(exchange, "Age", age);
-    http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
-}
-
 static void arm_timer(struct snapshot_sync *sync)
 {
     int64_t deadline = snapshot_next_deadline(sync->snapshot);
@@ -58,7 +41,7 @@ static void arm_timer(struct snapshot_sync *sync)
     struct timeval wait;
 
     if (deadline >= 0) {
-        delay = deadline - api_now_ms();
+        delay = deadline - clock_now_ms();
         if (delay < 0)
             delay = 0;
         if (delay > MAX_TIMER_MS)
@@ -72,7 +55,7 @@ static void arm_timer(struct snapshot_sync *sync)
 static void on_timer(evutil_socket_t fd, short events, void *data)
 {
     struct snapshot_sync *sync = data;
-    size_t changed = snapshot_refresh(sync->snapshot, api_now_ms(), false);
+    size_t changed = snapshot_refresh(sync->snapshot, clock_now_ms(), false);
     if (changed > 0) {
         log_debug(component, "%zu lot(s) changed state with the clock", changed);
         if (sync->on_change != NULL)
@@ -102,7 +85,7 @@ static void on_loaded(const struct store_lot_record *records, size_t count, bool
         converted[i] =
             (struct snapshot_record){records[i].id, records[i].static_json, records[i].occupied,
                                      records[i].version, records[i].updated_at_ms};
-    if (snapshot_load(sync->snapshot, sync->load_generation, converted, count, api_now_ms(),
+    if (snapshot_load(sync->snapshot, sync->load_generation, converted, count, clock_now_ms(),
                       &skipped) != 0) {
         log_error(component, "out of memory loading %zu lots", count);
     } else {
@@ -157,7 +140,7 @@ static void on_calendar_changed(enum store_outcome outcome, const char *id, cons
     } else {
         log_info(component, "calendar %s changed; lots re-judged", id);
     }
-    snapshot_refresh(sync->snapshot, api_now_ms(), false);
+    snapshot_refresh(sync->snapshot, clock_now_ms(), false);
     if (sync->on_change != NULL)
         sync->on_change(NULL, sync->data);
     arm_timer(sync);
@@ -208,7 +191,7 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
             log_warning(component, "cannot read the changed calendar %s", calendar_id);
         return;
     }
-    if (snapshot_apply(sync->snapshot, message, length, api_now_ms(), &changed) != 0) {
+    if (snapshot_apply(sync->snapshot, message, length, clock_now_ms(), &changed) != 0) {
         log_warning(component, "ignored a change message that is not understood");
         return;
     }

@@ -1,6 +1,7 @@
 /* store.c: the Redis links: hiredis async on libevent, reconnect, health, pub/sub. */
 #include "store.h"
 
+#include "clock.h"
 #include "log.h"
 #include "store_private.h"
 
@@ -68,13 +69,6 @@ struct store {
 
 static const char component[] = "store";
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 static void connect_link(struct link *link);
 static void drop_link(struct link *link, const char *reason);
 
@@ -95,7 +89,7 @@ static void set_state(struct link *link, enum link_state state)
 {
     struct store *store = link->store;
     link->state = state;
-    link->state_since_ms = monotonic_ms();
+    link->state_since_ms = clock_monotonic_ms();
     if (!link->subscriber) {
         if (state == LINK_READY && store->subscriber.state == LINK_DOWN &&
             store->subscriber.context == NULL)
@@ -125,7 +119,7 @@ static void schedule_reconnect(struct link *link)
  */
 static void report_unreachable(struct link *link, const char *reason)
 {
-    int64_t now = monotonic_ms();
+    int64_t now = clock_monotonic_ms();
     if (link->unreachable_since_ms == 0)
         link->unreachable_since_ms = now;
     if (!link->reported_unreachable && now - link->unreachable_since_ms >= 1000) {
@@ -376,7 +370,7 @@ static bool check_link_timeouts(struct link *link, int64_t now)
 static void on_health_timer(evutil_socket_t fd, short events, void *data)
 {
     struct store *store = data;
-    int64_t now = monotonic_ms();
+    int64_t now = clock_monotonic_ms();
 
     check_link_timeouts(&store->subscriber, now);
     if (check_link_timeouts(&store->command, now) || store->command.state != LINK_READY)

@@ -1,6 +1,7 @@
-/* stream.c: GET /v1/stream: Server-Sent Events of lots and totals for a selection. */
-#include "stream.h"
+/* api_stream.c: GET /v1/stream: Server-Sent Events of lots and totals for a selection. */
+#include "api_stream.h"
 
+#include "endpoint.h"
 #include "log.h"
 #include "totals.h"
 
@@ -14,17 +15,17 @@
 #define STREAM_TIMEOUT_S (7 * 24 * 3600)
 
 struct client {
-    struct stream *stream;
+    struct api_stream *stream;
     struct evhttp_request *request;
     struct evhttp_connection *connection;
     char *city, *group, *lot;
     struct client *next;
 };
 
-struct stream {
+struct api_stream {
     struct event_base *base;
-    struct api_context *context;
-    struct api_signage *signage;
+    struct endpoint_context *context;
+    struct api_totals *totals_endpoint;
     size_t buffer_limit;
     struct client *clients;
     size_t count;
@@ -114,7 +115,7 @@ static bool client_wants(const struct client *client, const struct snapshot_lot 
 }
 
 /* A lot event carries the live fields a sign or map needs, not the static ones. */
-static char *lot_event(const struct stream *stream, const struct snapshot_lot *lot)
+static char *lot_event(const struct api_stream *stream, const struct snapshot_lot *lot)
 {
     json_t *full = snapshot_lot_json(stream->context->snapshot, lot);
     static const char *const live[] = {"id",       "occupied",    "free",       "capacity", "state",
@@ -130,7 +131,8 @@ static char *lot_event(const struct stream *stream, const struct snapshot_lot *l
     return text;
 }
 
-static bool send_lot(struct stream *stream, struct client *client, const struct snapshot_lot *lot)
+static bool send_lot(struct api_stream *stream, struct client *client,
+                     const struct snapshot_lot *lot)
 {
     char *text = lot_event(stream, lot);
     bool alive = text == NULL || send_event(client, "lot", text);
@@ -139,7 +141,7 @@ static bool send_lot(struct stream *stream, struct client *client, const struct 
 }
 
 /* Every selected lot as it is now; false when the client was dropped. */
-static bool send_all_lots(struct stream *stream, struct client *client)
+static bool send_all_lots(struct api_stream *stream, struct client *client)
 {
     for (size_t i = 0; i < snapshot_count(stream->context->snapshot); i++) {
         const struct snapshot_lot *lot = snapshot_at(stream->context->snapshot, i);
@@ -149,7 +151,7 @@ static bool send_all_lots(struct stream *stream, struct client *client)
     return true;
 }
 
-void stream_lot_changed(struct stream *stream, const char *id)
+void api_stream_lot_changed(struct api_stream *stream, const char *id)
 {
     const struct snapshot_lot *lot;
     struct client *client, *next;
@@ -175,7 +177,7 @@ void stream_lot_changed(struct stream *stream, const char *id)
 static void on_totals(const char *city, const char *group, const char *kind, const char *json,
                       void *data)
 {
-    struct stream *stream = data;
+    struct api_stream *stream = data;
     struct client *client = stream->clients, *next;
     if (kind != NULL)
         return;
@@ -191,7 +193,7 @@ static void on_totals(const char *city, const char *group, const char *kind, con
 
 static void on_heartbeat(evutil_socket_t fd, short events, void *data)
 {
-    struct stream *stream = data;
+    struct api_stream *stream = data;
     struct client *client = stream->clients, *next;
     for (; client != NULL; client = next) {
         next = client->next;
@@ -207,7 +209,7 @@ static char *copy(const char *text)
 static void handle_stream(struct http_exchange *exchange, void *data)
 {
     static const char *const known[] = {"city", "group", "lot"};
-    struct stream *stream = data;
+    struct api_stream *stream = data;
     const char *unknown = http_exchange_unknown_query(exchange, known, 3);
     const char *lot_id = http_exchange_query(exchange, "lot");
     struct client *client;
@@ -231,7 +233,7 @@ static void handle_stream(struct http_exchange *exchange, void *data)
     client->city = copy(http_exchange_query(exchange, "city"));
     client->group = copy(http_exchange_query(exchange, "group"));
     client->lot = copy(lot_id);
-    totals = api_signage_totals(stream->signage, client->city, client->group, NULL);
+    totals = api_totals_selection(stream->totals_endpoint, client->city, client->group, NULL);
     client->request = http_exchange_detach(exchange, "text/event-stream");
     client->connection = evhttp_request_get_connection(client->request);
     evhttp_add_header(evhttp_request_get_output_headers(client->request), "X-Accel-Buffering",
@@ -247,33 +249,33 @@ static void handle_stream(struct http_exchange *exchange, void *data)
         send_event(client, "totals", totals);
 }
 
-int stream_register(struct http_server *server, struct event_base *base,
-                    struct api_context *context, struct api_signage *signage, size_t buffer_limit,
-                    struct stream **out)
+int api_stream_register(struct http_server *server, struct event_base *base,
+                        struct endpoint_context *context, struct api_totals *totals_endpoint,
+                        size_t buffer_limit, struct api_stream **out)
 {
-    struct stream *stream = calloc(1, sizeof(*stream));
+    struct api_stream *stream = calloc(1, sizeof(*stream));
     struct timeval interval = {HEARTBEAT_S, 0};
 
     if (stream == NULL)
         return -1;
-    *stream = (struct stream){base, context, signage, buffer_limit, NULL, 0, NULL};
+    *stream = (struct api_stream){base, context, totals_endpoint, buffer_limit, NULL, 0, NULL};
     stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
     if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0 ||
         http_server_route(server, HTTP_GET, "/v1/stream", handle_stream, stream) != 0) {
-        stream_free(stream);
+        api_stream_free(stream);
         return -1;
     }
-    api_signage_observe(signage, on_totals, stream);
+    api_totals_observe(totals_endpoint, on_totals, stream);
     *out = stream;
     return 0;
 }
 
-size_t stream_client_count(const struct stream *stream)
+size_t api_stream_client_count(const struct api_stream *stream)
 {
     return stream->count;
 }
 
-void stream_close_all(struct stream *stream)
+void api_stream_close_all(struct api_stream *stream)
 {
     while (stream != NULL && stream->clients != NULL) {
         struct client *client = stream->clients;
@@ -284,11 +286,11 @@ void stream_close_all(struct stream *stream)
     }
 }
 
-void stream_free(struct stream *stream)
+void api_stream_free(struct api_stream *stream)
 {
     if (stream == NULL)
         return;
-    stream_close_all(stream);
+    api_stream_close_all(stream);
     if (stream->heartbeat != NULL)
         event_free(stream->heartbeat);
     free(stream);

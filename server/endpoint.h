@@ -1,6 +1,7 @@
-/* api.h: what every endpoint module is given: the store, the snapshot and settings. */
-#ifndef PARKSHARE_API_H
-#define PARKSHARE_API_H
+/* endpoint.h: what every endpoint module is given (store, snapshot, settings) and the answers they
+ * share. */
+#ifndef PARKSHARE_ENDPOINT_H
+#define PARKSHARE_ENDPOINT_H
 
 #include "opening.h"
 #include "snapshot.h"
@@ -8,7 +9,7 @@
 #include "store.h"
 
 /* Owned by main.c; endpoint modules only borrow it. */
-struct api_context {
+struct endpoint_context {
     struct store *store;
     struct snapshot *snapshot;
     struct snapshot_sync *sync;
@@ -16,15 +17,15 @@ struct api_context {
     const char *timezone;
 };
 
-/* Milliseconds since the epoch (wall clock), for judging lots. */
-int64_t api_now_ms(void);
-
 struct http_exchange;
 
 /*
  * While the snapshot is stale (Redis away), add Age (seconds since) and
  * Warning: 110 to a read's answer, so caches and clients know.
  */
-void api_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot);
+void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot);
+
+/* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
+void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
 #endif

@@ -1,6 +1,8 @@
-/* api_signage.c: GET /v1/totals and /v1/totals.txt for signs, with long polling. */
-#include "api_signage.h"
+/* api_totals.c: GET /v1/totals and /v1/totals.txt for signs, with long polling. */
+#include "api_totals.h"
 
+#include "clock.h"
+#include "endpoint.h"
 #include "etag.h"
 #include "totals.h"
 
@@ -17,7 +19,7 @@ struct selection;
 
 /* A long poll: answered on change, or when its wait is over. */
 struct waiter {
-    struct api_signage *signage;
+    struct api_totals *totals_endpoint;
     struct selection *selection;
     struct http_exchange *exchange;
     struct event *timer;
@@ -37,15 +39,15 @@ struct selection {
     struct waiter *waiters;
 };
 
-struct api_signage {
+struct api_totals {
     struct event_base *base;
-    struct api_context *context;
+    struct endpoint_context *context;
     struct selection selections[SELECTIONS_MAX];
     size_t count;
     uint64_t clock; /* for least-recently-used eviction */
     struct event *recompute;
     bool scheduled;
-    api_signage_observer observer;
+    api_totals_observer observer;
     void *observer_data;
 };
 
@@ -55,16 +57,16 @@ static bool same(const char *a, const char *b)
 }
 
 /* Recompute one selection; returns whether what a sign sees changed. */
-static bool refresh(struct api_signage *signage, struct selection *selection)
+static bool refresh(struct api_totals *totals_endpoint, struct selection *selection)
 {
     struct totals_selection which = {selection->city, selection->group, selection->kind};
     json_t *document;
     char *json, etag[24];
     bool changed;
 
-    totals_compute(signage->context->snapshot, &which, &selection->totals);
-    document = totals_json(&selection->totals, opening_format_local);
-    if (document != NULL && snapshot_stale_since(signage->context->snapshot) >= 0)
+    totals_compute(totals_endpoint->context->snapshot, &which, &selection->totals);
+    document = totals_json(&selection->totals, clock_format_local);
+    if (document != NULL && snapshot_stale_since(totals_endpoint->context->snapshot) >= 0)
         json_object_set_new(document, "stale", json_true());
     json = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(document);
@@ -97,22 +99,22 @@ static char *copy(const char *text)
 }
 
 /* The cached selection, or a new one (evicting the least used idle one). */
-static struct selection *find_selection(struct api_signage *signage,
+static struct selection *find_selection(struct api_totals *totals_endpoint,
                                         const struct totals_selection *which)
 {
     struct selection *victim = NULL;
 
-    for (size_t i = 0; i < signage->count; i++) {
-        struct selection *selection = &signage->selections[i];
+    for (size_t i = 0; i < totals_endpoint->count; i++) {
+        struct selection *selection = &totals_endpoint->selections[i];
         if (same(selection->city, which->city) && same(selection->group, which->group) &&
             same(selection->kind, which->kind))
             return selection;
     }
-    if (signage->count < SELECTIONS_MAX) {
-        victim = &signage->selections[signage->count++];
+    if (totals_endpoint->count < SELECTIONS_MAX) {
+        victim = &totals_endpoint->selections[totals_endpoint->count++];
     } else {
         for (size_t i = 0; i < SELECTIONS_MAX; i++) {
-            struct selection *selection = &signage->selections[i];
+            struct selection *selection = &totals_endpoint->selections[i];
             if (selection->waiters == NULL &&
                 (victim == NULL || selection->last_used < victim->last_used))
                 victim = selection;
@@ -124,14 +126,14 @@ static struct selection *find_selection(struct api_signage *signage,
     victim->city = copy(which->city);
     victim->group = copy(which->group);
     victim->kind = copy(which->kind);
-    refresh(signage, victim);
+    refresh(totals_endpoint, victim);
     return victim;
 }
 
 static void answer(struct http_exchange *exchange, const struct selection *selection, bool text,
                    const struct snapshot *snapshot)
 {
-    api_mark_stale(exchange, snapshot);
+    endpoint_mark_stale(exchange, snapshot);
     if (text)
         http_reply(exchange, 200, "text/plain; charset=utf-8", selection->text,
                    strlen(selection->text), selection->text_etag, HTTP_REPLY_PUBLIC);
@@ -154,7 +156,8 @@ static void finish_waiter(struct waiter *waiter)
 {
     unlink_waiter(waiter);
     event_free(waiter->timer);
-    answer(waiter->exchange, waiter->selection, waiter->text, waiter->signage->context->snapshot);
+    answer(waiter->exchange, waiter->selection, waiter->text,
+           waiter->totals_endpoint->context->snapshot);
     free(waiter);
 }
 
@@ -165,33 +168,33 @@ static void on_wait_over(evutil_socket_t fd, short events, void *data)
 
 static void on_recompute(evutil_socket_t fd, short events, void *data)
 {
-    struct api_signage *signage = data;
-    signage->scheduled = false;
-    for (size_t i = 0; i < signage->count; i++) {
-        struct selection *selection = &signage->selections[i];
-        if (!refresh(signage, selection))
+    struct api_totals *totals_endpoint = data;
+    totals_endpoint->scheduled = false;
+    for (size_t i = 0; i < totals_endpoint->count; i++) {
+        struct selection *selection = &totals_endpoint->selections[i];
+        if (!refresh(totals_endpoint, selection))
             continue;
-        if (signage->observer != NULL)
-            signage->observer(selection->city, selection->group, selection->kind, selection->json,
-                              signage->observer_data);
+        if (totals_endpoint->observer != NULL)
+            totals_endpoint->observer(selection->city, selection->group, selection->kind,
+                                      selection->json, totals_endpoint->observer_data);
         while (selection->waiters != NULL)
             finish_waiter(selection->waiters);
     }
 }
 
-void api_signage_changed(struct api_signage *signage, const char *id)
+void api_totals_changed(struct api_totals *totals_endpoint, const char *id)
 {
     struct timeval delay = {0, COALESCE_MS * 1000};
     (void)id;
-    if (signage == NULL || signage->scheduled)
+    if (totals_endpoint == NULL || totals_endpoint->scheduled)
         return;
-    signage->scheduled = true;
-    evtimer_add(signage->recompute, &delay);
+    totals_endpoint->scheduled = true;
+    evtimer_add(totals_endpoint->recompute, &delay);
 }
 
 static const char *const parameters[] = {"city", "group", "kind", "wait"};
 
-static void handle(struct http_exchange *exchange, struct api_signage *signage, bool text)
+static void handle(struct http_exchange *exchange, struct api_totals *totals_endpoint, bool text)
 {
     struct totals_selection which = {http_exchange_query(exchange, "city"),
                                      http_exchange_query(exchange, "group"),
@@ -218,28 +221,28 @@ static void handle(struct http_exchange *exchange, struct api_signage *signage, 
             return;
         }
     }
-    selection = find_selection(signage, &which);
+    selection = find_selection(totals_endpoint, &which);
     if (selection == NULL) {
         http_exchange_add_header(exchange, "Retry-After", "1");
         http_reply_problem(exchange, PROBLEM_RATE_LIMITED, "too many different selections wait");
         return;
     }
-    selection->last_used = ++signage->clock;
+    selection->last_used = ++totals_endpoint->clock;
     /* A long poll waits only while the sign already has what we would send. */
     if (seconds == 0 ||
         !etag_matches(if_none_match, text ? selection->text_etag : selection->json_etag)) {
-        answer(exchange, selection, text, signage->context->snapshot);
+        answer(exchange, selection, text, totals_endpoint->context->snapshot);
         return;
     }
     waiter = calloc(1, sizeof(*waiter));
     if (waiter == NULL ||
-        (waiter->timer = evtimer_new(signage->base, on_wait_over, waiter)) == NULL) {
+        (waiter->timer = evtimer_new(totals_endpoint->base, on_wait_over, waiter)) == NULL) {
         free(waiter);
-        answer(exchange, selection, text, signage->context->snapshot);
+        answer(exchange, selection, text, totals_endpoint->context->snapshot);
         return;
     }
-    *waiter =
-        (struct waiter){signage, selection, exchange, waiter->timer, text, selection->waiters};
+    *waiter = (struct waiter){totals_endpoint, selection, exchange,
+                              waiter->timer,   text,      selection->waiters};
     selection->waiters = waiter;
     wait.tv_sec = seconds;
     evtimer_add(waiter->timer, &wait);
@@ -255,59 +258,60 @@ static void handle_text(struct http_exchange *exchange, void *data)
     handle(exchange, data, true);
 }
 
-int api_signage_register(struct http_server *server, struct event_base *base,
-                         struct api_context *context, struct api_signage **out)
+int api_totals_register(struct http_server *server, struct event_base *base,
+                        struct endpoint_context *context, struct api_totals **out)
 {
-    struct api_signage *signage = calloc(1, sizeof(*signage));
+    struct api_totals *totals_endpoint = calloc(1, sizeof(*totals_endpoint));
 
-    if (signage == NULL)
+    if (totals_endpoint == NULL)
         return -1;
-    signage->base = base;
-    signage->context = context;
-    signage->recompute = evtimer_new(base, on_recompute, signage);
-    if (signage->recompute == NULL ||
-        http_server_route(server, HTTP_GET, "/v1/totals", handle_json, signage) != 0 ||
-        http_server_route(server, HTTP_GET, "/v1/totals.txt", handle_text, signage) != 0) {
-        api_signage_free(signage);
+    totals_endpoint->base = base;
+    totals_endpoint->context = context;
+    totals_endpoint->recompute = evtimer_new(base, on_recompute, totals_endpoint);
+    if (totals_endpoint->recompute == NULL ||
+        http_server_route(server, HTTP_GET, "/v1/totals", handle_json, totals_endpoint) != 0 ||
+        http_server_route(server, HTTP_GET, "/v1/totals.txt", handle_text, totals_endpoint) != 0) {
+        api_totals_free(totals_endpoint);
         return -1;
     }
-    *out = signage;
+    *out = totals_endpoint;
     return 0;
 }
 
-void api_signage_observe(struct api_signage *signage, api_signage_observer observer, void *data)
+void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer observer,
+                        void *data)
 {
-    signage->observer = observer;
-    signage->observer_data = data;
+    totals_endpoint->observer = observer;
+    totals_endpoint->observer_data = data;
 }
 
-const char *api_signage_totals(struct api_signage *signage, const char *city, const char *group,
-                               const char *kind)
+const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
+                                 const char *group, const char *kind)
 {
     struct totals_selection which = {city, group, kind};
-    struct selection *selection = find_selection(signage, &which);
+    struct selection *selection = find_selection(totals_endpoint, &which);
     if (selection == NULL)
         return NULL;
-    selection->last_used = ++signage->clock;
+    selection->last_used = ++totals_endpoint->clock;
     return selection->json;
 }
 
-void api_signage_release(struct api_signage *signage)
+void api_totals_release(struct api_totals *totals_endpoint)
 {
-    for (size_t i = 0; signage != NULL && i < signage->count; i++) {
-        while (signage->selections[i].waiters != NULL)
-            finish_waiter(signage->selections[i].waiters);
+    for (size_t i = 0; totals_endpoint != NULL && i < totals_endpoint->count; i++) {
+        while (totals_endpoint->selections[i].waiters != NULL)
+            finish_waiter(totals_endpoint->selections[i].waiters);
     }
 }
 
-void api_signage_free(struct api_signage *signage)
+void api_totals_free(struct api_totals *totals_endpoint)
 {
-    if (signage == NULL)
+    if (totals_endpoint == NULL)
         return;
-    api_signage_release(signage);
-    for (size_t i = 0; i < signage->count; i++)
-        clear_selection(&signage->selections[i]);
-    if (signage->recompute != NULL)
-        event_free(signage->recompute);
-    free(signage);
+    api_totals_release(totals_endpoint);
+    for (size_t i = 0; i < totals_endpoint->count; i++)
+        clear_selection(&totals_endpoint->selections[i]);
+    if (totals_endpoint->recompute != NULL)
+        event_free(totals_endpoint->recompute);
+    free(totals_endpoint);
 }

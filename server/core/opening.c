@@ -1,14 +1,13 @@
 /* opening.c: whether a lot is open now: its hours, its holiday calendar, the local clock. */
 #include "opening.h"
 
-#include "civil.h"
+#include "clock.h"
 #include "log.h"
 #include "schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct named_calendar {
     char *id;
@@ -90,55 +89,6 @@ int opening_set_calendar(struct opening *opening, const char *id, struct calenda
     return 0;
 }
 
-int64_t opening_local_minute(int64_t utc_ms)
-{
-    time_t seconds = (time_t)(utc_ms / 1000);
-    struct tm local;
-    int64_t days;
-
-    if (localtime_r(&seconds, &local) == NULL)
-        return utc_ms / 60000;
-    days = civil_days_from_date(
-        (struct civil_date){local.tm_year + 1900, local.tm_mon + 1, local.tm_mday});
-    return days * SCHEDULE_MINUTES_PER_DAY + local.tm_hour * 60 + local.tm_min;
-}
-
-int64_t opening_utc_ms(int64_t local_minute)
-{
-    int64_t day = local_minute / SCHEDULE_MINUTES_PER_DAY;
-    int minute_of_day = (int)(local_minute - day * SCHEDULE_MINUTES_PER_DAY);
-    struct civil_date date = civil_date_from_days(day);
-    struct tm local = {0};
-    time_t seconds;
-
-    local.tm_year = date.year - 1900;
-    local.tm_mon = date.month - 1;
-    local.tm_mday = date.day;
-    local.tm_hour = minute_of_day / 60;
-    local.tm_min = minute_of_day % 60;
-    local.tm_isdst = -1;
-    seconds = mktime(&local);
-    return (int64_t)seconds * 1000;
-}
-
-void opening_format_local(int64_t utc_ms, char out[32])
-{
-    time_t seconds = (time_t)(utc_ms / 1000);
-    struct tm local;
-    char stamp[24];
-    long offset, magnitude;
-
-    if (localtime_r(&seconds, &local) == NULL ||
-        strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &local) == 0) {
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-        return;
-    }
-    offset = local.tm_gmtoff / 60;
-    magnitude = offset < 0 ? -offset : offset;
-    snprintf(out, 32, "%s%c%02ld:%02ld", stamp, offset < 0 ? '-' : '+', magnitude / 60 % 100,
-             magnitude % 60);
-}
-
 static void *compile(const json_t *static_json, void *data)
 {
     const char *calendar = json_string_value(json_object_get(static_json, "calendar"));
@@ -174,9 +124,9 @@ static bool is_open(const void *handle, int64_t now_ms, int64_t *next_change_ms,
         compiled->calendar_id[0] ? opening_calendar(opening, compiled->calendar_id) : NULL;
     int64_t next_minute = -1;
     bool open =
-        schedule_open_at(compiled->schedule, calendar, opening_local_minute(now_ms), &next_minute);
+        schedule_open_at(compiled->schedule, calendar, clock_local_minute(now_ms), &next_minute);
 
-    *next_change_ms = next_minute >= 0 ? opening_utc_ms(next_minute) : -1;
+    *next_change_ms = next_minute >= 0 ? clock_utc_ms(next_minute) : -1;
     return open;
 }
 
@@ -191,5 +141,5 @@ static void release(void *handle)
 
 struct snapshot_opening opening_for_snapshot(struct opening *opening)
 {
-    return (struct snapshot_opening){compile, is_open, release, opening, opening_format_local};
+    return (struct snapshot_opening){compile, is_open, release, opening, clock_format_local};
 }

@@ -36,13 +36,4 @@ const struct calendar *opening_calendar(const struct opening *opening, const cha
 /* The snapshot's view of this module. */
 struct snapshot_opening opening_for_snapshot(struct opening *opening);
 
-/* Local minutes (see schedule.h) of a UTC instant in milliseconds. */
-int64_t opening_local_minute(int64_t utc_ms);
-
-/* The UTC instant in milliseconds of a local minute (a gap moves forward). */
-int64_t opening_utc_ms(int64_t local_minute);
-
-/* RFC 3339 in local time with its offset, e.g. "2026-02-14T20:00:00+08:00". */
-void opening_format_local(int64_t utc_ms, char out[32]);
-
 #endif

@@ -1,5 +1,7 @@
-/* api_auth.c: bearer tokens on requests: parse, hash, look up, check the role. */
-#include "api_auth.h"
+/* auth.c: bearer tokens on requests: parse, hash, look up, check the role. */
+#include "auth.h"
+
+#include "endpoint.h"
 
 #include "token.h"
 
@@ -7,20 +9,13 @@
 #include <string.h>
 #include <strings.h>
 
-void api_auth_reply_unauthorized(struct http_exchange *exchange, const char *detail)
+void auth_reply_unauthorized(struct http_exchange *exchange, const char *detail)
 {
     http_exchange_add_header(exchange, "WWW-Authenticate", "Bearer realm=\"parkshare\"");
     http_reply_problem(exchange, PROBLEM_UNAUTHORIZED, "%s", detail);
 }
 
-void api_reply_store_unavailable(struct http_exchange *exchange)
-{
-    http_exchange_add_header(exchange, "Retry-After", "1");
-    http_reply_problem(exchange, PROBLEM_STORE_UNAVAILABLE,
-                       "Redis is not reachable; nothing was changed, retry shortly");
-}
-
-int api_auth_bearer_hash(struct http_exchange *exchange, char hash[65])
+int auth_bearer_hash(struct http_exchange *exchange, char hash[65])
 {
     const char *header = NULL;
 
@@ -29,18 +24,18 @@ int api_auth_bearer_hash(struct http_exchange *exchange, char hash[65])
         return -1;
     }
     if (header == NULL) {
-        api_auth_reply_unauthorized(exchange, "this request needs an Authorization: Bearer token");
+        auth_reply_unauthorized(exchange, "this request needs an Authorization: Bearer token");
         return -1;
     }
     if (strncasecmp(header, "Bearer ", 7) != 0) {
-        api_auth_reply_unauthorized(exchange, "the Authorization header must be 'Bearer <token>'");
+        auth_reply_unauthorized(exchange, "the Authorization header must be 'Bearer <token>'");
         return -1;
     }
     header += 7;
     while (*header == ' ')
         header++;
     if (!token_is_well_formed(header)) {
-        api_auth_reply_unauthorized(exchange, "the bearer token is not a parkshare token");
+        auth_reply_unauthorized(exchange, "the bearer token is not a parkshare token");
         return -1;
     }
     token_hash_hex(header, hash);
@@ -50,7 +45,7 @@ int api_auth_bearer_hash(struct http_exchange *exchange, char hash[65])
 struct auth_call {
     struct http_exchange *exchange;
     bool admin_only;
-    api_auth_callback callback;
+    auth_callback callback;
     void (*release)(void *data);
     void *data;
 };
@@ -62,9 +57,9 @@ static void on_token(enum store_outcome outcome, const struct store_token *token
     bool refused = true;
 
     if (outcome == STORE_OUTCOME_UNAUTHORIZED)
-        api_auth_reply_unauthorized(exchange, "unknown or revoked token");
+        auth_reply_unauthorized(exchange, "unknown or revoked token");
     else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
     else if (outcome != STORE_OUTCOME_OK)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be checked");
     else if (call->admin_only && strcmp(token->role, "admin") != 0)
@@ -81,13 +76,13 @@ static void on_token(enum store_outcome outcome, const struct store_token *token
     free(call);
 }
 
-void api_auth_require(struct http_exchange *exchange, struct store *store, bool admin_only,
-                      api_auth_callback callback, void (*release)(void *data), void *data)
+void auth_require(struct http_exchange *exchange, struct store *store, bool admin_only,
+                  auth_callback callback, void (*release)(void *data), void *data)
 {
     struct auth_call *call = NULL;
     char hash[65];
 
-    if (api_auth_bearer_hash(exchange, hash) != 0)
+    if (auth_bearer_hash(exchange, hash) != 0)
         goto release;
     call = malloc(sizeof(*call));
     if (call == NULL) {
@@ -97,7 +92,7 @@ void api_auth_require(struct http_exchange *exchange, struct store *store, bool 
     *call = (struct auth_call){exchange, admin_only, callback, release, data};
     if (store_token_lookup(store, hash, on_token, call) != 0) {
         free(call);
-        api_reply_store_unavailable(exchange);
+        endpoint_reply_store_unavailable(exchange);
         goto release;
     }
     return;

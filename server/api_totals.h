@@ -1,0 +1,48 @@
+/* api_totals.h: GET /v1/totals and /v1/totals.txt for signs, with long polling. */
+#ifndef PARKSHARE_API_TOTALS_H
+#define PARKSHARE_API_TOTALS_H
+
+#include "endpoint.h"
+#include "http.h"
+
+#include <event2/event.h>
+
+struct api_totals;
+
+/*
+ * Route both endpoints. Totals are kept per selection (city, group, kind)
+ * and recomputed when lots change, not summed per request. Returns 0 or -1.
+ */
+int api_totals_register(struct http_server *server, struct event_base *base,
+                        struct endpoint_context *context, struct api_totals **totals_endpoint);
+
+/*
+ * Lots changed (id, or NULL for any): the selections are recomputed within
+ * about 20 ms, changes of many writes coalesced, and long polls whose
+ * totals changed are answered.
+ */
+void api_totals_changed(struct api_totals *totals_endpoint, const char *id);
+
+/* Told when a selection's totals changed, with their new JSON. */
+typedef void (*api_totals_observer)(const char *city, const char *group, const char *kind,
+                                    const char *json, void *data);
+
+/* Set the one observer (the stream); NULL to unset. */
+void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer observer,
+                        void *data);
+
+/*
+ * The current totals JSON of a selection (cached; computed when new), or
+ * NULL when the cache is full of selections with waiting polls. Valid until
+ * the next change.
+ */
+const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
+                                 const char *group, const char *kind);
+
+/* Answer every waiting long poll now (on shutdown). */
+void api_totals_release(struct api_totals *totals_endpoint);
+
+/* Free; accepts NULL. Long polls must have been released. */
+void api_totals_free(struct api_totals *totals_endpoint);
+
+#endif

@@ -1,0 +1,25 @@
+/* endpoint.c: the answers every endpoint module shares: stale reads, Redis away. */
+#include "endpoint.h"
+
+#include "clock.h"
+#include "http.h"
+
+#include <stdio.h>
+
+void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
+{
+    int64_t since = snapshot_stale_since(snapshot);
+    char age[32];
+    if (since < 0)
+        return;
+    snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - since) / 1000));
+    http_exchange_add_header(exchange, "Age", age);
+    http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
+}
+
+void endpoint_reply_store_unavailable(struct http_exchange *exchange)
+{
+    http_exchange_add_header(exchange, "Retry-After", "1");
+    http_reply_problem(exchange, PROBLEM_STORE_UNAVAILABLE,
+                       "Redis is not reachable; nothing was changed, retry shortly");
+}
