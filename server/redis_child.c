@@ -342,11 +342,6 @@ const char *redis_child_socket_path(const struct redis_child *child)
     return child->socket_path;
 }
 
-pid_t redis_child_pid(const struct redis_child *child)
-{
-    return child->pid;
-}
-
 void redis_child_stop(struct redis_child *child, int timeout_ms)
 {
     int status;

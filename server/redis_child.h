@@ -5,7 +5,6 @@
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 
 enum redis_child_error {
     REDIS_CHILD_ERROR_SYSTEM = -1, /* a system call failed; the text says which */
@@ -35,9 +34,6 @@ int redis_child_new(struct event_base *base, const struct redis_child_options *o
 
 /* The socket path the child listens on; valid until redis_child_free. */
 const char *redis_child_socket_path(const struct redis_child *child);
-
-/* The pid of the running child, or 0 while it is down. */
-pid_t redis_child_pid(const struct redis_child *child);
 
 /*
  * Stop the child: SIGTERM, so Redis flushes its append-only file, then
