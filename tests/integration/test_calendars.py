@@ -9,22 +9,12 @@ import sys
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_ROOT, Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import SOURCE_ROOT, ClusterTestCase, main, sample_lot, wait_for  # noqa: E402
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-class CalendarsTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
+class CalendarsTest(ClusterTestCase):
     def test_shipped_cn_calendar_is_served(self):
         response = self.first.get("/v1/calendars/cn?year=2026")
         self.assertEqual(response.status, 200, response.body)

@@ -6,10 +6,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import IntegrationTestCase, main, sample_lot, wait_for  # noqa: E402
 
 
-class ExternalRedisTest(DaemonTestCase):
+class ExternalRedisTest(IntegrationTestCase):
     def test_unix_socket(self):
         redis = self.redis()
         daemon = self.daemon(settings={"redis": redis.url()}).start()

@@ -11,22 +11,12 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot  # noqa: E402
 
 LOT = "/v1/lots/gov-a"
 
 
-class OccupancyTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
+class OccupancyTest(ClusterTestCase):
     def setUp(self):
         self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit:gov-a",
                               "ps:audit:gov-b")

@@ -8,17 +8,15 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 
 
-class SignageTest(DaemonTestCase):
+class SignageTest(ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
+        super().setUpClass()
         lots = [
             ("mix-open", "mix", 10, None, 4),
             ("mix-full", "mix", 5, None, 5),
@@ -35,12 +33,8 @@ class SignageTest(DaemonTestCase):
             if occupied is not None:
                 assert cls.first.as_admin("POST", f"/v1/lots/{lot_id}/occupancy",
                                           {"occupied": occupied}).status == 200
-        for daemon in (cls.first, cls.second):
-            wait_for(lambda: daemon.get("/v1/totals?group=mix").json()["lots"] == 4)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+        cls.wait_on_every_daemon(
+            lambda daemon: daemon.get("/v1/totals?group=mix").json()["lots"] == 4)
 
     def test_totals_in_a_state_mix(self):
         totals = wait_for(lambda: (lambda body: body["occupied"] == 9 and body)(

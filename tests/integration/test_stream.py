@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot  # noqa: E402
 
 
 class EventStream:
@@ -41,23 +41,19 @@ class EventStream:
         self.connection.close()
 
 
-class StreamTest(DaemonTestCase):
+class StreamTest(ClusterTestCase):
+    cluster_settings = [{}, {"stream_buffer": "4k"}]
+
     @classmethod
     def setUpClass(cls):
-        cls.cluster = Cluster(settings=[{}, {"stream_buffer": "4k"}])
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
+        super().setUpClass()
         for index in range(3):
             body = sample_lot(groups=["streamed"], capacity=10, hours=None)
             assert cls.first.as_admin("PUT", f"/v1/lots/stream-{index}", body).status == 201
         body = sample_lot(groups=["flood"], capacity=100000, hours=None)
         assert cls.first.as_admin("PUT", "/v1/lots/flood-lot", body).status == 201
-        for daemon in (cls.first, cls.second):
-            wait_for(lambda: daemon.get("/v1/totals?group=streamed").json()["lots"] == 3)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+        cls.wait_on_every_daemon(
+            lambda daemon: daemon.get("/v1/totals?group=streamed").json()["lots"] == 3)
 
     def test_current_state_then_changes_from_another_daemon(self):
         stream = EventStream(self.second, "group=streamed")
