@@ -178,6 +178,19 @@ class Daemon:
         headers["Authorization"] = f"Bearer {token}"
         return self.request(method, path, body=body, headers=headers)
 
+    def put_lot(self, lot_id, body, headers=None):
+        """PUT /v1/lots/{lot_id} as admin; returns the response."""
+        return self.as_admin("PUT", f"/v1/lots/{lot_id}", body, headers)
+
+    def post_occupancy(self, lot_id, body, headers=None):
+        """POST /v1/lots/{lot_id}/occupancy as admin; returns the response."""
+        return self.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", body, headers)
+
+    def create_attendant_token(self, lots, name="gate"):
+        """POST /v1/tokens as admin for an attendant of lots; returns the response."""
+        return self.as_admin("POST", "/v1/tokens", {"role": "attendant", "lots": lots,
+                                                    "name": name})
+
     def demo_token_path(self):
         """The attendant token file the demo writes for DEMO_ATTENDANT_LOT."""
         return os.path.join(self.data_dir, f"attendant-{DEMO_ATTENDANT_LOT}.token")

@@ -42,16 +42,16 @@ class BrowserTest(DaemonTestCase):
     def test_board_shows_the_total_live_and_closed(self):
         for lot_id in ("board-live-a", "board-live-b"):
             body = sample_lot(groups=["board-live"], hours=None, capacity=40)
-            self.assertEqual(self.shared.as_admin("PUT", f"/v1/lots/{lot_id}", body).status, 201)
-            self.shared.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", {"occupied": 10})
+            self.assertEqual(self.shared.put_lot(lot_id, body).status, 201)
+            self.shared.post_occupancy(lot_id, {"occupied": 10})
         now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai"))
         end = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
         if (end - now).total_seconds() < 10:
             end += datetime.timedelta(minutes=1)
         window = f"00:00-{end:%H:%M}" if end.date() == now.date() else "00:00-24:00"
         body = sample_lot(groups=["board-closing"], hours={"dates": {now.date().isoformat(): window}})
-        self.assertEqual(self.shared.as_admin("PUT", "/v1/lots/board-closing-a", body).status, 201)
-        self.shared.as_admin("POST", "/v1/lots/board-closing-a/occupancy", {"occupied": 3})
+        self.assertEqual(self.shared.put_lot("board-closing-a", body).status, 201)
+        self.shared.post_occupancy("board-closing-a", {"occupied": 3})
         wait_for(lambda: self.shared.get("/v1/totals?group=board-live").json()["lots"] == 2)
         page = self.shared.get("/board")
         self.assertEqual(page.status, 200)

@@ -77,15 +77,13 @@ class CalendarsTest(ClusterTestCase):
         self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/busy",
                                              {"timezone": "Asia/Shanghai", "days": []}).status,
                          201)
-        self.first.as_admin("PUT", "/v1/lots/busy-lot",
-                            sample_lot(hours={"holiday": "24h"}, calendar="busy"))
+        self.first.put_lot("busy-lot", sample_lot(hours={"holiday": "24h"}, calendar="busy"))
         wait_for(lambda: self.first.get("/v1/lots/busy-lot").status == 200)
         response = self.first.as_admin("DELETE", "/v1/calendars/busy")
         self.assertProblem(response, 409, "conflict",
                            "calendar 'busy' is used by 1 lot(s), e.g. 'busy-lot'; change them first")
         self.assertNotEqual(self.redis_server.cli("GET", "ps:calendar:busy"), "")
-        self.first.as_admin("PUT", "/v1/lots/busy-lot", sample_lot(hours={"holiday": "24h"},
-                                                                   calendar=None))
+        self.first.put_lot("busy-lot", sample_lot(hours={"holiday": "24h"}, calendar=None))
         wait_for(lambda: "calendar" not in self.first.get("/v1/lots/busy-lot").json())
         self.assertProblem(self.first.request("DELETE", "/v1/calendars/busy"), 401,
                            "unauthorized")
@@ -100,8 +98,7 @@ class CalendarsTest(ClusterTestCase):
         self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/local",
                                              {"timezone": "Asia/Shanghai", "days": []}).status,
                          201)
-        self.first.as_admin("PUT", "/v1/lots/holiday-only",
-                            sample_lot(hours={"holiday": "24h"}, calendar="local"))
+        self.first.put_lot("holiday-only", sample_lot(hours={"holiday": "24h"}, calendar="local"))
         for daemon in (self.first, self.second):
             wait_for(lambda: daemon.get("/v1/lots/holiday-only").status == 200)
             self.assertEqual(daemon.get("/v1/lots/holiday-only").json()["state"], "closed")

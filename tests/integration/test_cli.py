@@ -185,9 +185,8 @@ class CliTest(IntegrationTestCase):
                                                ("b-full", "b-full", None, 120),
                                                ("b-shut", "b-closed", {"workday": "off",
                                                                        "weekend": "off"}, 1)):
-            self.d.as_admin("PUT", f"/v1/lots/{lot_id}",
-                            sample_lot(groups=[group], hours=hours, capacity=120))
-            self.d.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", {"occupied": occupied})
+            self.d.put_lot(lot_id, sample_lot(groups=[group], hours=hours, capacity=120))
+            self.d.post_occupancy(lot_id, {"occupied": occupied})
         wait_for(lambda: self.d.get("/v1/totals.txt?group=b-full").body == b"FULL\n")
         wait_for(lambda: self.d.get("/v1/totals.txt?group=b-number").body == b"115\n")
         cases = {

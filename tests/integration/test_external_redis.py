@@ -43,7 +43,7 @@ class ExternalRedisTest(IntegrationTestCase):
     def test_redis_away_then_back(self):
         redis = self.redis()
         daemon = self.daemon(settings={"redis": redis.url()}).start()
-        self.assertEqual(daemon.as_admin("PUT", "/v1/lots/kept", sample_lot()).status, 201)
+        self.assertEqual(daemon.put_lot("kept", sample_lot()).status, 201)
         wait_for(lambda: daemon.get("/v1/lots/kept").status == 200)
         fresh = daemon.get("/v1/lots/kept")
         self.assertNotIn("stale", fresh.json())

@@ -36,7 +36,7 @@ class GeoTest(DaemonTestCase):
             body = sample_lot(location={"lat": lat, "lon": lon}, city="geocity",
                               hours=None if index % 3 else {"weekend": "24h"},
                               capacity=50)
-            response = cls.shared.as_admin("PUT", f"/v1/lots/{lot_id}", body)
+            response = cls.shared.put_lot(lot_id, body)
             assert response.status == 201, response.body
         wait_for(lambda: len(cls.shared.get("/v1/lots?city=geocity&limit=500").json()["lots"])
                  == 300, what="all 300 lots")
@@ -102,8 +102,8 @@ class GeoTest(DaemonTestCase):
         open_lots = self.shared.get("/v1/lots?city=geocity&open=true&limit=500").json()["lots"]
         self.assertTrue(all(lot["open_now"] for lot in open_lots))
         self.assertGreaterEqual(len(open_lots), 200)  # two thirds have no hours: always open
-        self.shared.as_admin("POST", "/v1/lots/geo-001/occupancy", {"occupied": 45})
-        self.shared.as_admin("POST", "/v1/lots/geo-002/occupancy", {"occupied": 10})
+        self.shared.post_occupancy("geo-001", {"occupied": 45})
+        self.shared.post_occupancy("geo-002", {"occupied": 10})
         wait_for(lambda: self.shared.get("/v1/lots/geo-002").json()["occupied"] == 10)
         ids = [lot["id"] for lot in
                self.shared.get("/v1/lots?city=geocity&min_free=10&limit=500").json()["lots"]]
@@ -120,8 +120,7 @@ class GeoTest(DaemonTestCase):
             answer = self.shared.get(query + (f"&cursor={cursor}" if cursor else "")).json()
             seen += [lot["id"] for lot in answer["lots"]]
             # Counts change between pages; the order does not depend on them.
-            self.shared.as_admin("POST", f"/v1/lots/{answer['lots'][0]['id']}/occupancy",
-                                 {"delta": 1})
+            self.shared.post_occupancy(answer['lots'][0]['id'], {"delta": 1})
             cursor = answer["next_cursor"]
             page += 1
             if cursor is None:

@@ -14,7 +14,7 @@ class LotsTest(DaemonTestCase):
         return self.shared.redis_cli("HGETALL", f"ps:lot:{lot_id}")
 
     def test_create_replace_delete(self):
-        response = self.shared.as_admin("PUT", "/v1/lots/crd-1", sample_lot(capacity=40))
+        response = self.shared.put_lot("crd-1", sample_lot(capacity=40))
         self.assertEqual(response.status, 201, response.body)
         lot = response.json()
         self.assertEqual(lot["id"], "crd-1")
@@ -30,7 +30,7 @@ class LotsTest(DaemonTestCase):
         etag = got.header("ETag")
         self.assertEqual(self.shared.get("/v1/lots/crd-1", {"If-None-Match": etag}).status, 304)
 
-        response = self.shared.as_admin("PUT", "/v1/lots/crd-1", sample_lot(capacity=30, name="Renamed"))
+        response = self.shared.put_lot("crd-1", sample_lot(capacity=30, name="Renamed"))
         self.assertEqual(response.status, 200, response.body)
         self.assertEqual(response.json()["version"], 2)
         wait_for(lambda: self.shared.get("/v1/lots/crd-1").json()["name"] == "Renamed",
@@ -46,9 +46,9 @@ class LotsTest(DaemonTestCase):
         self.assertEqual(self.stored("crd-1"), "")
 
     def test_capacity_shrink_clamps_occupied_and_audits_it(self):
-        self.shared.as_admin("PUT", "/v1/lots/shrink", sample_lot(capacity=50))
-        self.shared.as_admin("POST", "/v1/lots/shrink/occupancy", {"occupied": 45})
-        response = self.shared.as_admin("PUT", "/v1/lots/shrink", sample_lot(capacity=40))
+        self.shared.put_lot("shrink", sample_lot(capacity=50))
+        self.shared.post_occupancy("shrink", {"occupied": 45})
+        response = self.shared.put_lot("shrink", sample_lot(capacity=40))
         self.assertEqual(response.status, 200)
         self.assertEqual(response.json()["occupied"], 40)
         self.assertEqual(response.json()["free"], 0)
@@ -59,7 +59,7 @@ class LotsTest(DaemonTestCase):
                          ("replace", 45, 40, True, 50, 40))
 
     def test_field_validation_table(self):
-        self.shared.as_admin("PUT", "/v1/lots/valid-1", sample_lot())
+        self.shared.put_lot("valid-1", sample_lot())
         before = self.stored("valid-1")
         cases = [
             (sample_lot(name=None), "name"),
@@ -86,7 +86,7 @@ class LotsTest(DaemonTestCase):
         ]
         for body, field in cases:
             with self.subTest(field=field, body=body):
-                response = self.shared.as_admin("PUT", "/v1/lots/valid-1", body)
+                response = self.shared.put_lot("valid-1", body)
                 document = self.assertProblem(response, 422, "validation")
                 fields = [error["field"] for error in document["errors"]]
                 self.assertIn(field, fields)
@@ -96,16 +96,16 @@ class LotsTest(DaemonTestCase):
     def test_status_codes_and_nothing_stored(self):
         response = self.shared.request("PUT", "/v1/lots/auth-1", sample_lot())
         self.assertProblem(response, 401, "unauthorized")
-        response = self.shared.as_admin("PUT", "/v1/lots/auth-1", b"{}",
-                                        {"Content-Type": "application/xml"})
+        response = self.shared.put_lot("auth-1", b"{}",
+                                       {"Content-Type": "application/xml"})
         self.assertProblem(response, 415, "unsupported-media-type")
-        response = self.shared.as_admin("PUT", "/v1/lots/auth-1", b"{\"name\": }",
-                                        {"Content-Type": "application/json"})
+        response = self.shared.put_lot("auth-1", b"{\"name\": }",
+                                       {"Content-Type": "application/json"})
         self.assertProblem(response, 400, "bad-request")
-        response = self.shared.as_admin("PUT", "/v1/lots/Not_Valid", sample_lot())
+        response = self.shared.put_lot("Not_Valid", sample_lot())
         self.assertProblem(response, 422, "validation")
-        response = self.shared.as_admin("PUT", "/v1/lots/auth-1", b"x" * (2 * 1024 * 1024),
-                                        {"Content-Type": "application/json"})
+        response = self.shared.put_lot("auth-1", b"x" * (2 * 1024 * 1024),
+                                       {"Content-Type": "application/json"})
         self.assertProblem(response, 413, "payload-too-large")
         response = self.shared.request("PATCH", "/v1/lots/auth-1")
         self.assertEqual(response.status, 405)
@@ -116,7 +116,7 @@ class LotsTest(DaemonTestCase):
             kind = "reclaimed" if index % 2 else "government"
             group = "tourist-quarter" if index < 3 else "business-district"
             body = sample_lot(kind=kind, groups=[group], city="listcity", capacity=10 + index)
-            self.assertIn(self.shared.as_admin("PUT", f"/v1/lots/list-{index}", body).status,
+            self.assertIn(self.shared.put_lot(f"list-{index}", body).status,
                           (200, 201))
         wait_for(lambda: len(self.shared.get("/v1/lots?city=listcity").json()["lots"]) == 7,
                  what="all seven lots listed")

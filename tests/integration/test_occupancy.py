@@ -21,8 +21,7 @@ class OccupancyTest(ClusterTestCase):
         self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit:gov-a",
                               "ps:audit:gov-b")
         for lot_id, capacity in (("gov-a", 10), ("gov-b", 50)):
-            response = self.first.as_admin("PUT", f"/v1/lots/{lot_id}",
-                                           sample_lot(capacity=capacity))
+            response = self.first.put_lot(lot_id, sample_lot(capacity=capacity))
             self.assertIn(response.status, (200, 201), response.body)
 
     def update(self, body, key=None, daemon=None, token=None, path=LOT):
@@ -40,8 +39,7 @@ class OccupancyTest(ClusterTestCase):
         return int(self.redis_server.cli("XLEN", f"ps:audit:{lot_id}"))
 
     def attendant(self, lots, daemon=None):
-        response = (daemon or self.first).as_admin(
-            "POST", "/v1/tokens", {"role": "attendant", "lots": lots, "name": "gate"})
+        response = (daemon or self.first).create_attendant_token(lots)
         self.assertEqual(response.status, 201, response.body)
         return response.json()
 

@@ -18,11 +18,10 @@ class ScheduleTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shared.as_admin("PUT", "/v1/lots/weekend-lot",
-                            sample_lot(hours={"weekend": "24h", "holiday": "24h"}))
-        cls.shared.as_admin("PUT", "/v1/lots/night-lot",
-                            sample_lot(hours={"workday": "18:30-07:30", "weekend": "24h",
-                                              "holiday": "24h"}))
+        cls.shared.put_lot("weekend-lot", sample_lot(hours={"weekend": "24h", "holiday": "24h"}))
+        cls.shared.put_lot("night-lot",
+                           sample_lot(hours={"workday": "18:30-07:30", "weekend": "24h",
+                                             "holiday": "24h"}))
         wait_for(lambda: cls.shared.get("/v1/lots/night-lot").status == 200)
 
     def schedule(self, lot, query):
@@ -85,7 +84,7 @@ class ScheduleTest(DaemonTestCase):
 
     def test_osm_opening_hours(self):
         body = sample_lot(hours=None, opening_hours="Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
-        response = self.shared.as_admin("PUT", "/v1/lots/osm-lot", body)
+        response = self.shared.put_lot("osm-lot", body)
         self.assertEqual(response.status, 201, response.body)
         self.assertEqual(response.json()["opening_hours"], "Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
         wait_for(lambda: self.shared.get("/v1/lots/osm-lot").status == 200)
@@ -98,8 +97,8 @@ class ScheduleTest(DaemonTestCase):
             {"start": "2026-02-15T00:00:00+08:00", "end": "2026-02-16T00:00:00+08:00"}])
         derived = self.shared.get("/v1/lots/night-lot").json()["opening_hours"]
         self.assertEqual(derived, "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00")
-        response = self.shared.as_admin("PUT", "/v1/lots/osm-bad",
-                                        sample_lot(hours=None, opening_hours="Jan-Mar 10:00-12:00"))
+        response = self.shared.put_lot("osm-bad",
+                                       sample_lot(hours=None, opening_hours="Jan-Mar 10:00-12:00"))
         document = self.assertProblem(response, 422, "validation")
         self.assertEqual(document["errors"], [{
             "field": "opening_hours",
@@ -123,7 +122,7 @@ class ScheduleTest(DaemonTestCase):
             start += datetime.timedelta(minutes=1)
         end = start + datetime.timedelta(minutes=1)
         hours = {"dates": {start.date().isoformat(): f"{start:%H:%M}-{end:%H:%M}"}}
-        response = self.shared.as_admin("PUT", "/v1/lots/flip-lot", sample_lot(hours=hours))
+        response = self.shared.put_lot("flip-lot", sample_lot(hours=hours))
         self.assertEqual(response.status, 201, response.body)
         lot = wait_for(lambda: (lambda r: r.status == 200 and r.json())(
             self.shared.get("/v1/lots/flip-lot")), what="the new lot")

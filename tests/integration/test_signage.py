@@ -29,10 +29,9 @@ class SignageTest(ClusterTestCase):
         ]
         for lot_id, group, capacity, hours, occupied in lots:
             body = sample_lot(groups=[group], capacity=capacity, hours=hours, city="signcity")
-            assert cls.first.as_admin("PUT", f"/v1/lots/{lot_id}", body).status == 201
+            assert cls.first.put_lot(lot_id, body).status == 201
             if occupied is not None:
-                assert cls.first.as_admin("POST", f"/v1/lots/{lot_id}/occupancy",
-                                          {"occupied": occupied}).status == 200
+                assert cls.first.post_occupancy(lot_id, {"occupied": occupied}).status == 200
         cls.wait_on_every_daemon(
             lambda daemon: daemon.get("/v1/totals?group=mix").json()["lots"] == 4)
 
@@ -82,7 +81,7 @@ class SignageTest(ClusterTestCase):
         time.sleep(0.5)  # the poll is parked on the second daemon
         before = current.body
         written = time.monotonic()
-        response = self.first.as_admin("POST", "/v1/lots/poll-lot/occupancy", {"delta": 3})
+        response = self.first.post_occupancy("poll-lot", {"delta": 3})
         self.assertEqual(response.status, 200)
         waiting.join(timeout=25)
         self.assertEqual(results["response"].status, 200)

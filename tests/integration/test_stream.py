@@ -49,9 +49,9 @@ class StreamTest(ClusterTestCase):
         super().setUpClass()
         for index in range(3):
             body = sample_lot(groups=["streamed"], capacity=10, hours=None)
-            assert cls.first.as_admin("PUT", f"/v1/lots/stream-{index}", body).status == 201
+            assert cls.first.put_lot(f"stream-{index}", body).status == 201
         body = sample_lot(groups=["flood"], capacity=100000, hours=None)
-        assert cls.first.as_admin("PUT", "/v1/lots/flood-lot", body).status == 201
+        assert cls.first.put_lot("flood-lot", body).status == 201
         cls.wait_on_every_daemon(
             lambda daemon: daemon.get("/v1/totals?group=streamed").json()["lots"] == 3)
 
@@ -65,7 +65,7 @@ class StreamTest(ClusterTestCase):
                          ["stream-0", "stream-1", "stream-2"])
         self.assertEqual(first[3][1]["lots"], 3)
         written = time.monotonic()
-        response = self.first.as_admin("POST", "/v1/lots/stream-1/occupancy", {"occupied": 4})
+        response = self.first.post_occupancy("stream-1", {"occupied": 4})
         self.assertEqual(response.status, 200)
         name, lot = stream.next_event()
         lot_latency = time.monotonic() - written
@@ -129,7 +129,7 @@ class StreamTest(ClusterTestCase):
         # Everyone else still hears about a change of their selection.
         for key in selector.get_map().values():
             key.data.clear()
-        self.first.as_admin("POST", "/v1/lots/stream-0/occupancy", {"occupied": 7})
+        self.first.post_occupancy("stream-0", {"occupied": 7})
         drain(3.0)
         heard = sum(b'"id":"stream-0","occupied":7' in key.data
                     for key in selector.get_map().values())

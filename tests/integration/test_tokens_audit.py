@@ -12,9 +12,8 @@ from harness import DaemonTestCase, main, sample_lot  # noqa: E402
 
 class TokensAuditTest(DaemonTestCase):
     def test_create_list_revoke(self):
-        response = self.shared.as_admin("POST", "/v1/tokens",
-                                        {"role": "attendant", "lots": ["gate-1", "gate-2"],
-                                         "name": "Wang at the north gate"})
+        response = self.shared.create_attendant_token(["gate-1", "gate-2"],
+                                                      "Wang at the north gate")
         self.assertEqual(response.status, 201, response.body)
         created = response.json()
         self.assertRegex(created["token"], r"^ps_[A-Za-z0-9_-]{43}$")
@@ -56,23 +55,20 @@ class TokensAuditTest(DaemonTestCase):
         self.assertEqual(self.shared.redis_cli("HLEN", "ps:tokens"), before)
 
     def test_admin_only(self):
-        attendant = self.shared.as_admin("POST", "/v1/tokens", {"role": "attendant", "lots": ["x"],
-                                                            "name": "gate"}).json()["token"]
+        attendant = self.shared.create_attendant_token(["x"]).json()["token"]
         for method, path in (("GET", "/v1/tokens"), ("POST", "/v1/tokens"),
                              ("DELETE", "/v1/tokens/tok_000000000000"), ("GET", "/v1/audit")):
             with self.subTest(path=path, method=method):
-                response = self.shared.with_token(attendant, method, path,
-                                                  {"role": "admin", "name": "me"} if method == "POST"
-                                                  else None)
+                body = {"role": "admin", "name": "me"} if method == "POST" else None
+                response = self.shared.with_token(attendant, method, path, body)
                 self.assertProblem(response, 403, "forbidden")
                 self.assertProblem(self.shared.request(method, path), 401, "unauthorized")
 
     def test_audit_by_lot_since_limit_cursor(self):
-        self.shared.as_admin("PUT", "/v1/lots/audited", sample_lot(capacity=20))
+        self.shared.put_lot("audited", sample_lot(capacity=20))
         start = time.time()
         for delta in (1, 2, 3, -1):
-            self.assertEqual(self.shared.as_admin("POST", "/v1/lots/audited/occupancy",
-                                                  {"delta": delta}).status, 200)
+            self.assertEqual(self.shared.post_occupancy("audited", {"delta": delta}).status, 200)
         entries = self.shared.as_admin("GET", "/v1/audit?lot=audited").json()["entries"]
         self.assertEqual([e["kind"] for e in entries], ["create", "delta", "delta", "delta",
                                                         "delta"])
