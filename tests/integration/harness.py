@@ -3,6 +3,15 @@ redis-server) on loopback with a private data directory, and talk HTTP to it.
 
 Standard library only. Every process is started in its own temporary
 directory and stopped by the test that started it (or at interpreter exit).
+
+Test classes derive from one of three bases:
+- IntegrationTestCase starts nothing; each test starts what it needs with
+  self.daemon() and self.redis(), which are cleaned up after the test.
+- DaemonTestCase starts one embedded-Redis daemon for the whole class
+  (self.shared), with the settings in daemon_settings and, if load_demo is
+  true, the demo city loaded.
+- ClusterTestCase starts one redis-server shared by two daemons for the whole
+  class (self.redis_server, self.first, self.second).
 """
 
 import atexit
@@ -21,6 +30,9 @@ import unittest
 BUILD_ROOT = os.environ.get("PARKSHARE_BUILD_ROOT", os.path.join(os.getcwd(), "build"))
 SOURCE_ROOT = os.environ.get("PARKSHARE_SOURCE_ROOT", os.getcwd())
 SERVER = os.path.join(BUILD_ROOT, "server", "parkshare-server")
+DEMO_LOTS = os.path.join(SOURCE_ROOT, "config", "demo", "lots.json")
+DEMO_LOT_COUNT = 29
+DEMO_ATTENDANT_LOT = "gov-city-hall"
 
 _LIVE_PROCESSES = []
 
@@ -166,6 +178,30 @@ class Daemon:
         headers["Authorization"] = f"Bearer {token}"
         return self.request(method, path, body=body, headers=headers)
 
+    def put_lot(self, lot_id, body, headers=None):
+        """PUT /v1/lots/{lot_id} as admin; returns the response."""
+        return self.as_admin("PUT", f"/v1/lots/{lot_id}", body, headers)
+
+    def post_occupancy(self, lot_id, body, headers=None):
+        """POST /v1/lots/{lot_id}/occupancy as admin; returns the response."""
+        return self.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", body, headers)
+
+    def create_attendant_token(self, lots, name="gate"):
+        """POST /v1/tokens as admin for an attendant of lots; returns the response."""
+        return self.as_admin("POST", "/v1/tokens", {"role": "attendant", "lots": lots,
+                                                    "name": name})
+
+    def demo_token_path(self):
+        """The attendant token file the demo writes for DEMO_ATTENDANT_LOT."""
+        return os.path.join(self.data_dir, f"attendant-{DEMO_ATTENDANT_LOT}.token")
+
+    def wait_for_demo(self):
+        """Wait until the demo city is listed and its attendant token file exists."""
+        wait_for(lambda: len(self.get("/v1/lots?limit=500").json()["lots"]) == DEMO_LOT_COUNT,
+                 what="the demo city")
+        wait_for(lambda: os.path.exists(self.demo_token_path()),
+                 what="the demo attendant token")
+
     def redis_cli(self, *arguments):
         """redis-cli against the embedded Redis of this daemon."""
         result = subprocess.run(["redis-cli", "-s", os.path.join(self.data_dir, "redis.sock")]
@@ -296,32 +332,44 @@ def sample_lot(**changes):
 
 
 class Cluster:
-    """A standalone Redis and daemons sharing it, for a whole test class."""
+    """A standalone redis-server and daemons sharing it (two by default; settings, if
+    given, is a list with the extra settings of each daemon). stop() stops the daemons
+    and the redis-server and removes their directories; a failed start does the same."""
 
     def __init__(self, count=2, settings=None):
-        self.redis = RedisServer().start()
+        self.redis = RedisServer()
         self.daemons = []
-        for extra in (settings or [{}] * count):
-            options = {"redis": self.redis.url()}
-            options.update(extra)
-            self.daemons.append(Daemon(settings=options).start())
+        try:
+            self.redis.start()
+            for extra in (settings or [{}] * count):
+                options = {"redis": self.redis.url()}
+                options.update(extra)
+                daemon = Daemon(settings=options)
+                self.daemons.append(daemon)
+                daemon.start()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self):
         for daemon in self.daemons:
-            daemon.stop()
+            if daemon.process is not None:
+                daemon.stop()
             daemon.cleanup()
         self.redis.cleanup()
 
 
-class DaemonTestCase(unittest.TestCase):
+class IntegrationTestCase(unittest.TestCase):
     """Starts nothing itself; gives each test helpers that clean up after it."""
 
     def daemon(self, **options):
+        """A Daemon (not yet started); killed and its directory removed after the test."""
         daemon = Daemon(**options)
         self.addCleanup(daemon.cleanup)
         return daemon
 
     def redis(self, **options):
+        """A started RedisServer; stopped and its directory removed after the test."""
         server = RedisServer(**options).start()
         self.addCleanup(server.cleanup)
         return server
@@ -336,6 +384,59 @@ class DaemonTestCase(unittest.TestCase):
         if detail is not None:
             self.assertEqual(document["detail"], detail)
         return document
+
+
+class DaemonTestCase(IntegrationTestCase):
+    """One daemon with its embedded Redis for the whole class, as self.shared.
+
+    Class attributes: daemon_settings, extra --set settings; load_demo, load the demo
+    city and wait for it and its attendant token. The daemon is started before the
+    first test (a subclass's setUpClass calls super() first, then seeds it) and, after
+    the last, stopped with SIGTERM and its data directory removed; that clean-up also
+    runs when the set-up fails."""
+
+    daemon_settings = {}
+    load_demo = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        settings = dict(cls.daemon_settings)
+        if cls.load_demo:
+            settings["demo"] = DEMO_LOTS
+        cls.shared = Daemon(settings=settings)
+        cls.addClassCleanup(cls.shared.cleanup)
+        cls.shared.start()
+        cls.addClassCleanup(cls.shared.stop)
+        if cls.load_demo:
+            cls.shared.wait_for_demo()
+
+
+class ClusterTestCase(IntegrationTestCase):
+    """A Cluster for the whole class: one standalone redis-server (self.redis_server)
+    shared by two daemons (self.first, self.second).
+
+    Class attribute cluster_settings: None for two plain daemons, or a list with the
+    extra settings of each daemon. The cluster is started before the first test (a
+    subclass's setUpClass calls super() first, then seeds it) and, after the last, the
+    daemons and the redis-server are stopped and their directories removed; that
+    clean-up also runs when the set-up fails."""
+
+    cluster_settings = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cluster = Cluster(settings=cls.cluster_settings)
+        cls.addClassCleanup(cls.cluster.stop)
+        cls.redis_server = cls.cluster.redis
+        cls.first, cls.second = cls.cluster.daemons
+
+    @classmethod
+    def wait_on_every_daemon(cls, predicate, what="condition"):
+        """Wait until predicate(daemon) holds on each daemon of the cluster in turn."""
+        for daemon in cls.cluster.daemons:
+            wait_for(lambda: predicate(daemon), what=what)
 
 
 def main():

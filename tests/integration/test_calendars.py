@@ -9,22 +9,12 @@ import sys
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_ROOT, Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import SOURCE_ROOT, ClusterTestCase, main, sample_lot, wait_for  # noqa: E402
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-class CalendarsTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
+class CalendarsTest(ClusterTestCase):
     def test_shipped_cn_calendar_is_served(self):
         response = self.first.get("/v1/calendars/cn?year=2026")
         self.assertEqual(response.status, 200, response.body)
@@ -87,15 +77,13 @@ class CalendarsTest(DaemonTestCase):
         self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/busy",
                                              {"timezone": "Asia/Shanghai", "days": []}).status,
                          201)
-        self.first.as_admin("PUT", "/v1/lots/busy-lot",
-                            sample_lot(hours={"holiday": "24h"}, calendar="busy"))
+        self.first.put_lot("busy-lot", sample_lot(hours={"holiday": "24h"}, calendar="busy"))
         wait_for(lambda: self.first.get("/v1/lots/busy-lot").status == 200)
         response = self.first.as_admin("DELETE", "/v1/calendars/busy")
         self.assertProblem(response, 409, "conflict",
                            "calendar 'busy' is used by 1 lot(s), e.g. 'busy-lot'; change them first")
         self.assertNotEqual(self.redis_server.cli("GET", "ps:calendar:busy"), "")
-        self.first.as_admin("PUT", "/v1/lots/busy-lot", sample_lot(hours={"holiday": "24h"},
-                                                                   calendar=None))
+        self.first.put_lot("busy-lot", sample_lot(hours={"holiday": "24h"}, calendar=None))
         wait_for(lambda: "calendar" not in self.first.get("/v1/lots/busy-lot").json())
         self.assertProblem(self.first.request("DELETE", "/v1/calendars/busy"), 401,
                            "unauthorized")
@@ -110,8 +98,7 @@ class CalendarsTest(DaemonTestCase):
         self.assertEqual(self.first.as_admin("PUT", "/v1/calendars/local",
                                              {"timezone": "Asia/Shanghai", "days": []}).status,
                          201)
-        self.first.as_admin("PUT", "/v1/lots/holiday-only",
-                            sample_lot(hours={"holiday": "24h"}, calendar="local"))
+        self.first.put_lot("holiday-only", sample_lot(hours={"holiday": "24h"}, calendar="local"))
         for daemon in (self.first, self.second):
             wait_for(lambda: daemon.get("/v1/lots/holiday-only").status == 200)
             self.assertEqual(daemon.get("/v1/lots/holiday-only").json()["state"], "closed")

@@ -9,19 +9,17 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD_ROOT, SOURCE_ROOT, Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import (BUILD_ROOT, DEMO_LOTS, SOURCE_ROOT, IntegrationTestCase, main,  # noqa: E402
+                     sample_lot, wait_for)
 
 CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
-DEMO = os.path.join(SOURCE_ROOT, "config", "demo", "lots.json")
 
 
-class CliTest(DaemonTestCase):
+class CliTest(IntegrationTestCase):
     def setUp(self):
-        self.d = self.daemon(settings={"demo": DEMO}).start()
-        wait_for(lambda: len(self.d.get("/v1/lots?limit=500").json()["lots"]) == 29)
-        token_path = os.path.join(self.d.data_dir, "attendant-gov-city-hall.token")
-        wait_for(lambda: os.path.exists(token_path))
-        self.token_path = token_path
+        self.d = self.daemon(settings={"demo": DEMO_LOTS}).start()
+        self.d.wait_for_demo()
+        self.token_path = self.d.demo_token_path()
         self.queue = os.path.join(self.d.workdir, "state", "parkshare", "queue")
 
     def cli(self, *arguments, token_file=None, url=None):
@@ -187,9 +185,8 @@ class CliTest(DaemonTestCase):
                                                ("b-full", "b-full", None, 120),
                                                ("b-shut", "b-closed", {"workday": "off",
                                                                        "weekend": "off"}, 1)):
-            self.d.as_admin("PUT", f"/v1/lots/{lot_id}",
-                            sample_lot(groups=[group], hours=hours, capacity=120))
-            self.d.as_admin("POST", f"/v1/lots/{lot_id}/occupancy", {"occupied": occupied})
+            self.d.put_lot(lot_id, sample_lot(groups=[group], hours=hours, capacity=120))
+            self.d.post_occupancy(lot_id, {"occupied": occupied})
         wait_for(lambda: self.d.get("/v1/totals.txt?group=b-full").body == b"FULL\n")
         wait_for(lambda: self.d.get("/v1/totals.txt?group=b-number").body == b"115\n")
         cases = {

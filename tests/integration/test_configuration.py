@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SERVER, SOURCE_ROOT, DaemonTestCase, main, wait_for  # noqa: E402
+from harness import (DEMO_LOTS, SERVER, SOURCE_ROOT, IntegrationTestCase, main,  # noqa: E402
+                     wait_for)
 
 
 def run(arguments, environment=None, cwd=None):
@@ -16,7 +17,7 @@ def run(arguments, environment=None, cwd=None):
                           env=env, cwd=cwd)
 
 
-class ConfigurationTest(DaemonTestCase):
+class ConfigurationTest(IntegrationTestCase):
     def write(self, text):
         daemon = self.daemon()
         path = os.path.join(daemon.workdir, "bad.conf")
@@ -82,8 +83,7 @@ class ConfigurationTest(DaemonTestCase):
         daemon = self.daemon()
         text = open(os.path.join(SOURCE_ROOT, "config", "parkshare.conf")).read()
         # The example's relative paths (demo, web_root) are from the source root.
-        daemon.config_text = text.replace("demo config/demo/lots.json", "demo " + os.path.join(
-            SOURCE_ROOT, "config", "demo", "lots.json"))
+        daemon.config_text = text.replace("demo config/demo/lots.json", "demo " + DEMO_LOTS)
         daemon.start()
         lots = wait_for(lambda: (lambda page: len(page) == 29 and page)(
             daemon.get("/v1/lots?limit=500").json()["lots"]), what="the demo lots")
@@ -91,7 +91,7 @@ class ConfigurationTest(DaemonTestCase):
         self.assertEqual(len(government), 15)
         self.assertEqual(sum(lot["capacity"] for lot in government), 976)
         self.assertEqual(sum(lot["capacity"] for lot in lots if lot["kind"] == "reclaimed"), 3050)
-        token_path = os.path.join(daemon.data_dir, "attendant-gov-city-hall.token")
+        token_path = daemon.demo_token_path()
         wait_for(lambda: os.path.exists(token_path), what="the demo attendant token")
         token = open(token_path).read().strip()
         response = daemon.with_token(token, "POST", "/v1/lots/gov-city-hall/occupancy",

@@ -6,10 +6,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import IntegrationTestCase, main, sample_lot, wait_for  # noqa: E402
 
 
-class ExternalRedisTest(DaemonTestCase):
+class ExternalRedisTest(IntegrationTestCase):
     def test_unix_socket(self):
         redis = self.redis()
         daemon = self.daemon(settings={"redis": redis.url()}).start()
@@ -43,7 +43,7 @@ class ExternalRedisTest(DaemonTestCase):
     def test_redis_away_then_back(self):
         redis = self.redis()
         daemon = self.daemon(settings={"redis": redis.url()}).start()
-        self.assertEqual(daemon.as_admin("PUT", "/v1/lots/kept", sample_lot()).status, 201)
+        self.assertEqual(daemon.put_lot("kept", sample_lot()).status, 201)
         wait_for(lambda: daemon.get("/v1/lots/kept").status == 200)
         fresh = daemon.get("/v1/lots/kept")
         self.assertNotIn("stale", fresh.json())

@@ -8,7 +8,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CENTRE = (26.5705, 106.4707)
 EARTH = 6371008.8
@@ -25,7 +25,7 @@ def distance(lat1, lon1, lat2, lon2):
 class GeoTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.daemon_ = Daemon().start()
+        super().setUpClass()
         rng = random.Random(20261124)
         cls.lots = {}
         for index in range(300):
@@ -36,15 +36,10 @@ class GeoTest(DaemonTestCase):
             body = sample_lot(location={"lat": lat, "lon": lon}, city="geocity",
                               hours=None if index % 3 else {"weekend": "24h"},
                               capacity=50)
-            response = cls.daemon_.as_admin("PUT", f"/v1/lots/{lot_id}", body)
+            response = cls.shared.put_lot(lot_id, body)
             assert response.status == 201, response.body
-        wait_for(lambda: len(cls.daemon_.get("/v1/lots?city=geocity&limit=500").json()["lots"])
+        wait_for(lambda: len(cls.shared.get("/v1/lots?city=geocity&limit=500").json()["lots"])
                  == 300, what="all 300 lots")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon_.stop()
-        cls.daemon_.cleanup()
 
     def reference(self, lat, lon, radius):
         found = []
@@ -60,8 +55,8 @@ class GeoTest(DaemonTestCase):
             with self.subTest(lat=lat, lon=lon, radius=radius):
                 expected = [row for row in self.reference(lat, lon, radius)
                             if abs(row[2] - radius) > 0.5]
-                answer = self.daemon_.get(f"/v1/lots?near={lat},{lon}&radius={radius}"
-                                          "&limit=500&city=geocity").json()
+                answer = self.shared.get(f"/v1/lots?near={lat},{lon}&radius={radius}"
+                                         "&limit=500&city=geocity").json()
                 got = [(lot["id"], lot["distance_m"]) for lot in answer["lots"]]
                 self.assertEqual([lot_id for lot_id, _ in got],
                                  [lot_id for _, lot_id, _ in expected])
@@ -75,58 +70,57 @@ class GeoTest(DaemonTestCase):
         origin = (27.0, 106.0)
         for lot_id, metres in (("edge-in", 999.0), ("edge-out", 1001.0), ("edge-on", 1000.0)):
             lat = origin[0] + metres / EARTH * 180 / math.pi
-            self.assertEqual(self.daemon_.as_admin(
+            self.assertEqual(self.shared.as_admin(
                 "PUT", f"/v1/lots/{lot_id}", sample_lot(location={"lat": lat, "lon": origin[1]},
                                                          city="edgecity")).status, 201)
-        wait_for(lambda: len(self.daemon_.get("/v1/lots?city=edgecity").json()["lots"]) == 3)
-        answer = self.daemon_.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1000").json()
+        wait_for(lambda: len(self.shared.get("/v1/lots?city=edgecity").json()["lots"]) == 3)
+        answer = self.shared.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1000").json()
         self.assertEqual([(lot["id"], lot["distance_m"]) for lot in answer["lots"]],
                          [("edge-in", 999), ("edge-on", 1000)])
-        wider = self.daemon_.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1002").json()
+        wider = self.shared.get(f"/v1/lots?near={origin[0]},{origin[1]}&radius=1002").json()
         self.assertEqual([lot["id"] for lot in wider["lots"]], ["edge-in", "edge-on", "edge-out"])
 
     def test_default_radius_is_2000(self):
-        answer = self.daemon_.get(f"/v1/lots?near={CENTRE[0]},{CENTRE[1]}&limit=500"
-                                  "&city=geocity").json()
+        answer = self.shared.get(f"/v1/lots?near={CENTRE[0]},{CENTRE[1]}&limit=500"
+                                 "&city=geocity").json()
         self.assertEqual(len(answer["lots"]), len(self.reference(*CENTRE, 2000)))
         self.assertTrue(all(lot["distance_m"] <= 2000 for lot in answer["lots"]))
 
     def test_bbox_and_antimeridian(self):
         box = (106.44, 26.55, 106.49, 26.59)
-        answer = self.daemon_.get("/v1/lots?bbox=%s,%s,%s,%s&limit=500&city=geocity" % box).json()
+        answer = self.shared.get("/v1/lots?bbox=%s,%s,%s,%s&limit=500&city=geocity" % box).json()
         expected = sorted(lot_id for lot_id, (lat, lon) in self.lots.items()
                           if box[1] <= lat <= box[3] and box[0] <= lon <= box[2])
         self.assertEqual([lot["id"] for lot in answer["lots"]], expected)
-        response = self.daemon_.get("/v1/lots?bbox=179,-10,-179,10")
+        response = self.shared.get("/v1/lots?bbox=179,-10,-179,10")
         document = self.assertProblem(response, 422, "validation")
         self.assertEqual(document["errors"][0], {
             "field": "bbox",
             "rule": "crosses the antimeridian (minlon > maxlon); ask for the two halves"})
 
     def test_open_and_min_free_filters(self):
-        open_lots = self.daemon_.get("/v1/lots?city=geocity&open=true&limit=500").json()["lots"]
+        open_lots = self.shared.get("/v1/lots?city=geocity&open=true&limit=500").json()["lots"]
         self.assertTrue(all(lot["open_now"] for lot in open_lots))
         self.assertGreaterEqual(len(open_lots), 200)  # two thirds have no hours: always open
-        self.daemon_.as_admin("POST", "/v1/lots/geo-001/occupancy", {"occupied": 45})
-        self.daemon_.as_admin("POST", "/v1/lots/geo-002/occupancy", {"occupied": 10})
-        wait_for(lambda: self.daemon_.get("/v1/lots/geo-002").json()["occupied"] == 10)
+        self.shared.post_occupancy("geo-001", {"occupied": 45})
+        self.shared.post_occupancy("geo-002", {"occupied": 10})
+        wait_for(lambda: self.shared.get("/v1/lots/geo-002").json()["occupied"] == 10)
         ids = [lot["id"] for lot in
-               self.daemon_.get("/v1/lots?city=geocity&min_free=10&limit=500").json()["lots"]]
+               self.shared.get("/v1/lots?city=geocity&min_free=10&limit=500").json()["lots"]]
         self.assertIn("geo-002", ids)
         self.assertNotIn("geo-001", ids)  # 5 free
         self.assertNotIn("geo-004", ids)  # no count: free unknown
 
     def test_near_pagination_neither_skips_nor_repeats_while_counts_change(self):
         query = f"/v1/lots?near={CENTRE[0]},{CENTRE[1]}&radius=6000&city=geocity&limit=7"
-        everything = [lot["id"] for lot in self.daemon_.get(
+        everything = [lot["id"] for lot in self.shared.get(
             query.replace("limit=7", "limit=500")).json()["lots"]]
         seen, cursor, page = [], None, 0
         while True:
-            answer = self.daemon_.get(query + (f"&cursor={cursor}" if cursor else "")).json()
+            answer = self.shared.get(query + (f"&cursor={cursor}" if cursor else "")).json()
             seen += [lot["id"] for lot in answer["lots"]]
             # Counts change between pages; the order does not depend on them.
-            self.daemon_.as_admin("POST", f"/v1/lots/{answer['lots'][0]['id']}/occupancy",
-                                  {"delta": 1})
+            self.shared.post_occupancy(answer['lots'][0]['id'], {"delta": 1})
             cursor = answer["next_cursor"]
             page += 1
             if cursor is None:
@@ -136,8 +130,8 @@ class GeoTest(DaemonTestCase):
         self.assertGreater(page, 3)
 
     def test_geojson(self):
-        response = self.daemon_.get(f"/v1/lots.geojson?near={CENTRE[0]},{CENTRE[1]}&radius=1500"
-                                    "&city=geocity&limit=500")
+        response = self.shared.get(f"/v1/lots.geojson?near={CENTRE[0]},{CENTRE[1]}&radius=1500"
+                                   "&city=geocity&limit=500")
         self.assertEqual(response.status, 200)
         self.assertEqual(response.header("Content-Type"), "application/geo+json")
         collection = response.json()
@@ -159,7 +153,7 @@ class GeoTest(DaemonTestCase):
                              ("min_free=-1", "min_free"), ("bbox=1,2,3", "bbox"),
                              ("near=1,2&cursor=abc", "cursor")):
             with self.subTest(query=query):
-                document = self.assertProblem(self.daemon_.get(f"/v1/lots?{query}"), 422,
+                document = self.assertProblem(self.shared.get(f"/v1/lots?{query}"), 422,
                                               "validation")
                 self.assertEqual(document["errors"][0]["field"], field)
 

@@ -10,15 +10,7 @@ from harness import DaemonTestCase, main  # noqa: E402
 
 
 class HttpTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        from harness import Daemon
-        cls.shared = Daemon(settings={"max_body": "1k"}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.shared.stop()
-        cls.shared.cleanup()
+    daemon_settings = {"max_body": "1k"}
 
     def test_404_is_problem_json(self):
         response = self.shared.get("/v1/nothing-here")
@@ -63,7 +55,6 @@ class HttpTest(DaemonTestCase):
         self.assertProblem(response, 400, "bad-request", "malformed query string")
 
     def test_writes_over_the_rate_limit_get_429(self):
-        from harness import Daemon
         limited = self.daemon(settings={"rate_limit_writes": "1", "rate_limit_burst": "3"})
         limited.start()
         statuses = [limited.request("POST", "/v1/occupancy", {"updates": []}).status

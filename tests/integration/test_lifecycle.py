@@ -10,10 +10,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, pid_alive, wait_for  # noqa: E402
+from harness import IntegrationTestCase, main, pid_alive, wait_for  # noqa: E402
 
 
-class EmbeddedRedisTest(DaemonTestCase):
+class EmbeddedRedisTest(IntegrationTestCase):
     def test_comes_up_ready_with_its_own_redis(self):
         daemon = self.daemon().start()
         ready = daemon.get("/readyz")

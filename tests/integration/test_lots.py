@@ -6,28 +6,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 
 class LotsTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.daemon_ = Daemon().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon_.stop()
-        cls.daemon_.cleanup()
-
-    @property
-    def d(self):
-        return self.daemon_
-
     def stored(self, lot_id):
-        return self.d.redis_cli("HGETALL", f"ps:lot:{lot_id}")
+        return self.shared.redis_cli("HGETALL", f"ps:lot:{lot_id}")
 
     def test_create_replace_delete(self):
-        response = self.d.as_admin("PUT", "/v1/lots/crd-1", sample_lot(capacity=40))
+        response = self.shared.put_lot("crd-1", sample_lot(capacity=40))
         self.assertEqual(response.status, 201, response.body)
         lot = response.json()
         self.assertEqual(lot["id"], "crd-1")
@@ -36,43 +23,43 @@ class LotsTest(DaemonTestCase):
         self.assertIsNone(lot["occupied"])
         self.assertIsNone(lot["free"])
         self.assertIsNone(lot["updated_at"])
-        got = self.d.get("/v1/lots/crd-1")
+        got = self.shared.get("/v1/lots/crd-1")
         self.assertEqual(got.status, 200)
         self.assertEqual(got.header("Access-Control-Allow-Origin"), "*")
         self.assertEqual(got.json()["name"], "Civic Centre East")
         etag = got.header("ETag")
-        self.assertEqual(self.d.get("/v1/lots/crd-1", {"If-None-Match": etag}).status, 304)
+        self.assertEqual(self.shared.get("/v1/lots/crd-1", {"If-None-Match": etag}).status, 304)
 
-        response = self.d.as_admin("PUT", "/v1/lots/crd-1", sample_lot(capacity=30, name="Renamed"))
+        response = self.shared.put_lot("crd-1", sample_lot(capacity=30, name="Renamed"))
         self.assertEqual(response.status, 200, response.body)
         self.assertEqual(response.json()["version"], 2)
-        wait_for(lambda: self.d.get("/v1/lots/crd-1").json()["name"] == "Renamed",
+        wait_for(lambda: self.shared.get("/v1/lots/crd-1").json()["name"] == "Renamed",
                  what="the snapshot to see the replacement")
-        self.assertEqual(self.d.get("/v1/lots/crd-1", {"If-None-Match": etag}).status, 200)
+        self.assertEqual(self.shared.get("/v1/lots/crd-1", {"If-None-Match": etag}).status, 200)
 
-        response = self.d.as_admin("DELETE", "/v1/lots/crd-1")
+        response = self.shared.as_admin("DELETE", "/v1/lots/crd-1")
         self.assertEqual(response.status, 204)
-        wait_for(lambda: self.d.get("/v1/lots/crd-1").status == 404,
+        wait_for(lambda: self.shared.get("/v1/lots/crd-1").status == 404,
                  what="the snapshot to drop the lot")
-        self.assertProblem(self.d.get("/v1/lots/crd-1"), 404, "not-found", "no lot 'crd-1'")
-        self.assertProblem(self.d.as_admin("DELETE", "/v1/lots/crd-1"), 404, "not-found")
+        self.assertProblem(self.shared.get("/v1/lots/crd-1"), 404, "not-found", "no lot 'crd-1'")
+        self.assertProblem(self.shared.as_admin("DELETE", "/v1/lots/crd-1"), 404, "not-found")
         self.assertEqual(self.stored("crd-1"), "")
 
     def test_capacity_shrink_clamps_occupied_and_audits_it(self):
-        self.d.as_admin("PUT", "/v1/lots/shrink", sample_lot(capacity=50))
-        self.d.as_admin("POST", "/v1/lots/shrink/occupancy", {"occupied": 45})
-        response = self.d.as_admin("PUT", "/v1/lots/shrink", sample_lot(capacity=40))
+        self.shared.put_lot("shrink", sample_lot(capacity=50))
+        self.shared.post_occupancy("shrink", {"occupied": 45})
+        response = self.shared.put_lot("shrink", sample_lot(capacity=40))
         self.assertEqual(response.status, 200)
         self.assertEqual(response.json()["occupied"], 40)
         self.assertEqual(response.json()["free"], 0)
-        audit = self.d.as_admin("GET", "/v1/audit?lot=shrink").json()["entries"]
+        audit = self.shared.as_admin("GET", "/v1/audit?lot=shrink").json()["entries"]
         last = audit[-1]
         self.assertEqual((last["kind"], last["old"], last["new"], last["clamped"],
                           last["old_capacity"], last["capacity"]),
                          ("replace", 45, 40, True, 50, 40))
 
     def test_field_validation_table(self):
-        self.d.as_admin("PUT", "/v1/lots/valid-1", sample_lot())
+        self.shared.put_lot("valid-1", sample_lot())
         before = self.stored("valid-1")
         cases = [
             (sample_lot(name=None), "name"),
@@ -99,7 +86,7 @@ class LotsTest(DaemonTestCase):
         ]
         for body, field in cases:
             with self.subTest(field=field, body=body):
-                response = self.d.as_admin("PUT", "/v1/lots/valid-1", body)
+                response = self.shared.put_lot("valid-1", body)
                 document = self.assertProblem(response, 422, "validation")
                 fields = [error["field"] for error in document["errors"]]
                 self.assertIn(field, fields)
@@ -107,20 +94,20 @@ class LotsTest(DaemonTestCase):
         self.assertEqual(self.stored("valid-1"), before)
 
     def test_status_codes_and_nothing_stored(self):
-        response = self.d.request("PUT", "/v1/lots/auth-1", sample_lot())
+        response = self.shared.request("PUT", "/v1/lots/auth-1", sample_lot())
         self.assertProblem(response, 401, "unauthorized")
-        response = self.d.as_admin("PUT", "/v1/lots/auth-1", b"{}",
-                                   {"Content-Type": "application/xml"})
+        response = self.shared.put_lot("auth-1", b"{}",
+                                       {"Content-Type": "application/xml"})
         self.assertProblem(response, 415, "unsupported-media-type")
-        response = self.d.as_admin("PUT", "/v1/lots/auth-1", b"{\"name\": }",
-                                   {"Content-Type": "application/json"})
+        response = self.shared.put_lot("auth-1", b"{\"name\": }",
+                                       {"Content-Type": "application/json"})
         self.assertProblem(response, 400, "bad-request")
-        response = self.d.as_admin("PUT", "/v1/lots/Not_Valid", sample_lot())
+        response = self.shared.put_lot("Not_Valid", sample_lot())
         self.assertProblem(response, 422, "validation")
-        response = self.d.as_admin("PUT", "/v1/lots/auth-1", b"x" * (2 * 1024 * 1024),
-                                   {"Content-Type": "application/json"})
+        response = self.shared.put_lot("auth-1", b"x" * (2 * 1024 * 1024),
+                                       {"Content-Type": "application/json"})
         self.assertProblem(response, 413, "payload-too-large")
-        response = self.d.request("PATCH", "/v1/lots/auth-1")
+        response = self.shared.request("PATCH", "/v1/lots/auth-1")
         self.assertEqual(response.status, 405)
         self.assertEqual(self.stored("auth-1"), "")
 
@@ -129,30 +116,30 @@ class LotsTest(DaemonTestCase):
             kind = "reclaimed" if index % 2 else "government"
             group = "tourist-quarter" if index < 3 else "business-district"
             body = sample_lot(kind=kind, groups=[group], city="listcity", capacity=10 + index)
-            self.assertIn(self.d.as_admin("PUT", f"/v1/lots/list-{index}", body).status,
+            self.assertIn(self.shared.put_lot(f"list-{index}", body).status,
                           (200, 201))
-        wait_for(lambda: len(self.d.get("/v1/lots?city=listcity").json()["lots"]) == 7,
+        wait_for(lambda: len(self.shared.get("/v1/lots?city=listcity").json()["lots"]) == 7,
                  what="all seven lots listed")
-        lots = self.d.get("/v1/lots?city=listcity").json()
+        lots = self.shared.get("/v1/lots?city=listcity").json()
         self.assertEqual([lot["id"] for lot in lots["lots"]], [f"list-{i}" for i in range(7)])
         self.assertIsNone(lots["next_cursor"])
-        kinds = self.d.get("/v1/lots?city=listcity&kind=reclaimed").json()["lots"]
+        kinds = self.shared.get("/v1/lots?city=listcity&kind=reclaimed").json()["lots"]
         self.assertEqual([lot["id"] for lot in kinds], ["list-1", "list-3", "list-5"])
-        group = self.d.get("/v1/lots?city=listcity&group=tourist-quarter").json()["lots"]
+        group = self.shared.get("/v1/lots?city=listcity&group=tourist-quarter").json()["lots"]
         self.assertEqual([lot["id"] for lot in group], ["list-0", "list-1", "list-2"])
         seen, cursor = [], None
         while True:
             query = "/v1/lots?city=listcity&limit=3" + (f"&cursor={cursor}" if cursor else "")
-            page = self.d.get(query).json()
+            page = self.shared.get(query).json()
             seen += [lot["id"] for lot in page["lots"]]
             cursor = page["next_cursor"]
             if cursor is None:
                 break
         self.assertEqual(seen, [f"list-{i}" for i in range(7)])
-        self.assertProblem(self.d.get("/v1/lots?limit=0"), 422, "validation")
-        self.assertProblem(self.d.get("/v1/lots?limit=501"), 422, "validation")
-        self.assertProblem(self.d.get("/v1/lots?kind=castle"), 422, "validation")
-        self.assertProblem(self.d.get("/v1/lots?colour=red"), 422, "validation")
+        self.assertProblem(self.shared.get("/v1/lots?limit=0"), 422, "validation")
+        self.assertProblem(self.shared.get("/v1/lots?limit=501"), 422, "validation")
+        self.assertProblem(self.shared.get("/v1/lots?kind=castle"), 422, "validation")
+        self.assertProblem(self.shared.get("/v1/lots?colour=red"), 422, "validation")
 
 
 if __name__ == "__main__":

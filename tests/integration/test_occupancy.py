@@ -11,28 +11,17 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot  # noqa: E402
 
 LOT = "/v1/lots/gov-a"
 
 
-class OccupancyTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
-
+class OccupancyTest(ClusterTestCase):
     def setUp(self):
         self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit:gov-a",
                               "ps:audit:gov-b")
         for lot_id, capacity in (("gov-a", 10), ("gov-b", 50)):
-            response = self.first.as_admin("PUT", f"/v1/lots/{lot_id}",
-                                           sample_lot(capacity=capacity))
+            response = self.first.put_lot(lot_id, sample_lot(capacity=capacity))
             self.assertIn(response.status, (200, 201), response.body)
 
     def update(self, body, key=None, daemon=None, token=None, path=LOT):
@@ -50,8 +39,7 @@ class OccupancyTest(DaemonTestCase):
         return int(self.redis_server.cli("XLEN", f"ps:audit:{lot_id}"))
 
     def attendant(self, lots, daemon=None):
-        response = (daemon or self.first).as_admin(
-            "POST", "/v1/tokens", {"role": "attendant", "lots": lots, "name": "gate"})
+        response = (daemon or self.first).create_attendant_token(lots)
         self.assertEqual(response.status, 201, response.body)
         return response.json()
 

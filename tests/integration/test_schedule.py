@@ -9,7 +9,7 @@ import time
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -17,21 +17,15 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 class ScheduleTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.daemon_ = Daemon().start()
-        cls.daemon_.as_admin("PUT", "/v1/lots/weekend-lot",
-                             sample_lot(hours={"weekend": "24h", "holiday": "24h"}))
-        cls.daemon_.as_admin("PUT", "/v1/lots/night-lot",
-                             sample_lot(hours={"workday": "18:30-07:30", "weekend": "24h",
-                                               "holiday": "24h"}))
-        wait_for(lambda: cls.daemon_.get("/v1/lots/night-lot").status == 200)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon_.stop()
-        cls.daemon_.cleanup()
+        super().setUpClass()
+        cls.shared.put_lot("weekend-lot", sample_lot(hours={"weekend": "24h", "holiday": "24h"}))
+        cls.shared.put_lot("night-lot",
+                           sample_lot(hours={"workday": "18:30-07:30", "weekend": "24h",
+                                             "holiday": "24h"}))
+        wait_for(lambda: cls.shared.get("/v1/lots/night-lot").status == 200)
 
     def schedule(self, lot, query):
-        response = self.daemon_.get(f"/v1/lots/{lot}/schedule?{query}")
+        response = self.shared.get(f"/v1/lots/{lot}/schedule?{query}")
         self.assertEqual(response.status, 200, response.body)
         self.assertEqual(response.header("Access-Control-Allow-Origin"), "*")
         return response.json()
@@ -74,7 +68,7 @@ class ScheduleTest(DaemonTestCase):
             {"start": "2026-10-10T18:30:00+08:00", "end": "2026-10-11T00:00:00+08:00"}])
 
     def test_ics_of_the_spring_festival(self):
-        response = self.daemon_.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12")
+        response = self.shared.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12")
         self.assertEqual(response.status, 200, response.body)
         self.assertEqual(response.header("Content-Type"), "text/calendar; charset=utf-8")
         text = response.body.decode()
@@ -84,16 +78,16 @@ class ScheduleTest(DaemonTestCase):
         self.assertIn("\r\nDTSTART:20260214T160000Z\r\nDTEND:20260223T160000Z\r\n", text)
         self.assertIn("\r\nSUMMARY:Civic Centre East\r\n", text)
         self.assertTrue(all(len(line.encode()) <= 75 for line in text.split("\r\n")))
-        again = self.daemon_.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12",
-                                 headers={"If-None-Match": response.header("ETag")})
+        again = self.shared.get("/v1/lots/weekend-lot/schedule.ics?from=2026-02-13&days=12",
+                                headers={"If-None-Match": response.header("ETag")})
         self.assertEqual(again.status, 304)
 
     def test_osm_opening_hours(self):
         body = sample_lot(hours=None, opening_hours="Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
-        response = self.daemon_.as_admin("PUT", "/v1/lots/osm-lot", body)
+        response = self.shared.put_lot("osm-lot", body)
         self.assertEqual(response.status, 201, response.body)
         self.assertEqual(response.json()["opening_hours"], "Mo-Fr 18:30-07:30; Sa,Su,PH 24/7")
-        wait_for(lambda: self.daemon_.get("/v1/lots/osm-lot").status == 200)
+        wait_for(lambda: self.shared.get("/v1/lots/osm-lot").status == 200)
         days = self.schedule("osm-lot", "from=2026-02-13&days=3")["days"]
         # PH is the calendar's day off; a make-up Saturday is still a Saturday in OSM terms.
         self.assertEqual(days[0]["open"], [
@@ -101,10 +95,10 @@ class ScheduleTest(DaemonTestCase):
             {"start": "2026-02-13T18:30:00+08:00", "end": "2026-02-14T00:00:00+08:00"}])
         self.assertEqual(days[2]["open"], [
             {"start": "2026-02-15T00:00:00+08:00", "end": "2026-02-16T00:00:00+08:00"}])
-        derived = self.daemon_.get("/v1/lots/night-lot").json()["opening_hours"]
+        derived = self.shared.get("/v1/lots/night-lot").json()["opening_hours"]
         self.assertEqual(derived, "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00")
-        response = self.daemon_.as_admin("PUT", "/v1/lots/osm-bad",
-                                         sample_lot(hours=None, opening_hours="Jan-Mar 10:00-12:00"))
+        response = self.shared.put_lot("osm-bad",
+                                       sample_lot(hours=None, opening_hours="Jan-Mar 10:00-12:00"))
         document = self.assertProblem(response, 422, "validation")
         self.assertEqual(document["errors"], [{
             "field": "opening_hours",
@@ -115,10 +109,10 @@ class ScheduleTest(DaemonTestCase):
         for query, field in (("days=0", "days"), ("days=367", "days"), ("from=2026-13-01", "from"),
                              ("when=now", "when")):
             with self.subTest(query=query):
-                response = self.daemon_.get(f"/v1/lots/weekend-lot/schedule?{query}")
+                response = self.shared.get(f"/v1/lots/weekend-lot/schedule?{query}")
                 document = self.assertProblem(response, 422, "validation")
                 self.assertEqual(document["errors"][0]["field"], field)
-        self.assertProblem(self.daemon_.get("/v1/lots/nope/schedule"), 404, "not-found")
+        self.assertProblem(self.shared.get("/v1/lots/nope/schedule"), 404, "not-found")
         self.assertEqual(len(self.schedule("weekend-lot", "days=366")["days"]), 366)
 
     def test_state_flips_with_the_clock_without_any_write(self):
@@ -128,23 +122,23 @@ class ScheduleTest(DaemonTestCase):
             start += datetime.timedelta(minutes=1)
         end = start + datetime.timedelta(minutes=1)
         hours = {"dates": {start.date().isoformat(): f"{start:%H:%M}-{end:%H:%M}"}}
-        response = self.daemon_.as_admin("PUT", "/v1/lots/flip-lot", sample_lot(hours=hours))
+        response = self.shared.put_lot("flip-lot", sample_lot(hours=hours))
         self.assertEqual(response.status, 201, response.body)
         lot = wait_for(lambda: (lambda r: r.status == 200 and r.json())(
-            self.daemon_.get("/v1/lots/flip-lot")), what="the new lot")
+            self.shared.get("/v1/lots/flip-lot")), what="the new lot")
         self.assertEqual((lot["state"], lot["open_now"]), ("closed", False))
         self.assertEqual(lot["next_change"], start.isoformat())
-        etag = self.daemon_.get("/v1/lots/flip-lot").header("ETag")
+        etag = self.shared.get("/v1/lots/flip-lot").header("ETag")
         # No write from here on: only the daemon's timer can change the answer.
         opened = wait_for(lambda: (lambda body: body["open_now"] and body)(
-            self.daemon_.get("/v1/lots/flip-lot").json()), timeout=90, interval=0.2,
+            self.shared.get("/v1/lots/flip-lot").json()), timeout=90, interval=0.2,
             what="the lot to open by the clock")
         flipped_at = datetime.datetime.now(SHANGHAI)
         self.assertGreaterEqual(flipped_at, start)
         self.assertLess((flipped_at - start).total_seconds(), 5)
         self.assertEqual(opened["state"], "unknown")  # open, but no count yet
         self.assertEqual(opened["next_change"], end.isoformat())
-        self.assertNotEqual(self.daemon_.get("/v1/lots/flip-lot").header("ETag"), etag)
+        self.assertNotEqual(self.shared.get("/v1/lots/flip-lot").header("ETag"), etag)
 
 
 if __name__ == "__main__":

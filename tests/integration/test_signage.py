@@ -8,17 +8,15 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 
 
-class SignageTest(DaemonTestCase):
+class SignageTest(ClusterTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = Cluster()
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
+        super().setUpClass()
         lots = [
             ("mix-open", "mix", 10, None, 4),
             ("mix-full", "mix", 5, None, 5),
@@ -31,16 +29,11 @@ class SignageTest(DaemonTestCase):
         ]
         for lot_id, group, capacity, hours, occupied in lots:
             body = sample_lot(groups=[group], capacity=capacity, hours=hours, city="signcity")
-            assert cls.first.as_admin("PUT", f"/v1/lots/{lot_id}", body).status == 201
+            assert cls.first.put_lot(lot_id, body).status == 201
             if occupied is not None:
-                assert cls.first.as_admin("POST", f"/v1/lots/{lot_id}/occupancy",
-                                          {"occupied": occupied}).status == 200
-        for daemon in (cls.first, cls.second):
-            wait_for(lambda: daemon.get("/v1/totals?group=mix").json()["lots"] == 4)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+                assert cls.first.post_occupancy(lot_id, {"occupied": occupied}).status == 200
+        cls.wait_on_every_daemon(
+            lambda daemon: daemon.get("/v1/totals?group=mix").json()["lots"] == 4)
 
     def test_totals_in_a_state_mix(self):
         totals = wait_for(lambda: (lambda body: body["occupied"] == 9 and body)(
@@ -88,7 +81,7 @@ class SignageTest(DaemonTestCase):
         time.sleep(0.5)  # the poll is parked on the second daemon
         before = current.body
         written = time.monotonic()
-        response = self.first.as_admin("POST", "/v1/lots/poll-lot/occupancy", {"delta": 3})
+        response = self.first.post_occupancy("poll-lot", {"delta": 3})
         self.assertEqual(response.status, 200)
         waiting.join(timeout=25)
         self.assertEqual(results["response"].status, 200)

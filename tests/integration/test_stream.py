@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Cluster, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import ClusterTestCase, main, sample_lot  # noqa: E402
 
 
 class EventStream:
@@ -41,23 +41,19 @@ class EventStream:
         self.connection.close()
 
 
-class StreamTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.cluster = Cluster(settings=[{}, {"stream_buffer": "4k"}])
-        cls.redis_server = cls.cluster.redis
-        cls.first, cls.second = cls.cluster.daemons
-        for index in range(3):
-            body = sample_lot(groups=["streamed"], capacity=10, hours=None)
-            assert cls.first.as_admin("PUT", f"/v1/lots/stream-{index}", body).status == 201
-        body = sample_lot(groups=["flood"], capacity=100000, hours=None)
-        assert cls.first.as_admin("PUT", "/v1/lots/flood-lot", body).status == 201
-        for daemon in (cls.first, cls.second):
-            wait_for(lambda: daemon.get("/v1/totals?group=streamed").json()["lots"] == 3)
+class StreamTest(ClusterTestCase):
+    cluster_settings = [{}, {"stream_buffer": "4k"}]
 
     @classmethod
-    def tearDownClass(cls):
-        cls.cluster.stop()
+    def setUpClass(cls):
+        super().setUpClass()
+        for index in range(3):
+            body = sample_lot(groups=["streamed"], capacity=10, hours=None)
+            assert cls.first.put_lot(f"stream-{index}", body).status == 201
+        body = sample_lot(groups=["flood"], capacity=100000, hours=None)
+        assert cls.first.put_lot("flood-lot", body).status == 201
+        cls.wait_on_every_daemon(
+            lambda daemon: daemon.get("/v1/totals?group=streamed").json()["lots"] == 3)
 
     def test_current_state_then_changes_from_another_daemon(self):
         stream = EventStream(self.second, "group=streamed")
@@ -69,7 +65,7 @@ class StreamTest(DaemonTestCase):
                          ["stream-0", "stream-1", "stream-2"])
         self.assertEqual(first[3][1]["lots"], 3)
         written = time.monotonic()
-        response = self.first.as_admin("POST", "/v1/lots/stream-1/occupancy", {"occupied": 4})
+        response = self.first.post_occupancy("stream-1", {"occupied": 4})
         self.assertEqual(response.status, 200)
         name, lot = stream.next_event()
         lot_latency = time.monotonic() - written
@@ -133,7 +129,7 @@ class StreamTest(DaemonTestCase):
         # Everyone else still hears about a change of their selection.
         for key in selector.get_map().values():
             key.data.clear()
-        self.first.as_admin("POST", "/v1/lots/stream-0/occupancy", {"occupied": 7})
+        self.first.post_occupancy("stream-0", {"occupied": 7})
         drain(3.0)
         heard = sum(b'"id":"stream-0","occupied":7' in key.data
                     for key in selector.get_map().values())

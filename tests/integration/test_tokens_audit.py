@@ -7,27 +7,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, DaemonTestCase, main, sample_lot  # noqa: E402
+from harness import DaemonTestCase, main, sample_lot  # noqa: E402
 
 
 class TokensAuditTest(DaemonTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.daemon_ = Daemon().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.daemon_.stop()
-        cls.daemon_.cleanup()
-
-    @property
-    def d(self):
-        return self.daemon_
-
     def test_create_list_revoke(self):
-        response = self.d.as_admin("POST", "/v1/tokens",
-                                   {"role": "attendant", "lots": ["gate-1", "gate-2"],
-                                    "name": "Wang at the north gate"})
+        response = self.shared.create_attendant_token(["gate-1", "gate-2"],
+                                                      "Wang at the north gate")
         self.assertEqual(response.status, 201, response.body)
         created = response.json()
         self.assertRegex(created["token"], r"^ps_[A-Za-z0-9_-]{43}$")
@@ -37,18 +23,18 @@ class TokensAuditTest(DaemonTestCase):
         digest = hashlib.sha256(created["token"].encode()).hexdigest()
         self.assertEqual(created["id"], "tok_" + digest[:12])
         # Only the hash is stored; the secret appears nowhere in Redis or the log.
-        self.assertEqual(self.d.redis_cli("HGET", f"ps:token:{digest}", "role"), "attendant")
-        self.assertNotIn(created["token"], self.d.redis_cli("--no-raw", "KEYS", "*"))
-        self.assertNotIn(created["token"], self.d.log_text())
-        listed = self.d.as_admin("GET", "/v1/tokens").json()["tokens"]
+        self.assertEqual(self.shared.redis_cli("HGET", f"ps:token:{digest}", "role"), "attendant")
+        self.assertNotIn(created["token"], self.shared.redis_cli("--no-raw", "KEYS", "*"))
+        self.assertNotIn(created["token"], self.shared.log_text())
+        listed = self.shared.as_admin("GET", "/v1/tokens").json()["tokens"]
         mine = [token for token in listed if token["id"] == created["id"]]
         self.assertEqual(len(mine), 1)
         self.assertNotIn("token", mine[0])
         self.assertEqual(mine[0]["name"], "Wang at the north gate")
         self.assertTrue(all(set(token) == {"id", "role", "lots", "name", "created_at"}
                             for token in listed))
-        self.assertEqual(self.d.as_admin("DELETE", f"/v1/tokens/{created['id']}").status, 204)
-        self.assertEqual(self.d.redis_cli("EXISTS", f"ps:token:{digest}"), "0")
+        self.assertEqual(self.shared.as_admin("DELETE", f"/v1/tokens/{created['id']}").status, 204)
+        self.assertEqual(self.shared.redis_cli("EXISTS", f"ps:token:{digest}"), "0")
 
     def test_token_validation(self):
         cases = [
@@ -60,66 +46,63 @@ class TokensAuditTest(DaemonTestCase):
             ({"role": "admin"}, "name"),
             ({"role": "admin", "name": "x", "scope": "all"}, "scope"),
         ]
-        before = self.d.redis_cli("HLEN", "ps:tokens")
+        before = self.shared.redis_cli("HLEN", "ps:tokens")
         for body, field in cases:
             with self.subTest(body=body):
-                document = self.assertProblem(self.d.as_admin("POST", "/v1/tokens", body), 422,
+                document = self.assertProblem(self.shared.as_admin("POST", "/v1/tokens", body), 422,
                                               "validation")
                 self.assertEqual(document["errors"][0]["field"], field)
-        self.assertEqual(self.d.redis_cli("HLEN", "ps:tokens"), before)
+        self.assertEqual(self.shared.redis_cli("HLEN", "ps:tokens"), before)
 
     def test_admin_only(self):
-        attendant = self.d.as_admin("POST", "/v1/tokens", {"role": "attendant", "lots": ["x"],
-                                                            "name": "gate"}).json()["token"]
+        attendant = self.shared.create_attendant_token(["x"]).json()["token"]
         for method, path in (("GET", "/v1/tokens"), ("POST", "/v1/tokens"),
                              ("DELETE", "/v1/tokens/tok_000000000000"), ("GET", "/v1/audit")):
             with self.subTest(path=path, method=method):
-                response = self.d.with_token(attendant, method, path,
-                                             {"role": "admin", "name": "me"} if method == "POST"
-                                             else None)
+                body = {"role": "admin", "name": "me"} if method == "POST" else None
+                response = self.shared.with_token(attendant, method, path, body)
                 self.assertProblem(response, 403, "forbidden")
-                self.assertProblem(self.d.request(method, path), 401, "unauthorized")
+                self.assertProblem(self.shared.request(method, path), 401, "unauthorized")
 
     def test_audit_by_lot_since_limit_cursor(self):
-        self.d.as_admin("PUT", "/v1/lots/audited", sample_lot(capacity=20))
+        self.shared.put_lot("audited", sample_lot(capacity=20))
         start = time.time()
         for delta in (1, 2, 3, -1):
-            self.assertEqual(self.d.as_admin("POST", "/v1/lots/audited/occupancy",
-                                             {"delta": delta}).status, 200)
-        entries = self.d.as_admin("GET", "/v1/audit?lot=audited").json()["entries"]
+            self.assertEqual(self.shared.post_occupancy("audited", {"delta": delta}).status, 200)
+        entries = self.shared.as_admin("GET", "/v1/audit?lot=audited").json()["entries"]
         self.assertEqual([e["kind"] for e in entries], ["create", "delta", "delta", "delta",
                                                         "delta"])
         updates = entries[1:]
         self.assertEqual([(e["old"], e["new"], e["requested"]) for e in updates],
                          [(None, 1, 1), (1, 3, 2), (3, 6, 3), (6, 5, -1)])
-        admin_id = "tok_" + hashlib.sha256(self.d.admin_token().encode()).hexdigest()[:12]
+        admin_id = "tok_" + hashlib.sha256(self.shared.admin_token().encode()).hexdigest()[:12]
         self.assertTrue(all(e["token"] == admin_id for e in entries))
         self.assertTrue(all(e["client"] == "127.0.0.1" for e in entries))
         self.assertTrue(all(e["clamped"] is False for e in entries))
         self.assertRegex(entries[0]["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-        page = self.d.as_admin("GET", "/v1/audit?lot=audited&limit=2").json()
+        page = self.shared.as_admin("GET", "/v1/audit?lot=audited&limit=2").json()
         self.assertEqual(len(page["entries"]), 2)
-        rest = self.d.as_admin("GET", f"/v1/audit?lot=audited&cursor={page['next_cursor']}"
-                               ).json()
+        rest = self.shared.as_admin("GET", f"/v1/audit?lot=audited&cursor={page['next_cursor']}"
+                                    ).json()
         self.assertEqual([e["id"] for e in page["entries"] + rest["entries"]],
                          [e["id"] for e in entries])
         future = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + 3600))
-        self.assertEqual(self.d.as_admin("GET", f"/v1/audit?lot=audited&since={future}"
-                                         ).json()["entries"], [])
-        everything = self.d.as_admin("GET", "/v1/audit?limit=1000").json()["entries"]
+        self.assertEqual(self.shared.as_admin("GET", f"/v1/audit?lot=audited&since={future}"
+                                              ).json()["entries"], [])
+        everything = self.shared.as_admin("GET", "/v1/audit?limit=1000").json()["entries"]
         self.assertTrue(set(e["id"] for e in entries) <= set(e["id"] for e in everything))
-        self.assertProblem(self.d.as_admin("GET", "/v1/audit?limit=0"), 422, "validation")
-        self.assertProblem(self.d.as_admin("GET", "/v1/audit?since=yesterday"), 422,
+        self.assertProblem(self.shared.as_admin("GET", "/v1/audit?limit=0"), 422, "validation")
+        self.assertProblem(self.shared.as_admin("GET", "/v1/audit?since=yesterday"), 422,
                            "validation")
-        self.assertProblem(self.d.as_admin("GET", "/v1/audit?cursor=abc"), 422, "validation")
+        self.assertProblem(self.shared.as_admin("GET", "/v1/audit?cursor=abc"), 422, "validation")
 
     def test_revoked_admin_token_stays_revoked_after_restart(self):
         extra = self.daemon()
-        extra.settings["redis"] = f"unix:{os.path.join(self.d.data_dir, 'redis.sock')}"
+        extra.settings["redis"] = f"unix:{os.path.join(self.shared.data_dir, 'redis.sock')}"
         extra.start()
         extra_id = "tok_" + hashlib.sha256(extra.admin_token().encode()).hexdigest()[:12]
         self.assertEqual(extra.as_admin("GET", "/v1/tokens").status, 200)
-        self.assertEqual(self.d.as_admin("DELETE", f"/v1/tokens/{extra_id}").status, 204)
+        self.assertEqual(self.shared.as_admin("DELETE", f"/v1/tokens/{extra_id}").status, 204)
         self.assertEqual(extra.as_admin("GET", "/v1/tokens").status, 401)
         self.assertEqual(extra.stop(), 0)
         extra.start()
