@@ -1,6 +1,6 @@
 /* main.c: parkshare-cli: reads, attendant updates with an offline queue, a terminal board. */
 #include "big_digits.h"
-#include "cli.h"
+#include "command.h"
 #include "operator.h"
 #include "queue.h"
 #include "transport.h"
@@ -11,7 +11,6 @@
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,32 +44,6 @@ static void usage(FILE *out)
         "5 queued offline (the update will be sent by 'sync' or the next update).\n");
 }
 
-int say(int status, const char *format, ...)
-{
-    va_list args;
-    fputs("parkshare-cli: ", stderr);
-    va_start(args, format);
-    vfprintf(stderr, format, args);
-    va_end(args);
-    fputc('\n', stderr);
-    return status;
-}
-
-/* "404 Not found: no lot 'x'" from a problem document, or the raw status. */
-int refused(const struct transport_answer *answer)
-{
-    json_t *problem = json_loads(answer->body, 0, NULL);
-    const char *title = json_string_value(json_object_get(problem, "title"));
-    const char *detail = json_string_value(json_object_get(problem, "detail"));
-    int status = answer->status >= 500 ? EXIT_NETWORK : EXIT_REFUSED;
-    if (title != NULL)
-        say(status, "the server refused (%ld %s): %s", answer->status, title, detail ? detail : "");
-    else
-        say(status, "the server answered %ld", answer->status);
-    json_decref(problem);
-    return status;
-}
-
 /* GET path; prints the JSON with --json, else hands it to show. */
 static int read_command(struct client *client, const char *path, void (*show)(json_t *))
 {
@@ -80,9 +53,9 @@ static int read_command(struct client *client, const char *path, void (*show)(js
 
     if (transport_request(client->transport, "GET", path, NULL, NULL, NULL, 0, &answer, error,
                           sizeof(error)) != 0)
-        return say(EXIT_NETWORK, "%s", error);
+        return command_say(EXIT_NETWORK, "%s", error);
     if (answer.status != 200)
-        return refused(&answer);
+        return command_refused(&answer);
     if (client->options.json || show == NULL) {
         fwrite(answer.body, 1, answer.length, stdout);
         if (answer.length > 0 && answer.body[answer.length - 1] != '\n')
@@ -91,7 +64,7 @@ static int read_command(struct client *client, const char *path, void (*show)(js
     }
     document = json_loads(answer.body, 0, NULL);
     if (document == NULL)
-        return say(EXIT_NETWORK, "the server's answer is not JSON");
+        return command_say(EXIT_NETWORK, "the server's answer is not JSON");
     show(document);
     json_decref(document);
     return EXIT_OK;
@@ -175,20 +148,6 @@ static void show_totals(json_t *totals)
            (long long)json_integer_value(json_object_get(totals, "lots_unknown")));
 }
 
-/* Append "&name=value" (URL-escaped) when value is set. */
-void add_parameter(char *query, size_t size, const char *name, const char *value)
-{
-    char *escaped;
-    if (value == NULL)
-        return;
-    escaped = curl_easy_escape(NULL, value, 0);
-    if (escaped == NULL)
-        return;
-    snprintf(query + strlen(query), size - strlen(query), "%s%s=%s", strchr(query, '?') ? "&" : "?",
-             name, escaped);
-    curl_free(escaped);
-}
-
 /* --- attendant updates --- */
 
 static void new_key(char out[33])
@@ -234,7 +193,7 @@ static int replay(struct client *client, struct queue *queue)
         if (sent != 0)
             return EXIT_QUEUED; /* unreachable: keep everything */
         if (answer.status != 200)
-            return answer.status >= 500 ? EXIT_QUEUED : refused(&answer);
+            return answer.status >= 500 ? EXIT_QUEUED : command_refused(&answer);
         document = json_loads(answer.body, 0, NULL);
         results = json_object_get(document, "results");
         for (; done < batch && done < json_array_size(results); done++) {
@@ -243,16 +202,16 @@ static int replay(struct client *client, struct queue *queue)
             if (code >= 500)
                 break;
             if (code >= 400) {
-                say(EXIT_REFUSED, "queued update for %s refused (%lld): %s",
-                    json_string_value(json_object_get(result, "id")), (long long)code,
-                    json_string_value(
-                        json_object_get(json_object_get(result, "problem"), "detail")));
+                command_say(EXIT_REFUSED, "queued update for %s refused (%lld): %s",
+                            json_string_value(json_object_get(result, "id")), (long long)code,
+                            json_string_value(
+                                json_object_get(json_object_get(result, "problem"), "detail")));
                 status = EXIT_REFUSED;
             }
         }
         json_decref(document);
         if (queue_shift(queue, done, error, sizeof(error)) != 0)
-            return say(EXIT_LOCAL, "%s", error);
+            return command_say(EXIT_LOCAL, "%s", error);
         if (done < batch)
             return EXIT_QUEUED;
     }
@@ -271,20 +230,20 @@ static int update_command(struct client *client, const char *lot_id, const char 
     snprintf(body, sizeof(body), "{\"%s\":%lld}", field, value);
     if (asprintf(&line, "{\"id\":\"%s\",\"%s\":%lld,\"idempotency_key\":\"%s\"}", lot_id, field,
                  value, key) < 0)
-        return say(EXIT_LOCAL, "out of memory");
+        return command_say(EXIT_LOCAL, "out of memory");
     if (queue_load(client->options.queue_path, &queue, error, sizeof(error)) != 0) {
         free(line);
-        return say(EXIT_LOCAL, "%s", error);
+        return command_say(EXIT_LOCAL, "%s", error);
     }
     if (error[0] != '\0')
-        say(EXIT_LOCAL, "%s", error);
+        command_say(EXIT_LOCAL, "%s", error);
     /* Earlier updates go first: the server sees them in the order they were made. */
     status = replay(client, &queue);
     if (status == EXIT_QUEUED) {
-        status =
-            queue_push(&queue, line, error, sizeof(error)) == 0
-                ? say(EXIT_QUEUED, "offline: %zu update(s) queued in %s", queue.count, queue.path)
-                : say(EXIT_LOCAL, "%s", error);
+        status = queue_push(&queue, line, error, sizeof(error)) == 0
+                     ? command_say(EXIT_QUEUED, "offline: %zu update(s) queued in %s", queue.count,
+                                   queue.path)
+                     : command_say(EXIT_LOCAL, "%s", error);
         goto done;
     }
     {
@@ -294,14 +253,15 @@ static int update_command(struct client *client, const char *lot_id, const char 
                               sizeof(error)) != 0 ||
             answer.status >= 500) {
             status = queue_push(&queue, line, error, sizeof(error)) == 0
-                         ? say(EXIT_QUEUED, "offline: the update is queued in %s; 'sync' sends it",
-                               queue.path)
-                         : say(EXIT_LOCAL, "%s", error);
+                         ? command_say(EXIT_QUEUED,
+                                       "offline: the update is queued in %s; 'sync' sends it",
+                                       queue.path)
+                         : command_say(EXIT_LOCAL, "%s", error);
             goto done;
         }
     }
     if (answer.status != 200) {
-        status = refused(&answer);
+        status = command_refused(&answer);
         goto done;
     }
     if (client->options.json) {
@@ -330,14 +290,14 @@ static int sync_command(struct client *client)
     int status;
 
     if (queue_load(client->options.queue_path, &queue, error, sizeof(error)) != 0)
-        return say(EXIT_LOCAL, "%s", error);
+        return command_say(EXIT_LOCAL, "%s", error);
     if (error[0] != '\0')
-        say(EXIT_LOCAL, "%s", error);
+        command_say(EXIT_LOCAL, "%s", error);
     before = queue.count;
     status = replay(client, &queue);
     if (status == EXIT_QUEUED)
-        say(EXIT_QUEUED, "offline: %zu of %zu update(s) still queued in %s", queue.count, before,
-            queue.path);
+        command_say(EXIT_QUEUED, "offline: %zu of %zu update(s) still queued in %s", queue.count,
+                    before, queue.path);
     else if (!client->options.json)
         printf("sent %zu queued update(s)\n", before - queue.count);
     queue_clear(&queue);
@@ -391,8 +351,8 @@ static int board_command(struct client *client, const char *city, const char *gr
     struct transport_answer answer;
     int delay = 1;
 
-    add_parameter(path, sizeof(path), "city", city);
-    add_parameter(path, sizeof(path), "group", group);
+    command_add_parameter(path, sizeof(path), "city", city);
+    command_add_parameter(path, sizeof(path), "group", group);
     snprintf(caption, sizeof(caption), "%s%s",
              group  ? group
              : city ? city
@@ -414,7 +374,7 @@ static int board_command(struct client *client, const char *city, const char *gr
         if (transport_request(client->transport, "GET", request_path, NULL, NULL,
                               etag[0] ? etag : NULL, 20, &answer, error, sizeof(error)) != 0) {
             if (once)
-                return say(EXIT_NETWORK, "%s", error);
+                return command_say(EXIT_NETWORK, "%s", error);
             draw_board("", "connection lost; retrying", true);
             sleep((unsigned)delay);
             delay = delay < 8 ? delay * 2 : 8;
@@ -424,7 +384,7 @@ static int board_command(struct client *client, const char *city, const char *gr
         if (answer.status == 304)
             continue;
         if (answer.status != 200)
-            return refused(&answer);
+            return command_refused(&answer);
         snprintf(etag, sizeof(etag), "%s",
                  transport_etag(client->transport) ? transport_etag(client->transport) : "");
         snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(answer.body, "\n"), answer.body);
@@ -442,10 +402,10 @@ static int read_token_file(const char *path, struct options *options)
     FILE *file = fopen(path, "re");
     char line[256];
     if (file == NULL)
-        return say(EXIT_USAGE, "--token-file %s: %s", path, strerror(errno));
+        return command_say(EXIT_USAGE, "--token-file %s: %s", path, strerror(errno));
     if (fgets(line, sizeof(line), file) == NULL) {
         fclose(file);
-        return say(EXIT_USAGE, "--token-file %s: empty", path);
+        return command_say(EXIT_USAGE, "--token-file %s: empty", path);
     }
     fclose(file);
     line[strcspn(line, "\r\n")] = '\0';
@@ -539,11 +499,11 @@ static int dispatch(struct client *client, int argc, char **argv)
     argc -= optind;
     if (strcmp(command, "lots") == 0 && argc == 0) {
         snprintf(path, sizeof(path), "/v1/lots");
-        add_parameter(path, sizeof(path), "near", filters.near);
-        add_parameter(path, sizeof(path), "city", filters.city);
-        add_parameter(path, sizeof(path), "group", filters.group);
-        add_parameter(path, sizeof(path), "open", filters.open ? "true" : NULL);
-        add_parameter(path, sizeof(path), "limit", "500");
+        command_add_parameter(path, sizeof(path), "near", filters.near);
+        command_add_parameter(path, sizeof(path), "city", filters.city);
+        command_add_parameter(path, sizeof(path), "group", filters.group);
+        command_add_parameter(path, sizeof(path), "open", filters.open ? "true" : NULL);
+        command_add_parameter(path, sizeof(path), "limit", "500");
         return read_command(client, path, show_lots);
     }
     if (strcmp(command, "lot") == 0 && argc == 1) {
@@ -552,34 +512,35 @@ static int dispatch(struct client *client, int argc, char **argv)
     }
     if (strcmp(command, "schedule") == 0 && argc == 1) {
         snprintf(path, sizeof(path), "/v1/lots/%s/schedule", argv[0]);
-        add_parameter(path, sizeof(path), "days", filters.days);
+        command_add_parameter(path, sizeof(path), "days", filters.days);
         return read_command(client, path, show_schedule);
     }
     if (strcmp(command, "totals") == 0 && argc == 0) {
         snprintf(path, sizeof(path), "/v1/totals");
-        add_parameter(path, sizeof(path), "city", filters.city);
-        add_parameter(path, sizeof(path), "group", filters.group);
+        command_add_parameter(path, sizeof(path), "city", filters.city);
+        command_add_parameter(path, sizeof(path), "group", filters.group);
         return read_command(client, path, show_totals);
     }
     if ((strcmp(command, "in") == 0 || strcmp(command, "out") == 0) && (argc == 1 || argc == 2)) {
         if (argc == 2 && !parse_count(argv[1], 1, &value))
-            return say(EXIT_USAGE, "%s: N must be a whole number from 1 to 100000", command);
+            return command_say(EXIT_USAGE, "%s: N must be a whole number from 1 to 100000",
+                               command);
         return update_command(client, argv[0], "delta", command[0] == 'i' ? value : -value);
     }
     if (strcmp(command, "set") == 0 && argc == 2) {
         if (!parse_count(argv[1], 0, &value))
-            return say(EXIT_USAGE, "set: COUNT must be a whole number from 0 to 100000");
+            return command_say(EXIT_USAGE, "set: COUNT must be a whole number from 0 to 100000");
         return update_command(client, argv[0], "occupied", value);
     }
     if (strcmp(command, "sync") == 0 && argc == 0)
         return sync_command(client);
     if (strcmp(command, "board") == 0 && argc == 0) {
         if (filters.city != NULL && filters.group != NULL)
-            return say(EXIT_USAGE, "board: give --city or --group, not both");
+            return command_say(EXIT_USAGE, "board: give --city or --group, not both");
         return board_command(client, filters.city, filters.group, filters.once);
     }
     usage(stderr);
-    return say(EXIT_USAGE, "unknown command or wrong arguments: %s", command);
+    return command_say(EXIT_USAGE, "unknown command or wrong arguments: %s", command);
 }
 
 int main(int argc, char **argv)
@@ -633,10 +594,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return say(EXIT_LOCAL, "cannot start libcurl");
+        return command_say(EXIT_LOCAL, "cannot start libcurl");
     client.transport = transport_new(client.options.url, client.options.token);
     status = client.transport ? dispatch(&client, argc - optind, argv + optind)
-                              : say(EXIT_LOCAL, "out of memory");
+                              : command_say(EXIT_LOCAL, "out of memory");
     transport_free(client.transport);
     free(client.options.token);
     curl_global_cleanup();
