@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <parkshare/wire.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,12 +67,14 @@ static void default_queue_path(struct options *options)
                  "%s/.local/state/parkshare/queue", home ? home : ".");
 }
 
+/* A count an attendant types: at most a lot's largest capacity, as the server takes it. */
 static bool parse_count(const char *text, long long minimum, long long *value)
 {
     char *end = NULL;
     errno = 0;
     *value = strtoll(text, &end, 10);
-    return end != text && *end == '\0' && errno == 0 && *value >= minimum && *value <= 100000;
+    return end != text && *end == '\0' && errno == 0 && *value >= minimum &&
+           *value <= WIRE_CAPACITY_MAX;
 }
 
 struct read_filters {
@@ -148,13 +151,14 @@ static int dispatch(struct client *client, int argc, char **argv)
         return reads_totals(client, filters.city, filters.group);
     if ((strcmp(command, "in") == 0 || strcmp(command, "out") == 0) && (argc == 1 || argc == 2)) {
         if (argc == 2 && !parse_count(argv[1], 1, &value))
-            return command_say(EXIT_USAGE, "%s: N must be a whole number from 1 to 100000",
-                               command);
+            return command_say(EXIT_USAGE, "%s: N must be a whole number from 1 to %d", command,
+                               WIRE_CAPACITY_MAX);
         return updates_add_delta(client, argv[0], command[0] == 'i' ? value : -value);
     }
     if (strcmp(command, "set") == 0 && argc == 2) {
         if (!parse_count(argv[1], 0, &value))
-            return command_say(EXIT_USAGE, "set: COUNT must be a whole number from 0 to 100000");
+            return command_say(EXIT_USAGE, "set: COUNT must be a whole number from 0 to %d",
+                               WIRE_CAPACITY_MAX);
         return updates_set_occupied(client, argv[0], value);
     }
     if (strcmp(command, "sync") == 0 && argc == 0)

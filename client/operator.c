@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,9 @@ static int import_lots(struct client *client, const char *file)
     }
     json_array_foreach(features, index, feature)
     {
-        char id[128] = "", why[512], path[200];
+        /* Twice the longest id: one too long for the server stays too long when cut
+         * here, so it is refused rather than imported under a shorter id. */
+        char id[2 * WIRE_ID_MAX] = "", why[512], path[200];
         struct transport_answer answer;
         json_t *lot = lot_from_feature(feature, id, sizeof(id), why, sizeof(why));
         int sent;

@@ -2,6 +2,7 @@
 #include "reads.h"
 
 #include <jansson.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 
 /* Large enough for the longest filters a shell passes; longer ones are cut. */
@@ -114,12 +115,13 @@ static void show_totals(json_t *totals)
 int reads_lots(struct client *client, const char *near, const char *city, const char *group,
                bool open_only)
 {
-    char path[PATH_SIZE] = "/v1/lots";
+    char path[PATH_SIZE] = "/v1/lots", limit[16];
     command_add_parameter(path, sizeof(path), "near", near);
     command_add_parameter(path, sizeof(path), "city", city);
     command_add_parameter(path, sizeof(path), "group", group);
     command_add_parameter(path, sizeof(path), "open", open_only ? "true" : NULL);
-    command_add_parameter(path, sizeof(path), "limit", "500");
+    snprintf(limit, sizeof(limit), "%d", WIRE_LOTS_LIMIT_MAX);
+    command_add_parameter(path, sizeof(path), "limit", limit);
     return read_command(client, path, show_lots);
 }
 

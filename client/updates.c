@@ -3,19 +3,24 @@
 #include "queue.h"
 
 #include <jansson.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
-static void new_key(char out[33])
+/* 16 random bytes in hex: unique enough, and always a key the server takes. */
+#define KEY_LENGTH 32
+_Static_assert(KEY_LENGTH <= WIRE_IDEMPOTENCY_KEY_MAX, "the server would refuse the client's keys");
+
+static void new_key(char out[KEY_LENGTH + 1])
 {
-    unsigned char random_bytes[16];
+    unsigned char random_bytes[KEY_LENGTH / 2];
     if (getrandom(random_bytes, sizeof(random_bytes), 0) != (ssize_t)sizeof(random_bytes)) {
         /* Uniqueness, not secrecy, is what a key needs: time and pid will do. */
-        snprintf(out, 33, "%016llx%08x%08x", (unsigned long long)time(NULL), (unsigned)getpid(),
-                 (unsigned)clock());
+        snprintf(out, KEY_LENGTH + 1, "%016llx%08x%08x", (unsigned long long)time(NULL),
+                 (unsigned)getpid(), (unsigned)clock());
         return;
     }
     for (size_t i = 0; i < sizeof(random_bytes); i++)
@@ -35,7 +40,7 @@ static int replay(struct client *client, struct queue *queue)
     char error[512];
 
     while (queue->count > 0) {
-        size_t batch = queue->count < 500 ? queue->count : 500, done = 0;
+        size_t batch = queue->count < WIRE_BATCH_MAX ? queue->count : WIRE_BATCH_MAX, done = 0;
         struct transport_answer answer;
         json_t *updates = json_array(), *body, *document, *results;
         char *text;
@@ -101,7 +106,7 @@ static int update_command(struct client *client, const char *lot_id, const char 
 {
     struct transport_answer answer;
     struct queue queue;
-    char key[33], error[512], body[128], path[200], *line;
+    char key[KEY_LENGTH + 1], error[512], body[128], path[200], *line;
     int status;
 
     new_key(key);
