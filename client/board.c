@@ -33,13 +33,11 @@ static int terminal_width(void)
 static void draw_board(const char *text, const char *caption, bool live)
 {
     char art[4096];
-    int width = live ? terminal_width() : 0;
-    size_t art_width = strlen(text) * 6;
+    int margin = big_digits_margin(text, live ? terminal_width() : 0);
 
     if (live)
         fputs("\033[H\033[2J", stdout);
     if (big_digits_render(text, art, sizeof(art)) > 0) {
-        int margin = width > (int)art_width ? (width - (int)art_width) / 2 : 0;
         for (char *row = strtok(art, "\n"); row != NULL; row = strtok(NULL, "\n"))
             printf("%*s%s\n", margin, "", row);
     }
