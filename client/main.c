@@ -40,6 +40,14 @@ static void usage(FILE *out)
         "5 queued offline (the update will be sent by 'sync' or the next update).\n");
 }
 
+/* Replace the token with a copy of text; false when out of memory. */
+static bool set_token(struct options *options, const char *text)
+{
+    free(options->token);
+    options->token = strdup(text);
+    return options->token != NULL;
+}
+
 static int read_token_file(const char *path, struct options *options)
 {
     FILE *file = fopen(path, "re");
@@ -52,9 +60,7 @@ static int read_token_file(const char *path, struct options *options)
     }
     fclose(file);
     line[strcspn(line, "\r\n")] = '\0';
-    free(options->token);
-    options->token = strdup(line);
-    return options->token ? 0 : EXIT_LOCAL;
+    return set_token(options, line) ? 0 : command_say(EXIT_LOCAL, "out of memory");
 }
 
 static void default_queue_path(struct options *options)
@@ -184,12 +190,16 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct client client = {0};
-    int option, status;
+    int option, status = EXIT_OK;
 
     client.options.url =
         getenv("PARKSHARE_URL") ? getenv("PARKSHARE_URL") : "http://127.0.0.1:8080";
-    client.options.token = getenv("PARKSHARE_TOKEN") ? strdup(getenv("PARKSHARE_TOKEN")) : NULL;
     default_queue_path(&client.options);
+    if (getenv("PARKSHARE_TOKEN") != NULL &&
+        !set_token(&client.options, getenv("PARKSHARE_TOKEN"))) {
+        status = command_say(EXIT_LOCAL, "out of memory");
+        goto free_token;
+    }
     /* "+": stop at the command; its own options are parsed after it. */
     while ((option = getopt_long(argc, argv, "+u:t:h", options, NULL)) != -1) {
         switch (option) {
@@ -197,12 +207,14 @@ int main(int argc, char **argv)
             client.options.url = optarg;
             break;
         case 't':
-            free(client.options.token);
-            client.options.token = strdup(optarg);
+            if (!set_token(&client.options, optarg)) {
+                status = command_say(EXIT_LOCAL, "out of memory");
+                goto free_token;
+            }
             break;
         case 'f':
             if ((status = read_token_file(optarg, &client.options)) != 0)
-                return status;
+                goto free_token;
             break;
         case 'j':
             client.options.json = true;
@@ -212,23 +224,28 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
-            return EXIT_OK;
+            goto free_token;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
+            goto free_token;
         }
     }
     if (optind >= argc) {
         usage(stderr);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto free_token;
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return command_say(EXIT_LOCAL, "cannot start libcurl");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        status = command_say(EXIT_LOCAL, "cannot start libcurl");
+        goto free_token;
+    }
     client.transport = transport_new(client.options.url, client.options.token);
     status = client.transport ? dispatch(&client, argc - optind, argv + optind)
                               : command_say(EXIT_LOCAL, "out of memory");
     transport_free(client.transport);
-    free(client.options.token);
     curl_global_cleanup();
+free_token:
+    free(client.options.token);
     return status;
 }

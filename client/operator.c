@@ -248,6 +248,10 @@ int operator_token(struct client *client, int argc, char **argv)
                 json_object_set_new(body, "name", json_string(optarg));
             } else if (option == 'l') {
                 char *copy = strdup(optarg), *saved = NULL;
+                if (copy == NULL) {
+                    json_decref(body);
+                    return command_say(EXIT_LOCAL, "out of memory");
+                }
                 lots = json_array();
                 for (char *lot = strtok_r(copy, ",", &saved); lot;
                      lot = strtok_r(NULL, ",", &saved))

@@ -28,6 +28,32 @@ static void new_key(char out[KEY_LENGTH + 1])
 }
 
 /*
+ * {"updates":[...]} of the first count lines, compact; NULL when out of
+ * memory (queue_load has already checked that each line is an update).
+ */
+static char *batch_body(const struct queue *queue, size_t count)
+{
+    json_t *updates = json_array(), *body = json_object();
+    char *text = NULL;
+
+    if (updates == NULL || body == NULL) {
+        json_decref(updates);
+        goto free_body;
+    }
+    /* Both calls take the reference they are given, even when they fail. */
+    if (json_object_set_new(body, "updates", updates) != 0)
+        goto free_body;
+    for (size_t i = 0; i < count; i++) {
+        if (json_array_append_new(updates, json_loads(queue->lines[i], 0, NULL)) != 0)
+            goto free_body;
+    }
+    text = json_dumps(body, JSON_COMPACT);
+free_body:
+    json_decref(body);
+    return text;
+}
+
+/*
  * Send the queue in order through the batch endpoint. Accepted items and
  * refused ones (4xx, final and reported) leave the queue; the first item
  * that meets a 5xx, and everything after it, stays. Returns EXIT_OK when
@@ -42,15 +68,12 @@ static int replay(struct client *client, struct queue *queue)
     while (queue->count > 0) {
         size_t batch = queue->count < WIRE_BATCH_MAX ? queue->count : WIRE_BATCH_MAX, done = 0;
         struct transport_answer answer;
-        json_t *updates = json_array(), *body, *document, *results;
-        char *text;
+        json_t *document, *results;
+        char *text = batch_body(queue, batch);
         int sent;
 
-        for (size_t i = 0; i < batch; i++)
-            json_array_append_new(updates, json_loads(queue->lines[i], 0, NULL));
-        body = json_pack("{s:o}", "updates", updates);
-        text = json_dumps(body, JSON_COMPACT);
-        json_decref(body);
+        if (text == NULL)
+            return command_say(EXIT_LOCAL, "out of memory");
         sent = transport_request(client->transport, "POST", "/v1/occupancy", text, NULL, NULL, 0,
                                  &answer, error, sizeof(error));
         free(text);
