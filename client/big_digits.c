@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#define GLYPH_COLUMNS 5
+
 struct glyph {
     char character;
     const char *rows[BIG_DIGITS_ROWS];
@@ -40,13 +42,14 @@ static const char *row_of(char character, int row)
 
 size_t big_digits_render(const char *text, char *out, size_t size)
 {
-    size_t length = strlen(text), needed = BIG_DIGITS_ROWS * (length * 6 + 1) + 1, used = 0;
+    size_t length = strlen(text), used = 0;
+    size_t needed = BIG_DIGITS_ROWS * (length * (GLYPH_COLUMNS + 1) + 1) + 1;
     if (size < needed)
         return 0;
     for (int row = 0; row < BIG_DIGITS_ROWS; row++) {
         for (size_t i = 0; i < length; i++) {
-            memcpy(out + used, row_of(text[i], row), 5);
-            used += 5;
+            memcpy(out + used, row_of(text[i], row), GLYPH_COLUMNS);
+            used += GLYPH_COLUMNS;
             if (i + 1 < length)
                 out[used++] = ' ';
         }
@@ -54,4 +57,12 @@ size_t big_digits_render(const char *text, char *out, size_t size)
     }
     out[used] = '\0';
     return used;
+}
+
+int big_digits_margin(const char *text, int columns)
+{
+    size_t width = strlen(text) * (GLYPH_COLUMNS + 1);
+    if (columns <= 0 || width >= (size_t)columns)
+        return 0;
+    return (columns - (int)width) / 2;
 }

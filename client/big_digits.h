@@ -14,4 +14,11 @@
  */
 size_t big_digits_render(const char *text, char *out, size_t size);
 
+/*
+ * The left margin, in columns, that centres text's rendering in a terminal
+ * columns wide (each glyph counted with the column after it); 0 when the
+ * rendering does not fit or columns is 0, a width that is not known.
+ */
+int big_digits_margin(const char *text, int columns);
+
 #endif

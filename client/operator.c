@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static int send_json(struct client *client, const char *method, const char *path
     int sent = transport_request(client->transport, method, path, text, NULL, NULL, 0, answer,
                                  error, sizeof(error));
     free(text);
-    return sent == 0 ? 0 : say(EXIT_NETWORK, "%s", error);
+    return sent == 0 ? 0 : command_say(EXIT_NETWORK, "%s", error);
 }
 
 /* The detail of a problem answer, for per-item reports. */
@@ -97,14 +98,16 @@ static int import_lots(struct client *client, const char *file)
     int status = EXIT_OK;
 
     if (collection == NULL)
-        return say(EXIT_USAGE, "%s:%d: %s", file, error.line, error.text);
+        return command_say(EXIT_USAGE, "%s:%d: %s", file, error.line, error.text);
     if (!json_is_array(features)) {
         json_decref(collection);
-        return say(EXIT_USAGE, "%s: not a GeoJSON FeatureCollection", file);
+        return command_say(EXIT_USAGE, "%s: not a GeoJSON FeatureCollection", file);
     }
     json_array_foreach(features, index, feature)
     {
-        char id[128] = "", why[512], path[200];
+        /* Twice the longest id: one too long for the server stays too long when cut
+         * here, so it is refused rather than imported under a shorter id. */
+        char id[2 * WIRE_ID_MAX] = "", why[512], path[200];
         struct transport_answer answer;
         json_t *lot = lot_from_feature(feature, id, sizeof(id), why, sizeof(why));
         int sent;
@@ -148,14 +151,14 @@ static int import_calendar(struct client *client, const char *id, int count, cha
         int sent;
 
         if (year == NULL)
-            return say(EXIT_USAGE, "%s:%d: %s", files[i], error.line, error.text);
+            return command_say(EXIT_USAGE, "%s:%d: %s", files[i], error.line, error.text);
         sent = send_json(client, "PUT", path, year, &answer);
         json_decref(year);
         if (sent != 0)
             return sent;
         if (answer.status != 200 && answer.status != 201) {
             problem_detail(&answer, why, sizeof(why));
-            return say(EXIT_REFUSED, "%s: refused: %s", files[i], why);
+            return command_say(EXIT_REFUSED, "%s: refused: %s", files[i], why);
         }
         printf("%s: imported into calendar %s\n", files[i], id);
     }
@@ -168,7 +171,7 @@ int operator_import(struct client *client, int argc, char **argv)
         return import_lots(client, argv[1]);
     if (argc >= 3 && strcmp(argv[0], "calendar") == 0)
         return import_calendar(client, argv[1], argc - 2, argv + 2);
-    return say(EXIT_USAGE, "import lots FILE | import calendar ID FILE...");
+    return command_say(EXIT_USAGE, "import lots FILE | import calendar ID FILE...");
 }
 
 /* Print the answer (JSON as is with --json, else via show). */
@@ -218,14 +221,15 @@ int operator_token(struct client *client, int argc, char **argv)
     if (argc >= 1 && strcmp(argv[0], "list") == 0) {
         if ((sent = send_json(client, "GET", "/v1/tokens", NULL, &answer)) != 0)
             return sent;
-        return answer.status == 200 ? print_answer(client, &answer, show_tokens) : refused(&answer);
+        return answer.status == 200 ? print_answer(client, &answer, show_tokens)
+                                    : command_refused(&answer);
     }
     if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
         snprintf(path, sizeof(path), "/v1/tokens/%s", argv[1]);
         if ((sent = send_json(client, "DELETE", path, NULL, &answer)) != 0)
             return sent;
         if (answer.status != 204)
-            return refused(&answer);
+            return command_refused(&answer);
         printf("token %s revoked\n", argv[1]);
         return EXIT_OK;
     }
@@ -244,6 +248,10 @@ int operator_token(struct client *client, int argc, char **argv)
                 json_object_set_new(body, "name", json_string(optarg));
             } else if (option == 'l') {
                 char *copy = strdup(optarg), *saved = NULL;
+                if (copy == NULL) {
+                    json_decref(body);
+                    return command_say(EXIT_LOCAL, "out of memory");
+                }
                 lots = json_array();
                 for (char *lot = strtok_r(copy, ",", &saved); lot;
                      lot = strtok_r(NULL, ",", &saved))
@@ -252,7 +260,7 @@ int operator_token(struct client *client, int argc, char **argv)
                 free(copy);
             } else {
                 json_decref(body);
-                return say(EXIT_USAGE, "token create --role R [--lots a,b] --name N");
+                return command_say(EXIT_USAGE, "token create --role R [--lots a,b] --name N");
             }
         }
         sent = send_json(client, "POST", "/v1/tokens", body, &answer);
@@ -260,9 +268,9 @@ int operator_token(struct client *client, int argc, char **argv)
         if (sent != 0)
             return sent;
         return answer.status == 201 ? print_answer(client, &answer, show_created)
-                                    : refused(&answer);
+                                    : command_refused(&answer);
     }
-    return say(EXIT_USAGE, "token create|list|revoke");
+    return command_say(EXIT_USAGE, "token create|list|revoke");
 }
 
 static void show_audit(const json_t *document)
@@ -296,15 +304,16 @@ int operator_audit(struct client *client, int argc, char **argv)
     optind = 0;
     while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (option == 'l')
-            add_parameter(path, sizeof(path), "lot", optarg);
+            command_add_parameter(path, sizeof(path), "lot", optarg);
         else if (option == 's')
-            add_parameter(path, sizeof(path), "since", optarg);
+            command_add_parameter(path, sizeof(path), "since", optarg);
         else if (option == 'n')
-            add_parameter(path, sizeof(path), "limit", optarg);
+            command_add_parameter(path, sizeof(path), "limit", optarg);
         else
-            return say(EXIT_USAGE, "audit [--lot L] [--since TIME] [--limit N]");
+            return command_say(EXIT_USAGE, "audit [--lot L] [--since TIME] [--limit N]");
     }
     if ((sent = send_json(client, "GET", path, NULL, &answer)) != 0)
         return sent;
-    return answer.status == 200 ? print_answer(client, &answer, show_audit) : refused(&answer);
+    return answer.status == 200 ? print_answer(client, &answer, show_audit)
+                                : command_refused(&answer);
 }

@@ -2,7 +2,7 @@
 #ifndef PARKSHARE_CLI_OPERATOR_H
 #define PARKSHARE_CLI_OPERATOR_H
 
-#include "cli.h"
+#include "command.h"
 
 /* import lots FILE | import calendar ID FILE... (argv after "import"). */
 int operator_import(struct client *client, int argc, char **argv);

@@ -2,6 +2,7 @@
 #include "transport.h"
 
 #include <curl/curl.h>
+#include <parkshare/wire.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,9 +126,9 @@ int transport_request(struct transport *transport, const char *method, const cha
     if (transport->authorization != NULL)
         headers = curl_slist_append(headers, transport->authorization);
     if (body != NULL)
-        headers = curl_slist_append(headers, "Content-Type: application/json");
+        headers = curl_slist_append(headers, "Content-Type: " WIRE_JSON_TYPE);
     if (idempotency_key != NULL) {
-        snprintf(line, sizeof(line), "Idempotency-Key: %s", idempotency_key);
+        snprintf(line, sizeof(line), WIRE_IDEMPOTENCY_HEADER ": %s", idempotency_key);
         headers = curl_slist_append(headers, line);
     }
     if (if_none_match != NULL) {

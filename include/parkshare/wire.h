@@ -17,8 +17,10 @@
 /* Items in one POST /v1/occupancy batch. */
 #define WIRE_BATCH_MAX 500
 
-/* Media types. */
-#define WIRE_JSON_TYPE    "application/json"
-#define WIRE_PROBLEM_TYPE "application/problem+json"
+/* Lots in one page of GET /v1/lots: the largest limit parameter. */
+#define WIRE_LOTS_LIMIT_MAX 500
+
+/* The media type of request bodies and of JSON answers. */
+#define WIRE_JSON_TYPE "application/json"
 
 #endif
