@@ -3,7 +3,7 @@
 
 #include "endpoint.h"
 #include "log.h"
-#include "totals.h"
+#include "lot_query.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -108,10 +108,8 @@ static bool send_event(struct client *client, const char *name, const char *json
 
 static bool client_wants(const struct client *client, const struct snapshot_lot *lot)
 {
-    struct totals_selection selection = {client->city, client->group, NULL};
-    if (client->lot != NULL && strcmp(client->lot, lot->id) != 0)
-        return false;
-    return totals_selection_matches(&selection, lot);
+    struct lot_selection selection = {client->city, client->group, NULL, client->lot};
+    return lot_query_selects(&selection, lot);
 }
 
 /* A lot event carries the live fields a sign or map needs, not the static ones. */

@@ -59,7 +59,8 @@ static bool same(const char *a, const char *b)
 /* Recompute one selection; returns whether what a sign sees changed. */
 static bool refresh(struct api_totals *totals_endpoint, struct selection *selection)
 {
-    struct totals_selection which = {selection->city, selection->group, selection->kind};
+    struct lot_selection which = {
+        .city = selection->city, .group = selection->group, .kind = selection->kind};
     json_t *document;
     char *json, etag[24];
     bool changed;
@@ -100,7 +101,7 @@ static char *copy(const char *text)
 
 /* The cached selection, or a new one (evicting the least used idle one). */
 static struct selection *find_selection(struct api_totals *totals_endpoint,
-                                        const struct totals_selection *which)
+                                        const struct lot_selection *which)
 {
     struct selection *victim = NULL;
 
@@ -196,9 +197,9 @@ static const char *const parameters[] = {"city", "group", "kind", "wait"};
 
 static void handle(struct http_exchange *exchange, struct api_totals *totals_endpoint, bool text)
 {
-    struct totals_selection which = {http_exchange_query(exchange, "city"),
-                                     http_exchange_query(exchange, "group"),
-                                     http_exchange_query(exchange, "kind")};
+    struct lot_selection which = {.city = http_exchange_query(exchange, "city"),
+                                  .group = http_exchange_query(exchange, "group"),
+                                  .kind = http_exchange_query(exchange, "kind")};
     const char *unknown = http_exchange_unknown_query(exchange, parameters, 4);
     const char *wait_text = http_exchange_query(exchange, "wait");
     const char *if_none_match = http_exchange_header(exchange, "If-None-Match");
@@ -288,7 +289,7 @@ void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer 
 const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
                                  const char *group, const char *kind)
 {
-    struct totals_selection which = {city, group, kind};
+    struct lot_selection which = {.city = city, .group = group, .kind = kind};
     struct selection *selection = find_selection(totals_endpoint, &which);
     if (selection == NULL)
         return NULL;
