@@ -8,22 +8,19 @@
 #include "store_calendars.h"
 
 #include <errno.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A calendar module message "days[3].date: rule" as a 422 with field and rule. */
-static void reply_calendar_error(struct http_exchange *exchange, const char *message)
+/* A refused calendar: 422 naming the field and rule, or 500 when memory ran out. */
+static void reply_refused(struct http_exchange *exchange, int result,
+                          const struct field_error *error)
 {
-    const char *separator = strstr(message, ": ");
-    char field[128];
-
-    if (separator == NULL || (size_t)(separator - message) >= sizeof(field)) {
-        http_reply_invalid(exchange, "body", message);
-        return;
-    }
-    snprintf(field, sizeof(field), "%.*s", (int)(separator - message), message);
-    http_reply_invalid(exchange, field, separator + 2);
+    if (result == CALENDAR_ERROR_INVALID)
+        http_reply_invalid(exchange, error->field, error->rule);
+    else
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
 }
 
 /* --- GET /v1/calendars/{id}?year= --- */
@@ -65,7 +62,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
 struct put_call {
     struct endpoint_context *context;
     struct http_exchange *exchange;
-    char id[80];
+    char id[WIRE_ID_MAX + 1];
     json_t *body;
     json_t *stored; /* what was written, for the answer */
 };
@@ -120,7 +117,8 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
     struct put_call *call = data;
     struct calendar *calendar = NULL;
     json_t *current;
-    char error[256];
+    struct field_error error;
+    int result;
 
     if (outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_FAILED) {
         endpoint_reply_store_unavailable(call->exchange);
@@ -129,7 +127,7 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
     }
     current = json != NULL ? json_loads(json, 0, NULL) : NULL;
     if (current != NULL)
-        calendar_from_json(current, &calendar, error, sizeof(error));
+        calendar_parse(current, &calendar, &error);
     json_decref(current);
     if (calendar == NULL)
         calendar = calendar_new(call->context->timezone);
@@ -138,9 +136,10 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
         put_call_free(call);
         return;
     }
-    if (calendar_import_year(calendar, call->body, error, sizeof(error)) != 0) {
+    result = calendar_merge_year(calendar, call->body, &error);
+    if (result != 0) {
         calendar_free(calendar);
-        reply_calendar_error(call->exchange, error);
+        reply_refused(call->exchange, result, &error);
         put_call_free(call);
         return;
     }
@@ -152,7 +151,8 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
 {
     struct put_call *call = data;
     struct calendar *calendar = NULL;
-    char error[256];
+    struct field_error error;
+    int result;
 
     if (http_exchange_json_body(exchange, &call->body) != 0) {
         put_call_free(call);
@@ -165,8 +165,9 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
         }
         return;
     }
-    if (calendar_from_json(call->body, &calendar, error, sizeof(error)) != 0) {
-        reply_calendar_error(exchange, error);
+    result = calendar_parse(call->body, &calendar, &error);
+    if (result != 0) {
+        reply_refused(exchange, result, &error);
         put_call_free(call);
         return;
     }

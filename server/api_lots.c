@@ -7,6 +7,7 @@
 #include "lot.h"
 #include "store_lots.h"
 
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static void handle_get(struct http_exchange *exchange, void *data)
 struct put_call {
     struct endpoint_context *context;
     struct http_exchange *exchange;
-    char id[80];
+    char id[WIRE_ID_MAX + 1];
     json_t *static_json;
 };
 
@@ -71,7 +72,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
 {
     struct put_call *call = data;
     struct lot *lot = NULL;
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct store_lot_write write;
     json_t *body = NULL, *extensions;
     char *text = NULL;
@@ -83,7 +84,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
     }
     if (lot_from_json(call->id, body, &lot, &errors) != 0) {
         lot_errors_summary(&errors, summary, sizeof(summary));
-        extensions = json_pack("{s:o}", "errors", lot_errors_to_json(&errors));
+        extensions = json_pack("{s:o}", "errors", field_errors_to_json(&errors));
         http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, summary);
         json_decref(extensions);
         goto cleanup;
@@ -105,7 +106,6 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
 cleanup:
     free(text);
     lot_free(lot);
-    lot_errors_clear(&errors);
     json_decref(body);
     if (call != NULL)
         put_call_free(call);

@@ -19,37 +19,6 @@ static const char *lookup_parameter(const char *name, void *data)
     return http_exchange_query(data, name);
 }
 
-static bool has_group(const struct snapshot_lot *lot, const char *group)
-{
-    size_t index;
-    json_t *value;
-    json_array_foreach(lot->groups, index, value)
-    {
-        if (strcmp(json_string_value(value), group) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool matches(const struct snapshot_lot *lot, const struct lot_query *query)
-{
-    if ((query->city && (!lot->city || strcmp(lot->city, query->city) != 0)) ||
-        (query->kind && (!lot->kind || strcmp(lot->kind, query->kind) != 0)) ||
-        (query->group && !has_group(lot, query->group)))
-        return false;
-    if ((query->open == LOT_QUERY_OPEN_ONLY && !lot->open_now) ||
-        (query->open == LOT_QUERY_CLOSED_ONLY && lot->open_now))
-        return false;
-    /* min_free wants a count that can be trusted: fresh, of an open lot. */
-    if (query->min_free >= 0 &&
-        (!lot->count_fresh || !lot->open_now || lot->capacity - lot->occupied < query->min_free))
-        return false;
-    if (query->bbox && (lot->latitude < query->min_lat || lot->latitude > query->max_lat ||
-                        lot->longitude < query->min_lon || lot->longitude > query->max_lon))
-        return false;
-    return true;
-}
-
 static int compare_candidates(const void *left, const void *right)
 {
     const struct candidate *a = left, *b = right;
@@ -100,7 +69,7 @@ static ssize_t select_lots(const struct snapshot *snapshot, const struct lot_que
         const struct snapshot_lot *lot = found ? found[i] : snapshot_at(snapshot, i);
         struct candidate candidate = {lot,
                                       query->near ? (int64_t)llround(distances[i] * 1000.0) : 0};
-        if (matches(lot, query) && after_cursor(&candidate, query))
+        if (lot_query_matches(query, lot) && after_cursor(&candidate, query))
             candidates[kept++] = candidate;
     }
     free(found);
@@ -136,7 +105,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
 {
     struct lot_query query;
     struct candidate *candidates = NULL;
-    const char *field = NULL, *rule = NULL;
+    struct field_error error;
     const char *unknown =
         http_exchange_unknown_query(exchange, lot_query_parameters, lot_query_parameter_count);
     json_t *list, *document;
@@ -150,8 +119,8 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
                            "bbox, open, min_free, limit or cursor");
         return;
     }
-    if (lot_query_parse(lookup_parameter, exchange, &query, &field, &rule) != 0) {
-        http_reply_invalid(exchange, field, rule);
+    if (lot_query_parse(lookup_parameter, exchange, &query, &error) != 0) {
+        http_reply_invalid(exchange, error.field, error.rule);
         return;
     }
     count = select_lots(context->snapshot, &query, &candidates);

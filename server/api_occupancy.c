@@ -18,15 +18,10 @@ struct update_verdict {
     json_t *errors; /* [{field, rule}] for 422, or NULL */
 };
 
-static json_t *field_errors(const char *field, const char *rule)
-{
-    return json_pack("[{s:s, s:s}]", "field", field, "rule", rule);
-}
-
 static void judge(const struct store_occupancy_result *result,
                   const struct occupancy_update *update, struct update_verdict *verdict)
 {
-    char rule[96];
+    struct field_error error;
     memset(verdict, 0, sizeof(*verdict));
     verdict->status = 200;
     switch (result->outcome) {
@@ -51,16 +46,17 @@ static void judge(const struct store_occupancy_result *result,
         snprintf(verdict->detail, sizeof(verdict->detail),
                  "Idempotency-Key '%s' was already used for a different update",
                  update->idempotency_key);
-        verdict->errors = field_errors("Idempotency-Key", "must be new for a different update");
+        field_error_set(&error, "Idempotency-Key", "must be new for a different update");
+        verdict->errors = field_error_to_json(&error);
         break;
     case STORE_OUTCOME_OVER_CAPACITY:
         verdict->problem = PROBLEM_VALIDATION;
-        snprintf(rule, sizeof(rule),
-                 "must not exceed the capacity %lld (fix the capacity if the "
-                 "lot has grown)",
-                 (long long)result->capacity);
-        snprintf(verdict->detail, sizeof(verdict->detail), "occupied: %s", rule);
-        verdict->errors = field_errors("occupied", rule);
+        field_error_set(&error, "occupied",
+                        "must not exceed the capacity %lld (fix the capacity if the "
+                        "lot has grown)",
+                        (long long)result->capacity);
+        field_error_format(&error, verdict->detail, sizeof(verdict->detail));
+        verdict->errors = field_error_to_json(&error);
         break;
     case STORE_OUTCOME_UNAVAILABLE:
         verdict->problem = PROBLEM_STORE_UNAVAILABLE;
@@ -138,7 +134,7 @@ static void handle_single(struct http_exchange *exchange, void *data)
     struct store *store = data;
     const char *lot_id = http_exchange_parameter(exchange, "id");
     struct single_call *call = NULL;
-    struct occupancy_problem problem;
+    struct field_error error;
     struct store_occupancy_update request;
     char hash[65];
     json_t *body = NULL;
@@ -157,11 +153,11 @@ static void handle_single(struct http_exchange *exchange, void *data)
         return;
     }
     call->exchange = exchange;
-    parsed = occupancy_parse_single(body, lot_id, &call->update, &problem);
+    parsed = occupancy_parse_single(body, lot_id, &call->update, &error);
     json_decref(body);
     if (parsed != 0) {
         free(call);
-        http_reply_invalid(exchange, problem.field, problem.rule);
+        http_reply_invalid(exchange, error.field, error.rule);
         return;
     }
     if (read_idempotency_header(exchange, &call->update) != 0) {
@@ -254,7 +250,7 @@ static void on_item_result(const struct store_occupancy_result *result, void *da
 static void start_item(struct batch_call *batch, size_t index, const char *hash)
 {
     struct batch_item *item = calloc(1, sizeof(*item));
-    struct occupancy_problem problem;
+    struct field_error error;
     struct store_occupancy_update request;
     char detail[256];
 
@@ -265,12 +261,11 @@ static void start_item(struct batch_call *batch, size_t index, const char *hash)
     }
     item->batch = batch;
     item->index = index;
-    if (occupancy_parse_item(json_array_get(batch->items, index), &item->update, &problem) != 0) {
-        snprintf(detail, sizeof(detail), "%s: %s", problem.field, problem.rule);
+    if (occupancy_parse_item(json_array_get(batch->items, index), &item->update, &error) != 0) {
+        field_error_format(&error, detail, sizeof(detail));
         json_array_set_new(batch->results, index,
                            item_problem(item->update.lot_id[0] ? item->update.lot_id : NULL,
-                                        PROBLEM_VALIDATION, detail,
-                                        field_errors(problem.field, problem.rule)));
+                                        PROBLEM_VALIDATION, detail, field_error_to_json(&error)));
         free(item);
         return;
     }
@@ -307,7 +302,7 @@ static void on_batch_authorised(struct http_exchange *exchange, const struct sto
 static void handle_batch(struct http_exchange *exchange, void *data)
 {
     struct store *store = data;
-    struct occupancy_problem problem;
+    struct field_error error;
     const json_t *updates;
     struct batch_call *batch;
     json_t *body = NULL;
@@ -315,10 +310,10 @@ static void handle_batch(struct http_exchange *exchange, void *data)
 
     if (auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
         return;
-    updates = occupancy_batch_items(body, &problem);
+    updates = occupancy_batch_items(body, &error);
     if (updates == NULL) {
         json_decref(body);
-        http_reply_invalid(exchange, problem.field, problem.rule);
+        http_reply_invalid(exchange, error.field, error.rule);
         return;
     }
     batch = calloc(1, sizeof(*batch));

@@ -3,12 +3,13 @@
 
 #include "endpoint.h"
 #include "log.h"
-#include "totals.h"
+#include "lot_query.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #define HEARTBEAT_S 15
 /* A stream lives as long as its sign: no idle timeout while it is open. */
@@ -19,7 +20,7 @@ struct client {
     struct evhttp_request *request;
     struct evhttp_connection *connection;
     char *city, *group, *lot;
-    struct client *next;
+    LIST_ENTRY(client) link;
 };
 
 struct api_stream {
@@ -27,7 +28,7 @@ struct api_stream {
     struct endpoint_context *context;
     struct api_totals *totals_endpoint;
     size_t buffer_limit;
-    struct client *clients;
+    LIST_HEAD(client_list, client) clients;
     size_t count;
     struct event *heartbeat;
 };
@@ -44,13 +45,8 @@ static void client_free(struct client *client)
 
 static void unlink_client(struct client *client)
 {
-    struct client **link = &client->stream->clients;
-    while (*link != NULL && *link != client)
-        link = &(*link)->next;
-    if (*link == client) {
-        *link = client->next;
-        client->stream->count--;
-    }
+    LIST_REMOVE(client, link);
+    client->stream->count--;
 }
 
 /* The connection went away: forget the client; evhttp frees the request. */
@@ -108,10 +104,8 @@ static bool send_event(struct client *client, const char *name, const char *json
 
 static bool client_wants(const struct client *client, const struct snapshot_lot *lot)
 {
-    struct totals_selection selection = {client->city, client->group, NULL};
-    if (client->lot != NULL && strcmp(client->lot, lot->id) != 0)
-        return false;
-    return totals_selection_matches(&selection, lot);
+    struct lot_selection selection = {client->city, client->group, NULL, client->lot};
+    return lot_query_selects(&selection, lot);
 }
 
 /* A lot event carries the live fields a sign or map needs, not the static ones. */
@@ -160,11 +154,10 @@ void api_stream_lot_changed(struct api_stream *stream, const char *id)
     if (stream == NULL)
         return;
     lot = id ? snapshot_find(stream->context->snapshot, id) : NULL;
-    client = stream->clients;
     text = lot ? lot_event(stream, lot) : NULL;
 
-    for (; client != NULL; client = next) {
-        next = client->next; /* sending may drop the client */
+    for (client = LIST_FIRST(&stream->clients); client != NULL; client = next) {
+        next = LIST_NEXT(client, link); /* sending may drop the client */
         if (id == NULL)
             send_all_lots(stream, client); /* the clock moved: every selected lot */
         else if (text != NULL && client_wants(client, lot)) {
@@ -178,11 +171,11 @@ static void on_totals(const char *city, const char *group, const char *kind, con
                       void *data)
 {
     struct api_stream *stream = data;
-    struct client *client = stream->clients, *next;
+    struct client *client, *next;
     if (kind != NULL)
         return;
-    for (; client != NULL; client = next) {
-        next = client->next;
+    for (client = LIST_FIRST(&stream->clients); client != NULL; client = next) {
+        next = LIST_NEXT(client, link);
         if (((city == NULL) == (client->city == NULL)) &&
             (city == NULL || strcmp(city, client->city) == 0) &&
             ((group == NULL) == (client->group == NULL)) &&
@@ -194,9 +187,9 @@ static void on_totals(const char *city, const char *group, const char *kind, con
 static void on_heartbeat(evutil_socket_t fd, short events, void *data)
 {
     struct api_stream *stream = data;
-    struct client *client = stream->clients, *next;
-    for (; client != NULL; client = next) {
-        next = client->next;
+    struct client *client, *next;
+    for (client = LIST_FIRST(&stream->clients); client != NULL; client = next) {
+        next = LIST_NEXT(client, link);
         send_text(client, ": heartbeat\n\n", 13);
     }
 }
@@ -241,8 +234,7 @@ static void handle_stream(struct http_exchange *exchange, void *data)
     evhttp_send_reply_start(client->request, 200, "OK");
     evhttp_connection_set_timeout(client->connection, STREAM_TIMEOUT_S);
     evhttp_connection_set_closecb(client->connection, on_close, client);
-    client->next = stream->clients;
-    stream->clients = client;
+    LIST_INSERT_HEAD(&stream->clients, client, link);
     stream->count++;
     /* The current state first, so a sign shows something at once. */
     if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
@@ -258,7 +250,11 @@ int api_stream_register(struct http_server *server, struct event_base *base,
 
     if (stream == NULL)
         return -1;
-    *stream = (struct api_stream){base, context, totals_endpoint, buffer_limit, NULL, 0, NULL};
+    *stream = (struct api_stream){.base = base,
+                                  .context = context,
+                                  .totals_endpoint = totals_endpoint,
+                                  .buffer_limit = buffer_limit};
+    LIST_INIT(&stream->clients);
     stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
     if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0 ||
         http_server_route(server, HTTP_GET, "/v1/stream", handle_stream, stream) != 0) {
@@ -277,8 +273,8 @@ size_t api_stream_client_count(const struct api_stream *stream)
 
 void api_stream_close_all(struct api_stream *stream)
 {
-    while (stream != NULL && stream->clients != NULL) {
-        struct client *client = stream->clients;
+    while (stream != NULL && !LIST_EMPTY(&stream->clients)) {
+        struct client *client = LIST_FIRST(&stream->clients);
         unlink_client(client);
         evhttp_connection_set_closecb(client->connection, NULL, NULL);
         evhttp_send_reply_end(client->request);

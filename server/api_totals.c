@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #define SELECTIONS_MAX 256
 #define WAIT_MAX_S     60
@@ -24,7 +25,7 @@ struct waiter {
     struct http_exchange *exchange;
     struct event *timer;
     bool text;
-    struct waiter *next;
+    LIST_ENTRY(waiter) link;
 };
 
 struct selection {
@@ -36,7 +37,7 @@ struct selection {
     char text[32];
     char text_etag[24];
     uint64_t last_used;
-    struct waiter *waiters;
+    LIST_HEAD(waiter_list, waiter) waiters;
 };
 
 struct api_totals {
@@ -59,7 +60,8 @@ static bool same(const char *a, const char *b)
 /* Recompute one selection; returns whether what a sign sees changed. */
 static bool refresh(struct api_totals *totals_endpoint, struct selection *selection)
 {
-    struct totals_selection which = {selection->city, selection->group, selection->kind};
+    struct lot_selection which = {
+        .city = selection->city, .group = selection->group, .kind = selection->kind};
     json_t *document;
     char *json, etag[24];
     bool changed;
@@ -100,7 +102,7 @@ static char *copy(const char *text)
 
 /* The cached selection, or a new one (evicting the least used idle one). */
 static struct selection *find_selection(struct api_totals *totals_endpoint,
-                                        const struct totals_selection *which)
+                                        const struct lot_selection *which)
 {
     struct selection *victim = NULL;
 
@@ -115,7 +117,7 @@ static struct selection *find_selection(struct api_totals *totals_endpoint,
     } else {
         for (size_t i = 0; i < SELECTIONS_MAX; i++) {
             struct selection *selection = &totals_endpoint->selections[i];
-            if (selection->waiters == NULL &&
+            if (LIST_EMPTY(&selection->waiters) &&
                 (victim == NULL || selection->last_used < victim->last_used))
                 victim = selection;
         }
@@ -142,19 +144,10 @@ static void answer(struct http_exchange *exchange, const struct selection *selec
                    selection->json_etag, HTTP_REPLY_PUBLIC);
 }
 
-static void unlink_waiter(struct waiter *waiter)
-{
-    struct waiter **link = &waiter->selection->waiters;
-    while (*link != NULL && *link != waiter)
-        link = &(*link)->next;
-    if (*link == waiter)
-        *link = waiter->next;
-}
-
 /* Answer a waiter with what the selection holds now (304 when unchanged). */
 static void finish_waiter(struct waiter *waiter)
 {
-    unlink_waiter(waiter);
+    LIST_REMOVE(waiter, link);
     event_free(waiter->timer);
     answer(waiter->exchange, waiter->selection, waiter->text,
            waiter->totals_endpoint->context->snapshot);
@@ -177,8 +170,8 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
         if (totals_endpoint->observer != NULL)
             totals_endpoint->observer(selection->city, selection->group, selection->kind,
                                       selection->json, totals_endpoint->observer_data);
-        while (selection->waiters != NULL)
-            finish_waiter(selection->waiters);
+        while (!LIST_EMPTY(&selection->waiters))
+            finish_waiter(LIST_FIRST(&selection->waiters));
     }
 }
 
@@ -196,9 +189,9 @@ static const char *const parameters[] = {"city", "group", "kind", "wait"};
 
 static void handle(struct http_exchange *exchange, struct api_totals *totals_endpoint, bool text)
 {
-    struct totals_selection which = {http_exchange_query(exchange, "city"),
-                                     http_exchange_query(exchange, "group"),
-                                     http_exchange_query(exchange, "kind")};
+    struct lot_selection which = {.city = http_exchange_query(exchange, "city"),
+                                  .group = http_exchange_query(exchange, "group"),
+                                  .kind = http_exchange_query(exchange, "kind")};
     const char *unknown = http_exchange_unknown_query(exchange, parameters, 4);
     const char *wait_text = http_exchange_query(exchange, "wait");
     const char *if_none_match = http_exchange_header(exchange, "If-None-Match");
@@ -241,9 +234,11 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
         answer(exchange, selection, text, totals_endpoint->context->snapshot);
         return;
     }
-    *waiter = (struct waiter){totals_endpoint, selection, exchange,
-                              waiter->timer,   text,      selection->waiters};
-    selection->waiters = waiter;
+    waiter->totals_endpoint = totals_endpoint;
+    waiter->selection = selection;
+    waiter->exchange = exchange;
+    waiter->text = text;
+    LIST_INSERT_HEAD(&selection->waiters, waiter, link);
     wait.tv_sec = seconds;
     evtimer_add(waiter->timer, &wait);
 }
@@ -288,7 +283,7 @@ void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer 
 const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
                                  const char *group, const char *kind)
 {
-    struct totals_selection which = {city, group, kind};
+    struct lot_selection which = {.city = city, .group = group, .kind = kind};
     struct selection *selection = find_selection(totals_endpoint, &which);
     if (selection == NULL)
         return NULL;
@@ -299,8 +294,9 @@ const char *api_totals_selection(struct api_totals *totals_endpoint, const char 
 void api_totals_release(struct api_totals *totals_endpoint)
 {
     for (size_t i = 0; totals_endpoint != NULL && i < totals_endpoint->count; i++) {
-        while (totals_endpoint->selections[i].waiters != NULL)
-            finish_waiter(totals_endpoint->selections[i].waiters);
+        struct waiter_list *waiters = &totals_endpoint->selections[i].waiters;
+        while (!LIST_EMPTY(waiters))
+            finish_waiter(LIST_FIRST(waiters));
     }
 }
 

@@ -1,6 +1,7 @@
 /* test-lot-query.c: parsing the filters of the lot list, and its cursors. */
 #include "check.h"
 #include "lot_query.h"
+#include "snapshot.h"
 
 #include <math.h>
 
@@ -25,15 +26,15 @@ static void test_defaults_and_values(void)
     struct parameters all = {{"near", "radius", "open", "min_free", "limit", "cursor", "kind"},
                              {"26.57,106.47", "500", "true", "3", "20", "1500_gov-a", "public"}};
     struct lot_query query;
-    const char *field = NULL, *rule = NULL;
+    struct field_error error;
     char cursor[64];
 
-    CHECK_INT_EQ(lot_query_parse(lookup, &none, &query, &field, &rule), 0);
+    CHECK_INT_EQ(lot_query_parse(lookup, &none, &query, &error), 0);
     CHECK(!query.near);
     CHECK_INT_EQ(query.limit, 50);
     CHECK_INT_EQ(query.min_free, -1);
     CHECK_INT_EQ(query.radius_m, 2000);
-    CHECK_INT_EQ(lot_query_parse(lookup, &all, &query, &field, &rule), 0);
+    CHECK_INT_EQ(lot_query_parse(lookup, &all, &query, &error), 0);
     CHECK(query.near);
     CHECK(fabs(query.near_lat - 26.57) < 1e-12);
     CHECK_INT_EQ(query.radius_m, 500);
@@ -55,11 +56,10 @@ static void expect_refusal(const char *name, const char *value, const char *fiel
 {
     struct parameters parameters = {{name, NULL}, {value, NULL}};
     struct lot_query query;
-    const char *field = NULL, *rule = NULL;
-    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &field, &rule),
-                 LOT_QUERY_ERROR_INVALID);
-    CHECK_STR_EQ(field, field_wanted);
-    CHECK_STR_EQ(rule, rule_wanted);
+    struct field_error error = {{0}, {0}};
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), LOT_QUERY_ERROR_INVALID);
+    CHECK_STR_EQ(error.field, field_wanted);
+    CHECK_STR_EQ(error.rule, rule_wanted);
 }
 
 static void test_refusals(void)
@@ -79,9 +79,110 @@ static void test_refusals(void)
     expect_refusal("cursor", "Not An Id", "cursor", "must be a next_cursor from an earlier answer");
 }
 
+/* A lot with only what selection and filters read. */
+static struct snapshot_lot sample_lot(const char *id, const char *city, const char *kind,
+                                      json_t *groups)
+{
+    struct snapshot_lot lot = {0};
+    lot.id = (char *)id;
+    lot.city = city;
+    lot.kind = kind;
+    lot.groups = groups;
+    lot.capacity = 10;
+    lot.occupied = 4;
+    lot.count_fresh = true;
+    lot.open_now = true;
+    lot.latitude = 26.5;
+    lot.longitude = 106.7;
+    return lot;
+}
+
+static void test_selects(void)
+{
+    json_t *groups = json_pack("[s, s]", "centre", "hospital");
+    json_t *no_groups = json_array();
+    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", groups);
+    struct snapshot_lot bare = sample_lot("rec-b", NULL, NULL, no_groups);
+    struct lot_selection any = {0};
+    struct lot_selection city = {.city = "guiyang"};
+    struct lot_selection other_city = {.city = "zunyi"};
+    struct lot_selection group = {.group = "hospital"};
+    struct lot_selection other_group = {.group = "market"};
+    struct lot_selection kind = {.kind = "government"};
+    struct lot_selection other_kind = {.kind = "public"};
+    struct lot_selection one = {.lot_id = "gov-a"};
+    struct lot_selection other_one = {.lot_id = "gov-b"};
+    struct lot_selection all = {"guiyang", "centre", "government", "gov-a"};
+    struct lot_selection all_but_group = {"guiyang", "market", "government", "gov-a"};
+
+    CHECK(lot_query_selects(&any, &lot));
+    CHECK(lot_query_selects(&any, &bare));
+    CHECK(lot_query_selects(&city, &lot));
+    CHECK(!lot_query_selects(&other_city, &lot));
+    CHECK(!lot_query_selects(&city, &bare)); /* a lot without a city is in none */
+    CHECK(lot_query_selects(&group, &lot));
+    CHECK(!lot_query_selects(&other_group, &lot));
+    CHECK(!lot_query_selects(&group, &bare));
+    CHECK(lot_query_selects(&kind, &lot));
+    CHECK(!lot_query_selects(&other_kind, &lot));
+    CHECK(!lot_query_selects(&kind, &bare));
+    CHECK(lot_query_selects(&one, &lot));
+    CHECK(!lot_query_selects(&other_one, &lot));
+    CHECK(lot_query_selects(&all, &lot));
+    CHECK(!lot_query_selects(&all_but_group, &lot));
+    json_decref(groups);
+    json_decref(no_groups);
+}
+
+static void test_matches_filters(void)
+{
+    json_t *groups = json_pack("[s]", "centre");
+    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", groups);
+    struct lot_query query = {.min_free = -1};
+
+    CHECK(lot_query_matches(&query, &lot));
+    query.selection.city = "zunyi";
+    CHECK(!lot_query_matches(&query, &lot));
+    query.selection.city = "guiyang";
+    query.open = LOT_QUERY_CLOSED_ONLY;
+    CHECK(!lot_query_matches(&query, &lot));
+    query.open = LOT_QUERY_OPEN_ONLY;
+    CHECK(lot_query_matches(&query, &lot));
+    lot.open_now = false;
+    CHECK(!lot_query_matches(&query, &lot));
+    query.open = LOT_QUERY_CLOSED_ONLY;
+    CHECK(lot_query_matches(&query, &lot));
+    query.open = LOT_QUERY_OPEN_ANY;
+    lot.open_now = true;
+    /* 6 free: min_free 6 passes, 7 does not; a stale count or a closed lot never does. */
+    query.min_free = 6;
+    CHECK(lot_query_matches(&query, &lot));
+    query.min_free = 7;
+    CHECK(!lot_query_matches(&query, &lot));
+    query.min_free = 0;
+    lot.count_fresh = false;
+    CHECK(!lot_query_matches(&query, &lot));
+    lot.count_fresh = true;
+    lot.open_now = false;
+    CHECK(!lot_query_matches(&query, &lot));
+    lot.open_now = true;
+    query.min_free = -1;
+    query.bbox = true;
+    query.min_lon = 106.0;
+    query.max_lon = 107.0;
+    query.min_lat = 26.0;
+    query.max_lat = 26.5; /* the edge is inside */
+    CHECK(lot_query_matches(&query, &lot));
+    query.max_lat = 26.4;
+    CHECK(!lot_query_matches(&query, &lot));
+    json_decref(groups);
+}
+
 int main(void)
 {
     RUN_TEST(test_defaults_and_values);
     RUN_TEST(test_refusals);
+    RUN_TEST(test_selects);
+    RUN_TEST(test_matches_filters);
     return check_exit_status();
 }

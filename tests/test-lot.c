@@ -17,7 +17,7 @@ static void expect_error(const char *change, const char *field, const char *rule
 {
     json_t *body = json_loads(valid, 0, NULL);
     json_t *patch = json_loads(change, 0, NULL);
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL;
     const char *key;
     json_t *value;
@@ -49,7 +49,7 @@ static void expect_error(const char *change, const char *field, const char *rule
 static void test_valid_round_trip(void)
 {
     json_t *body = json_loads(valid, 0, NULL), *canonical, *again_json;
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL, *again = NULL;
     char *first, *second;
 
@@ -132,7 +132,7 @@ static void test_field_rules(void)
 static void test_opening_hours_accepted_within_the_subset(void)
 {
     json_t *body = json_loads(valid, 0, NULL);
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL;
 
     json_object_del(body, "hours");
@@ -147,7 +147,7 @@ static void test_characters_not_bytes(void)
 {
     char name[1024] = "";
     char body[1400];
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL;
     json_t *json;
 
@@ -175,7 +175,7 @@ static void test_characters_not_bytes(void)
 static void test_all_errors_at_once_and_summary(void)
 {
     json_t *body = json_loads("{\"kind\":\"x\",\"capacity\":0,\"extra\":1}", 0, NULL);
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL;
     char summary[256];
     json_t *list;
@@ -184,12 +184,12 @@ static void test_all_errors_at_once_and_summary(void)
     CHECK_INT_EQ(errors.count, 6); /* id, extra, name, kind, location, capacity */
     lot_errors_summary(&errors, summary, sizeof(summary));
     CHECK_STR_EQ(summary, "id: must match [a-z0-9][a-z0-9_-]{0,63} (and 5 more)");
-    list = lot_errors_to_json(&errors);
+    list = field_errors_to_json(&errors);
     CHECK_INT_EQ(json_array_size(list), 6);
     CHECK_STR_EQ(json_string_value(json_object_get(json_array_get(list, 1), "field")), "extra");
     json_decref(list);
     json_decref(body);
-    lot_errors_clear(&errors);
+    field_errors_clear(&errors);
     CHECK_INT_EQ(errors.count, 0);
     body = json_loads("[1]", 0, NULL);
     CHECK_INT_EQ(lot_from_json("a", body, &lot, &errors), LOT_ERROR_INVALID);
@@ -229,7 +229,7 @@ static void test_demo_city(void)
     CHECK(document != NULL);
     json_array_foreach(json_object_get(document, "lots"), index, entry)
     {
-        struct lot_errors errors = {0};
+        struct field_errors errors = {0};
         struct lot *lot = NULL;
         const char *id = json_string_value(json_object_get(entry, "id"));
         CHECK_INT_EQ(lot_from_json(id, entry, &lot, &errors), 0);

@@ -5,7 +5,7 @@
 static void expect_refusal(const char *body_text, bool item, const char *field, const char *rule)
 {
     struct occupancy_update update;
-    struct occupancy_problem problem = {{0}, {0}};
+    struct field_error problem = {{0}, {0}};
     json_t *body = json_loads(body_text, 0, NULL);
     int result = item ? occupancy_parse_item(body, &update, &problem)
                       : occupancy_parse_single(body, "gov-a", &update, &problem);
@@ -18,7 +18,7 @@ static void expect_refusal(const char *body_text, bool item, const char *field, 
 static void test_single(void)
 {
     struct occupancy_update update;
-    struct occupancy_problem problem;
+    struct field_error problem;
     json_t *body = json_loads("{\"delta\": -3}", 0, NULL);
 
     CHECK_INT_EQ(occupancy_parse_single(body, "gov-a", &update, &problem), 0);
@@ -59,7 +59,7 @@ static void test_single_refusals(void)
 static void test_items(void)
 {
     struct occupancy_update update;
-    struct occupancy_problem problem;
+    struct field_error problem;
     json_t *item =
         json_loads("{\"id\":\"gov-b\",\"occupied\":7,\"idempotency_key\":\"k-1\"}", 0, NULL);
     CHECK_INT_EQ(occupancy_parse_item(item, &update, &problem), 0);
@@ -97,7 +97,7 @@ static void test_keys(void)
 
 static void test_batch_envelope(void)
 {
-    struct occupancy_problem problem;
+    struct field_error problem;
     json_t *body = json_loads("{\"updates\": [{\"id\":\"a\",\"delta\":1}]}", 0, NULL);
     CHECK(occupancy_batch_items(body, &problem) == json_object_get(body, "updates"));
     json_decref(body);

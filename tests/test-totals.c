@@ -54,7 +54,7 @@ static struct snapshot *mixed(void)
 static void test_state_mix(void)
 {
     struct snapshot *snapshot = mixed();
-    struct totals_selection group = {NULL, "g", NULL};
+    struct lot_selection group = {.group = "g"};
     struct totals totals;
     char line[32];
 
@@ -69,7 +69,7 @@ static void test_state_mix(void)
     CHECK_INT_EQ(totals.updated_at_ms, now);
     totals_text(&totals, line);
     CHECK_STR_EQ(line, "6\n");
-    struct totals_selection kind = {NULL, "g", "reclaimed"};
+    struct lot_selection kind = {.group = "g", .kind = "reclaimed"};
     totals_compute(snapshot, &kind, &totals);
     CHECK_INT_EQ(totals.lots, 1);
     snapshot_free(snapshot);

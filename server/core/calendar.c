@@ -3,24 +3,11 @@
 
 #include "civil.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NAME_MAX_BYTES 100
-
-static int fail(char *error, size_t error_size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *error, size_t error_size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(error, error_size, format, args);
-    va_end(args);
-    return CALENDAR_ERROR_INVALID;
-}
 
 struct calendar *calendar_new(const char *timezone)
 {
@@ -58,15 +45,15 @@ static int compare_entries(const void *left, const void *right)
 }
 
 /* Sort and refuse a day given twice; "place" names the list in messages. */
-static int sort_unique(struct calendar_entry *entries, size_t count, const char *place, char *error,
-                       size_t error_size)
+static int sort_unique(struct calendar_entry *entries, size_t count, const char *place,
+                       struct field_error *error)
 {
     qsort(entries, count, sizeof(*entries), compare_entries);
     for (size_t i = 1; i < count; i++) {
         if (entries[i].day == entries[i - 1].day) {
             char date[11];
             civil_date_format(civil_date_from_days(entries[i].day), date);
-            return fail(error, error_size, "%s: %s is given twice", place, date);
+            return field_error_set(error, place, "%s is given twice", date);
         }
     }
     return 0;
@@ -90,27 +77,26 @@ static bool only_members(const json_t *object, const char *const *allowed, size_
     return true;
 }
 
-static int read_name(const json_t *value, const char *place, char **out, char *error,
-                     size_t error_size)
+static int read_name(const json_t *value, const char *place, char **out, struct field_error *error)
 {
     const char *name = json_string_value(value);
     if (value == NULL) {
         *out = strdup("");
     } else if (name == NULL || strlen(name) > NAME_MAX_BYTES) {
-        return fail(error, error_size, "%s.name: must be text of at most 100 bytes", place);
+        return field_error_set_member(error, place, "name", "must be text of at most 100 bytes");
     } else {
         *out = strdup(name);
     }
     return *out == NULL ? CALENDAR_ERROR_NO_MEMORY : 0;
 }
 
-static int read_date(const json_t *value, const char *place, int64_t *day, int *year, char *error,
-                     size_t error_size)
+static int read_date(const json_t *value, const char *place, int64_t *day, int *year,
+                     struct field_error *error)
 {
     const char *text = json_string_value(value);
     struct civil_date date;
     if (text == NULL || civil_date_parse(text, strlen(text), &date) != 0)
-        return fail(error, error_size, "%s.date: must be a date YYYY-MM-DD", place);
+        return field_error_set_member(error, place, "date", "must be a date YYYY-MM-DD");
     *day = civil_days_from_date(date);
     *year = date.year;
     return 0;
@@ -118,7 +104,7 @@ static int read_date(const json_t *value, const char *place, int64_t *day, int *
 
 /* One native entry {"date", "kind", "name"}. */
 static int read_native_entry(const json_t *item, size_t index, struct calendar_entry *entry,
-                             char *error, size_t error_size)
+                             struct field_error *error)
 {
     static const char *const members[] = {"date", "kind", "name"};
     const char *kind = json_string_value(json_object_get(item, "kind"));
@@ -129,10 +115,10 @@ static int read_native_entry(const json_t *item, size_t index, struct calendar_e
 
     snprintf(place, sizeof(place), "days[%zu]", index);
     if (!json_is_object(item))
-        return fail(error, error_size, "%s: must be an object {date, kind, name}", place);
+        return field_error_set(error, place, "must be an object {date, kind, name}");
     if (!only_members(item, members, 3, &unknown))
-        return fail(error, error_size, "%s.%s: unknown field", place, unknown);
-    result = read_date(json_object_get(item, "date"), place, &entry->day, &year, error, error_size);
+        return field_error_set_member(error, place, unknown, "unknown field");
+    result = read_date(json_object_get(item, "date"), place, &entry->day, &year, error);
     if (result != 0)
         return result;
     entry->source_year = year;
@@ -141,8 +127,8 @@ static int read_native_entry(const json_t *item, size_t index, struct calendar_e
     else if (kind != NULL && strcmp(kind, "workday") == 0)
         entry->kind = CALENDAR_DAY_MAKEUP_WORKDAY;
     else
-        return fail(error, error_size, "%s.kind: must be \"holiday\" or \"workday\"", place);
-    return read_name(json_object_get(item, "name"), place, &entry->name, error, error_size);
+        return field_error_set_member(error, place, "kind", "must be \"holiday\" or \"workday\"");
+    return read_name(json_object_get(item, "name"), place, &entry->name, error);
 }
 
 static bool timezone_is_valid(const char *zone)
@@ -158,8 +144,7 @@ static bool timezone_is_valid(const char *zone)
     return true;
 }
 
-int calendar_from_json(const json_t *document, struct calendar **out, char *error,
-                       size_t error_size)
+int calendar_parse(const json_t *document, struct calendar **out, struct field_error *error)
 {
     static const char *const members[] = {"timezone", "days"};
     const json_t *days = json_object_get(document, "days");
@@ -169,13 +154,13 @@ int calendar_from_json(const json_t *document, struct calendar **out, char *erro
     int result = 0;
 
     if (!json_is_object(document))
-        return fail(error, error_size, "body: must be an object {timezone, days}");
+        return field_error_set(error, "body", "must be an object {timezone, days}");
     if (!only_members(document, members, 2, &unknown))
-        return fail(error, error_size, "%s: unknown field", unknown);
+        return field_error_set(error, unknown, "unknown field");
     if (!timezone_is_valid(zone))
-        return fail(error, error_size, "timezone: must be a zone name such as Asia/Shanghai");
+        return field_error_set(error, "timezone", "must be a zone name such as Asia/Shanghai");
     if (!json_is_array(days))
-        return fail(error, error_size, "days: must be an array");
+        return field_error_set(error, "days", "must be an array");
     calendar = calendar_new(zone);
     if (calendar == NULL)
         return CALENDAR_ERROR_NO_MEMORY;
@@ -183,13 +168,12 @@ int calendar_from_json(const json_t *document, struct calendar **out, char *erro
     if (calendar->entries == NULL)
         result = CALENDAR_ERROR_NO_MEMORY;
     for (size_t i = 0; result == 0 && i < json_array_size(days); i++) {
-        result =
-            read_native_entry(json_array_get(days, i), i, &calendar->entries[i], error, error_size);
+        result = read_native_entry(json_array_get(days, i), i, &calendar->entries[i], error);
         if (result == 0 || calendar->entries[i].name != NULL)
             calendar->count = i + 1;
     }
     if (result == 0)
-        result = sort_unique(calendar->entries, calendar->count, "days", error, error_size);
+        result = sort_unique(calendar->entries, calendar->count, "days", error);
     if (result != 0) {
         calendar_free(calendar);
         return result;
@@ -200,7 +184,7 @@ int calendar_from_json(const json_t *document, struct calendar **out, char *erro
 
 /* One holiday-cn entry {"name", "date", "isOffDay"} of year. */
 static int read_year_entry(const json_t *item, size_t index, int year, struct calendar_entry *entry,
-                           char *error, size_t error_size)
+                           struct field_error *error)
 {
     static const char *const members[] = {"name", "date", "isOffDay"};
     const json_t *off = json_object_get(item, "isOffDay");
@@ -211,30 +195,28 @@ static int read_year_entry(const json_t *item, size_t index, int year, struct ca
 
     snprintf(place, sizeof(place), "days[%zu]", index);
     if (!json_is_object(item))
-        return fail(error, error_size, "%s: must be an object {name, date, isOffDay}", place);
+        return field_error_set(error, place, "must be an object {name, date, isOffDay}");
     if (!only_members(item, members, 3, &unknown))
-        return fail(error, error_size, "%s.%s: unknown field", place, unknown);
-    result = read_date(json_object_get(item, "date"), place, &entry->day, &entry_year, error,
-                       error_size);
+        return field_error_set_member(error, place, unknown, "unknown field");
+    result = read_date(json_object_get(item, "date"), place, &entry->day, &entry_year, error);
     if (result != 0)
         return result;
     if (entry_year != year &&
         !(entry_year == year - 1 && civil_date_from_days(entry->day).month == 12))
-        return fail(error, error_size, "%s.date: must lie in %d or the December before", place,
-                    year);
+        return field_error_set_member(error, place, "date", "must lie in %d or the December before",
+                                      year);
     entry->source_year = year;
     if (!json_is_boolean(off))
-        return fail(error, error_size, "%s.isOffDay: must be true or false", place);
+        return field_error_set_member(error, place, "isOffDay", "must be true or false");
     entry->kind = json_is_true(off) ? CALENDAR_DAY_OFF : CALENDAR_DAY_MAKEUP_WORKDAY;
-    return read_name(json_object_get(item, "name"), place, &entry->name, error, error_size);
+    return read_name(json_object_get(item, "name"), place, &entry->name, error);
 }
 
 static int year_of(int64_t day)
 {
     return civil_date_from_days(day).year;
 }
-int calendar_import_year(struct calendar *calendar, const json_t *file, char *error,
-                         size_t error_size)
+int calendar_merge_year(struct calendar *calendar, const json_t *file, struct field_error *error)
 {
     static const char *const members[] = {"year", "days", "$schema", "$id", "papers"};
     const json_t *year_value = json_object_get(file, "year");
@@ -245,26 +227,25 @@ int calendar_import_year(struct calendar *calendar, const json_t *file, char *er
     int year, result = 0;
 
     if (!json_is_object(file))
-        return fail(error, error_size, "body: must be a holiday-cn year file {year, days}");
+        return field_error_set(error, "body", "must be a holiday-cn year file {year, days}");
     if (!only_members(file, members, 5, &unknown))
-        return fail(error, error_size, "%s: unknown field", unknown);
+        return field_error_set(error, unknown, "unknown field");
     if (!json_is_integer(year_value) || json_integer_value(year_value) < 1900 ||
         json_integer_value(year_value) > 2200)
-        return fail(error, error_size, "year: must be an integer from 1900 to 2200");
+        return field_error_set(error, "year", "must be an integer from 1900 to 2200");
     if (!json_is_array(days))
-        return fail(error, error_size, "days: must be an array");
+        return field_error_set(error, "days", "must be an array");
     year = (int)json_integer_value(year_value);
     merged = calloc(calendar->count + json_array_size(days) + 1, sizeof(*merged));
     if (merged == NULL)
         return CALENDAR_ERROR_NO_MEMORY;
     for (size_t i = 0; result == 0 && i < json_array_size(days); i++) {
-        result =
-            read_year_entry(json_array_get(days, i), i, year, &merged[added], error, error_size);
+        result = read_year_entry(json_array_get(days, i), i, year, &merged[added], error);
         if (result == 0 || merged[added].name != NULL)
             added++;
     }
     if (result == 0)
-        result = sort_unique(merged, added, "days", error, error_size);
+        result = sort_unique(merged, added, "days", error);
     if (result != 0) {
         free_entries(merged, added);
         return result;
@@ -284,6 +265,31 @@ int calendar_import_year(struct calendar *calendar, const json_t *file, char *er
     calendar->count = added + kept;
     qsort(calendar->entries, calendar->count, sizeof(*calendar->entries), compare_entries);
     return 0;
+}
+
+/* The result of a parse, with its field error written as one line when it is one. */
+static int with_line(int result, const struct field_error *field_error, char *error,
+                     size_t error_size)
+{
+    if (result == CALENDAR_ERROR_INVALID)
+        field_error_format(field_error, error, error_size);
+    return result;
+}
+
+int calendar_from_json(const json_t *document, struct calendar **calendar, char *error,
+                       size_t error_size)
+{
+    struct field_error field_error;
+    return with_line(calendar_parse(document, calendar, &field_error), &field_error, error,
+                     error_size);
+}
+
+int calendar_import_year(struct calendar *calendar, const json_t *year_file, char *error,
+                         size_t error_size)
+{
+    struct field_error field_error;
+    return with_line(calendar_merge_year(calendar, year_file, &field_error), &field_error, error,
+                     error_size);
 }
 
 json_t *calendar_to_json(const struct calendar *calendar, int year)

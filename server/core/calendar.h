@@ -2,12 +2,14 @@
 #ifndef PARKSHARE_CALENDAR_H
 #define PARKSHARE_CALENDAR_H
 
+#include "field_error.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum calendar_error {
-    CALENDAR_ERROR_INVALID = -1, /* the text names the field and the rule */
+    CALENDAR_ERROR_INVALID = FIELD_ERROR_INVALID, /* the field error says why */
     CALENDAR_ERROR_NO_MEMORY = -2,
 };
 
@@ -41,11 +43,11 @@ void calendar_free(struct calendar *calendar);
 /*
  * Parse the native form {"timezone": …, "days": [{"date": "YYYY-MM-DD",
  * "kind": "holiday"|"workday", "name": …}]} strictly: unknown members, bad
- * dates or kinds and a date given twice are refused, with error naming the
- * place ("days[3].date: …"). Returns 0 with *calendar owned by the caller.
+ * dates or kinds and a date given twice are refused, with *error naming the
+ * place ("days[3].date") and the rule. Returns 0 with *calendar owned by the
+ * caller, CALENDAR_ERROR_INVALID or CALENDAR_ERROR_NO_MEMORY.
  */
-int calendar_from_json(const json_t *document, struct calendar **calendar, char *error,
-                       size_t error_size);
+int calendar_parse(const json_t *document, struct calendar **calendar, struct field_error *error);
 
 /*
  * Merge one holiday-cn year file ({"year": 2026, "days": [{"name", "date",
@@ -54,8 +56,17 @@ int calendar_from_json(const json_t *document, struct calendar **calendar, char 
  * are replaced by the file's; other years stay. A year's holiday may begin
  * in the last days of December before (New Year 2007 began on 2006-12-30),
  * so dates from the previous December are accepted and win over an entry
- * on the same date. On failure the calendar is unchanged.
+ * on the same date. Same returns as calendar_parse; on failure the calendar
+ * is unchanged.
  */
+int calendar_merge_year(struct calendar *calendar, const json_t *year_file,
+                        struct field_error *error);
+
+/* calendar_parse with the error as one line "field: rule" in error (for logs). */
+int calendar_from_json(const json_t *document, struct calendar **calendar, char *error,
+                       size_t error_size);
+
+/* calendar_merge_year with the error as one line "field: rule" in error (for logs). */
 int calendar_import_year(struct calendar *calendar, const json_t *year_file, char *error,
                          size_t error_size);
 

@@ -1,6 +1,8 @@
 /* geo_index.c: a grid of lots by location, for near and bounding-box queries; pure. */
 #include "geo_index.h"
 
+#include "growable.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,16 +106,14 @@ int geo_index_insert(struct geo_index *index, void *item, double lat, double lon
         return GEO_INDEX_ERROR_NO_MEMORY;
     cell = find_cell(index, key);
     if (cell->count == cell->capacity) {
-        size_t capacity = cell->capacity ? cell->capacity * 2 : 4;
-        void **grown = realloc(cell->items, capacity * sizeof(*grown));
-        if (grown == NULL)
+        bool claimed = cell->items == NULL; /* an empty cell becomes the key's */
+        if (growable_reserve((void **)&cell->items, &cell->capacity, cell->count + 1,
+                             sizeof(*cell->items)) != 0)
             return GEO_INDEX_ERROR_NO_MEMORY;
-        if (cell->items == NULL) {
+        if (claimed) {
             index->used++;
             cell->key = key;
         }
-        cell->items = grown;
-        cell->capacity = capacity;
     }
     cell->items[cell->count++] = item;
     return 0;

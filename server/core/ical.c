@@ -2,6 +2,7 @@
 #include "ical.h"
 
 #include "civil.h"
+#include "growable.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,18 +23,9 @@ static void append(struct text *text, const char *bytes, size_t count)
 {
     if (text->failed)
         return;
-    if (text->length + count + 1 > text->capacity) {
-        size_t capacity = text->capacity ? text->capacity * 2 : 4096;
-        char *grown;
-        while (capacity < text->length + count + 1)
-            capacity *= 2;
-        grown = realloc(text->data, capacity);
-        if (grown == NULL) {
-            text->failed = true;
-            return;
-        }
-        text->data = grown;
-        text->capacity = capacity;
+    if (growable_reserve((void **)&text->data, &text->capacity, text->length + count + 1, 1) != 0) {
+        text->failed = true;
+        return;
     }
     memcpy(text->data + text->length, bytes, count);
     text->length += count;

@@ -4,7 +4,6 @@
 #include "schedule.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +16,6 @@
 #define CAPACITY_MAX         100000
 
 static const char id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
-
-static void add_error(struct lot_errors *errors, const char *field, const char *rule_format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void add_error(struct lot_errors *errors, const char *field, const char *rule_format, ...)
-{
-    va_list args;
-    struct lot_error *error;
-
-    if (errors->count == LOT_ERRORS_MAX) {
-        errors->dropped++;
-        return;
-    }
-    error = &errors->items[errors->count++];
-    snprintf(error->field, sizeof(error->field), "%s", field);
-    va_start(args, rule_format);
-    vsnprintf(error->rule, sizeof(error->rule), rule_format, args);
-    va_end(args);
-}
 
 bool lot_id_is_valid(const char *id)
 {
@@ -75,24 +55,24 @@ static bool has_control(const char *text, bool allow_newlines)
  * multiline. required: absence is an error. The copy goes to *out.
  */
 static int take_text(const json_t *body, const char *field, size_t max, bool required,
-                     bool multiline, char **out, struct lot_errors *errors)
+                     bool multiline, char **out, struct field_errors *errors)
 {
     const json_t *value = json_object_get(body, field);
     const char *text;
 
     if (value == NULL) {
         if (required)
-            add_error(errors, field, "is required: text of 1 to %zu characters", max);
+            field_errors_add(errors, field, "is required: text of 1 to %zu characters", max);
         return 0;
     }
     text = json_string_value(value);
     if (text == NULL || text[0] == '\0' || count_characters(text) > max) {
-        add_error(errors, field, "must be text of 1 to %zu characters", max);
+        field_errors_add(errors, field, "must be text of 1 to %zu characters", max);
         return 0;
     }
     if (has_control(text, multiline)) {
-        add_error(errors, field, "must not contain control characters%s",
-                  multiline ? " other than line breaks and tabs" : "");
+        field_errors_add(errors, field, "must not contain control characters%s",
+                         multiline ? " other than line breaks and tabs" : "");
         return 0;
     }
     *out = strdup(text);
@@ -100,20 +80,20 @@ static int take_text(const json_t *body, const char *field, size_t max, bool req
 }
 
 static int take_id_field(const json_t *body, const char *field, char **out,
-                         struct lot_errors *errors)
+                         struct field_errors *errors)
 {
     const json_t *value = json_object_get(body, field);
     if (value == NULL)
         return 0;
     if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value))) {
-        add_error(errors, field, "%s", id_rule);
+        field_errors_add(errors, field, "%s", id_rule);
         return 0;
     }
     *out = strdup(json_string_value(value));
     return *out == NULL ? LOT_ERROR_NO_MEMORY : 0;
 }
 
-static void take_kind(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static void take_kind(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     static const char *const names[] = {"government", "reclaimed", "public"};
     const char *kind = json_string_value(json_object_get(body, "kind"));
@@ -123,10 +103,10 @@ static void take_kind(const json_t *body, struct lot *lot, struct lot_errors *er
             return;
         }
     }
-    add_error(errors, "kind", "is required: government, reclaimed or public");
+    field_errors_add(errors, "kind", "is required: government, reclaimed or public");
 }
 
-static void take_fee(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static void take_fee(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *value = json_object_get(body, "fee");
     const char *fee = json_string_value(value);
@@ -137,43 +117,44 @@ static void take_fee(const json_t *body, struct lot *lot, struct lot_errors *err
     else if (fee != NULL && strcmp(fee, "paid") == 0)
         lot->fee = LOT_FEE_PAID;
     else
-        add_error(errors, "fee", "must be \"free\" or \"paid\"");
+        field_errors_add(errors, "fee", "must be \"free\" or \"paid\"");
 }
 
-static void take_capacity(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static void take_capacity(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *value = json_object_get(body, "capacity");
     if (!json_is_integer(value) || json_integer_value(value) < 1 ||
         json_integer_value(value) > CAPACITY_MAX) {
-        add_error(errors, "capacity", "%s an integer from 1 to 100000",
-                  value == NULL ? "is required:" : "must be");
+        field_errors_add(errors, "capacity", "%s an integer from 1 to 100000",
+                         value == NULL ? "is required:" : "must be");
         return;
     }
     lot->capacity = json_integer_value(value);
 }
 
 static void take_coordinate(const json_t *location, const char *name, double limit, double *out,
-                            struct lot_errors *errors)
+                            struct field_errors *errors)
 {
     const json_t *value = json_object_get(location, name);
     char field[32];
     snprintf(field, sizeof(field), "location.%s", name);
     if (!json_is_number(value) || !isfinite(json_number_value(value)) ||
         fabs(json_number_value(value)) > limit) {
-        add_error(errors, field, "must be a number from %g to %g (WGS84 degrees)", -limit, limit);
+        field_errors_add(errors, field, "must be a number from %g to %g (WGS84 degrees)", -limit,
+                         limit);
         return;
     }
     *out = json_number_value(value);
 }
 
-static void take_location(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static void take_location(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *location = json_object_get(body, "location");
     const char *key;
     json_t *value;
 
     if (!json_is_object(location)) {
-        add_error(errors, "location", "is required: {\"lat\": …, \"lon\": …}");
+        field_errors_add(errors, "location", "is required: {\"lat\": …, \"lon\": …}");
         return;
     }
     json_object_foreach((json_t *)location, key, value)
@@ -181,14 +162,14 @@ static void take_location(const json_t *body, struct lot *lot, struct lot_errors
         if (strcmp(key, "lat") != 0 && strcmp(key, "lon") != 0) {
             char field[96];
             snprintf(field, sizeof(field), "location.%s", key);
-            add_error(errors, field, "unknown field; expected lat and lon");
+            field_errors_add(errors, field, "unknown field; expected lat and lon");
         }
     }
     take_coordinate(location, "lat", 90, &lot->latitude, errors);
     take_coordinate(location, "lon", 180, &lot->longitude, errors);
 }
 
-static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static int take_groups(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *groups = json_object_get(body, "groups");
     size_t index;
@@ -197,7 +178,7 @@ static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *e
     if (groups == NULL)
         return 0;
     if (!json_is_array(groups) || json_array_size(groups) > GROUPS_MAX) {
-        add_error(errors, "groups", "must be an array of at most 32 group ids");
+        field_errors_add(errors, "groups", "must be an array of at most 32 group ids");
         return 0;
     }
     lot->groups = calloc(json_array_size(groups) + 1, sizeof(char *));
@@ -209,12 +190,12 @@ static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *e
         const char *group = json_string_value(value);
         snprintf(field, sizeof(field), "groups[%zu]", index);
         if (group == NULL || !lot_id_is_valid(group)) {
-            add_error(errors, field, "%s", id_rule);
+            field_errors_add(errors, field, "%s", id_rule);
             continue;
         }
         for (size_t i = 0; i < lot->group_count; i++) {
             if (strcmp(lot->groups[i], group) == 0) {
-                add_error(errors, field, "repeats group '%s'", group);
+                field_errors_add(errors, field, "repeats group '%s'", group);
                 group = NULL;
                 break;
             }
@@ -229,32 +210,27 @@ static int take_groups(const json_t *body, struct lot *lot, struct lot_errors *e
 }
 
 /* The hours object is the schedule engine's to judge; its message is "field: rule". */
-static void check_hours(const json_t *hours, struct lot_errors *errors)
+static void check_hours(const json_t *hours, struct field_errors *errors)
 {
     struct schedule *schedule = NULL;
+    struct field_error error;
     char message[256];
-    char *separator;
 
     if (schedule_from_hours(hours, &schedule, message, sizeof(message)) == 0) {
         schedule_free(schedule);
         return;
     }
-    separator = strstr(message, ": ");
-    if (separator == NULL) {
-        add_error(errors, "hours", "%s", message);
-        return;
-    }
-    *separator = '\0';
-    add_error(errors, message, "%s", separator + 2);
+    field_error_from_message(&error, message, "hours");
+    field_errors_append(errors, &error);
 }
 
-static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors *errors)
+static int take_schedule(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *hours = json_object_get(body, "hours");
     int result = 0;
 
     if (hours != NULL && json_object_get(body, "opening_hours") != NULL)
-        add_error(errors, "opening_hours", "give hours or opening_hours, not both");
+        field_errors_add(errors, "opening_hours", "give hours or opening_hours, not both");
     if (hours != NULL) {
         check_hours(hours, errors);
         lot->hours = json_deep_copy(hours);
@@ -268,7 +244,7 @@ static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors 
         struct schedule *schedule = NULL;
         char message[256];
         if (schedule_from_osm(lot->opening_hours, &schedule, message, sizeof(message)) != 0)
-            add_error(errors, "opening_hours", "%s", message);
+            field_errors_add(errors, "opening_hours", "%s", message);
         schedule_free(schedule);
     }
     if (result == 0)
@@ -277,7 +253,7 @@ static int take_schedule(const json_t *body, struct lot *lot, struct lot_errors 
 }
 
 /* Every member must be a known static field. */
-static void check_members(const char *id, const json_t *body, struct lot_errors *errors)
+static void check_members(const char *id, const json_t *body, struct field_errors *errors)
 {
     static const char *const fields[] = {
         "name",    "kind",  "operator", "city", "district", "groups", "location",      "address",
@@ -297,21 +273,21 @@ static void check_members(const char *id, const json_t *body, struct lot_errors 
             continue;
         if (strcmp(key, "id") == 0) {
             if (!json_is_string(value) || strcmp(json_string_value(value), id) != 0)
-                add_error(errors, "id", "must equal the id in the path, or be left out");
+                field_errors_add(errors, "id", "must equal the id in the path, or be left out");
             continue;
         }
         for (size_t i = 0; i < sizeof(live) / sizeof(live[0]) && !known; i++)
             known = strcmp(key, live[i]) == 0;
         if (known)
-            add_error(errors, key,
-                      "is a live field; report occupancy with POST "
-                      "/v1/lots/{id}/occupancy");
+            field_errors_add(errors, key,
+                             "is a live field; report occupancy with POST "
+                             "/v1/lots/{id}/occupancy");
         else
-            add_error(errors, key, "unknown field");
+            field_errors_add(errors, key, "unknown field");
     }
 }
 
-int lot_from_json(const char *id, const json_t *body, struct lot **out, struct lot_errors *errors)
+int lot_from_json(const char *id, const json_t *body, struct lot **out, struct field_errors *errors)
 {
     struct lot *lot = calloc(1, sizeof(*lot));
     int result = 0;
@@ -319,9 +295,9 @@ int lot_from_json(const char *id, const json_t *body, struct lot **out, struct l
     if (lot == NULL)
         return LOT_ERROR_NO_MEMORY;
     if (!lot_id_is_valid(id))
-        add_error(errors, "id", "%s", id_rule);
+        field_errors_add(errors, "id", "%s", id_rule);
     if (!json_is_object(body)) {
-        add_error(errors, "body", "must be a JSON object");
+        field_errors_add(errors, "body", "must be a JSON object");
         lot_free(lot);
         return LOT_ERROR_INVALID;
     }
@@ -427,33 +403,4 @@ void lot_free(struct lot *lot)
     free(lot->opening_hours);
     free(lot->calendar);
     free(lot);
-}
-
-json_t *lot_errors_to_json(const struct lot_errors *errors)
-{
-    json_t *list = json_array();
-    for (size_t i = 0; list != NULL && i < errors->count; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s}", "field", errors->items[i].field, "rule",
-                                              errors->items[i].rule));
-    return list;
-}
-
-void lot_errors_summary(const struct lot_errors *errors, char *out, size_t size)
-{
-    size_t more = errors->count + errors->dropped - 1;
-    if (errors->count == 0) {
-        snprintf(out, size, "invalid lot");
-        return;
-    }
-    if (more == 0)
-        snprintf(out, size, "%s: %s", errors->items[0].field, errors->items[0].rule);
-    else
-        snprintf(out, size, "%s: %s (and %zu more)", errors->items[0].field, errors->items[0].rule,
-                 more);
-}
-
-void lot_errors_clear(struct lot_errors *errors)
-{
-    errors->count = 0;
-    errors->dropped = 0;
 }

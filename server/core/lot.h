@@ -2,13 +2,15 @@
 #ifndef PARKSHARE_LOT_H
 #define PARKSHARE_LOT_H
 
+#include "field_error.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum lot_error_code {
-    LOT_ERROR_INVALID = -1, /* the body breaks rules: see struct lot_errors */
+    LOT_ERROR_INVALID = -1, /* the body breaks rules: see the field errors */
     LOT_ERROR_NO_MEMORY = -2,
 };
 
@@ -47,20 +49,11 @@ struct lot {
     char *calendar;
 };
 
-/* One broken rule: the field's path ("location.lat", "groups[2]") and the rule. */
-struct lot_error {
-    char field[80];
-    char rule[160];
-};
-
-#define LOT_ERRORS_MAX 32
-
-/* Every broken rule of one body, up to LOT_ERRORS_MAX (the rest are counted). */
-struct lot_errors {
-    size_t count;
-    size_t dropped;
-    struct lot_error items[LOT_ERRORS_MAX];
-};
+/*
+ * The errors of a lot body are field errors. The older spelling stays for
+ * callers outside the core that still use it; new code uses field_errors_*.
+ */
+#define lot_errors field_errors
 
 /* Whether id matches [a-z0-9][a-z0-9_-]{0,63}: lots, groups, cities, calendars. */
 bool lot_id_is_valid(const char *id);
@@ -72,7 +65,8 @@ bool lot_id_is_valid(const char *id);
  * differs from the path are errors. Returns 0 with *lot owned by the
  * caller, LOT_ERROR_INVALID, or LOT_ERROR_NO_MEMORY.
  */
-int lot_from_json(const char *id, const json_t *body, struct lot **lot, struct lot_errors *errors);
+int lot_from_json(const char *id, const json_t *body, struct lot **lot,
+                  struct field_errors *errors);
 
 /*
  * The canonical JSON of the static fields (without the id, which is the
@@ -86,13 +80,16 @@ json_t *lot_static_to_json(const struct lot *lot);
 /* Free a lot; accepts NULL. */
 void lot_free(struct lot *lot);
 
-/* The errors as [{"field":…,"rule":…}] (a new reference, or NULL). */
-json_t *lot_errors_to_json(const struct lot_errors *errors);
-
 /* One line for a problem's detail: "capacity: must be … (and 2 more)". */
-void lot_errors_summary(const struct lot_errors *errors, char *out, size_t size);
+static inline void lot_errors_summary(const struct field_errors *errors, char *out, size_t size)
+{
+    field_errors_summary(errors, "invalid lot", out, size);
+}
 
 /* Forget the recorded errors. */
-void lot_errors_clear(struct lot_errors *errors);
+static inline void lot_errors_clear(struct field_errors *errors)
+{
+    field_errors_clear(errors);
+}
 
 #endif

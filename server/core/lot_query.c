@@ -2,6 +2,7 @@
 #include "lot_query.h"
 
 #include "lot.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,13 +13,6 @@
 const char *const lot_query_parameters[] = {"city", "group", "kind",     "near",  "radius",
                                             "bbox", "open",  "min_free", "limit", "cursor"};
 const size_t lot_query_parameter_count = 10;
-
-static int refuse(const char **field, const char **rule, const char *which, const char *why)
-{
-    *field = which;
-    *rule = why;
-    return LOT_QUERY_ERROR_INVALID;
-}
 
 /* count comma-separated finite numbers, exactly. */
 static bool parse_numbers(const char *text, double *numbers, int count)
@@ -46,7 +40,7 @@ static bool parse_integer(const char *text, long minimum, long maximum, long *va
 }
 
 static int parse_location(lot_query_lookup lookup, void *data, struct lot_query *query,
-                          const char **field, const char **rule)
+                          struct field_error *error)
 {
     const char *near = lookup("near", data), *radius = lookup("radius", data);
     const char *bbox = lookup("bbox", data);
@@ -55,26 +49,27 @@ static int parse_location(lot_query_lookup lookup, void *data, struct lot_query 
 
     if (near != NULL) {
         if (!parse_numbers(near, numbers, 2) || fabs(numbers[0]) > 90 || fabs(numbers[1]) > 180)
-            return refuse(field, rule, "near", "must be lat,lon in WGS84 degrees");
+            return field_error_set(error, "near", "must be lat,lon in WGS84 degrees");
         query->near = true;
         query->near_lat = numbers[0];
         query->near_lon = numbers[1];
     }
     if (radius != NULL) {
         if (near == NULL)
-            return refuse(field, rule, "radius", "goes with near");
+            return field_error_set(error, "radius", "goes with near");
         if (!parse_integer(radius, 1, LOT_QUERY_RADIUS_MAX, &metres))
-            return refuse(field, rule, "radius", "must be whole metres from 1 to 50000");
+            return field_error_set(error, "radius", "must be whole metres from 1 to 50000");
         query->radius_m = (double)metres;
     }
     if (bbox != NULL) {
         if (!parse_numbers(bbox, numbers, 4) || fabs(numbers[0]) > 180 || fabs(numbers[2]) > 180 ||
             fabs(numbers[1]) > 90 || fabs(numbers[3]) > 90 || numbers[1] > numbers[3])
-            return refuse(field, rule, "bbox",
-                          "must be minlon,minlat,maxlon,maxlat in WGS84 degrees");
+            return field_error_set(error, "bbox",
+                                   "must be minlon,minlat,maxlon,maxlat in WGS84 degrees");
         if (numbers[0] > numbers[2])
-            return refuse(field, rule, "bbox",
-                          "crosses the antimeridian (minlon > maxlon); ask for the two halves");
+            return field_error_set(
+                error, "bbox",
+                "crosses the antimeridian (minlon > maxlon); ask for the two halves");
         query->bbox = true;
         query->min_lon = numbers[0];
         query->min_lat = numbers[1];
@@ -85,8 +80,7 @@ static int parse_location(lot_query_lookup lookup, void *data, struct lot_query 
 }
 
 /* "after-id", or with near "millimetres_id". */
-static int parse_cursor(const char *cursor, struct lot_query *query, const char **field,
-                        const char **rule)
+static int parse_cursor(const char *cursor, struct lot_query *query, struct field_error *error)
 {
     const char *id = cursor;
     if (cursor == NULL)
@@ -96,18 +90,18 @@ static int parse_cursor(const char *cursor, struct lot_query *query, const char 
         errno = 0;
         query->cursor_millimetres = strtoll(cursor, &end, 10);
         if (end == cursor || errno != 0 || *end != '_' || query->cursor_millimetres < 0)
-            return refuse(field, rule, "cursor", "must be a next_cursor from an earlier answer");
+            return field_error_set(error, "cursor", "must be a next_cursor from an earlier answer");
         id = end + 1;
     }
     if (!lot_id_is_valid(id))
-        return refuse(field, rule, "cursor", "must be a next_cursor from an earlier answer");
+        return field_error_set(error, "cursor", "must be a next_cursor from an earlier answer");
     snprintf(query->cursor_id, sizeof(query->cursor_id), "%s", id);
     query->has_cursor = true;
     return 0;
 }
 
 int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
-                    const char **field, const char **rule)
+                    struct field_error *error)
 {
     const char *kind, *open, *min_free, *limit;
     long number;
@@ -117,13 +111,13 @@ int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query
     query->radius_m = LOT_QUERY_RADIUS_DEFAULT;
     query->min_free = -1;
     query->limit = LOT_QUERY_LIMIT_DEFAULT;
-    query->city = lookup("city", data);
-    query->group = lookup("group", data);
-    kind = query->kind = lookup("kind", data);
+    query->selection.city = lookup("city", data);
+    query->selection.group = lookup("group", data);
+    kind = query->selection.kind = lookup("kind", data);
     if (kind != NULL && strcmp(kind, "government") != 0 && strcmp(kind, "reclaimed") != 0 &&
         strcmp(kind, "public") != 0)
-        return refuse(field, rule, "kind", "must be government, reclaimed or public");
-    result = parse_location(lookup, data, query, field, rule);
+        return field_error_set(error, "kind", "must be government, reclaimed or public");
+    result = parse_location(lookup, data, query, error);
     if (result != 0)
         return result;
     open = lookup("open", data);
@@ -133,18 +127,18 @@ int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query
         else if (strcmp(open, "false") == 0)
             query->open = LOT_QUERY_CLOSED_ONLY;
         else
-            return refuse(field, rule, "open", "must be true or false");
+            return field_error_set(error, "open", "must be true or false");
     }
     min_free = lookup("min_free", data);
     if (min_free != NULL) {
         if (!parse_integer(min_free, 0, 100000, &number))
-            return refuse(field, rule, "min_free", "must be an integer from 0 to 100000");
+            return field_error_set(error, "min_free", "must be an integer from 0 to 100000");
         query->min_free = number;
     }
     limit = lookup("limit", data);
     if (limit != NULL && !parse_integer(limit, 1, LOT_QUERY_LIMIT_MAX, &query->limit))
-        return refuse(field, rule, "limit", "must be an integer from 1 to 500");
-    return parse_cursor(lookup("cursor", data), query, field, rule);
+        return field_error_set(error, "limit", "must be an integer from 1 to 500");
+    return parse_cursor(lookup("cursor", data), query, error);
 }
 
 void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
@@ -154,4 +148,43 @@ void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const 
         snprintf(out, size, "%lld_%s", (long long)millimetres, id);
     else
         snprintf(out, size, "%s", id);
+}
+
+static bool in_groups(const json_t *groups, const char *group)
+{
+    size_t index;
+    json_t *value;
+    json_array_foreach(groups, index, value)
+    {
+        if (strcmp(json_string_value(value), group) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool selects_text(const char *wanted, const char *value)
+{
+    return wanted == NULL || (value != NULL && strcmp(value, wanted) == 0);
+}
+
+bool lot_query_selects(const struct lot_selection *selection, const struct snapshot_lot *lot)
+{
+    return selects_text(selection->city, lot->city) && selects_text(selection->kind, lot->kind) &&
+           selects_text(selection->lot_id, lot->id) &&
+           (selection->group == NULL || in_groups(lot->groups, selection->group));
+}
+
+bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot)
+{
+    if (!lot_query_selects(&query->selection, lot))
+        return false;
+    if ((query->open == LOT_QUERY_OPEN_ONLY && !lot->open_now) ||
+        (query->open == LOT_QUERY_CLOSED_ONLY && lot->open_now))
+        return false;
+    /* min_free wants a count that can be trusted: fresh, of an open lot. */
+    if (query->min_free >= 0 &&
+        (!lot->count_fresh || !lot->open_now || lot->capacity - lot->occupied < query->min_free))
+        return false;
+    return !query->bbox || (lot->latitude >= query->min_lat && lot->latitude <= query->max_lat &&
+                            lot->longitude >= query->min_lon && lot->longitude <= query->max_lon);
 }

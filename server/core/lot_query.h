@@ -2,6 +2,9 @@
 #ifndef PARKSHARE_LOT_QUERY_H
 #define PARKSHARE_LOT_QUERY_H
 
+#include "field_error.h"
+
+#include <parkshare/wire.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +15,17 @@
 #define LOT_QUERY_RADIUS_MAX     50000
 
 enum lot_query_error {
-    LOT_QUERY_ERROR_INVALID = -1, /* field and rule say why */
+    LOT_QUERY_ERROR_INVALID = FIELD_ERROR_INVALID, /* the field error says why */
+};
+
+struct snapshot_lot;
+
+/* Which lots: those of a city, a group, a kind and/or one lot id (NULL: any); borrowed. */
+struct lot_selection {
+    const char *city;
+    const char *group;
+    const char *kind;
+    const char *lot_id;
 };
 
 /* Which tri-state a boolean filter is in. */
@@ -23,7 +36,7 @@ enum lot_query_open {
 };
 
 struct lot_query {
-    const char *city, *group, *kind; /* borrowed from the parameters, or NULL */
+    struct lot_selection selection; /* borrowed from the parameters; no lot id */
     bool near;
     double near_lat, near_lon;
     double radius_m;
@@ -35,7 +48,7 @@ struct lot_query {
     /* The cursor: after this id, or (near) after this distance and id. */
     bool has_cursor;
     int64_t cursor_millimetres;
-    char cursor_id[80];
+    char cursor_id[WIRE_ID_MAX + 1];
 };
 
 /* Gives the value of a query parameter by name, or NULL. */
@@ -43,11 +56,20 @@ typedef const char *(*lot_query_lookup)(const char *name, void *data);
 
 /*
  * Parse the parameters (looked up by name; the caller has checked that no
- * unknown one is present). On error returns LOT_QUERY_ERROR_INVALID with
- * field and rule set (static strings).
+ * unknown one is present). Returns 0, or LOT_QUERY_ERROR_INVALID with
+ * *error filled.
  */
 int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
-                    const char **field, const char **rule);
+                    struct field_error *error);
+
+/* Whether lot is one of selection's: the one rule for lists, signs and streams. */
+bool lot_query_selects(const struct lot_selection *selection, const struct snapshot_lot *lot);
+
+/*
+ * Whether lot passes every filter of query but the cursor and the radius
+ * (the spatial index applies those): the selection, open, min_free, bbox.
+ */
+bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot);
 
 /* The known parameter names, for the unknown-parameter check. */
 extern const char *const lot_query_parameters[];

@@ -6,13 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int refuse(struct occupancy_problem *problem, const char *field, const char *rule)
-{
-    snprintf(problem->field, sizeof(problem->field), "%s", field);
-    snprintf(problem->rule, sizeof(problem->rule), "%s", rule);
-    return OCCUPANCY_ERROR_INVALID;
-}
-
 bool occupancy_key_is_valid(const char *key)
 {
     size_t length = strlen(key);
@@ -27,23 +20,26 @@ bool occupancy_key_is_valid(const char *key)
 
 /* The number of a "delta" or "occupied" member, checked for its rule. */
 static int parse_count(const char *name, const json_t *value, struct occupancy_update *update,
-                       struct occupancy_problem *problem)
+                       struct field_error *error)
 {
     json_int_t number;
 
     if (strcmp(name, "delta") == 0) {
         if (!json_is_integer(value))
-            return refuse(problem, "delta", "must be an integer (not a string or a fraction)");
+            return field_error_set(error, "delta",
+                                   "must be an integer (not a string or a fraction)");
         number = json_integer_value(value);
         if (number == 0 || number < -WIRE_CAPACITY_MAX || number > WIRE_CAPACITY_MAX)
-            return refuse(problem, "delta", "must be a non-zero integer from -100000 to 100000");
+            return field_error_set(error, "delta",
+                                   "must be a non-zero integer from -100000 to 100000");
         update->recount = false;
     } else {
         if (!json_is_integer(value))
-            return refuse(problem, "occupied", "must be an integer (not a string or a fraction)");
+            return field_error_set(error, "occupied",
+                                   "must be an integer (not a string or a fraction)");
         number = json_integer_value(value);
         if (number < 0 || number > WIRE_CAPACITY_MAX)
-            return refuse(problem, "occupied", "must be an integer from 0 to 100000");
+            return field_error_set(error, "occupied", "must be an integer from 0 to 100000");
         update->recount = true;
     }
     update->value = (int64_t)number;
@@ -56,84 +52,84 @@ static int parse_count(const char *name, const json_t *value, struct occupancy_u
  * refused by name so that a misspelt field never passes unnoticed.
  */
 static int parse_members(const json_t *object, bool item, struct occupancy_update *update,
-                         struct occupancy_problem *problem)
+                         struct field_error *error)
 {
     const char *name;
     json_t *value;
     int counts = 0;
 
     if (!json_is_object(object))
-        return refuse(problem, item ? "item" : "body", "must be a JSON object");
+        return field_error_set(error, item ? "item" : "body", "must be a JSON object");
     json_object_foreach((json_t *)object, name, value)
     {
         int result = 0;
         if (strcmp(name, "delta") == 0 || strcmp(name, "occupied") == 0) {
             counts++;
-            result = parse_count(name, value, update, problem);
+            result = parse_count(name, value, update, error);
         } else if (item && strcmp(name, "id") == 0) {
             if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value)))
-                return refuse(problem, "id", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
+                return field_error_set(error, "id", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
             snprintf(update->lot_id, sizeof(update->lot_id), "%s", json_string_value(value));
         } else if (item && strcmp(name, "idempotency_key") == 0) {
             if (!json_is_string(value) || !occupancy_key_is_valid(json_string_value(value)))
-                return refuse(problem, "idempotency_key",
-                              "must be 1 to 128 printable ASCII characters without spaces");
+                return field_error_set(
+                    error, "idempotency_key",
+                    "must be 1 to 128 printable ASCII characters without spaces");
             update->has_idempotency_key = true;
             snprintf(update->idempotency_key, sizeof(update->idempotency_key), "%s",
                      json_string_value(value));
         } else {
-            char rule[160];
-            snprintf(rule, sizeof(rule), "unknown field; expected %s",
-                     item ? "id, delta or occupied, and idempotency_key" : "delta or occupied");
-            return refuse(problem, name, rule);
+            return field_error_set(error, name, "unknown field; expected %s",
+                                   item ? "id, delta or occupied, and idempotency_key"
+                                        : "delta or occupied");
         }
         if (result != 0)
             return result;
     }
     if (counts != 1)
-        return refuse(problem, counts == 0 ? "delta" : "occupied",
-                      "give exactly one of delta (a change) or occupied (a recount)");
+        return field_error_set(error, counts == 0 ? "delta" : "occupied",
+                               "give exactly one of delta (a change) or occupied (a recount)");
     if (item && update->lot_id[0] == '\0')
-        return refuse(problem, "id", "is required");
+        return field_error_set(error, "id", "is required");
     return 0;
 }
 
 int occupancy_parse_single(const json_t *body, const char *lot_id, struct occupancy_update *update,
-                           struct occupancy_problem *problem)
+                           struct field_error *error)
 {
     memset(update, 0, sizeof(*update));
     snprintf(update->lot_id, sizeof(update->lot_id), "%s", lot_id);
-    return parse_members(body, false, update, problem);
+    return parse_members(body, false, update, error);
 }
 
 int occupancy_parse_item(const json_t *item, struct occupancy_update *update,
-                         struct occupancy_problem *problem)
+                         struct field_error *error)
 {
     memset(update, 0, sizeof(*update));
-    return parse_members(item, true, update, problem);
+    return parse_members(item, true, update, error);
 }
 
-const json_t *occupancy_batch_items(const json_t *body, struct occupancy_problem *problem)
+const json_t *occupancy_batch_items(const json_t *body, struct field_error *error)
 {
     const char *name;
     json_t *value;
     const json_t *updates;
 
     if (!json_is_object(body)) {
-        refuse(problem, "body", "must be a JSON object {\"updates\": [...]}");
+        field_error_set(error, "body", "must be a JSON object {\"updates\": [...]}");
         return NULL;
     }
     json_object_foreach((json_t *)body, name, value)
     {
         if (strcmp(name, "updates") != 0) {
-            refuse(problem, name, "unknown field; expected updates");
+            field_error_set(error, name, "unknown field; expected updates");
             return NULL;
         }
     }
     updates = json_object_get(body, "updates");
     if (!json_is_array(updates) || json_array_size(updates) == 0 ||
         json_array_size(updates) > WIRE_BATCH_MAX) {
-        refuse(problem, "updates", "must be an array of 1 to 500 updates");
+        field_error_set(error, "updates", "must be an array of 1 to 500 updates");
         return NULL;
     }
     return updates;

@@ -2,6 +2,8 @@
 #ifndef PARKSHARE_OCCUPANCY_H
 #define PARKSHARE_OCCUPANCY_H
 
+#include "field_error.h"
+
 #include <jansson.h>
 #include <parkshare/wire.h>
 #include <stdbool.h>
@@ -9,7 +11,7 @@
 #include <stdint.h>
 
 enum occupancy_error {
-    OCCUPANCY_ERROR_INVALID = -1, /* the field and rule are in the error struct */
+    OCCUPANCY_ERROR_INVALID = FIELD_ERROR_INVALID, /* the field error says why */
     OCCUPANCY_ERROR_NO_MEMORY = -2,
 };
 
@@ -20,12 +22,6 @@ struct occupancy_update {
     int64_t value;
     bool has_idempotency_key;
     char idempotency_key[WIRE_IDEMPOTENCY_KEY_MAX + 1];
-};
-
-/* Why a request or item was refused: the field (e.g. "delta") and its rule. */
-struct occupancy_problem {
-    char field[64];
-    char rule[160];
 };
 
 /*
@@ -39,22 +35,22 @@ bool occupancy_key_is_valid(const char *key);
  * non-zero integer, or {"occupied": n} with n an integer >= 0; exactly one,
  * nothing else. lot_id is the path's (already validated). The caller sets
  * the idempotency key from the header. Returns 0, or OCCUPANCY_ERROR_INVALID
- * with *problem filled.
+ * with *error filled.
  */
 int occupancy_parse_single(const json_t *body, const char *lot_id, struct occupancy_update *update,
-                           struct occupancy_problem *problem);
+                           struct field_error *error);
 
 /*
  * Parse one item of a POST /v1/occupancy batch: {"id": …, "delta"|"occupied":
  * …, "idempotency_key": …}. Same returns as occupancy_parse_single.
  */
 int occupancy_parse_item(const json_t *item, struct occupancy_update *update,
-                         struct occupancy_problem *problem);
+                         struct field_error *error);
 
 /*
  * Check a batch's envelope: {"updates": [ 1..WIRE_BATCH_MAX items ]}.
- * Returns the array (borrowed) or NULL with *problem filled.
+ * Returns the array (borrowed) or NULL with *error filled.
  */
-const json_t *occupancy_batch_items(const json_t *body, struct occupancy_problem *problem);
+const json_t *occupancy_batch_items(const json_t *body, struct field_error *error);
 
 #endif

@@ -2,9 +2,11 @@
 #include "opening.h"
 
 #include "clock.h"
+#include "growable.h"
 #include "log.h"
 #include "schedule.h"
 
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +19,13 @@ struct named_calendar {
 struct opening {
     struct named_calendar *calendars;
     size_t count;
+    size_t capacity;
 };
 
 /* What compile hands the snapshot for a lot. */
 struct compiled {
     struct schedule *schedule;
-    char calendar_id[80]; /* empty: no calendar */
+    char calendar_id[WIRE_ID_MAX + 1]; /* empty: no calendar */
 };
 
 struct opening *opening_new(void)
@@ -65,7 +68,7 @@ void opening_remove_calendar(struct opening *opening, const char *id)
 
 int opening_set_calendar(struct opening *opening, const char *id, struct calendar *calendar)
 {
-    struct named_calendar *grown;
+    struct named_calendar *added;
 
     for (size_t i = 0; i < opening->count; i++) {
         if (strcmp(opening->calendars[i].id, id) == 0) {
@@ -74,18 +77,19 @@ int opening_set_calendar(struct opening *opening, const char *id, struct calenda
             return 0;
         }
     }
-    grown = realloc(opening->calendars, (opening->count + 1) * sizeof(*grown));
-    if (grown == NULL) {
+    if (growable_reserve((void **)&opening->calendars, &opening->capacity, opening->count + 1,
+                         sizeof(*opening->calendars)) != 0) {
         calendar_free(calendar);
         return -1;
     }
-    opening->calendars = grown;
-    grown[opening->count].id = strdup(id);
-    if (grown[opening->count].id == NULL) {
+    added = &opening->calendars[opening->count];
+    added->id = strdup(id);
+    if (added->id == NULL) {
         calendar_free(calendar);
         return -1;
     }
-    grown[opening->count++].calendar = calendar;
+    added->calendar = calendar;
+    opening->count++;
     return 0;
 }
 

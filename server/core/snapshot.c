@@ -4,9 +4,11 @@
 #include "civil.h"
 #include "etag.h"
 #include "geo_index.h"
+#include "growable.h"
 #include "schedule.h"
 
 #include <math.h>
+#include <parkshare/wire.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +29,8 @@ struct snapshot {
     uint64_t generation;
     struct tombstone *tombstones;
     size_t tombstone_count;
-    char changed_id[80];
+    size_t tombstone_capacity;
+    char changed_id[WIRE_ID_MAX + 1];
 };
 
 static const char *const state_names[] = {"closed", "unknown", "full", "open"};
@@ -86,6 +89,7 @@ static void clear_tombstones(struct snapshot *snapshot)
     free(snapshot->tombstones);
     snapshot->tombstones = NULL;
     snapshot->tombstone_count = 0;
+    snapshot->tombstone_capacity = 0;
 }
 
 void snapshot_free(struct snapshot *snapshot)
@@ -396,14 +400,9 @@ static int reindex(struct snapshot *snapshot, struct snapshot_lot *lot)
 
 static int insert_at(struct snapshot *snapshot, size_t index, struct snapshot_lot *lot)
 {
-    if (snapshot->count == snapshot->capacity) {
-        size_t capacity = snapshot->capacity ? snapshot->capacity * 2 : 64;
-        struct snapshot_lot **grown = realloc(snapshot->lots, capacity * sizeof(*grown));
-        if (grown == NULL)
-            return SNAPSHOT_ERROR_NO_MEMORY;
-        snapshot->lots = grown;
-        snapshot->capacity = capacity;
-    }
+    if (growable_reserve((void **)&snapshot->lots, &snapshot->capacity, snapshot->count + 1,
+                         sizeof(*snapshot->lots)) != 0)
+        return SNAPSHOT_ERROR_NO_MEMORY;
     memmove(snapshot->lots + index + 1, snapshot->lots + index,
             (snapshot->count - index) * sizeof(*snapshot->lots));
     snapshot->lots[index] = lot;
@@ -413,15 +412,17 @@ static int insert_at(struct snapshot *snapshot, size_t index, struct snapshot_lo
 
 static int add_tombstone(struct snapshot *snapshot, const char *id, int64_t version)
 {
-    struct tombstone *grown =
-        realloc(snapshot->tombstones, (snapshot->tombstone_count + 1) * sizeof(*grown));
-    if (grown == NULL)
+    struct tombstone *added;
+
+    if (growable_reserve((void **)&snapshot->tombstones, &snapshot->tombstone_capacity,
+                         snapshot->tombstone_count + 1, sizeof(*snapshot->tombstones)) != 0)
         return SNAPSHOT_ERROR_NO_MEMORY;
-    snapshot->tombstones = grown;
-    grown[snapshot->tombstone_count].id = strdup(id);
-    if (grown[snapshot->tombstone_count].id == NULL)
+    added = &snapshot->tombstones[snapshot->tombstone_count];
+    added->id = strdup(id);
+    if (added->id == NULL)
         return SNAPSHOT_ERROR_NO_MEMORY;
-    grown[snapshot->tombstone_count++].version = version;
+    added->version = version;
+    snapshot->tombstone_count++;
     return 0;
 }
 
@@ -578,7 +579,8 @@ struct collector {
     const struct snapshot_lot **lots;
     double *distances;
     size_t count;
-    size_t capacity;
+    size_t lots_capacity;
+    size_t distances_capacity;
     bool failed;
     bool by_distance; /* else by box */
     double lat, lon, radius_m;
@@ -601,19 +603,12 @@ static bool collect(void *item, void *data)
                lot->longitude < collector->min_lon || lot->longitude > collector->max_lon) {
         return true;
     }
-    if (collector->count == collector->capacity) {
-        size_t capacity = collector->capacity ? collector->capacity * 2 : 64;
-        const struct snapshot_lot **lots =
-            realloc(collector->lots, capacity * sizeof(*collector->lots));
-        double *distances = lots ? realloc(collector->distances, capacity * sizeof(double)) : NULL;
-        if (lots != NULL)
-            collector->lots = lots;
-        if (distances == NULL) {
-            collector->failed = true;
-            return false;
-        }
-        collector->distances = distances;
-        collector->capacity = capacity;
+    if (growable_reserve((void **)&collector->lots, &collector->lots_capacity, collector->count + 1,
+                         sizeof(*collector->lots)) != 0 ||
+        growable_reserve((void **)&collector->distances, &collector->distances_capacity,
+                         collector->count + 1, sizeof(*collector->distances)) != 0) {
+        collector->failed = true;
+        return false;
     }
     collector->lots[collector->count] = lot;
     collector->distances[collector->count++] = distance;

@@ -6,34 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool in_groups(const json_t *groups, const char *group)
-{
-    size_t index;
-    json_t *value;
-    json_array_foreach(groups, index, value)
-    {
-        if (strcmp(json_string_value(value), group) == 0)
-            return true;
-    }
-    return false;
-}
-
-bool totals_selection_matches(const struct totals_selection *selection,
-                              const struct snapshot_lot *lot)
-{
-    return (selection->city == NULL || (lot->city && strcmp(lot->city, selection->city) == 0)) &&
-           (selection->kind == NULL || (lot->kind && strcmp(lot->kind, selection->kind) == 0)) &&
-           (selection->group == NULL || in_groups(lot->groups, selection->group));
-}
-
-void totals_compute(const struct snapshot *snapshot, const struct totals_selection *selection,
+void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals)
 {
     memset(totals, 0, sizeof(*totals));
     totals->updated_at_ms = -1;
     for (size_t i = 0; i < snapshot_count(snapshot); i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        if (!totals_selection_matches(selection, lot))
+        if (!lot_query_selects(selection, lot))
             continue;
         totals->lots++;
         totals->capacity += lot->capacity;

@@ -2,18 +2,12 @@
 #ifndef PARKSHARE_TOTALS_H
 #define PARKSHARE_TOTALS_H
 
+#include "lot_query.h"
 #include "snapshot.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Which lots: those of a city, a group and/or a kind (NULL: any). */
-struct totals_selection {
-    const char *city;
-    const char *group;
-    const char *kind;
-};
 
 struct totals {
     int64_t free;     /* over open lots with a fresh count */
@@ -26,12 +20,8 @@ struct totals {
     int64_t updated_at_ms; /* the newest count among the selected lots, or -1 */
 };
 
-/* Whether lot belongs to selection. */
-bool totals_selection_matches(const struct totals_selection *selection,
-                              const struct snapshot_lot *lot);
-
 /* Sum the selected lots of snapshot. */
-void totals_compute(const struct snapshot *snapshot, const struct totals_selection *selection,
+void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals);
 
 /*
