@@ -4,6 +4,7 @@
 #include "schedule.h"
 
 #include <math.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,13 @@
 #define NOTES_MAX_CHARACTERS 4000
 #define OSM_MAX_CHARACTERS   500
 #define GROUPS_MAX           32
-#define CAPACITY_MAX         100000
 
 static const char id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
 
 bool lot_id_is_valid(const char *id)
 {
     size_t length = id ? strlen(id) : 0;
-    if (length == 0 || length > 64)
+    if (length == 0 || length > WIRE_ID_MAX)
         return false;
     for (size_t i = 0; i < length; i++) {
         char c = id[i];
@@ -124,9 +124,9 @@ static void take_capacity(const json_t *body, struct lot *lot, struct field_erro
 {
     const json_t *value = json_object_get(body, "capacity");
     if (!json_is_integer(value) || json_integer_value(value) < 1 ||
-        json_integer_value(value) > CAPACITY_MAX) {
-        field_errors_add(errors, "capacity", "%s an integer from 1 to 100000",
-                         value == NULL ? "is required:" : "must be");
+        json_integer_value(value) > WIRE_CAPACITY_MAX) {
+        field_errors_add(errors, "capacity", "%s an integer from 1 to %d",
+                         value == NULL ? "is required:" : "must be", WIRE_CAPACITY_MAX);
         return;
     }
     lot->capacity = json_integer_value(value);
