@@ -2,24 +2,19 @@
 #include "snapshot_sync.h"
 
 #include "clock.h"
-#include "endpoint.h"
-#include "http.h"
 #include "log.h"
 #include "store_calendars.h"
 #include "store_lots.h"
 
-#include <string.h>
-
-#include <stdio.h>
+#include <parkshare/wire.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 
 /* Sleep at most this long between re-judgements, as a guard against a
  * deadline computed wrong; signs must never stay stale for long. */
 #define MAX_TIMER_MS 60000
 
 struct snapshot_sync {
-    struct event_base *base;
     struct store *store;
     struct snapshot *snapshot;
     struct opening *opening;
@@ -64,11 +59,10 @@ static void on_timer(evutil_socket_t fd, short events, void *data)
     arm_timer(sync);
 }
 
-static void on_loaded(const struct store_lot_record *records, size_t count, bool complete,
+static void on_loaded(const struct snapshot_record *records, size_t count, bool complete,
                       void *data)
 {
     struct snapshot_sync *sync = data;
-    struct snapshot_record *converted = NULL;
     size_t skipped = 0;
 
     sync->loads_in_flight--;
@@ -76,28 +70,18 @@ static void on_loaded(const struct store_lot_record *records, size_t count, bool
         log_warning(component, "the load of lots was cut off; it is retried when Redis is back");
         return;
     }
-    converted = calloc(count + 1, sizeof(*converted));
-    if (converted == NULL) {
+    if (snapshot_load(sync->snapshot, sync->load_generation, records, count, clock_now_ms(),
+                      &skipped) != 0) {
         log_error(component, "out of memory loading %zu lots", count);
         return;
     }
-    for (size_t i = 0; i < count; i++)
-        converted[i] =
-            (struct snapshot_record){records[i].id, records[i].static_json, records[i].occupied,
-                                     records[i].version, records[i].updated_at_ms};
-    if (snapshot_load(sync->snapshot, sync->load_generation, converted, count, clock_now_ms(),
-                      &skipped) != 0) {
-        log_error(component, "out of memory loading %zu lots", count);
-    } else {
-        if (skipped > 0)
-            log_error(component, "%zu stored lot(s) could not be read and are not served", skipped);
-        log_info(component, "loaded %zu lot(s)", snapshot_count(sync->snapshot));
-        sync->loaded_since_ready = sync->store_ready;
-        if (sync->on_change != NULL)
-            sync->on_change(NULL, sync->data);
-        arm_timer(sync);
-    }
-    free(converted);
+    if (skipped > 0)
+        log_error(component, "%zu stored lot(s) could not be read and are not served", skipped);
+    log_info(component, "loaded %zu lot(s)", snapshot_count(sync->snapshot));
+    sync->loaded_since_ready = sync->store_ready;
+    if (sync->on_change != NULL)
+        sync->on_change(NULL, sync->data);
+    arm_timer(sync);
 }
 
 /* Install one calendar read from Redis; a bad one is logged and left out. */
@@ -184,7 +168,7 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
 {
     struct snapshot_sync *sync = data;
     const char *changed = NULL;
-    char calendar_id[80];
+    char calendar_id[WIRE_ID_MAX + 1];
 
     if (calendar_message(message, length, calendar_id, sizeof(calendar_id))) {
         if (store_calendar_get(sync->store, calendar_id, on_calendar_changed, sync) != 0)
@@ -214,7 +198,6 @@ int snapshot_sync_new(struct event_base *base, struct store *store, struct snaps
     struct snapshot_sync *sync = calloc(1, sizeof(*sync));
     if (sync == NULL)
         return -1;
-    sync->base = base;
     sync->store = store;
     sync->snapshot = snapshot;
     sync->opening = opening;

@@ -84,13 +84,13 @@ bool snapshot_is_loaded(const struct snapshot *snapshot);
  */
 uint64_t snapshot_begin_load(struct snapshot *snapshot);
 
-/* One stored lot, as the store loads it. */
+/* One stored lot, as the store loads it; strings are borrowed. */
 struct snapshot_record {
     const char *id;
-    const char *static_json;
-    int64_t occupied;
+    const char *static_json; /* canonical static fields, JSON text */
+    int64_t occupied;        /* -1 when never reported */
     int64_t version;
-    int64_t updated_at_ms;
+    int64_t updated_at_ms; /* -1 when never reported */
 };
 
 /*
