@@ -1,14 +1,13 @@
 /* snapshot_sync.c: keeps the snapshot in step with Redis: full loads and change messages. */
 #include "snapshot_sync.h"
 
+#include "change.h"
 #include "clock.h"
 #include "log.h"
 #include "store_calendars.h"
 #include "store_lots.h"
 
-#include <parkshare/wire.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* Sleep at most this long between re-judgements, as a guard against a
  * deadline computed wrong; signs must never stay stale for long. */
@@ -149,33 +148,22 @@ void snapshot_sync_on_ready(bool ready, void *data)
         log_warning(component, "cannot start the load of lots; waiting for Redis");
 }
 
-/* Calendar messages are {"type":"calendar","id":"<id>",…}, as calendar_put.lua writes them. */
-static bool calendar_message(const char *message, size_t length, char *id, size_t id_size)
+/*
+ * A calendar was stored or deleted: read it again rather than trust the
+ * message, so that of quick successive changes the last read (in order on
+ * the command link) wins.
+ */
+static void reload_calendar(struct snapshot_sync *sync, const char *id)
 {
-    static const char prefix[] = "{\"type\":\"calendar\",\"id\":\"";
-    const char *start = message + sizeof(prefix) - 1, *end;
-    if (length < sizeof(prefix) || strncmp(message, prefix, sizeof(prefix) - 1) != 0)
-        return false;
-    end = memchr(start, '"', length - (size_t)(start - message));
-    if (end == NULL || (size_t)(end - start) >= id_size)
-        return false;
-    memcpy(id, start, (size_t)(end - start));
-    id[end - start] = '\0';
-    return true;
+    if (store_calendar_get(sync->store, id, on_calendar_changed, sync) != 0)
+        log_warning(component, "cannot read the changed calendar %s", id);
 }
 
-void snapshot_sync_on_message(const char *message, size_t length, void *data)
+static void apply_lot_change(struct snapshot_sync *sync, const struct change *change)
 {
-    struct snapshot_sync *sync = data;
     const char *changed = NULL;
-    char calendar_id[WIRE_ID_MAX + 1];
 
-    if (calendar_message(message, length, calendar_id, sizeof(calendar_id))) {
-        if (store_calendar_get(sync->store, calendar_id, on_calendar_changed, sync) != 0)
-            log_warning(component, "cannot read the changed calendar %s", calendar_id);
-        return;
-    }
-    if (snapshot_apply(sync->snapshot, message, length, clock_now_ms(), &changed) != 0) {
+    if (snapshot_apply_change(sync->snapshot, change, clock_now_ms(), &changed) != 0) {
         log_warning(component, "ignored a change message that is not understood");
         return;
     }
@@ -184,6 +172,29 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
     if (sync->on_change != NULL)
         sync->on_change(changed, sync->data);
     arm_timer(sync);
+}
+
+void snapshot_sync_on_message(const char *message, size_t length, void *data)
+{
+    struct snapshot_sync *sync = data;
+    struct change change;
+
+    if (change_parse(message, length, &change) != 0) {
+        log_warning(component, "ignored a change message that is not understood");
+        return;
+    }
+    switch (change.type) {
+    case CHANGE_CALENDAR:
+    case CHANGE_CALENDAR_DELETED:
+        reload_calendar(sync, change.id);
+        break;
+    case CHANGE_OCCUPANCY:
+    case CHANGE_LOT:
+    case CHANGE_LOT_DELETED:
+        apply_lot_change(sync, &change);
+        break;
+    }
+    change_deinit(&change);
 }
 
 bool snapshot_sync_is_ready(const struct snapshot_sync *sync)

@@ -29,6 +29,23 @@
  *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
+ *
+ * Every message on ps:changes:{db} is one JSON object whose "type" says
+ * which change it is, with that type's members (core/change.h parses them):
+ *
+ *   occupancy          id, version, occupied, updated_at     occupancy.lua
+ *   lot                id, version, occupied, updated_at     lot_put.lua
+ *                      (null when never reported), lot (the
+ *                      static fields, as stored)
+ *   delete             id, version (a lot was deleted)       lot_delete.lua
+ *   calendar           id (stored or replaced)               calendar_put.lua
+ *   calendar_deleted   id                                    calendar_delete.lua
+ *
+ * version is the lot's version after the change: receivers drop what is
+ * not newer than what they hold. The scripts build messages with
+ * cjson.encode, whose numbers keep 14 digits (milliseconds since 1970 have
+ * 13); the lot's static JSON is spliced in as stored, since decoding it in
+ * Lua would lose its member order.
  */
 #define STORE_PREFIX "ps:"
 
