@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,11 +213,12 @@ static int read_calendars(struct bootstrap *bootstrap, const char *directory, ch
     }
     while (result == 0 && (entry = readdir(listing)) != NULL) {
         size_t length = strlen(entry->d_name);
-        char path[PATH_MAX], id[80];
+        char path[PATH_MAX], id[WIRE_ID_MAX + 1];
         if (length <= 5 || strcmp(entry->d_name + length - 5, ".json") != 0)
             continue;
-        snprintf(id, sizeof(id), "%.*s", (int)(length - 5 < 79 ? length - 5 : 79), entry->d_name);
-        if (!lot_id_is_valid(id)) {
+        /* A name too long for an id is refused, not cut down to a valid one. */
+        snprintf(id, sizeof(id), "%.*s", (int)(length - 5), entry->d_name);
+        if (length - 5 > WIRE_ID_MAX || !lot_id_is_valid(id)) {
             snprintf(error, error_size,
                      "%s/%s: a calendar file is named <id>.json with an id "
                      "matching [a-z0-9][a-z0-9_-]{0,63}",
@@ -278,7 +280,7 @@ static void on_admin_registered(enum store_outcome outcome, void *data)
 struct demo_token_call {
     struct bootstrap *bootstrap;
     char token[TOKEN_LENGTH + 1];
-    char lot_id[80];
+    char lot_id[WIRE_ID_MAX + 1];
 };
 
 static void write_token_file(const struct bootstrap *bootstrap, const char *lot_id,

@@ -1,25 +1,19 @@
 /* snapshot_sync.c: keeps the snapshot in step with Redis: full loads and change messages. */
 #include "snapshot_sync.h"
 
+#include "change.h"
 #include "clock.h"
-#include "endpoint.h"
-#include "http.h"
 #include "log.h"
 #include "store_calendars.h"
 #include "store_lots.h"
 
-#include <string.h>
-
-#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 /* Sleep at most this long between re-judgements, as a guard against a
  * deadline computed wrong; signs must never stay stale for long. */
 #define MAX_TIMER_MS 60000
 
 struct snapshot_sync {
-    struct event_base *base;
     struct store *store;
     struct snapshot *snapshot;
     struct opening *opening;
@@ -64,11 +58,10 @@ static void on_timer(evutil_socket_t fd, short events, void *data)
     arm_timer(sync);
 }
 
-static void on_loaded(const struct store_lot_record *records, size_t count, bool complete,
+static void on_loaded(const struct snapshot_record *records, size_t count, bool complete,
                       void *data)
 {
     struct snapshot_sync *sync = data;
-    struct snapshot_record *converted = NULL;
     size_t skipped = 0;
 
     sync->loads_in_flight--;
@@ -76,28 +69,18 @@ static void on_loaded(const struct store_lot_record *records, size_t count, bool
         log_warning(component, "the load of lots was cut off; it is retried when Redis is back");
         return;
     }
-    converted = calloc(count + 1, sizeof(*converted));
-    if (converted == NULL) {
+    if (snapshot_load(sync->snapshot, sync->load_generation, records, count, clock_now_ms(),
+                      &skipped) != 0) {
         log_error(component, "out of memory loading %zu lots", count);
         return;
     }
-    for (size_t i = 0; i < count; i++)
-        converted[i] =
-            (struct snapshot_record){records[i].id, records[i].static_json, records[i].occupied,
-                                     records[i].version, records[i].updated_at_ms};
-    if (snapshot_load(sync->snapshot, sync->load_generation, converted, count, clock_now_ms(),
-                      &skipped) != 0) {
-        log_error(component, "out of memory loading %zu lots", count);
-    } else {
-        if (skipped > 0)
-            log_error(component, "%zu stored lot(s) could not be read and are not served", skipped);
-        log_info(component, "loaded %zu lot(s)", snapshot_count(sync->snapshot));
-        sync->loaded_since_ready = sync->store_ready;
-        if (sync->on_change != NULL)
-            sync->on_change(NULL, sync->data);
-        arm_timer(sync);
-    }
-    free(converted);
+    if (skipped > 0)
+        log_error(component, "%zu stored lot(s) could not be read and are not served", skipped);
+    log_info(component, "loaded %zu lot(s)", snapshot_count(sync->snapshot));
+    sync->loaded_since_ready = sync->store_ready;
+    if (sync->on_change != NULL)
+        sync->on_change(NULL, sync->data);
+    arm_timer(sync);
 }
 
 /* Install one calendar read from Redis; a bad one is logged and left out. */
@@ -165,33 +148,22 @@ void snapshot_sync_on_ready(bool ready, void *data)
         log_warning(component, "cannot start the load of lots; waiting for Redis");
 }
 
-/* Calendar messages are {"type":"calendar","id":"<id>",…}, as calendar_put.lua writes them. */
-static bool calendar_message(const char *message, size_t length, char *id, size_t id_size)
+/*
+ * A calendar was stored or deleted: read it again rather than trust the
+ * message, so that of quick successive changes the last read (in order on
+ * the command link) wins.
+ */
+static void reload_calendar(struct snapshot_sync *sync, const char *id)
 {
-    static const char prefix[] = "{\"type\":\"calendar\",\"id\":\"";
-    const char *start = message + sizeof(prefix) - 1, *end;
-    if (length < sizeof(prefix) || strncmp(message, prefix, sizeof(prefix) - 1) != 0)
-        return false;
-    end = memchr(start, '"', length - (size_t)(start - message));
-    if (end == NULL || (size_t)(end - start) >= id_size)
-        return false;
-    memcpy(id, start, (size_t)(end - start));
-    id[end - start] = '\0';
-    return true;
+    if (store_calendar_get(sync->store, id, on_calendar_changed, sync) != 0)
+        log_warning(component, "cannot read the changed calendar %s", id);
 }
 
-void snapshot_sync_on_message(const char *message, size_t length, void *data)
+static void apply_lot_change(struct snapshot_sync *sync, const struct change *change)
 {
-    struct snapshot_sync *sync = data;
     const char *changed = NULL;
-    char calendar_id[80];
 
-    if (calendar_message(message, length, calendar_id, sizeof(calendar_id))) {
-        if (store_calendar_get(sync->store, calendar_id, on_calendar_changed, sync) != 0)
-            log_warning(component, "cannot read the changed calendar %s", calendar_id);
-        return;
-    }
-    if (snapshot_apply(sync->snapshot, message, length, clock_now_ms(), &changed) != 0) {
+    if (snapshot_apply_change(sync->snapshot, change, clock_now_ms(), &changed) != 0) {
         log_warning(component, "ignored a change message that is not understood");
         return;
     }
@@ -200,6 +172,29 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
     if (sync->on_change != NULL)
         sync->on_change(changed, sync->data);
     arm_timer(sync);
+}
+
+void snapshot_sync_on_message(const char *message, size_t length, void *data)
+{
+    struct snapshot_sync *sync = data;
+    struct change change;
+
+    if (change_parse(message, length, &change) != 0) {
+        log_warning(component, "ignored a change message that is not understood");
+        return;
+    }
+    switch (change.type) {
+    case CHANGE_CALENDAR:
+    case CHANGE_CALENDAR_DELETED:
+        reload_calendar(sync, change.id);
+        break;
+    case CHANGE_OCCUPANCY:
+    case CHANGE_LOT:
+    case CHANGE_LOT_DELETED:
+        apply_lot_change(sync, &change);
+        break;
+    }
+    change_deinit(&change);
 }
 
 bool snapshot_sync_is_ready(const struct snapshot_sync *sync)
@@ -214,7 +209,6 @@ int snapshot_sync_new(struct event_base *base, struct store *store, struct snaps
     struct snapshot_sync *sync = calloc(1, sizeof(*sync));
     if (sync == NULL)
         return -1;
-    sync->base = base;
     sync->store = store;
     sync->snapshot = snapshot;
     sync->opening = opening;

@@ -223,7 +223,7 @@ static void send_command_handshake(struct link *link)
     if (sent == REDIS_OK && store->database != 0)
         sent = redisAsyncCommand(link->context, on_handshake_reply, "SELECT", "SELECT %d",
                                  store->database);
-    for (size_t i = 0; sent == REDIS_OK && i < STORE_SCRIPT_COUNT; i++)
+    for (size_t i = STORE_SCRIPT_NONE + 1; sent == REDIS_OK && i < STORE_SCRIPT_COUNT; i++)
         sent = redisAsyncCommand(link->context, on_script_loaded, (void *)(uintptr_t)i,
                                  "SCRIPT LOAD %s", store_script_sources[i]);
     if (sent == REDIS_OK)
@@ -469,9 +469,9 @@ int64_t store_audit_max_length(const struct store *store)
 /* A command in flight: whom to tell, and for scripts what to resend on NOSCRIPT. */
 struct pending_command {
     struct store *store;
-    store_reply_callback callback;
-    void *data;
-    int script; /* an enum store_script, or -1 for a plain command */
+    store_reader reader;
+    struct store_recipient recipient;
+    enum store_script script;
     int argc;
     char **argv; /* owned copies, scripts only */
     size_t *lengths;
@@ -494,26 +494,33 @@ static bool is_noscript(const redisReply *reply)
 
 static int send_pending(struct pending_command *pending, const char **argv, const size_t *lengths);
 
+/* Turn an EVALSHA into the EVAL of the script's text and send it again. */
+static int resend_as_eval(struct pending_command *pending)
+{
+    free(pending->argv[0]);
+    free(pending->argv[1]);
+    pending->argv[0] = strdup("EVAL");
+    pending->argv[1] = strdup(store_script_sources[pending->script]);
+    if (pending->argv[0] == NULL || pending->argv[1] == NULL)
+        return STORE_ERROR_NO_MEMORY;
+    pending->lengths[0] = 4;
+    pending->lengths[1] = strlen(pending->argv[1]);
+    return send_pending(pending, (const char **)pending->argv, pending->lengths);
+}
+
 static void on_command_reply(redisAsyncContext *context, void *reply_pointer, void *data)
 {
     struct pending_command *pending = data;
     redisReply *reply = reply_pointer;
 
     /* Redis lost its script cache (restart, SCRIPT FLUSH): EVAL caches it again. */
-    if (pending->script >= 0 && is_noscript(reply) && strcmp(pending->argv[0], "EVALSHA") == 0) {
-        free(pending->argv[0]);
-        free(pending->argv[1]);
-        pending->argv[0] = strdup("EVAL");
-        pending->argv[1] = strdup(store_script_sources[pending->script]);
-        if (pending->argv[0] != NULL && pending->argv[1] != NULL) {
-            pending->lengths[0] = 4;
-            pending->lengths[1] = strlen(pending->argv[1]);
-            if (send_pending(pending, (const char **)pending->argv, pending->lengths) == 0)
-                return;
-        }
+    if (pending->script != STORE_SCRIPT_NONE && is_noscript(reply) &&
+        strcmp(pending->argv[0], "EVALSHA") == 0) {
+        if (resend_as_eval(pending) == 0)
+            return;
         reply = NULL;
     }
-    pending->callback(reply, pending->data);
+    pending->reader(reply, &pending->recipient);
     pending_free(pending);
 }
 
@@ -528,21 +535,6 @@ static int send_pending(struct pending_command *pending, const char **argv, cons
     return 0;
 }
 
-int store_command(struct store *store, store_reply_callback callback, void *data, int argc,
-                  const char **argv, const size_t *lengths)
-{
-    struct pending_command *pending = calloc(1, sizeof(*pending));
-    int result;
-
-    if (pending == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *pending = (struct pending_command){store, callback, data, -1, argc, NULL, NULL};
-    result = send_pending(pending, argv, lengths);
-    if (result != 0)
-        free(pending);
-    return result;
-}
-
 static int copy_argument(struct pending_command *pending, int index, const char *value,
                          size_t length)
 {
@@ -555,41 +547,61 @@ static int copy_argument(struct pending_command *pending, int index, const char 
     return 0;
 }
 
-int store_script_run(struct store *store, enum store_script script, int key_count,
-                     const char **keys, int arg_count, const char **args, const size_t *arg_lengths,
-                     store_reply_callback callback, void *data)
+/* EVALSHA sha key_count keys... arguments..., copied for a resend as EVAL. */
+static int copy_script_call(struct pending_command *pending, const struct store_request *request)
+{
+    char key_count_text[16];
+    int index = 0;
+
+    pending->argc = 3 + request->keys.count + request->arguments.count;
+    pending->argv = calloc((size_t)pending->argc, sizeof(char *));
+    pending->lengths = calloc((size_t)pending->argc, sizeof(size_t));
+    if (pending->argv == NULL || pending->lengths == NULL)
+        return STORE_ERROR_NO_MEMORY;
+    snprintf(key_count_text, sizeof(key_count_text), "%d", request->keys.count);
+    if (copy_argument(pending, index++, "EVALSHA", 7) != 0 ||
+        copy_argument(pending, index++, pending->store->script_sha[request->script], 40) != 0 ||
+        copy_argument(pending, index++, key_count_text, strlen(key_count_text)) != 0)
+        return STORE_ERROR_NO_MEMORY;
+    for (int i = 0; i < request->keys.count; i++) {
+        const char *key = request->keys.words[i];
+        if (copy_argument(pending, index++, key, strlen(key)) != 0)
+            return STORE_ERROR_NO_MEMORY;
+    }
+    for (int i = 0; i < request->arguments.count; i++) {
+        const char *argument = request->arguments.words[i];
+        if (copy_argument(pending, index++, argument, strlen(argument)) != 0)
+            return STORE_ERROR_NO_MEMORY;
+    }
+    return 0;
+}
+
+int store_call(struct store *store, const struct store_request *request, store_reader reader,
+               store_callback callback, void *data)
 {
     struct pending_command *pending = calloc(1, sizeof(*pending));
-    char key_count_text[16];
-    int argc = 3 + key_count + arg_count;
-    int index = 0, result = STORE_ERROR_NO_MEMORY;
+    int result;
 
     if (pending == NULL)
         return STORE_ERROR_NO_MEMORY;
-    *pending = (struct pending_command){store, callback, data, (int)script, argc, NULL, NULL};
-    pending->argv = calloc((size_t)argc, sizeof(char *));
-    pending->lengths = calloc((size_t)argc, sizeof(size_t));
-    if (pending->argv == NULL || pending->lengths == NULL)
-        goto free_pending;
-    snprintf(key_count_text, sizeof(key_count_text), "%d", key_count);
-    if (copy_argument(pending, index++, "EVALSHA", 7) != 0 ||
-        copy_argument(pending, index++, store->script_sha[script], 40) != 0 ||
-        copy_argument(pending, index++, key_count_text, strlen(key_count_text)) != 0)
-        goto free_pending;
-    for (int i = 0; i < key_count; i++) {
-        if (copy_argument(pending, index++, keys[i], strlen(keys[i])) != 0)
-            goto free_pending;
+    pending->store = store;
+    pending->reader = reader;
+    pending->recipient.callback = callback;
+    pending->recipient.data = data;
+    snprintf(pending->recipient.id, sizeof(pending->recipient.id), "%s",
+             request->id != NULL ? request->id : "");
+    pending->script = request->script;
+    if (request->script == STORE_SCRIPT_NONE) {
+        /* hiredis copies a plain command at once: nothing to keep. */
+        pending->argc = request->arguments.count;
+        result = send_pending(pending, request->arguments.words, NULL);
+    } else {
+        result = copy_script_call(pending, request);
+        if (result == 0)
+            result = send_pending(pending, (const char **)pending->argv, pending->lengths);
     }
-    for (int i = 0; i < arg_count; i++) {
-        size_t length = arg_lengths != NULL ? arg_lengths[i] : strlen(args[i]);
-        if (copy_argument(pending, index++, args[i], length) != 0)
-            goto free_pending;
-    }
-    result = send_pending(pending, (const char **)pending->argv, pending->lengths);
-    if (result == 0)
-        return 0;
-free_pending:
-    pending_free(pending);
+    if (result != 0)
+        pending_free(pending);
     return result;
 }
 
@@ -640,7 +652,8 @@ int64_t store_reply_integer(const redisReply *reply, int64_t fallback)
     return *end == '\0' ? value : fallback;
 }
 
-bool store_reply_is(const redisReply *reply, const char *text)
+/* Whether reply is a string (status or bulk) equal to text. */
+static bool reply_is(const redisReply *reply, const char *text)
 {
     return reply != NULL &&
            (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS) &&
@@ -669,10 +682,16 @@ enum store_outcome store_outcome_from_word(const redisReply *reply)
     if (reply == NULL)
         return STORE_OUTCOME_UNAVAILABLE;
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (store_reply_is(reply, words[i].word))
+        if (reply_is(reply, words[i].word))
             return words[i].outcome;
     }
     log_error(component, "unexpected reply from Redis: %s",
               reply->type == REDIS_REPLY_ERROR ? reply->str : "(not an outcome)");
     return STORE_OUTCOME_FAILED;
+}
+
+void store_read_outcome(redisReply *reply, const struct store_recipient *recipient)
+{
+    store_outcome_callback callback = (store_outcome_callback)recipient->callback;
+    callback(store_outcome_from_word(reply), recipient->data);
 }

@@ -33,6 +33,12 @@ enum store_outcome {
     STORE_OUTCOME_FAILED, /* Redis answered something unexpected (logged) */
 };
 
+/*
+ * Receives how an operation ended, for every operation whose caller needs
+ * nothing more; each operation lists the outcomes it can give.
+ */
+typedef void (*store_outcome_callback)(enum store_outcome outcome, void *data);
+
 /* Where Redis is: a TCP address or a unix socket path. */
 struct store_options {
     const char *host;                /* TCP; NULL for a unix socket */

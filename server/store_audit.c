@@ -6,11 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct audit_call {
-    store_audit_callback callback;
-    void *data;
-};
-
 /* One XRANGE element: [id, [name, value, ...]]. */
 static int parse_entry(const redisReply *element, struct store_audit_entry *entry)
 {
@@ -35,9 +30,9 @@ static int parse_entry(const redisReply *element, struct store_audit_entry *entr
     return 0;
 }
 
-static void on_range_reply(redisReply *reply, void *data)
+static void read_range(redisReply *reply, const struct store_recipient *recipient)
 {
-    struct audit_call *call = data;
+    store_audit_callback callback = (store_audit_callback)recipient->callback;
     struct store_audit_entry *entries = NULL;
     enum store_outcome outcome = STORE_OUTCOME_OK;
 
@@ -55,31 +50,24 @@ static void on_range_reply(redisReply *reply, void *data)
         }
     }
     if (outcome == STORE_OUTCOME_OK)
-        call->callback(outcome, entries, reply->elements, call->data);
+        callback(outcome, entries, reply->elements, recipient->data);
     else
-        call->callback(outcome, NULL, 0, call->data);
+        callback(outcome, NULL, 0, recipient->data);
     free(entries);
-    free(call);
 }
 
 int store_audit_query(struct store *store, const char *lot_id, const char *start, size_t limit,
                       store_audit_callback callback, void *data)
 {
     char key[128], count[32];
-    struct audit_call *call = malloc(sizeof(*call));
-    const char *argv[] = {"XRANGE", key, start, "+", "COUNT", count};
-    int result;
+    const char *command[] = {"XRANGE", key, start, "+", "COUNT", count};
+    const struct store_request request = {.script = STORE_SCRIPT_NONE,
+                                          .arguments = STORE_WORDS(command)};
 
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *call = (struct audit_call){callback, data};
     if (lot_id != NULL)
         snprintf(key, sizeof(key), STORE_PREFIX "audit:%s", lot_id);
     else
         snprintf(key, sizeof(key), STORE_PREFIX "audit");
     snprintf(count, sizeof(count), "%zu", limit);
-    result = store_command(store, on_range_reply, call, 6, argv, NULL);
-    if (result != 0)
-        free(call);
-    return result;
+    return store_call(store, &request, read_range, (store_callback)callback, data);
 }

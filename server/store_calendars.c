@@ -4,111 +4,70 @@
 #include "store_private.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define KEY_SIZE 128
 
-struct calendar_call {
-    store_calendar_put_callback put_callback;
-    store_calendar_callback callback;
-    void *data;
-    char id[80];
-};
-
-static struct calendar_call *call_new(const char *id, void *data)
+/* Run a calendar script on KEYS ps:calendar:{id}, ps:calendars. */
+static int run_calendar_script(struct store *store, enum store_script script, const char *id,
+                               struct store_words arguments, store_outcome_callback callback,
+                               void *data)
 {
-    struct calendar_call *call = calloc(1, sizeof(*call));
-    if (call != NULL) {
-        call->data = data;
-        snprintf(call->id, sizeof(call->id), "%s", id ? id : "");
-    }
-    return call;
-}
+    char key[KEY_SIZE];
+    const char *keys[] = {key, STORE_PREFIX "calendars"};
+    const struct store_request request = {
+        .script = script, .keys = STORE_WORDS(keys), .arguments = arguments};
 
-static void on_put_reply(redisReply *reply, void *data)
-{
-    struct calendar_call *call = data;
-    call->put_callback(store_outcome_from_word(reply), call->data);
-    free(call);
+    snprintf(key, sizeof(key), STORE_PREFIX "calendar:%s", id);
+    return store_call(store, &request, store_read_outcome, (store_callback)callback, data);
 }
 
 int store_calendar_put(struct store *store, const char *id, const char *json, bool only_when_absent,
-                       store_calendar_put_callback callback, void *data)
+                       store_outcome_callback callback, void *data)
 {
-    char key[KEY_SIZE];
-    struct calendar_call *call = call_new(id, data);
-    const char *keys[] = {key, STORE_PREFIX "calendars"};
-    const char *args[] = {id, json, store_change_channel(store), only_when_absent ? "1" : "0"};
-    int result;
-
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    call->put_callback = callback;
-    snprintf(key, sizeof(key), STORE_PREFIX "calendar:%s", id);
-    result = store_script_run(store, STORE_SCRIPT_CALENDAR_PUT, 2, keys, 4, args, NULL,
-                              on_put_reply, call);
-    if (result != 0)
-        free(call);
-    return result;
+    const char *arguments[] = {id, json, store_change_channel(store), only_when_absent ? "1" : "0"};
+    return run_calendar_script(store, STORE_SCRIPT_CALENDAR_PUT, id, STORE_WORDS(arguments),
+                               callback, data);
 }
 
-int store_calendar_delete(struct store *store, const char *id, store_calendar_put_callback callback,
+int store_calendar_delete(struct store *store, const char *id, store_outcome_callback callback,
                           void *data)
 {
-    char key[KEY_SIZE];
-    struct calendar_call *call = call_new(id, data);
-    const char *keys[] = {key, STORE_PREFIX "calendars"};
-    const char *args[] = {id, store_change_channel(store)};
-    int result;
-
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    call->put_callback = callback;
-    snprintf(key, sizeof(key), STORE_PREFIX "calendar:%s", id);
-    result = store_script_run(store, STORE_SCRIPT_CALENDAR_DELETE, 2, keys, 2, args, NULL,
-                              on_put_reply, call);
-    if (result != 0)
-        free(call);
-    return result;
+    const char *arguments[] = {id, store_change_channel(store)};
+    return run_calendar_script(store, STORE_SCRIPT_CALENDAR_DELETE, id, STORE_WORDS(arguments),
+                               callback, data);
 }
 
-static void on_get_reply(redisReply *reply, void *data)
+static void read_calendar(redisReply *reply, const struct store_recipient *recipient)
 {
-    struct calendar_call *call = data;
+    store_calendar_callback callback = (store_calendar_callback)recipient->callback;
+    const char *id = recipient->id;
+
     if (reply == NULL)
-        call->callback(STORE_OUTCOME_UNAVAILABLE, call->id, NULL, call->data);
+        callback(STORE_OUTCOME_UNAVAILABLE, id, NULL, recipient->data);
     else if (reply->type == REDIS_REPLY_STRING)
-        call->callback(STORE_OUTCOME_OK, call->id, reply->str, call->data);
+        callback(STORE_OUTCOME_OK, id, reply->str, recipient->data);
     else if (reply->type == REDIS_REPLY_NIL)
-        call->callback(STORE_OUTCOME_NOT_FOUND, call->id, NULL, call->data);
+        callback(STORE_OUTCOME_NOT_FOUND, id, NULL, recipient->data);
     else
-        call->callback(STORE_OUTCOME_FAILED, call->id, NULL, call->data);
-    free(call);
+        callback(STORE_OUTCOME_FAILED, id, NULL, recipient->data);
 }
 
 int store_calendar_get(struct store *store, const char *id, store_calendar_callback callback,
                        void *data)
 {
     char key[KEY_SIZE];
-    struct calendar_call *call = call_new(id, data);
-    const char *argv[] = {"GET", key};
-    int result;
+    const char *command[] = {"GET", key};
+    const struct store_request request = {
+        .script = STORE_SCRIPT_NONE, .arguments = STORE_WORDS(command), .id = id};
 
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    call->callback = callback;
     snprintf(key, sizeof(key), STORE_PREFIX "calendar:%s", id);
-    result = store_command(store, on_get_reply, call, 2, argv, NULL);
-    if (result != 0)
-        free(call);
-    return result;
+    return store_call(store, &request, read_calendar, (store_callback)callback, data);
 }
 
 /* {ids, values}: one callback per calendar, then the end. */
-static void on_values(redisReply *reply, void *data)
+static void read_calendars(redisReply *reply, const struct store_recipient *recipient)
 {
-    struct calendar_call *call = data;
+    store_calendar_callback callback = (store_calendar_callback)recipient->callback;
     redisReply *ids = NULL;
     enum store_outcome outcome = STORE_OUTCOME_OK;
 
@@ -120,26 +79,18 @@ static void on_values(redisReply *reply, void *data)
         redisReply *values = reply->element[1];
         if (values->type == REDIS_REPLY_ARRAY && i < values->elements &&
             values->element[i]->type == REDIS_REPLY_STRING)
-            call->callback(STORE_OUTCOME_OK, ids->element[i]->str, values->element[i]->str,
-                           call->data);
+            callback(STORE_OUTCOME_OK, ids->element[i]->str, values->element[i]->str,
+                     recipient->data);
     }
-    call->callback(outcome, NULL, NULL, call->data);
-    free(call);
+    callback(outcome, NULL, NULL, recipient->data);
 }
 
 int store_calendars_load(struct store *store, store_calendar_callback callback, void *data)
 {
-    struct calendar_call *call = call_new(NULL, data);
     const char *keys[] = {STORE_PREFIX "calendars"};
-    const char *args[] = {STORE_PREFIX "calendar:"};
-    int result;
-
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    call->callback = callback;
-    result = store_script_run(store, STORE_SCRIPT_CALENDAR_LOAD, 1, keys, 1, args, NULL, on_values,
-                              call);
-    if (result != 0)
-        free(call);
-    return result;
+    const char *arguments[] = {STORE_PREFIX "calendar:"};
+    const struct store_request request = {.script = STORE_SCRIPT_CALENDAR_LOAD,
+                                          .keys = STORE_WORDS(keys),
+                                          .arguments = STORE_WORDS(arguments)};
+    return store_call(store, &request, read_calendars, (store_callback)callback, data);
 }

@@ -7,26 +7,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* outcome CREATED, REPLACED, EXISTS (only_when_absent), UNAVAILABLE or FAILED. */
-typedef void (*store_calendar_put_callback)(enum store_outcome outcome, void *data);
-
 /*
  * Store a calendar's native JSON under id and publish a "calendar" change so
  * that every daemon reloads it. With only_when_absent an existing calendar
  * is left alone (the shipped calendars are seeded this way on first start).
+ * outcome CREATED, REPLACED, EXISTS (only_when_absent), UNAVAILABLE or FAILED.
  */
 int store_calendar_put(struct store *store, const char *id, const char *json, bool only_when_absent,
-                       store_calendar_put_callback callback, void *data);
+                       store_outcome_callback callback, void *data);
 
-/* Delete a calendar and tell every daemon: outcome OK or NOT_FOUND (or UNAVAILABLE, FAILED). */
-int store_calendar_delete(struct store *store, const char *id, store_calendar_put_callback callback,
+/*
+ * Delete a calendar and publish a "calendar_deleted" change: outcome OK or
+ * NOT_FOUND (or UNAVAILABLE, FAILED).
+ */
+int store_calendar_delete(struct store *store, const char *id, store_outcome_callback callback,
                           void *data);
 
 /* One calendar: json is NULL when it does not exist (valid during the callback). */
 typedef void (*store_calendar_callback)(enum store_outcome outcome, const char *id,
                                         const char *json, void *data);
 
-/* Read one calendar. */
+/* Read one calendar (id at most WIRE_ID_MAX): OK, NOT_FOUND, UNAVAILABLE or FAILED. */
 int store_calendar_get(struct store *store, const char *id, store_calendar_callback callback,
                        void *data);
 

@@ -13,14 +13,16 @@ static const char component[] = "store";
 
 #define KEY_SIZE 256
 
-struct occupancy_call {
-    store_occupancy_callback callback;
-    void *data;
-};
-
-static void on_occupancy_reply(redisReply *reply, void *data)
+/* A script answered something that is no outcome: logged, reported as FAILED. */
+static void log_unexpected(const char *script, const redisReply *reply)
 {
-    struct occupancy_call *call = data;
+    log_error(component, "%s script: %s", script,
+              reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+}
+
+static void read_occupancy(redisReply *reply, const struct store_recipient *recipient)
+{
+    store_occupancy_callback callback = (store_occupancy_callback)recipient->callback;
     struct store_occupancy_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, 0};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
@@ -31,12 +33,10 @@ static void on_occupancy_reply(redisReply *reply, void *data)
         else if (result.outcome == STORE_OUTCOME_OVER_CAPACITY)
             result.capacity = store_reply_integer(reply->element[1], 0);
     } else if (reply != NULL) {
-        log_error(component, "occupancy script: %s",
-                  reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+        log_unexpected("occupancy", reply);
         result.outcome = STORE_OUTCOME_FAILED;
     }
-    call->callback(&result, call->data);
-    free(call);
+    callback(&result, recipient->data);
 }
 
 int store_occupancy_apply(struct store *store, const struct store_occupancy_update *update,
@@ -44,13 +44,21 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
 {
     char lot_key[KEY_SIZE], idempotency_key[KEY_SIZE + 128], token_key[KEY_SIZE];
     char lot_audit_key[KEY_SIZE], value[32], fingerprint[KEY_SIZE], ttl[32], cap[32];
-    struct occupancy_call *call = malloc(sizeof(*call));
     const char *mode = update->recount ? "occupied" : "delta";
-    int result;
+    const char *keys[] = {lot_key, idempotency_key, token_key, lot_audit_key, STORE_PREFIX "audit"};
+    const char *arguments[] = {update->lot_id,
+                               mode,
+                               value,
+                               update->idempotency_key ? "1" : "0",
+                               fingerprint,
+                               ttl,
+                               update->client,
+                               store_change_channel(store),
+                               cap};
+    const struct store_request request = {.script = STORE_SCRIPT_OCCUPANCY,
+                                          .keys = STORE_WORDS(keys),
+                                          .arguments = STORE_WORDS(arguments)};
 
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *call = (struct occupancy_call){callback, data};
     snprintf(lot_key, sizeof(lot_key), STORE_PREFIX "lot:%s", update->lot_id);
     snprintf(idempotency_key, sizeof(idempotency_key), STORE_PREFIX "idem:%s",
              update->idempotency_key ? update->idempotency_key : "");
@@ -61,105 +69,65 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     snprintf(fingerprint, sizeof(fingerprint), "%s %s %s", update->lot_id, mode, value);
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
-    {
-        const char *keys[] = {lot_key, idempotency_key, token_key, lot_audit_key,
-                              STORE_PREFIX "audit"};
-        const char *args[] = {update->lot_id,
-                              mode,
-                              value,
-                              update->idempotency_key ? "1" : "0",
-                              fingerprint,
-                              ttl,
-                              update->client,
-                              store_change_channel(store),
-                              cap};
-        result = store_script_run(store, STORE_SCRIPT_OCCUPANCY, 5, keys, 9, args, NULL,
-                                  on_occupancy_reply, call);
-    }
-    if (result != 0)
-        free(call);
-    return result;
+    return store_call(store, &request, read_occupancy, (store_callback)callback, data);
 }
 
-struct lot_call {
-    store_lot_callback callback;
-    void *data;
-};
-
-static void on_lot_reply(redisReply *reply, void *data)
+static void read_lot_write(redisReply *reply, const struct store_recipient *recipient)
 {
-    struct lot_call *call = data;
-    struct store_lot_result result = {STORE_OUTCOME_UNAVAILABLE, 0, -1, -1, false};
+    store_lot_callback callback = (store_lot_callback)recipient->callback;
+    struct store_lot_result result = {STORE_OUTCOME_UNAVAILABLE, 0, -1, -1};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
         result.outcome = store_outcome_from_word(reply->element[0]);
         result.version = store_reply_integer(reply->element[1], 0);
-        if (reply->elements >= 5) {
+        if (reply->elements >= 4) {
             result.occupied = store_reply_integer(reply->element[2], -1);
             result.updated_at_ms = store_reply_integer(reply->element[3], -1);
-            result.clamped = store_reply_integer(reply->element[4], 0) == 1;
         }
     } else if (reply != NULL) {
-        log_error(component, "lot script: %s",
-                  reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+        log_unexpected("lot", reply);
         result.outcome = STORE_OUTCOME_FAILED;
     }
-    call->callback(&result, call->data);
-    free(call);
+    callback(&result, recipient->data);
 }
 
-static void lot_keys(const char *lot_id, char lot_key[KEY_SIZE], char audit_key[KEY_SIZE])
+/* Run a lot script on KEYS ps:lot:{id}, ps:lots, ps:audit:{id}, ps:audit. */
+static int run_lot_script(struct store *store, enum store_script script, const char *lot_id,
+                          struct store_words arguments, store_lot_callback callback, void *data)
 {
-    snprintf(lot_key, KEY_SIZE, STORE_PREFIX "lot:%s", lot_id);
-    snprintf(audit_key, KEY_SIZE, STORE_PREFIX "audit:%s", lot_id);
+    char lot_key[KEY_SIZE], audit_key[KEY_SIZE];
+    const char *keys[] = {lot_key, STORE_PREFIX "lots", audit_key, STORE_PREFIX "audit"};
+    const struct store_request request = {
+        .script = script, .keys = STORE_WORDS(keys), .arguments = arguments};
+
+    snprintf(lot_key, sizeof(lot_key), STORE_PREFIX "lot:%s", lot_id);
+    snprintf(audit_key, sizeof(audit_key), STORE_PREFIX "audit:%s", lot_id);
+    return store_call(store, &request, read_lot_write, (store_callback)callback, data);
 }
 
 int store_lot_put(struct store *store, const struct store_lot_write *write,
                   store_lot_callback callback, void *data)
 {
-    char lot_key[KEY_SIZE], audit_key[KEY_SIZE], capacity[32], cap[32];
-    struct lot_call *call = malloc(sizeof(*call));
-    int result;
+    char capacity[32], cap[32];
+    const char *arguments[] = {
+        write->lot_id, write->static_json,          capacity, write->token_id,
+        write->client, store_change_channel(store), cap};
 
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *call = (struct lot_call){callback, data};
-    lot_keys(write->lot_id, lot_key, audit_key);
     snprintf(capacity, sizeof(capacity), "%" PRId64, write->capacity);
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
-    {
-        const char *keys[] = {lot_key, STORE_PREFIX "lots", audit_key, STORE_PREFIX "audit"};
-        const char *args[] = {write->lot_id, write->static_json,          capacity, write->token_id,
-                              write->client, store_change_channel(store), cap};
-        result = store_script_run(store, STORE_SCRIPT_LOT_PUT, 4, keys, 7, args, NULL, on_lot_reply,
-                                  call);
-    }
-    if (result != 0)
-        free(call);
-    return result;
+    return run_lot_script(store, STORE_SCRIPT_LOT_PUT, write->lot_id, STORE_WORDS(arguments),
+                          callback, data);
 }
 
 int store_lot_delete(struct store *store, const char *lot_id, const char *token_id,
                      const char *client, store_lot_callback callback, void *data)
 {
-    char lot_key[KEY_SIZE], audit_key[KEY_SIZE], cap[32];
-    struct lot_call *call = malloc(sizeof(*call));
-    int result;
+    char cap[32];
+    const char *arguments[] = {lot_id, token_id, client, store_change_channel(store), cap};
 
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *call = (struct lot_call){callback, data};
-    lot_keys(lot_id, lot_key, audit_key);
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
-    {
-        const char *keys[] = {lot_key, STORE_PREFIX "lots", audit_key, STORE_PREFIX "audit"};
-        const char *args[] = {lot_id, token_id, client, store_change_channel(store), cap};
-        result = store_script_run(store, STORE_SCRIPT_LOT_DELETE, 4, keys, 5, args, NULL,
-                                  on_lot_reply, call);
-    }
-    if (result != 0)
-        free(call);
-    return result;
+    return run_lot_script(store, STORE_SCRIPT_LOT_DELETE, lot_id, STORE_WORDS(arguments), callback,
+                          data);
 }
 
 /*
@@ -172,10 +140,9 @@ struct load_call {
     void *data;
     char **ids;
     char **jsons;
-    struct store_lot_record *records;
+    struct snapshot_record *records;
     size_t count;
     size_t answered;
-    size_t present; /* records filled: a lot deleted meanwhile has none */
     bool failed;
 };
 
@@ -211,9 +178,9 @@ static void load_finish(struct load_call *load)
     load_free(load);
 }
 
-static void on_lot_fields(redisReply *reply, void *data)
+static void read_lot_fields(redisReply *reply, const struct store_recipient *recipient)
 {
-    struct load_item *item = data;
+    struct load_item *item = recipient->data;
     struct load_call *load = item->load;
     size_t index = item->index;
 
@@ -224,7 +191,7 @@ static void on_lot_fields(redisReply *reply, void *data)
         load->jsons[index] = strndup(reply->element[0]->str, reply->element[0]->len);
         if (load->jsons[index] == NULL)
             load->failed = true;
-        load->records[index] = (struct store_lot_record){
+        load->records[index] = (struct snapshot_record){
             load->ids[index], load->jsons[index], store_reply_integer(reply->element[1], -1),
             store_reply_integer(reply->element[2], 0), store_reply_integer(reply->element[3], -1)};
     }
@@ -236,43 +203,46 @@ static int request_lot_fields(struct store *store, struct load_call *load, size_
 {
     char key[KEY_SIZE];
     struct load_item *item = malloc(sizeof(*item));
-    const char *argv[] = {"HMGET", key, "json", "occupied", "version", "updated_at"};
+    const char *command[] = {"HMGET", key, "json", "occupied", "version", "updated_at"};
     int result;
+    const struct store_request request = {.script = STORE_SCRIPT_NONE,
+                                          .arguments = STORE_WORDS(command)};
 
     if (item == NULL)
         return STORE_ERROR_NO_MEMORY;
     *item = (struct load_item){load, index};
     snprintf(key, sizeof(key), STORE_PREFIX "lot:%s", load->ids[index]);
-    result = store_command(store, on_lot_fields, item, 6, argv, NULL);
+    result = store_call(store, &request, read_lot_fields, NULL, item);
     if (result != 0)
         free(item);
     return result;
 }
 
-static void on_lot_ids(redisReply *reply, void *data)
+/* Keep the ids of an SMEMBERS reply; false when out of memory. */
+static bool keep_lot_ids(struct load_call *load, const redisReply *reply)
 {
-    struct load_call *load = data;
-
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
-        load->failed = true;
-        load_finish(load);
-        return;
-    }
     load->count = reply->elements;
     load->ids = calloc(load->count + 1, sizeof(char *));
     load->jsons = calloc(load->count + 1, sizeof(char *));
     load->records = calloc(load->count + 1, sizeof(*load->records));
     if (load->ids == NULL || load->jsons == NULL || load->records == NULL) {
         load->count = 0;
-        load->failed = true;
-        load_finish(load);
-        return;
+        return false;
     }
     for (size_t i = 0; i < load->count; i++) {
         load->ids[i] = strndup(reply->element[i]->str, reply->element[i]->len);
         if (load->ids[i] == NULL)
-            load->failed = true;
+            return false;
     }
+    return true;
+}
+
+static void read_lot_ids(redisReply *reply, const struct store_recipient *recipient)
+{
+    struct load_call *load = recipient->data;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || !keep_lot_ids(load, reply))
+        load->failed = true;
     if (load->count == 0 || load->failed) {
         load_finish(load);
         return;
@@ -292,50 +262,26 @@ static void on_lot_ids(redisReply *reply, void *data)
 int store_lots_load(struct store *store, store_load_callback callback, void *data)
 {
     struct load_call *load = calloc(1, sizeof(*load));
-    const char *argv[] = {"SMEMBERS", STORE_PREFIX "lots"};
+    const char *command[] = {"SMEMBERS", STORE_PREFIX "lots"};
     int result;
+    const struct store_request request = {.script = STORE_SCRIPT_NONE,
+                                          .arguments = STORE_WORDS(command)};
 
     if (load == NULL)
         return STORE_ERROR_NO_MEMORY;
     load->callback = callback;
     load->data = data;
     load->store = store;
-    result = store_command(store, on_lot_ids, load, 2, argv, NULL);
+    result = store_call(store, &request, read_lot_ids, NULL, load);
     if (result != 0)
         free(load);
     return result;
 }
 
-struct claim_call {
-    void (*callback)(enum store_outcome outcome, void *data);
-    void *data;
-};
-
-static void on_claim_reply(redisReply *reply, void *data)
-{
-    struct claim_call *call = data;
-    enum store_outcome outcome = STORE_OUTCOME_UNAVAILABLE;
-    if (reply != NULL)
-        outcome = reply->type == REDIS_REPLY_INTEGER
-                      ? (reply->integer == 1 ? STORE_OUTCOME_OK : STORE_OUTCOME_EXISTS)
-                      : STORE_OUTCOME_FAILED;
-    call->callback(outcome, call->data);
-    free(call);
-}
-
-int store_demo_claim(struct store *store, void (*callback)(enum store_outcome outcome, void *data),
-                     void *data)
+int store_demo_claim(struct store *store, store_outcome_callback callback, void *data)
 {
     const char *keys[] = {STORE_PREFIX "lots", STORE_PREFIX "demo"};
-    struct claim_call *call = malloc(sizeof(*call));
-    int result;
-
-    if (call == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *call = (struct claim_call){callback, data};
-    result = store_script_run(store, STORE_SCRIPT_DEMO_CLAIM, 2, keys, 0, NULL, NULL,
-                              on_claim_reply, call);
-    if (result != 0)
-        free(call);
-    return result;
+    const struct store_request request = {.script = STORE_SCRIPT_DEMO_CLAIM,
+                                          .keys = STORE_WORDS(keys)};
+    return store_call(store, &request, store_read_outcome, (store_callback)callback, data);
 }

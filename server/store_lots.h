@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_STORE_LOTS_H
 #define PARKSHARE_STORE_LOTS_H
 
+#include "snapshot.h"
 #include "store.h"
 
 #include <stdbool.h>
@@ -52,9 +53,8 @@ struct store_lot_result {
     enum store_outcome
         outcome; /* CREATED, REPLACED, OK (deleted), NOT_FOUND, UNAVAILABLE, FAILED */
     int64_t version;
-    int64_t occupied;      /* -1 when never reported */
+    int64_t occupied;      /* -1 when never reported (a smaller capacity lowers it) */
     int64_t updated_at_ms; /* -1 when never reported */
-    bool clamped;          /* a smaller capacity lowered the count */
 };
 
 typedef void (*store_lot_callback)(const struct store_lot_result *result, void *data);
@@ -67,20 +67,12 @@ int store_lot_put(struct store *store, const struct store_lot_write *write,
 int store_lot_delete(struct store *store, const char *lot_id, const char *token_id,
                      const char *client, store_lot_callback callback, void *data);
 
-/* One stored lot as loaded; strings are valid during the callback only. */
-struct store_lot_record {
-    const char *id;
-    const char *static_json;
-    int64_t occupied; /* -1 when never reported */
-    int64_t version;
-    int64_t updated_at_ms; /* -1 when never reported */
-};
-
 /*
  * Receives every stored lot at once (complete true), or nothing (complete
- * false) when the link broke during the load.
+ * false) when the link broke during the load. The records' strings are
+ * valid during the callback only.
  */
-typedef void (*store_load_callback)(const struct store_lot_record *records, size_t count,
+typedef void (*store_load_callback)(const struct snapshot_record *records, size_t count,
                                     bool complete, void *data);
 
 /* Load every lot: SMEMBERS, then one pipelined HMGET per lot. */
@@ -90,7 +82,6 @@ int store_lots_load(struct store *store, store_load_callback callback, void *dat
  * Claim the one-time demo load: outcome OK when the store holds no lot and
  * never had the demo (the caller loads it now), EXISTS otherwise.
  */
-int store_demo_claim(struct store *store, void (*callback)(enum store_outcome outcome, void *data),
-                     void *data);
+int store_demo_claim(struct store *store, store_outcome_callback callback, void *data);
 
 #endif

@@ -1,10 +1,12 @@
-/* store_private.h: what the store_* files share: raw commands, scripts, key names. */
+/* store_private.h: what the store_* files share: the one way to call Redis, key names. */
 #ifndef PARKSHARE_STORE_PRIVATE_H
 #define PARKSHARE_STORE_PRIVATE_H
 
 #include "store.h"
+#include "store_scripts.h"
 
 #include <hiredis/hiredis.h>
+#include <parkshare/wire.h>
 #include <stdbool.h>
 
 /*
@@ -27,50 +29,73 @@
  *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
+ *
+ * Every message on ps:changes:{db} is one JSON object whose "type" says
+ * which change it is, with that type's members (core/change.h parses them):
+ *
+ *   occupancy          id, version, occupied, updated_at     occupancy.lua
+ *   lot                id, version, occupied, updated_at     lot_put.lua
+ *                      (null when never reported), lot (the
+ *                      static fields, as stored)
+ *   delete             id, version (a lot was deleted)       lot_delete.lua
+ *   calendar           id (stored or replaced)               calendar_put.lua
+ *   calendar_deleted   id                                    calendar_delete.lua
+ *
+ * version is the lot's version after the change: receivers drop what is
+ * not newer than what they hold. The scripts build messages with
+ * cjson.encode, whose numbers keep 14 digits (milliseconds since 1970 have
+ * 13); the lot's static JSON is spliced in as stored, since decoding it in
+ * Lua would lose its member order.
  */
 #define STORE_PREFIX "ps:"
 
-/* The scripts in server/scripts/, loaded at connect and run with EVALSHA. */
-enum store_script {
-    STORE_SCRIPT_OCCUPANCY = 0,
-    STORE_SCRIPT_LOT_PUT,
-    STORE_SCRIPT_LOT_DELETE,
-    STORE_SCRIPT_TOKEN_CREATE,
-    STORE_SCRIPT_TOKEN_REVOKE,
-    STORE_SCRIPT_TOKEN_BOOTSTRAP,
-    STORE_SCRIPT_TOKEN_LIST,
-    STORE_SCRIPT_DEMO_CLAIM,
-    STORE_SCRIPT_CALENDAR_PUT,
-    STORE_SCRIPT_CALENDAR_LOAD,
-    STORE_SCRIPT_CALENDAR_DELETE,
-    STORE_SCRIPT_COUNT,
+/* Words for Redis: count C strings. */
+struct store_words {
+    const char **words;
+    int count;
 };
 
-/* Generated at build time from the Lua files in server/scripts (store_scripts.c). */
-extern const char *const store_script_sources[STORE_SCRIPT_COUNT];
-extern const char *const store_script_names[STORE_SCRIPT_COUNT];
+/* The words of an array of C strings. */
+#define STORE_WORDS(array)                                                                         \
+    ((struct store_words){(array), (int)(sizeof(array) / sizeof((array)[0]))})
+
+/* Any of the public callback types: the reader that receives it casts it back. */
+typedef void (*store_callback)(void);
+
+/* Whom a reply goes to: the caller's callback and data, and the id it is about. */
+struct store_recipient {
+    store_callback callback;
+    void *data;
+    char id[WIRE_ID_MAX + 1]; /* "" when the request named none */
+};
 
 /*
- * Receives a command's reply; reply is NULL when the link broke or the
- * store is being freed. The reply is freed by hiredis after the call.
+ * Turns a reply into the caller's result and calls recipient->callback
+ * exactly once. reply is NULL when the link broke or the store is being
+ * freed; hiredis frees it after the call.
  */
-typedef void (*store_reply_callback)(redisReply *reply, void *data);
+typedef void (*store_reader)(redisReply *reply, const struct store_recipient *recipient);
+
+/* One command or script for store_call; everything is copied or sent before it returns. */
+struct store_request {
+    enum store_script script;     /* STORE_SCRIPT_NONE: arguments are a plain command */
+    struct store_words keys;      /* scripts: KEYS */
+    struct store_words arguments; /* scripts: ARGV; commands: the command's words */
+    const char *id;               /* handed back in the recipient (at most WIRE_ID_MAX), or NULL */
+};
 
 /*
- * Send one command (argc arguments, binary-safe). Returns 0, or
- * STORE_ERROR_NOT_READY / STORE_ERROR_NO_MEMORY without calling callback.
+ * The one way to call Redis: send request on the command link and hand its
+ * reply to reader with callback (the caller's own type, which reader casts
+ * back) and data. Scripts run with EVALSHA, falling back to EVAL (which
+ * caches them again) when Redis answers NOSCRIPT. Returns 0, or
+ * STORE_ERROR_NOT_READY / STORE_ERROR_NO_MEMORY without calling reader.
  */
-int store_command(struct store *store, store_reply_callback callback, void *data, int argc,
-                  const char **argv, const size_t *lengths);
+int store_call(struct store *store, const struct store_request *request, store_reader reader,
+               store_callback callback, void *data);
 
-/*
- * Run a script with EVALSHA, falling back to EVAL (which caches it again)
- * when Redis answers NOSCRIPT. keys and args are copied. Same returns as
- * store_command.
- */
-int store_script_run(struct store *store, enum store_script script, int key_count,
-                     const char **keys, int arg_count, const char **args, const size_t *arg_lengths,
-                     store_reply_callback callback, void *data);
+/* A reader for scripts that answer one outcome word: calls a store_outcome_callback. */
+void store_read_outcome(redisReply *reply, const struct store_recipient *recipient);
 
 /* The change channel's name ("ps:changes:{db}"). */
 const char *store_change_channel(const struct store *store);
@@ -81,9 +106,6 @@ int64_t store_audit_max_length(const struct store *store);
 
 /* Parse a reply element as a decimal integer; fallback when it is not one. */
 int64_t store_reply_integer(const redisReply *reply, int64_t fallback);
-
-/* Whether reply is a string (status or bulk) equal to text. */
-bool store_reply_is(const redisReply *reply, const char *text);
 
 /* Map a script's outcome word ("ok", "not-found", ...) to an outcome. */
 enum store_outcome store_outcome_from_word(const redisReply *reply);

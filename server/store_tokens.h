@@ -20,9 +20,6 @@ struct store_token {
 typedef void (*store_token_callback)(enum store_outcome outcome, const struct store_token *token,
                                      void *data);
 
-/* outcome only: CREATED, EXISTS, REVOKED, OK, NOT_FOUND, UNAVAILABLE, FAILED. */
-typedef void (*store_outcome_callback)(enum store_outcome outcome, void *data);
-
 /* Every token (tokens NULL and count 0 unless outcome is OK). */
 typedef void (*store_token_list_callback)(enum store_outcome outcome,
                                           const struct store_token *tokens, size_t count,

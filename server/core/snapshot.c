@@ -1,6 +1,7 @@
 /* snapshot.c: the in-memory state of every lot that public reads are answered from; pure. */
 #include "snapshot.h"
 
+#include "change.h"
 #include "civil.h"
 #include "etag.h"
 #include "geo_index.h"
@@ -426,53 +427,41 @@ static int add_tombstone(struct snapshot *snapshot, const char *id, int64_t vers
     return 0;
 }
 
-static int64_t member_integer(const json_t *message, const char *name, int64_t fallback)
-{
-    const json_t *value = json_object_get(message, name);
-    return json_is_integer(value) ? json_integer_value(value) : fallback;
-}
-
-static int apply_occupancy(struct snapshot *snapshot, const json_t *message, const char *id,
-                           int64_t version, int64_t now_ms, bool *changed)
+static int apply_occupancy(struct snapshot *snapshot, const struct change *change, int64_t now_ms,
+                           bool *changed)
 {
     bool found;
-    size_t index = search(snapshot, id, &found);
+    size_t index = search(snapshot, change->id, &found);
     struct snapshot_lot *lot;
 
     /* Unknown lots are left to the next load; older versions lost the race. */
-    if (!found || snapshot->lots[index]->version >= version)
+    if (!found || snapshot->lots[index]->version >= change->version)
         return 0;
     lot = snapshot->lots[index];
-    lot->occupied = member_integer(message, "occupied", lot->occupied);
-    lot->updated_at_ms = member_integer(message, "updated_at", lot->updated_at_ms);
-    lot->version = version;
+    lot->occupied = change->occupied;
+    lot->updated_at_ms = change->updated_at_ms;
+    lot->version = change->version;
     lot->touched_generation = snapshot->generation;
     judge(snapshot, lot, now_ms);
     *changed = true;
     return rebuild_body(snapshot, lot);
 }
 
-static int apply_lot(struct snapshot *snapshot, const json_t *message, const char *id,
-                     int64_t version, int64_t now_ms, bool *changed)
+static int apply_lot(struct snapshot *snapshot, const struct change *change, int64_t now_ms,
+                     bool *changed)
 {
-    const struct tombstone *deleted = find_tombstone(snapshot, id);
-    struct snapshot_record record;
+    const struct tombstone *deleted = find_tombstone(snapshot, change->id);
+    struct snapshot_record record = {change->id, change->static_json, change->occupied,
+                                     change->version, change->updated_at_ms};
     struct snapshot_lot *lot;
-    char *static_text;
     bool found;
-    size_t index = search(snapshot, id, &found);
+    size_t index = search(snapshot, change->id, &found);
     int result;
 
-    if ((found && snapshot->lots[index]->version >= version) ||
-        (deleted != NULL && deleted->version >= version))
+    if ((found && snapshot->lots[index]->version >= change->version) ||
+        (deleted != NULL && deleted->version >= change->version))
         return 0;
-    static_text = json_dumps(json_object_get(message, "lot"), JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (static_text == NULL)
-        return SNAPSHOT_ERROR_MESSAGE;
-    record = (struct snapshot_record){id, static_text, member_integer(message, "occupied", -1),
-                                      version, member_integer(message, "updated_at", -1)};
     lot = lot_from_record(snapshot, &record, now_ms);
-    free(static_text);
     if (lot == NULL)
         return SNAPSHOT_ERROR_MESSAGE;
     lot->touched_generation = snapshot->generation;
@@ -507,33 +496,39 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
     return add_tombstone(snapshot, id, version);
 }
 
-int snapshot_apply(struct snapshot *snapshot, const char *message_text, size_t length,
-                   int64_t now_ms, const char **changed_id)
+int snapshot_apply_change(struct snapshot *snapshot, const struct change *change, int64_t now_ms,
+                          const char **changed_id)
 {
-    json_t *message = json_loadb(message_text, length, 0, NULL);
-    const char *type = json_string_value(json_object_get(message, "type"));
-    const char *id = json_string_value(json_object_get(message, "id"));
-    int64_t version = member_integer(message, "version", -1);
     bool changed = false;
-    int result = SNAPSHOT_ERROR_MESSAGE;
+    int result = 0;
 
     if (changed_id != NULL)
         *changed_id = NULL;
-    if (type == NULL || id == NULL || version < 0 || strlen(id) >= sizeof(snapshot->changed_id)) {
-        json_decref(message);
-        return SNAPSHOT_ERROR_MESSAGE;
-    }
-    if (strcmp(type, "occupancy") == 0)
-        result = apply_occupancy(snapshot, message, id, version, now_ms, &changed);
-    else if (strcmp(type, "lot") == 0)
-        result = apply_lot(snapshot, message, id, version, now_ms, &changed);
-    else if (strcmp(type, "delete") == 0)
-        result = apply_delete(snapshot, id, version, &changed);
+    if (change->type == CHANGE_OCCUPANCY)
+        result = apply_occupancy(snapshot, change, now_ms, &changed);
+    else if (change->type == CHANGE_LOT)
+        result = apply_lot(snapshot, change, now_ms, &changed);
+    else if (change->type == CHANGE_LOT_DELETED)
+        result = apply_delete(snapshot, change->id, change->version, &changed);
     if (changed && changed_id != NULL) {
-        strcpy(snapshot->changed_id, id);
+        memcpy(snapshot->changed_id, change->id, sizeof(snapshot->changed_id));
         *changed_id = snapshot->changed_id;
     }
-    json_decref(message);
+    return result;
+}
+
+int snapshot_apply(struct snapshot *snapshot, const char *message, size_t length, int64_t now_ms,
+                   const char **changed_id)
+{
+    struct change change;
+    int result;
+
+    if (changed_id != NULL)
+        *changed_id = NULL;
+    if (change_parse(message, length, &change) != 0)
+        return SNAPSHOT_ERROR_MESSAGE;
+    result = snapshot_apply_change(snapshot, &change, now_ms, changed_id);
+    change_deinit(&change);
     return result;
 }
 

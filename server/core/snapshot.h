@@ -46,6 +46,7 @@ struct snapshot_lot {
 };
 
 struct snapshot;
+struct change;
 
 /*
  * How a lot's opening times are judged. The schedule engine answers; the
@@ -84,13 +85,13 @@ bool snapshot_is_loaded(const struct snapshot *snapshot);
  */
 uint64_t snapshot_begin_load(struct snapshot *snapshot);
 
-/* One stored lot, as the store loads it. */
+/* One stored lot, as the store loads it; strings are borrowed. */
 struct snapshot_record {
     const char *id;
-    const char *static_json;
-    int64_t occupied;
+    const char *static_json; /* canonical static fields, JSON text */
+    int64_t occupied;        /* -1 when never reported */
     int64_t version;
-    int64_t updated_at_ms;
+    int64_t updated_at_ms; /* -1 when never reported */
 };
 
 /*
@@ -105,10 +106,17 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
                   size_t *skipped);
 
 /*
- * Apply one change message from the change channel ({"type":"occupancy"|
- * "lot"|"delete", "id", "version", …}). Older versions than what is held
- * are ignored. *changed_id (may be NULL) receives the lot id it touched, or
- * NULL when nothing changed; valid until the next call.
+ * Apply one change of a lot (core/change.h). Older versions than what is
+ * held are ignored; calendar changes are not the snapshot's and change
+ * nothing. *changed_id (may be NULL) receives the lot id it touched, or
+ * NULL when nothing changed; valid until the next call. Returns 0,
+ * SNAPSHOT_ERROR_MESSAGE (a lot whose static fields are unusable) or
+ * SNAPSHOT_ERROR_NO_MEMORY.
+ */
+int snapshot_apply_change(struct snapshot *snapshot, const struct change *change, int64_t now_ms,
+                          const char **changed_id);
+
+/* snapshot_apply_change of a message's text; SNAPSHOT_ERROR_MESSAGE when change_parse refuses it.
  */
 int snapshot_apply(struct snapshot *snapshot, const char *message, size_t length, int64_t now_ms,
                    const char **changed_id);

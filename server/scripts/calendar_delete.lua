@@ -10,5 +10,5 @@ if redis.call('DEL', KEYS[1]) == 0 then
   return 'not-found'
 end
 redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('PUBLISH', ARGV[2], string.format('{"type":"calendar","id":"%s","version":0}', ARGV[1]))
+redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'calendar_deleted', id = ARGV[1]}))
 return 'deleted'

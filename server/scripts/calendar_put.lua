@@ -12,5 +12,5 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[1])
 -- Calendars carry no version of their own: the message says "reload it".
-redis.call('PUBLISH', ARGV[3], string.format('{"type":"calendar","id":"%s","version":0}', ARGV[1]))
+redis.call('PUBLISH', ARGV[3], cjson.encode({type = 'calendar', id = ARGV[1]}))
 return existed and 'replaced' or 'created'

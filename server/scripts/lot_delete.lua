@@ -19,6 +19,5 @@ local entry = {'lot', ARGV[1], 'kind', 'delete', 'token', ARGV[2], 'old_capacity
 -- below a lot's, so the lot's stream accepts its id.
 local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], audit_id, unpack(entry))
-redis.call('PUBLISH', ARGV[4], string.format('{"type":"delete","id":"%s","version":%d}',
-  ARGV[1], version))
+redis.call('PUBLISH', ARGV[4], cjson.encode({type = 'delete', id = ARGV[1], version = version}))
 return {'deleted', version}

@@ -5,7 +5,7 @@
 -- 6 change channel, 7 audit stream cap
 --
 -- Returns {"created" or "replaced", version, occupied (-1: never reported),
--- updated_at (-1: never), 1 when a smaller capacity clamped occupied}.
+-- updated_at (-1: never)}.
 -- A capacity below the current count lowers the count to the capacity, and
 -- the audit entry says so.
 
@@ -34,9 +34,9 @@ local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token
 local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], audit_id, unpack(entry))
 
-redis.call('PUBLISH', ARGV[6], string.format(
-  '{"type":"lot","id":"%s","version":%d,"occupied":%s,"updated_at":%s,"lot":%s}',
-  ARGV[1], version, new_occupied and tostring(new_occupied) or 'null',
-  updated_at and string.format('%d', updated_at) or 'null', ARGV[2]))
-return {created and 'created' or 'replaced', version, new_occupied or -1, updated_at or -1,
-        clamped and 1 or 0}
+-- The static JSON goes in as stored: decoded in Lua it would lose its member order.
+local message = cjson.encode({type = 'lot', id = ARGV[1], version = version,
+                              occupied = new_occupied or cjson.null,
+                              updated_at = updated_at or cjson.null})
+redis.call('PUBLISH', ARGV[6], message:sub(1, -2) .. ',"lot":' .. ARGV[2] .. '}')
+return {created and 'created' or 'replaced', version, new_occupied or -1, updated_at or -1}

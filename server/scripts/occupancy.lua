@@ -72,7 +72,6 @@ local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and t
 local audit_id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], audit_id, unpack(entry))
 
-redis.call('PUBLISH', ARGV[8], string.format(
-  '{"type":"occupancy","id":"%s","occupied":%d,"version":%d,"updated_at":%d}',
-  ARGV[1], new, version, now))
+redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
+                                             occupied = new, updated_at = now}))
 return {'ok', answer}
