@@ -83,7 +83,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
         return;
     }
     if (lot_from_json(call->id, body, &lot, &errors) != 0) {
-        lot_errors_summary(&errors, summary, sizeof(summary));
+        field_errors_summary(&errors, "invalid lot", summary, sizeof(summary));
         extensions = json_pack("{s:o}", "errors", field_errors_to_json(&errors));
         http_reply_problem_with(exchange, PROBLEM_VALIDATION, extensions, summary);
         json_decref(extensions);

@@ -86,7 +86,7 @@ static int read_demo_lot(struct bootstrap *bootstrap, const json_t *entry, size_
 {
     const char *id = json_string_value(json_object_get(entry, "id"));
     struct demo_lot *demo = &bootstrap->demo_lots[bootstrap->demo_count];
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL;
     json_t *canonical = NULL;
     char summary[400];
@@ -97,7 +97,7 @@ static int read_demo_lot(struct bootstrap *bootstrap, const json_t *entry, size_
         return -1;
     }
     if (lot_from_json(id, entry, &lot, &errors) != 0) {
-        lot_errors_summary(&errors, summary, sizeof(summary));
+        field_errors_summary(&errors, "invalid lot", summary, sizeof(summary));
         snprintf(error, error_size, "lot '%.64s': %.300s", id, summary);
         goto cleanup;
     }
@@ -117,7 +117,7 @@ static int read_demo_lot(struct bootstrap *bootstrap, const json_t *entry, size_
 cleanup:
     json_decref(canonical);
     lot_free(lot);
-    lot_errors_clear(&errors);
+    field_errors_clear(&errors);
     return result;
 }
 

@@ -182,7 +182,7 @@ static void test_all_errors_at_once_and_summary(void)
 
     CHECK_INT_EQ(lot_from_json("Bad Id", body, &lot, &errors), LOT_ERROR_INVALID);
     CHECK_INT_EQ(errors.count, 6); /* id, extra, name, kind, location, capacity */
-    lot_errors_summary(&errors, summary, sizeof(summary));
+    field_errors_summary(&errors, "invalid lot", summary, sizeof(summary));
     CHECK_STR_EQ(summary, "id: must match [a-z0-9][a-z0-9_-]{0,63} (and 5 more)");
     list = field_errors_to_json(&errors);
     CHECK_INT_EQ(json_array_size(list), 6);

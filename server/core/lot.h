@@ -49,12 +49,6 @@ struct lot {
     char *calendar;
 };
 
-/*
- * The errors of a lot body are field errors. The older spelling stays for
- * callers outside the core that still use it; new code uses field_errors_*.
- */
-#define lot_errors field_errors
-
 /* Whether id matches [a-z0-9][a-z0-9_-]{0,63}: lots, groups, cities, calendars. */
 bool lot_id_is_valid(const char *id);
 
@@ -79,17 +73,5 @@ json_t *lot_static_to_json(const struct lot *lot);
 
 /* Free a lot; accepts NULL. */
 void lot_free(struct lot *lot);
-
-/* One line for a problem's detail: "capacity: must be … (and 2 more)". */
-static inline void lot_errors_summary(const struct field_errors *errors, char *out, size_t size)
-{
-    field_errors_summary(errors, "invalid lot", out, size);
-}
-
-/* Forget the recorded errors. */
-static inline void lot_errors_clear(struct field_errors *errors)
-{
-    field_errors_clear(errors);
-}
 
 #endif

@@ -9,12 +9,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     json_t *body = json_loadb((const char *)data, size, 0, NULL);
-    struct lot_errors errors = {0};
+    struct field_errors errors = {0};
     struct lot *lot = NULL, *again = NULL;
 
     if (body != NULL && lot_from_json("fuzz-lot", body, &lot, &errors) == 0) {
         json_t *canonical = lot_static_to_json(lot);
-        struct lot_errors second = {0};
+        struct field_errors second = {0};
         /* What was accepted once must be accepted again from its canonical form. */
         if (canonical == NULL || lot_from_json("fuzz-lot", canonical, &again, &second) != 0)
             abort();
