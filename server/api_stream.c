@@ -28,7 +28,6 @@ struct api_stream {
     struct api_totals *totals_endpoint;
     size_t buffer_limit;
     struct client *clients;
-    size_t count;
     struct event *heartbeat;
 };
 
@@ -47,10 +46,8 @@ static void unlink_client(struct client *client)
     struct client **link = &client->stream->clients;
     while (*link != NULL && *link != client)
         link = &(*link)->next;
-    if (*link == client) {
+    if (*link == client)
         *link = client->next;
-        client->stream->count--;
-    }
 }
 
 /* The connection went away: forget the client; evhttp frees the request. */
@@ -206,10 +203,10 @@ static char *copy(const char *text)
     return text ? strdup(text) : NULL;
 }
 
-static void handle_stream(struct http_exchange *exchange, void *data)
+void api_stream_open(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     static const char *const known[] = {"city", "group", "lot"};
-    struct api_stream *stream = data;
+    struct api_stream *stream = ((struct endpoint_context *)data)->stream;
     const char *unknown = http_exchange_unknown_query(exchange, known, 3);
     const char *lot_id = http_exchange_query(exchange, "lot");
     struct client *client;
@@ -243,36 +240,28 @@ static void handle_stream(struct http_exchange *exchange, void *data)
     evhttp_connection_set_closecb(client->connection, on_close, client);
     client->next = stream->clients;
     stream->clients = client;
-    stream->count++;
     /* The current state first, so a sign shows something at once. */
     if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
         send_event(client, "totals", totals);
 }
 
-int api_stream_register(struct http_server *server, struct event_base *base,
-                        struct endpoint_context *context, struct api_totals *totals_endpoint,
-                        size_t buffer_limit, struct api_stream **out)
+int api_stream_new(struct event_base *base, struct endpoint_context *context, size_t buffer_limit,
+                   struct api_stream **out)
 {
     struct api_stream *stream = calloc(1, sizeof(*stream));
     struct timeval interval = {HEARTBEAT_S, 0};
 
     if (stream == NULL)
         return -1;
-    *stream = (struct api_stream){base, context, totals_endpoint, buffer_limit, NULL, 0, NULL};
+    *stream = (struct api_stream){base, context, context->totals, buffer_limit, NULL, NULL};
     stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
-    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0 ||
-        http_server_route(server, HTTP_GET, "/v1/stream", handle_stream, stream) != 0) {
+    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0) {
         api_stream_free(stream);
         return -1;
     }
-    api_totals_observe(totals_endpoint, on_totals, stream);
+    api_totals_observe(context->totals, on_totals, stream);
     *out = stream;
     return 0;
-}
-
-size_t api_stream_client_count(const struct api_stream *stream)
-{
-    return stream->count;
 }
 
 void api_stream_close_all(struct api_stream *stream)
