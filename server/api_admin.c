@@ -1,7 +1,6 @@
 /* api_admin.c: the operator's endpoints: tokens and the audit trail. */
 #include "api_admin.h"
 
-#include "auth.h"
 #include "civil.h"
 #include "clock.h"
 #include "endpoint.h"
@@ -10,7 +9,6 @@
 #include "store_tokens.h"
 #include "token.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +152,10 @@ static void on_token_stored(enum store_outcome outcome, void *data)
     token_request_free(request);
 }
 
-static void on_create_authorised(struct http_exchange *exchange, const struct store_token *caller,
-                                 void *data)
+void api_admin_token_create(struct http_exchange *exchange, const struct store_token *caller,
+                            void *data)
 {
-    struct store *store = data;
+    struct store *store = ((struct endpoint_context *)data)->store;
     struct token_request *request = calloc(1, sizeof(*request));
     struct store_token token;
     char hash[65];
@@ -191,11 +189,6 @@ static void on_create_authorised(struct http_exchange *exchange, const struct st
     }
 }
 
-static void handle_token_create(struct http_exchange *exchange, void *data)
-{
-    auth_require(exchange, data, true, on_create_authorised, NULL, data);
-}
-
 /* --- GET /v1/tokens --- */
 
 static void on_token_list(enum store_outcome outcome, const struct store_token *tokens,
@@ -224,16 +217,11 @@ static void on_token_list(enum store_outcome outcome, const struct store_token *
     json_decref(document);
 }
 
-static void on_list_authorised(struct http_exchange *exchange, const struct store_token *caller,
-                               void *data)
+void api_admin_token_list(struct http_exchange *exchange, const struct store_token *caller,
+                          void *data)
 {
-    if (store_token_list(data, on_token_list, exchange) != 0)
+    if (store_token_list(((struct endpoint_context *)data)->store, on_token_list, exchange) != 0)
         endpoint_reply_store_unavailable(exchange);
-}
-
-static void handle_token_list(struct http_exchange *exchange, void *data)
-{
-    auth_require(exchange, data, true, on_list_authorised, NULL, data);
 }
 
 /* --- DELETE /v1/tokens/{id} --- */
@@ -263,21 +251,17 @@ static bool token_id_is_valid(const char *id)
     return true;
 }
 
-static void on_revoke_authorised(struct http_exchange *exchange, const struct store_token *caller,
-                                 void *data)
+void api_admin_token_revoke(struct http_exchange *exchange, const struct store_token *caller,
+                            void *data)
 {
     const char *id = http_exchange_parameter(exchange, "id");
     if (!token_id_is_valid(id)) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no token '%s'", id);
         return;
     }
-    if (store_token_revoke(data, id, on_token_revoked, exchange) != 0)
+    if (store_token_revoke(((struct endpoint_context *)data)->store, id, on_token_revoked,
+                           exchange) != 0)
         endpoint_reply_store_unavailable(exchange);
-}
-
-static void handle_token_revoke(struct http_exchange *exchange, void *data)
-{
-    auth_require(exchange, data, true, on_revoke_authorised, NULL, data);
 }
 
 /* --- GET /v1/audit --- */
@@ -382,28 +366,20 @@ static int audit_start(struct http_exchange *exchange, char *start, size_t size)
     return 0;
 }
 
-static void on_audit_authorised(struct http_exchange *exchange, const struct store_token *caller,
-                                void *data)
+void api_admin_audit(struct http_exchange *exchange, const struct store_token *caller, void *data)
 {
     const char *lot = http_exchange_query(exchange, "lot");
-    const char *limit_text = http_exchange_query(exchange, "limit");
     struct audit_query *query;
-    char start[64], *end = NULL;
-    long limit = AUDIT_LIMIT_DEFAULT;
+    char start[64];
+    int64_t limit;
 
     if (lot != NULL && !lot_id_is_valid(lot)) {
         http_reply_invalid(exchange, "lot", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
         return;
     }
-    if (limit_text != NULL) {
-        errno = 0;
-        limit = strtol(limit_text, &end, 10);
-        if (errno != 0 || *end != '\0' || limit < 1 || limit > AUDIT_LIMIT_MAX) {
-            http_reply_invalid(exchange, "limit", "must be an integer from 1 to 1000");
-            return;
-        }
-    }
-    if (audit_start(exchange, start, sizeof(start)) != 0)
+    if (http_exchange_query_integer(exchange, "limit", "an integer", 1, AUDIT_LIMIT_MAX,
+                                    AUDIT_LIMIT_DEFAULT, &limit) != 0 ||
+        audit_start(exchange, start, sizeof(start)) != 0)
         return;
     query = malloc(sizeof(*query));
     if (query == NULL) {
@@ -411,26 +387,9 @@ static void on_audit_authorised(struct http_exchange *exchange, const struct sto
         return;
     }
     *query = (struct audit_query){exchange, (size_t)limit};
-    if (store_audit_query(data, lot, start, (size_t)limit, on_audit, query) != 0) {
+    if (store_audit_query(((struct endpoint_context *)data)->store, lot, start, (size_t)limit,
+                          on_audit, query) != 0) {
         free(query);
         endpoint_reply_store_unavailable(exchange);
     }
-}
-
-static void handle_audit(struct http_exchange *exchange, void *data)
-{
-    auth_require(exchange, data, true, on_audit_authorised, NULL, data);
-}
-
-int api_admin_register(struct http_server *server, struct store *store)
-{
-    int result = http_server_route(server, HTTP_POST, "/v1/tokens", handle_token_create, store);
-    if (result == 0)
-        result = http_server_route(server, HTTP_GET, "/v1/tokens", handle_token_list, store);
-    if (result == 0)
-        result =
-            http_server_route(server, HTTP_DELETE, "/v1/tokens/{id}", handle_token_revoke, store);
-    if (result == 0)
-        result = http_server_route(server, HTTP_GET, "/v1/audit", handle_audit, store);
-    return result;
 }

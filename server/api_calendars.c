@@ -7,7 +7,6 @@
 #include "lot.h"
 #include "store_calendars.h"
 
-#include <errno.h>
 #include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,28 +24,21 @@ static void reply_refused(struct http_exchange *exchange, int result,
 
 /* --- GET /v1/calendars/{id}?year= --- */
 
-static void handle_get(struct http_exchange *exchange, void *data)
+void api_calendars_get(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
-    const char *year_text = http_exchange_query(exchange, "year");
     const struct calendar *calendar = opening_calendar(context->opening, id);
     json_t *document;
-    long year = 0;
-    char *end = NULL;
+    int64_t year;
 
     if (calendar == NULL) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'", id);
         return;
     }
-    if (year_text != NULL) {
-        errno = 0;
-        year = strtol(year_text, &end, 10);
-        if (errno != 0 || *end != '\0' || year < 1900 || year > 2200) {
-            http_reply_invalid(exchange, "year", "must be a year from 1900 to 2200");
-            return;
-        }
-    }
+    /* 0: the whole calendar. */
+    if (http_exchange_query_integer(exchange, "year", "a year", 1900, 2200, 0, &year) != 0)
+        return;
     document = calendar_to_json(calendar, (int)year);
     if (document == NULL || json_object_set_new(document, "id", json_string(id)) != 0) {
         json_decref(document);
@@ -174,7 +166,7 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
     store_calendar(call, calendar);
 }
 
-static void handle_put(struct http_exchange *exchange, void *data)
+void api_calendars_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
@@ -227,8 +219,8 @@ static const char *lot_using(const struct snapshot *snapshot, const char *id, si
     return first;
 }
 
-static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
-                                 void *data)
+void api_calendars_delete(struct http_exchange *exchange, const struct store_token *token,
+                          void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
@@ -249,21 +241,4 @@ static void on_delete_authorised(struct http_exchange *exchange, const struct st
     }
     if (store_calendar_delete(context->store, id, on_deleted, exchange) != 0)
         endpoint_reply_store_unavailable(exchange);
-}
-
-static void handle_delete(struct http_exchange *exchange, void *data)
-{
-    struct endpoint_context *context = data;
-    auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
-}
-
-int api_calendars_register(struct http_server *server, struct endpoint_context *context)
-{
-    int result = http_server_route(server, HTTP_GET, "/v1/calendars/{id}", handle_get, context);
-    if (result == 0)
-        result = http_server_route(server, HTTP_PUT, "/v1/calendars/{id}", handle_put, context);
-    if (result == 0)
-        result =
-            http_server_route(server, HTTP_DELETE, "/v1/calendars/{id}", handle_delete, context);
-    return result;
 }

@@ -5,7 +5,13 @@
 #include "endpoint.h"
 #include "http.h"
 
-/* Route both; context must outlive the server. Returns 0 or an http_error. */
-int api_calendars_register(struct http_server *server, struct endpoint_context *context);
+/* GET /v1/calendars/{id}?year=: the calendar, or one year of it. */
+endpoint_handler api_calendars_get;
+
+/* PUT /v1/calendars/{id}: a whole calendar or a year file; checks the id, then an admin token. */
+endpoint_handler api_calendars_put;
+
+/* DELETE /v1/calendars/{id} (admin only): 409 while lots still use it. */
+endpoint_handler api_calendars_delete;
 
 #endif

@@ -5,13 +5,13 @@
 
 #include <string.h>
 
-static void handle_healthz(struct http_exchange *exchange, void *data)
+void api_health_live(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     static const char body[] = "{\"status\":\"ok\"}";
     http_reply(exchange, 200, "application/json", body, strlen(body), NULL, HTTP_REPLY_PUBLIC);
 }
 
-static void handle_readyz(struct http_exchange *exchange, void *data)
+void api_health_ready(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     static const char body[] = "{\"status\":\"ready\",\"redis\":\"ok\",\"snapshot\":\"loaded\"}";
     const struct endpoint_context *context = data;
@@ -28,12 +28,4 @@ static void handle_readyz(struct http_exchange *exchange, void *data)
     }
     http_reply(exchange, 200, "application/json", body, strlen(body), NULL,
                HTTP_REPLY_PUBLIC | HTTP_REPLY_NO_STORE);
-}
-
-int api_health_register(struct http_server *server, struct endpoint_context *context)
-{
-    int result = http_server_route(server, HTTP_GET, "/healthz", handle_healthz, NULL);
-    if (result == 0)
-        result = http_server_route(server, HTTP_GET, "/readyz", handle_readyz, context);
-    return result;
 }

@@ -5,12 +5,13 @@
 #include "endpoint.h"
 #include "http.h"
 
+/* GET /healthz: 200 while the process answers at all. */
+endpoint_handler api_health_live;
+
 /*
- * Route /healthz and /readyz on server. /readyz answers 200 only while the
- * store's Redis links are ready and the snapshot has been loaded since,
- * else 503 with Retry-After. context must outlive the server. Returns 0 or
- * an http_error.
+ * GET /readyz: 200 only while the store's Redis links are ready and the
+ * snapshot has been loaded since, else 503 with Retry-After.
  */
-int api_health_register(struct http_server *server, struct endpoint_context *context);
+endpoint_handler api_health_ready;
 
 #endif

@@ -14,7 +14,7 @@
 
 /* --- GET /v1/lots/{id} --- */
 
-static void handle_get(struct http_exchange *exchange, void *data)
+void api_lots_get(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
@@ -116,7 +116,7 @@ static void put_call_release(void *data)
     put_call_free(data);
 }
 
-static void handle_put(struct http_exchange *exchange, void *data)
+void api_lots_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     const char *id = http_exchange_parameter(exchange, "id");
     struct put_call *call;
@@ -152,8 +152,7 @@ static void on_deleted(const struct store_lot_result *result, void *data)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot could not be deleted");
 }
 
-static void on_delete_authorised(struct http_exchange *exchange, const struct store_token *token,
-                                 void *data)
+void api_lots_delete(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
@@ -165,20 +164,4 @@ static void on_delete_authorised(struct http_exchange *exchange, const struct st
     if (store_lot_delete(context->store, id, token->id, http_exchange_client(exchange), on_deleted,
                          exchange) != 0)
         endpoint_reply_store_unavailable(exchange);
-}
-
-static void handle_delete(struct http_exchange *exchange, void *data)
-{
-    struct endpoint_context *context = data;
-    auth_require(exchange, context->store, true, on_delete_authorised, NULL, context);
-}
-
-int api_lots_register(struct http_server *server, struct endpoint_context *context)
-{
-    int result = http_server_route(server, HTTP_GET, "/v1/lots/{id}", handle_get, context);
-    if (result == 0)
-        result = http_server_route(server, HTTP_PUT, "/v1/lots/{id}", handle_put, context);
-    if (result == 0)
-        result = http_server_route(server, HTTP_DELETE, "/v1/lots/{id}", handle_delete, context);
-    return result;
 }

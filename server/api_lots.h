@@ -5,7 +5,13 @@
 #include "endpoint.h"
 #include "http.h"
 
-/* Route the registry; context must outlive the server. Returns 0 or an http_error. */
-int api_lots_register(struct http_server *server, struct endpoint_context *context);
+/* GET /v1/lots/{id}: the lot as the snapshot holds it. */
+endpoint_handler api_lots_get;
+
+/* PUT /v1/lots/{id}: create or replace; checks the id, then an admin token. */
+endpoint_handler api_lots_put;
+
+/* DELETE /v1/lots/{id} (admin only): the deletion is audited under token. */
+endpoint_handler api_lots_delete;
 
 #endif

@@ -163,20 +163,13 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     json_decref(document);
 }
 
-static void handle_list(struct http_exchange *exchange, void *data)
+void api_lots_list(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     answer(exchange, data, false);
 }
 
-static void handle_geojson(struct http_exchange *exchange, void *data)
+void api_lots_list_geojson(struct http_exchange *exchange, const struct store_token *token,
+                           void *data)
 {
     answer(exchange, data, true);
-}
-
-int api_lots_list_register(struct http_server *server, struct endpoint_context *context)
-{
-    int result = http_server_route(server, HTTP_GET, "/v1/lots", handle_list, context);
-    if (result == 0)
-        result = http_server_route(server, HTTP_GET, "/v1/lots.geojson", handle_geojson, context);
-    return result;
 }

@@ -5,7 +5,10 @@
 #include "endpoint.h"
 #include "http.h"
 
-/* Route both; context must outlive the server. Returns 0 or an http_error. */
-int api_lots_list_register(struct http_server *server, struct endpoint_context *context);
+/* GET /v1/lots: {"lots":[…], "next_cursor":…}. */
+endpoint_handler api_lots_list;
+
+/* GET /v1/lots.geojson: the same lots as a GeoJSON FeatureCollection. */
+endpoint_handler api_lots_list_geojson;
 
 #endif

@@ -129,9 +129,10 @@ static int read_idempotency_header(struct http_exchange *exchange, struct occupa
     return 0;
 }
 
-static void handle_single(struct http_exchange *exchange, void *data)
+void api_occupancy_single(struct http_exchange *exchange, const struct store_token *token,
+                          void *data)
 {
-    struct store *store = data;
+    struct store *store = ((struct endpoint_context *)data)->store;
     const char *lot_id = http_exchange_parameter(exchange, "id");
     struct single_call *call = NULL;
     struct field_error error;
@@ -299,9 +300,10 @@ static void on_batch_authorised(struct http_exchange *exchange, const struct sto
     batch_finish_if_done(batch);
 }
 
-static void handle_batch(struct http_exchange *exchange, void *data)
+void api_occupancy_batch(struct http_exchange *exchange, const struct store_token *token,
+                         void *data)
 {
-    struct store *store = data;
+    struct store *store = ((struct endpoint_context *)data)->store;
     struct field_error error;
     const json_t *updates;
     struct batch_call *batch;
@@ -337,13 +339,4 @@ static void handle_batch(struct http_exchange *exchange, void *data)
         return;
     }
     auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
-}
-
-int api_occupancy_register(struct http_server *server, struct store *store)
-{
-    int result =
-        http_server_route(server, HTTP_POST, "/v1/lots/{id}/occupancy", handle_single, store);
-    if (result == 0)
-        result = http_server_route(server, HTTP_POST, "/v1/occupancy", handle_batch, store);
-    return result;
 }

@@ -2,10 +2,13 @@
 #ifndef PARKSHARE_API_OCCUPANCY_H
 #define PARKSHARE_API_OCCUPANCY_H
 
+#include "endpoint.h"
 #include "http.h"
-#include "store.h"
 
-/* Route both endpoints; store must outlive the server. Returns 0 or an http_error. */
-int api_occupancy_register(struct http_server *server, struct store *store);
+/* POST /v1/lots/{id}/occupancy: one update. */
+endpoint_handler api_occupancy_single;
+
+/* POST /v1/occupancy: a batch, answered item by item. */
+endpoint_handler api_occupancy_batch;
 
 #endif

@@ -7,7 +7,6 @@
 #include "ical.h"
 #include "schedule.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +48,12 @@ static json_t *describe_day(const struct schedule *schedule, const struct calend
 }
 
 /* from (default today, local) and days (default 14, at most 366). */
-static int parse_range(struct http_exchange *exchange, int64_t *first_day, long *days)
+static int parse_range(struct http_exchange *exchange, int64_t *first_day, int64_t *days)
 {
     static const char *const known[] = {"from", "days"};
     const char *from = http_exchange_query(exchange, "from");
-    const char *count = http_exchange_query(exchange, "days");
     const char *unknown = http_exchange_unknown_query(exchange, known, 2);
     struct civil_date date;
-    char *end = NULL;
 
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown, "unknown query parameter; expected from or days");
@@ -70,19 +67,11 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, long 
         }
         *first_day = civil_days_from_date(date);
     }
-    *days = DAYS_DEFAULT;
-    if (count != NULL) {
-        errno = 0;
-        *days = strtol(count, &end, 10);
-        if (errno != 0 || *end != '\0' || *days < 1 || *days > DAYS_MAX) {
-            http_reply_invalid(exchange, "days", "must be an integer from 1 to 366");
-            return -1;
-        }
-    }
-    return 0;
+    return http_exchange_query_integer(exchange, "days", "an integer", 1, DAYS_MAX, DAYS_DEFAULT,
+                                       days);
 }
 
-static void handle_schedule(struct http_exchange *exchange, void *data)
+void api_schedule_days(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
@@ -92,7 +81,7 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
     struct schedule *schedule = NULL;
     json_t *days_json, *document;
     int64_t first_day;
-    long days;
+    int64_t days;
     char error[256];
 
     if (lot == NULL) {
@@ -109,7 +98,7 @@ static void handle_schedule(struct http_exchange *exchange, void *data)
     if (calendar_id != NULL)
         calendar = opening_calendar(context->opening, calendar_id);
     days_json = json_array();
-    for (long i = 0; days_json != NULL && i < days; i++)
+    for (int64_t i = 0; days_json != NULL && i < days; i++)
         json_array_append_new(days_json, describe_day(schedule, calendar, first_day + i));
     schedule_free(schedule);
     document =
@@ -149,7 +138,7 @@ static int lot_schedule(struct http_exchange *exchange, struct endpoint_context 
 }
 
 /* GET /v1/lots/{id}/schedule.ics?days=N: the openings from today as RFC 5545 events. */
-static void handle_ical(struct http_exchange *exchange, void *data)
+void api_schedule_ical(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const struct snapshot_lot *lot;
@@ -160,7 +149,7 @@ static void handle_ical(struct http_exchange *exchange, void *data)
     const json_t *fee_note;
     size_t count = 0, length = 0;
     int64_t first_day;
-    long days;
+    int64_t days;
     char *text = NULL;
 
     if (parse_range(exchange, &first_day, &days) != 0 ||
@@ -193,14 +182,4 @@ static void handle_ical(struct http_exchange *exchange, void *data)
     free(events);
     free(windows);
     schedule_free(schedule);
-}
-
-int api_schedule_register(struct http_server *server, struct endpoint_context *context)
-{
-    int result =
-        http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule", handle_schedule, context);
-    if (result == 0)
-        result =
-            http_server_route(server, HTTP_GET, "/v1/lots/{id}/schedule.ics", handle_ical, context);
-    return result;
 }

@@ -5,7 +5,10 @@
 #include "endpoint.h"
 #include "http.h"
 
-/* Route the schedule endpoint; context must outlive the server. */
-int api_schedule_register(struct http_server *server, struct endpoint_context *context);
+/* GET /v1/lots/{id}/schedule?from=&days=: the openings as JSON, day by day. */
+endpoint_handler api_schedule_days;
+
+/* GET /v1/lots/{id}/schedule.ics?from=&days=: the same openings as RFC 5545 events. */
+endpoint_handler api_schedule_ical;
 
 #endif

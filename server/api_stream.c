@@ -29,7 +29,6 @@ struct api_stream {
     struct api_totals *totals_endpoint;
     size_t buffer_limit;
     LIST_HEAD(client_list, client) clients;
-    size_t count;
     struct event *heartbeat;
 };
 
@@ -46,7 +45,6 @@ static void client_free(struct client *client)
 static void unlink_client(struct client *client)
 {
     LIST_REMOVE(client, link);
-    client->stream->count--;
 }
 
 /* The connection went away: forget the client; evhttp frees the request. */
@@ -199,10 +197,10 @@ static char *copy(const char *text)
     return text ? strdup(text) : NULL;
 }
 
-static void handle_stream(struct http_exchange *exchange, void *data)
+void api_stream_open(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     static const char *const known[] = {"city", "group", "lot"};
-    struct api_stream *stream = data;
+    struct api_stream *stream = ((struct endpoint_context *)data)->stream;
     const char *unknown = http_exchange_unknown_query(exchange, known, 3);
     const char *lot_id = http_exchange_query(exchange, "lot");
     struct client *client;
@@ -235,15 +233,13 @@ static void handle_stream(struct http_exchange *exchange, void *data)
     evhttp_connection_set_timeout(client->connection, STREAM_TIMEOUT_S);
     evhttp_connection_set_closecb(client->connection, on_close, client);
     LIST_INSERT_HEAD(&stream->clients, client, link);
-    stream->count++;
     /* The current state first, so a sign shows something at once. */
     if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
         send_event(client, "totals", totals);
 }
 
-int api_stream_register(struct http_server *server, struct event_base *base,
-                        struct endpoint_context *context, struct api_totals *totals_endpoint,
-                        size_t buffer_limit, struct api_stream **out)
+int api_stream_new(struct event_base *base, struct endpoint_context *context, size_t buffer_limit,
+                   struct api_stream **out)
 {
     struct api_stream *stream = calloc(1, sizeof(*stream));
     struct timeval interval = {HEARTBEAT_S, 0};
@@ -252,23 +248,17 @@ int api_stream_register(struct http_server *server, struct event_base *base,
         return -1;
     *stream = (struct api_stream){.base = base,
                                   .context = context,
-                                  .totals_endpoint = totals_endpoint,
+                                  .totals_endpoint = context->totals,
                                   .buffer_limit = buffer_limit};
     LIST_INIT(&stream->clients);
     stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
-    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0 ||
-        http_server_route(server, HTTP_GET, "/v1/stream", handle_stream, stream) != 0) {
+    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0) {
         api_stream_free(stream);
         return -1;
     }
-    api_totals_observe(totals_endpoint, on_totals, stream);
+    api_totals_observe(context->totals, on_totals, stream);
     *out = stream;
     return 0;
-}
-
-size_t api_stream_client_count(const struct api_stream *stream)
-{
-    return stream->count;
 }
 
 void api_stream_close_all(struct api_stream *stream)

@@ -6,7 +6,6 @@
 #include "etag.h"
 #include "totals.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,27 +192,21 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
                                   .group = http_exchange_query(exchange, "group"),
                                   .kind = http_exchange_query(exchange, "kind")};
     const char *unknown = http_exchange_unknown_query(exchange, parameters, 4);
-    const char *wait_text = http_exchange_query(exchange, "wait");
     const char *if_none_match = http_exchange_header(exchange, "If-None-Match");
     struct selection *selection;
     struct waiter *waiter;
     struct timeval wait = {0, 0};
-    char *end = NULL;
-    long seconds = 0;
+    int64_t seconds;
 
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown,
                            "unknown query parameter; expected city, group, kind or wait");
         return;
     }
-    if (wait_text != NULL) {
-        errno = 0;
-        seconds = strtol(wait_text, &end, 10);
-        if (errno != 0 || *end != '\0' || seconds < 1 || seconds > WAIT_MAX_S) {
-            http_reply_invalid(exchange, "wait", "must be whole seconds from 1 to 60");
-            return;
-        }
-    }
+    /* 0: answer at once. */
+    if (http_exchange_query_integer(exchange, "wait", "whole seconds", 1, WAIT_MAX_S, 0,
+                                    &seconds) != 0)
+        return;
     selection = find_selection(totals_endpoint, &which);
     if (selection == NULL) {
         http_exchange_add_header(exchange, "Retry-After", "1");
@@ -243,18 +236,18 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
     evtimer_add(waiter->timer, &wait);
 }
 
-static void handle_json(struct http_exchange *exchange, void *data)
+void api_totals_json(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    handle(exchange, data, false);
+    handle(exchange, ((struct endpoint_context *)data)->totals, false);
 }
 
-static void handle_text(struct http_exchange *exchange, void *data)
+void api_totals_text(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    handle(exchange, data, true);
+    handle(exchange, ((struct endpoint_context *)data)->totals, true);
 }
 
-int api_totals_register(struct http_server *server, struct event_base *base,
-                        struct endpoint_context *context, struct api_totals **out)
+int api_totals_new(struct event_base *base, struct endpoint_context *context,
+                   struct api_totals **out)
 {
     struct api_totals *totals_endpoint = calloc(1, sizeof(*totals_endpoint));
 
@@ -263,9 +256,7 @@ int api_totals_register(struct http_server *server, struct event_base *base,
     totals_endpoint->base = base;
     totals_endpoint->context = context;
     totals_endpoint->recompute = evtimer_new(base, on_recompute, totals_endpoint);
-    if (totals_endpoint->recompute == NULL ||
-        http_server_route(server, HTTP_GET, "/v1/totals", handle_json, totals_endpoint) != 0 ||
-        http_server_route(server, HTTP_GET, "/v1/totals.txt", handle_text, totals_endpoint) != 0) {
+    if (totals_endpoint->recompute == NULL) {
         api_totals_free(totals_endpoint);
         return -1;
     }

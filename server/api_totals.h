@@ -10,11 +10,18 @@
 struct api_totals;
 
 /*
- * Route both endpoints. Totals are kept per selection (city, group, kind)
- * and recomputed when lots change, not summed per request. Returns 0 or -1.
+ * The totals of signs. They are kept per selection (city, group, kind) and
+ * recomputed when lots change, not summed per request. context must outlive
+ * *totals_endpoint. Returns 0, or -1 without memory.
  */
-int api_totals_register(struct http_server *server, struct event_base *base,
-                        struct endpoint_context *context, struct api_totals **totals_endpoint);
+int api_totals_new(struct event_base *base, struct endpoint_context *context,
+                   struct api_totals **totals_endpoint);
+
+/* GET /v1/totals?city=&group=&kind=&wait=: the selection's totals as JSON. */
+endpoint_handler api_totals_json;
+
+/* GET /v1/totals.txt: the same as the sign's one line of text. */
+endpoint_handler api_totals_text;
 
 /*
  * Lots changed (id, or NULL for any): the selections are recomputed within

@@ -1,6 +1,7 @@
 /* api_web.c: the pages for people: GET / (drivers) and GET /board (kiosk signs) from web_root. */
 #include "api_web.h"
 
+#include "endpoint.h"
 #include "etag.h"
 #include "log.h"
 
@@ -22,7 +23,8 @@ struct page {
 };
 
 struct api_web {
-    struct page pages[2];
+    struct page driver;
+    struct page board;
 };
 
 static int read_page(const char *web_root, struct page *page, char *error, size_t error_size)
@@ -56,9 +58,8 @@ static int read_page(const char *web_root, struct page *page, char *error, size_
     return 0;
 }
 
-static void handle_page(struct http_exchange *exchange, void *data)
+static void answer_page(struct http_exchange *exchange, const struct page *page)
 {
-    const struct page *page = data;
     if (page->body == NULL) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "this daemon has no page at %s",
                            page->path);
@@ -72,8 +73,18 @@ static void handle_page(struct http_exchange *exchange, void *data)
                HTTP_REPLY_PUBLIC);
 }
 
-int api_web_register(struct http_server *server, const char *web_root, struct api_web **out,
-                     char *error, size_t error_size)
+void api_web_driver_page(struct http_exchange *exchange, const struct store_token *token,
+                         void *data)
+{
+    answer_page(exchange, &((struct endpoint_context *)data)->web->driver);
+}
+
+void api_web_board_page(struct http_exchange *exchange, const struct store_token *token, void *data)
+{
+    answer_page(exchange, &((struct endpoint_context *)data)->web->board);
+}
+
+int api_web_new(const char *web_root, struct api_web **out, char *error, size_t error_size)
 {
     struct api_web *web = calloc(1, sizeof(*web));
 
@@ -81,15 +92,12 @@ int api_web_register(struct http_server *server, const char *web_root, struct ap
         snprintf(error, error_size, "out of memory");
         return -1;
     }
-    web->pages[0] = (struct page){"/", "index.html", NULL, 0, ""};
-    web->pages[1] = (struct page){"/board", "board.html", NULL, 0, ""};
-    for (size_t i = 0; i < sizeof(web->pages) / sizeof(web->pages[0]); i++) {
-        if (read_page(web_root, &web->pages[i], error, error_size) != 0 ||
-            http_server_route(server, HTTP_GET, web->pages[i].path, handle_page, &web->pages[i]) !=
-                0) {
-            api_web_free(web);
-            return -1;
-        }
+    web->driver = (struct page){"/", "index.html", NULL, 0, ""};
+    web->board = (struct page){"/board", "board.html", NULL, 0, ""};
+    if (read_page(web_root, &web->driver, error, error_size) != 0 ||
+        read_page(web_root, &web->board, error, error_size) != 0) {
+        api_web_free(web);
+        return -1;
     }
     *out = web;
     return 0;
@@ -99,7 +107,7 @@ void api_web_free(struct api_web *web)
 {
     if (web == NULL)
         return;
-    for (size_t i = 0; i < sizeof(web->pages) / sizeof(web->pages[0]); i++)
-        free(web->pages[i].body);
+    free(web->driver.body);
+    free(web->board.body);
     free(web);
 }

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_API_WEB_H
 #define PARKSHARE_API_WEB_H
 
+#include "endpoint.h"
 #include "http.h"
 
 #include <stddef.h>
@@ -9,13 +10,18 @@
 struct api_web;
 
 /*
- * Read the pages from web_root (blocking: call before the loop runs) and
- * route them. A missing page is logged and answered 404; other read errors
- * return -1 with the reason in error. *web is freed with api_web_free after
- * the server.
+ * Read the pages from web_root (blocking: call before the loop runs). A
+ * missing page is logged and answered 404; other read errors return -1
+ * with the reason in error. *web is freed with api_web_free after the
+ * server.
  */
-int api_web_register(struct http_server *server, const char *web_root, struct api_web **web,
-                     char *error, size_t error_size);
+int api_web_new(const char *web_root, struct api_web **web, char *error, size_t error_size);
+
+/* GET /: the driver page (index.html). */
+endpoint_handler api_web_driver_page;
+
+/* GET /board: the kiosk board (board.html). */
+endpoint_handler api_web_board_page;
 
 /* Free; accepts NULL. */
 void api_web_free(struct api_web *web);

@@ -8,6 +8,12 @@
 #include "snapshot_sync.h"
 #include "store.h"
 
+struct api_stream;
+struct api_totals;
+struct api_web;
+struct http_exchange;
+struct store_token;
+
 /* Owned by main.c; endpoint modules only borrow it. */
 struct endpoint_context {
     struct store *store;
@@ -15,9 +21,20 @@ struct endpoint_context {
     struct snapshot_sync *sync;
     struct opening *opening;
     const char *timezone;
+    /* The endpoint modules with state of their own, for their handlers. */
+    struct api_totals *totals;
+    struct api_stream *stream;
+    struct api_web *web;
 };
 
-struct http_exchange;
+/*
+ * What every endpoint's handler is: it answers exchange (now, or later from
+ * a callback); data is the struct endpoint_context; token is the caller's
+ * checked admin token on an admin-only route, else NULL. The route table
+ * (routes.c) says which handler serves which route.
+ */
+typedef void endpoint_handler(struct http_exchange *exchange, const struct store_token *token,
+                              void *data);
 
 /*
  * While the snapshot is stale (Redis away), add Age (seconds since) and

@@ -1,12 +1,14 @@
-/* http.c: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
+/* http.c: HTTP plumbing on evhttp: exchanges, limits, problem+json, ETag, CORS. */
 #include "http.h"
 
 #include "clock.h"
 #include "etag.h"
 #include "log.h"
 #include "rate_limit.h"
+#include "router.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
@@ -18,8 +20,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define MAX_ROUTES        64
-#define MAX_SEGMENTS      8
 #define MAX_HEADERS_BYTES 16384
 #define IDLE_TIMEOUT_S    90
 
@@ -30,11 +30,8 @@
  */
 #define EVHTTP_BODY_LIMIT_FACTOR 4
 
-struct route {
-    unsigned methods;
-    size_t segment_count;
-    const char *segments[MAX_SEGMENTS]; /* NUL-terminated copies in pattern_copy */
-    char *pattern_copy;
+/* What a route leads to; the router hands it back as its target. */
+struct route_target {
     http_handler handler;
     void *data;
 };
@@ -45,8 +42,9 @@ struct http_server {
     struct evhttp_bound_socket *bound;
     int64_t max_body_bytes;
     struct rate_limit *write_limit; /* NULL when writes are not limited */
-    struct route routes[MAX_ROUTES];
-    size_t route_count;
+    struct router *router;
+    struct route_target targets[ROUTER_MAX_ROUTES];
+    size_t target_count;
     size_t in_flight;
     bool shutting_down;
     void (*on_drained)(void *data);
@@ -56,13 +54,11 @@ struct http_server {
 struct http_exchange {
     struct http_server *server;
     struct evhttp_request *request;
-    unsigned method;
-    char *path;
+    unsigned method; /* an enum router_method bit; 0 for a method no route may have */
+    char *path;      /* decoded, for logs and details */
     struct evkeyvalq query;
     bool query_parsed;
-    size_t parameter_count;
-    const char *parameter_names[HTTP_MAX_PARAMETERS];
-    char *parameter_values[HTTP_MAX_PARAMETERS];
+    struct router_match match; /* the route and its path parameters */
 };
 
 static const char component[] = "http";
@@ -88,14 +84,19 @@ static void notify_if_drained(struct http_server *server)
 static void exchange_free(struct http_exchange *exchange)
 {
     struct http_server *server = exchange->server;
-    for (size_t i = 0; i < exchange->parameter_count; i++)
-        free(exchange->parameter_values[i]);
+    router_match_deinit(&exchange->match);
     if (exchange->query_parsed)
         evhttp_clear_headers(&exchange->query);
     free(exchange->path);
     free(exchange);
     server->in_flight--;
     notify_if_drained(server);
+}
+
+/* GET and HEAD: answers that carry an ETag and are public when they are problems. */
+static bool is_read(const struct http_exchange *exchange)
+{
+    return exchange->method == ROUTER_GET || exchange->method == ROUTER_HEAD;
 }
 
 static void add_common_headers(struct http_exchange *exchange, const char *content_type,
@@ -121,7 +122,7 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
     char computed_etag[24];
 
     add_common_headers(exchange, content_type, flags);
-    if (status == 200 && exchange->method == HTTP_GET) {
+    if (status == 200 && is_read(exchange)) {
         if (etag == NULL) {
             etag_of(body, length, computed_etag, sizeof(computed_etag));
             etag = computed_etag;
@@ -203,7 +204,7 @@ void http_reply_problem_with(struct http_exchange *exchange, enum problem_type t
         return;
     }
     http_reply(exchange, problem_status(type), "application/problem+json", document, length, NULL,
-               HTTP_REPLY_NO_STORE | (exchange->method == HTTP_GET ? HTTP_REPLY_PUBLIC : 0));
+               HTTP_REPLY_NO_STORE | (is_read(exchange) ? HTTP_REPLY_PUBLIC : 0));
     free(document);
 }
 
@@ -211,138 +212,49 @@ static unsigned method_bit(enum evhttp_cmd_type command)
 {
     switch (command) {
     case EVHTTP_REQ_GET:
+        return ROUTER_GET;
     case EVHTTP_REQ_HEAD:
-        return HTTP_GET;
+        return ROUTER_HEAD;
     case EVHTTP_REQ_POST:
-        return HTTP_POST;
+        return ROUTER_POST;
     case EVHTTP_REQ_PUT:
-        return HTTP_PUT;
+        return ROUTER_PUT;
     case EVHTTP_REQ_DELETE:
-        return HTTP_DELETE;
+        return ROUTER_DELETE;
     default:
         return 0;
     }
 }
 
-static void format_allow(unsigned methods, char *out, size_t size)
-{
-    static const struct {
-        unsigned bit;
-        const char *names;
-    } table[] = {
-        {HTTP_GET, "GET, HEAD"}, {HTTP_POST, "POST"}, {HTTP_PUT, "PUT"}, {HTTP_DELETE, "DELETE"}};
-    out[0] = '\0';
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        if (!(methods & table[i].bit))
-            continue;
-        if (out[0] != '\0')
-            strncat(out, ", ", size - strlen(out) - 1);
-        strncat(out, table[i].names, size - strlen(out) - 1);
-    }
-}
-
-/* Split a raw path into at most MAX_SEGMENTS segments, in place. */
-static ssize_t split_path(char *path, char **segments)
-{
-    size_t count = 0;
-    char *p = path;
-    if (*p != '/')
-        return -1;
-    while (*p == '/') {
-        if (count == MAX_SEGMENTS)
-            return -1;
-        *p++ = '\0';
-        segments[count++] = p;
-        p += strcspn(p, "/");
-    }
-    return (ssize_t)count;
-}
-
-/* Match a route against decoded segments; fills the exchange's parameters. */
-static bool route_matches(const struct route *route, char **segments, size_t count,
-                          struct http_exchange *exchange)
-{
-    size_t parameters = 0;
-    if (route->segment_count != count)
-        return false;
-    for (size_t i = 0; i < count; i++) {
-        const char *want = route->segments[i];
-        if (want[0] == '{') {
-            if (segments[i][0] == '\0')
-                return false;
-            parameters++;
-        } else if (strcmp(want, segments[i]) != 0) {
-            return false;
-        }
-    }
-    if (exchange == NULL)
-        return true;
-    for (size_t i = 0; i < count && exchange->parameter_count < parameters; i++) {
-        const char *want = route->segments[i];
-        if (want[0] != '{')
-            continue;
-        exchange->parameter_names[exchange->parameter_count] = want + 1;
-        exchange->parameter_values[exchange->parameter_count] = segments[i];
-        segments[i] = NULL; /* ownership moves to the exchange */
-        exchange->parameter_count++;
-    }
-    return true;
-}
-
-/* Decode each raw segment; a NUL byte inside one is refused. */
-static int decode_segments(char **raw, size_t count, char **decoded)
-{
-    for (size_t i = 0; i < count; i++) {
-        size_t length = 0;
-        decoded[i] = evhttp_uridecode(raw[i], 0, &length);
-        if (decoded[i] == NULL || strlen(decoded[i]) != length) {
-            for (size_t j = 0; j <= i; j++)
-                free(decoded[j]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static void route_exchange(struct http_server *server, struct http_exchange *exchange,
                            const char *raw_path)
 {
-    char *path_copy = strdup(raw_path);
-    char *raw_segments[MAX_SEGMENTS], *segments[MAX_SEGMENTS] = {0};
-    ssize_t count = path_copy ? split_path(path_copy, raw_segments) : -1;
-    unsigned allowed = 0;
-    const struct route *chosen = NULL;
+    const struct route_target *target;
     char allow[64];
 
-    if (count < 0 || decode_segments(raw_segments, (size_t)count, segments) != 0) {
-        free(path_copy);
-        http_reply_problem(exchange,
-                           count < 0 && path_copy != NULL ? PROBLEM_NOT_FOUND : PROBLEM_BAD_REQUEST,
-                           "no resource at this path");
-        return;
-    }
-    free(path_copy);
-    for (size_t i = 0; i < server->route_count && chosen == NULL; i++) {
-        const struct route *route = &server->routes[i];
-        if (!route_matches(route, segments, (size_t)count, NULL))
-            continue;
-        allowed |= route->methods;
-        if (route->methods & exchange->method) {
-            chosen = route;
-            route_matches(route, segments, (size_t)count, exchange);
-        }
-    }
-    for (ssize_t i = 0; i < count; i++)
-        free(segments[i]);
-    if (chosen != NULL) {
-        chosen->handler(exchange, chosen->data);
-    } else if (allowed != 0) {
-        format_allow(allowed, allow, sizeof(allow));
+    switch (router_match(server->router, exchange->method, raw_path, &exchange->match)) {
+    case 0:
+        target = exchange->match.target;
+        target->handler(exchange, target->data);
+        break;
+    case ROUTER_ERROR_NOT_ALLOWED:
+        router_format_allow(exchange->match.allowed, allow, sizeof(allow));
         http_exchange_add_header(exchange, "Allow", allow);
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "%s allows %s", exchange->path,
                            allow);
-    } else {
+        break;
+    case ROUTER_ERROR_NOT_FOUND:
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no resource at %s", exchange->path);
+        break;
+    case ROUTER_ERROR_UNROUTABLE:
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no resource at this path");
+        break;
+    case ROUTER_ERROR_NUL_BYTE:
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "no resource at this path");
+        break;
+    default:
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        break;
     }
 }
 
@@ -400,7 +312,7 @@ static void on_request(struct evhttp_request *request, void *data)
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "method not supported");
         return;
     }
-    if (exchange->method != HTTP_GET && !allow_write(server, exchange))
+    if (!is_read(exchange) && !allow_write(server, exchange))
         return;
     if ((int64_t)body_length > server->max_body_bytes) {
         http_reply_problem(exchange, PROBLEM_PAYLOAD_TOO_LARGE,
@@ -432,12 +344,11 @@ int http_server_new(struct event_base *base, const struct http_options *options,
     if (options->write_rate > 0)
         server->write_limit =
             rate_limit_new((double)options->write_rate, (double)options->write_burst, 4096);
+    server->router = router_new();
     server->evhttp = evhttp_new(base);
-    if (server->evhttp == NULL || (options->write_rate > 0 && server->write_limit == NULL)) {
-        if (server->evhttp != NULL)
-            evhttp_free(server->evhttp);
-        rate_limit_free(server->write_limit);
-        free(server);
+    if (server->evhttp == NULL || server->router == NULL ||
+        (options->write_rate > 0 && server->write_limit == NULL)) {
+        http_server_free(server);
         return HTTP_ERROR_NO_MEMORY;
     }
     /* Let every method through to on_request, which answers 405 as problem+json. */
@@ -497,38 +408,13 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
 int http_server_route(struct http_server *server, unsigned methods, const char *pattern,
                       http_handler handler, void *data)
 {
-    struct route *route;
-    char *raw[MAX_SEGMENTS];
-    ssize_t count;
+    struct route_target *target = &server->targets[server->target_count];
 
-    if (server->route_count == MAX_ROUTES)
+    /* The router holds as many routes as there are targets: it refuses the one too many. */
+    if (router_add(server->router, methods, pattern, target) != 0)
         return HTTP_ERROR_ROUTE;
-    route = &server->routes[server->route_count];
-    route->pattern_copy = strdup(pattern);
-    if (route->pattern_copy == NULL)
-        return HTTP_ERROR_NO_MEMORY;
-    count = split_path(route->pattern_copy, raw);
-    if (count < 0) {
-        free(route->pattern_copy);
-        return HTTP_ERROR_ROUTE;
-    }
-    for (ssize_t i = 0; i < count; i++) {
-        size_t length = strlen(raw[i]);
-        /* "{id}" is stored as "{id" so the name reads from the second byte. */
-        if (raw[i][0] == '{') {
-            if (length < 3 || raw[i][length - 1] != '}') {
-                free(route->pattern_copy);
-                return HTTP_ERROR_ROUTE;
-            }
-            raw[i][length - 1] = '\0';
-        }
-        route->segments[i] = raw[i];
-    }
-    route->segment_count = (size_t)count;
-    route->methods = methods;
-    route->handler = handler;
-    route->data = data;
-    server->route_count++;
+    *target = (struct route_target){handler, data};
+    server->target_count++;
     return 0;
 }
 
@@ -545,11 +431,6 @@ void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(v
     notify_if_drained(server);
 }
 
-bool http_server_is_shutting_down(const struct http_server *server)
-{
-    return server->shutting_down;
-}
-
 size_t http_server_in_flight(const struct http_server *server)
 {
     return server->in_flight;
@@ -561,29 +442,41 @@ void http_server_free(struct http_server *server)
         return;
     if (server->evhttp != NULL)
         evhttp_free(server->evhttp);
-    for (size_t i = 0; i < server->route_count; i++)
-        free(server->routes[i].pattern_copy);
+    router_free(server->router);
     rate_limit_free(server->write_limit);
     free(server);
 }
 
-const char *http_exchange_path(const struct http_exchange *exchange)
-{
-    return exchange->path;
-}
-
 const char *http_exchange_parameter(const struct http_exchange *exchange, const char *name)
 {
-    for (size_t i = 0; i < exchange->parameter_count; i++) {
-        if (strcmp(exchange->parameter_names[i], name) == 0)
-            return exchange->parameter_values[i];
-    }
-    return NULL;
+    return router_match_parameter(&exchange->match, name);
 }
 
 const char *http_exchange_query(const struct http_exchange *exchange, const char *name)
 {
     return exchange->query_parsed ? evhttp_find_header(&exchange->query, name) : NULL;
+}
+
+int http_exchange_query_integer(struct http_exchange *exchange, const char *name, const char *unit,
+                                int64_t minimum, int64_t maximum, int64_t fallback, int64_t *value)
+{
+    const char *text = http_exchange_query(exchange, name);
+    char *end = NULL, rule[128];
+    long long number;
+
+    *value = fallback;
+    if (text == NULL)
+        return 0;
+    errno = 0;
+    number = strtoll(text, &end, 10);
+    if (end != text && *end == '\0' && errno == 0 && number >= minimum && number <= maximum) {
+        *value = number;
+        return 0;
+    }
+    snprintf(rule, sizeof(rule), "must be %s from %lld to %lld", unit, (long long)minimum,
+             (long long)maximum);
+    http_reply_invalid(exchange, name, rule);
+    return -1;
 }
 
 const char *http_exchange_unknown_query(const struct http_exchange *exchange,
@@ -698,11 +591,6 @@ int http_exchange_json_body(struct http_exchange *exchange, json_t **body)
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name)
 {
     return evhttp_find_header(evhttp_request_get_input_headers(exchange->request), name);
-}
-
-unsigned http_exchange_method(const struct http_exchange *exchange)
-{
-    return exchange->method;
 }
 
 void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value)

@@ -1,4 +1,4 @@
-/* http.h: HTTP plumbing on evhttp: routing, limits, problem+json, ETag, CORS. */
+/* http.h: HTTP plumbing on evhttp: exchanges, limits, problem+json, ETag, CORS. */
 #ifndef PARKSHARE_HTTP_H
 #define PARKSHARE_HTTP_H
 
@@ -14,14 +14,6 @@ enum http_error {
     HTTP_ERROR_NO_MEMORY = -1,
     HTTP_ERROR_LISTEN = -2, /* the address could not be bound */
     HTTP_ERROR_ROUTE = -3,  /* a malformed route pattern or too many routes */
-};
-
-/* Methods a route answers, as a bit set. */
-enum http_method {
-    HTTP_GET = 1 << 0, /* also answers HEAD */
-    HTTP_POST = 1 << 1,
-    HTTP_PUT = 1 << 2,
-    HTTP_DELETE = 1 << 3,
 };
 
 /* How a reply is sent. */
@@ -45,9 +37,6 @@ struct http_server;
  */
 struct http_exchange;
 
-/* Path parameters of the matched route, e.g. {id} in /v1/lots/{id}. */
-#define HTTP_MAX_PARAMETERS 4
-
 typedef void (*http_handler)(struct http_exchange *exchange, void *data);
 
 /*
@@ -66,11 +55,11 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
                        size_t bound_size, char *error, size_t error_size);
 
 /*
- * Route methods (enum http_method bits) on pattern: literal segments and
+ * Route methods (enum router_method bits) on pattern: literal segments and
  * {name} segments that match one non-empty path segment, e.g.
- * "/v1/lots/{id}". A path that matches a route but not its method gets 405
- * with Allow; a path that matches none gets 404. pattern must outlive the
- * server. Returns 0 or HTTP_ERROR_ROUTE.
+ * "/v1/lots/{id}" (see router.h). A path that matches a route but not its
+ * method gets 405 with Allow; a path that matches none gets 404. pattern
+ * and data must outlive the server. Returns 0 or HTTP_ERROR_ROUTE.
  */
 int http_server_route(struct http_server *server, unsigned methods, const char *pattern,
                       http_handler handler, void *data);
@@ -83,9 +72,6 @@ int http_server_route(struct http_server *server, unsigned methods, const char *
 void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(void *data),
                                 void *data);
 
-/* Whether http_server_begin_shutdown was called. */
-bool http_server_is_shutting_down(const struct http_server *server);
-
 /* The number of exchanges not yet answered. */
 size_t http_server_in_flight(const struct http_server *server);
 
@@ -95,14 +81,21 @@ size_t http_server_in_flight(const struct http_server *server);
  */
 void http_server_free(struct http_server *server);
 
-/* The request's path, percent-decoded. */
-const char *http_exchange_path(const struct http_exchange *exchange);
-
 /* A path parameter by name ("id"), percent-decoded; NULL when absent. */
 const char *http_exchange_parameter(const struct http_exchange *exchange, const char *name);
 
 /* A query parameter by name, decoded; NULL when absent. */
 const char *http_exchange_query(const struct http_exchange *exchange, const char *name);
+
+/*
+ * The integer query parameter name, or fallback when it is absent, into
+ * *value. A value that is not a decimal integer from minimum to maximum is
+ * answered 422 with the rule "must be <unit> from <minimum> to <maximum>"
+ * (unit such as "an integer" or "whole seconds"): then the exchange is
+ * gone and -1 is returned; otherwise 0.
+ */
+int http_exchange_query_integer(struct http_exchange *exchange, const char *name, const char *unit,
+                                int64_t minimum, int64_t maximum, int64_t fallback, int64_t *value);
 
 /*
  * The first query parameter whose name is not among known (count names),
@@ -113,9 +106,6 @@ const char *http_exchange_unknown_query(const struct http_exchange *exchange,
 
 /* A request header by name; NULL when absent. */
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name);
-
-/* The method bit of the request (HEAD reads as HTTP_GET). */
-unsigned http_exchange_method(const struct http_exchange *exchange);
 
 /* The client's address (numeric IP), for the audit. */
 const char *http_exchange_client(const struct http_exchange *exchange);

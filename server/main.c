@@ -1,11 +1,4 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
-#include "api_admin.h"
-#include "api_calendars.h"
-#include "api_health.h"
-#include "api_lots.h"
-#include "api_lots_list.h"
-#include "api_occupancy.h"
-#include "api_schedule.h"
 #include "api_stream.h"
 #include "api_totals.h"
 #include "api_web.h"
@@ -19,6 +12,7 @@
 #include "log.h"
 #include "opening.h"
 #include "redis_child.h"
+#include "routes.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
@@ -57,9 +51,7 @@ struct daemon {
     struct bootstrap *bootstrap;
     struct endpoint_context api;
     struct http_server *http;
-    struct api_web *web;
-    struct api_totals *totals_endpoint;
-    struct api_stream *stream;
+    struct routes *routes;
     struct event *sigint_event;
     struct event *sigterm_event;
     struct event *shutdown_timer;
@@ -244,8 +236,8 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
              (int)signal_number);
     evtimer_add(daemon->shutdown_timer, &bound);
     /* Long polls are answered now, so a sign never holds the daemon up. */
-    api_totals_release(daemon->totals_endpoint);
-    api_stream_close_all(daemon->stream);
+    api_totals_release(daemon->api.totals);
+    api_stream_close_all(daemon->api.stream);
     http_server_begin_shutdown(daemon->http, on_drained, daemon);
 }
 
@@ -256,7 +248,7 @@ static void on_store_ready(bool ready, void *data)
         log_info(component, "not ready: waiting for Redis");
     /* Reads go on from the snapshot while Redis is away, marked stale. */
     snapshot_set_stale(daemon->snapshot, !ready, clock_now_ms());
-    api_totals_changed(daemon->totals_endpoint, NULL);
+    api_totals_changed(daemon->api.totals, NULL);
     /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);
@@ -267,8 +259,8 @@ static void on_store_ready(bool ready, void *data)
 static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
-    api_totals_changed(daemon->totals_endpoint, id);
-    api_stream_lot_changed(daemon->stream, id);
+    api_totals_changed(daemon->api.totals, id);
+    api_stream_lot_changed(daemon->api.stream, id);
 }
 
 static void on_store_change(const char *message, size_t length, void *data)
@@ -372,8 +364,12 @@ static int start_redis(struct daemon *daemon)
         log_error(component, "%s", error);
         return -1;
     }
-    daemon->api = (struct endpoint_context){daemon->store, daemon->snapshot, daemon->sync,
-                                            daemon->opening, daemon->config->timezone};
+    /* The endpoint modules with state of their own join it in start_http. */
+    daemon->api = (struct endpoint_context){.store = daemon->store,
+                                            .snapshot = daemon->snapshot,
+                                            .sync = daemon->sync,
+                                            .opening = daemon->opening,
+                                            .timezone = daemon->config->timezone};
     return 0;
 }
 
@@ -384,30 +380,22 @@ static int start_http(struct daemon *daemon)
                                    .write_burst = daemon->config->rate_limit_burst};
     char error[512];
 
-    if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
-        api_health_register(daemon->http, &daemon->api) != 0 ||
-        api_lots_register(daemon->http, &daemon->api) != 0 ||
-        api_lots_list_register(daemon->http, &daemon->api) != 0 ||
-        api_schedule_register(daemon->http, &daemon->api) != 0 ||
-        api_calendars_register(daemon->http, &daemon->api) != 0 ||
-        api_occupancy_register(daemon->http, daemon->store) != 0 ||
-        api_admin_register(daemon->http, daemon->store) != 0) {
-        log_error(component, "cannot set up the HTTP server");
-        return -1;
-    }
-    if (api_totals_register(daemon->http, daemon->base, &daemon->api, &daemon->totals_endpoint) !=
-        0) {
+    if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {
         log_error(component, "cannot set up the totals endpoints");
         return -1;
     }
-    if (api_stream_register(daemon->http, daemon->base, &daemon->api, daemon->totals_endpoint,
-                            (size_t)daemon->config->stream_buffer_bytes, &daemon->stream) != 0) {
+    if (api_stream_new(daemon->base, &daemon->api, (size_t)daemon->config->stream_buffer_bytes,
+                       &daemon->api.stream) != 0) {
         log_error(component, "cannot set up the stream endpoint");
         return -1;
     }
-    if (api_web_register(daemon->http, daemon->config->web_root, &daemon->web, error,
-                         sizeof(error)) != 0) {
+    if (api_web_new(daemon->config->web_root, &daemon->api.web, error, sizeof(error)) != 0) {
         log_error(component, "web_root: %s", error);
+        return -1;
+    }
+    if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
+        routes_new(daemon->http, &daemon->api, &daemon->routes) != 0) {
+        log_error(component, "cannot set up the HTTP server");
         return -1;
     }
     if (http_server_listen(daemon->http, daemon->config->listen_host, daemon->config->listen_port,
@@ -442,10 +430,11 @@ static void daemon_deinit(struct daemon *daemon)
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
-    api_stream_free(daemon->stream);
-    api_totals_free(daemon->totals_endpoint);
+    api_stream_free(daemon->api.stream);
+    api_totals_free(daemon->api.totals);
     http_server_free(daemon->http);
-    api_web_free(daemon->web);
+    routes_free(daemon->routes);
+    api_web_free(daemon->api.web);
     snapshot_free(daemon->snapshot);
     opening_free(daemon->opening);
     redis_child_free(daemon->redis_child);

@@ -1,0 +1,112 @@
+/* routes.c: the route table: every endpoint's methods, path, handler and flags, in one place. */
+#include "routes.h"
+
+#include "api_admin.h"
+#include "api_calendars.h"
+#include "api_health.h"
+#include "api_lots.h"
+#include "api_lots_list.h"
+#include "api_occupancy.h"
+#include "api_schedule.h"
+#include "api_stream.h"
+#include "api_totals.h"
+#include "api_web.h"
+#include "auth.h"
+#include "router.h"
+
+#include <stdlib.h>
+
+/* How a route is served beyond its handler. */
+enum route_flags {
+    /* An admin token is checked first (401, 403 or 503 otherwise); the handler gets it. */
+    ROUTE_ADMIN = 1 << 0,
+};
+
+struct route {
+    unsigned methods; /* enum router_method bits */
+    const char *pattern;
+    endpoint_handler *handler;
+    unsigned flags; /* enum route_flags */
+};
+
+/*
+ * Every endpoint. PUT /v1/lots/{id} and /v1/calendars/{id} check their id
+ * before the admin token, and the occupancy updates take an attendant's
+ * token checked against each lot: those handlers ask for the token
+ * themselves.
+ */
+static const struct route table[] = {
+    {ROUTER_GET, "/healthz", api_health_live, 0},
+    {ROUTER_GET, "/readyz", api_health_ready, 0},
+    {ROUTER_GET, "/v1/lots/{id}", api_lots_get, 0},
+    {ROUTER_PUT, "/v1/lots/{id}", api_lots_put, 0},
+    {ROUTER_DELETE, "/v1/lots/{id}", api_lots_delete, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/lots", api_lots_list, 0},
+    {ROUTER_GET, "/v1/lots.geojson", api_lots_list_geojson, 0},
+    {ROUTER_GET, "/v1/lots/{id}/schedule", api_schedule_days, 0},
+    {ROUTER_GET, "/v1/lots/{id}/schedule.ics", api_schedule_ical, 0},
+    {ROUTER_GET, "/v1/calendars/{id}", api_calendars_get, 0},
+    {ROUTER_PUT, "/v1/calendars/{id}", api_calendars_put, 0},
+    {ROUTER_DELETE, "/v1/calendars/{id}", api_calendars_delete, ROUTE_ADMIN},
+    {ROUTER_POST, "/v1/lots/{id}/occupancy", api_occupancy_single, 0},
+    {ROUTER_POST, "/v1/occupancy", api_occupancy_batch, 0},
+    {ROUTER_POST, "/v1/tokens", api_admin_token_create, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/tokens", api_admin_token_list, ROUTE_ADMIN},
+    {ROUTER_DELETE, "/v1/tokens/{id}", api_admin_token_revoke, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/audit", api_admin_audit, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/totals", api_totals_json, 0},
+    {ROUTER_GET, "/v1/totals.txt", api_totals_text, 0},
+    {ROUTER_GET, "/v1/stream", api_stream_open, 0},
+    {ROUTER_GET, "/", api_web_driver_page, 0},
+    {ROUTER_GET, "/board", api_web_board_page, 0},
+};
+
+#define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))
+
+/* A table row with the context its handler is given: what the server calls back with. */
+struct binding {
+    const struct route *route;
+    struct endpoint_context *context;
+};
+
+struct routes {
+    struct binding bindings[ROUTE_COUNT];
+};
+
+/* The one place a route's flags are applied. */
+static void dispatch(struct http_exchange *exchange, void *data)
+{
+    const struct binding *binding = data;
+    const struct route *route = binding->route;
+
+    if (route->flags & ROUTE_ADMIN)
+        auth_require(exchange, binding->context->store, true, route->handler, NULL,
+                     binding->context);
+    else
+        route->handler(exchange, NULL, binding->context);
+}
+
+int routes_new(struct http_server *server, struct endpoint_context *context, struct routes **out)
+{
+    struct routes *routes = calloc(1, sizeof(*routes));
+    int result = 0;
+
+    if (routes == NULL)
+        return HTTP_ERROR_NO_MEMORY;
+    for (size_t i = 0; i < ROUTE_COUNT && result == 0; i++) {
+        routes->bindings[i] = (struct binding){&table[i], context};
+        result = http_server_route(server, table[i].methods, table[i].pattern, dispatch,
+                                   &routes->bindings[i]);
+    }
+    if (result != 0) {
+        routes_free(routes);
+        return result;
+    }
+    *out = routes;
+    return 0;
+}
+
+void routes_free(struct routes *routes)
+{
+    free(routes);
+}
