@@ -174,10 +174,9 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
     }
 }
 
-void api_totals_changed(struct api_totals *totals_endpoint, const char *id)
+void api_totals_changed(struct api_totals *totals_endpoint)
 {
     struct timeval delay = {0, COALESCE_MS * 1000};
-    (void)id;
     if (totals_endpoint == NULL || totals_endpoint->scheduled)
         return;
     totals_endpoint->scheduled = true;

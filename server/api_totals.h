@@ -24,11 +24,11 @@ endpoint_handler api_totals_json;
 endpoint_handler api_totals_text;
 
 /*
- * Lots changed (id, or NULL for any): the selections are recomputed within
+ * Some lot changed: every cached selection is recomputed within
  * about 20 ms, changes of many writes coalesced, and long polls whose
  * totals changed are answered.
  */
-void api_totals_changed(struct api_totals *totals_endpoint, const char *id);
+void api_totals_changed(struct api_totals *totals_endpoint);
 
 /* Told when a selection's totals changed, with their new JSON. */
 typedef void (*api_totals_observer)(const char *city, const char *group, const char *kind,

@@ -114,6 +114,18 @@ static int read_file(const char *path, char **text, size_t *length)
     return 0;
 }
 
+/* The zone must exist now, not when the first schedule is asked for. Returns 0 or -1. */
+static int check_timezone(const struct config *config, char *error, size_t error_size)
+{
+    char zone_path[PATH_MAX];
+    snprintf(zone_path, sizeof(zone_path), "%s/%s", ZONEINFO_DIR, config->timezone);
+    if (access(zone_path, R_OK) == 0)
+        return 0;
+    snprintf(error, error_size, "timezone: no zone '%s' in %s (install tzdata)", config->timezone,
+             ZONEINFO_DIR);
+    return -1;
+}
+
 /*
  * Defaults, then the file, then the environment, then each --set. Returns 0,
  * or prints the reason and returns EXIT_USAGE (or EXIT_SUCCESS for -h/-v).
@@ -129,7 +141,6 @@ static int load_configuration(int argc, char **argv, struct config **out)
     };
     const char *config_path = NULL;
     char error[512];
-    char zone_path[PATH_MAX];
     struct config *config = config_new();
     int option;
 
@@ -184,13 +195,8 @@ static int load_configuration(int argc, char **argv, struct config **out)
         if (option == 's' && config_apply_assignment(config, optarg, error, sizeof(error)) != 0)
             goto report;
     }
-    /* The zone must exist now, not when the first schedule is asked for. */
-    snprintf(zone_path, sizeof(zone_path), "%s/%s", ZONEINFO_DIR, config->timezone);
-    if (access(zone_path, R_OK) != 0) {
-        snprintf(error, sizeof(error), "timezone: no zone '%s' in %s (install tzdata)",
-                 config->timezone, ZONEINFO_DIR);
+    if (check_timezone(config, error, sizeof(error)) != 0)
         goto report;
-    }
     *out = config;
     return 0;
 
@@ -248,7 +254,7 @@ static void on_store_ready(bool ready, void *data)
         log_info(component, "not ready: waiting for Redis");
     /* Reads go on from the snapshot while Redis is away, marked stale. */
     snapshot_set_stale(daemon->snapshot, !ready, clock_now_ms());
-    api_totals_changed(daemon->api.totals, NULL);
+    api_totals_changed(daemon->api.totals);
     /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
         bootstrap_on_ready(daemon->bootstrap);
@@ -259,7 +265,7 @@ static void on_store_ready(bool ready, void *data)
 static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
-    api_totals_changed(daemon->api.totals, id);
+    api_totals_changed(daemon->api.totals);
     api_stream_lot_changed(daemon->api.stream, id);
 }
 

@@ -1,7 +1,7 @@
 /* routes.c: the route table: every endpoint's methods, path, handler and flags, in one place. */
 #include "routes.h"
 
-#include "api_admin.h"
+#include "api_audit.h"
 #include "api_calendars.h"
 #include "api_health.h"
 #include "api_lots.h"
@@ -9,6 +9,7 @@
 #include "api_occupancy.h"
 #include "api_schedule.h"
 #include "api_stream.h"
+#include "api_tokens.h"
 #include "api_totals.h"
 #include "api_web.h"
 #include "auth.h"
@@ -50,10 +51,10 @@ static const struct route table[] = {
     {ROUTER_DELETE, "/v1/calendars/{id}", api_calendars_delete, ROUTE_ADMIN},
     {ROUTER_POST, "/v1/lots/{id}/occupancy", api_occupancy_single, 0},
     {ROUTER_POST, "/v1/occupancy", api_occupancy_batch, 0},
-    {ROUTER_POST, "/v1/tokens", api_admin_token_create, ROUTE_ADMIN},
-    {ROUTER_GET, "/v1/tokens", api_admin_token_list, ROUTE_ADMIN},
-    {ROUTER_DELETE, "/v1/tokens/{id}", api_admin_token_revoke, ROUTE_ADMIN},
-    {ROUTER_GET, "/v1/audit", api_admin_audit, ROUTE_ADMIN},
+    {ROUTER_POST, "/v1/tokens", api_tokens_create, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/tokens", api_tokens_list, ROUTE_ADMIN},
+    {ROUTER_DELETE, "/v1/tokens/{id}", api_tokens_revoke, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/audit", api_audit_read, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/totals", api_totals_json, 0},
     {ROUTER_GET, "/v1/totals.txt", api_totals_text, 0},
     {ROUTER_GET, "/v1/stream", api_stream_open, 0},
