@@ -64,7 +64,9 @@ def main():
     paths = []
     for path in options.files:
         if os.path.isdir(path):
-            for folder, _, names in sorted(os.walk(path)):
+            for folder, folders, names in sorted(os.walk(path)):
+                # Installed packages (the browser tests' npm modules) are not ours.
+                folders[:] = [name for name in folders if name != "node_modules"]
                 paths += [os.path.join(folder, name) for name in sorted(names)
                           if name.endswith((".c", ".h"))]
         else:
