@@ -3,12 +3,13 @@
 
 #include "endpoint.h"
 
+#include <parkshare/wire.h>
 #include <string.h>
 
 void api_health_live(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     static const char body[] = "{\"status\":\"ok\"}";
-    http_reply(exchange, 200, "application/json", body, strlen(body), NULL, HTTP_REPLY_PUBLIC);
+    http_reply(exchange, 200, WIRE_JSON_TYPE, body, strlen(body), NULL, HTTP_REPLY_PUBLIC);
 }
 
 void api_health_ready(struct http_exchange *exchange, const struct store_token *token, void *data)
@@ -26,6 +27,6 @@ void api_health_ready(struct http_exchange *exchange, const struct store_token *
         http_reply_problem(exchange, PROBLEM_STORE_UNAVAILABLE, "the lots are still loading");
         return;
     }
-    http_reply(exchange, 200, "application/json", body, strlen(body), NULL,
+    http_reply(exchange, 200, WIRE_JSON_TYPE, body, strlen(body), NULL,
                HTTP_REPLY_PUBLIC | HTTP_REPLY_NO_STORE);
 }

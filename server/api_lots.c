@@ -25,7 +25,7 @@ void api_lots_get(struct http_exchange *exchange, const struct store_token *toke
         return;
     }
     endpoint_mark_stale(exchange, context->snapshot);
-    http_reply(exchange, 200, "application/json", lot->body, lot->body_length, lot->etag,
+    http_reply(exchange, 200, WIRE_JSON_TYPE, lot->body, lot->body_length, lot->etag,
                HTTP_REPLY_PUBLIC);
 }
 

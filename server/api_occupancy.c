@@ -7,6 +7,7 @@
 #include "occupancy.h"
 #include "store_lots.h"
 
+#include <parkshare/wire.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,7 @@ static void judge(const struct store_occupancy_result *result,
         snprintf(verdict->detail, sizeof(verdict->detail),
                  "Idempotency-Key '%s' was already used for a different update",
                  update->idempotency_key);
-        field_error_set(&error, "Idempotency-Key", "must be new for a different update");
+        field_error_set(&error, WIRE_IDEMPOTENCY_HEADER, "must be new for a different update");
         verdict->errors = field_error_to_json(&error);
         break;
     case STORE_OUTCOME_OVER_CAPACITY:
@@ -93,7 +94,7 @@ static void on_single_result(const struct store_occupancy_result *result, void *
     if (verdict.status == 200) {
         if (result->outcome == STORE_OUTCOME_REPLAYED)
             http_exchange_add_header(call->exchange, "Idempotent-Replayed", "true");
-        http_reply(call->exchange, 200, "application/json", result->answer, strlen(result->answer),
+        http_reply(call->exchange, 200, WIRE_JSON_TYPE, result->answer, strlen(result->answer),
                    NULL, HTTP_REPLY_NO_STORE);
     } else {
         if (verdict.problem == PROBLEM_STORE_UNAVAILABLE)
@@ -112,7 +113,7 @@ static void on_single_result(const struct store_occupancy_result *result, void *
 static int read_idempotency_header(struct http_exchange *exchange, struct occupancy_update *update)
 {
     const char *key = NULL;
-    if (http_exchange_single_header(exchange, "Idempotency-Key", &key) != 0) {
+    if (http_exchange_single_header(exchange, WIRE_IDEMPOTENCY_HEADER, &key) != 0) {
         http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "more than one Idempotency-Key header");
         return -1;
     }

@@ -6,6 +6,7 @@
 #include "etag.h"
 #include "totals.h"
 
+#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,7 @@ static void answer(struct http_exchange *exchange, const struct selection *selec
         http_reply(exchange, 200, "text/plain; charset=utf-8", selection->text,
                    strlen(selection->text), selection->text_etag, HTTP_REPLY_PUBLIC);
     else
-        http_reply(exchange, 200, "application/json", selection->json, selection->json_length,
+        http_reply(exchange, 200, WIRE_JSON_TYPE, selection->json, selection->json_length,
                    selection->json_etag, HTTP_REPLY_PUBLIC);
 }
 

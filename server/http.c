@@ -12,6 +12,7 @@
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
+#include <parkshare/wire.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +191,7 @@ void http_reply_json(struct http_exchange *exchange, int status, const json_t *d
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    http_reply(exchange, status, "application/json", text, strlen(text), NULL, flags);
+    http_reply(exchange, status, WIRE_JSON_TYPE, text, strlen(text), NULL, flags);
     free(text);
 }
 
@@ -203,7 +204,7 @@ void http_reply_problem_with(struct http_exchange *exchange, enum problem_type t
         http_reply(exchange, 500, "text/plain", "out of memory\n", 14, NULL, HTTP_REPLY_NO_STORE);
         return;
     }
-    http_reply(exchange, problem_status(type), "application/problem+json", document, length, NULL,
+    http_reply(exchange, problem_status(type), WIRE_PROBLEM_TYPE, document, length, NULL,
                HTTP_REPLY_NO_STORE | (is_read(exchange) ? HTTP_REPLY_PUBLIC : 0));
     free(document);
 }
@@ -527,8 +528,8 @@ int http_exchange_single_header(const struct http_exchange *exchange, const char
 /* "application/json", optionally with "; charset=utf-8" (any case). */
 static bool is_json_content_type(const char *value)
 {
-    size_t length = strlen("application/json");
-    if (value == NULL || evutil_ascii_strncasecmp(value, "application/json", length) != 0)
+    size_t length = strlen(WIRE_JSON_TYPE);
+    if (value == NULL || evutil_ascii_strncasecmp(value, WIRE_JSON_TYPE, length) != 0)
         return false;
     value += length;
     while (*value == ' ')

@@ -23,4 +23,7 @@
 /* The media type of request bodies and of JSON answers. */
 #define WIRE_JSON_TYPE "application/json"
 
+/* The media type of error answers (RFC 9457). */
+#define WIRE_PROBLEM_TYPE "application/problem+json"
+
 #endif
