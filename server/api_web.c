@@ -86,13 +86,15 @@ int api_web_register(struct http_server *server, const char *web_root, struct ap
     for (size_t i = 0; i < sizeof(web->pages) / sizeof(web->pages[0]); i++) {
         if (read_page(web_root, &web->pages[i], error, error_size) != 0 ||
             http_server_route(server, HTTP_GET, web->pages[i].path, handle_page, &web->pages[i]) !=
-                0) {
-            api_web_free(web);
-            return -1;
-        }
+                0)
+            goto free_web;
     }
     *out = web;
     return 0;
+
+free_web:
+    api_web_free(web);
+    return -1;
 }
 
 void api_web_free(struct api_web *web)
