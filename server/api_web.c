@@ -95,12 +95,14 @@ int api_web_new(const char *web_root, struct api_web **out, char *error, size_t 
     web->driver = (struct page){"/", "index.html", NULL, 0, ""};
     web->board = (struct page){"/board", "board.html", NULL, 0, ""};
     if (read_page(web_root, &web->driver, error, error_size) != 0 ||
-        read_page(web_root, &web->board, error, error_size) != 0) {
-        api_web_free(web);
-        return -1;
-    }
+        read_page(web_root, &web->board, error, error_size) != 0)
+        goto free_web;
     *out = web;
     return 0;
+
+free_web:
+    api_web_free(web);
+    return -1;
 }
 
 void api_web_free(struct api_web *web)

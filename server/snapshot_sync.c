@@ -215,12 +215,14 @@ int snapshot_sync_new(struct event_base *base, struct store *store, struct snaps
     sync->on_change = on_change;
     sync->data = data;
     sync->timer = evtimer_new(base, on_timer, sync);
-    if (sync->timer == NULL) {
-        free(sync);
-        return -1;
-    }
+    if (sync->timer == NULL)
+        goto free_sync;
     *out = sync;
     return 0;
+
+free_sync:
+    free(sync);
+    return -1;
 }
 
 void snapshot_sync_free(struct snapshot_sync *sync)

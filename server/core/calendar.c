@@ -102,23 +102,46 @@ static int read_date(const json_t *value, const char *place, int64_t *day, int *
     return 0;
 }
 
+/* The members a form of day entry allows, and the rule a non-object breaks. */
+struct entry_form {
+    const char *const *members;
+    size_t member_count;
+    const char *object_rule;
+};
+
+/* Room for an entry's place in errors, "days[N]". */
+#define PLACE_SIZE 32
+
+/*
+ * What every form checks first, of the entry at index of days: an object of
+ * its members only, with a valid date. place receives "days[index]" for the
+ * caller's own errors.
+ */
+static int read_entry_date(const json_t *item, size_t index, const struct entry_form *form,
+                           char place[PLACE_SIZE], int64_t *day, int *year,
+                           struct field_error *error)
+{
+    const char *unknown = NULL;
+
+    snprintf(place, PLACE_SIZE, "days[%zu]", index);
+    if (!json_is_object(item))
+        return field_error_set(error, place, "%s", form->object_rule);
+    if (!only_members(item, form->members, form->member_count, &unknown))
+        return field_error_set_member(error, place, unknown, "unknown field");
+    return read_date(json_object_get(item, "date"), place, day, year, error);
+}
+
 /* One native entry {"date", "kind", "name"}. */
 static int read_native_entry(const json_t *item, size_t index, struct calendar_entry *entry,
                              struct field_error *error)
 {
     static const char *const members[] = {"date", "kind", "name"};
+    static const struct entry_form form = {members, 3, "must be an object {date, kind, name}"};
     const char *kind = json_string_value(json_object_get(item, "kind"));
-    const char *unknown = NULL;
-    char place[32];
+    char place[PLACE_SIZE];
     int year;
-    int result;
+    int result = read_entry_date(item, index, &form, place, &entry->day, &year, error);
 
-    snprintf(place, sizeof(place), "days[%zu]", index);
-    if (!json_is_object(item))
-        return field_error_set(error, place, "must be an object {date, kind, name}");
-    if (!only_members(item, members, 3, &unknown))
-        return field_error_set_member(error, place, unknown, "unknown field");
-    result = read_date(json_object_get(item, "date"), place, &entry->day, &year, error);
     if (result != 0)
         return result;
     entry->source_year = year;
@@ -187,18 +210,12 @@ static int read_year_entry(const json_t *item, size_t index, int year, struct ca
                            struct field_error *error)
 {
     static const char *const members[] = {"name", "date", "isOffDay"};
+    static const struct entry_form form = {members, 3, "must be an object {name, date, isOffDay}"};
     const json_t *off = json_object_get(item, "isOffDay");
-    const char *unknown = NULL;
-    char place[32];
+    char place[PLACE_SIZE];
     int entry_year;
-    int result;
+    int result = read_entry_date(item, index, &form, place, &entry->day, &entry_year, error);
 
-    snprintf(place, sizeof(place), "days[%zu]", index);
-    if (!json_is_object(item))
-        return field_error_set(error, place, "must be an object {name, date, isOffDay}");
-    if (!only_members(item, members, 3, &unknown))
-        return field_error_set_member(error, place, unknown, "unknown field");
-    result = read_date(json_object_get(item, "date"), place, &entry->day, &entry_year, error);
     if (result != 0)
         return result;
     if (entry_year != year &&

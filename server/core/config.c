@@ -71,9 +71,28 @@ static int set_string(struct config *config, const struct config_key *key, const
                           error_size);
 }
 
+/* The suffixes a kind of number may carry, and what the error calls it. */
+struct units {
+    const char *const *names;
+    const int64_t *factors;
+    size_t count;
+    const char *what;
+};
+
+static const char *const second_names[] = {"s", "m", "h", "d"};
+static const int64_t second_factors[] = {1, 60, 3600, 86400};
+static const struct units seconds_units = {
+    second_names, second_factors, 4, "a duration (whole seconds, or a number with s, m, h or d)"};
+
+static const char *const byte_names[] = {"k", "K", "m", "M"};
+static const int64_t byte_factors[] = {1024, 1024, 1048576, 1048576};
+static const struct units bytes_units = {byte_names, byte_factors, 4,
+                                         "a size (whole bytes, or a number with k or m)"};
+
+static const struct units count_units = {NULL, NULL, 0, "a whole number"};
+
 /* Parse a whole decimal integer with an optional unit suffix from units. */
-static int parse_scaled(const char *value, const char *const *unit_names,
-                        const int64_t *unit_factors, size_t unit_count, int64_t *out)
+static int parse_scaled(const char *value, const struct units *units, int64_t *out)
 {
     char *end = NULL;
     long long number;
@@ -88,11 +107,11 @@ static int parse_scaled(const char *value, const char *const *unit_names,
         *out = number;
         return 0;
     }
-    for (size_t i = 0; i < unit_count; i++) {
-        if (strcmp(end, unit_names[i]) == 0) {
-            if (number > INT64_MAX / unit_factors[i])
+    for (size_t i = 0; i < units->count; i++) {
+        if (strcmp(end, units->names[i]) == 0) {
+            if (number > INT64_MAX / units->factors[i])
                 return -1;
-            *out = number * unit_factors[i];
+            *out = number * units->factors[i];
             return 0;
         }
     }
@@ -100,13 +119,12 @@ static int parse_scaled(const char *value, const char *const *unit_names,
 }
 
 static int set_scaled(struct config *config, const struct config_key *key, const char *value,
-                      char *error, size_t error_size, const char *const *unit_names,
-                      const int64_t *unit_factors, size_t unit_count, const char *what)
+                      char *error, size_t error_size, const struct units *units)
 {
     int64_t number;
-    if (parse_scaled(value, unit_names, unit_factors, unit_count, &number) != 0)
+    if (parse_scaled(value, units, &number) != 0)
         return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not %s", key->name,
-                    value, what);
+                    value, units->what);
     if (number < key->min || number > key->max)
         return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
                     "%s: %s is out of range (%lld to %lld)", key->name, value, (long long)key->min,
@@ -118,31 +136,34 @@ static int set_scaled(struct config *config, const struct config_key *key, const
 static int set_seconds(struct config *config, const struct config_key *key, const char *value,
                        char *error, size_t error_size)
 {
-    static const char *const names[] = {"s", "m", "h", "d"};
-    static const int64_t factors[] = {1, 60, 3600, 86400};
-    return set_scaled(config, key, value, error, error_size, names, factors, 4,
-                      "a duration (whole seconds, or a number with s, m, h or d)");
+    return set_scaled(config, key, value, error, error_size, &seconds_units);
 }
 
 static int set_bytes(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
-    static const char *const names[] = {"k", "K", "m", "M"};
-    static const int64_t factors[] = {1024, 1024, 1048576, 1048576};
-    return set_scaled(config, key, value, error, error_size, names, factors, 4,
-                      "a size (whole bytes, or a number with k or m)");
+    return set_scaled(config, key, value, error, error_size, &bytes_units);
 }
 
-static int parse_port(const char *text, bool allow_zero, uint16_t *port)
+/* A whole decimal number from 0 to max, digits only (no sign, no spaces). */
+static int parse_decimal(const char *text, long max, long *number)
 {
     char *end = NULL;
-    long number;
 
     if (!isdigit((unsigned char)text[0]))
         return -1;
     errno = 0;
-    number = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || number > 65535 || (number == 0 && !allow_zero))
+    *number = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || *number > max)
+        return -1;
+    return 0;
+}
+
+static int parse_port(const char *text, bool allow_zero, uint16_t *port)
+{
+    long number;
+
+    if (parse_decimal(text, 65535, &number) != 0 || (number == 0 && !allow_zero))
         return -1;
     *port = (uint16_t)number;
     return 0;
@@ -196,13 +217,9 @@ static int set_listen(struct config *config, const struct config_key *key, const
 /* A db number in "/N": 0..15 is what a default redis.conf offers. */
 static int parse_database(const char *text, int *database)
 {
-    char *end = NULL;
     long number;
-    if (!isdigit((unsigned char)text[0]))
-        return -1;
-    errno = 0;
-    number = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || number > 65535)
+
+    if (parse_decimal(text, 65535, &number) != 0)
         return -1;
     *database = (int)number;
     return 0;
@@ -311,17 +328,30 @@ static int set_redis(struct config *config, const struct config_key *key, const 
     return 0;
 }
 
+/* Which of two names value is (0 or 1), or a BAD_VALUE that names both. */
+static int parse_either(const struct config_key *key, const char *value, const char *const names[2],
+                        int *choice, char *error, size_t error_size)
+{
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(value, names[i]) == 0) {
+            *choice = i;
+            return 0;
+        }
+    }
+    return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not '%s' or '%s'",
+                key->name, value, names[0], names[1]);
+}
+
 static int set_redis_appendfsync(struct config *config, const struct config_key *key,
                                  const char *value, char *error, size_t error_size)
 {
-    if (strcmp(value, "always") == 0)
-        config->redis_fsync_always = true;
-    else if (strcmp(value, "everysec") == 0)
-        config->redis_fsync_always = false;
-    else
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "redis_appendfsync: '%s' is not 'always' or 'everysec'", value);
-    return 0;
+    static const char *const names[2] = {"always", "everysec"};
+    int choice;
+    int result = parse_either(key, value, names, &choice, error, error_size);
+
+    if (result == 0)
+        config->redis_fsync_always = choice == 0;
+    return result;
 }
 
 /* An IANA zone name such as Asia/Shanghai; "..", a leading "/" and odd
@@ -354,7 +384,7 @@ static int set_optional_path(struct config *config, const struct config_key *key
 static int set_count(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
-    return set_scaled(config, key, value, error, error_size, NULL, NULL, 0, "a whole number");
+    return set_scaled(config, key, value, error, error_size, &count_units);
 }
 
 static int set_log_level(struct config *config, const struct config_key *key, const char *value,
@@ -371,14 +401,13 @@ static int set_log_level(struct config *config, const struct config_key *key, co
 static int set_log_format(struct config *config, const struct config_key *key, const char *value,
                           char *error, size_t error_size)
 {
-    if (strcmp(value, "text") == 0)
-        config->log_format = CONFIG_LOG_TEXT;
-    else if (strcmp(value, "json") == 0)
-        config->log_format = CONFIG_LOG_JSON;
-    else
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "log_format: '%s' is not 'text' or 'json'", value);
-    return 0;
+    static const char *const names[2] = {[CONFIG_LOG_TEXT] = "text", [CONFIG_LOG_JSON] = "json"};
+    int choice;
+    int result = parse_either(key, value, names, &choice, error, error_size);
+
+    if (result == 0)
+        config->log_format = (enum config_log_format)choice;
+    return result;
 }
 
 #define FIELD(name) offsetof(struct config, name)
@@ -428,19 +457,26 @@ static const struct config_key *find_key(const char *name, size_t length)
     return NULL;
 }
 
+static int set_defaults(struct config *config)
+{
+    char error[256];
+
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+        const struct config_key *key = &config_keys[i];
+        int result = key->set(config, key, key->default_value, error, sizeof(error));
+        if (result != 0)
+            return result;
+    }
+    return 0;
+}
+
 struct config *config_new(void)
 {
     struct config *config = calloc(1, sizeof(*config));
-    char error[256];
 
-    if (config == NULL)
+    if (config != NULL && set_defaults(config) != 0) {
+        config_free(config);
         return NULL;
-    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
-        const struct config_key *key = &config_keys[i];
-        if (key->set(config, key, key->default_value, error, sizeof(error)) != 0) {
-            config_free(config);
-            return NULL;
-        }
     }
     return config;
 }

@@ -14,6 +14,8 @@
  */
 #define CELL_DEGREES 0.01
 #define EARTH_RADIUS 6371008.8
+/* A power of two: the mask of the hash table is one less. */
+#define INITIAL_CELLS 1024
 
 struct cell {
     int64_t key; /* valid when items != NULL */
@@ -52,14 +54,15 @@ static size_t cell_hash(int64_t key)
 struct geo_index *geo_index_new(void)
 {
     struct geo_index *index = calloc(1, sizeof(*index));
-    if (index == NULL)
-        return NULL;
-    index->mask = 1023;
-    index->cells = calloc(index->mask + 1, sizeof(*index->cells));
-    if (index->cells == NULL) {
+    struct cell *cells = calloc(INITIAL_CELLS, sizeof(*cells));
+
+    if (index == NULL || cells == NULL) {
         free(index);
+        free(cells);
         return NULL;
     }
+    index->cells = cells;
+    index->mask = INITIAL_CELLS - 1;
     return index;
 }
 

@@ -18,34 +18,29 @@ struct rate_limit {
     double rate;
     double burst;
     size_t mask;
-    struct bucket *buckets;
+    struct bucket buckets[]; /* mask + 1 of them: the table never grows */
 };
 
 struct rate_limit *rate_limit_new(double rate, double burst, size_t slots)
 {
-    struct rate_limit *limit = calloc(1, sizeof(*limit));
+    struct rate_limit *limit;
     size_t size = 16;
 
+    while (size < slots && size <= SIZE_MAX / 2)
+        size *= 2;
+    if (size > (SIZE_MAX - sizeof(*limit)) / sizeof(struct bucket))
+        return NULL;
+    limit = calloc(1, sizeof(*limit) + size * sizeof(struct bucket));
     if (limit == NULL)
         return NULL;
-    while (size < slots)
-        size *= 2;
     limit->rate = rate;
     limit->burst = burst < 1 ? 1 : burst;
     limit->mask = size - 1;
-    limit->buckets = calloc(size, sizeof(*limit->buckets));
-    if (limit->buckets == NULL) {
-        free(limit);
-        return NULL;
-    }
     return limit;
 }
 
 void rate_limit_free(struct rate_limit *limit)
 {
-    if (limit == NULL)
-        return;
-    free(limit->buckets);
     free(limit);
 }
 
