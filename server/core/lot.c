@@ -15,7 +15,7 @@
 #define OSM_MAX_CHARACTERS   500
 #define GROUPS_MAX           32
 
-static const char id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
+const char lot_id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
 
 bool lot_id_is_valid(const char *id)
 {
@@ -86,7 +86,7 @@ static int take_id_field(const json_t *body, const char *field, char **out,
     if (value == NULL)
         return 0;
     if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value))) {
-        field_errors_add(errors, field, "%s", id_rule);
+        field_errors_add(errors, field, "%s", lot_id_rule);
         return 0;
     }
     *out = strdup(json_string_value(value));
@@ -190,7 +190,7 @@ static int take_groups(const json_t *body, struct lot *lot, struct field_errors 
         const char *group = json_string_value(value);
         snprintf(field, sizeof(field), "groups[%zu]", index);
         if (group == NULL || !lot_id_is_valid(group)) {
-            field_errors_add(errors, field, "%s", id_rule);
+            field_errors_add(errors, field, "%s", lot_id_rule);
             continue;
         }
         for (size_t i = 0; i < lot->group_count; i++) {
@@ -295,7 +295,7 @@ int lot_from_json(const char *id, const json_t *body, struct lot **out, struct f
     if (lot == NULL)
         return LOT_ERROR_NO_MEMORY;
     if (!lot_id_is_valid(id))
-        field_errors_add(errors, "id", "%s", id_rule);
+        field_errors_add(errors, "id", "%s", lot_id_rule);
     if (!json_is_object(body)) {
         field_errors_add(errors, "body", "must be a JSON object");
         lot_free(lot);

@@ -52,6 +52,9 @@ struct lot {
 /* Whether id matches [a-z0-9][a-z0-9_-]{0,63}: lots, groups, cities, calendars. */
 bool lot_id_is_valid(const char *id);
 
+/* The rule lot_id_is_valid checks, as a refusal says it: "must match [a-z0-9]…". */
+extern const char lot_id_rule[];
+
 /*
  * Validate the body of PUT /v1/lots/{id} strictly and build the lot.
  * Every rule is checked and every failure recorded in errors (which the
