@@ -174,16 +174,8 @@ void api_calendars_put(struct http_exchange *exchange, const struct store_token 
 
 static void on_deleted(enum store_outcome outcome, void *data)
 {
-    struct http_exchange *exchange = data;
-    if (outcome == STORE_OUTCOME_OK)
-        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
-    else if (outcome == STORE_OUTCOME_NOT_FOUND)
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no calendar '%s'",
-                           http_exchange_parameter(exchange, "id"));
-    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        endpoint_reply_store_unavailable(exchange);
-    else
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "the calendar could not be deleted");
+    endpoint_reply_deletion(data, outcome, STORE_OUTCOME_OK, "calendar",
+                            "the calendar could not be deleted");
 }
 
 /* The first lot whose schedule uses calendar id, or NULL. */

@@ -118,16 +118,8 @@ cleanup:
 
 static void on_deleted(const struct store_lot_result *result, void *data)
 {
-    struct http_exchange *exchange = data;
-    if (result->outcome == STORE_OUTCOME_OK)
-        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
-    else if (result->outcome == STORE_OUTCOME_NOT_FOUND)
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'",
-                           http_exchange_parameter(exchange, "id"));
-    else if (result->outcome == STORE_OUTCOME_UNAVAILABLE)
-        endpoint_reply_store_unavailable(exchange);
-    else
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot could not be deleted");
+    endpoint_reply_deletion(data, result->outcome, STORE_OUTCOME_OK, "lot",
+                            "the lot could not be deleted");
 }
 
 void api_lots_delete(struct http_exchange *exchange, const struct store_token *token, void *data)

@@ -110,6 +110,16 @@ static void on_single_result(const struct store_occupancy_result *result, void *
 }
 
 /* The Idempotency-Key header: absent, or one well-formed value. */
+/* What the store is asked to apply for an update (strings borrowed from update and hash). */
+static struct store_occupancy_update store_request(const struct occupancy_update *update,
+                                                   const char *hash, const char *client)
+{
+    return (struct store_occupancy_update){
+        update->lot_id, update->recount,
+        update->value,  update->has_idempotency_key ? update->idempotency_key : NULL,
+        hash,           client};
+}
+
 static int read_idempotency_header(struct http_exchange *exchange, struct occupancy_update *update)
 {
     const char *key = NULL;
@@ -166,13 +176,7 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
         free(call);
         return;
     }
-    request = (struct store_occupancy_update){
-        call->update.lot_id,
-        call->update.recount,
-        call->update.value,
-        call->update.has_idempotency_key ? call->update.idempotency_key : NULL,
-        hash,
-        http_exchange_client(exchange)};
+    request = store_request(&call->update, hash, http_exchange_client(exchange));
     if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
         free(call);
         endpoint_reply_store_unavailable(exchange);
@@ -271,13 +275,7 @@ static void start_item(struct batch_call *batch, size_t index, const char *hash)
         free(item);
         return;
     }
-    request = (struct store_occupancy_update){
-        item->update.lot_id,
-        item->update.recount,
-        item->update.value,
-        item->update.has_idempotency_key ? item->update.idempotency_key : NULL,
-        hash,
-        http_exchange_client(batch->exchange)};
+    request = store_request(&item->update, hash, http_exchange_client(batch->exchange));
     batch->waiting++;
     if (store_occupancy_apply(batch->store, &request, on_item_result, item) != 0) {
         batch->waiting--;

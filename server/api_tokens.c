@@ -222,16 +222,8 @@ void api_tokens_list(struct http_exchange *exchange, const struct store_token *c
 
 static void on_token_revoked(enum store_outcome outcome, void *data)
 {
-    struct http_exchange *exchange = data;
-    if (outcome == STORE_OUTCOME_REVOKED)
-        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
-    else if (outcome == STORE_OUTCOME_NOT_FOUND)
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no token '%s'",
-                           http_exchange_parameter(exchange, "id"));
-    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        endpoint_reply_store_unavailable(exchange);
-    else
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be revoked");
+    endpoint_reply_deletion(data, outcome, STORE_OUTCOME_REVOKED, "token",
+                            "the token could not be revoked");
 }
 
 static bool token_id_is_valid(const char *id)

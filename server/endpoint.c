@@ -23,3 +23,17 @@ void endpoint_reply_store_unavailable(struct http_exchange *exchange)
     http_reply_problem(exchange, PROBLEM_STORE_UNAVAILABLE,
                        "Redis is not reachable; nothing was changed, retry shortly");
 }
+
+void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome outcome,
+                             enum store_outcome done, const char *noun, const char *failure)
+{
+    if (outcome == done)
+        http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
+    else if (outcome == STORE_OUTCOME_NOT_FOUND)
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun,
+                           http_exchange_parameter(exchange, "id"));
+    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
+        endpoint_reply_store_unavailable(exchange);
+    else
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "%s", failure);
+}

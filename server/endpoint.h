@@ -45,4 +45,12 @@ void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *
 /* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
+/*
+ * Answer a DELETE of /…/{id} from the store's outcome: 204 when it is done,
+ * 404 "no <noun> '<id>'" for NOT_FOUND, 503 when Redis is away, else 500
+ * with failure ("the token could not be revoked"). The exchange is freed.
+ */
+void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome outcome,
+                             enum store_outcome done, const char *noun, const char *failure);
+
 #endif
