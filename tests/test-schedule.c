@@ -147,15 +147,22 @@ static bool open_all_day(const struct schedule *schedule, const struct calendar 
     return whole;
 }
 
+/* Whether the schedule is open at a minute, and the minute that changes it. */
+static void expect_open_at(const struct schedule *schedule, const struct calendar *calendar,
+                           int64_t minute, bool open, int64_t next_change)
+{
+    int64_t next = 0;
+    CHECK_INT_EQ(schedule_open_at(schedule, calendar, minute, &next), open);
+    CHECK_INT_EQ(next, next_change);
+}
+
 static void test_golden_dates(void)
 {
     struct calendar *calendar = calendar_from_year_files();
     struct schedule *lot = compile("{\"weekend\":\"24h\",\"holiday\":\"24h\"}");
-    int64_t next = 0;
 
     CHECK(!open_all_day(lot, calendar, day_of(2026, 2, 14))); /* make-up Saturday */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 14, 12, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 15, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 14, 12, 0), false, at(2026, 2, 15, 0, 0));
     for (int day = 15; day <= 23; day++)
         CHECK(open_all_day(lot, calendar, day_of(2026, 2, day)));
     CHECK(!open_all_day(lot, calendar, day_of(2026, 9, 20)));
@@ -164,13 +171,10 @@ static void test_golden_dates(void)
         CHECK(open_all_day(lot, calendar, day_of(2025, 10, day)));
     CHECK(open_all_day(lot, calendar, day_of(2020, 2, 1)));
     /* next_change across the nine-day Spring Festival: open until 2026-02-24. */
-    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 15, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
-    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 19, 13, 37), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 15, 0, 0), true, at(2026, 2, 24, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 19, 13, 37), true, at(2026, 2, 24, 0, 0));
     /* After it: closed on weekdays, and the make-up Saturday 28 Feb stays closed. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 24, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 3, 1, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 24, 0, 0), false, at(2026, 3, 1, 0, 0));
     schedule_free(lot);
     calendar_free(calendar);
 }
@@ -181,19 +185,14 @@ static void test_night_before_holiday(void)
     struct calendar *calendar = calendar_from_year_files();
     struct schedule *lot =
         compile("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}");
-    int64_t next = 0;
 
     /* 2026-09-30 (Wednesday) 18:30 opens and stays open through the National Day
      * holiday; its last day is "24h", which ends at midnight before the workday. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 29), &next));
-    CHECK_INT_EQ(next, at(2026, 9, 30, 18, 30));
-    CHECK(schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 30), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 8, 0, 0));
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 8, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 9, 30, 18, 29), false, at(2026, 9, 30, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 9, 30, 18, 30), true, at(2026, 10, 8, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 10, 8, 0, 0), false, at(2026, 10, 8, 18, 30));
     /* 2026-10-10 is a make-up Saturday: the workday window, not 24h. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 10, 12, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 10, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 10, 10, 12, 0), false, at(2026, 10, 10, 18, 30));
     schedule_free(lot);
     calendar_free(calendar);
 }
@@ -215,8 +214,7 @@ static void test_precedence_and_values(void)
     CHECK_INT_EQ(windows[1].start - day_of(2026, 11, 23) * DAY, 14 * 60);
     free(windows);
     /* A Friday takes fr, which overrides workday. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 27, 9, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 11, 27, 17, 30));
+    expect_open_at(lot, calendar, at(2026, 11, 27, 9, 0), false, at(2026, 11, 27, 17, 30));
     /* A holiday without holiday or weekend keys is closed. */
     CHECK(!open_all_day(lot, calendar, day_of(2026, 10, 1)));
     CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 1, 10, 0), &next));
@@ -224,8 +222,7 @@ static void test_precedence_and_values(void)
     CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 10, 0), &next));
     /* A make-up Saturday takes workday, not sa. */
     CHECK(schedule_open_at(lot, calendar, at(2026, 10, 10, 9, 0), &next));
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 28, 9, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 11, 28, 10, 0));
+    expect_open_at(lot, calendar, at(2026, 11, 28, 9, 0), false, at(2026, 11, 28, 10, 0));
     schedule_free(lot);
 
     struct schedule_rule rule;
