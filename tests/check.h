@@ -47,12 +47,26 @@ static int check_count;
         }                                                                                          \
     } while (0)
 
+/* Name a finished test in the output: failed when checks failed since failures_before. */
+static inline void check_report_test(const char *name, int failures_before)
+{
+    fprintf(stderr, "%s %s\n", check_failures == failures_before ? "ok  " : "FAIL", name);
+}
+
 /* Run one test function and name it in the output. */
 #define RUN_TEST(fn)                                                                               \
     do {                                                                                           \
         int check_before_ = check_failures;                                                        \
         fn();                                                                                      \
-        fprintf(stderr, "%s %s\n", check_failures == check_before_ ? "ok  " : "FAIL", #fn);        \
+        check_report_test(#fn, check_before_);                                                     \
+    } while (0)
+
+/* Run one test function on a fixture the program prepared once, e.g. loaded data. */
+#define RUN_TEST_WITH(fn, fixture)                                                                 \
+    do {                                                                                           \
+        int check_before_ = check_failures;                                                        \
+        fn(fixture);                                                                               \
+        check_report_test(#fn, check_before_);                                                     \
     } while (0)
 
 /* The exit status of a test program: 0 when every check held. */

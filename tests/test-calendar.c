@@ -35,6 +35,13 @@ static int merge(struct calendar *calendar, const char *text, struct field_error
     return result;
 }
 
+/* Merge a year file the calendar must accept. */
+static void expect_merged(struct calendar *calendar, const char *text)
+{
+    struct field_error error;
+    CHECK_INT_EQ(merge(calendar, text, &error), 0);
+}
+
 static struct calendar *native(const char *text)
 {
     json_t *document = parse(text);
@@ -48,15 +55,12 @@ static struct calendar *native(const char *text)
 static void test_import_into_empty(void)
 {
     struct calendar *calendar = calendar_new("Asia/Shanghai");
-    struct field_error error;
     const char *name = NULL;
 
-    CHECK_INT_EQ(merge(calendar,
-                       "{\"year\":2026,\"$schema\":\"s\",\"$id\":\"i\",\"papers\":[],\"days\":["
-                       "{\"name\":\"春节\",\"date\":\"2026-02-17\",\"isOffDay\":true},"
-                       "{\"name\":\"春节\",\"date\":\"2026-02-14\",\"isOffDay\":false}]}",
-                       &error),
-                 0);
+    expect_merged(calendar,
+                  "{\"year\":2026,\"$schema\":\"s\",\"$id\":\"i\",\"papers\":[],\"days\":["
+                  "{\"name\":\"春节\",\"date\":\"2026-02-17\",\"isOffDay\":true},"
+                  "{\"name\":\"春节\",\"date\":\"2026-02-14\",\"isOffDay\":false}]}");
     CHECK_INT_EQ(calendar->count, 2);
     /* Kept sorted by day, whatever the file's order. */
     CHECK_INT_EQ(calendar->entries[0].day, day_of("2026-02-14"));
@@ -75,14 +79,10 @@ static void test_import_replaces_its_year_only(void)
                "{\"date\":\"2025-10-01\",\"kind\":\"holiday\",\"name\":\"国庆节\"},"
                "{\"date\":\"2026-05-01\",\"kind\":\"holiday\",\"name\":\"old\"},"
                "{\"date\":\"2026-05-09\",\"kind\":\"workday\",\"name\":\"old\"}]}");
-    struct field_error error;
     const char *name = NULL;
 
-    CHECK_INT_EQ(merge(calendar,
-                       "{\"year\":2026,\"days\":["
-                       "{\"name\":\"劳动节\",\"date\":\"2026-05-04\",\"isOffDay\":true}]}",
-                       &error),
-                 0);
+    expect_merged(calendar, "{\"year\":2026,\"days\":["
+                            "{\"name\":\"劳动节\",\"date\":\"2026-05-04\",\"isOffDay\":true}]}");
     /* 2026's native entries went; 2025's stayed; the file's entry came. */
     CHECK_INT_EQ(calendar->count, 2);
     CHECK_INT_EQ(kind_of(calendar, "2025-10-01", NULL), CALENDAR_DAY_OFF);
@@ -91,11 +91,8 @@ static void test_import_replaces_its_year_only(void)
     CHECK_INT_EQ(kind_of(calendar, "2026-05-04", &name), CALENDAR_DAY_OFF);
     CHECK_STR_EQ(name, "劳动节");
     /* Importing the year again replaces what the first import brought. */
-    CHECK_INT_EQ(merge(calendar,
-                       "{\"year\":2026,\"days\":["
-                       "{\"name\":\"劳动节\",\"date\":\"2026-05-05\",\"isOffDay\":true}]}",
-                       &error),
-                 0);
+    expect_merged(calendar, "{\"year\":2026,\"days\":["
+                            "{\"name\":\"劳动节\",\"date\":\"2026-05-05\",\"isOffDay\":true}]}");
     CHECK_INT_EQ(calendar->count, 2);
     CHECK_INT_EQ(kind_of(calendar, "2026-05-04", NULL), CALENDAR_DAY_ORDINARY);
     CHECK_INT_EQ(kind_of(calendar, "2026-05-05", NULL), CALENDAR_DAY_OFF);
@@ -109,18 +106,12 @@ static void test_december_before(void)
     const char *name = NULL;
 
     /* 2006's file put 2006-12-30 as a workday; 2007's says New Year began then. */
-    CHECK_INT_EQ(merge(calendar,
-                       "{\"year\":2006,\"days\":["
-                       "{\"name\":\"x\",\"date\":\"2006-12-30\",\"isOffDay\":false},"
-                       "{\"name\":\"y\",\"date\":\"2006-10-01\",\"isOffDay\":true}]}",
-                       &error),
-                 0);
-    CHECK_INT_EQ(merge(calendar,
-                       "{\"year\":2007,\"days\":["
-                       "{\"name\":\"元旦\",\"date\":\"2006-12-30\",\"isOffDay\":true},"
-                       "{\"name\":\"元旦\",\"date\":\"2007-01-01\",\"isOffDay\":true}]}",
-                       &error),
-                 0);
+    expect_merged(calendar, "{\"year\":2006,\"days\":["
+                            "{\"name\":\"x\",\"date\":\"2006-12-30\",\"isOffDay\":false},"
+                            "{\"name\":\"y\",\"date\":\"2006-10-01\",\"isOffDay\":true}]}");
+    expect_merged(calendar, "{\"year\":2007,\"days\":["
+                            "{\"name\":\"元旦\",\"date\":\"2006-12-30\",\"isOffDay\":true},"
+                            "{\"name\":\"元旦\",\"date\":\"2007-01-01\",\"isOffDay\":true}]}");
     CHECK_INT_EQ(calendar->count, 3);
     CHECK_INT_EQ(kind_of(calendar, "2006-12-30", &name), CALENDAR_DAY_OFF);
     CHECK_STR_EQ(name, "元旦");

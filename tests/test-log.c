@@ -15,35 +15,34 @@ static void test_text_line(void)
     CHECK_INT_EQ(length, strlen(line));
 }
 
+/* A JSON line parses, and its message is expected. */
+static void check_json_message(const char *line, const char *expected)
+{
+    json_t *parsed = json_loads(line, 0, NULL);
+    CHECK(parsed != NULL);
+    CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")), expected);
+    json_decref(parsed);
+}
+
 static void test_json_line(void)
 {
     char line[256];
-    json_error_t error;
-    json_t *parsed;
 
     log_format_line(line, sizeof(line), LOG_FORMAT_JSON, LOG_LEVEL_ERROR, &when, "http",
                     "bad \"quote\" \\ tab\t bell\x07 车位");
     CHECK_STR_EQ(line,
                  "{\"time\":\"2026-11-24T03:07:50.123Z\",\"level\":\"error\",\"component\":"
                  "\"http\",\"message\":\"bad \\\"quote\\\" \\\\ tab\\t bell\\u0007 车位\"}\n");
-    parsed = json_loads(line, 0, &error);
-    CHECK(parsed != NULL);
-    CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")),
-                 "bad \"quote\" \\ tab\t bell\x07 车位");
-    json_decref(parsed);
+    check_json_message(line, "bad \"quote\" \\ tab\t bell\x07 车位");
 }
 
 /* Invalid UTF-8 never makes an invalid JSON line. */
 static void test_json_invalid_utf8(void)
 {
     char line[256];
-    json_t *parsed;
+
     log_format_line(line, sizeof(line), LOG_FORMAT_JSON, LOG_LEVEL_INFO, &when, "x", "a\xff\xe8z");
-    parsed = json_loads(line, 0, NULL);
-    CHECK(parsed != NULL);
-    CHECK_STR_EQ(json_string_value(json_object_get(parsed, "message")),
-                 "a\xef\xbf\xbd\xef\xbf\xbdz");
-    json_decref(parsed);
+    check_json_message(line, "a\xef\xbf\xbd\xef\xbf\xbdz");
 }
 
 /* A cut line stays one valid line, never ending inside an escape or a character. */

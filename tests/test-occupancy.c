@@ -2,17 +2,27 @@
 #include "check.h"
 #include "occupancy.h"
 
-static void expect_refusal(const char *body_text, bool item, const char *field, const char *rule)
+/* One refused request: the body, and the field and rule the refusal names. */
+struct refusal {
+    const char *body;
+    const char *field;
+    const char *rule;
+};
+
+/* Parse each body as a batch item (item) or a single update and expect its refusal. */
+static void expect_refusals(const struct refusal *refusals, size_t count, bool item)
 {
-    struct occupancy_update update;
-    struct field_error problem = {{0}, {0}};
-    json_t *body = json_loads(body_text, 0, NULL);
-    int result = item ? occupancy_parse_item(body, &update, &problem)
-                      : occupancy_parse_single(body, "gov-a", &update, &problem);
-    CHECK_INT_EQ(result, OCCUPANCY_ERROR_INVALID);
-    CHECK_STR_EQ(problem.field, field);
-    CHECK_STR_EQ(problem.rule, rule);
-    json_decref(body);
+    for (size_t i = 0; i < count; i++) {
+        struct occupancy_update update;
+        struct field_error problem = {{0}, {0}};
+        json_t *body = json_loads(refusals[i].body, 0, NULL);
+        int result = item ? occupancy_parse_item(body, &update, &problem)
+                          : occupancy_parse_single(body, "gov-a", &update, &problem);
+        CHECK_INT_EQ(result, OCCUPANCY_ERROR_INVALID);
+        CHECK_STR_EQ(problem.field, refusals[i].field);
+        CHECK_STR_EQ(problem.rule, refusals[i].rule);
+        json_decref(body);
+    }
 }
 
 static void test_single(void)
@@ -36,24 +46,20 @@ static void test_single(void)
 
 static void test_single_refusals(void)
 {
-    expect_refusal("{\"delta\": 0}", false, "delta",
-                   "must be a non-zero integer from -100000 to 100000");
-    expect_refusal("{\"delta\": 100001}", false, "delta",
-                   "must be a non-zero integer from -100000 to 100000");
-    expect_refusal("{\"delta\": 2.0}", false, "delta",
-                   "must be an integer (not a string or a fraction)");
-    expect_refusal("{\"delta\": \"2\"}", false, "delta",
-                   "must be an integer (not a string or a fraction)");
-    expect_refusal("{\"occupied\": -1}", false, "occupied", "must be an integer from 0 to 100000");
-    expect_refusal("{\"occupied\": true}", false, "occupied",
-                   "must be an integer (not a string or a fraction)");
-    expect_refusal("{}", false, "delta",
-                   "give exactly one of delta (a change) or occupied (a recount)");
-    expect_refusal("{\"delta\": 1, \"occupied\": 1}", false, "occupied",
-                   "give exactly one of delta (a change) or occupied (a recount)");
-    expect_refusal("{\"delta\": 1, \"id\": \"gov-a\"}", false, "id",
-                   "unknown field; expected delta or occupied");
-    expect_refusal("[]", false, "body", "must be a JSON object");
+    static const struct refusal refusals[] = {
+        {"{\"delta\": 0}", "delta", "must be a non-zero integer from -100000 to 100000"},
+        {"{\"delta\": 100001}", "delta", "must be a non-zero integer from -100000 to 100000"},
+        {"{\"delta\": 2.0}", "delta", "must be an integer (not a string or a fraction)"},
+        {"{\"delta\": \"2\"}", "delta", "must be an integer (not a string or a fraction)"},
+        {"{\"occupied\": -1}", "occupied", "must be an integer from 0 to 100000"},
+        {"{\"occupied\": true}", "occupied", "must be an integer (not a string or a fraction)"},
+        {"{}", "delta", "give exactly one of delta (a change) or occupied (a recount)"},
+        {"{\"delta\": 1, \"occupied\": 1}", "occupied",
+         "give exactly one of delta (a change) or occupied (a recount)"},
+        {"{\"delta\": 1, \"id\": \"gov-a\"}", "id", "unknown field; expected delta or occupied"},
+        {"[]", "body", "must be a JSON object"},
+    };
+    expect_refusals(refusals, sizeof(refusals) / sizeof(refusals[0]), false);
 }
 
 static void test_items(void)
@@ -69,13 +75,15 @@ static void test_items(void)
     CHECK(update.has_idempotency_key);
     CHECK_STR_EQ(update.idempotency_key, "k-1");
     json_decref(item);
-    expect_refusal("{\"delta\": 1}", true, "id", "is required");
-    expect_refusal("{\"id\": \"Gov A\", \"delta\": 1}", true, "id",
-                   "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
-    expect_refusal("{\"id\": \"a\", \"delta\": 1, \"idempotency_key\": \"\"}", true,
-                   "idempotency_key", "must be 1 to 128 printable ASCII characters without spaces");
-    expect_refusal("{\"id\": \"a\", \"delta\": 1, \"key\": \"x\"}", true, "key",
-                   "unknown field; expected id, delta or occupied, and idempotency_key");
+    static const struct refusal refusals[] = {
+        {"{\"delta\": 1}", "id", "is required"},
+        {"{\"id\": \"Gov A\", \"delta\": 1}", "id", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})"},
+        {"{\"id\": \"a\", \"delta\": 1, \"idempotency_key\": \"\"}", "idempotency_key",
+         "must be 1 to 128 printable ASCII characters without spaces"},
+        {"{\"id\": \"a\", \"delta\": 1, \"key\": \"x\"}", "key",
+         "unknown field; expected id, delta or occupied, and idempotency_key"},
+    };
+    expect_refusals(refusals, sizeof(refusals) / sizeof(refusals[0]), true);
 }
 
 static void test_keys(void)
@@ -88,11 +96,9 @@ static void test_keys(void)
     longest[WIRE_IDEMPOTENCY_KEY_MAX + 1] = '\0';
     CHECK(!occupancy_key_is_valid(longest));
     CHECK(occupancy_key_is_valid("0b8f7c1e-4a5d-4c1b-9a55-5b2f8e3f2d11"));
-    CHECK(!occupancy_key_is_valid(""));
-    CHECK(!occupancy_key_is_valid("a b"));
-    CHECK(!occupancy_key_is_valid("tab\there"));
-    CHECK(!occupancy_key_is_valid("\x7f"));
-    CHECK(!occupancy_key_is_valid("键"));
+    static const char *const invalid_keys[] = {"", "a b", "tab\there", "\x7f", "键"};
+    for (size_t i = 0; i < sizeof(invalid_keys) / sizeof(invalid_keys[0]); i++)
+        CHECK(!occupancy_key_is_valid(invalid_keys[i]));
 }
 
 static void test_batch_envelope(void)

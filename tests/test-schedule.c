@@ -8,6 +8,11 @@
 
 #define DAY SCHEDULE_MINUTES_PER_DAY
 
+/* The two lots the tests follow through the years: open on days off, and open nights too. */
+static const char weekend_lot_hours[] = "{\"weekend\":\"24h\",\"holiday\":\"24h\"}";
+static const char night_and_weekend_lot_hours[] =
+    "{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}";
+
 static struct calendar *calendar_from_year_files(void)
 {
     const char *root = getenv("PARKSHARE_SOURCE_ROOT");
@@ -64,10 +69,9 @@ static bool is_day_off(const struct calendar *calendar, int64_t day)
 }
 
 /* Open exactly on days off, all day, every day of 2007-2026. */
-static void test_weekend_and_holiday_lot_every_day(void)
+static void test_weekend_and_holiday_lot_every_day(const struct calendar *calendar)
 {
-    struct calendar *calendar = calendar_from_year_files();
-    struct schedule *schedule = compile("{\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    struct schedule *schedule = compile(weekend_lot_hours);
     int mismatches = 0, days_off = 0;
 
     for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
@@ -90,7 +94,6 @@ static void test_weekend_and_holiday_lot_every_day(void)
     CHECK_INT_EQ(mismatches, 0);
     CHECK(days_off > 20 * 110);
     schedule_free(schedule);
-    calendar_free(calendar);
 }
 
 /*
@@ -98,11 +101,9 @@ static void test_weekend_and_holiday_lot_every_day(void)
  * are its own rule's plus the morning of a workday window begun the day
  * before. Computed here from the facts, compared with the engine.
  */
-static void test_night_and_weekend_lot_every_day(void)
+static void test_night_and_weekend_lot_every_day(const struct calendar *calendar)
 {
-    struct calendar *calendar = calendar_from_year_files();
-    struct schedule *schedule =
-        compile("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}");
+    struct schedule *schedule = compile(night_and_weekend_lot_hours);
     int mismatches = 0;
 
     for (int64_t day = day_of(2007, 1, 1); day <= day_of(2026, 12, 31); day++) {
@@ -133,7 +134,6 @@ static void test_night_and_weekend_lot_every_day(void)
     }
     CHECK_INT_EQ(mismatches, 0);
     schedule_free(schedule);
-    calendar_free(calendar);
 }
 
 static bool open_all_day(const struct schedule *schedule, const struct calendar *calendar,
@@ -147,15 +147,21 @@ static bool open_all_day(const struct schedule *schedule, const struct calendar 
     return whole;
 }
 
-static void test_golden_dates(void)
+/* Whether the schedule is open at a minute, and the minute that changes it. */
+static void expect_open_at(const struct schedule *schedule, const struct calendar *calendar,
+                           int64_t minute, bool open, int64_t next_change)
 {
-    struct calendar *calendar = calendar_from_year_files();
-    struct schedule *lot = compile("{\"weekend\":\"24h\",\"holiday\":\"24h\"}");
     int64_t next = 0;
+    CHECK_INT_EQ(schedule_open_at(schedule, calendar, minute, &next), open);
+    CHECK_INT_EQ(next, next_change);
+}
+
+static void test_golden_dates(const struct calendar *calendar)
+{
+    struct schedule *lot = compile(weekend_lot_hours);
 
     CHECK(!open_all_day(lot, calendar, day_of(2026, 2, 14))); /* make-up Saturday */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 14, 12, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 15, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 14, 12, 0), false, at(2026, 2, 15, 0, 0));
     for (int day = 15; day <= 23; day++)
         CHECK(open_all_day(lot, calendar, day_of(2026, 2, day)));
     CHECK(!open_all_day(lot, calendar, day_of(2026, 9, 20)));
@@ -164,43 +170,30 @@ static void test_golden_dates(void)
         CHECK(open_all_day(lot, calendar, day_of(2025, 10, day)));
     CHECK(open_all_day(lot, calendar, day_of(2020, 2, 1)));
     /* next_change across the nine-day Spring Festival: open until 2026-02-24. */
-    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 15, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
-    CHECK(schedule_open_at(lot, calendar, at(2026, 2, 19, 13, 37), &next));
-    CHECK_INT_EQ(next, at(2026, 2, 24, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 15, 0, 0), true, at(2026, 2, 24, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 19, 13, 37), true, at(2026, 2, 24, 0, 0));
     /* After it: closed on weekdays, and the make-up Saturday 28 Feb stays closed. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 2, 24, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 3, 1, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 2, 24, 0, 0), false, at(2026, 3, 1, 0, 0));
     schedule_free(lot);
-    calendar_free(calendar);
 }
 
 /* The night before a holiday, the workday window runs into the holiday. */
-static void test_night_before_holiday(void)
+static void test_night_before_holiday(const struct calendar *calendar)
 {
-    struct calendar *calendar = calendar_from_year_files();
-    struct schedule *lot =
-        compile("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}");
-    int64_t next = 0;
+    struct schedule *lot = compile(night_and_weekend_lot_hours);
 
     /* 2026-09-30 (Wednesday) 18:30 opens and stays open through the National Day
      * holiday; its last day is "24h", which ends at midnight before the workday. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 29), &next));
-    CHECK_INT_EQ(next, at(2026, 9, 30, 18, 30));
-    CHECK(schedule_open_at(lot, calendar, at(2026, 9, 30, 18, 30), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 8, 0, 0));
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 0, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 8, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 9, 30, 18, 29), false, at(2026, 9, 30, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 9, 30, 18, 30), true, at(2026, 10, 8, 0, 0));
+    expect_open_at(lot, calendar, at(2026, 10, 8, 0, 0), false, at(2026, 10, 8, 18, 30));
     /* 2026-10-10 is a make-up Saturday: the workday window, not 24h. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 10, 12, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 10, 10, 18, 30));
+    expect_open_at(lot, calendar, at(2026, 10, 10, 12, 0), false, at(2026, 10, 10, 18, 30));
     schedule_free(lot);
-    calendar_free(calendar);
 }
 
-static void test_precedence_and_values(void)
+static void test_precedence_and_values(const struct calendar *calendar)
 {
-    struct calendar *calendar = calendar_from_year_files();
     struct schedule *lot =
         compile("{\"workday\":\"08:00-12:00, 14:00-18:00\",\"sa\":\"10:00-16:00\","
                 "\"fr\":\"17:30-24:00\",\"dates\":{\"2026-10-08\":\"off\"}}");
@@ -215,8 +208,7 @@ static void test_precedence_and_values(void)
     CHECK_INT_EQ(windows[1].start - day_of(2026, 11, 23) * DAY, 14 * 60);
     free(windows);
     /* A Friday takes fr, which overrides workday. */
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 27, 9, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 11, 27, 17, 30));
+    expect_open_at(lot, calendar, at(2026, 11, 27, 9, 0), false, at(2026, 11, 27, 17, 30));
     /* A holiday without holiday or weekend keys is closed. */
     CHECK(!open_all_day(lot, calendar, day_of(2026, 10, 1)));
     CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 1, 10, 0), &next));
@@ -224,8 +216,7 @@ static void test_precedence_and_values(void)
     CHECK(!schedule_open_at(lot, calendar, at(2026, 10, 8, 10, 0), &next));
     /* A make-up Saturday takes workday, not sa. */
     CHECK(schedule_open_at(lot, calendar, at(2026, 10, 10, 9, 0), &next));
-    CHECK(!schedule_open_at(lot, calendar, at(2026, 11, 28, 9, 0), &next));
-    CHECK_INT_EQ(next, at(2026, 11, 28, 10, 0));
+    expect_open_at(lot, calendar, at(2026, 11, 28, 9, 0), false, at(2026, 11, 28, 10, 0));
     schedule_free(lot);
 
     struct schedule_rule rule;
@@ -238,7 +229,6 @@ static void test_precedence_and_values(void)
     CHECK_INT_EQ(schedule_parse_value("8:00-12:00", &rule), SCHEDULE_ERROR_INVALID);
     CHECK_INT_EQ(schedule_parse_value("08:00-12:00,", &rule), SCHEDULE_ERROR_INVALID);
     CHECK_INT_EQ(schedule_parse_value("08:60-12:00", &rule), SCHEDULE_ERROR_INVALID);
-    calendar_free(calendar);
 }
 
 static void test_errors_and_always_open(void)
@@ -279,9 +269,8 @@ static void test_derived_osm_strings(void)
 {
     check_osm(NULL, "24/7");
     check_osm("{\"workday\":\"24h\",\"weekend\":\"24h\",\"holiday\":\"24h\"}", "24/7");
-    check_osm("{\"weekend\":\"24h\",\"holiday\":\"24h\"}", "Sa,Su 00:00-24:00; PH 00:00-24:00");
-    check_osm("{\"workday\":\"18:30-07:30\",\"weekend\":\"24h\",\"holiday\":\"24h\"}",
-              "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00");
+    check_osm(weekend_lot_hours, "Sa,Su 00:00-24:00; PH 00:00-24:00");
+    check_osm(night_and_weekend_lot_hours, "Mo-Fr 18:30-07:30; Sa,Su 00:00-24:00; PH 00:00-24:00");
     check_osm("{\"workday\":\"08:00-12:00, 14:00-18:00\",\"sa\":\"10:00-16:00\","
               "\"fr\":\"17:30-24:00\",\"dates\":{\"2026-10-08\":\"off\"}}",
               "Mo-Th 08:00-12:00,14:00-18:00; Fr 17:30-24:00; Sa 10:00-16:00; PH off");
@@ -292,10 +281,10 @@ static void test_derived_osm_strings(void)
 }
 
 /* The shipped cn.json holds exactly what the year files say. */
-static void test_shipped_calendar_matches_the_year_files(void)
+static void test_shipped_calendar_matches_the_year_files(const struct calendar *from_files)
 {
     const char *root = getenv("PARKSHARE_SOURCE_ROOT");
-    struct calendar *from_files = calendar_from_year_files(), *shipped = NULL;
+    struct calendar *shipped = NULL;
     char path[4096], error[256];
     json_t *document;
     int differences = 0;
@@ -311,18 +300,21 @@ static void test_shipped_calendar_matches_the_year_files(void)
     CHECK_STR_EQ(shipped->timezone, "Asia/Shanghai");
     json_decref(document);
     calendar_free(shipped);
-    calendar_free(from_files);
 }
 
 int main(void)
 {
-    RUN_TEST(test_weekend_and_holiday_lot_every_day);
-    RUN_TEST(test_night_and_weekend_lot_every_day);
-    RUN_TEST(test_golden_dates);
-    RUN_TEST(test_night_before_holiday);
-    RUN_TEST(test_precedence_and_values);
+    /* Loaded once: every test reads the same twenty year files. */
+    struct calendar *calendar = calendar_from_year_files();
+
+    RUN_TEST_WITH(test_weekend_and_holiday_lot_every_day, calendar);
+    RUN_TEST_WITH(test_night_and_weekend_lot_every_day, calendar);
+    RUN_TEST_WITH(test_golden_dates, calendar);
+    RUN_TEST_WITH(test_night_before_holiday, calendar);
+    RUN_TEST_WITH(test_precedence_and_values, calendar);
     RUN_TEST(test_errors_and_always_open);
-    RUN_TEST(test_shipped_calendar_matches_the_year_files);
+    RUN_TEST_WITH(test_shipped_calendar_matches_the_year_files, calendar);
     RUN_TEST(test_derived_osm_strings);
+    calendar_free(calendar);
     return check_exit_status();
 }
