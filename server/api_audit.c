@@ -128,9 +128,8 @@ void api_audit_read(struct http_exchange *exchange, const struct store_token *ca
                                     AUDIT_LIMIT_DEFAULT, &limit) != 0 ||
         audit_start(exchange, start, sizeof(start)) != 0)
         return;
-    query = malloc(sizeof(*query));
+    query = endpoint_allocate(exchange, sizeof(*query));
     if (query == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
     *query = (struct audit_query){exchange, (size_t)limit};

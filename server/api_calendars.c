@@ -139,15 +139,13 @@ static void on_current(enum store_outcome outcome, const char *id, const char *j
 
 void api_calendars_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    struct put_call *call = calloc(1, sizeof(*call));
+    struct put_call *call = endpoint_allocate(exchange, sizeof(*call));
     struct calendar *calendar = NULL;
     struct field_error error;
     int result;
 
-    if (call == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    if (call == NULL)
         return;
-    }
     *call = (struct put_call){.context = data, .exchange = exchange};
     snprintf(call->id, sizeof(call->id), "%s", http_exchange_parameter(exchange, "id"));
     if (http_exchange_json_body(exchange, &call->body) != 0) {

@@ -69,7 +69,7 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
 
 void api_lots_put(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    struct put_call *call = calloc(1, sizeof(*call));
+    struct put_call *call = endpoint_allocate(exchange, sizeof(*call));
     struct lot *lot = NULL;
     struct field_errors errors = {0};
     struct store_lot_write write;
@@ -77,10 +77,8 @@ void api_lots_put(struct http_exchange *exchange, const struct store_token *toke
     char *text = NULL;
     char summary[512];
 
-    if (call == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    if (call == NULL)
         return;
-    }
     *call = (struct put_call){.context = data, .exchange = exchange};
     snprintf(call->id, sizeof(call->id), "%s", http_exchange_parameter(exchange, "id"));
     if (http_exchange_json_body(exchange, &body) != 0)

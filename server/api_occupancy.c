@@ -158,10 +158,9 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
     }
     if (auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
         return;
-    call = calloc(1, sizeof(*call));
+    call = endpoint_allocate(exchange, sizeof(*call));
     if (call == NULL) {
         json_decref(body);
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
     call->exchange = exchange;
@@ -317,10 +316,9 @@ void api_occupancy_batch(struct http_exchange *exchange, const struct store_toke
         http_reply_invalid(exchange, error.field, error.rule);
         return;
     }
-    batch = calloc(1, sizeof(*batch));
+    batch = endpoint_allocate(exchange, sizeof(*batch));
     if (batch == NULL) {
         json_decref(body);
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
     batch->exchange = exchange;

@@ -215,9 +215,8 @@ void api_stream_open(struct http_exchange *exchange, const struct store_token *t
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", lot_id);
         return;
     }
-    client = calloc(1, sizeof(*client));
+    client = endpoint_allocate(exchange, sizeof(*client));
     if (client == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
     client->stream = stream;

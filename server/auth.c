@@ -84,11 +84,9 @@ void auth_require(struct http_exchange *exchange, struct store *store, bool admi
 
     if (auth_bearer_hash(exchange, hash) != 0)
         goto release;
-    call = malloc(sizeof(*call));
-    if (call == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    call = endpoint_allocate(exchange, sizeof(*call));
+    if (call == NULL)
         goto release;
-    }
     *call = (struct auth_call){exchange, admin_only, callback, release, data};
     if (store_token_lookup(store, hash, on_token, call) != 0) {
         free(call);

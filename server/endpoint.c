@@ -5,6 +5,7 @@
 #include "http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
 {
@@ -15,6 +16,14 @@ void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *
     snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - since) / 1000));
     http_exchange_add_header(exchange, "Age", age);
     http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
+}
+
+void *endpoint_allocate(struct http_exchange *exchange, size_t size)
+{
+    void *memory = calloc(1, size);
+    if (memory == NULL)
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    return memory;
 }
 
 void endpoint_reply_store_unavailable(struct http_exchange *exchange)

@@ -42,6 +42,12 @@ typedef void endpoint_handler(struct http_exchange *exchange, const struct store
  */
 void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot);
 
+/*
+ * calloc(1, size) for an exchange's own state; when memory runs out the
+ * exchange is answered 500 (and freed) and NULL is returned.
+ */
+void *endpoint_allocate(struct http_exchange *exchange, size_t size);
+
 /* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
