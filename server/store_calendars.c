@@ -87,10 +87,7 @@ static void read_calendars(redisReply *reply, const struct store_recipient *reci
 
 int store_calendars_load(struct store *store, store_calendar_callback callback, void *data)
 {
-    const char *keys[] = {STORE_PREFIX "calendars"};
-    const char *arguments[] = {STORE_PREFIX "calendar:"};
-    const struct store_request request = {.script = STORE_SCRIPT_CALENDAR_LOAD,
-                                          .keys = STORE_WORDS(keys),
-                                          .arguments = STORE_WORDS(arguments)};
-    return store_call(store, &request, read_calendars, (store_callback)callback, data);
+    return store_call_over_set(store, STORE_SCRIPT_CALENDAR_LOAD, STORE_PREFIX "calendars",
+                               STORE_PREFIX "calendar:", read_calendars, (store_callback)callback,
+                               data);
 }

@@ -94,6 +94,21 @@ struct store_request {
 int store_call(struct store *store, const struct store_request *request, store_reader reader,
                store_callback callback, void *data);
 
+/*
+ * Run a script that reads every member of a set: KEYS[1] is the set of ids,
+ * ARGV[1] the key prefix of the members ("ps:calendar:"). As store_call.
+ */
+static inline int store_call_over_set(struct store *store, enum store_script script,
+                                      const char *set_key, const char *member_prefix,
+                                      store_reader reader, store_callback callback, void *data)
+{
+    const char *keys[] = {set_key};
+    const char *arguments[] = {member_prefix};
+    const struct store_request request = {
+        .script = script, .keys = STORE_WORDS(keys), .arguments = STORE_WORDS(arguments)};
+    return store_call(store, &request, reader, callback, data);
+}
+
 /* A reader for scripts that answer one outcome word: calls a store_outcome_callback. */
 void store_read_outcome(redisReply *reply, const struct store_recipient *recipient);
 

@@ -119,10 +119,7 @@ static void read_token_list(redisReply *reply, const struct store_recipient *rec
 
 int store_token_list(struct store *store, store_token_list_callback callback, void *data)
 {
-    const char *keys[] = {STORE_PREFIX "tokens"};
-    const char *arguments[] = {STORE_PREFIX "token:"};
-    const struct store_request request = {.script = STORE_SCRIPT_TOKEN_LIST,
-                                          .keys = STORE_WORDS(keys),
-                                          .arguments = STORE_WORDS(arguments)};
-    return store_call(store, &request, read_token_list, (store_callback)callback, data);
+    return store_call_over_set(store, STORE_SCRIPT_TOKEN_LIST, STORE_PREFIX "tokens",
+                               STORE_PREFIX "token:", read_token_list, (store_callback)callback,
+                               data);
 }
