@@ -150,7 +150,6 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
     struct store_occupancy_update request;
     char hash[65];
     json_t *body = NULL;
-    int parsed;
 
     if (!lot_id_is_valid(lot_id)) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", lot_id);
@@ -159,27 +158,25 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
     if (auth_bearer_hash(exchange, hash) != 0 || http_exchange_json_body(exchange, &body) != 0)
         return;
     call = endpoint_allocate(exchange, sizeof(*call));
-    if (call == NULL) {
-        json_decref(body);
-        return;
-    }
+    if (call == NULL)
+        goto release_body;
     call->exchange = exchange;
-    parsed = occupancy_parse_single(body, lot_id, &call->update, &error);
-    json_decref(body);
-    if (parsed != 0) {
-        free(call);
+    if (occupancy_parse_single(body, lot_id, &call->update, &error) != 0) {
         http_reply_invalid(exchange, error.field, error.rule);
-        return;
+        goto free_call;
     }
-    if (read_idempotency_header(exchange, &call->update) != 0) {
-        free(call);
-        return;
-    }
+    if (read_idempotency_header(exchange, &call->update) != 0)
+        goto free_call;
     request = store_request(&call->update, hash, http_exchange_client(exchange));
     if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
-        free(call);
         endpoint_reply_store_unavailable(exchange);
+        goto free_call;
     }
+    call = NULL; /* on_single_result frees it */
+free_call:
+    free(call);
+release_body:
+    json_decref(body);
 }
 
 /* --- POST /v1/occupancy --- */
@@ -312,28 +309,26 @@ void api_occupancy_batch(struct http_exchange *exchange, const struct store_toke
         return;
     updates = occupancy_batch_items(body, &error);
     if (updates == NULL) {
-        json_decref(body);
         http_reply_invalid(exchange, error.field, error.rule);
-        return;
+        goto release_body;
     }
     batch = endpoint_allocate(exchange, sizeof(*batch));
-    if (batch == NULL) {
-        json_decref(body);
-        return;
-    }
+    if (batch == NULL)
+        goto release_body;
     batch->exchange = exchange;
     batch->store = store;
     memcpy(batch->token_hash, hash, sizeof(hash));
     batch->items = json_incref((json_t *)updates);
     batch->results = json_array();
-    json_decref(body);
     for (size_t i = 0; batch->results && i < json_array_size(batch->items); i++)
         json_array_append_new(batch->results, json_null());
     if (batch->results == NULL) {
         json_decref(batch->items);
         free(batch);
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
+        goto release_body;
     }
     auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
+release_body:
+    json_decref(body);
 }
