@@ -20,7 +20,7 @@
 /* A validated token request, kept while Redis stores it. */
 struct token_request {
     struct http_exchange *exchange;
-    char *role;
+    const char *role; /* "admin" or "attendant": a static string */
     char *name;
     char *lots_json; /* JSON array text */
     char *scope;     /* ",a,b," */
@@ -33,7 +33,6 @@ static void token_request_free(struct token_request *request)
 {
     if (request == NULL)
         return;
-    free(request->role);
     free(request->name);
     free(request->lots_json);
     free(request->scope);
@@ -112,12 +111,11 @@ static int parse_token_body(struct http_exchange *exchange, const json_t *body,
             return -1;
         }
     }
-    request->role = strdup(role);
+    request->role = strcmp(role, "admin") == 0 ? "admin" : "attendant";
     request->name = strdup(name);
     request->lots_json = lots ? json_dumps(lots, JSON_COMPACT) : strdup("[]");
     request->scope = lots ? scope_of(lots) : strdup("");
-    if (request->role == NULL || request->name == NULL || request->lots_json == NULL ||
-        request->scope == NULL) {
+    if (request->name == NULL || request->lots_json == NULL || request->scope == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return -1;
     }
