@@ -1,5 +1,4 @@
-/* api_tokens.c: POST, GET /v1/tokens and DELETE /v1/tokens/{id}: attendant and admin credentials.
- */
+/* api_tokens.c: POST, GET /v1/tokens, DELETE /v1/tokens/{id}: attendant and admin tokens. */
 #include "api_tokens.h"
 
 #include "clock.h"

@@ -1,5 +1,4 @@
-/* api_tokens.h: POST, GET /v1/tokens and DELETE /v1/tokens/{id}: attendant and admin credentials.
- */
+/* api_tokens.h: POST, GET /v1/tokens, DELETE /v1/tokens/{id}: attendant and admin tokens. */
 #ifndef PARKSHARE_API_TOKENS_H
 #define PARKSHARE_API_TOKENS_H
 

@@ -1,5 +1,4 @@
-/* endpoint.h: what every endpoint module is given (store, snapshot, settings) and the answers they
- * share. */
+/* endpoint.h: what every endpoint is given (struct endpoint_context) and the answers they share. */
 #ifndef PARKSHARE_ENDPOINT_H
 #define PARKSHARE_ENDPOINT_H
 

@@ -1,5 +1,4 @@
-/* router.c: the route table: patterns of literal and {name} segments matched to a method and a
- * path; pure. */
+/* router.c: patterns of literal and {name} segments matched to a method and a path; pure. */
 #include "router.h"
 
 #include <stdio.h>

@@ -1,5 +1,4 @@
-/* router.h: the route table: patterns of literal and {name} segments matched to a method and a
- * path; pure. */
+/* router.h: patterns of literal and {name} segments matched to a method and a path; pure. */
 #ifndef PARKSHARE_ROUTER_H
 #define PARKSHARE_ROUTER_H
 
