@@ -4,6 +4,7 @@
 #include "calendar.h"
 #include "civil.h"
 #include "clock.h"
+#include "growable.h"
 #include "log.h"
 #include "lot.h"
 #include "store_calendars.h"
@@ -47,6 +48,7 @@ struct bootstrap {
     struct store *store;
     struct seed_calendar *calendars;
     size_t calendar_count;
+    size_t calendar_capacity;
     const struct data_dir *data_dir;
     char admin_hash[65];
     char admin_id[17];
@@ -164,7 +166,7 @@ static int read_calendar_file(struct bootstrap *bootstrap, const char *path, con
     json_error_t parse_error;
     json_t *document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error), *canonical;
     struct calendar *calendar = NULL;
-    struct seed_calendar *grown;
+    struct seed_calendar *seed;
     char reason[256];
 
     if (document == NULL) {
@@ -179,25 +181,26 @@ static int read_calendar_file(struct bootstrap *bootstrap, const char *path, con
     json_decref(document);
     canonical = calendar_to_json(calendar, 0);
     calendar_free(calendar);
-    grown = realloc(bootstrap->calendars, (bootstrap->calendar_count + 1) * sizeof(*grown));
-    if (canonical == NULL || grown == NULL) {
-        json_decref(canonical);
-        snprintf(error, error_size, "out of memory");
-        return -1;
+    if (canonical == NULL ||
+        growable_reserve((void **)&bootstrap->calendars, &bootstrap->calendar_capacity,
+                         bootstrap->calendar_count + 1, sizeof(*bootstrap->calendars)) != 0)
+        goto out_of_memory;
+    seed = &bootstrap->calendars[bootstrap->calendar_count];
+    seed->id = strdup(id);
+    seed->json = json_dumps(canonical, JSON_COMPACT);
+    if (seed->id == NULL || seed->json == NULL) {
+        free(seed->id);
+        free(seed->json);
+        goto out_of_memory;
     }
-    bootstrap->calendars = grown;
-    grown[bootstrap->calendar_count].id = strdup(id);
-    grown[bootstrap->calendar_count].json = json_dumps(canonical, JSON_COMPACT);
     json_decref(canonical);
-    if (grown[bootstrap->calendar_count].id == NULL ||
-        grown[bootstrap->calendar_count].json == NULL) {
-        free(grown[bootstrap->calendar_count].id);
-        free(grown[bootstrap->calendar_count].json);
-        snprintf(error, error_size, "out of memory");
-        return -1;
-    }
     bootstrap->calendar_count++;
     return 0;
+
+out_of_memory:
+    json_decref(canonical);
+    snprintf(error, error_size, "out of memory");
+    return -1;
 }
 
 static int read_calendars(struct bootstrap *bootstrap, const char *directory, char *error,

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "data_dir.h"
 #include "endpoint.h"
+#include "growable.h"
 #include "http.h"
 #include "log.h"
 #include "opening.h"
@@ -85,16 +86,12 @@ static int read_file(const char *path, char **text, size_t *length)
     if (file == NULL)
         return -1;
     for (;;) {
-        if (capacity - used < 4096) {
-            char *grown = realloc(buffer, capacity + 65536);
-            if (grown == NULL) {
-                free(buffer);
-                fclose(file);
-                errno = ENOMEM;
-                return -1;
-            }
-            buffer = grown;
-            capacity += 65536;
+        if (capacity - used < 4096 &&
+            growable_reserve((void **)&buffer, &capacity, used + 65536, 1) != 0) {
+            free(buffer);
+            fclose(file);
+            errno = ENOMEM;
+            return -1;
         }
         size_t got = fread(buffer + used, 1, capacity - used - 1, file);
         used += got;
