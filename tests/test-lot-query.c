@@ -4,6 +4,7 @@
 #include "snapshot.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 struct parameters {
     const char *names[8];
@@ -178,11 +179,51 @@ static void test_matches_filters(void)
     json_decref(groups);
 }
 
+static char *key_of(const char *name, const char *value, const char *name2, const char *value2)
+{
+    struct parameters parameters = {{name, name2, NULL}, {value, value2, NULL}};
+    struct lot_query query;
+    struct field_error error;
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
+    return lot_query_key(&query, "lots");
+}
+
+static void test_keys_name_queries_exactly(void)
+{
+    char *keys[] = {
+        key_of("city", "a", NULL, NULL),
+        key_of("city", "a", "limit", "50"), /* the default, said: the same query */
+        key_of("group", "a", NULL, NULL),
+        key_of("city", "a|group1:1:a", NULL, NULL), /* a city that reads like two members */
+        key_of("city", "a", "group", "a"),
+        key_of("city", "a", "limit", "5"),
+        key_of("city", "a", "cursor", "gov-b"),
+        key_of("near", "26.5,106.4", NULL, NULL),
+        key_of("near", "26.5,106.4", "radius", "2001"),
+        key_of("near", "26.50000000000001,106.4", NULL, NULL),
+        key_of("city", "", NULL, NULL), /* given empty is not absent */
+    };
+    size_t count = sizeof(keys) / sizeof(keys[0]);
+
+    CHECK(strncmp(keys[0], "lots|", 5) == 0);
+    CHECK_STR_EQ(keys[0], keys[1]);
+    for (size_t i = 1; i < count; i++) {
+        for (size_t j = i + 1; j < count; j++) {
+            if (strcmp(keys[i], keys[j]) == 0)
+                fprintf(stderr, "same key: %s\n", keys[i]);
+            CHECK(strcmp(keys[i], keys[j]) != 0);
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        free(keys[i]);
+}
+
 int main(void)
 {
     RUN_TEST(test_defaults_and_values);
     RUN_TEST(test_refusals);
     RUN_TEST(test_selects);
     RUN_TEST(test_matches_filters);
+    RUN_TEST(test_keys_name_queries_exactly);
     return check_exit_status();
 }

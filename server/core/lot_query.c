@@ -188,3 +188,89 @@ bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot 
     return !query->bbox || (lot->latitude >= query->min_lat && lot->latitude <= query->max_lat &&
                             lot->longitude >= query->min_lon && lot->longitude <= query->max_lon);
 }
+
+static int compare_hits(const void *left, const void *right)
+{
+    const struct lot_query_hit *a = left, *b = right;
+    if (a->millimetres != b->millimetres)
+        return a->millimetres < b->millimetres ? -1 : 1;
+    return strcmp(a->lot->id, b->lot->id);
+}
+
+/* Whether hit comes after the cursor in the answer's order. */
+static bool after_cursor(const struct lot_query_hit *hit, const struct lot_query *query)
+{
+    if (!query->has_cursor)
+        return true;
+    if (hit->millimetres != query->cursor_millimetres)
+        return hit->millimetres > query->cursor_millimetres;
+    return strcmp(hit->lot->id, query->cursor_id) > 0;
+}
+
+int lot_query_select(const struct snapshot *snapshot, const struct lot_query *query,
+                     struct lot_query_hit **hits, size_t *count)
+{
+    const struct snapshot_lot **found = NULL;
+    double *distances = NULL;
+    struct lot_query_hit *kept;
+    size_t candidates;
+
+    *count = 0;
+    if (query->near)
+        candidates = snapshot_near(snapshot, query->near_lat, query->near_lon, query->radius_m,
+                                   &found, &distances);
+    else if (query->bbox)
+        candidates = snapshot_in_box(snapshot, query->min_lat, query->min_lon, query->max_lat,
+                                     query->max_lon, &found);
+    else
+        candidates = snapshot_count(snapshot);
+    if (candidates == (size_t)-1)
+        return LOT_QUERY_ERROR_NO_MEMORY;
+    kept = calloc(candidates + 1, sizeof(*kept));
+    if (kept == NULL)
+        goto free_found;
+    for (size_t i = 0; i < candidates; i++) {
+        const struct snapshot_lot *lot = found ? found[i] : snapshot_at(snapshot, i);
+        struct lot_query_hit hit = {lot, query->near ? llround(distances[i] * 1000.0) : 0};
+        if (lot_query_matches(query, lot) && after_cursor(&hit, query))
+            kept[(*count)++] = hit;
+    }
+    /* The whole list is already in id order; index hits need sorting. */
+    if (query->near || query->bbox)
+        qsort(kept, *count, sizeof(*kept), compare_hits);
+    *hits = kept;
+free_found:
+    free(found);
+    free(distances);
+    return kept != NULL ? 0 : LOT_QUERY_ERROR_NO_MEMORY;
+}
+
+/* A selection's text: whether it is given and its length first, so no text passes for another. */
+#define KEY_TEXT(text) (text) != NULL, (text) != NULL ? strlen(text) : 0, (text) ? (text) : ""
+
+/* snprintf of query's key: the length it has (or would have), or negative. */
+static int write_key(char *out, size_t size, const struct lot_query *query, const char *prefix)
+{
+    const struct lot_selection *selection = &query->selection;
+    return snprintf(out, size,
+                    "%s|city%d:%zu:%s|group%d:%zu:%s|kind%d:%zu:%s|near%d:%.17g,%.17g,%.17g"
+                    "|bbox%d:%.17g,%.17g,%.17g,%.17g|open%d|min_free%lld|limit%ld|cursor%d:%lld_%s",
+                    prefix, KEY_TEXT(selection->city), KEY_TEXT(selection->group),
+                    KEY_TEXT(selection->kind), query->near, query->near_lat, query->near_lon,
+                    query->radius_m, query->bbox, query->min_lon, query->min_lat, query->max_lon,
+                    query->max_lat, (int)query->open, (long long)query->min_free, query->limit,
+                    query->has_cursor, (long long)query->cursor_millimetres, query->cursor_id);
+}
+
+char *lot_query_key(const struct lot_query *query, const char *prefix)
+{
+    int length = write_key(NULL, 0, query, prefix);
+    char *key;
+
+    if (length < 0)
+        return NULL;
+    key = malloc((size_t)length + 1);
+    if (key != NULL)
+        write_key(key, (size_t)length + 1, query, prefix);
+    return key;
+}

@@ -16,8 +16,10 @@
 
 enum lot_query_error {
     LOT_QUERY_ERROR_INVALID = FIELD_ERROR_INVALID, /* the field error says why */
+    LOT_QUERY_ERROR_NO_MEMORY = -2,
 };
 
+struct snapshot;
 struct snapshot_lot;
 
 /* Which lots: those of a city, a group, a kind and/or one lot id (NULL: any); borrowed. */
@@ -78,5 +80,28 @@ extern const size_t lot_query_parameter_count;
 /* Write the cursor that resumes after id (at distance millimetres when near). */
 void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
                       size_t size);
+
+/* One lot of an answer, in the answer's order: by distance and id with near, else by id. */
+struct lot_query_hit {
+    const struct snapshot_lot *lot;
+    int64_t millimetres; /* the distance with near, else 0 */
+};
+
+/*
+ * Every lot of snapshot that query takes, after its cursor and in the
+ * answer's order (the limit is the caller's): through the spatial index
+ * with near or bbox, else every lot in id order. *hits is a new array
+ * (freed by the caller; the lots are borrowed from snapshot) of *count.
+ * Returns 0 or LOT_QUERY_ERROR_NO_MEMORY.
+ */
+int lot_query_select(const struct snapshot *snapshot, const struct lot_query *query,
+                     struct lot_query_hit **hits, size_t *count);
+
+/*
+ * A text that names query exactly, after prefix: queries parsed alike have
+ * the same key, any two others differ.
+ * A new string (freed by the caller), or NULL when out of memory.
+ */
+char *lot_query_key(const struct lot_query *query, const char *prefix);
 
 #endif

@@ -6,6 +6,7 @@
 #include "etag.h"
 #include "geo_index.h"
 #include "growable.h"
+#include "list_cache.h"
 #include "schedule.h"
 
 #include <math.h>
@@ -32,6 +33,8 @@ struct snapshot {
     size_t tombstone_count;
     size_t tombstone_capacity;
     char changed_id[WIRE_ID_MAX + 1];
+    uint64_t revision;               /* see snapshot_revision */
+    struct list_cache *list_answers; /* kept for revision */
 };
 
 static const char *const state_names[] = {"closed", "unknown", "full", "open"};
@@ -49,8 +52,9 @@ struct snapshot *snapshot_new(const struct snapshot_options *options)
     snapshot->options = *options;
     snapshot->stale_since_ms = -1;
     snapshot->geo = geo_index_new();
-    if (snapshot->geo == NULL) {
-        free(snapshot);
+    snapshot->list_answers = list_cache_new(LIST_CACHE_DEFAULT_ENTRIES, LIST_CACHE_DEFAULT_BYTES);
+    if (snapshot->geo == NULL || snapshot->list_answers == NULL) {
+        snapshot_free(snapshot);
         return NULL;
     }
     return snapshot;
@@ -102,6 +106,7 @@ void snapshot_free(struct snapshot *snapshot)
     free(snapshot->lots);
     clear_tombstones(snapshot);
     geo_index_free(snapshot->geo);
+    list_cache_free(snapshot->list_answers);
     free(snapshot);
 }
 
@@ -380,6 +385,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->lots = lots;
     snapshot->count = used;
     snapshot->loaded = true;
+    snapshot->revision++;
     clear_tombstones(snapshot);
     return 0;
 }
@@ -510,6 +516,7 @@ int snapshot_apply_change(struct snapshot *snapshot, const struct change *change
         result = apply_lot(snapshot, change, now_ms, &changed);
     else if (change->type == CHANGE_LOT_DELETED)
         result = apply_delete(snapshot, change->id, change->version, &changed);
+    snapshot->revision += changed ? 1 : 0;
     if (changed && changed_id != NULL) {
         memcpy(snapshot->changed_id, change->id, sizeof(snapshot->changed_id));
         *changed_id = snapshot->changed_id;
@@ -549,6 +556,8 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
             changed++;
         }
     }
+    if (changed > 0)
+        snapshot->revision++;
     return changed;
 }
 
@@ -667,10 +676,10 @@ size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double m
 
 void snapshot_set_stale(struct snapshot *snapshot, bool stale, int64_t since_ms)
 {
-    int64_t value = stale ? since_ms : -1;
     if ((snapshot->stale_since_ms >= 0) == stale)
         return;
-    snapshot->stale_since_ms = value;
+    snapshot->stale_since_ms = stale ? since_ms : -1;
+    snapshot->revision++;
     for (size_t i = 0; i < snapshot->count; i++)
         rebuild_body(snapshot, snapshot->lots[i]);
 }
@@ -678,4 +687,14 @@ void snapshot_set_stale(struct snapshot *snapshot, bool stale, int64_t since_ms)
 int64_t snapshot_stale_since(const struct snapshot *snapshot)
 {
     return snapshot->stale_since_ms;
+}
+
+uint64_t snapshot_revision(const struct snapshot *snapshot)
+{
+    return snapshot->revision;
+}
+
+struct list_cache *snapshot_list_cache(struct snapshot *snapshot)
+{
+    return snapshot->list_answers;
 }

@@ -47,6 +47,7 @@ struct snapshot_lot {
 
 struct snapshot;
 struct change;
+struct list_cache;
 
 /*
  * How a lot's opening times are judged. The schedule engine answers; the
@@ -177,6 +178,19 @@ void snapshot_set_stale(struct snapshot *snapshot, bool stale, int64_t since_ms)
 
 /* When the content went stale, or -1 while it is fresh. */
 int64_t snapshot_stale_since(const struct snapshot *snapshot);
+
+/*
+ * A number that moves whenever any lot's public answer may have changed: a
+ * load, a change applied, a lot re-judged by the clock, stale or fresh
+ * again. Answers built from the lots are good while it stays.
+ */
+uint64_t snapshot_revision(const struct snapshot *snapshot);
+
+/*
+ * The list answers kept for the current revision (core/list_answer.h fills
+ * it); owned by the snapshot, bounded.
+ */
+struct list_cache *snapshot_list_cache(struct snapshot *snapshot);
 
 /* The state's name: "closed", "unknown", "full" or "open". */
 const char *snapshot_state_name(enum snapshot_state state);

@@ -1,0 +1,43 @@
+/* list_answer.h: the lot list's answer bytes, spliced from prebuilt lot bodies and cached; pure. */
+#ifndef PARKSHARE_LIST_ANSWER_H
+#define PARKSHARE_LIST_ANSWER_H
+
+#include "list_cache.h"
+#include "lot_query.h"
+#include "snapshot.h"
+
+#include <stddef.h>
+
+enum list_answer_error {
+    LIST_ANSWER_ERROR_NO_MEMORY = -1,
+};
+
+/* Which document the lots go in. */
+enum list_answer_format {
+    LIST_ANSWER_LOTS = 0, /* {"lots":[…], "next_cursor":…} */
+    LIST_ANSWER_GEOJSON,  /* a GeoJSON FeatureCollection (RFC 7946) */
+};
+
+/*
+ * The answer to query in format, built now: each lot is its prebuilt body
+ * (snapshot_lot.body, with "distance_m" added last under near), a GeoJSON
+ * Feature wraps it as "properties", and "next_cursor" follows: where to
+ * resume when more lots match than the limit shows, else null. Byte for byte what jansson would
+ * print compact and in order. *body is a new string (freed by the caller) of *length bytes. Returns
+ * 0 or LIST_ANSWER_ERROR_NO_MEMORY.
+ */
+int list_answer_render(const struct snapshot *snapshot, const struct lot_query *query,
+                       enum list_answer_format format, char **body, size_t *length);
+
+/*
+ * The answer to query in format, from the snapshot's list cache at its
+ * current revision, else rendered and kept there. *answer points into the
+ * cache (valid until the cache next changes), or at *uncached when the
+ * cache could not keep it: the caller then frees uncached->body (always
+ * safe: it is NULL otherwise). Returns 0 or LIST_ANSWER_ERROR_NO_MEMORY.
+ */
+int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,
+                    enum list_answer_format format, const struct list_cache_answer **answer,
+                    struct list_cache_answer *uncached);
+
+#endif
