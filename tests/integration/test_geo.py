@@ -2,15 +2,18 @@
 """Geo reads against a brute-force reference: near with radius, bbox, sort order, filters
 and cursors that neither skip nor repeat while counts change."""
 
+import datetime
 import math
 import os
 import random
 import sys
+import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CENTRE = (26.5705, 106.4707)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 EARTH = 6371008.8
 
 
@@ -156,6 +159,56 @@ class GeoTest(DaemonTestCase):
                 document = self.assertProblem(self.shared.get(f"/v1/lots?{query}"), 422,
                                               "validation")
                 self.assertEqual(document["errors"][0]["field"], field)
+
+    def test_list_items_are_the_single_lot_answers(self):
+        for path, cursor in (("/v1/lots?city=geocity&limit=3", b'"geo-002"'),
+                             ("/v1/lots?city=geocity&limit=3&cursor=geo-296", b"null")):
+            with self.subTest(path=path):
+                listed = self.shared.get(path)
+                ids = [lot["id"] for lot in listed.json()["lots"]]
+                singles = [self.shared.get(f"/v1/lots/{lot_id}").body for lot_id in ids]
+                self.assertEqual(listed.body, b'{"lots":[' + b",".join(singles)
+                                 + b'],"next_cursor":' + cursor + b"}")
+
+    def test_a_change_shows_in_the_next_list_answer(self):
+        lists = ["/v1/lots?city=geocity&limit=500", "/v1/lots.geojson?city=geocity&limit=500",
+                 f"/v1/lots?near={CENTRE[0]},{CENTRE[1]}&radius=50000&city=geocity&limit=500"]
+        for occupied in (7, 8):
+            for path in lists:  # asked twice: kept as popular answers
+                self.shared.get(path)
+                self.shared.get(path)
+            etags = [self.shared.get(path).header("ETag") for path in lists]
+            self.shared.post_occupancy("geo-150", {"occupied": occupied})
+            wait_for(lambda: self.shared.get("/v1/lots/geo-150").json()["occupied"] == occupied,
+                     what="the write in the snapshot")
+            # The snapshot has the change: the very next list answers show it.
+            for path, etag in zip(lists, etags):
+                response = self.shared.get(path, headers={"If-None-Match": etag})
+                self.assertEqual(response.status, 200, path)
+                document = response.json()
+                lots = document.get("lots") or [feature["properties"]
+                                                for feature in document["features"]]
+                self.assertEqual([lot["occupied"] for lot in lots if lot["id"] == "geo-150"],
+                                 [occupied], path)
+
+    def test_open_lists_follow_the_clock_without_any_write(self):
+        # Open for one minute from the next whole minute at least 5 s away.
+        start = (datetime.datetime.now(SHANGHAI) + datetime.timedelta(seconds=65)).replace(
+            second=0, microsecond=0)
+        window = f"{start:%H:%M}-{start + datetime.timedelta(minutes=1):%H:%M}"
+        lot = sample_lot(hours={"dates": {start.date().isoformat(): window}}, city="clockcity")
+        response = self.shared.put_lot("clock-lot", lot)
+        self.assertEqual(response.status, 201, response.body)
+        wait_for(lambda: self.shared.get("/v1/lots/clock-lot").status == 200, what="the lot")
+        open_list = "/v1/lots?city=clockcity&open=true"
+        self.assertEqual(self.shared.get(open_list).json()["lots"], [])
+        self.assertEqual(self.shared.get(open_list).json()["lots"], [])
+        # No write from here on: only the daemon's timer can change the answer.
+        wait_for(lambda: self.shared.get(open_list).json()["lots"], timeout=90, interval=0.2,
+                 what="the lot to open by the clock")
+        flipped_at = datetime.datetime.now(SHANGHAI)
+        self.assertLess((flipped_at - start).total_seconds(), 5)
+        self.assertEqual(self.shared.get("/v1/lots?city=clockcity&open=false").json()["lots"], [])
 
 
 if __name__ == "__main__":
