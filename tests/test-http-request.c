@@ -303,6 +303,27 @@ static void test_find(void)
     CHECK(http_request_find(&request, "", NULL) == NULL);
 }
 
+static void test_percent_decode(void)
+{
+    char out[64];
+    CHECK_INT_EQ(http_request_percent_decode("a%20b+c%2Fd", 11, out, false), 7);
+    CHECK_STR_EQ(out, "a b+c/d");
+    CHECK_INT_EQ(http_request_percent_decode("a%20b+c", 7, out, true), 5);
+    CHECK_STR_EQ(out, "a b c");
+    /* A '%' without two hex digits stays; so does one at the end. */
+    CHECK_INT_EQ(http_request_percent_decode("%zz%4%41%", 9, out, false), 7);
+    CHECK_STR_EQ(out, "%zz%4A%");
+    /* A decoded NUL: the length says more than strlen. */
+    CHECK_INT_EQ(http_request_percent_decode("a%00b", 5, out, false), 3);
+    CHECK_INT_EQ(strlen(out), 1);
+    /* In place. */
+    {
+        char text[] = "%E4%B8%AD";
+        CHECK_INT_EQ(http_request_percent_decode(text, strlen(text), text, false), 3);
+        CHECK_STR_EQ(text, "\xe4\xb8\xad");
+    }
+}
+
 int main(void)
 {
     RUN_TEST(test_simple_get);
@@ -318,5 +339,6 @@ int main(void)
     RUN_TEST(test_transfer_encoding);
     RUN_TEST(test_limits);
     RUN_TEST(test_find);
+    RUN_TEST(test_percent_decode);
     return check_exit_status();
 }

@@ -344,3 +344,33 @@ int http_request_parse(const char *bytes, size_t length, struct http_request *re
     request->head_length = cursor.position;
     return interpret_fields(&cursor, request);
 }
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t http_request_percent_decode(const char *text, size_t length, char *out, bool plus)
+{
+    size_t written = 0;
+
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (c == '+' && plus) {
+            c = ' ';
+        } else if (c == '%' && i + 2 < length && hex_value(text[i + 1]) >= 0 &&
+                   hex_value(text[i + 2]) >= 0) {
+            c = (char)(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        }
+        out[written++] = c;
+    }
+    out[written] = '\0';
+    return written;
+}

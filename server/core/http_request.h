@@ -92,4 +92,13 @@ const struct http_request_header *http_request_find(const struct http_request *r
                                                     const char *name,
                                                     const struct http_request_header *after);
 
+/*
+ * Percent-decode length bytes of text into out (which may be text itself:
+ * decoding only shrinks) and NUL-terminate it; '+' becomes a space when
+ * plus is true (query values). A '%' not followed by two hex digits stays
+ * as it is, as evhttp had it. Returns the decoded length: more than
+ * strlen(out) when a byte decoded to NUL.
+ */
+size_t http_request_percent_decode(const char *text, size_t length, char *out, bool plus);
+
 #endif
