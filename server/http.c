@@ -14,9 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* For a head to arrive, and between the requests of a keep-alive connection. */
-#define IDLE_TIMEOUT_S 90
-
 static const char component[] = "http";
 
 static void on_drained_later(evutil_socket_t fd, short events, void *data)
@@ -274,6 +271,7 @@ int http_server_new(struct event_base *base, const struct http_options *options,
         return HTTP_ERROR_NO_MEMORY;
     server->base = base;
     server->max_body_bytes = options->max_body_bytes;
+    server->idle_timeout_seconds = options->idle_timeout_seconds;
     /* 4096 client addresses fit; beyond that the longest idle gives way. */
     if (options->write_rate > 0)
         server->write_limit =
@@ -291,7 +289,8 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
                        size_t bound_size, char *error, size_t error_size)
 {
     struct http_connection_options options = {.max_body_bytes = server->max_body_bytes,
-                                              .idle_timeout_seconds = IDLE_TIMEOUT_S};
+                                              .idle_timeout_seconds =
+                                                  (int)server->idle_timeout_seconds};
     struct http_connection_handlers handlers = {on_request, on_refused, server};
     char address[128];
 

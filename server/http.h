@@ -23,9 +23,10 @@ enum http_reply_flags {
 };
 
 struct http_options {
-    int64_t max_body_bytes; /* a larger body is answered 413, without being read */
-    int64_t write_rate;     /* writes per second per client address; 0: no limit */
-    int64_t write_burst;    /* writes a client may send at once */
+    int64_t max_body_bytes;       /* a larger body is answered 413, without being read */
+    int64_t write_rate;           /* writes per second per client address; 0: no limit */
+    int64_t write_burst;          /* writes a client may send at once */
+    int64_t idle_timeout_seconds; /* for a request head, and between keep-alive requests */
 };
 
 struct http_server;
