@@ -436,9 +436,13 @@ static void on_readable(evutil_socket_t fd, short events, void *data)
     struct http_connection *connection = data;
 
     if (events & EV_TIMEOUT) {
-        /* Idle, or a head or body too slow; an owed request or a stream waits on. */
+        /*
+         * Idle, or a head or body too slow. An owed request, an answer still
+         * being written (the write event has its own timeout) or a stream
+         * waits on.
+         */
         if (connection->state == STATE_LINGERING ||
-            (connection->state == STATE_READING && !connection->owed))
+            (connection->state == STATE_READING && !connection->owed && output_empty(connection)))
             close_socket(connection);
     } else if (connection->state == STATE_READING) {
         read_request_bytes(connection);
@@ -630,9 +634,8 @@ void http_connection_stream_begin(struct http_connection *connection, const char
     connection->state = STATE_STREAMING;
     connection->on_close = on_close;
     connection->close_data = data;
-    /* A stream lives as long as its client: no idle timeout. */
-    if (connection->gone || event_add(connection->readable, NULL) != 0 ||
-        write_parts(connection, &part, 1) != 0) {
+    /* A stream lives as long as its client: on_readable ignores the read timeout now. */
+    if (write_parts(connection, &part, 1) != 0) {
         connection->on_close = NULL; /* the owner learns it from the next write */
         close_socket(connection);
     }
