@@ -97,6 +97,16 @@ class HttpWireTest(DaemonTestCase):
         with self.assertRaises(socket.timeout):
             connection.socket.recv(1)
 
+    def test_a_request_pipelined_behind_a_long_poll_waits_its_turn(self):
+        etag = self.shared.get("/v1/totals").header("ETag")
+        connection = self.wire()
+        started = time.monotonic()
+        connection.send(b"GET /v1/totals?wait=1 HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n"
+                        b"GET /healthz HTTP/1.1\r\n\r\n" % etag.encode())
+        self.assertEqual(connection.answer()[0], 304)
+        self.assertGreater(time.monotonic() - started, 0.9)
+        self.assertEqual(connection.answer()[2], b'{"status":"ok"}')
+
     def test_keep_alive_over_a_hundred_requests(self):
         connection = self.wire()
         for index in range(120):
