@@ -5,20 +5,15 @@
 #include "log.h"
 #include "lot_query.h"
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
 #define HEARTBEAT_S 15
-/* A stream lives as long as its sign: no idle timeout while it is open. */
-#define STREAM_TIMEOUT_S (7 * 24 * 3600)
 
 struct client {
     struct api_stream *stream;
-    struct evhttp_request *request;
-    struct evhttp_connection *connection;
+    struct http_stream *stream_to; /* a stream lives as long as its sign: no idle timeout */
     char *city, *group, *lot;
     LIST_ENTRY(client) link;
 };
@@ -47,43 +42,28 @@ static void unlink_client(struct client *client)
     LIST_REMOVE(client, link);
 }
 
-/* The connection went away: forget the client; evhttp frees the request. */
-static void on_close(struct evhttp_connection *connection, void *data)
+/* The client went away: forget it; the HTTP layer frees its stream. */
+static void on_close(void *data)
 {
     struct client *client = data;
     unlink_client(client);
     client_free(client);
 }
 
-static size_t pending_output(const struct client *client)
-{
-    struct bufferevent *events = evhttp_connection_get_bufferevent(client->connection);
-    return events ? evbuffer_get_length(bufferevent_get_output(events)) : 0;
-}
-
 /*
- * Queue text for a client, or drop the client when it stopped reading.
- * Returns false when the client was dropped (and freed).
+ * Queue text for a client, or drop the client when it stopped reading (or
+ * is gone). Returns false when the client was dropped (and freed).
  */
 static bool send_text(struct client *client, const char *text, size_t length)
 {
-    struct evbuffer *chunk;
-
-    if (pending_output(client) + length > client->stream->buffer_limit) {
-        log_warning(component, "dropping a stream client that stopped reading");
-        unlink_client(client);
-        evhttp_connection_set_closecb(client->connection, NULL, NULL);
-        evhttp_connection_free(client->connection);
-        client_free(client);
-        return false;
-    }
-    chunk = evbuffer_new();
-    if (chunk == NULL)
+    if (http_stream_send(client->stream_to, text, length))
         return true;
-    evbuffer_add(chunk, text, length);
-    evhttp_send_reply_chunk(client->request, chunk);
-    evbuffer_free(chunk);
-    return true;
+    if (http_stream_queued_bytes(client->stream_to) + length > client->stream->buffer_limit)
+        log_warning(component, "dropping a stream client that stopped reading");
+    unlink_client(client);
+    http_stream_end(client->stream_to);
+    client_free(client);
+    return false;
 }
 
 static bool send_event(struct client *client, const char *name, const char *json)
@@ -224,13 +204,14 @@ void api_stream_open(struct http_exchange *exchange, const struct store_token *t
     client->group = copy(http_exchange_query(exchange, "group"));
     client->lot = copy(lot_id);
     totals = api_totals_selection(stream->totals_endpoint, client->city, client->group, NULL);
-    client->request = http_exchange_detach(exchange, "text/event-stream");
-    client->connection = evhttp_request_get_connection(client->request);
-    evhttp_add_header(evhttp_request_get_output_headers(client->request), "X-Accel-Buffering",
-                      "no");
-    evhttp_send_reply_start(client->request, 200, "OK");
-    evhttp_connection_set_timeout(client->connection, STREAM_TIMEOUT_S);
-    evhttp_connection_set_closecb(client->connection, on_close, client);
+    /* Proxies that buffer (nginx) pass each event on at once. */
+    http_exchange_add_header(exchange, "X-Accel-Buffering", "no");
+    client->stream_to =
+        http_exchange_detach(exchange, "text/event-stream", stream->buffer_limit, on_close, client);
+    if (client->stream_to == NULL) {
+        client_free(client);
+        return;
+    }
     LIST_INSERT_HEAD(&stream->clients, client, link);
     /* The current state first, so a sign shows something at once. */
     if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
@@ -265,8 +246,7 @@ void api_stream_close_all(struct api_stream *stream)
     while (stream != NULL && !LIST_EMPTY(&stream->clients)) {
         struct client *client = LIST_FIRST(&stream->clients);
         unlink_client(client);
-        evhttp_connection_set_closecb(client->connection, NULL, NULL);
-        evhttp_send_reply_end(client->request);
+        http_stream_end(client->stream_to);
         client_free(client);
     }
 }

@@ -1,11 +1,11 @@
-/* http.h: HTTP plumbing on evhttp: exchanges, limits, problem+json, ETag, CORS. */
+/* http.h: HTTP plumbing: exchanges, limits, streams, problem+json, ETag, CORS. */
 #ifndef PARKSHARE_HTTP_H
 #define PARKSHARE_HTTP_H
 
 #include "problem.h"
 
 #include <event2/event.h>
-#include <event2/http.h>
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,9 +23,10 @@ enum http_reply_flags {
 };
 
 struct http_options {
-    int64_t max_body_bytes; /* a larger body is answered 413 */
-    int64_t write_rate;     /* writes per second per client address; 0: no limit */
-    int64_t write_burst;    /* writes a client may send at once */
+    int64_t max_body_bytes;       /* a larger body is answered 413, without being read */
+    int64_t write_rate;           /* writes per second per client address; 0: no limit */
+    int64_t write_burst;          /* writes a client may send at once */
+    int64_t idle_timeout_seconds; /* for a request head, and between keep-alive requests */
 };
 
 struct http_server;
@@ -111,11 +112,11 @@ const char *http_exchange_header(const struct http_exchange *exchange, const cha
 const char *http_exchange_client(const struct http_exchange *exchange);
 
 /*
- * The request body as JSON. Checks, in order: conflicting Content-Length
- * headers (400), Content-Type application/json (415), well-formed JSON
- * without duplicate object keys (400 naming line, column and the parser's
- * reason). On success returns 0 and a new reference in *body; otherwise the
- * exchange has been answered (and freed) and -1 is returned.
+ * The request body as JSON (conflicting Content-Length headers were
+ * refused with 400 before routing). Checks, in order: Content-Type application/json (415),
+ * well-formed JSON without duplicate object keys (400 naming line, column and the parser's reason).
+ * On success returns 0 and a new reference in *body; otherwise the exchange has been answered (and
+ * freed) and -1 is returned.
  */
 int http_exchange_json_body(struct http_exchange *exchange, json_t **body);
 
@@ -127,13 +128,43 @@ int http_exchange_single_header(const struct http_exchange *exchange, const char
                                 const char **value);
 
 /*
- * Take the request out of the exchange for a long-lived answer (a stream):
- * the exchange is freed and no longer counts as in flight, and the caller
- * answers the evhttp request itself (evhttp_send_reply_start/chunk/end).
- * Common headers for a public GET are added first.
+ * A long-lived answer (Server-Sent Events) to one client: a 200 whose body
+ * is sent piece by piece, chunked (an HTTP/1.0 client gets the body
+ * delimited by the close instead).
  */
-struct evhttp_request *http_exchange_detach(struct http_exchange *exchange,
-                                            const char *content_type);
+struct http_stream;
+
+/*
+ * Answer the exchange with a stream of content_type: the head (with the
+ * exchange's headers and those of a public GET) is sent now, the exchange
+ * is freed and no longer counts as in flight. A client that has more than
+ * buffer_limit bytes waiting is over its buffer (see http_stream_send).
+ * When the client goes away on_close(data) is called once, and then the
+ * stream is freed: its owner must forget it. Returns the stream, or NULL
+ * when there is none to send on: a HEAD is answered with the head alone,
+ * or memory ran out (then a 500 was answered).
+ */
+struct http_stream *http_exchange_detach(struct http_exchange *exchange, const char *content_type,
+                                         size_t buffer_limit, void (*on_close)(void *data),
+                                         void *data);
+
+/*
+ * Send length bytes of text (copied when the socket does not take them at
+ * once). Returns false, sending nothing, when the client is gone or would
+ * have more than the stream's buffer_limit bytes waiting: then the owner
+ * must end the stream (on_close will not be called).
+ */
+bool http_stream_send(struct http_stream *stream, const char *text, size_t length);
+
+/* Bytes sent to the stream that its client has not taken yet. */
+size_t http_stream_queued_bytes(const struct http_stream *stream);
+
+/*
+ * End the stream and free it: the last chunk is sent and the connection
+ * closed once it has drained; a client over its buffer is cut off at once.
+ * on_close is not called.
+ */
+void http_stream_end(struct http_stream *stream);
 
 /* Add a response header before the reply (e.g. Retry-After). */
 void http_exchange_add_header(struct http_exchange *exchange, const char *name, const char *value);

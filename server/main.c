@@ -380,7 +380,8 @@ static int start_http(struct daemon *daemon)
 {
     struct http_options options = {.max_body_bytes = daemon->config->max_body_bytes,
                                    .write_rate = daemon->config->rate_limit_writes,
-                                   .write_burst = daemon->config->rate_limit_burst};
+                                   .write_burst = daemon->config->rate_limit_burst,
+                                   .idle_timeout_seconds = daemon->config->idle_timeout_seconds};
     char error[512];
 
     if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {

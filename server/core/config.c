@@ -426,6 +426,7 @@ static const struct config_key config_keys[] = {
     {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
     {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
     {"shutdown_timeout", "5", set_seconds, FIELD(shutdown_timeout_seconds), 1, 300},
+    {"idle_timeout", "90", set_seconds, FIELD(idle_timeout_seconds), 1, 3600},
     {"audit_max_len", "1000000", set_count, FIELD(audit_max_length), 1000, 100000000},
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
     {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},

@@ -49,6 +49,7 @@ struct config {
     int64_t max_body_bytes;
     int64_t idempotency_ttl_seconds;
     int64_t shutdown_timeout_seconds;
+    int64_t idle_timeout_seconds; /* for a request head, and between keep-alive requests */
     int64_t audit_max_length;
     int64_t rate_limit_writes; /* per second per client address; 0: off */
     int64_t rate_limit_burst;

@@ -24,6 +24,9 @@ static const struct {
     [PROBLEM_INTERNAL] = {500, "internal", "Internal error"},
     [PROBLEM_STORE_UNAVAILABLE] = {503, "store-unavailable", "Storage unavailable"},
     [PROBLEM_SHUTTING_DOWN] = {503, "shutting-down", "Server shutting down"},
+    [PROBLEM_LENGTH_REQUIRED] = {411, "length-required", "Content-Length required"},
+    [PROBLEM_HEADERS_TOO_LARGE] = {431, "headers-too-large", "Request header fields too large"},
+    [PROBLEM_VERSION_NOT_SUPPORTED] = {505, "version-not-supported", "HTTP version not supported"},
 };
 
 static enum problem_type checked(enum problem_type type)

@@ -24,6 +24,9 @@ enum problem_type {
     PROBLEM_INTERNAL,               /* 500 a bug or an exhausted resource */
     PROBLEM_STORE_UNAVAILABLE,      /* 503 Redis cannot be reached */
     PROBLEM_SHUTTING_DOWN,          /* 503 the daemon is stopping */
+    PROBLEM_LENGTH_REQUIRED,        /* 411 a body framed other than by Content-Length */
+    PROBLEM_HEADERS_TOO_LARGE,      /* 431 a request head over 16384 bytes or 100 fields */
+    PROBLEM_VERSION_NOT_SUPPORTED,  /* 505 not HTTP/1.0 or HTTP/1.1 */
     PROBLEM_TYPE_COUNT,
 };
 

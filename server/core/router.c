@@ -1,6 +1,8 @@
 /* router.c: patterns of literal and {name} segments matched to a method and a path; pure. */
 #include "router.h"
 
+#include "http_request.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,38 +76,14 @@ int router_add(struct router *router, unsigned methods, const char *pattern, con
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * Decode %XX in place ('+' stays '+'); a '%' without two hex digits stays
  * as it is. Returns -1 when a byte decodes to NUL, which no C string holds.
  */
 static int decode_segment(char *segment)
 {
-    size_t length = strlen(segment), out = 0;
-
-    for (size_t i = 0; i < length; i++) {
-        char c = segment[i];
-        if (c == '%' && i + 2 < length && hex_value(segment[i + 1]) >= 0 &&
-            hex_value(segment[i + 2]) >= 0) {
-            c = (char)(hex_value(segment[i + 1]) * 16 + hex_value(segment[i + 2]));
-            i += 2;
-            if (c == '\0')
-                return -1;
-        }
-        segment[out++] = c;
-    }
-    segment[out] = '\0';
-    return 0;
+    size_t length = http_request_percent_decode(segment, strlen(segment), segment, false);
+    return strlen(segment) == length ? 0 : -1;
 }
 
 /* Split a copy of raw_path at '/' (before decoding, so %2F stays inside a segment), then decode. */

@@ -1,0 +1,670 @@
+/* http_connection.c: HTTP/1.1 connections on libevent: accept, read heads and bodies, write
+ * answers. */
+#include "http_connection.h"
+
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/listener.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/*
+ * After the last answer the connection shuts its side and reads (and
+ * drops) until the client closes, for at most LINGER_TIMEOUT_S between
+ * reads and LINGER_TOTAL_S in all: a close with unread input makes the
+ * kernel send a reset, which can destroy the answer before the client
+ * reads it (a 413 while the client still sends the body it declared).
+ */
+#define LINGER_TIMEOUT_S 2
+#define LINGER_TOTAL_S   10
+#define LISTEN_BACKLOG   1024
+/* An output buffer that grew past this (a slow stream) is given back once drained. */
+#define OUTPUT_KEEP_BYTES 65536
+
+enum connection_state {
+    STATE_READING,   /* heads and bodies, and the requests handed up from them */
+    STATE_STREAMING, /* the answer is a stream */
+    STATE_CLOSING,   /* the last answer is being written */
+    STATE_LINGERING, /* written and shut down; reading until the client closes */
+};
+
+/* Bytes the socket did not take yet: start..end of bytes. */
+struct output {
+    char *bytes;
+    size_t start, end, size;
+};
+
+struct http_connection {
+    struct http_connection_listener *listener;
+    LIST_ENTRY(http_connection) link;
+    evutil_socket_t fd; /* -1 once the client is gone */
+    struct event *readable;
+    struct event *writable;
+    enum connection_state state;
+    bool gone;           /* the socket is closed; the struct waits for the owed answer */
+    bool owed;           /* a request is handed up and not answered yet */
+    bool head_parsed;    /* request holds the current head; its body may be arriving */
+    bool body_unread;    /* the declared body is over the limit and left unread */
+    bool close_after;    /* close once the current answer is written */
+    bool dispatching;    /* inside process(): nothing frees the connection meanwhile */
+    bool reading_paused; /* input is full while a request is owed */
+    struct http_request request;
+    size_t used;     /* bytes in input */
+    size_t scanned;  /* bytes of input already searched for a line end */
+    size_t consumed; /* bytes of input the current request takes */
+    char *body;      /* owned, when the body does not fit into input after the head */
+    size_t body_received;
+    struct timeval lingering_since;
+    struct output output;
+    void (*on_close)(void *data);
+    void *close_data;
+    char client[INET6_ADDRSTRLEN];
+    char input[HTTP_REQUEST_MAX_HEAD]; /* last: not zeroed at accept */
+};
+
+struct http_connection_listener {
+    struct event_base *base;
+    struct evconnlistener *accepting;
+    struct http_connection_options options;
+    struct http_connection_handlers handlers;
+    struct timeval idle;
+    LIST_HEAD(connection_list, http_connection) connections;
+};
+
+static const char component[] = "http";
+
+static void process(struct http_connection *connection);
+
+static void close_socket(struct http_connection *connection)
+{
+    if (connection->readable != NULL)
+        event_free(connection->readable);
+    if (connection->writable != NULL)
+        event_free(connection->writable);
+    connection->readable = connection->writable = NULL;
+    if (connection->fd >= 0 && close(connection->fd) != 0)
+        log_debug(component, "close: %s", strerror(errno));
+    connection->fd = -1;
+    connection->gone = true;
+}
+
+static void connection_free(struct http_connection *connection)
+{
+    close_socket(connection);
+    LIST_REMOVE(connection, link);
+    free(connection->body);
+    free(connection->output.bytes);
+    free(connection);
+}
+
+/*
+ * Free a connection whose client is gone, unless the loop that hands
+ * requests up is running or a request still waits for its answer. A
+ * stream's owner hears of it first.
+ */
+static void settle(struct http_connection *connection)
+{
+    void (*on_close)(void *) = connection->on_close;
+
+    if (!connection->gone || connection->owed || connection->dispatching)
+        return;
+    connection->on_close = NULL;
+    if (on_close != NULL)
+        on_close(connection->close_data);
+    connection_free(connection);
+}
+
+static bool output_empty(const struct http_connection *connection)
+{
+    return connection->output.start == connection->output.end;
+}
+
+static int output_append(struct output *output, const char *bytes, size_t length)
+{
+    if (output->end + length > output->size) {
+        size_t pending = output->end - output->start, size = output->size ? output->size : 4096;
+        while (size < pending + length)
+            size *= 2;
+        if (size > output->size) {
+            char *grown = realloc(output->bytes, size);
+            if (grown == NULL)
+                return HTTP_CONNECTION_ERROR_NO_MEMORY;
+            output->bytes = grown;
+            output->size = size;
+        }
+        memmove(output->bytes, output->bytes + output->start, pending);
+        output->start = 0;
+        output->end = pending;
+    }
+    memcpy(output->bytes + output->end, bytes, length);
+    output->end += length;
+    return 0;
+}
+
+/*
+ * Write parts at once when nothing is queued before them; copy whatever
+ * the socket does not take and arm the write event. Returns 0,
+ * HTTP_CONNECTION_ERROR_GONE or HTTP_CONNECTION_ERROR_NO_MEMORY.
+ */
+static int write_parts(struct http_connection *connection, const struct iovec *parts, int count)
+{
+    struct timeval *idle = &connection->listener->idle;
+    bool was_empty = output_empty(connection);
+    size_t total = 0, skip;
+    ssize_t sent = 0;
+
+    if (connection->gone)
+        return HTTP_CONNECTION_ERROR_GONE;
+    for (int i = 0; i < count; i++)
+        total += parts[i].iov_len;
+    if (was_empty) {
+        sent = writev(connection->fd, parts, count);
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return HTTP_CONNECTION_ERROR_GONE;
+        if (sent < 0)
+            sent = 0;
+        if ((size_t)sent == total)
+            return 0;
+    }
+    skip = (size_t)sent;
+    for (int i = 0; i < count; i++) {
+        if (skip >= parts[i].iov_len) {
+            skip -= parts[i].iov_len;
+            continue;
+        }
+        if (output_append(&connection->output, (const char *)parts[i].iov_base + skip,
+                          parts[i].iov_len - skip) != 0)
+            return HTTP_CONNECTION_ERROR_NO_MEMORY;
+        skip = 0;
+    }
+    if (was_empty && event_add(connection->writable, idle) != 0)
+        return HTTP_CONNECTION_ERROR_NO_MEMORY;
+    return 0;
+}
+
+/* Write what is queued; 0 (all written, or the socket is full) or HTTP_CONNECTION_ERROR_GONE. */
+static int flush_output(struct http_connection *connection)
+{
+    struct output *output = &connection->output;
+
+    while (output->start < output->end) {
+        ssize_t sent =
+            write(connection->fd, output->bytes + output->start, output->end - output->start);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : HTTP_CONNECTION_ERROR_GONE;
+        output->start += (size_t)sent;
+    }
+    output->start = output->end = 0;
+    if (output->size > OUTPUT_KEEP_BYTES) {
+        free(output->bytes);
+        *output = (struct output){0};
+    }
+    return event_del(connection->writable) == 0 ? 0 : HTTP_CONNECTION_ERROR_GONE;
+}
+
+/* The answer is written: shut our side and read until the client closes its own. */
+static void start_lingering(struct http_connection *connection)
+{
+    struct timeval linger = {LINGER_TIMEOUT_S, 0};
+
+    connection->state = STATE_LINGERING;
+    connection->reading_paused = false;
+    if (event_base_gettimeofday_cached(connection->listener->base, &connection->lingering_since) !=
+            0 ||
+        shutdown(connection->fd, SHUT_WR) != 0 || event_add(connection->readable, &linger) != 0)
+        close_socket(connection);
+}
+
+/* After an answer or a drain: close, or carry on with the requests that wait. */
+static void resume(struct http_connection *connection)
+{
+    if (!connection->gone && output_empty(connection)) {
+        if (connection->state == STATE_CLOSING)
+            start_lingering(connection);
+        else if (connection->state == STATE_READING && !connection->dispatching) {
+            if (connection->reading_paused &&
+                event_add(connection->readable, &connection->listener->idle) != 0)
+                close_socket(connection);
+            connection->reading_paused = false;
+            process(connection);
+        }
+    }
+    settle(connection);
+}
+
+/* The parser's pointers become C strings: the byte after each is a separator or the CR. */
+static void terminate_strings(struct http_connection *connection)
+{
+    struct http_request *request = &connection->request;
+    char *input = connection->input;
+
+    input[request->method_text - input + (ptrdiff_t)request->method_length] = '\0';
+    input[request->target - input + (ptrdiff_t)request->target_length] = '\0';
+    for (size_t i = 0; i < request->header_count; i++) {
+        const struct http_request_header *header = &request->headers[i];
+        input[header->name - input + (ptrdiff_t)header->name_length] = '\0';
+        input[header->value - input + (ptrdiff_t)header->value_length] = '\0';
+    }
+}
+
+static bool body_complete(const struct http_connection *connection)
+{
+    if (connection->body_unread)
+        return true;
+    if (connection->body != NULL)
+        return connection->body_received == connection->request.content_length;
+    return connection->used >= connection->consumed;
+}
+
+/*
+ * Where the body goes: after the head in input when it fits (no copy, no
+ * allocation), else a buffer of its own. A body over the limit is not read
+ * at all; the answer (413) is given at once and the connection closed.
+ */
+static void begin_body(struct http_connection *connection)
+{
+    static const char go_on[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    const struct http_request *request = &connection->request;
+    uint64_t length = request->has_content_length ? request->content_length : 0;
+    size_t head = request->head_length, received = connection->used - head;
+
+    if (length > (uint64_t)connection->listener->options.max_body_bytes) {
+        connection->body_unread = true;
+        connection->close_after = true;
+        connection->consumed = connection->used;
+        return;
+    }
+    connection->consumed = head + (size_t)length;
+    if (head + length > sizeof(connection->input)) {
+        connection->body = malloc((size_t)length);
+        if (connection->body == NULL) {
+            log_error(component, "no memory for a body of %llu bytes", (unsigned long long)length);
+            close_socket(connection);
+            return;
+        }
+        memcpy(connection->body, connection->input + head, received);
+        connection->body_received = received;
+        connection->consumed = connection->used;
+    }
+    /* The client waits for this before it sends the body (RFC 9110 10.1.1). */
+    if (request->expect_continue && !body_complete(connection)) {
+        struct iovec part = {(void *)go_on, sizeof(go_on) - 1};
+        if (write_parts(connection, &part, 1) != 0)
+            close_socket(connection);
+    }
+}
+
+/* Parse when a line has ended since the last try; false when nothing can go on yet. */
+static bool parse_head(struct http_connection *connection)
+{
+    const struct http_connection_handlers *handlers = &connection->listener->handlers;
+    struct http_request_refusal refusal;
+    size_t fresh = connection->used - connection->scanned;
+    int result;
+
+    if (fresh == 0 || (connection->used < sizeof(connection->input) &&
+                       memchr(connection->input + connection->scanned, '\n', fresh) == NULL)) {
+        connection->scanned = connection->used;
+        return false;
+    }
+    connection->scanned = connection->used;
+    result =
+        http_request_parse(connection->input, connection->used, &connection->request, &refusal);
+    if (result == HTTP_REQUEST_INCOMPLETE)
+        return false;
+    if (result == HTTP_REQUEST_REFUSED) {
+        connection->close_after = true;
+        connection->owed = true;
+        connection->consumed = connection->used;
+        handlers->on_refused(connection, &refusal, handlers->data);
+        return true;
+    }
+    terminate_strings(connection);
+    connection->head_parsed = true;
+    begin_body(connection);
+    return true;
+}
+
+static void hand_up(struct http_connection *connection)
+{
+    const struct http_connection_handlers *handlers = &connection->listener->handlers;
+    const char *body = connection->body;
+
+    if (body == NULL && !connection->body_unread)
+        body = connection->input + connection->request.head_length;
+    connection->owed = true;
+    connection->head_parsed = false;
+    handlers->on_request(connection, &connection->request, body, handlers->data);
+}
+
+/*
+ * Hand complete requests up one at a time: the next only once the last is
+ * answered and its answer written, so answers keep the requests' order
+ * and one client's work in flight stays one request.
+ */
+static void process(struct http_connection *connection)
+{
+    connection->dispatching = true;
+    while (!connection->gone && !connection->owed && connection->state == STATE_READING &&
+           output_empty(connection)) {
+        if (!connection->head_parsed) {
+            if (!parse_head(connection))
+                break;
+        } else if (body_complete(connection)) {
+            hand_up(connection);
+        } else {
+            break;
+        }
+    }
+    connection->dispatching = false;
+}
+
+static bool lingered_enough(const struct http_connection *connection)
+{
+    struct timeval now;
+    return event_base_gettimeofday_cached(connection->listener->base, &now) != 0 ||
+           now.tv_sec - connection->lingering_since.tv_sec >= LINGER_TOTAL_S;
+}
+
+/* Drop what the client sends when nothing more is read from it (a stream, a closing connection). */
+static void discard_input(struct http_connection *connection)
+{
+    ssize_t got = read(connection->fd, connection->input, sizeof(connection->input));
+
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (got > 0 && connection->state != STATE_LINGERING)
+        return;
+    if (got > 0 && !lingered_enough(connection))
+        return;
+    if (got == 0 && connection->state == STATE_CLOSING) {
+        /* Half-closed: the client may still read the answer being written. */
+        if (event_del(connection->readable) != 0)
+            close_socket(connection);
+        return;
+    }
+    close_socket(connection);
+}
+
+static void read_request_bytes(struct http_connection *connection)
+{
+    uint64_t length = connection->request.content_length;
+    bool into_body =
+        connection->head_parsed && connection->body != NULL && connection->body_received < length;
+    char *target = into_body ? connection->body + connection->body_received
+                             : connection->input + connection->used;
+    size_t room = into_body ? (size_t)length - connection->body_received
+                            : sizeof(connection->input) - connection->used;
+    ssize_t got;
+
+    if (room == 0) {
+        /* Full while a request is owed: read again once it is answered. */
+        connection->reading_paused = true;
+        if (event_del(connection->readable) != 0)
+            close_socket(connection);
+        return;
+    }
+    got = read(connection->fd, target, room);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (got <= 0) {
+        close_socket(connection); /* EOF or an error: an owed answer is dropped */
+        return;
+    }
+    if (into_body)
+        connection->body_received += (size_t)got;
+    else
+        connection->used += (size_t)got;
+    if (!connection->owed)
+        process(connection);
+}
+
+static void on_readable(evutil_socket_t fd, short events, void *data)
+{
+    struct http_connection *connection = data;
+
+    if (events & EV_TIMEOUT) {
+        /*
+         * Idle, or a head or body too slow. An owed request, an answer still
+         * being written (the write event has its own timeout) or a stream
+         * waits on.
+         */
+        if (connection->state == STATE_LINGERING ||
+            (connection->state == STATE_READING && !connection->owed && output_empty(connection)))
+            close_socket(connection);
+    } else if (connection->state == STATE_READING) {
+        read_request_bytes(connection);
+    } else {
+        discard_input(connection);
+    }
+    settle(connection);
+}
+
+static void on_writable(evutil_socket_t fd, short events, void *data)
+{
+    struct http_connection *connection = data;
+
+    /* A client that takes nothing for the idle timeout is given up. */
+    if ((events & EV_TIMEOUT) || flush_output(connection) != 0)
+        close_socket(connection);
+    resume(connection);
+}
+
+static void format_client(const struct sockaddr *address, char *out, size_t size)
+{
+    const void *bytes = address->sa_family == AF_INET6
+                            ? (const void *)&((const struct sockaddr_in6 *)address)->sin6_addr
+                            : (const void *)&((const struct sockaddr_in *)address)->sin_addr;
+    if (inet_ntop(address->sa_family, bytes, out, (socklen_t)size) == NULL)
+        snprintf(out, size, "unknown");
+}
+
+/* The client's address is the one accept() returned: the peer's, without a getpeername call. */
+static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
+                      struct sockaddr *address, int length, void *data)
+{
+    struct http_connection_listener *listener = data;
+    struct http_connection *connection = malloc(sizeof(*connection));
+    int one = 1;
+
+    if (connection == NULL) {
+        log_error(component, "no memory for a connection");
+        close(fd);
+        return;
+    }
+    memset(connection, 0, offsetof(struct http_connection, input));
+    connection->listener = listener;
+    connection->fd = fd;
+    LIST_INSERT_HEAD(&listener->connections, connection, link);
+    format_client(address, connection->client, sizeof(connection->client));
+    /* Answers are written whole: Nagle would only hold their last segment back. */
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+        log_debug(component, "TCP_NODELAY: %s", strerror(errno));
+    connection->readable =
+        event_new(listener->base, fd, EV_READ | EV_PERSIST, on_readable, connection);
+    connection->writable =
+        event_new(listener->base, fd, EV_WRITE | EV_PERSIST, on_writable, connection);
+    if (connection->readable == NULL || connection->writable == NULL ||
+        event_add(connection->readable, &listener->idle) != 0) {
+        log_error(component, "no memory for a connection's events");
+        connection_free(connection);
+    }
+}
+
+static void on_accept_error(struct evconnlistener *accepting, void *data)
+{
+    log_warning(component, "accept: %s", strerror(errno));
+}
+
+static void format_bound_address(evutil_socket_t fd, char *out, size_t size)
+{
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+
+    if (getsockname(fd, (struct sockaddr *)&address, &length) == 0) {
+        format_client((struct sockaddr *)&address, host, sizeof(host));
+        port = ntohs(address.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&address)->sin6_port
+                                                   : ((struct sockaddr_in *)&address)->sin_port);
+    }
+    snprintf(out, size, address.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u", host,
+             port);
+}
+
+int http_connection_listen(struct event_base *base, const char *host, uint16_t port,
+                           const struct http_connection_options *options,
+                           const struct http_connection_handlers *handlers,
+                           struct http_connection_listener **out, char *bound, size_t bound_size,
+                           char *error, size_t error_size)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *found = NULL;
+    struct http_connection_listener *listener = calloc(1, sizeof(*listener));
+    char service[8];
+
+    if (listener == NULL)
+        return HTTP_CONNECTION_ERROR_NO_MEMORY;
+    *listener = (struct http_connection_listener){.base = base,
+                                                  .options = *options,
+                                                  .handlers = *handlers,
+                                                  .idle = {options->idle_timeout_seconds, 0}};
+    LIST_INIT(&listener->connections);
+    snprintf(service, sizeof(service), "%u", (unsigned)port);
+    if (getaddrinfo(host, service, &hints, &found) != 0)
+        goto refuse;
+    listener->accepting =
+        evconnlistener_new_bind(base, on_accept, listener,
+                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                LISTEN_BACKLOG, found->ai_addr, (int)found->ai_addrlen);
+    freeaddrinfo(found);
+    if (listener->accepting == NULL)
+        goto refuse;
+    evconnlistener_set_error_cb(listener->accepting, on_accept_error);
+    format_bound_address(evconnlistener_get_fd(listener->accepting), bound, bound_size);
+    *out = listener;
+    return 0;
+refuse:
+    snprintf(error, error_size,
+             "cannot listen on %s:%u (address in use, or not an address of this machine)", host,
+             (unsigned)port);
+    free(listener);
+    return HTTP_CONNECTION_ERROR_LISTEN;
+}
+
+void http_connection_listener_stop(struct http_connection_listener *listener)
+{
+    if (listener->accepting != NULL)
+        evconnlistener_free(listener->accepting);
+    listener->accepting = NULL;
+}
+
+void http_connection_listener_free(struct http_connection_listener *listener)
+{
+    if (listener == NULL)
+        return;
+    http_connection_listener_stop(listener);
+    while (!LIST_EMPTY(&listener->connections)) {
+        struct http_connection *connection = LIST_FIRST(&listener->connections);
+        close_socket(connection);
+        connection->owed = connection->dispatching = false;
+        settle(connection);
+    }
+    free(listener);
+}
+
+const char *http_connection_client(const struct http_connection *connection)
+{
+    return connection->client;
+}
+
+bool http_connection_closes(const struct http_connection *connection)
+{
+    return connection->close_after || !connection->request.keep_alive;
+}
+
+/* The owed request is answered: forget it and its bytes, keep what was pipelined after it. */
+static void finish_request(struct http_connection *connection, bool close)
+{
+    connection->close_after |= close || !connection->request.keep_alive;
+    connection->owed = false;
+    memmove(connection->input, connection->input + connection->consumed,
+            connection->used - connection->consumed);
+    connection->used -= connection->consumed;
+    connection->consumed = connection->scanned = 0;
+    free(connection->body);
+    connection->body = NULL;
+    connection->body_received = 0;
+    connection->body_unread = false;
+    if (connection->close_after && connection->state == STATE_READING)
+        connection->state = STATE_CLOSING;
+}
+
+void http_connection_respond(struct http_connection *connection, const char *head,
+                             size_t head_length, const char *body, size_t body_length, bool close)
+{
+    struct iovec parts[2] = {{(void *)head, head_length}, {(void *)body, body_length}};
+
+    if (write_parts(connection, parts, body_length > 0 ? 2 : 1) != 0)
+        close_socket(connection);
+    finish_request(connection, close);
+    resume(connection);
+}
+
+void http_connection_stream_begin(struct http_connection *connection, const char *head,
+                                  size_t head_length, void (*on_close)(void *data), void *data)
+{
+    struct iovec part = {(void *)head, head_length};
+
+    finish_request(connection, false);
+    connection->state = STATE_STREAMING;
+    connection->on_close = on_close;
+    connection->close_data = data;
+    /* A stream lives as long as its client: on_readable ignores the read timeout now. */
+    if (write_parts(connection, &part, 1) != 0) {
+        connection->on_close = NULL; /* the owner learns it from the next write */
+        close_socket(connection);
+    }
+}
+
+int http_connection_stream_write(struct http_connection *connection, const struct iovec *parts,
+                                 int count)
+{
+    int result = write_parts(connection, parts, count);
+    if (result != 0) {
+        connection->on_close = NULL;
+        close_socket(connection);
+    }
+    return result;
+}
+
+size_t http_connection_queued_bytes(const struct http_connection *connection)
+{
+    return connection->output.end - connection->output.start;
+}
+
+void http_connection_stream_end(struct http_connection *connection, const char *tail,
+                                size_t tail_length, bool flush)
+{
+    struct iovec part = {(void *)tail, tail_length};
+
+    connection->on_close = NULL;
+    if (!flush || (tail_length > 0 && write_parts(connection, &part, 1) != 0))
+        close_socket(connection);
+    connection->state = STATE_CLOSING;
+    resume(connection);
+}

@@ -1,0 +1,93 @@
+/* http_private.h: what http.c, http_reply.c and http_stream.c share: the server and the exchange.
+ */
+#ifndef PARKSHARE_HTTP_PRIVATE_H
+#define PARKSHARE_HTTP_PRIVATE_H
+
+#include "http.h"
+#include "http_connection.h"
+#include "router.h"
+
+#include <time.h>
+
+/* Room for the headers a handler adds (Allow, Retry-After, ETag, CSP, Age, Warning...). */
+#define HTTP_EXCHANGE_HEADERS_SIZE 2048
+/* Query parameters one request may carry. */
+#define HTTP_EXCHANGE_MAX_QUERY 32
+
+/* What a route leads to; the router hands it back as its target. */
+struct route_target {
+    http_handler handler;
+    void *data;
+};
+
+struct http_server {
+    struct event_base *base;
+    struct http_connection_listener *listener;
+    int64_t max_body_bytes;
+    int64_t idle_timeout_seconds;
+    struct rate_limit *write_limit; /* NULL when writes are not limited */
+    struct router *router;
+    struct route_target targets[ROUTER_MAX_ROUTES];
+    size_t target_count;
+    size_t in_flight;
+    bool shutting_down;
+    void (*on_drained)(void *data);
+    void *on_drained_data;
+    time_t date_second; /* the second date was formatted for */
+    char date[32];      /* "Sun, 06 Nov 1994 08:49:37 GMT" */
+};
+
+struct http_query_parameter {
+    const char *name;  /* as sent (not decoded, as evhttp had it) */
+    const char *value; /* percent-decoded, '+' as a space */
+};
+
+struct http_exchange {
+    struct http_server *server;
+    struct http_connection *connection;
+    const struct http_request *request; /* NULL for a head the parser refused */
+    const char *body;                   /* request->content_length bytes, or NULL */
+    unsigned method; /* an enum router_method bit; 0 for a method no route may have */
+    const char *raw_path;
+    const char *path; /* decoded, for logs and details */
+    struct http_query_parameter query[HTTP_EXCHANGE_MAX_QUERY];
+    size_t query_count;
+    struct router_match match; /* the route and its path parameters */
+    size_t headers_length;
+    bool headers_overflow; /* a header did not fit: the answer becomes a 500 */
+    char headers[HTTP_EXCHANGE_HEADERS_SIZE];
+    char text[]; /* raw path, decoded path and query, NUL-separated */
+};
+
+/* Room for a response head: the status line, the handler's headers and the fixed ones. */
+#define HTTP_HEAD_SIZE (HTTP_EXCHANGE_HEADERS_SIZE + 512)
+
+/* A response head being built; overflow says a piece did not fit (the head is then unusable). */
+struct http_head {
+    size_t length;
+    bool overflow;
+    char bytes[HTTP_HEAD_SIZE];
+};
+
+/* Append a formatted piece (a header line with its CRLF) to head. */
+void http_head_add(struct http_head *head, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Start head: the status line, the headers the handler added, then
+ * Content-Type (unless NULL), X-Content-Type-Options, Cache-Control and,
+ * with HTTP_REPLY_PUBLIC, Access-Control-Allow-Origin.
+ */
+void http_head_begin(struct http_head *head, const struct http_exchange *exchange, int status,
+                     const char *content_type, unsigned flags);
+
+/* GET and HEAD: answers that carry an ETag and are public when they are problems. */
+bool http_exchange_is_read(const struct http_exchange *exchange);
+
+/* The exchange is answered: free it, and tell a shutdown waiting for the last one. */
+void http_exchange_free(struct http_exchange *exchange);
+
+/* The Date header's value for now, formatted at most once a second. */
+const char *http_server_date(struct http_server *server);
+
+#endif
