@@ -90,43 +90,31 @@ struct read_filters {
 
 static int parse_filters(int argc, char **argv, struct read_filters *filters)
 {
-    static const struct option options[] = {
-        {"near", required_argument, NULL, 'n'},
-        {"open", no_argument, NULL, 'o'},
-        {"city", required_argument, NULL, 'c'},
-        {"group", required_argument, NULL, 'g'},
-        {"days", required_argument, NULL, 'd'},
-        {"once", no_argument, NULL, '1'},
+    /* A text option's val is 1 + its index in texts; a flag sets its int (getopt_long gives 0). */
+    const char **texts[] = {&filters->near, &filters->city, &filters->group, &filters->days};
+    int open = 0, once = 0;
+    const struct option options[] = {
+        {"near", required_argument, NULL, 1},
+        {"city", required_argument, NULL, 2},
+        {"group", required_argument, NULL, 3},
+        {"days", required_argument, NULL, 4},
+        {"open", no_argument, &open, 1},
+        {"once", no_argument, &once, 1},
         {NULL, 0, NULL, 0},
     };
     int option;
+
     memset(filters, 0, sizeof(*filters));
     /* 0, not 1: glibc then forgets the state of the first getopt_long run. */
     optind = 0;
     while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (option) {
-        case 'n':
-            filters->near = optarg;
-            break;
-        case 'o':
-            filters->open = true;
-            break;
-        case 'c':
-            filters->city = optarg;
-            break;
-        case 'g':
-            filters->group = optarg;
-            break;
-        case 'd':
-            filters->days = optarg;
-            break;
-        case '1':
-            filters->once = true;
-            break;
-        default:
+        if (option >= 1 && option <= (int)(sizeof(texts) / sizeof(texts[0])))
+            *texts[option - 1] = optarg;
+        else if (option != 0)
             return EXIT_USAGE;
-        }
     }
+    filters->open = open != 0;
+    filters->once = once != 0;
     return 0;
 }
 
