@@ -1,5 +1,4 @@
-/* http_connection.c: HTTP/1.1 connections on libevent: accept, read heads and bodies, write
- * answers. */
+/* http_connection.c: HTTP/1.1 connections on libevent: accept, read, write answers. */
 #include "http_connection.h"
 
 #include "log.h"

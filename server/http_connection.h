@@ -1,5 +1,4 @@
-/* http_connection.h: HTTP/1.1 connections on libevent: accept, read heads and bodies, write
- * answers. */
+/* http_connection.h: HTTP/1.1 connections on libevent: accept, read, write answers. */
 #ifndef PARKSHARE_HTTP_CONNECTION_H
 #define PARKSHARE_HTTP_CONNECTION_H
 

@@ -1,5 +1,4 @@
-/* http_private.h: what http.c, http_reply.c and http_stream.c share: the server and the exchange.
- */
+/* http_private.h: the server and the exchange, shared by http, http_reply and http_stream. */
 #ifndef PARKSHARE_HTTP_PRIVATE_H
 #define PARKSHARE_HTTP_PRIVATE_H
 

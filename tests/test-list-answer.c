@@ -1,5 +1,4 @@
-/* test-list-answer.c: list answers spliced byte for byte as jansson printed them, and never stale.
- */
+/* test-list-answer.c: list answers spliced byte for byte as jansson printed them. */
 #include "check.h"
 #include "list_answer.h"
 

@@ -1,5 +1,4 @@
-/* http_floor.c: how fast one core answers a fixed body over HTTP/1.1, evhttp against raw libevent.
- */
+/* http_floor.c: a fixed body over HTTP/1.1 on one core, evhttp against raw libevent. */
 
 /*
  * A measuring stick for docs/benchmarks.md, not part of the daemon:
