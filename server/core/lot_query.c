@@ -5,6 +5,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,28 +250,44 @@ free_found:
 #define KEY_TEXT(text) (text) != NULL, (text) != NULL ? strlen(text) : 0, (text) ? (text) : ""
 
 /* snprintf of query's key: the length it has (or would have), or negative. */
+/* A double's bits: exact, unique, and printed as an integer (no float formatting per request). */
+static uint64_t bits_of(double value)
+{
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof(bits));
+    return bits;
+}
+
 static int write_key(char *out, size_t size, const struct lot_query *query, const char *prefix)
 {
     const struct lot_selection *selection = &query->selection;
-    return snprintf(out, size,
-                    "%s|city%d:%zu:%s|group%d:%zu:%s|kind%d:%zu:%s|near%d:%.17g,%.17g,%.17g"
-                    "|bbox%d:%.17g,%.17g,%.17g,%.17g|open%d|min_free%lld|limit%ld|cursor%d:%lld_%s",
-                    prefix, KEY_TEXT(selection->city), KEY_TEXT(selection->group),
-                    KEY_TEXT(selection->kind), query->near, query->near_lat, query->near_lon,
-                    query->radius_m, query->bbox, query->min_lon, query->min_lat, query->max_lon,
-                    query->max_lat, (int)query->open, (long long)query->min_free, query->limit,
-                    query->has_cursor, (long long)query->cursor_millimetres, query->cursor_id);
+    return snprintf(
+        out, size,
+        "%s|city%d:%zu:%s|group%d:%zu:%s|kind%d:%zu:%s|near%d:%" PRIx64 ",%" PRIx64 ",%" PRIx64
+        "|bbox%d:%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64
+        "|open%d|min_free%lld|limit%ld|cursor%d:%lld_%s",
+        prefix, KEY_TEXT(selection->city), KEY_TEXT(selection->group), KEY_TEXT(selection->kind),
+        query->near, bits_of(query->near_lat), bits_of(query->near_lon), bits_of(query->radius_m),
+        query->bbox, bits_of(query->min_lon), bits_of(query->min_lat), bits_of(query->max_lon),
+        bits_of(query->max_lat), (int)query->open, (long long)query->min_free, query->limit,
+        query->has_cursor, (long long)query->cursor_millimetres, query->cursor_id);
 }
 
 char *lot_query_key(const struct lot_query *query, const char *prefix)
 {
-    int length = write_key(NULL, 0, query, prefix);
+    /* Most keys fit here: one formatting pass on the hot path of a cached list. */
+    char first[512];
+    int length = write_key(first, sizeof(first), query, prefix);
     char *key;
 
     if (length < 0)
         return NULL;
     key = malloc((size_t)length + 1);
-    if (key != NULL)
+    if (key == NULL)
+        return NULL;
+    if ((size_t)length < sizeof(first))
+        memcpy(key, first, (size_t)length + 1);
+    else
         write_key(key, (size_t)length + 1, query, prefix);
     return key;
 }
