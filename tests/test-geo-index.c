@@ -49,6 +49,159 @@ static void test_box_queries_find_every_point_inside(void)
     geo_index_free(NULL);
 }
 
+/* A point that counts its visits: every query must visit each match exactly once. */
+struct counted {
+    double lat, lon;
+    int visits;
+};
+
+static bool count_visit(void *item, void *data)
+{
+    struct counted *point = item;
+    (void)data;
+    point->visits++;
+    return true;
+}
+
+static bool stop_at_first(void *item, void *data)
+{
+    (void)item;
+    ++*(int *)data;
+    return false;
+}
+
+static unsigned next_random(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return (*seed >> 8) & 0xffffff;
+}
+
+/* The centre of a grid cell: no rounding doubt about which cell or box it falls in. */
+static double cell_centre(double origin, int cell)
+{
+    return origin + (cell + 0.5) * 0.01;
+}
+
+/* How many points are visited exactly once, and whether any other point was visited. */
+static int query_and_count(const struct geo_index *index, struct counted *points, size_t count,
+                           double min_lat, double min_lon, double max_lat, double max_lon,
+                           bool *wrong)
+{
+    int inside = 0;
+    for (size_t i = 0; i < count; i++)
+        points[i].visits = 0;
+    geo_index_query(index, min_lat, min_lon, max_lat, max_lon, count_visit, NULL);
+    *wrong = false;
+    for (size_t i = 0; i < count; i++) {
+        bool expected = points[i].lat >= min_lat && points[i].lat <= max_lat &&
+                        points[i].lon >= min_lon && points[i].lon <= max_lon;
+        if (points[i].visits != (expected ? 1 : 0))
+            *wrong = true;
+        inside += points[i].visits;
+    }
+    return inside;
+}
+
+static void test_world_box_visits_every_item_once(void)
+{
+    struct geo_index *index = geo_index_new();
+    static struct counted points[] = {{-90, -180, 0},  {90, 180, 0},       {0, 0, 0},
+                                      {0, 0, 0},       {26.57, 106.47, 0}, {-33.9, 151.2, 0},
+                                      {51.5, -0.12, 0}};
+    size_t count = sizeof(points) / sizeof(points[0]);
+    bool wrong;
+    int stopped = 0;
+
+    for (size_t i = 0; i < count; i++)
+        CHECK_INT_EQ(geo_index_insert(index, &points[i], points[i].lat, points[i].lon), 0);
+    CHECK_INT_EQ(query_and_count(index, points, count, -90, -180, 90, 180, &wrong), 7);
+    CHECK(!wrong);
+    /* Past the poles, as a near box at high latitude asks. */
+    CHECK_INT_EQ(query_and_count(index, points, count, -90.5, -180, 90.5, 180, &wrong), 7);
+    CHECK(!wrong);
+    geo_index_query(index, -90, -180, 90, 180, stop_at_first, &stopped);
+    CHECK_INT_EQ(stopped, 1);
+    geo_index_free(index);
+}
+
+static void test_boxes_at_the_poles(void)
+{
+    struct geo_index *index = geo_index_new();
+    static struct counted points[] = {{90, 0, 0},     {89.995, 45, 0}, {89.95, -120, 0},
+                                      {-90, 179, 0},  {-89.999, 0, 0}, {-89.5, 10, 0},
+                                      {89.5, 180, 0}, {0, 0, 0}};
+    size_t count = sizeof(points) / sizeof(points[0]);
+    bool wrong;
+
+    for (size_t i = 0; i < count; i++)
+        CHECK_INT_EQ(geo_index_insert(index, &points[i], points[i].lat, points[i].lon), 0);
+    CHECK_INT_EQ(query_and_count(index, points, count, 89.9, -180, 90, 180, &wrong), 3);
+    CHECK(!wrong);
+    CHECK_INT_EQ(query_and_count(index, points, count, 89.4, -180, 90.45, 180, &wrong), 4);
+    CHECK(!wrong);
+    CHECK_INT_EQ(query_and_count(index, points, count, -90.45, -180, -89.9, 180, &wrong), 2);
+    CHECK(!wrong);
+    /* The polar cells alone: a box of one row. */
+    CHECK_INT_EQ(query_and_count(index, points, count, 90, -180, 90, 180, &wrong), 1);
+    CHECK(!wrong);
+    CHECK_INT_EQ(query_and_count(index, points, count, -90, 170, -90, 180, &wrong), 1);
+    CHECK(!wrong);
+    geo_index_free(index);
+}
+
+/*
+ * Points and box edges on cell centres, so the grid's answer is exactly the
+ * points inside. Small boxes cover fewer cells than are occupied (the walk
+ * over the box), large ones more (the walk over the table): both must agree
+ * with a brute-force scan.
+ */
+static void test_random_boxes_match_brute_force(void)
+{
+    struct geo_index *index = geo_index_new();
+    static struct counted points[3000];
+    unsigned seed = 11;
+    int mismatches = 0, found = 0;
+
+    for (size_t i = 0; i < 3000; i++) {
+        points[i].lat = cell_centre(40.0, (int)(next_random(&seed) % 300));
+        points[i].lon = cell_centre(-5.0, (int)(next_random(&seed) % 300));
+        CHECK_INT_EQ(geo_index_insert(index, &points[i], points[i].lat, points[i].lon), 0);
+    }
+    for (size_t i = 0; i < 3000; i += 7)
+        geo_index_remove(index, &points[i], points[i].lat, points[i].lon);
+    for (size_t i = 0; i < 3000; i += 7)
+        points[i].lat = -1000; /* removed: never inside, so any visit is wrong */
+    for (int box = 0; box < 400; box++) {
+        int spans[] = {1, 5, 30, 150, 400, 5000};
+        int span = spans[box % 6];
+        int first_row = (int)(next_random(&seed) % 350) - 50;
+        int first_column = (int)(next_random(&seed) % 350) - 50;
+        int last_column = first_column + (int)(next_random(&seed) % (unsigned)span);
+        /* Edges from the points' own origins: equal values where a point sits on an edge. */
+        double min_lat = cell_centre(40.0, first_row),
+               max_lat = cell_centre(40.0, first_row + span);
+        double min_lon = cell_centre(-5.0, first_column);
+        double max_lon = cell_centre(-5.0, last_column);
+        bool wrong;
+        found += query_and_count(index, points, 3000, min_lat, min_lon, max_lat, max_lon, &wrong);
+        mismatches += wrong;
+    }
+    CHECK_INT_EQ(mismatches, 0);
+    CHECK(found > 3000); /* the boxes did find points, in both walks */
+    geo_index_free(index);
+}
+
+static void test_empty_index_visits_nothing(void)
+{
+    struct geo_index *index = geo_index_new();
+    int visits = 0;
+
+    geo_index_query(index, -90, -180, 90, 180, stop_at_first, &visits);
+    geo_index_query(index, 26.5, 106.4, 26.6, 106.5, stop_at_first, &visits);
+    CHECK_INT_EQ(visits, 0);
+    geo_index_free(index);
+}
+
 static void test_distances(void)
 {
     /* One degree of latitude is about 111.2 km on the mean sphere. */
@@ -61,6 +214,10 @@ static void test_distances(void)
 int main(void)
 {
     RUN_TEST(test_box_queries_find_every_point_inside);
+    RUN_TEST(test_world_box_visits_every_item_once);
+    RUN_TEST(test_boxes_at_the_poles);
+    RUN_TEST(test_random_boxes_match_brute_force);
+    RUN_TEST(test_empty_index_visits_nothing);
     RUN_TEST(test_distances);
     return check_exit_status();
 }

@@ -16,6 +16,8 @@
 #define EARTH_RADIUS 6371008.8
 /* A power of two: the mask of the hash table is one less. */
 #define INITIAL_CELLS 1024
+/* Keys are row * KEY_ROW_STRIDE + column; columns run 0 to 36000. */
+#define KEY_ROW_STRIDE 100000
 
 struct cell {
     int64_t key; /* valid when items != NULL */
@@ -42,7 +44,7 @@ static int64_t cell_column(double lon)
 
 static int64_t cell_key(int64_t row, int64_t column)
 {
-    return row * 100000 + column;
+    return row * KEY_ROW_STRIDE + column;
 }
 
 static size_t cell_hash(int64_t key)
@@ -134,21 +136,81 @@ void geo_index_remove(struct geo_index *index, void *item, double lat, double lo
     }
 }
 
+/* The rows and columns a box covers, clamped to the grid: a near box may reach past a pole. */
+struct cell_range {
+    int64_t first_row, last_row, first_column, last_column;
+};
+
+static struct cell_range cell_range_of(double min_lat, double min_lon, double max_lat,
+                                       double max_lon)
+{
+    struct cell_range range = {cell_row(fmax(min_lat, -90.0)), cell_row(fmin(max_lat, 90.0)),
+                               cell_column(fmax(min_lon, -180.0)),
+                               cell_column(fmin(max_lon, 180.0))};
+    return range;
+}
+
+/* How many cells the range covers; a world box has about 6.5e8, so no int arithmetic. */
+static uint64_t cell_range_size(const struct cell_range *range)
+{
+    if (range->last_row < range->first_row || range->last_column < range->first_column)
+        return 0;
+    return (uint64_t)(range->last_row - range->first_row + 1) *
+           (uint64_t)(range->last_column - range->first_column + 1);
+}
+
+static bool cell_range_holds(const struct cell_range *range, int64_t key)
+{
+    /* Both parts are non-negative (inserted positions are valid WGS84), so / and % split them. */
+    int64_t row = key / KEY_ROW_STRIDE, column = key % KEY_ROW_STRIDE;
+    return row >= range->first_row && row <= range->last_row && column >= range->first_column &&
+           column <= range->last_column;
+}
+
+/* Visit the items of cell; false when visit asked to stop. */
+static bool visit_cell(const struct cell *cell, bool (*visit)(void *item, void *data), void *data)
+{
+    for (size_t i = 0; cell->items != NULL && i < cell->count; i++) {
+        if (!visit(cell->items[i], data))
+            return false;
+    }
+    return true;
+}
+
+/* One hash probe per cell of the range: cheap for a small box. */
+static void walk_range(const struct geo_index *index, const struct cell_range *range,
+                       bool (*visit)(void *item, void *data), void *data)
+{
+    for (int64_t row = range->first_row; row <= range->last_row; row++) {
+        for (int64_t column = range->first_column; column <= range->last_column; column++) {
+            if (!visit_cell(find_cell(index, cell_key(row, column)), visit, data))
+                return;
+        }
+    }
+}
+
+/* One pass over the table, keeping the cells in the range: cheap for a box wider than the lots. */
+static void walk_table(const struct geo_index *index, const struct cell_range *range,
+                       bool (*visit)(void *item, void *data), void *data)
+{
+    for (size_t slot = 0; slot <= index->mask; slot++) {
+        const struct cell *cell = &index->cells[slot];
+        if (cell->items != NULL && cell_range_holds(range, cell->key) &&
+            !visit_cell(cell, visit, data))
+            return;
+    }
+}
+
 void geo_index_query(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
                      double max_lon, bool (*visit)(void *item, void *data), void *data)
 {
-    int64_t first_row = cell_row(min_lat), last_row = cell_row(max_lat);
-    int64_t first_column = cell_column(min_lon), last_column = cell_column(max_lon);
+    struct cell_range range = cell_range_of(min_lat, min_lon, max_lat, max_lon);
 
-    for (int64_t row = first_row; row <= last_row; row++) {
-        for (int64_t column = first_column; column <= last_column; column++) {
-            const struct cell *cell = find_cell(index, cell_key(row, column));
-            for (size_t i = 0; cell->items != NULL && i < cell->count; i++) {
-                if (!visit(cell->items[i], data))
-                    return;
-            }
-        }
-    }
+    /* The cost follows the smaller of the box and the occupied cells, never the area alone. */
+    if (cell_range_size(&range) > index->used)
+        walk_table(index, &range, visit, data);
+    else
+        walk_range(index, &range, visit, data);
 }
 
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2)

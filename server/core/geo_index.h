@@ -27,7 +27,10 @@ void geo_index_remove(struct geo_index *index, void *item, double lat, double lo
 /*
  * Call visit for every item whose cell overlaps the box (callers check the
  * exact position). min_lon <= max_lon: a box across the antimeridian is
- * the caller's to split. Stops early when visit returns false.
+ * the caller's to split; latitudes past the poles are clamped. The order of
+ * the visits is unspecified (callers sort). The cost grows with the smaller
+ * of the box's cells and the occupied cells. Stops early when visit returns
+ * false.
  */
 void geo_index_query(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
                      double max_lon, bool (*visit)(void *item, void *data), void *data);

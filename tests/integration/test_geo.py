@@ -3,6 +3,7 @@
 and cursors that neither skip nor repeat while counts change."""
 
 import datetime
+import json
 import math
 import os
 import random
@@ -10,7 +11,7 @@ import sys
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DEMO_LOT_COUNT, DEMO_LOTS, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 
 CENTRE = (26.5705, 106.4707)
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -209,6 +210,18 @@ class GeoTest(DaemonTestCase):
         flipped_at = datetime.datetime.now(SHANGHAI)
         self.assertLess((flipped_at - start).total_seconds(), 5)
         self.assertEqual(self.shared.get("/v1/lots?city=clockcity&open=false").json()["lots"], [])
+
+
+class WorldBoxTest(DaemonTestCase):
+    load_demo = True
+
+    def test_world_bbox_lists_every_demo_lot_in_id_order(self):
+        with open(DEMO_LOTS) as demo:
+            ids = sorted(lot["id"] for lot in json.load(demo)["lots"])
+        self.assertEqual(len(ids), DEMO_LOT_COUNT)
+        answer = self.shared.get("/v1/lots?bbox=-180,-90,180,90&limit=500").json()
+        self.assertEqual([lot["id"] for lot in answer["lots"]], ids)
+        self.assertIsNone(answer["next_cursor"])
 
 
 if __name__ == "__main__":
