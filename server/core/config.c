@@ -418,6 +418,7 @@ static const struct config_key config_keys[] = {
     {"redis", "embedded", set_redis, 0, 0, 0},
     {"redis_server", "redis-server", set_string, FIELD(redis_server), 0, 0},
     {"redis_appendfsync", "always", set_redis_appendfsync, 0, 0, 0},
+    {"redis_password_file", "", set_optional_path, FIELD(redis_password_file), 0, 0},
     {"data_dir", "/var/lib/parkshare", set_string, FIELD(data_dir), 0, 0},
     {"timezone", "Asia/Shanghai", set_timezone, FIELD(timezone), 0, 0},
     {"web_root", "/usr/share/parkshare/web", set_string, FIELD(web_root), 0, 0},
@@ -429,9 +430,19 @@ static const struct config_key config_keys[] = {
     {"idle_timeout", "90", set_seconds, FIELD(idle_timeout_seconds), 1, 3600},
     {"audit_max_len", "1000000", set_count, FIELD(audit_max_length), 1000, 100000000},
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
+    {"header_timeout", "10", set_seconds, FIELD(header_timeout_seconds), 1, 3600},
+    {"max_connections", "4096", set_count, FIELD(max_connections), 16, 1000000},
+    {"max_connections_per_client", "128", set_count, FIELD(max_connections_per_client), 1,
+     1000000},
+    {"max_streams", "1024", set_count, FIELD(max_streams), 0, 1000000},
+    {"max_streams_per_client", "16", set_count, FIELD(max_streams_per_client), 1, 1000000},
     {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},
     {"rate_limit_burst", "100", set_count, FIELD(rate_limit_burst), 1, 1000000},
+    {"rate_limit_admin", "1000", set_count, FIELD(rate_limit_admin), 0, 1000000},
+    {"auth_failures_per_minute", "30", set_count, FIELD(auth_failures_per_minute), 0, 1000000},
+    {"trusted_proxies", "", set_optional_path, FIELD(trusted_proxies), 0, 0},
     {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
+    {"log_file", "", set_optional_path, FIELD(log_file), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},
     {"log_format", "text", set_log_format, 0, 0, 0},
 };
@@ -497,6 +508,9 @@ void config_free(struct config *config)
     free(config->web_root);
     free(config->calendar_dir);
     free(config->demo_path);
+    free(config->trusted_proxies);
+    free(config->redis_password_file);
+    free(config->log_file);
     free(config);
 }
 

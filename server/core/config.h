@@ -37,6 +37,7 @@ struct config {
     int redis_database;      /* TCP and unix modes; SELECT after connect */
     char *redis_username;    /* TCP mode, optional; NULL when absent */
     char *redis_password;    /* TCP mode, optional; a secret, never logged */
+    char *redis_password_file; /* read at start into redis_password; NULL for none */
     char *redis_socket;      /* unix mode */
     char *redis_server;      /* embedded mode: the redis-server program */
     bool redis_fsync_always; /* embedded mode: appendfsync always/everysec */
@@ -51,10 +52,19 @@ struct config {
     int64_t shutdown_timeout_seconds;
     int64_t idle_timeout_seconds; /* for a request head, and between keep-alive requests */
     int64_t audit_max_length;
-    int64_t rate_limit_writes; /* per second per client address; 0: off */
+    int64_t header_timeout_seconds; /* a whole request head must arrive within it */
+    int64_t max_connections;        /* lowered at start below the descriptor limit */
+    int64_t max_connections_per_client;
+    int64_t max_streams; /* event streams and long polls together */
+    int64_t max_streams_per_client;
+    int64_t rate_limit_writes; /* per second per token; 0: off */
     int64_t rate_limit_burst;
-    int64_t stream_buffer_bytes; /* a stream client with more waiting is dropped */
+    int64_t rate_limit_admin;         /* per second per admin token; 0: off */
+    int64_t auth_failures_per_minute; /* per client address; 0: off */
+    char *trusted_proxies;            /* addresses and CIDR blocks; NULL for none */
+    int64_t stream_buffer_bytes;      /* a stream client with more waiting is dropped */
     char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
+    char *log_file;              /* reopened on SIGHUP; NULL: standard error */
     int log_level;               /* an enum log_level value */
     enum config_log_format log_format;
 };
