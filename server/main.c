@@ -381,6 +381,10 @@ static int start_http(struct daemon *daemon)
     struct http_options options = {.max_body_bytes = daemon->config->max_body_bytes,
                                    .write_rate = daemon->config->rate_limit_writes,
                                    .write_burst = daemon->config->rate_limit_burst,
+                                   .admin_write_rate = daemon->config->rate_limit_admin,
+                                   .auth_failures_per_minute =
+                                       daemon->config->auth_failures_per_minute,
+                                   .trusted_proxies = daemon->config->trusted_proxies,
                                    .idle_timeout_seconds = daemon->config->idle_timeout_seconds};
     char error[512];
 
