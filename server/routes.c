@@ -86,7 +86,7 @@ static void dispatch(struct http_exchange *exchange, void *data)
         !lot_id_is_valid(http_exchange_parameter(exchange, "id")))
         http_reply_invalid(exchange, "id", lot_id_rule);
     else if (route->flags & ROUTE_ADMIN)
-        /* Written after the token is known: the limit counts per token, not per address. */
+        /* Writes are counted once the token is known: per token, not per address. */
         auth_require(exchange, binding->context->store, (struct auth_demand){true, 1},
                      route->handler, NULL, binding->context);
     else
