@@ -26,7 +26,7 @@ static void test_defaults_and_values(void)
     struct parameters none = {{NULL}, {NULL}};
     struct parameters all = {
         {"near", "radius", "open", "min_free", "limit", "cursor", "kind"},
-        {"26.57,106.47", "500", "true", "3", "20", "1500_gov-a.b7336913", "public"}};
+        {"26.57,106.47", "500", "true", "3", "20", "1500_gov-a.6dcc522b", "public"}};
     struct lot_query query;
     struct field_error error;
     char cursor[64];
@@ -47,7 +47,7 @@ static void test_defaults_and_values(void)
     CHECK_INT_EQ(query.cursor_millimetres, 1500);
     CHECK_STR_EQ(query.cursor_id, "gov-a");
     lot_query_cursor(&query, 2501, "rec-b", cursor, sizeof(cursor));
-    CHECK_STR_EQ(cursor, "2501_rec-b.09d2242b");
+    CHECK_STR_EQ(cursor, "2501_rec-b.bdb0a064");
     query.near = false;
     lot_query_cursor(&query, 0, "rec-b", cursor, sizeof(cursor));
     CHECK_STR_EQ(cursor, "rec-b.bf7fc0d8");
@@ -114,10 +114,11 @@ static void test_cursors_are_ours_or_refused(void)
     expect_bad_cursor("Not An Id", false);
     expect_bad_cursor("", false);
     expect_bad_cursor(".", false);
-    expect_bad_cursor("gov-b.7cf085c", false);  /* check cut short */
-    expect_bad_cursor("gov-b.7cf085c2", false); /* check of another text */
-    expect_bad_cursor("gov-c.7cf085c1", false); /* id changed */
-    expect_bad_cursor("gov-b.7cf085c1", true);  /* a list cursor given with near */
+    expect_bad_cursor("gov-b.7cf085c", false);       /* check cut short */
+    expect_bad_cursor("gov-b.7cf085c2", false);      /* check of another text */
+    expect_bad_cursor("gov-c.7cf085c1", false);      /* id changed */
+    expect_bad_cursor("1500_gov-a.6dcc522b", false); /* a near cursor without near */
+    expect_bad_cursor("gov-b.7cf085c1", true);       /* a list cursor given with near */
     expect_bad_cursor("-1_gov-a.00000000", true);
     /* Every cursor written reads back. */
     lot_query_cursor(&query, 0, "b-night", cursor, sizeof(cursor));

@@ -78,16 +78,24 @@ static int parse_location(lot_query_lookup lookup, void *data, struct lot_query 
     return 0;
 }
 
-/* The check a cursor ends with: 8 hex digits of a hash of what comes before it. */
-static void cursor_check(const char *body, size_t length, char out[9])
+/*
+ * The check a cursor ends with: 8 hex digits of a hash of what comes before
+ * it and of the list's kind, so a near list's cursor is no cursor of a
+ * plain list (its "1500_gov-a" would read as a lot id) and the other way.
+ */
+static void cursor_check(const char *body, size_t length, bool near, char out[9])
 {
-    static const char salt[] = "parkshare lot list cursor\n";
+    static const char list_salt[] = "parkshare lot list cursor\n";
+    static const char near_salt[] = "parkshare near list cursor\n";
     struct sha256_state state;
     uint8_t digest[32];
     char hex[65];
 
     sha256_init(&state);
-    sha256_update(&state, salt, sizeof(salt) - 1);
+    if (near)
+        sha256_update(&state, near_salt, sizeof(near_salt) - 1);
+    else
+        sha256_update(&state, list_salt, sizeof(list_salt) - 1);
     sha256_update(&state, body, length);
     sha256_final(&state, digest);
     sha256_hex(digest, hex);
@@ -115,7 +123,7 @@ static int parse_cursor(const char *cursor, struct lot_query *query, struct fiel
     length = dot ? (size_t)(dot - cursor) : 0;
     if (dot == NULL || length >= sizeof(body) || strlen(dot + 1) != 8)
         return refuse_cursor(error);
-    cursor_check(cursor, length, check);
+    cursor_check(cursor, length, query->near, check);
     if (strcmp(check, dot + 1) != 0)
         return refuse_cursor(error);
     memcpy(body, cursor, length);
@@ -190,7 +198,7 @@ void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const 
         length = snprintf(body, sizeof(body), "%s", id);
     if (length < 0 || (size_t)length >= sizeof(body))
         length = 0; /* ids are at most WIRE_ID_MAX bytes: never happens */
-    cursor_check(body, (size_t)length, check);
+    cursor_check(body, (size_t)length, query->near, check);
     snprintf(out, size, "%.*s.%s", length, body, check);
 }
 
