@@ -5,8 +5,10 @@ many other selections anonymous clients ask for, so a live board keeps getting t
 import http.client
 import json
 import os
+import socket
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
@@ -126,6 +128,49 @@ class TotalsEvictionTest(DaemonTestCase):
         self.assertEqual((response.status, response.body), (200, b"CLOSED\n"))
         document = self.shared.get("/v1/totals?group=no-such-group&kind=public").json()
         self.assertEqual((document["lots"], document["free"], document["capacity"]), (0, 0, 0))
+
+
+class EveryCachedSelectionPinnedTest(DaemonTestCase):
+    """256 long polls pin every slot of the cache: the next request is still answered."""
+
+    # One test client holds hundreds of connections.
+    daemon_settings = {"max_connections_per_client": "1000"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for index in range(CHURN_LOTS):
+            groups = [f"pin-{index}-{group}" for group in range(GROUPS_PER_LOT)]
+            body = sample_lot(groups=groups, capacity=5, hours=None, calendar=None)
+            assert cls.shared.put_lot(f"pin-{index}", body).status == 201
+        wait_for(lambda: cls.shared.get("/v1/totals?group=pin-9-29").json()["lots"] == 1,
+                 what="the pinned lots")
+
+    def long_poll(self, query):
+        """Send a long poll that waits (it already has the current ETag); return its socket."""
+        etag = self.shared.get("/v1/totals?" + query).header("ETag")
+        poll = socket.create_connection(("127.0.0.1", self.shared.port), timeout=10)
+        self.addCleanup(poll.close)
+        poll.sendall(f"GET /v1/totals?{query}&wait=60 HTTP/1.1\r\nHost: x\r\n"
+                     f"If-None-Match: {etag}\r\n\r\n".encode())
+        return poll
+
+    def test_requests_beyond_the_pinned_slots_are_answered(self):
+        for index in range(256):
+            self.long_poll(f"group=pin-{index // GROUPS_PER_LOT}-{index % GROUPS_PER_LOT}")
+        time.sleep(0.5)  # let the daemon read every poll; not a bound on anything
+        # A selection that fits no slot: answered, with the right numbers, not refused.
+        response = self.shared.get("/v1/totals?group=pin-9-10&kind=government")
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual((response.json()["lots"], response.json()["capacity"]), (1, 5))
+        self.assertEqual(self.shared.get("/v1/totals.txt?city=qingzhen&group=pin-9-11").status,
+                         200)
+        # One more follower takes the cache past 256 and still hears of the change.
+        follower = self.long_poll("group=pin-9-20")
+        follower.settimeout(15)
+        self.assertEqual(self.shared.post_occupancy("pin-9", {"occupied": 2}).status, 200)
+        head = follower.recv(65536).split(b"\r\n", 1)[0]
+        self.assertEqual(head, b"HTTP/1.1 200 OK")
 
 
 if __name__ == "__main__":
