@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "log.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -269,9 +270,14 @@ static int parse_redis_url(const char *rest, struct redis_target *target, char *
     memcpy(hostport, authority, authority_length);
     hostport[authority_length] = '\0';
     if (split_host_port(hostport, &host, &host_length, &port_text) == 0) {
+        /* A port that is not digits may be a password in a URL without '@': never echoed. */
         if (parse_port(port_text, false, &target->port) != 0)
-            return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                        "redis: port '%s' is not a number from 1 to 65535", port_text);
+            return port_text[strspn(port_text, "0123456789")] != '\0'
+                       ? fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                              "redis: the port is not a number from 1 to 65535 (credentials "
+                              "go before an '@': redis://user:password@host:port/db)")
+                       : fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                              "redis: port '%s' is not a number from 1 to 65535", port_text);
     } else if (strchr(hostport, ':') != NULL && hostport[0] != '[') {
         return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
                     "redis: write an IPv6 address in brackets, e.g. redis://[::1]:6379");
@@ -293,6 +299,7 @@ static int set_redis(struct config *config, const struct config_key *key, const 
                      char *error, size_t error_size)
 {
     struct redis_target target = {0};
+    char shown[256];
     int result = 0;
 
     if (strcmp(value, "embedded") == 0) {
@@ -307,8 +314,9 @@ static int set_redis(struct config *config, const struct config_key *key, const 
         else if ((target.socket = strdup(value + 5)) == NULL)
             result = fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
     } else {
+        redact_url(value, shown, sizeof(shown));
         result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", value);
+                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", shown);
     }
     if (result != 0) {
         redis_target_clear(&target);
@@ -432,8 +440,7 @@ static const struct config_key config_keys[] = {
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
     {"header_timeout", "10", set_seconds, FIELD(header_timeout_seconds), 1, 3600},
     {"max_connections", "4096", set_count, FIELD(max_connections), 16, 1000000},
-    {"max_connections_per_client", "128", set_count, FIELD(max_connections_per_client), 1,
-     1000000},
+    {"max_connections_per_client", "128", set_count, FIELD(max_connections_per_client), 1, 1000000},
     {"max_streams", "1024", set_count, FIELD(max_streams), 0, 1000000},
     {"max_streams_per_client", "16", set_count, FIELD(max_streams_per_client), 1, 1000000},
     {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},
@@ -654,9 +661,10 @@ int config_apply_assignment(struct config *config, const char *assignment, char 
     char reason[256];
     int result;
 
-    if (equals == NULL || equals == assignment)
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value",
-                    assignment);
+    if (equals == NULL || equals == assignment) {
+        redact_url(assignment, reason, sizeof(reason));
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value", reason);
+    }
     key = find_key(assignment, (size_t)(equals - assignment));
     if (key == NULL)
         return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "--set: unknown key '%.*s'",
