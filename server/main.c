@@ -11,9 +11,11 @@
 #include "growable.h"
 #include "http.h"
 #include "log.h"
+#include "log_file.h"
 #include "opening.h"
 #include "redis_child.h"
 #include "routes.h"
+#include "secret_file.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_RUNTIME_FAILURE 1
@@ -328,6 +331,7 @@ static void store_options_from(const struct daemon *daemon, struct store_options
         options->database = 0;
     } else if (config->redis_mode == CONFIG_REDIS_UNIX) {
         options->socket_path = config->redis_socket;
+        options->password = config->redis_password; /* from redis_password_file */
     } else {
         options->host = config->redis_host;
         options->port = config->redis_port;
@@ -454,6 +458,56 @@ static void daemon_deinit(struct daemon *daemon)
     config_free(daemon->config);
 }
 
+/*
+ * Everything the daemon and its embedded Redis create (data_dir, tokens,
+ * the append-only files, the socket, the log file) is the daemon user's
+ * alone; the Redis child inherits this mask.
+ */
+static void keep_new_files_private(void)
+{
+    umask(077);
+}
+
+/* log_file, when set, replaces standard error from here on. Returns 0 or -1. */
+static int open_log_file(const struct config *config)
+{
+    char error[1024];
+
+    if (config->log_file == NULL)
+        return 0;
+    if (log_file_open(config->log_file, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    return 0;
+}
+
+/* redis_password_file, when set, replaces a password from the redis URL. Returns 0 or -1. */
+static int read_redis_password(struct config *config)
+{
+    char error[1024], *password = NULL;
+
+    if (config->redis_password_file == NULL)
+        return 0;
+    if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
+        log_warning(component, "redis_password_file is not used: the embedded Redis has no "
+                               "password (only the daemon's user can reach its socket)");
+        return 0;
+    }
+    if (secret_file_read(config->redis_password_file, "redis_password_file", &password, error,
+                         sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    if (config->redis_password != NULL) {
+        log_info(component, "the Redis password from redis_password_file replaces the URL's");
+        explicit_bzero(config->redis_password, strlen(config->redis_password));
+        free(config->redis_password);
+    }
+    config->redis_password = password;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct daemon daemon = {0};
@@ -468,8 +522,11 @@ int main(int argc, char **argv)
     /* A client that hangs up mid-answer must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
+    keep_new_files_private();
 
     status = EXIT_RUNTIME_FAILURE;
+    if (open_log_file(daemon.config) != 0 || read_redis_password(daemon.config) != 0)
+        goto deinit;
     if (data_dir_open(daemon.config->data_dir, &daemon.data_dir, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
         goto deinit;
