@@ -58,6 +58,7 @@ struct daemon {
     struct routes *routes;
     struct event *sigint_event;
     struct event *sigterm_event;
+    struct event *sighup_event;
     struct event *shutdown_timer;
     bool stopping;
 };
@@ -414,15 +415,49 @@ static int start_http(struct daemon *daemon)
     return 0;
 }
 
+/*
+ * SIGHUP: the log file reopened first (so logrotate's new file has the
+ * line that follows), then the shipped calendars and the web pages read
+ * again; whatever fails keeps what was there and says why. Never exits.
+ */
+static void on_reload_signal(evutil_socket_t signal_number, short events, void *data)
+{
+    struct daemon *daemon = data;
+    const char *log_outcome = "log on standard error";
+    struct bootstrap_reload calendars;
+    char error[1024];
+    int web_result;
+
+    if (daemon->config->log_file != NULL) {
+        log_outcome = "log reopened";
+        if (log_file_open(daemon->config->log_file, error, sizeof(error)) != 0) {
+            log_warning(component, "%s; logging on to the file open before", error);
+            log_outcome = "log NOT reopened";
+        }
+    }
+    bootstrap_reload_calendars(daemon->bootstrap, daemon->config->calendar_dir, &calendars);
+    web_result = api_web_reload(daemon->api.web, daemon->config->web_root, error, sizeof(error));
+    if (web_result != 0)
+        log_warning(component, "web_root: %s; the pages read before are kept", error);
+    log_info(component, "reloaded: %zu calendar%s (%zu changed%s), %zu page%s%s, %s",
+             calendars.calendars, calendars.calendars == 1 ? "" : "s", calendars.changed,
+             calendars.kept > 0 ? ", a bad file's previous version kept" : "",
+             api_web_page_count(daemon->api.web),
+             api_web_page_count(daemon->api.web) == 1 ? "" : "s",
+             web_result != 0 ? " (kept from before)" : "", log_outcome);
+}
+
 static int watch_signals(struct daemon *daemon)
 {
     daemon->sigint_event = evsignal_new(daemon->base, SIGINT, on_stop_signal, daemon);
     daemon->sigterm_event = evsignal_new(daemon->base, SIGTERM, on_stop_signal, daemon);
+    daemon->sighup_event = evsignal_new(daemon->base, SIGHUP, on_reload_signal, daemon);
     daemon->shutdown_timer = evtimer_new(daemon->base, on_shutdown_timeout, daemon);
     if (daemon->sigint_event == NULL || daemon->sigterm_event == NULL ||
-        daemon->shutdown_timer == NULL || event_add(daemon->sigint_event, NULL) != 0 ||
-        event_add(daemon->sigterm_event, NULL) != 0) {
-        log_error(component, "cannot watch SIGINT and SIGTERM");
+        daemon->sighup_event == NULL || daemon->shutdown_timer == NULL ||
+        event_add(daemon->sigint_event, NULL) != 0 || event_add(daemon->sigterm_event, NULL) != 0 ||
+        event_add(daemon->sighup_event, NULL) != 0) {
+        log_error(component, "cannot watch SIGINT, SIGTERM and SIGHUP");
         return -1;
     }
     return 0;
@@ -450,6 +485,8 @@ static void daemon_deinit(struct daemon *daemon)
         event_free(daemon->sigint_event);
     if (daemon->sigterm_event != NULL)
         event_free(daemon->sigterm_event);
+    if (daemon->sighup_event != NULL)
+        event_free(daemon->sighup_event);
     if (daemon->shutdown_timer != NULL)
         event_free(daemon->shutdown_timer);
     data_dir_free(daemon->data_dir);
