@@ -559,9 +559,9 @@ int main(int argc, char **argv)
     /* A client that hangs up mid-answer must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
-    keep_new_files_private();
 
     status = EXIT_RUNTIME_FAILURE;
+    keep_new_files_private();
     if (open_log_file(daemon.config) != 0 || read_redis_password(daemon.config) != 0)
         goto deinit;
     if (data_dir_open(daemon.config->data_dir, &daemon.data_dir, error, sizeof(error)) != 0) {

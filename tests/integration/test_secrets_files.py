@@ -98,6 +98,17 @@ class SecretsTest(IntegrationTestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn(f"redis_password_file {empty}: the first line is empty", result.stderr)
 
+    def test_password_file_is_not_used_with_the_embedded_redis(self):
+        daemon = self.daemon()
+        path = self.password_file(daemon, RIGHT + "\n")
+        daemon.settings["redis_password_file"] = path
+        daemon.start()
+        self.assertEqual(daemon.get("/readyz").status, 200)
+        self.assertEqual(daemon.stop(), 0)
+        self.assertIn("warning main: redis_password_file is not used: the embedded Redis has no "
+                      "password", daemon.log_text())
+        self.assertNotIn(RIGHT, daemon.log_text())
+
     def test_bad_redis_urls_with_a_password_are_not_echoed(self):
         cases = {
             # No '@': the parser would take the password for a port.
