@@ -432,7 +432,7 @@ static void on_reload_signal(evutil_socket_t signal_number, short events, void *
         log_outcome = "log reopened";
         if (log_file_open(daemon->config->log_file, error, sizeof(error)) != 0) {
             log_warning(component, "%s; logging on to the file open before", error);
-            log_outcome = "log NOT reopened";
+            log_outcome = "log not reopened";
         }
     }
     bootstrap_reload_calendars(daemon->bootstrap, daemon->config->calendar_dir, &calendars);
