@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,48 @@ static int add_line(struct queue *queue, const char *line)
     return 0;
 }
 
+/* mkdir -p of the queue's directory. */
+static int make_directory(const char *path)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof(copy), "%s", path);
+    for (char *slash = copy + 1; *slash; slash++) {
+        if (*slash != '/')
+            continue;
+        *slash = '\0';
+        if (mkdir(copy, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *slash = '/';
+    }
+    return 0;
+}
+
+/*
+ * The lock file, not the queue, carries the lock: the queue is replaced by
+ * rename at every save, and a lock on a file that was renamed over would
+ * protect nothing. The lock file is never removed, for the same reason.
+ */
+static int take_lock(struct queue *queue, char *error, size_t error_size)
+{
+    char lock_path[PATH_MAX];
+    int length = snprintf(lock_path, sizeof(lock_path), "%s.lock", queue->path);
+
+    if (length < 0 || (size_t)length >= sizeof(lock_path)) {
+        errno = ENAMETOOLONG;
+        return fail(error, error_size, "cannot lock", queue->path);
+    }
+    if (make_directory(queue->path) != 0)
+        return fail(error, error_size, "cannot create the directory of", queue->path);
+    queue->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (queue->lock_fd < 0)
+        return fail(error, error_size, "cannot lock", lock_path);
+    while (flock(queue->lock_fd, LOCK_EX) != 0) {
+        if (errno != EINTR)
+            return fail(error, error_size, "cannot lock", lock_path);
+    }
+    return 0;
+}
+
 int queue_load(const char *path, struct queue *queue, char *error, size_t error_size)
 {
     FILE *file;
@@ -68,10 +111,14 @@ int queue_load(const char *path, struct queue *queue, char *error, size_t error_
     int result = 0;
 
     memset(queue, 0, sizeof(*queue));
+    queue->lock_fd = -1;
     error[0] = '\0';
     queue->path = strdup(path);
     if (queue->path == NULL)
         return QUEUE_ERROR_NO_MEMORY;
+    result = take_lock(queue, error, error_size);
+    if (result != 0)
+        return result;
     file = fopen(path, "re");
     if (file == NULL)
         return errno == ENOENT ? 0 : fail(error, error_size, "cannot read", path);
@@ -97,50 +144,63 @@ int queue_load(const char *path, struct queue *queue, char *error, size_t error_
     return result;
 }
 
-/* mkdir -p of the queue's directory. */
-static int make_directory(const char *path)
+/* Write every line to fd and make it durable; returns 0 or -1 with errno set. */
+static int write_lines(const struct queue *queue, int fd)
 {
-    char copy[PATH_MAX];
-    snprintf(copy, sizeof(copy), "%s", path);
-    for (char *slash = copy + 1; *slash; slash++) {
-        if (*slash != '/')
-            continue;
-        *slash = '\0';
-        if (mkdir(copy, 0700) != 0 && errno != EEXIST)
+    for (size_t i = 0; i < queue->count; i++) {
+        if (dprintf(fd, "%s\n", queue->lines[i]) < 0)
             return -1;
-        *slash = '/';
     }
-    return 0;
+    return fsync(fd);
+}
+
+/* The rename itself is durable only once the directory is synced. */
+static int sync_directory_of(const char *path)
+{
+    char directory_path[PATH_MAX];
+    int directory, result;
+
+    snprintf(directory_path, sizeof(directory_path), "%s", path);
+    directory = open(dirname(directory_path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory < 0)
+        return -1;
+    result = fsync(directory);
+    /* Some file systems cannot sync a directory; the rename stands there anyway. */
+    if (result != 0 && errno == EINVAL)
+        result = 0;
+    close(directory);
+    return result;
 }
 
 int queue_save(const struct queue *queue, char *error, size_t error_size)
 {
-    char temporary[PATH_MAX], directory_path[PATH_MAX];
-    int fd, directory;
+    char temporary[PATH_MAX];
+    int fd, length;
 
-    snprintf(temporary, sizeof(temporary), "%s.new", queue->path);
+    length = snprintf(temporary, sizeof(temporary), "%s.XXXXXX", queue->path);
+    if (length < 0 || (size_t)length >= sizeof(temporary)) {
+        errno = ENAMETOOLONG;
+        return fail(error, error_size, "cannot write", queue->path);
+    }
     if (make_directory(queue->path) != 0)
         return fail(error, error_size, "cannot create the directory of", queue->path);
-    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* A name of its own, so that no other writer can truncate it under us. */
+    fd = mkostemp(temporary, O_CLOEXEC);
     if (fd < 0)
-        return fail(error, error_size, "cannot write", temporary);
-    for (size_t i = 0; i < queue->count; i++) {
-        if (dprintf(fd, "%s\n", queue->lines[i]) < 0) {
-            close(fd);
-            return fail(error, error_size, "cannot write", temporary);
-        }
+        return fail(error, error_size, "cannot write a temporary file beside", queue->path);
+    if (write_lines(queue, fd) != 0) {
+        fail(error, error_size, "cannot write", temporary);
+        close(fd);
+        unlink(temporary);
+        return QUEUE_ERROR_IO;
     }
-    if (fsync(fd) != 0 || close(fd) != 0)
-        return fail(error, error_size, "cannot write", temporary);
-    if (rename(temporary, queue->path) != 0)
-        return fail(error, error_size, "cannot replace", queue->path);
-    /* The rename itself is durable only once the directory is synced. */
-    snprintf(directory_path, sizeof(directory_path), "%s", queue->path);
-    directory = open(dirname(directory_path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (directory >= 0) {
-        fsync(directory);
-        close(directory);
+    if (close(fd) != 0 || rename(temporary, queue->path) != 0) {
+        fail(error, error_size, "cannot replace", queue->path);
+        unlink(temporary);
+        return QUEUE_ERROR_IO;
     }
+    if (sync_directory_of(queue->path) != 0)
+        return fail(error, error_size, "cannot sync the directory of", queue->path);
     return 0;
 }
 
@@ -171,5 +231,9 @@ void queue_clear(struct queue *queue)
         free(queue->lines[i]);
     free(queue->lines);
     free(queue->path);
+    /* Closing the descriptor releases the lock. */
+    if (queue->lock_fd >= 0)
+        close(queue->lock_fd);
     memset(queue, 0, sizeof(*queue));
+    queue->lock_fd = -1;
 }

@@ -14,10 +14,15 @@ struct queue {
     char *path;
     char **lines; /* each a JSON object without its newline */
     size_t count;
+    int lock_fd; /* holds the exclusive lock on path.lock; -1 when none */
 };
 
 /*
- * Load the queue at path (a missing file is an empty queue). A line that is
+ * Take the queue's lock, then load the queue at path (a missing file is an
+ * empty queue). The lock is an exclusive flock on path.lock (created 0600,
+ * with the directory, 0700, when missing); it waits for another run that
+ * holds it and is kept until queue_clear, so that concurrent runs never lose
+ * each other's lines between their load and their save. A line that is
  * not a JSON object with "id", "idempotency_key" and "delta" or "occupied"
  * is moved to path.corrupt (appended, with fsync) and reported in error, not
  * dropped; the rest load. Returns 0, or a queue_error.
@@ -31,13 +36,14 @@ int queue_push(struct queue *queue, const char *line, char *error, size_t error_
 int queue_shift(struct queue *queue, size_t count, char *error, size_t error_size);
 
 /*
- * Write the queue to a temporary file, fsync it, rename it over path and
- * fsync the directory: a crash leaves the old or the new queue, never a
- * torn one.
+ * Write the queue to a temporary file of a unique name beside path (mkstemp,
+ * mode 0600), fsync it, rename it over path and fsync the directory: a crash
+ * leaves the old or the new queue, never a torn one. Call it with the lock
+ * queue_load took still held.
  */
 int queue_save(const struct queue *queue, char *error, size_t error_size);
 
-/* Free what the queue holds (not the struct). */
+/* Free what the queue holds (not the struct) and release its lock. */
 void queue_clear(struct queue *queue);
 
 #endif

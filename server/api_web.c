@@ -49,6 +49,12 @@ static int read_page(const char *web_root, struct page *page, char *error, size_
         return -1;
     }
     page->length = fread(page->body, 1, PAGE_MAX_BYTES, file);
+    /* A read error (a directory by the page's name, EIO) is not an empty page. */
+    if (ferror(file)) {
+        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+        fclose(file);
+        return -1;
+    }
     fclose(file);
     if (page->length == PAGE_MAX_BYTES) {
         snprintf(error, error_size, "%s is larger than %d bytes", path, PAGE_MAX_BYTES);
@@ -103,6 +109,32 @@ int api_web_new(const char *web_root, struct api_web **out, char *error, size_t 
 free_web:
     api_web_free(web);
     return -1;
+}
+
+/* Hand a page's bytes over from the freshly read set, freeing the old ones. */
+static void take_page(struct page *page, struct page *fresh)
+{
+    free(page->body);
+    *page = *fresh;
+    fresh->body = NULL;
+}
+
+int api_web_reload(struct api_web *web, const char *web_root, char *error, size_t error_size)
+{
+    struct api_web *fresh = NULL;
+
+    /* All or nothing: a half-read set would mix two versions of the site. */
+    if (api_web_new(web_root, &fresh, error, error_size) != 0)
+        return -1;
+    take_page(&web->driver, &fresh->driver);
+    take_page(&web->board, &fresh->board);
+    api_web_free(fresh);
+    return 0;
+}
+
+size_t api_web_page_count(const struct api_web *web)
+{
+    return (web->driver.body != NULL) + (web->board.body != NULL);
 }
 
 void api_web_free(struct api_web *web)

@@ -17,6 +17,17 @@ struct api_web;
  */
 int api_web_new(const char *web_root, struct api_web **web, char *error, size_t error_size);
 
+/*
+ * Read the pages from web_root again (SIGHUP), blocking: the new pages are
+ * served from the next request on. When a page cannot be read (other than
+ * missing, which is logged and answered 404 as at start) every page from
+ * before is kept and -1 returned with the reason in error.
+ */
+int api_web_reload(struct api_web *web, const char *web_root, char *error, size_t error_size);
+
+/* How many pages are served (0 to 2): a missing one is not. */
+size_t api_web_page_count(const struct api_web *web);
+
 /* GET /: the driver page (index.html). */
 endpoint_handler api_web_driver_page;
 

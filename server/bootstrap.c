@@ -42,13 +42,25 @@ struct demo_token {
 struct seed_calendar {
     char *id;
     char *json;
+    bool replace; /* its file changed on a reload: Redis takes it over what it holds */
+};
+
+/* The shipped calendars as last read from calendar_dir. */
+struct seed_list {
+    struct seed_calendar *items;
+    size_t count;
+    size_t capacity;
+};
+
+/* The context of one store_calendar_put: the seed is found again by id. */
+struct seed_call {
+    struct bootstrap *bootstrap;
+    char id[WIRE_ID_MAX + 1];
 };
 
 struct bootstrap {
     struct store *store;
-    struct seed_calendar *calendars;
-    size_t calendar_count;
-    size_t calendar_capacity;
+    struct seed_list calendars;
     const struct data_dir *data_dir;
     char admin_hash[65];
     char admin_id[17];
@@ -159,14 +171,52 @@ static int read_demo(struct bootstrap *bootstrap, const char *path, char *error,
     return 0;
 }
 
+static void seed_list_clear(struct seed_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].id);
+        free(list->items[i].json);
+    }
+    free(list->items);
+    *list = (struct seed_list){0};
+}
+
+static struct seed_calendar *seed_find(const struct seed_list *list, const char *id)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        if (strcmp(list->items[i].id, id) == 0)
+            return &list->items[i];
+    }
+    return NULL;
+}
+
+/* Append a copy of id and json (json is taken over); returns 0 or -1 (memory). */
+static int seed_add(struct seed_list *list, const char *id, char *json)
+{
+    struct seed_calendar *seed;
+
+    if (json == NULL || growable_reserve((void **)&list->items, &list->capacity, list->count + 1,
+                                         sizeof(*list->items)) != 0) {
+        free(json);
+        return -1;
+    }
+    seed = &list->items[list->count];
+    *seed = (struct seed_calendar){strdup(id), json, false};
+    if (seed->id == NULL) {
+        free(json);
+        return -1;
+    }
+    list->count++;
+    return 0;
+}
+
 /* Read and validate one calendar file; keep its canonical JSON for seeding. */
-static int read_calendar_file(struct bootstrap *bootstrap, const char *path, const char *id,
-                              char *error, size_t error_size)
+static int read_calendar_file(struct seed_list *list, const char *path, const char *id, char *error,
+                              size_t error_size)
 {
     json_error_t parse_error;
     json_t *document = json_load_file(path, JSON_REJECT_DUPLICATES, &parse_error), *canonical;
     struct calendar *calendar = NULL;
-    struct seed_calendar *seed;
     char reason[256];
 
     if (document == NULL) {
@@ -181,29 +231,23 @@ static int read_calendar_file(struct bootstrap *bootstrap, const char *path, con
     json_decref(document);
     canonical = calendar_to_json(calendar, 0);
     calendar_free(calendar);
-    if (canonical == NULL ||
-        growable_reserve((void **)&bootstrap->calendars, &bootstrap->calendar_capacity,
-                         bootstrap->calendar_count + 1, sizeof(*bootstrap->calendars)) != 0)
-        goto out_of_memory;
-    seed = &bootstrap->calendars[bootstrap->calendar_count];
-    seed->id = strdup(id);
-    seed->json = json_dumps(canonical, JSON_COMPACT);
-    if (seed->id == NULL || seed->json == NULL) {
-        free(seed->id);
-        free(seed->json);
-        goto out_of_memory;
+    if (canonical == NULL || seed_add(list, id, json_dumps(canonical, JSON_COMPACT)) != 0) {
+        json_decref(canonical);
+        snprintf(error, error_size, "out of memory");
+        return -1;
     }
     json_decref(canonical);
-    bootstrap->calendar_count++;
     return 0;
-
-out_of_memory:
-    json_decref(canonical);
-    snprintf(error, error_size, "out of memory");
-    return -1;
 }
 
-static int read_calendars(struct bootstrap *bootstrap, const char *directory, char *error,
+/*
+ * Read every <id>.json in directory into list. Without previous (at start)
+ * the first bad file stops the read with its reason in error; with it (a
+ * reload) a bad file is logged and its calendar from before, if any, kept,
+ * counted in *kept.
+ */
+static int read_calendars(struct seed_list *list, const char *directory,
+                          const struct seed_list *previous, size_t *kept, char *error,
                           size_t error_size)
 {
     DIR *listing = opendir(directory);
@@ -217,20 +261,28 @@ static int read_calendars(struct bootstrap *bootstrap, const char *directory, ch
     while (result == 0 && (entry = readdir(listing)) != NULL) {
         size_t length = strlen(entry->d_name);
         char path[PATH_MAX], id[WIRE_ID_MAX + 1];
+        const struct seed_calendar *old;
         if (length <= 5 || strcmp(entry->d_name + length - 5, ".json") != 0)
             continue;
         /* A name too long for an id is refused, not cut down to a valid one. */
         snprintf(id, sizeof(id), "%.*s", (int)(length - 5), entry->d_name);
+        snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
         if (length - 5 > WIRE_ID_MAX || !lot_id_is_valid(id)) {
             snprintf(error, error_size,
-                     "%s/%s: a calendar file is named <id>.json with an id "
+                     "%s: a calendar file is named <id>.json with an id "
                      "matching [a-z0-9][a-z0-9_-]{0,63}",
-                     directory, entry->d_name);
+                     path);
             result = -1;
-            break;
+        } else {
+            result = read_calendar_file(list, path, id, error, error_size);
         }
-        snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
-        result = read_calendar_file(bootstrap, path, id, error, error_size);
+        if (result == 0 || previous == NULL || strcmp(error, "out of memory") == 0)
+            continue;
+        old = seed_find(previous, id);
+        log_warning(component, "%s; %s", error,
+                    old != NULL ? "the calendar read before is kept" : "the file is skipped");
+        result = old != NULL ? seed_add(list, id, strdup(old->json)) : 0;
+        *kept += old != NULL;
     }
     closedir(listing);
     return result;
@@ -254,7 +306,7 @@ int bootstrap_new(struct store *store, const struct data_dir *data_dir, const ch
     token_hash_hex(token, bootstrap->admin_hash);
     explicit_bzero(token, sizeof(token));
     token_id_from_hash(bootstrap->admin_hash, bootstrap->admin_id);
-    if (read_calendars(bootstrap, calendar_dir, error, error_size) != 0)
+    if (read_calendars(&bootstrap->calendars, calendar_dir, NULL, NULL, error, error_size) != 0)
         goto fail;
     if (demo_path != NULL && read_demo(bootstrap, demo_path, error, error_size) != 0)
         goto fail;
@@ -376,21 +428,77 @@ static void on_demo_claimed(enum store_outcome outcome, void *data)
 
 static void on_calendar_seeded(enum store_outcome outcome, void *data)
 {
-    const char *id = data;
+    struct seed_call *call = data;
+    struct seed_calendar *seed = seed_find(&call->bootstrap->calendars, call->id);
+
     if (outcome == STORE_OUTCOME_CREATED)
-        log_info(component, "stored the shipped calendar %s", id);
+        log_info(component, "stored the shipped calendar %s", call->id);
+    else if (outcome == STORE_OUTCOME_REPLACED)
+        log_info(component, "replaced the calendar %s with its changed file", call->id);
     else if (outcome != STORE_OUTCOME_EXISTS)
-        log_warning(component, "could not store the calendar %s; retried when Redis is back", id);
+        log_warning(component, "could not store the calendar %s; retried when Redis is back",
+                    call->id);
+    if (seed != NULL && (outcome == STORE_OUTCOME_CREATED || outcome == STORE_OUTCOME_REPLACED))
+        seed->replace = false;
+    free(call);
+}
+
+/* Put one seed: only when absent, unless its file changed since it was stored. */
+static void seed_calendar(struct bootstrap *bootstrap, const struct seed_calendar *seed)
+{
+    struct seed_call *call = calloc(1, sizeof(*call));
+
+    if (call == NULL) {
+        log_warning(component, "could not store the calendar %s: out of memory", seed->id);
+        return;
+    }
+    call->bootstrap = bootstrap;
+    snprintf(call->id, sizeof(call->id), "%s", seed->id);
+    /* Not sent (Redis away): a changed seed keeps its mark for the next ready. */
+    if (store_calendar_put(bootstrap->store, seed->id, seed->json, !seed->replace,
+                           on_calendar_seeded, call) != 0)
+        free(call);
+}
+
+int bootstrap_reload_calendars(struct bootstrap *bootstrap, const char *calendar_dir,
+                               struct bootstrap_reload *summary)
+{
+    struct seed_list fresh = {0};
+    char error[600];
+
+    *summary = (struct bootstrap_reload){0};
+    if (read_calendars(&fresh, calendar_dir, &bootstrap->calendars, &summary->kept, error,
+                       sizeof(error)) != 0) {
+        log_warning(component, "%s; the calendars read before are kept", error);
+        seed_list_clear(&fresh);
+        summary->calendars = bootstrap->calendars.count;
+        return -1;
+    }
+    for (size_t i = 0; i < fresh.count; i++) {
+        const struct seed_calendar *old = seed_find(&bootstrap->calendars, fresh.items[i].id);
+        /* The operator changed the file and asked for it: it wins over Redis' copy. */
+        fresh.items[i].replace =
+            old == NULL || old->replace || strcmp(old->json, fresh.items[i].json) != 0;
+        summary->changed += old == NULL || strcmp(old->json, fresh.items[i].json) != 0;
+    }
+    seed_list_clear(&bootstrap->calendars);
+    bootstrap->calendars = fresh;
+    summary->calendars = fresh.count;
+    if (store_is_ready(bootstrap->store)) {
+        for (size_t i = 0; i < fresh.count; i++) {
+            if (fresh.items[i].replace)
+                seed_calendar(bootstrap, &fresh.items[i]);
+        }
+    }
+    return 0;
 }
 
 void bootstrap_on_ready(struct bootstrap *bootstrap)
 {
     char created_at[25];
 
-    for (size_t i = 0; i < bootstrap->calendar_count; i++)
-        store_calendar_put(bootstrap->store, bootstrap->calendars[i].id,
-                           bootstrap->calendars[i].json, true, on_calendar_seeded,
-                           bootstrap->calendars[i].id);
+    for (size_t i = 0; i < bootstrap->calendars.count; i++)
+        seed_calendar(bootstrap, &bootstrap->calendars.items[i]);
 
     clock_now_rfc3339(created_at);
     store_token_bootstrap(bootstrap->store, bootstrap->admin_hash, bootstrap->admin_id,
@@ -408,11 +516,7 @@ void bootstrap_free(struct bootstrap *bootstrap)
         free(bootstrap->demo_lots[i].static_json);
     }
     free(bootstrap->demo_lots);
-    for (size_t i = 0; i < bootstrap->calendar_count; i++) {
-        free(bootstrap->calendars[i].id);
-        free(bootstrap->calendars[i].json);
-    }
-    free(bootstrap->calendars);
+    seed_list_clear(&bootstrap->calendars);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
         free(bootstrap->demo_tokens[i].lot_id);
         free(bootstrap->demo_tokens[i].group);

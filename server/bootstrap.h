@@ -24,12 +24,33 @@ int bootstrap_new(struct store *store, const struct data_dir *data_dir, const ch
 /*
  * Each time the store becomes ready: register the admin token (unless an
  * operator revoked it), store each shipped calendar that Redis does not
- * hold yet (an operator's edits stay), and, once, claim and load the demo
+ * hold yet (an operator's edits stay; a file changed and reloaded while
+ * Redis was away is stored over it), and, once, claim and load the demo
  * city into an
  * empty store, writing attendant tokens for one lot of each group into
  * data_dir as attendant-<lot>.token (mode 0600).
  */
 void bootstrap_on_ready(struct bootstrap *bootstrap);
+
+/* What a reload of the shipped calendars did. */
+struct bootstrap_reload {
+    size_t calendars; /* shipped calendars now known */
+    size_t changed;   /* new or changed files, stored over what Redis holds */
+    size_t kept;      /* bad files whose calendar from before is kept */
+};
+
+/*
+ * SIGHUP: read calendar_dir again (blocking). A bad file is logged with its
+ * reason and its calendar from before kept (a new bad file is skipped); an
+ * unreadable directory keeps them all and returns -1. A new or changed
+ * file is stored in Redis over what it holds (the file is the operator's
+ * latest word), now when Redis is ready, else at the next ready; unchanged
+ * ones are left as they are, and a removed file deletes nothing. Every
+ * daemon then reloads the calendars that changed. Returns 0 or -1; fills
+ * summary either way.
+ */
+int bootstrap_reload_calendars(struct bootstrap *bootstrap, const char *calendar_dir,
+                               struct bootstrap_reload *summary);
 
 /* Free; accepts NULL. */
 void bootstrap_free(struct bootstrap *bootstrap);

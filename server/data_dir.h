@@ -16,9 +16,12 @@ struct data_dir;
 /*
  * Create path (mode 0700) when missing, resolve it to an absolute path and
  * take an exclusive lock on its parkshare.lock file, so that two daemons never
- * share one embedded Redis. The kernel drops the lock when the process dies,
- * even by SIGKILL, so a crash never blocks the next start.
- * On success *dir is owned by the caller (data_dir_free).
+ * share one embedded Redis. Then make the directory and everything in it
+ * private to the daemon's user (group and other permission bits removed,
+ * symbolic links not followed), logging a warning that names what was
+ * tightened; an entry that cannot be changed fails the open, named. The kernel drops the lock when
+ * the process dies, even by SIGKILL, so a crash never blocks the next start. On success *dir is
+ * owned by the caller (data_dir_free).
  */
 int data_dir_open(const char *path, struct data_dir **dir, char *error, size_t error_size);
 

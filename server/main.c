@@ -11,9 +11,11 @@
 #include "growable.h"
 #include "http.h"
 #include "log.h"
+#include "log_file.h"
 #include "opening.h"
 #include "redis_child.h"
 #include "routes.h"
+#include "secret_file.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_RUNTIME_FAILURE 1
@@ -55,6 +58,7 @@ struct daemon {
     struct routes *routes;
     struct event *sigint_event;
     struct event *sigterm_event;
+    struct event *sighup_event;
     struct event *shutdown_timer;
     bool stopping;
 };
@@ -328,6 +332,7 @@ static void store_options_from(const struct daemon *daemon, struct store_options
         options->database = 0;
     } else if (config->redis_mode == CONFIG_REDIS_UNIX) {
         options->socket_path = config->redis_socket;
+        options->password = config->redis_password; /* from redis_password_file */
     } else {
         options->host = config->redis_host;
         options->port = config->redis_port;
@@ -414,15 +419,49 @@ static int start_http(struct daemon *daemon)
     return 0;
 }
 
+/*
+ * SIGHUP: the log file reopened first (so logrotate's new file has the
+ * line that follows), then the shipped calendars and the web pages read
+ * again; whatever fails keeps what was there and says why. Never exits.
+ */
+static void on_reload_signal(evutil_socket_t signal_number, short events, void *data)
+{
+    struct daemon *daemon = data;
+    const char *log_outcome = "log on standard error";
+    struct bootstrap_reload calendars;
+    char error[1024];
+    int web_result;
+
+    if (daemon->config->log_file != NULL) {
+        log_outcome = "log reopened";
+        if (log_file_open(daemon->config->log_file, error, sizeof(error)) != 0) {
+            log_warning(component, "%s; logging on to the file open before", error);
+            log_outcome = "log not reopened";
+        }
+    }
+    bootstrap_reload_calendars(daemon->bootstrap, daemon->config->calendar_dir, &calendars);
+    web_result = api_web_reload(daemon->api.web, daemon->config->web_root, error, sizeof(error));
+    if (web_result != 0)
+        log_warning(component, "web_root: %s; the pages read before are kept", error);
+    log_info(component, "reloaded: %zu calendar%s (%zu changed%s), %zu page%s%s, %s",
+             calendars.calendars, calendars.calendars == 1 ? "" : "s", calendars.changed,
+             calendars.kept > 0 ? ", a bad file's previous version kept" : "",
+             api_web_page_count(daemon->api.web),
+             api_web_page_count(daemon->api.web) == 1 ? "" : "s",
+             web_result != 0 ? " (kept from before)" : "", log_outcome);
+}
+
 static int watch_signals(struct daemon *daemon)
 {
     daemon->sigint_event = evsignal_new(daemon->base, SIGINT, on_stop_signal, daemon);
     daemon->sigterm_event = evsignal_new(daemon->base, SIGTERM, on_stop_signal, daemon);
+    daemon->sighup_event = evsignal_new(daemon->base, SIGHUP, on_reload_signal, daemon);
     daemon->shutdown_timer = evtimer_new(daemon->base, on_shutdown_timeout, daemon);
     if (daemon->sigint_event == NULL || daemon->sigterm_event == NULL ||
-        daemon->shutdown_timer == NULL || event_add(daemon->sigint_event, NULL) != 0 ||
-        event_add(daemon->sigterm_event, NULL) != 0) {
-        log_error(component, "cannot watch SIGINT and SIGTERM");
+        daemon->sighup_event == NULL || daemon->shutdown_timer == NULL ||
+        event_add(daemon->sigint_event, NULL) != 0 || event_add(daemon->sigterm_event, NULL) != 0 ||
+        event_add(daemon->sighup_event, NULL) != 0) {
+        log_error(component, "cannot watch SIGINT, SIGTERM and SIGHUP");
         return -1;
     }
     return 0;
@@ -450,12 +489,64 @@ static void daemon_deinit(struct daemon *daemon)
         event_free(daemon->sigint_event);
     if (daemon->sigterm_event != NULL)
         event_free(daemon->sigterm_event);
+    if (daemon->sighup_event != NULL)
+        event_free(daemon->sighup_event);
     if (daemon->shutdown_timer != NULL)
         event_free(daemon->shutdown_timer);
     data_dir_free(daemon->data_dir);
     if (daemon->base != NULL)
         event_base_free(daemon->base);
     config_free(daemon->config);
+}
+
+/*
+ * Everything the daemon and its embedded Redis create (data_dir, tokens,
+ * the append-only files, the socket, the log file) is the daemon user's
+ * alone; the Redis child inherits this mask.
+ */
+static void keep_new_files_private(void)
+{
+    umask(077);
+}
+
+/* log_file, when set, replaces standard error from here on. Returns 0 or -1. */
+static int open_log_file(const struct config *config)
+{
+    char error[1024];
+
+    if (config->log_file == NULL)
+        return 0;
+    if (log_file_open(config->log_file, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    return 0;
+}
+
+/* redis_password_file, when set, replaces a password from the redis URL. Returns 0 or -1. */
+static int read_redis_password(struct config *config)
+{
+    char error[1024], *password = NULL;
+
+    if (config->redis_password_file == NULL)
+        return 0;
+    if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
+        log_warning(component, "redis_password_file is not used: the embedded Redis has no "
+                               "password (only the daemon's user can reach its socket)");
+        return 0;
+    }
+    if (secret_file_read(config->redis_password_file, "redis_password_file", &password, error,
+                         sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    if (config->redis_password != NULL) {
+        log_info(component, "the Redis password from redis_password_file replaces the URL's");
+        explicit_bzero(config->redis_password, strlen(config->redis_password));
+        free(config->redis_password);
+    }
+    config->redis_password = password;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -474,6 +565,9 @@ int main(int argc, char **argv)
     raise_descriptor_limit();
 
     status = EXIT_RUNTIME_FAILURE;
+    keep_new_files_private();
+    if (open_log_file(daemon.config) != 0 || read_redis_password(daemon.config) != 0)
+        goto deinit;
     if (data_dir_open(daemon.config->data_dir, &daemon.data_dir, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
         goto deinit;

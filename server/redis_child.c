@@ -161,6 +161,8 @@ static void exec_child(const struct redis_child *child, pid_t parent, int report
     /* Own process group: a Ctrl-C on the terminal reaches the daemon, which
      * then stops Redis in order, instead of both at once. */
     setpgid(0, 0);
+    /* Whatever the daemon's mask: Redis' append-only files, log and socket are private. */
+    umask(077);
     signal(SIGPIPE, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     sigemptyset(&all);

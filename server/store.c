@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "redact.h"
 #include "store_private.h"
 
 #include <hiredis/adapters/libevent.h>
@@ -176,8 +177,9 @@ static void on_handshake_reply(redisAsyncContext *context, void *reply_pointer, 
     if (reply == NULL || store == NULL || context != store->command.context)
         return;
     if (reply->type == REDIS_REPLY_ERROR) {
-        /* The error text is Redis' own (WRONGPASS, NOAUTH, ...): no secret in it. */
-        log_error(component, "Redis refused %s: %s", name, reply->str);
+        char said[512]; /* Redis' own text (WRONGPASS, NOAUTH), never with the password */
+        redact_secret(reply->str, store->password, said, sizeof(said));
+        log_error(component, "Redis refused %s: %s", name, said);
         redisAsyncDisconnect(context);
         return;
     }

@@ -324,6 +324,65 @@ static void test_shipped_config_documents_every_key(void)
     config_free(config);
 }
 
+/*
+ * No error about a redis value echoes its password, wherever the value came
+ * from: a file line, the environment or --set, and whatever is wrong with it.
+ */
+static void test_redis_errors_never_echo_a_password(void)
+{
+    static const struct {
+        const char *value;
+        const char *message;
+    } cases[] = {
+        /* No '@': the parser reads "user" as the host and the password as the port. */
+        {"redis://user:hunter2", "redis: the port is not a number from 1 to 65535 (credentials "
+                                 "go before an '@': redis://user:password@host:port/db)"},
+        {"redis://:hunter2", "redis: the port is not a number from 1 to 65535 (credentials "
+                             "go before an '@': redis://user:password@host:port/db)"},
+        {"rediss://user:hunter2@h:6379",
+         "redis: 'rediss://user:***@h:6379' is not 'embedded', redis://host:port/db or unix:/path"},
+        {"redis:/:hunter2@h",
+         "redis: 'redis:***@h' is not 'embedded', redis://host:port/db or unix:/path"},
+        {"redis://:hunter2@h:70000", "redis: port '70000' is not a number from 1 to 65535"},
+        {"redis://:hunter2@h/x", "redis: database 'x' is not a whole number"},
+        {"redis://:hunter2@", "redis: the URL has no host"},
+    };
+    char error[512], line[256], variable[256], assignment[256];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct config *config = config_new();
+        char *environment[] = {variable, NULL};
+        char expected[512];
+
+        CHECK(config_set(config, "redis", cases[i].value, error, sizeof(error)) < 0);
+        CHECK_STR_EQ(error, cases[i].message);
+        snprintf(line, sizeof(line), "redis %s\n", cases[i].value);
+        CHECK(config_load_text(config, "test.conf", line, strlen(line), error, sizeof(error)) < 0);
+        snprintf(expected, sizeof(expected), "test.conf:1: %s", cases[i].message);
+        CHECK_STR_EQ(error, expected);
+        snprintf(variable, sizeof(variable), "PARKSHARE_REDIS=%s", cases[i].value);
+        CHECK(config_apply_environment(config, environment, error, sizeof(error)) < 0);
+        CHECK(strstr(error, "hunter2") == NULL);
+        snprintf(assignment, sizeof(assignment), "redis=%s", cases[i].value);
+        CHECK(config_apply_assignment(config, assignment, error, sizeof(error)) < 0);
+        snprintf(expected, sizeof(expected), "--set redis: %s", cases[i].message);
+        CHECK_STR_EQ(error, expected);
+        CHECK(config->redis_password == NULL);
+        config_free(config);
+    }
+}
+
+/* --set without '=' echoes what was given, less a password. */
+static void test_assignment_without_equals_hides_a_password(void)
+{
+    char error[256];
+    struct config *config = config_new();
+    CHECK_INT_EQ(config_apply_assignment(config, "redis:redis://:hunter2@h", error, sizeof(error)),
+                 CONFIG_ERROR_SYNTAX);
+    CHECK_STR_EQ(error, "--set: 'redis:redis://:***@h' is not key=value");
+    config_free(config);
+}
+
 int main(void)
 {
     RUN_TEST(test_defaults);
@@ -335,6 +394,8 @@ int main(void)
     RUN_TEST(test_trusted_proxies);
     RUN_TEST(test_environment);
     RUN_TEST(test_assignment);
+    RUN_TEST(test_redis_errors_never_echo_a_password);
+    RUN_TEST(test_assignment_without_equals_hides_a_password);
     RUN_TEST(test_shipped_config_documents_every_key);
     return check_exit_status();
 }

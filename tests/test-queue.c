@@ -2,13 +2,17 @@
 #include "check.h"
 #include "queue.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define FIRST  "{\"id\":\"gov-1\",\"delta\":1,\"idempotency_key\":\"k1\"}"
@@ -56,6 +60,47 @@ static bool exists(const char *path)
 {
     struct stat status;
     return stat(path, &status) == 0;
+}
+
+/* How many entries of this run's directory have a name starting with prefix. */
+static int entries_starting_with(const char *prefix)
+{
+    DIR *listing = opendir(directory);
+    struct dirent *entry;
+    int count = 0;
+
+    if (listing == NULL)
+        return -1;
+    while ((entry = readdir(listing)) != NULL)
+        count += strncmp(entry->d_name, prefix, strlen(prefix)) == 0;
+    closedir(listing);
+    return count;
+}
+
+/*
+ * Whether another process could take the lock on lock_path right now: a
+ * child tries a non-blocking flock (a lock is per open file, so a new open
+ * in a child is what another parkshare-cli would do). Returns 1 (free),
+ * 0 (held) or -1 (the test itself failed).
+ */
+static int lock_is_free(const char *lock_path)
+{
+    int status;
+    pid_t child = fork();
+
+    if (child < 0)
+        return -1;
+    if (child == 0) {
+        int fd = open(lock_path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            _exit(2);
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            _exit(0);
+        _exit(errno == EWOULDBLOCK ? 1 : 2);
+    }
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status) == 0 ? 1 : WEXITSTATUS(status) == 1 ? 0 : -1;
 }
 
 static int remove_entry(const char *path, const struct stat *status, int type, struct FTW *walk)
@@ -109,8 +154,9 @@ static void test_push_appends_in_order_and_survives_a_reload(void)
     CHECK_INT_EQ(queue_push(&queue, SECOND, error, sizeof(error)), 0);
     CHECK_INT_EQ(queue_push(&queue, THIRD, error, sizeof(error)), 0);
     CHECK_STR_EQ(contents(at("order")), FIRST "\n" SECOND "\n" THIRD "\n");
-    /* The temporary file was renamed over the queue, not left beside it. */
-    CHECK(!exists(at("order.new")));
+    /* The temporary files were renamed over the queue, not left beside it. */
+    CHECK_INT_EQ(entries_starting_with("order."), 1); /* order.lock */
+    CHECK(exists(at("order.lock")));
     queue_clear(&queue);
 
     CHECK_INT_EQ(queue_load(at("order"), &queue, error, sizeof(error)), 0);
@@ -225,7 +271,7 @@ static void test_unreadable_queue_is_an_error(void)
     /* A regular file where the queue's directory should be. */
     write_file(at("blocker"), "");
     CHECK_INT_EQ(queue_load(at("blocker/queue"), &queue, error, sizeof(error)), QUEUE_ERROR_IO);
-    snprintf(expected, sizeof(expected), "cannot read %s: %s", at("blocker/queue"),
+    snprintf(expected, sizeof(expected), "cannot lock %s: %s", at("blocker/queue.lock"),
              strerror(ENOTDIR));
     CHECK_STR_EQ(error, expected);
     CHECK_INT_EQ(queue.count, 0);
@@ -238,15 +284,74 @@ static void test_save_failure_is_reported(void)
     char error[512], expected[512];
 
     CHECK_INT_EQ(queue_load(at("later/queue"), &queue, error, sizeof(error)), 0);
-    /* The directory turns into a regular file before the queue is written. */
+    /* The directory turns into a regular file before the queue is written
+     * (the lock stays held through the descriptor). */
+    CHECK_INT_EQ(unlink(at("later/queue.lock")), 0);
+    CHECK_INT_EQ(rmdir(at("later")), 0);
     write_file(at("later"), "");
     CHECK_INT_EQ(queue_push(&queue, FIRST, error, sizeof(error)), QUEUE_ERROR_IO);
-    snprintf(expected, sizeof(expected), "cannot write %s: %s", at("later/queue.new"),
-             strerror(ENOTDIR));
+    snprintf(expected, sizeof(expected), "cannot write a temporary file beside %s: %s",
+             at("later/queue"), strerror(ENOTDIR));
     CHECK_STR_EQ(error, expected);
     /* The update is still held in memory for the caller to report. */
     CHECK_INT_EQ(queue.count, 1);
     queue_clear(&queue);
+}
+
+static void test_the_lock_is_held_from_load_to_clear(void)
+{
+    struct queue queue;
+    struct stat status;
+    char error[256];
+
+    CHECK_INT_EQ(queue_load(at("locked/queue"), &queue, error, sizeof(error)), 0);
+    CHECK_INT_EQ(stat(at("locked/queue.lock"), &status), 0);
+    CHECK_INT_EQ(status.st_mode & 0777, 0600);
+    CHECK_INT_EQ(lock_is_free(at("locked/queue.lock")), 0);
+    CHECK_INT_EQ(queue_push(&queue, FIRST, error, sizeof(error)), 0);
+    /* Saving does not let go: a shift after a push is still one critical section. */
+    CHECK_INT_EQ(lock_is_free(at("locked/queue.lock")), 0);
+    queue_clear(&queue);
+    CHECK_INT_EQ(queue.lock_fd, -1);
+    CHECK_INT_EQ(lock_is_free(at("locked/queue.lock")), 1);
+}
+
+/*
+ * A second run's load waits for the first run's clear, then sees its line.
+ * Before the queue's lock, both runs read the same queue and the last save
+ * won, dropping the other's line.
+ */
+static void test_a_second_run_waits_and_sees_the_first_runs_line(void)
+{
+    struct queue queue;
+    char error[256];
+    int status;
+    pid_t child;
+
+    CHECK_INT_EQ(queue_load(at("turns"), &queue, error, sizeof(error)), 0);
+    child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        struct queue second;
+        char second_error[256];
+        int seen;
+        /* The inherited descriptor shares the parent's lock: a new run has none. */
+        close(queue.lock_fd);
+        if (queue_load(at("turns"), &second, second_error, sizeof(second_error)) != 0)
+            _exit(2);
+        seen = (int)second.count;
+        if (queue_push(&second, SECOND, second_error, sizeof(second_error)) != 0)
+            _exit(2);
+        queue_clear(&second);
+        _exit(seen == 1 ? 0 : 1);
+    }
+    /* The child waits for the lock whether it got there before this push or not. */
+    CHECK_INT_EQ(queue_push(&queue, FIRST, error, sizeof(error)), 0);
+    queue_clear(&queue);
+    CHECK_INT_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status));
+    CHECK_INT_EQ(WEXITSTATUS(status), 0);
+    CHECK_STR_EQ(contents(at("turns")), FIRST "\n" SECOND "\n");
 }
 
 int main(void)
@@ -266,6 +371,8 @@ int main(void)
     RUN_TEST(test_corrupt_lines_are_put_aside_not_dropped);
     RUN_TEST(test_unreadable_queue_is_an_error);
     RUN_TEST(test_save_failure_is_reported);
+    RUN_TEST(test_the_lock_is_held_from_load_to_clear);
+    RUN_TEST(test_a_second_run_waits_and_sees_the_first_runs_line);
     if (nftw(directory, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         perror(directory);
     return check_exit_status();

@@ -3,6 +3,7 @@
 
 #include "client_address.h"
 #include "log.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -270,9 +271,14 @@ static int parse_redis_url(const char *rest, struct redis_target *target, char *
     memcpy(hostport, authority, authority_length);
     hostport[authority_length] = '\0';
     if (split_host_port(hostport, &host, &host_length, &port_text) == 0) {
+        /* A port that is not digits may be a password in a URL without '@': never echoed. */
         if (parse_port(port_text, false, &target->port) != 0)
-            return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                        "redis: port '%s' is not a number from 1 to 65535", port_text);
+            return port_text[strspn(port_text, "0123456789")] != '\0'
+                       ? fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                              "redis: the port is not a number from 1 to 65535 (credentials "
+                              "go before an '@': redis://user:password@host:port/db)")
+                       : fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                              "redis: port '%s' is not a number from 1 to 65535", port_text);
     } else if (strchr(hostport, ':') != NULL && hostport[0] != '[') {
         return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
                     "redis: write an IPv6 address in brackets, e.g. redis://[::1]:6379");
@@ -294,6 +300,7 @@ static int set_redis(struct config *config, const struct config_key *key, const 
                      char *error, size_t error_size)
 {
     struct redis_target target = {0};
+    char shown[256];
     int result = 0;
 
     if (strcmp(value, "embedded") == 0) {
@@ -308,8 +315,9 @@ static int set_redis(struct config *config, const struct config_key *key, const 
         else if ((target.socket = strdup(value + 5)) == NULL)
             result = fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
     } else {
+        redact_url(value, shown, sizeof(shown));
         result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", value);
+                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", shown);
     }
     if (result != 0) {
         redis_target_clear(&target);
@@ -674,9 +682,10 @@ int config_apply_assignment(struct config *config, const char *assignment, char 
     char reason[256];
     int result;
 
-    if (equals == NULL || equals == assignment)
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value",
-                    assignment);
+    if (equals == NULL || equals == assignment) {
+        redact_url(assignment, reason, sizeof(reason));
+        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value", reason);
+    }
     key = find_key(assignment, (size_t)(equals - assignment));
     if (key == NULL)
         return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "--set: unknown key '%.*s'",
