@@ -220,6 +220,8 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
         answer(exchange, selection, text, totals_endpoint->context->snapshot);
         return;
     }
+    if (http_exchange_claim_stream(exchange) != 0)
+        return; /* over max_streams: answered 503 */
     waiter = calloc(1, sizeof(*waiter));
     if (waiter == NULL ||
         (waiter->timer = evtimer_new(totals_endpoint->base, on_wait_over, waiter)) == NULL) {

@@ -24,6 +24,7 @@ struct http_server {
     struct http_connection_listener *listener;
     int64_t max_body_bytes;
     int64_t idle_timeout_seconds;
+    struct http_options options;
     struct rate_limit *write_limit; /* NULL when writes are not limited */
     struct router *router;
     struct route_target targets[ROUTER_MAX_ROUTES];
