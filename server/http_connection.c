@@ -427,9 +427,6 @@ static void read_request_bytes(struct http_connection *connection)
         start_head_clock(connection); /* the next head after keep-alive idleness */
     if (!connection->owed)
         process(connection);
-    if (!connection->gone && connection->state == STATE_READING && !connection->reading_paused &&
-        arm_reading(connection) != 0)
-        close_socket(connection);
 }
 
 static void on_readable(evutil_socket_t fd, short events, void *data)
@@ -445,11 +442,14 @@ static void on_readable(evutil_socket_t fd, short events, void *data)
         if (connection->state == STATE_LINGERING ||
             (connection->state == STATE_READING && !connection->owed && output_empty(connection)))
             close_socket(connection);
-        else if (connection->state == STATE_READING &&
-                 event_add(connection->readable, &connection->listener->idle) != 0)
-            close_socket(connection); /* waiting on: never with a spent head deadline */
+        else if (event_add(connection->readable, &connection->listener->idle) != 0)
+            close_socket(connection); /* waiting on: never again with a spent head deadline */
     } else if (connection->state == STATE_READING) {
         read_request_bytes(connection);
+        /* After every wakeup, even one that read nothing: a read must not move the deadline. */
+        if (!connection->gone && connection->state == STATE_READING &&
+            !connection->reading_paused && arm_reading(connection) != 0)
+            close_socket(connection);
     } else {
         discard_input(connection);
     }
