@@ -1,4 +1,4 @@
-/* http_connection.c: HTTP/1.1 connections on libevent: accept, read, write answers. */
+/* http_connection.c: HTTP/1.1 connections on libevent: read requests, write answers, timeouts. */
 #include "http_connection.h"
 
 #include "http_connection_private.h"

@@ -1,5 +1,4 @@
-/* http_connection_private.h: the connection and the listener, shared by http_connection and
- * http_listener. */
+/* http_connection_private.h: the connection and the listener, shared with http_listener. */
 #ifndef PARKSHARE_HTTP_CONNECTION_PRIVATE_H
 #define PARKSHARE_HTTP_CONNECTION_PRIVATE_H
 
