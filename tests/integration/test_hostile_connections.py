@@ -238,6 +238,15 @@ class HostileConnectionsTest(IntegrationTestCase):
         wait_for(stream_served, timeout=5, what="the long poll's count to be given back")
 
     @staticmethod
+    def answered_503(connection):
+        """True when the server has sent a 503 on this idle connection."""
+        connection.setblocking(False)
+        try:
+            return connection.recv(64).startswith(b"HTTP/1.1 503 ")
+        except (BlockingIOError, ConnectionResetError):
+            return False
+
+    @staticmethod
     def waits(connection, request):
         """Send a long poll; true when no answer comes within 0.3 s (it waits)."""
         connection.send(request)
@@ -251,6 +260,7 @@ class HostileConnectionsTest(IntegrationTestCase):
         daemon = LimitedDaemon(descriptors=64)
         self.addCleanup(daemon.cleanup)
         daemon.start()
+        lines_before = daemon.log_text().count("\n")
         idle = []
         for _ in range(80):
             try:
@@ -259,22 +269,24 @@ class HostileConnectionsTest(IntegrationTestCase):
                 break
         self.addCleanup(lambda: [connection.close() for connection in idle])
         time.sleep(0.5)
-        lines_before = daemon.log_text().count("\n")
         cpu_before = daemon.cpu_seconds()
         time.sleep(3.0)
         cpu = daemon.cpu_seconds() - cpu_before
         lines = daemon.log_text().count("\n") - lines_before
+        refused = sum(self.answered_503(connection) for connection in idle)
         for connection in idle:
             connection.close()
         started = time.monotonic()
         response = daemon.request("GET", "/healthz", timeout=1)
         answered = time.monotonic() - started
-        report(f"descriptor limit 64, {len(idle)} idle connections: {cpu:.3f} s of CPU in 3 s, "
-               f"{lines} log lines; /healthz after closing them answered in "
+        report(f"descriptor limit 64, {len(idle)} idle connections ({refused} refused with "
+               f"503 over the lowered max_connections): {cpu:.3f} s of CPU in 3 s, "
+               f"{lines} log lines since they opened; /healthz after closing them answered in "
                f"{answered * 1000:.0f} ms")
         self.assertTrue("max_connections lowered from 4096 to 32" in daemon.log_text(),
                         "max_connections was not lowered below the descriptor limit")
         self.assertEqual(len(idle), 80)
+        self.assertEqual(refused, 80 - 32)
         self.assertLess(cpu, 0.3)
         self.assertLessEqual(lines, 10)
         self.assertEqual(response.status, 200)
