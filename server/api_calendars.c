@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A refused calendar: 422 naming the field and rule, or 500 when memory ran out. */
 static void reply_refused(struct http_exchange *exchange, int result,
@@ -19,6 +20,20 @@ static void reply_refused(struct http_exchange *exchange, int result,
         http_reply_invalid(exchange, error->field, error->rule);
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+}
+
+/* The tz database, where libc's localtime reads zones; the zone name is already well formed. */
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+
+static bool zone_exists(const char *zone, void *data)
+{
+    char path[256];
+    struct stat status;
+
+    (void)data;
+    if (snprintf(path, sizeof(path), "%s/%s", ZONEINFO_DIR, zone) >= (int)sizeof(path))
+        return false;
+    return stat(path, &status) == 0 && S_ISREG(status.st_mode);
 }
 
 /* --- GET /v1/calendars/{id}?year= --- */
@@ -160,7 +175,11 @@ void api_calendars_put(struct http_exchange *exchange, const struct store_token 
         return;
     }
     result = calendar_parse(call->body, &calendar, &error);
+    if (result == 0)
+        result =
+            calendar_check_timezone(calendar, call->context->timezone, zone_exists, NULL, &error);
     if (result != 0) {
+        calendar_free(calendar);
         reply_refused(exchange, result, &error);
         put_call_free(call);
         return;

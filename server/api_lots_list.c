@@ -6,11 +6,23 @@
 #include "lot_query.h"
 
 #include <parkshare/wire.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const char *lookup_parameter(const char *name, void *data)
 {
     return http_exchange_query(data, name);
+}
+
+/* 400 for a cursor we never gave: the request is malformed, not merely invalid (422). */
+static void reply_bad_cursor(struct http_exchange *exchange, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor", "rule", rule);
+    char detail[256];
+
+    snprintf(detail, sizeof(detail), "cursor: %s", rule);
+    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
+    json_decref(extensions);
 }
 
 static void answer(struct http_exchange *exchange, struct endpoint_context *context,
@@ -22,6 +34,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     struct list_cache_answer uncached;
     struct field_error error;
     struct lot_query query;
+    int result;
 
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown,
@@ -29,7 +42,12 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
                            "bbox, open, min_free, limit or cursor");
         return;
     }
-    if (lot_query_parse(lookup_parameter, exchange, &query, &error) != 0) {
+    result = lot_query_parse(lookup_parameter, exchange, &query, &error);
+    if (result == LOT_QUERY_ERROR_CURSOR) {
+        reply_bad_cursor(exchange, error.rule);
+        return;
+    }
+    if (result != 0) {
         http_reply_invalid(exchange, error.field, error.rule);
         return;
     }

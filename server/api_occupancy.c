@@ -81,7 +81,9 @@ static json_t *errors_extension(json_t *errors)
 
 struct single_call {
     struct http_exchange *exchange;
+    struct endpoint_context *context;
     struct occupancy_update update;
+    char token_hash[65];
 };
 
 static void on_single_result(const struct store_occupancy_result *result, void *data)
@@ -140,14 +142,27 @@ static int read_idempotency_header(struct http_exchange *exchange, struct occupa
     return 0;
 }
 
+/* The token exists and is within its writes: the script checks it again, with its scope. */
+static void on_single_authorised(struct http_exchange *exchange, const struct store_token *token,
+                                 void *data)
+{
+    struct single_call *call = data;
+    struct store *store = call->context->store;
+    struct store_occupancy_update request =
+        store_request(&call->update, call->token_hash, http_exchange_client(exchange));
+
+    if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
+        endpoint_reply_store_unavailable(exchange);
+        free(call);
+    }
+}
+
 void api_occupancy_single(struct http_exchange *exchange, const struct store_token *token,
                           void *data)
 {
-    struct store *store = ((struct endpoint_context *)data)->store;
     const char *lot_id = http_exchange_parameter(exchange, "id");
     struct single_call *call = NULL;
     struct field_error error;
-    struct store_occupancy_update request;
     char hash[65];
     json_t *body = NULL;
 
@@ -161,18 +176,18 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
     if (call == NULL)
         goto release_body;
     call->exchange = exchange;
+    call->context = data;
+    memcpy(call->token_hash, hash, sizeof(hash));
     if (occupancy_parse_single(body, lot_id, &call->update, &error) != 0) {
         http_reply_invalid(exchange, error.field, error.rule);
         goto free_call;
     }
     if (read_idempotency_header(exchange, &call->update) != 0)
         goto free_call;
-    request = store_request(&call->update, hash, http_exchange_client(exchange));
-    if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
-        endpoint_reply_store_unavailable(exchange);
-        goto free_call;
-    }
-    call = NULL; /* on_single_result frees it */
+    /* Well-formed: now the token is looked up and the write counted against it. */
+    auth_require_hash(exchange, call->context->store, hash, (struct auth_demand){false, 1},
+                      on_single_authorised, free, call);
+    call = NULL; /* on_single_result, or auth_require_hash's release, frees it */
 free_call:
     free(call);
 release_body:
@@ -328,7 +343,10 @@ void api_occupancy_batch(struct http_exchange *exchange, const struct store_toke
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         goto release_body;
     }
-    auth_require(exchange, store, false, on_batch_authorised, batch_free, batch);
+    /* The batch counts as its number of updates against the token's writes. */
+    auth_require_hash(exchange, store, hash,
+                      (struct auth_demand){false, json_array_size(batch->items)},
+                      on_batch_authorised, batch_free, batch);
 release_body:
     json_decref(body);
 }

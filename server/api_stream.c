@@ -15,6 +15,7 @@ struct client {
     struct api_stream *stream;
     struct http_stream *stream_to; /* a stream lives as long as its sign: no idle timeout */
     char *city, *group, *lot;
+    bool following; /* pins the totals of city and group while the client is here */
     LIST_ENTRY(client) link;
 };
 
@@ -31,6 +32,8 @@ static const char component[] = "stream";
 
 static void client_free(struct client *client)
 {
+    if (client->following)
+        api_totals_unfollow(client->stream->totals_endpoint, client->city, client->group, NULL);
     free(client->city);
     free(client->group);
     free(client->lot);
@@ -206,7 +209,8 @@ void api_stream_open(struct http_exchange *exchange, const struct store_token *t
     client->city = copy(http_exchange_query(exchange, "city"));
     client->group = copy(http_exchange_query(exchange, "group"));
     client->lot = copy(lot_id);
-    totals = api_totals_selection(stream->totals_endpoint, client->city, client->group, NULL);
+    totals = api_totals_follow(stream->totals_endpoint, client->city, client->group, NULL);
+    client->following = totals != NULL;
     /* Proxies that buffer (nginx) pass each event on at once. */
     http_exchange_add_header(exchange, "X-Accel-Buffering", "no");
     client->stream_to =

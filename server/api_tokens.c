@@ -92,6 +92,15 @@ static int parse_token_body(struct http_exchange *exchange, const json_t *body,
         return -1;
     }
     lots = json_object_get(body, "lots");
+    /* null, a string or an object is not "no lots": refuse it rather than guess. */
+    if (lots != NULL && !json_is_array(lots)) {
+        http_reply_invalid(exchange, "lots",
+                           strcmp(role, "admin") == 0
+                               ? "must be an array of lot ids; an admin token takes none, so "
+                                 "leave it out"
+                               : "must be an array of 1 to 1000 lot ids");
+        return -1;
+    }
     if (strcmp(role, "admin") == 0 && lots != NULL && json_array_size(lots) > 0) {
         http_reply_invalid(exchange, "lots", "an admin token is not scoped to lots; leave it out");
         return -1;

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "etag.h"
+#include "growable.h"
 #include "totals.h"
 
 #include <parkshare/wire.h>
@@ -36,15 +37,21 @@ struct selection {
     char json_etag[24];
     char text[32];
     char text_etag[24];
-    uint64_t last_used;
+    struct totals_use use; /* followers: streams and long polls; they pin it */
     LIST_HEAD(waiter_list, waiter) waiters;
 };
 
+/*
+ * At most SELECTIONS_MAX selections nothing follows stay cached; followed
+ * ones are pinned and may take the cache past that, bounded by the streams
+ * and connections that follow them.
+ */
 struct api_totals {
     struct event_base *base;
     struct endpoint_context *context;
-    struct selection selections[SELECTIONS_MAX];
+    struct selection **selections;
     size_t count;
+    size_t capacity;
     uint64_t clock; /* for least-recently-used eviction */
     struct event *recompute;
     bool scheduled;
@@ -86,13 +93,15 @@ static bool refresh(struct api_totals *totals_endpoint, struct selection *select
     return changed;
 }
 
-static void clear_selection(struct selection *selection)
+static void selection_free(struct selection *selection)
 {
+    if (selection == NULL)
+        return;
     free(selection->city);
     free(selection->group);
     free(selection->kind);
     free(selection->json);
-    memset(selection, 0, sizeof(*selection));
+    free(selection);
 }
 
 static char *copy(const char *text)
@@ -100,36 +109,103 @@ static char *copy(const char *text)
     return text ? strdup(text) : NULL;
 }
 
-/* The cached selection, or a new one (evicting the least used idle one). */
-static struct selection *find_selection(struct api_totals *totals_endpoint,
-                                        const struct lot_selection *which)
+/* A selection computed now, not cached; NULL when out of memory. */
+static struct selection *selection_new(struct api_totals *totals_endpoint,
+                                       const struct lot_selection *which)
 {
-    struct selection *victim = NULL;
+    struct selection *selection = calloc(1, sizeof(*selection));
 
+    if (selection == NULL)
+        return NULL;
+    LIST_INIT(&selection->waiters);
+    selection->city = copy(which->city);
+    selection->group = copy(which->group);
+    selection->kind = copy(which->kind);
+    if ((which->city != NULL && selection->city == NULL) ||
+        (which->group != NULL && selection->group == NULL) ||
+        (which->kind != NULL && selection->kind == NULL))
+        goto free_selection;
+    refresh(totals_endpoint, selection);
+    if (selection->json == NULL)
+        goto free_selection;
+    return selection;
+free_selection:
+    selection_free(selection);
+    return NULL;
+}
+
+static const struct totals_use *use_at(size_t index, const void *data)
+{
+    const struct api_totals *totals_endpoint = data;
+    return &totals_endpoint->selections[index]->use;
+}
+
+static struct selection *cached(const struct api_totals *totals_endpoint,
+                                const struct lot_selection *which)
+{
     for (size_t i = 0; i < totals_endpoint->count; i++) {
-        struct selection *selection = &totals_endpoint->selections[i];
+        struct selection *selection = totals_endpoint->selections[i];
         if (same(selection->city, which->city) && same(selection->group, which->group) &&
             same(selection->kind, which->kind))
             return selection;
     }
-    if (totals_endpoint->count < SELECTIONS_MAX) {
-        victim = &totals_endpoint->selections[totals_endpoint->count++];
-    } else {
-        for (size_t i = 0; i < SELECTIONS_MAX; i++) {
-            struct selection *selection = &totals_endpoint->selections[i];
-            if (LIST_EMPTY(&selection->waiters) &&
-                (victim == NULL || selection->last_used < victim->last_used))
-                victim = selection;
-        }
-        if (victim == NULL)
-            return NULL; /* every cached selection has a sign waiting on it */
-        clear_selection(victim);
+    return NULL;
+}
+
+/* Evict the least used selections nothing follows until a slot is free, if they can be. */
+static void make_room(struct api_totals *totals_endpoint)
+{
+    while (totals_endpoint->count >= SELECTIONS_MAX) {
+        size_t victim = totals_eviction_victim(totals_endpoint->count, use_at, totals_endpoint);
+        if (victim == totals_endpoint->count)
+            return; /* every one is followed */
+        selection_free(totals_endpoint->selections[victim]);
+        totals_endpoint->selections[victim] = totals_endpoint->selections[--totals_endpoint->count];
     }
-    victim->city = copy(which->city);
-    victim->group = copy(which->group);
-    victim->kind = copy(which->kind);
-    refresh(totals_endpoint, victim);
-    return victim;
+}
+
+/* Keep fresh (owned) in the cache; false when it is not worth a slot or there is none. */
+static bool keep(struct api_totals *totals_endpoint, struct selection *fresh, bool followed)
+{
+    if (!totals_worth_caching(&fresh->totals, followed))
+        return false;
+    make_room(totals_endpoint);
+    if (totals_endpoint->count >= SELECTIONS_MAX && !followed)
+        return false;
+    if (growable_reserve((void **)&totals_endpoint->selections, &totals_endpoint->capacity,
+                         totals_endpoint->count + 1, sizeof(*totals_endpoint->selections)) != 0)
+        return false;
+    totals_endpoint->selections[totals_endpoint->count++] = fresh;
+    return true;
+}
+
+/*
+ * The selection for which: the cached one, or a new one that is cached
+ * when worth it (*transient false), else computed for this answer alone
+ * (*transient true: the caller frees it). A follower always gets a cached
+ * one. NULL when out of memory.
+ */
+static struct selection *find_selection(struct api_totals *totals_endpoint,
+                                        const struct lot_selection *which, bool followed,
+                                        bool *transient)
+{
+    struct selection *selection = cached(totals_endpoint, which);
+
+    *transient = false;
+    if (selection == NULL) {
+        selection = selection_new(totals_endpoint, which);
+        if (selection == NULL)
+            return NULL;
+        if (!keep(totals_endpoint, selection, followed)) {
+            if (followed) {
+                selection_free(selection);
+                return NULL;
+            }
+            *transient = true;
+        }
+    }
+    selection->use.last_used = ++totals_endpoint->clock;
+    return selection;
 }
 
 static void answer(struct http_exchange *exchange, const struct selection *selection, bool text,
@@ -148,6 +224,7 @@ static void answer(struct http_exchange *exchange, const struct selection *selec
 static void finish_waiter(struct waiter *waiter)
 {
     LIST_REMOVE(waiter, link);
+    waiter->selection->use.followers--;
     event_free(waiter->timer);
     answer(waiter->exchange, waiter->selection, waiter->text,
            waiter->totals_endpoint->context->snapshot);
@@ -164,7 +241,7 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
     struct api_totals *totals_endpoint = data;
     totals_endpoint->scheduled = false;
     for (size_t i = 0; i < totals_endpoint->count; i++) {
-        struct selection *selection = &totals_endpoint->selections[i];
+        struct selection *selection = totals_endpoint->selections[i];
         if (!refresh(totals_endpoint, selection))
             continue;
         if (totals_endpoint->observer != NULL)
@@ -197,6 +274,7 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
     struct waiter *waiter;
     struct timeval wait = {0, 0};
     int64_t seconds;
+    bool transient;
 
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown,
@@ -207,21 +285,33 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
     if (http_exchange_query_integer(exchange, "wait", "whole seconds", 1, WAIT_MAX_S, 0,
                                     &seconds) != 0)
         return;
-    selection = find_selection(totals_endpoint, &which);
+    selection = find_selection(totals_endpoint, &which, false, &transient);
     if (selection == NULL) {
-        http_exchange_add_header(exchange, "Retry-After", "1");
-        http_reply_problem(exchange, PROBLEM_RATE_LIMITED, "too many different selections wait");
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    selection->last_used = ++totals_endpoint->clock;
     /* A long poll waits only while the sign already has what we would send. */
     if (seconds == 0 ||
         !etag_matches(if_none_match, text ? selection->text_etag : selection->json_etag)) {
         answer(exchange, selection, text, totals_endpoint->context->snapshot);
+        if (transient)
+            selection_free(selection);
         return;
     }
-    if (http_exchange_claim_stream(exchange) != 0)
+    if (http_exchange_claim_stream(exchange) != 0) {
+        if (transient)
+            selection_free(selection);
         return; /* over max_streams: answered 503 */
+    }
+    if (transient) {
+        /* The poll follows this selection: it must be cached to hear of changes. */
+        selection_free(selection);
+        selection = find_selection(totals_endpoint, &which, true, &transient);
+        if (selection == NULL) {
+            http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+            return;
+        }
+    }
     waiter = calloc(1, sizeof(*waiter));
     if (waiter == NULL ||
         (waiter->timer = evtimer_new(totals_endpoint->base, on_wait_over, waiter)) == NULL) {
@@ -233,6 +323,7 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
     waiter->selection = selection;
     waiter->exchange = exchange;
     waiter->text = text;
+    selection->use.followers++;
     LIST_INSERT_HEAD(&selection->waiters, waiter, link);
     wait.tv_sec = seconds;
     evtimer_add(waiter->timer, &wait);
@@ -273,21 +364,32 @@ void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer 
     totals_endpoint->observer_data = data;
 }
 
-const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
-                                 const char *group, const char *kind)
+const char *api_totals_follow(struct api_totals *totals_endpoint, const char *city,
+                              const char *group, const char *kind)
 {
     struct lot_selection which = {.city = city, .group = group, .kind = kind};
-    struct selection *selection = find_selection(totals_endpoint, &which);
+    bool transient;
+    struct selection *selection = find_selection(totals_endpoint, &which, true, &transient);
     if (selection == NULL)
         return NULL;
-    selection->last_used = ++totals_endpoint->clock;
+    selection->use.followers++;
     return selection->json;
+}
+
+void api_totals_unfollow(struct api_totals *totals_endpoint, const char *city, const char *group,
+                         const char *kind)
+{
+    struct lot_selection which = {.city = city, .group = group, .kind = kind};
+    struct selection *selection = cached(totals_endpoint, &which);
+    /* Unpinned, it stays cached as the least recently used, for the next to evict. */
+    if (selection != NULL && selection->use.followers > 0)
+        selection->use.followers--;
 }
 
 void api_totals_release(struct api_totals *totals_endpoint)
 {
     for (size_t i = 0; totals_endpoint != NULL && i < totals_endpoint->count; i++) {
-        struct waiter_list *waiters = &totals_endpoint->selections[i].waiters;
+        struct waiter_list *waiters = &totals_endpoint->selections[i]->waiters;
         while (!LIST_EMPTY(waiters))
             finish_waiter(LIST_FIRST(waiters));
     }
@@ -299,7 +401,8 @@ void api_totals_free(struct api_totals *totals_endpoint)
         return;
     api_totals_release(totals_endpoint);
     for (size_t i = 0; i < totals_endpoint->count; i++)
-        clear_selection(&totals_endpoint->selections[i]);
+        selection_free(totals_endpoint->selections[i]);
+    free(totals_endpoint->selections);
     if (totals_endpoint->recompute != NULL)
         event_free(totals_endpoint->recompute);
     free(totals_endpoint);

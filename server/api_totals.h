@@ -39,12 +39,18 @@ void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer 
                         void *data);
 
 /*
- * The current totals JSON of a selection (cached; computed when new), or
- * NULL when the cache is full of selections with waiting polls. Valid until
- * the next change.
+ * Follow a selection (a stream does, for as long as it is open): its
+ * totals stay cached, and reach the observer on every change, until
+ * api_totals_unfollow with the same names. Returns the current totals JSON
+ * (valid until the next change), or NULL when out of memory (then nothing
+ * is followed).
  */
-const char *api_totals_selection(struct api_totals *totals_endpoint, const char *city,
-                                 const char *group, const char *kind);
+const char *api_totals_follow(struct api_totals *totals_endpoint, const char *city,
+                              const char *group, const char *kind);
+
+/* Stop following what api_totals_follow followed; the selection may then be evicted. */
+void api_totals_unfollow(struct api_totals *totals_endpoint, const char *city, const char *group,
+                         const char *kind);
 
 /* Answer every waiting long poll now (on shutdown). */
 void api_totals_release(struct api_totals *totals_endpoint);

@@ -1,4 +1,4 @@
-/* auth.c: bearer tokens on requests: parse, hash, look up, check the role. */
+/* auth.c: bearer tokens on requests: parse, hash, look up, check the role, count writes. */
 #include "auth.h"
 
 #include "endpoint.h"
@@ -11,6 +11,9 @@
 
 void auth_reply_unauthorized(struct http_exchange *exchange, const char *detail)
 {
+    /* Only failures count, and only a failing request is refused: a valid token always works. */
+    if (!http_exchange_allow_auth_failure(exchange))
+        return;
     http_exchange_add_header(exchange, "WWW-Authenticate", "Bearer realm=\"parkshare\"");
     http_reply_problem(exchange, PROBLEM_UNAUTHORIZED, "%s", detail);
 }
@@ -44,7 +47,7 @@ int auth_bearer_hash(struct http_exchange *exchange, char hash[65])
 
 struct auth_call {
     struct http_exchange *exchange;
-    bool admin_only;
+    struct auth_demand demand;
     auth_callback callback;
     void (*release)(void *data);
     void *data;
@@ -54,6 +57,7 @@ static void on_token(enum store_outcome outcome, const struct store_token *token
 {
     struct auth_call *call = data;
     struct http_exchange *exchange = call->exchange;
+    bool admin = outcome == STORE_OUTCOME_OK && strcmp(token->role, "admin") == 0;
     bool refused = true;
 
     if (outcome == STORE_OUTCOME_UNAUTHORIZED)
@@ -62,11 +66,11 @@ static void on_token(enum store_outcome outcome, const struct store_token *token
         endpoint_reply_store_unavailable(exchange);
     else if (outcome != STORE_OUTCOME_OK)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be checked");
-    else if (call->admin_only && strcmp(token->role, "admin") != 0)
+    else if (call->demand.admin_only && !admin)
         http_reply_problem(exchange, PROBLEM_FORBIDDEN, "this needs an admin token; %s is %s",
                            token->id, token->role);
     else
-        refused = false;
+        refused = !http_exchange_allow_writes(exchange, token->id, admin, call->demand.writes);
     if (refused) {
         if (call->release != NULL)
             call->release(call->data);
@@ -76,18 +80,15 @@ static void on_token(enum store_outcome outcome, const struct store_token *token
     free(call);
 }
 
-void auth_require(struct http_exchange *exchange, struct store *store, bool admin_only,
-                  auth_callback callback, void (*release)(void *data), void *data)
+void auth_require_hash(struct http_exchange *exchange, struct store *store, const char hash[65],
+                       struct auth_demand demand, auth_callback callback,
+                       void (*release)(void *data), void *data)
 {
-    struct auth_call *call = NULL;
-    char hash[65];
+    struct auth_call *call = endpoint_allocate(exchange, sizeof(*call));
 
-    if (auth_bearer_hash(exchange, hash) != 0)
-        goto release;
-    call = endpoint_allocate(exchange, sizeof(*call));
     if (call == NULL)
         goto release;
-    *call = (struct auth_call){exchange, admin_only, callback, release, data};
+    *call = (struct auth_call){exchange, demand, callback, release, data};
     if (store_token_lookup(store, hash, on_token, call) != 0) {
         free(call);
         endpoint_reply_store_unavailable(exchange);
@@ -97,4 +98,17 @@ void auth_require(struct http_exchange *exchange, struct store *store, bool admi
 release:
     if (release != NULL)
         release(data);
+}
+
+void auth_require(struct http_exchange *exchange, struct store *store, struct auth_demand demand,
+                  auth_callback callback, void (*release)(void *data), void *data)
+{
+    char hash[65];
+
+    if (auth_bearer_hash(exchange, hash) != 0) {
+        if (release != NULL)
+            release(data);
+        return;
+    }
+    auth_require_hash(exchange, store, hash, demand, callback, release, data);
 }

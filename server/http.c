@@ -98,6 +98,29 @@ static int parse_query(struct http_exchange *exchange, char *query)
 }
 
 /*
+ * Who is asking, once per exchange: the peer, or behind a trusted proxy the
+ * client its X-Forwarded-For lines name. Without trusted proxies no header
+ * is read and nothing is copied.
+ */
+static void resolve_client(struct http_server *server, struct http_exchange *exchange)
+{
+    const char *peer = http_connection_client(exchange->connection);
+    const char *forwarded[HTTP_REQUEST_MAX_HEADERS];
+    const struct http_request_header *header = NULL;
+    size_t count = 0;
+
+    exchange->client = peer;
+    if (client_address_list_count(server->trusted_proxies) == 0 ||
+        !client_address_list_contains(server->trusted_proxies, peer))
+        return;
+    while (exchange->request != NULL && count < HTTP_REQUEST_MAX_HEADERS &&
+           (header = http_request_find(exchange->request, "X-Forwarded-For", header)) != NULL)
+        forwarded[count++] = header->value;
+    client_address_resolve(server->trusted_proxies, peer, forwarded, count, exchange->client_text);
+    exchange->client = exchange->client_text;
+}
+
+/*
  * An exchange for request (NULL: a refused head) with its raw path, decoded
  * path and query in one allocation. Returns NULL without memory; *query_ok
  * says whether the query string was well-formed.
@@ -132,6 +155,7 @@ static struct http_exchange *exchange_new(struct http_server *server,
     memcpy(query, question ? question + 1 : "", question ? length - path_length : 1);
     exchange->raw_path = raw_path;
     exchange->path = path;
+    resolve_client(server, exchange);
     *query_ok = parse_query(exchange, question ? query : NULL) == 0;
     server->in_flight++;
     return exchange;
@@ -168,24 +192,6 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
     }
 }
 
-/* Writes are limited per client address; reads are not (signs poll a lot). */
-static bool allow_write(struct http_server *server, struct http_exchange *exchange)
-{
-    int retry_after = 1;
-    char header[16];
-
-    if (server->write_limit == NULL)
-        return true;
-    if (rate_limit_allow(server->write_limit, http_exchange_client(exchange), clock_monotonic_ms(),
-                         &retry_after))
-        return true;
-    snprintf(header, sizeof(header), "%d", retry_after);
-    http_exchange_add_header(exchange, "Retry-After", header);
-    http_reply_problem(exchange, PROBLEM_RATE_LIMITED, "too many writes from %s; retry after %d s",
-                       http_exchange_client(exchange), retry_after);
-    return false;
-}
-
 /* Without memory for an exchange there is still an answer, and the connection closes. */
 static void reply_without_memory(struct http_connection *connection)
 {
@@ -216,8 +222,6 @@ static void on_request(struct http_connection *connection, const struct http_req
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "method not supported");
         return;
     }
-    if (!http_exchange_is_read(exchange) && !allow_write(server, exchange))
-        return;
     if (request->content_length > (uint64_t)server->max_body_bytes) {
         http_reply_problem(
             exchange, PROBLEM_PAYLOAD_TOO_LARGE, "the body has %llu bytes; the limit is %lld",
@@ -262,10 +266,27 @@ static void on_refused(struct http_connection *connection,
     http_reply_problem(exchange, refusal_problem(refusal->status), "%s", refusal->reason);
 }
 
+/* An optional limiter: NULL when rate is 0, else *ok turns false when memory runs out. */
+static struct rate_limit *optional_limit(double rate, double burst, bool *ok)
+{
+    struct rate_limit *limit = NULL;
+
+    /* 4096 keys fit; beyond that the longest idle gives way. */
+    if (rate > 0) {
+        limit = rate_limit_new(rate, burst, 4096);
+        *ok = *ok && limit != NULL;
+    }
+    return limit;
+}
+
 int http_server_new(struct event_base *base, const struct http_options *options,
                     struct http_server **out)
 {
     struct http_server *server = calloc(1, sizeof(*server));
+    double failures = (double)options->auth_failures_per_minute;
+    char reason[128];
+    bool ok = true;
+    int result;
 
     if (server == NULL)
         return HTTP_ERROR_NO_MEMORY;
@@ -273,14 +294,19 @@ int http_server_new(struct event_base *base, const struct http_options *options,
     server->max_body_bytes = options->max_body_bytes;
     server->idle_timeout_seconds = options->idle_timeout_seconds;
     server->options = *options;
-    /* 4096 client addresses fit; beyond that the longest idle gives way. */
-    if (options->write_rate > 0)
-        server->write_limit =
-            rate_limit_new((double)options->write_rate, (double)options->write_burst, 4096);
+    server->write_limit =
+        optional_limit((double)options->write_rate, (double)options->write_burst, &ok);
+    server->admin_write_limit = optional_limit((double)options->admin_write_rate,
+                                               2.0 * (double)options->admin_write_rate, &ok);
+    server->auth_failure_limit = optional_limit(failures / 60.0, failures, &ok);
     server->router = router_new();
-    if (server->router == NULL || (options->write_rate > 0 && server->write_limit == NULL)) {
+    result = client_address_list_parse(options->trusted_proxies, &server->trusted_proxies, reason,
+                                       sizeof(reason));
+    if (result == CLIENT_ADDRESS_ERROR_INVALID)
+        log_error(component, "trusted_proxies: %s", reason);
+    if (server->router == NULL || !ok || result != 0) {
         http_server_free(server);
-        return HTTP_ERROR_NO_MEMORY;
+        return result == CLIENT_ADDRESS_ERROR_INVALID ? HTTP_ERROR_OPTIONS : HTTP_ERROR_NO_MEMORY;
     }
     *out = server;
     return 0;
@@ -346,6 +372,9 @@ void http_server_free(struct http_server *server)
     http_connection_listener_free(server->listener);
     router_free(server->router);
     rate_limit_free(server->write_limit);
+    rate_limit_free(server->admin_write_limit);
+    rate_limit_free(server->auth_failure_limit);
+    client_address_list_free(server->trusted_proxies);
     free(server);
 }
 
@@ -424,7 +453,55 @@ int http_exchange_claim_stream(struct http_exchange *exchange)
 
 const char *http_exchange_client(const struct http_exchange *exchange)
 {
-    return http_connection_client(exchange->connection);
+    return exchange->client;
+}
+
+static void reply_rate_limited(struct http_exchange *exchange, int retry_after, const char *what,
+                               const char *who)
+{
+    char header[16];
+
+    snprintf(header, sizeof(header), "%d", retry_after);
+    http_exchange_add_header(exchange, "Retry-After", header);
+    http_reply_problem(exchange, PROBLEM_RATE_LIMITED, "too many %s %s; retry after %d s", what,
+                       who, retry_after);
+}
+
+bool http_exchange_allow_writes(struct http_exchange *exchange, const char *token_id, bool admin,
+                                size_t count)
+{
+    struct http_server *server = exchange->server;
+    struct rate_limit *limit = admin ? server->admin_write_limit : server->write_limit;
+    int retry_after = 1;
+    char who[96];
+
+    /* Reads are never limited: signs poll. */
+    if (limit == NULL || http_exchange_is_read(exchange))
+        return true;
+    if (rate_limit_take(limit, token_id, count > 0 ? (double)count : 1.0, clock_monotonic_ms(),
+                        &retry_after))
+        return true;
+    snprintf(who, sizeof(who), "with the token %s", token_id);
+    reply_rate_limited(exchange, retry_after, "writes", who);
+    return false;
+}
+
+bool http_exchange_allow_auth_failure(struct http_exchange *exchange)
+{
+    struct rate_limit *limit = exchange->server->auth_failure_limit;
+    int retry_after = 1;
+    char key[CLIENT_ADDRESS_SIZE], who[96];
+
+    if (limit == NULL)
+        return true;
+    client_address_limit_key(exchange->client, key);
+    if (rate_limit_allow(limit, key, clock_monotonic_ms(), &retry_after))
+        return true;
+    log_debug(component, "refusing authentications from %s for %d s: too many failed", key,
+              retry_after);
+    snprintf(who, sizeof(who), "from %s", key);
+    reply_rate_limited(exchange, retry_after, "failed authentications", who);
+    return false;
 }
 
 int http_exchange_single_header(const struct http_exchange *exchange, const char *name,

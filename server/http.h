@@ -12,8 +12,9 @@
 
 enum http_error {
     HTTP_ERROR_NO_MEMORY = -1,
-    HTTP_ERROR_LISTEN = -2, /* the address could not be bound */
-    HTTP_ERROR_ROUTE = -3,  /* a malformed route pattern or too many routes */
+    HTTP_ERROR_LISTEN = -2,  /* the address could not be bound */
+    HTTP_ERROR_ROUTE = -3,   /* a malformed route pattern or too many routes */
+    HTTP_ERROR_OPTIONS = -4, /* an option is malformed (trusted_proxies) */
 };
 
 /* How a reply is sent. */
@@ -23,12 +24,15 @@ enum http_reply_flags {
 };
 
 struct http_options {
-    int64_t max_body_bytes;         /* a larger body is answered 413, without being read */
-    int64_t write_rate;             /* writes per second per client address; 0: no limit */
-    int64_t write_burst;            /* writes a client may send at once */
-    int64_t idle_timeout_seconds;   /* for a request body, and between keep-alive requests */
-    int64_t header_timeout_seconds; /* for a whole request head, however slowly it comes */
-    size_t max_connections;         /* over a cap a connection gets a 503 and is closed */
+    int64_t max_body_bytes;   /* a larger body is answered 413, without being read */
+    int64_t write_rate;       /* writes per second per attendant token; 0: no limit */
+    int64_t write_burst;      /* writes an attendant token may send at once */
+    int64_t admin_write_rate; /* writes per second per admin token (bursts of 2x); 0: none */
+    int64_t auth_failures_per_minute; /* per client address; 0: no limit */
+    const char *trusted_proxies;      /* addresses and CIDR blocks whose X-Forwarded-For is read */
+    int64_t idle_timeout_seconds;     /* for a request body, and between keep-alive requests */
+    int64_t header_timeout_seconds;   /* for a whole request head, however slowly it comes */
+    size_t max_connections;           /* over a cap a connection gets a 503 and is closed */
     size_t max_connections_per_client;
     size_t max_streams; /* event streams and long polls together */
     size_t max_streams_per_client;
@@ -47,7 +51,8 @@ typedef void (*http_handler)(struct http_exchange *exchange, void *data);
 
 /*
  * A server on base with options (copied). Returns 0 with *server owned by
- * the caller, or HTTP_ERROR_NO_MEMORY.
+ * the caller, HTTP_ERROR_OPTIONS for malformed trusted_proxies, or
+ * HTTP_ERROR_NO_MEMORY.
  */
 int http_server_new(struct event_base *base, const struct http_options *options,
                     struct http_server **server);
@@ -123,8 +128,31 @@ int http_exchange_claim_stream(struct http_exchange *exchange);
 /* A request header by name; NULL when absent. */
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name);
 
-/* The client's address (numeric IP), for the audit. */
+/*
+ * The client's address (numeric IP), for logs, limits and the audit,
+ * resolved once per exchange: the peer's, or, when the peer is a trusted
+ * proxy, the one its X-Forwarded-For names (see client_address_resolve).
+ * Valid as long as the exchange.
+ */
 const char *http_exchange_client(const struct http_exchange *exchange);
+
+/*
+ * Count count writes (a batch's updates; at least one is counted) against
+ * the token token_id (its id, never its secret), admin tokens against the
+ * admin limit. Reads are never limited. Returns true when they may go
+ * ahead, or false after answering 429 with Retry-After (the exchange is
+ * gone).
+ */
+bool http_exchange_allow_writes(struct http_exchange *exchange, const char *token_id, bool admin,
+                                size_t count);
+
+/*
+ * Count a failed authentication (a missing, malformed, unknown or revoked
+ * token) against the client's address. Returns true while the client is
+ * within auth_failures_per_minute (the caller answers its 401), or false
+ * after answering 429 with Retry-After (the exchange is gone).
+ */
+bool http_exchange_allow_auth_failure(struct http_exchange *exchange);
 
 /*
  * The request body as JSON (conflicting Content-Length headers were

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_HTTP_PRIVATE_H
 #define PARKSHARE_HTTP_PRIVATE_H
 
+#include "client_address.h"
 #include "http.h"
 #include "http_connection.h"
 #include "router.h"
@@ -25,7 +26,10 @@ struct http_server {
     int64_t max_body_bytes;
     int64_t idle_timeout_seconds;
     struct http_options options;
-    struct rate_limit *write_limit; /* NULL when writes are not limited */
+    struct rate_limit *write_limit;              /* per attendant token; NULL: not limited */
+    struct rate_limit *admin_write_limit;        /* per admin token; NULL: not limited */
+    struct rate_limit *auth_failure_limit;       /* per client address key; NULL: not limited */
+    struct client_address_list *trusted_proxies; /* never NULL; may be empty */
     struct router *router;
     struct route_target targets[ROUTER_MAX_ROUTES];
     size_t target_count;
@@ -56,6 +60,8 @@ struct http_exchange {
     size_t headers_length;
     bool headers_overflow; /* a header did not fit: the answer becomes a 500 */
     char headers[HTTP_EXCHANGE_HEADERS_SIZE];
+    const char *client; /* the connection's peer, or client_text behind a trusted proxy */
+    char client_text[CLIENT_ADDRESS_SIZE];
     char text[]; /* raw path, decoded path and query, NUL-separated */
 };
 

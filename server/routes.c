@@ -35,7 +35,8 @@ struct route {
 
 /*
  * Every endpoint. The occupancy updates take an attendant's token checked
- * against each lot: those handlers ask for the token themselves.
+ * against each lot: those handlers ask for the token themselves (and count
+ * their writes through it).
  */
 static const struct route table[] = {
     {ROUTER_GET, "/healthz", api_health_live, 0},
@@ -85,8 +86,9 @@ static void dispatch(struct http_exchange *exchange, void *data)
         !lot_id_is_valid(http_exchange_parameter(exchange, "id")))
         http_reply_invalid(exchange, "id", lot_id_rule);
     else if (route->flags & ROUTE_ADMIN)
-        auth_require(exchange, binding->context->store, true, route->handler, NULL,
-                     binding->context);
+        /* Writes are counted once the token is known: per token, not per address. */
+        auth_require(exchange, binding->context->store, (struct auth_demand){true, 1},
+                     route->handler, NULL, binding->context);
     else
         route->handler(exchange, NULL, binding->context);
 }

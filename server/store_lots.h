@@ -30,8 +30,9 @@ typedef void (*store_occupancy_callback)(const struct store_occupancy_result *re
 
 /*
  * Apply an update in one atomic step inside Redis: the token and its scope,
- * idempotency (the same key and the same update within the TTL return the
- * first answer; another update under the key is KEY_REUSED), the lot's
+ * idempotency per lot (the same key and the same update on the same lot
+ * within the TTL return the first answer, whichever token sends it; another
+ * update under the key is KEY_REUSED; other lots' keys never count), the lot's
  * existence, the delta clamped to [0, capacity] or the recount (refused
  * above capacity), version and updated_at, the audit entries and the change
  * notification. callback runs exactly once, later, unless this returns an

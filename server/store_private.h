@@ -17,8 +17,9 @@
  *   ps:lot:{id}             hash: json (static fields), capacity, occupied
  *                           (absent until the first report), version,
  *                           updated_at (ms of the last occupancy report)
- *   ps:idem:{key}           hash: fingerprint, answer; expires after
- *                           idempotency_ttl
+ *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
+ *                           idempotency_ttl (keys are per lot; older
+ *                           versions wrote ps:idem:{key}, still read)
  *   ps:audit                stream of every change, capped
  *   ps:audit:{id}           stream of one lot's changes, capped
  *   ps:token:{sha256}       hash: id, role, lots (JSON array), name, created_at

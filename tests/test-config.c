@@ -216,6 +216,33 @@ static void test_failed_set_changes_nothing(void)
     config_free(config);
 }
 
+/* trusted_proxies is checked entry by entry; a bad one is named and nothing changes. */
+static void test_trusted_proxies(void)
+{
+    char error[256] = "";
+    struct config *config = config_new();
+
+    CHECK(config->trusted_proxies == NULL);
+    CHECK_INT_EQ(
+        config_set(config, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 ::1", error, sizeof(error)),
+        0);
+    CHECK_STR_EQ(config->trusted_proxies, "127.0.0.1, 10.0.0.0/8 ::1");
+    CHECK_INT_EQ(
+        config_set(config, "trusted_proxies", "127.0.0.1 10.0.0.0/33", error, sizeof(error)),
+        CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "trusted_proxies: '10.0.0.0/33' is not an address or CIDR block");
+    CHECK_STR_EQ(config->trusted_proxies, "127.0.0.1, 10.0.0.0/8 ::1");
+    CHECK_INT_EQ(
+        config_apply_assignment(config, "trusted_proxies=proxy.local", error, sizeof(error)),
+        CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "--set trusted_proxies: trusted_proxies: 'proxy.local' is not an address "
+                        "or CIDR block");
+    /* Blank is none. */
+    CHECK_INT_EQ(config_set(config, "trusted_proxies", " ", error, sizeof(error)), 0);
+    CHECK(config->trusted_proxies == NULL);
+    config_free(config);
+}
+
 static void test_environment(void)
 {
     char error[256] = "";
@@ -305,6 +332,7 @@ int main(void)
     RUN_TEST(test_file_errors);
     RUN_TEST(test_nul_byte_refused);
     RUN_TEST(test_failed_set_changes_nothing);
+    RUN_TEST(test_trusted_proxies);
     RUN_TEST(test_environment);
     RUN_TEST(test_assignment);
     RUN_TEST(test_shipped_config_documents_every_key);

@@ -3,6 +3,7 @@
 #include "field_error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void test_set_and_format(void)
 {
@@ -43,6 +44,54 @@ static void test_truncation(void)
     field_error_set(&error, long_field, "%s", "unknown field");
     CHECK_INT_EQ(strlen(error.field), FIELD_ERROR_FIELD_SIZE - 1);
     CHECK_STR_EQ(error.rule, "unknown field");
+}
+
+/* A field of a's then one character; "€" is the 3 bytes e2 82 ac. */
+static void field_with(char *out, size_t letters, const char *character)
+{
+    memset(out, 'a', letters);
+    strcpy(out + letters, character);
+}
+
+static void test_cut_on_a_character_boundary(void)
+{
+    struct field_error error;
+    char field[200], expected[200], line[12];
+    json_t *list;
+
+    /* 79 bytes fit: 76 letters and the euro sign stay whole. */
+    field_with(field, 76, "\xe2\x82\xac");
+    field_error_set(&error, field, "unknown field");
+    CHECK_STR_EQ(error.field, field);
+    /* 77 letters: the cut falls after the sign's second byte; the sign goes whole. */
+    field_with(field, 77, "\xe2\x82\xac");
+    field_error_set(&error, field, "unknown field");
+    field_with(expected, 77, "");
+    CHECK_STR_EQ(error.field, expected);
+    /* 78 letters: the cut leaves the lead byte alone; it goes too. */
+    field_with(field, 78, "\xe2\x82\xac");
+    field_error_set(&error, field, "unknown field");
+    field_with(expected, 78, "");
+    CHECK_STR_EQ(error.field, expected);
+    /* A 4-byte character cut after 3 bytes; a member's path cut the same way. */
+    field_with(field, 69, "\xf0\x9f\x85\xbf");
+    field_error_set_member(&error, "days[1]", field, "unknown field");
+    CHECK_INT_EQ(strlen(error.field), 8 + 69); /* "days[1]." and the letters */
+    /* What is left is valid UTF-8: the problem's JSON list can be built. */
+    list = field_error_to_json(&error);
+    CHECK(list != NULL && json_array_size(list) == 1);
+    json_decref(list);
+    /* The rule and the one-line form are cut the same way. */
+    field_error_set(&error, "name", "\xe5\x81\x9c\xe8\xbd\xa6\xe5\x9c\xba"); /* 停车场 */
+    field_error_format(&error, line, sizeof(line)); /* "name: " and 5 of its 9 bytes fit */
+    CHECK_STR_EQ(line, "name: \xe5\x81\x9c");
+    strcpy(field, "ok \xe5\x81\x9c");
+    CHECK_INT_EQ(field_error_trim_utf8(field), 6); /* complete text stays */
+    strcpy(field, "ok \xe5\x81");
+    CHECK_INT_EQ(field_error_trim_utf8(field), 3);
+    CHECK_STR_EQ(field, "ok ");
+    strcpy(field, "");
+    CHECK_INT_EQ(field_error_trim_utf8(field), 0);
 }
 
 static void test_collection_summary_and_json(void)
@@ -100,6 +149,7 @@ int main(void)
     RUN_TEST(test_set_and_format);
     RUN_TEST(test_from_message);
     RUN_TEST(test_truncation);
+    RUN_TEST(test_cut_on_a_character_boundary);
     RUN_TEST(test_collection_summary_and_json);
     RUN_TEST(test_overflow_is_counted);
     RUN_TEST(test_single_error_as_list);

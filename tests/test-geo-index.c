@@ -189,6 +189,104 @@ static void test_empty_index_visits_nothing(void)
     geo_index_free(index);
 }
 
+/* Visits of a query, with the expectation given by a box (which may cross the antimeridian). */
+static int query_box(const struct geo_index *index, struct counted *points, size_t count,
+                     const struct geo_box *box, bool *wrong)
+{
+    int inside = 0;
+    for (size_t i = 0; i < count; i++)
+        points[i].visits = 0;
+    geo_index_query(index, box->min_lat, box->min_lon, box->max_lat, box->max_lon, count_visit,
+                    NULL);
+    *wrong = false;
+    for (size_t i = 0; i < count; i++) {
+        if (points[i].visits != (geo_box_holds(box, points[i].lat, points[i].lon) ? 1 : 0))
+            *wrong = true;
+        inside += points[i].visits;
+    }
+    return inside;
+}
+
+static void test_boxes_across_the_antimeridian(void)
+{
+    struct geo_index *index = geo_index_new();
+    static struct counted points[] = {
+        {0, 179.995, 0}, {0, 180, 0},    {0, -180, 0}, {5, -175, 0}, {-10, 170, 0},  {10, -170, 0},
+        {0, 169.5, 0},   {0, -169.5, 0}, {11, 175, 0}, {0, 0, 0},    {-65, 178.5, 0}};
+    size_t count = sizeof(points) / sizeof(points[0]);
+    struct geo_box across = {-10, 170, 10, -170}, thin = {-90, 179.99, 90, -179.99};
+    struct geo_box world_around = {-90, 0.02, 90, -0.02}, touching = {-90, 0.0001, 90, 0};
+    bool wrong;
+    int stopped = 0;
+
+    for (size_t i = 0; i < count; i++)
+        CHECK_INT_EQ(geo_index_insert(index, &points[i], points[i].lat, points[i].lon), 0);
+    /* 170..180 and -180..-170, the edges inside; not 0, not 169.5, not -169.5, not lat 11. */
+    CHECK_INT_EQ(query_box(index, points, count, &across, &wrong), 6);
+    CHECK(!wrong);
+    CHECK_INT_EQ(query_box(index, points, count, &thin, &wrong), 3);
+    CHECK(!wrong);
+    /* Every longitude but a sliver around 0: all but the point at 0,0. */
+    CHECK_INT_EQ(query_box(index, points, count, &world_around, &wrong), 10);
+    CHECK(!wrong);
+    /* Halves that meet in one column: its items are visited once, not once per half. */
+    CHECK_INT_EQ(query_box(index, points, count, &touching, &wrong), 11);
+    CHECK(!wrong);
+    CHECK(!geo_box_holds(&touching, 0, 0.00005));
+    /* Stopping in the eastern half does not walk the western one. */
+    geo_index_query(index, -10, 170, 10, -170, stop_at_first, &stopped);
+    CHECK_INT_EQ(stopped, 1);
+    geo_index_free(index);
+}
+
+/* Every point of a ring at radius_m around lat, lon lies in the box geo_box_around gives. */
+static int ring_outside_box(double lat, double lon, double radius_m)
+{
+    const double radians = M_PI / 180.0, arc = radius_m / 6371008.8;
+    struct geo_box box = geo_box_around(lat, lon, radius_m);
+    int outside = 0;
+    for (int step = 0; step < 3600; step++) {
+        double bearing = step * 0.1 * radians, phi = lat * radians;
+        double lat2 = asin(sin(phi) * cos(arc) + cos(phi) * sin(arc) * cos(bearing));
+        double lon2 = lon * radians +
+                      atan2(sin(bearing) * sin(arc) * cos(phi), cos(arc) - sin(phi) * sin(lat2));
+        double lon_degrees = remainder(lon2 / radians, 360.0);
+        if (!geo_box_holds(&box, lat2 / radians, lon_degrees))
+            outside++;
+    }
+    return outside;
+}
+
+static void test_boxes_around_circles(void)
+{
+    struct geo_box box;
+
+    /* Away from the edges: a plain box, a little wider than the arc at that latitude. */
+    box = geo_box_around(26.57, 106.47, 2000);
+    CHECK(box.min_lon < box.max_lon && box.min_lat < box.max_lat);
+    CHECK(fabs(box.max_lat - 26.57 - 2001 / 111195.08) < 1e-6);
+    CHECK_INT_EQ(ring_outside_box(26.57, 106.47, 2000), 0);
+    /* Near the antimeridian, either side: the box crosses it. */
+    box = geo_box_around(0, 179.99, 5000);
+    CHECK(box.min_lon > box.max_lon);
+    CHECK(box.min_lon < 179.99 && box.max_lon > -180.0 && box.max_lon < -179.9);
+    CHECK_INT_EQ(ring_outside_box(0, 179.99, 5000), 0);
+    box = geo_box_around(-45, -179.98, 50000);
+    CHECK(box.min_lon > box.max_lon);
+    CHECK_INT_EQ(ring_outside_box(-45, -179.98, 50000), 0);
+    CHECK_INT_EQ(ring_outside_box(0, 180, 50000), 0);
+    /* Near a pole the longitudes widen faster than arc / cos(lat): the ring still fits. */
+    CHECK_INT_EQ(ring_outside_box(89.0, 10.0, 50000), 0);
+    CHECK_INT_EQ(ring_outside_box(-88.5, -179.5, 50000), 0);
+    /* A circle round the pole: every longitude, the latitude clamped at the pole. */
+    box = geo_box_around(89.8, 45.0, 50000);
+    CHECK(box.min_lon == -180.0 && box.max_lon == 180.0 && box.max_lat == 90.0);
+    CHECK(box.min_lat < 89.8);
+    CHECK_INT_EQ(ring_outside_box(89.8, 45.0, 50000), 0);
+    box = geo_box_around(-90.0, 0.0, 1);
+    CHECK(box.min_lat == -90.0 && box.min_lon == -180.0 && box.max_lon == 180.0);
+}
+
 static void test_distances(void)
 {
     /* One degree of latitude is about 111.2 km on the mean sphere. */
@@ -205,6 +303,8 @@ int main(void)
     RUN_TEST(test_boxes_at_the_poles);
     RUN_TEST(test_random_boxes_match_brute_force);
     RUN_TEST(test_empty_index_visits_nothing);
+    RUN_TEST(test_boxes_across_the_antimeridian);
+    RUN_TEST(test_boxes_around_circles);
     RUN_TEST(test_distances);
     return check_exit_status();
 }

@@ -124,7 +124,7 @@ static void test_spliced_answers_are_byte_identical(void)
     const char *const all[] = {NULL};
     const char *const group[] = {"group", "g", NULL};
     const char *const paged[] = {"group", "g", "limit", "2", NULL};
-    const char *const resumed[] = {"group", "g", "limit", "2", "cursor", "b-night", NULL};
+    const char *const resumed[] = {"group", "g", "limit", "2", "cursor", "b-night.a41fa222", NULL};
     const char *const near[] = {"near", "26.5705,106.4707", "radius", "500", NULL};
     const char *const near_paged[] = {"near", "26.5705,106.4707", "limit", "1", NULL};
     const char *const box[] = {"bbox", "106.0,26.0,107.0,27.0", "open", "true", NULL};

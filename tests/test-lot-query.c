@@ -24,8 +24,9 @@ static const char *lookup(const char *name, void *data)
 static void test_defaults_and_values(void)
 {
     struct parameters none = {{NULL}, {NULL}};
-    struct parameters all = {{"near", "radius", "open", "min_free", "limit", "cursor", "kind"},
-                             {"26.57,106.47", "500", "true", "3", "20", "1500_gov-a", "public"}};
+    struct parameters all = {
+        {"near", "radius", "open", "min_free", "limit", "cursor", "kind"},
+        {"26.57,106.47", "500", "true", "3", "20", "1500_gov-a.6dcc522b", "public"}};
     struct lot_query query;
     struct field_error error;
     char cursor[64];
@@ -46,10 +47,10 @@ static void test_defaults_and_values(void)
     CHECK_INT_EQ(query.cursor_millimetres, 1500);
     CHECK_STR_EQ(query.cursor_id, "gov-a");
     lot_query_cursor(&query, 2501, "rec-b", cursor, sizeof(cursor));
-    CHECK_STR_EQ(cursor, "2501_rec-b");
+    CHECK_STR_EQ(cursor, "2501_rec-b.bdb0a064");
     query.near = false;
     lot_query_cursor(&query, 0, "rec-b", cursor, sizeof(cursor));
-    CHECK_STR_EQ(cursor, "rec-b");
+    CHECK_STR_EQ(cursor, "rec-b.bf7fc0d8");
 }
 
 static void expect_refusal(const char *name, const char *value, const char *field_wanted,
@@ -69,15 +70,63 @@ static void test_refusals(void)
     expect_refusal("near", "1,2,3", "near", "must be lat,lon in WGS84 degrees");
     expect_refusal("near", "nan,2", "near", "must be lat,lon in WGS84 degrees");
     expect_refusal("radius", "10", "radius", "goes with near");
-    expect_refusal("bbox", "10,20,5,30", "bbox",
-                   "crosses the antimeridian (minlon > maxlon); ask for the two halves");
     expect_refusal("bbox", "1,30,2,20", "bbox",
                    "must be minlon,minlat,maxlon,maxlat in WGS84 degrees");
     expect_refusal("open", "1", "open", "must be true or false");
     expect_refusal("min_free", "x", "min_free", "must be an integer from 0 to 100000");
     expect_refusal("limit", "501", "limit", "must be an integer from 1 to 500");
     expect_refusal("kind", "castle", "kind", "must be government, reclaimed or public");
-    expect_refusal("cursor", "Not An Id", "cursor", "must be a next_cursor from an earlier answer");
+}
+
+static void expect_bad_cursor(const char *cursor, bool near)
+{
+    struct parameters parameters = {{"cursor", near ? "near" : NULL, NULL},
+                                    {cursor, near ? "26.5,106.4" : NULL, NULL}};
+    struct lot_query query;
+    struct field_error error = {{0}, {0}};
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), LOT_QUERY_ERROR_CURSOR);
+    CHECK_STR_EQ(error.field, "cursor");
+    CHECK_STR_EQ(error.rule, "is not a next_cursor of this list; start again from the first page");
+    CHECK(!query.has_cursor);
+}
+
+static void test_antimeridian_box_is_parsed(void)
+{
+    struct parameters parameters = {{"bbox", NULL}, {"170,-10,-170,10", NULL}};
+    struct lot_query query;
+    struct field_error error;
+
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
+    CHECK(query.bbox);
+    CHECK(query.min_lon == 170.0 && query.max_lon == -170.0);
+    CHECK(query.min_lat == -10.0 && query.max_lat == 10.0);
+}
+
+static void test_cursors_are_ours_or_refused(void)
+{
+    struct lot_query query = {0};
+    struct parameters parameters = {{"cursor", NULL}, {NULL, NULL}};
+    struct field_error error;
+    char cursor[128];
+
+    /* A lot id alone looks like a cursor of old but is not one: refused, not taken as "after". */
+    expect_bad_cursor("not-a-cursor", false);
+    expect_bad_cursor("Not An Id", false);
+    expect_bad_cursor("", false);
+    expect_bad_cursor(".", false);
+    expect_bad_cursor("gov-b.7cf085c", false);       /* check cut short */
+    expect_bad_cursor("gov-b.7cf085c2", false);      /* check of another text */
+    expect_bad_cursor("gov-c.7cf085c1", false);      /* id changed */
+    expect_bad_cursor("1500_gov-a.6dcc522b", false); /* a near cursor without near */
+    expect_bad_cursor("gov-b.7cf085c1", true);       /* a list cursor given with near */
+    expect_bad_cursor("-1_gov-a.00000000", true);
+    /* Every cursor written reads back. */
+    lot_query_cursor(&query, 0, "b-night", cursor, sizeof(cursor));
+    CHECK_STR_EQ(cursor, "b-night.a41fa222");
+    parameters.values[0] = cursor;
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
+    CHECK(query.has_cursor);
+    CHECK_STR_EQ(query.cursor_id, "b-night");
 }
 
 /* A lot with only what selection and filters read. */
@@ -176,6 +225,19 @@ static void test_matches_filters(void)
     CHECK(lot_query_matches(&query, &lot));
     query.max_lat = 26.4;
     CHECK(!lot_query_matches(&query, &lot));
+    /* A box across the antimeridian: from 170 east to 180 and from -180 east to -170. */
+    query.max_lat = 27.0;
+    query.min_lon = 170.0;
+    query.max_lon = -170.0;
+    CHECK(!lot_query_matches(&query, &lot)); /* 106.7 lies the other way round */
+    lot.longitude = 179.5;
+    CHECK(lot_query_matches(&query, &lot));
+    lot.longitude = -180.0;
+    CHECK(lot_query_matches(&query, &lot));
+    lot.longitude = -170.0;
+    CHECK(lot_query_matches(&query, &lot));
+    lot.longitude = -169.99;
+    CHECK(!lot_query_matches(&query, &lot));
     json_decref(groups);
 }
 
@@ -197,7 +259,7 @@ static void test_keys_name_queries_exactly(void)
         key_of("city", "a|group1:1:a", NULL, NULL), /* a city that reads like two members */
         key_of("city", "a", "group", "a"),
         key_of("city", "a", "limit", "5"),
-        key_of("city", "a", "cursor", "gov-b"),
+        key_of("city", "a", "cursor", "gov-b.7cf085c1"),
         key_of("near", "26.5,106.4", NULL, NULL),
         key_of("near", "26.5,106.4", "radius", "2001"),
         key_of("near", "26.50000000000001,106.4", NULL, NULL),
@@ -222,6 +284,8 @@ int main(void)
 {
     RUN_TEST(test_defaults_and_values);
     RUN_TEST(test_refusals);
+    RUN_TEST(test_cursors_are_ours_or_refused);
+    RUN_TEST(test_antimeridian_box_is_parsed);
     RUN_TEST(test_selects);
     RUN_TEST(test_matches_filters);
     RUN_TEST(test_keys_name_queries_exactly);

@@ -51,10 +51,46 @@ static void test_full_table(void)
     rate_limit_free(limit);
 }
 
+/* A batch takes its number of tokens at once, or none. */
+static void test_take_many(void)
+{
+    struct rate_limit *limit = rate_limit_new(1.0, 3.0, 16);
+    int retry = 0;
+
+    CHECK(rate_limit_take(limit, "token-a", 2.0, 0, &retry));
+    /* One token left: a batch of two is refused whole and takes nothing. */
+    CHECK(!rate_limit_take(limit, "token-a", 2.0, 0, &retry));
+    CHECK_INT_EQ(retry, 1);
+    CHECK(rate_limit_allow(limit, "token-a", 0, &retry));
+    CHECK(!rate_limit_allow(limit, "token-a", 0, &retry));
+    /* Three tokens missing at one per second: three seconds. */
+    CHECK(!rate_limit_take(limit, "token-a", 3.0, 0, &retry));
+    CHECK_INT_EQ(retry, 3);
+    /* Another key is untouched. */
+    CHECK(rate_limit_take(limit, "token-b", 3.0, 0, &retry));
+    rate_limit_free(limit);
+}
+
+/* A batch larger than the burst goes ahead when the bucket is full, and empties it. */
+static void test_take_more_than_burst(void)
+{
+    struct rate_limit *limit = rate_limit_new(1.0, 3.0, 16);
+    int retry = 0;
+
+    CHECK(rate_limit_take(limit, "token-a", 10.0, 0, &retry));
+    CHECK(!rate_limit_allow(limit, "token-a", 0, &retry));
+    CHECK(!rate_limit_take(limit, "token-a", 10.0, 1000, &retry));
+    CHECK_INT_EQ(retry, 2);
+    CHECK(rate_limit_take(limit, "token-a", 10.0, 3000, &retry));
+    rate_limit_free(limit);
+}
+
 int main(void)
 {
     RUN_TEST(test_burst_then_refill);
     RUN_TEST(test_slow_rate_retry_after);
     RUN_TEST(test_full_table);
+    RUN_TEST(test_take_many);
+    RUN_TEST(test_take_more_than_burst);
     return check_exit_status();
 }

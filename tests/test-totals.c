@@ -107,8 +107,52 @@ static void test_json(void)
     json_decref(document);
 }
 
+static const struct totals_use *use_in(size_t index, const void *data)
+{
+    return &((const struct totals_use *)data)[index];
+}
+
+static void test_eviction_victim(void)
+{
+    struct totals_use uses[] = {{5, 0}, {1, 2}, {3, 0}, {2, 0}, {9, 1}};
+    /* The least recently used is followed (pinned): the next least used goes. */
+    CHECK_INT_EQ(totals_eviction_victim(5, use_in, uses), 3);
+    uses[3].followers = 1;
+    CHECK_INT_EQ(totals_eviction_victim(5, use_in, uses), 2);
+    uses[1].followers = 0; /* its followers left: it is the oldest again */
+    CHECK_INT_EQ(totals_eviction_victim(5, use_in, uses), 1);
+    for (size_t i = 0; i < 5; i++)
+        uses[i].followers = 1;
+    CHECK_INT_EQ(totals_eviction_victim(5, use_in, uses), 5); /* every one pinned */
+    CHECK_INT_EQ(totals_eviction_victim(0, use_in, uses), 0);
+}
+
+static void test_worth_caching(void)
+{
+    struct snapshot *snapshot = mixed();
+    struct lot_selection unknown_city = {.city = "evict1"}, group = {.group = "h"};
+    struct lot_selection no_lot_together = {.group = "h", .kind = "reclaimed"};
+    struct totals totals;
+    char line[32];
+
+    totals_compute(snapshot, &unknown_city, &totals);
+    CHECK_INT_EQ(totals.lots, 0);
+    totals_text(&totals, line);
+    CHECK_STR_EQ(line, "CLOSED\n");
+    CHECK(!totals_worth_caching(&totals, false));
+    CHECK(totals_worth_caching(&totals, true)); /* a stream waits for a lot to join */
+    totals_compute(snapshot, &no_lot_together, &totals);
+    CHECK(!totals_worth_caching(&totals, false));
+    totals_compute(snapshot, &group, &totals);
+    CHECK_INT_EQ(totals.lots, 1);
+    CHECK(totals_worth_caching(&totals, false));
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
+    RUN_TEST(test_eviction_victim);
+    RUN_TEST(test_worth_caching);
     RUN_TEST(test_state_mix);
     RUN_TEST(test_text_lines);
     RUN_TEST(test_json);

@@ -167,6 +167,20 @@ static bool timezone_is_valid(const char *zone)
     return true;
 }
 
+int calendar_check_timezone(const struct calendar *calendar, const char *deployment_zone,
+                            calendar_zone_exists zone_exists, void *data, struct field_error *error)
+{
+    if (!zone_exists(calendar->timezone, data))
+        return field_error_set(error, "timezone",
+                               "names no zone of the tz database; give %s, the deployment's zone",
+                               deployment_zone);
+    if (strcmp(calendar->timezone, deployment_zone) != 0)
+        return field_error_set(error, "timezone",
+                               "must be %s: every day is judged in the deployment's zone",
+                               deployment_zone);
+    return 0;
+}
+
 int calendar_parse(const json_t *document, struct calendar **out, struct field_error *error)
 {
     static const char *const members[] = {"timezone", "days"};

@@ -5,6 +5,7 @@
 #include "field_error.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,21 @@ int calendar_parse(const json_t *document, struct calendar **calendar, struct fi
  */
 int calendar_merge_year(struct calendar *calendar, const json_t *year_file,
                         struct field_error *error);
+
+/* Whether a zone name (already well formed) is in the system's tz database; I/O, at the edge. */
+typedef bool (*calendar_zone_exists)(const char *zone, void *data);
+
+/*
+ * Whether a calendar may be stored in a deployment that judges every day in
+ * deployment_zone: its timezone must be in the tz database (zone_exists,
+ * given data) and be deployment_zone, because the calendar's dates are the
+ * deployment's local dates; a calendar that claimed another zone would have
+ * it echoed back and ignored. Returns 0, or CALENDAR_ERROR_INVALID with
+ * *error naming "timezone" and the rule.
+ */
+int calendar_check_timezone(const struct calendar *calendar, const char *deployment_zone,
+                            calendar_zone_exists zone_exists, void *data,
+                            struct field_error *error);
 
 /* calendar_parse with the error as one line "field: rule" in error (for logs). */
 int calendar_from_json(const json_t *document, struct calendar **calendar, char *error,

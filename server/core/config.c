@@ -1,6 +1,7 @@
 /* config.c: the daemon's configuration, parsed from text; pure, no I/O. */
 #include "config.h"
 
+#include "client_address.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -381,6 +382,26 @@ static int set_optional_path(struct config *config, const struct config_key *key
     return set_string(config, key, value, error, error_size);
 }
 
+/* Addresses and CIDR blocks, checked by client_address; empty means none. */
+static int set_trusted_proxies(struct config *config, const struct config_key *key,
+                               const char *value, char *error, size_t error_size)
+{
+    struct client_address_list *list = NULL;
+    char reason[128];
+    int result = client_address_list_parse(value, &list, reason, sizeof(reason));
+    size_t count = client_address_list_count(list);
+
+    client_address_list_free(list);
+    if (result == CLIENT_ADDRESS_ERROR_NO_MEMORY)
+        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    if (result != 0)
+        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: %s", key->name, reason);
+    if (count == 0)
+        return set_optional_path(config, key, "", error, error_size);
+    return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
+                          error_size);
+}
+
 static int set_count(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
@@ -432,15 +453,14 @@ static const struct config_key config_keys[] = {
     {"demo", "", set_optional_path, FIELD(demo_path), 0, 0},
     {"header_timeout", "10", set_seconds, FIELD(header_timeout_seconds), 1, 3600},
     {"max_connections", "4096", set_count, FIELD(max_connections), 16, 1000000},
-    {"max_connections_per_client", "128", set_count, FIELD(max_connections_per_client), 1,
-     1000000},
+    {"max_connections_per_client", "128", set_count, FIELD(max_connections_per_client), 1, 1000000},
     {"max_streams", "1024", set_count, FIELD(max_streams), 0, 1000000},
     {"max_streams_per_client", "16", set_count, FIELD(max_streams_per_client), 1, 1000000},
     {"rate_limit_writes", "50", set_count, FIELD(rate_limit_writes), 0, 1000000},
     {"rate_limit_burst", "100", set_count, FIELD(rate_limit_burst), 1, 1000000},
     {"rate_limit_admin", "1000", set_count, FIELD(rate_limit_admin), 0, 1000000},
     {"auth_failures_per_minute", "30", set_count, FIELD(auth_failures_per_minute), 0, 1000000},
-    {"trusted_proxies", "", set_optional_path, FIELD(trusted_proxies), 0, 0},
+    {"trusted_proxies", "", set_trusted_proxies, FIELD(trusted_proxies), 0, 0},
     {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
     {"log_file", "", set_optional_path, FIELD(log_file), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},

@@ -8,11 +8,42 @@
 static void set_rule(struct field_error *error, const char *field, const char *rule_format,
                      va_list args) __attribute__((format(printf, 3, 0)));
 
+/* How many bytes a UTF-8 sequence that starts with lead has (1 for a stray byte). */
+static size_t sequence_length(unsigned char lead)
+{
+    if (lead >= 0xf0 && lead <= 0xf7)
+        return 4;
+    if (lead >= 0xe0)
+        return lead <= 0xef ? 3 : 1;
+    if (lead >= 0xc0)
+        return 2;
+    return 1;
+}
+
+size_t field_error_trim_utf8(char *text)
+{
+    size_t length = strlen(text), start = length;
+
+    /* Back over at most three continuation bytes to the lead byte of the last character. */
+    while (start > 0 && length - start < 3 && ((unsigned char)text[start - 1] & 0xc0) == 0x80)
+        start--;
+    if (start > 0 && ((unsigned char)text[start - 1] & 0xc0) == 0xc0) {
+        start--;
+        if (length - start < sequence_length((unsigned char)text[start])) {
+            text[start] = '\0';
+            return start;
+        }
+    }
+    return length;
+}
+
 static void set_rule(struct field_error *error, const char *field, const char *rule_format,
                      va_list args)
 {
     snprintf(error->field, sizeof(error->field), "%s", field);
+    field_error_trim_utf8(error->field);
     vsnprintf(error->rule, sizeof(error->rule), rule_format, args);
+    field_error_trim_utf8(error->rule);
 }
 
 int field_error_set(struct field_error *error, const char *field, const char *rule_format, ...)
@@ -31,6 +62,7 @@ int field_error_set_member(struct field_error *error, const char *place, const c
     va_list args;
 
     snprintf(field, sizeof(field), "%s.%s", place, member);
+    field_error_trim_utf8(field);
     va_start(args, rule_format);
     set_rule(error, field, rule_format, args);
     va_end(args);
@@ -46,12 +78,16 @@ void field_error_from_message(struct field_error *error, const char *message,
         return;
     }
     snprintf(error->field, sizeof(error->field), "%.*s", (int)(separator - message), message);
+    field_error_trim_utf8(error->field);
     snprintf(error->rule, sizeof(error->rule), "%s", separator + 2);
+    field_error_trim_utf8(error->rule);
 }
 
 void field_error_format(const struct field_error *error, char *out, size_t size)
 {
     snprintf(out, size, "%s: %s", error->field, error->rule);
+    if (size > 0)
+        field_error_trim_utf8(out);
 }
 
 void field_errors_add(struct field_errors *errors, const char *field, const char *rule_format, ...)
@@ -84,6 +120,8 @@ void field_errors_summary(const struct field_errors *errors, const char *when_em
         field_error_format(first, out, size);
     else
         snprintf(out, size, "%s: %s (and %zu more)", first->field, first->rule, more);
+    if (size > 0)
+        field_error_trim_utf8(out);
 }
 
 static json_t *list_to_json(const struct field_error *items, size_t count)

@@ -28,7 +28,8 @@ struct field_errors {
 };
 
 /*
- * Fill error with field and the formatted rule (both truncated to fit).
+ * Fill error with field and the formatted rule (both truncated to fit, on a
+ * UTF-8 character boundary: a cut never leaves half a character).
  * Returns FIELD_ERROR_INVALID, so a validator can "return field_error_set(…)".
  */
 int field_error_set(struct field_error *error, const char *field, const char *rule_format, ...)
@@ -67,6 +68,13 @@ json_t *field_errors_to_json(const struct field_errors *errors);
 
 /* One error as the list [{"field":…,"rule":…}]: a new reference, or NULL. */
 json_t *field_error_to_json(const struct field_error *error);
+
+/*
+ * Drop a character that a byte-wise cut (snprintf into a buffer) left
+ * incomplete at the end of text: its lead byte and the continuation bytes
+ * after it. Complete text is left as it is. Returns the new length.
+ */
+size_t field_error_trim_utf8(char *text);
 
 /* Forget the recorded errors. */
 void field_errors_clear(struct field_errors *errors);

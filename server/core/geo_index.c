@@ -177,40 +177,88 @@ static bool visit_cell(const struct cell *cell, bool (*visit)(void *item, void *
     return true;
 }
 
-/* One hash probe per cell of the range: cheap for a small box. */
-static void walk_range(const struct geo_index *index, const struct cell_range *range,
+/* One hash probe per cell of the range: cheap for a small box. False when visit stopped. */
+static bool walk_range(const struct geo_index *index, const struct cell_range *range,
                        bool (*visit)(void *item, void *data), void *data)
 {
     for (int64_t row = range->first_row; row <= range->last_row; row++) {
         for (int64_t column = range->first_column; column <= range->last_column; column++) {
             if (!visit_cell(find_cell(index, cell_key(row, column)), visit, data))
-                return;
+                return false;
         }
     }
+    return true;
 }
 
 /* One pass over the table, keeping the cells in the range: cheap for a box wider than the lots. */
-static void walk_table(const struct geo_index *index, const struct cell_range *range,
+static bool walk_table(const struct geo_index *index, const struct cell_range *range,
                        bool (*visit)(void *item, void *data), void *data)
 {
     for (size_t slot = 0; slot <= index->mask; slot++) {
         const struct cell *cell = &index->cells[slot];
         if (cell->items != NULL && cell_range_holds(range, cell->key) &&
             !visit_cell(cell, visit, data))
-            return;
+            return false;
     }
+    return true;
+}
+
+/* The cost follows the smaller of the box and the occupied cells, never the area alone. */
+static bool walk(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
+                 double max_lon, bool (*visit)(void *item, void *data), void *data)
+{
+    struct cell_range range = cell_range_of(min_lat, min_lon, max_lat, max_lon);
+    if (cell_range_size(&range) > index->used)
+        return walk_table(index, &range, visit, data);
+    return walk_range(index, &range, visit, data);
 }
 
 void geo_index_query(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
                      double max_lon, bool (*visit)(void *item, void *data), void *data)
 {
-    struct cell_range range = cell_range_of(min_lat, min_lon, max_lat, max_lon);
+    if (min_lon <= max_lon) {
+        walk(index, min_lat, min_lon, max_lat, max_lon, visit, data);
+        return;
+    }
+    /* Halves that share a column would visit its items twice: walk every longitude once. */
+    if (cell_column(min_lon) <= cell_column(max_lon)) {
+        walk(index, min_lat, -180.0, max_lat, 180.0, visit, data);
+        return;
+    }
+    /* Across the antimeridian: the eastern half, then the western one. */
+    if (walk(index, min_lat, min_lon, max_lat, 180.0, visit, data))
+        walk(index, min_lat, -180.0, max_lat, max_lon, visit, data);
+}
 
-    /* The cost follows the smaller of the box and the occupied cells, never the area alone. */
-    if (cell_range_size(&range) > index->used)
-        walk_table(index, &range, visit, data);
-    else
-        walk_range(index, &range, visit, data);
+bool geo_box_holds(const struct geo_box *box, double lat, double lon)
+{
+    if (lat < box->min_lat || lat > box->max_lat)
+        return false;
+    if (box->min_lon <= box->max_lon)
+        return lon >= box->min_lon && lon <= box->max_lon;
+    return lon >= box->min_lon || lon <= box->max_lon;
+}
+
+struct geo_box geo_box_around(double lat, double lon, double radius_m)
+{
+    const double degrees = 180.0 / M_PI;
+    double angle = (radius_m + 1.0) / EARTH_RADIUS; /* radians of arc; a metre for rounding */
+    double dlat = angle * degrees, shrink, dlon;
+    struct geo_box box = {fmax(lat - dlat, -90.0), -180.0, fmin(lat + dlat, 90.0), 180.0};
+
+    /* A circle that holds a pole holds every longitude near it. */
+    if (lat + dlat >= 90.0 || lat - dlat <= -90.0 || angle >= M_PI / 2)
+        return box;
+    /* The circle's widest longitude is asin(sin(arc) / cos(lat)), not arc / cos(lat). */
+    shrink = sin(angle) / cos(lat / degrees);
+    if (shrink >= 1.0)
+        return box;
+    dlon = asin(shrink) * degrees;
+    if (dlon >= 180.0)
+        return box;
+    box.min_lon = lon - dlon < -180.0 ? lon - dlon + 360.0 : lon - dlon;
+    box.max_lon = lon + dlon > 180.0 ? lon + dlon - 360.0 : lon + dlon;
+    return box;
 }
 
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2)

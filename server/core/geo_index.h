@@ -25,15 +25,36 @@ int geo_index_insert(struct geo_index *index, void *item, double lat, double lon
 void geo_index_remove(struct geo_index *index, void *item, double lat, double lon);
 
 /*
+ * A box in WGS84 degrees. min_lon > max_lon means the box crosses the
+ * antimeridian: it holds the longitudes from min_lon east to 180 and from
+ * -180 east to max_lon (RFC 7946, 5.2).
+ */
+struct geo_box {
+    double min_lat, min_lon, max_lat, max_lon;
+};
+
+/*
  * Call visit for every item whose cell overlaps the box (callers check the
- * exact position). min_lon <= max_lon: a box across the antimeridian is
- * the caller's to split; latitudes past the poles are clamped. The order of
- * the visits is unspecified (callers sort). The cost grows with the smaller
- * of the box's cells and the occupied cells. Stops early when visit returns
- * false.
+ * exact position, e.g. with geo_box_holds); min_lon > max_lon is a box
+ * across the antimeridian, walked as its two halves; latitudes past the
+ * poles are clamped. The
+ * order of the visits is unspecified (callers sort). The cost grows with
+ * the smaller of the box's cells and the occupied cells. Stops early when
+ * visit returns false.
  */
 void geo_index_query(const struct geo_index *index, double min_lat, double min_lon, double max_lat,
                      double max_lon, bool (*visit)(void *item, void *data), void *data);
+
+/* Whether lat, lon lies in box (edges included; across the antimeridian too). */
+bool geo_box_holds(const struct geo_box *box, double lat, double lon);
+
+/*
+ * The smallest box that holds every point within radius_m metres (great
+ * circle, as geo_distance_m, plus a metre for rounding) of lat, lon. It
+ * crosses the antimeridian when the circle does; it spans every longitude
+ * when the circle holds a pole, its latitudes then reaching that pole.
+ */
+struct geo_box geo_box_around(double lat, double lon, double radius_m);
 
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2);

@@ -1,7 +1,9 @@
 /* lot_query.c: the filters of GET /v1/lots and /v1/lots.geojson, parsed; pure. */
 #include "lot_query.h"
 
+#include "geo_index.h"
 #include "lot.h"
+#include "sha256.h"
 #include "snapshot.h"
 
 #include <errno.h>
@@ -67,10 +69,6 @@ static int parse_location(lot_query_lookup lookup, void *data, struct lot_query 
             fabs(numbers[1]) > 90 || fabs(numbers[3]) > 90 || numbers[1] > numbers[3])
             return field_error_set(error, "bbox",
                                    "must be minlon,minlat,maxlon,maxlat in WGS84 degrees");
-        if (numbers[0] > numbers[2])
-            return field_error_set(
-                error, "bbox",
-                "crosses the antimeridian (minlon > maxlon); ask for the two halves");
         query->bbox = true;
         query->min_lon = numbers[0];
         query->min_lat = numbers[1];
@@ -80,23 +78,69 @@ static int parse_location(lot_query_lookup lookup, void *data, struct lot_query 
     return 0;
 }
 
-/* "after-id", or with near "millimetres_id". */
+/*
+ * The check a cursor ends with: 8 hex digits of a hash of what comes before
+ * it and of the list's kind, so a near list's cursor is no cursor of a
+ * plain list (its "1500_gov-a" would read as a lot id) and the other way.
+ */
+static void cursor_check(const char *body, size_t length, bool near, char out[9])
+{
+    static const char list_salt[] = "parkshare lot list cursor\n";
+    static const char near_salt[] = "parkshare near list cursor\n";
+    struct sha256_state state;
+    uint8_t digest[32];
+    char hex[65];
+
+    sha256_init(&state);
+    if (near)
+        sha256_update(&state, near_salt, sizeof(near_salt) - 1);
+    else
+        sha256_update(&state, list_salt, sizeof(list_salt) - 1);
+    sha256_update(&state, body, length);
+    sha256_final(&state, digest);
+    sha256_hex(digest, hex);
+    memcpy(out, hex, 8);
+    out[8] = '\0';
+}
+
+static int refuse_cursor(struct field_error *error)
+{
+    field_error_set(error, "cursor",
+                    "is not a next_cursor of this list; start again from the first page");
+    return LOT_QUERY_ERROR_CURSOR;
+}
+
+/* "after-id.check", or with near "millimetres_id.check"; ids hold no '.'. */
 static int parse_cursor(const char *cursor, struct lot_query *query, struct field_error *error)
 {
-    const char *id = cursor;
+    const char *dot, *id = cursor;
+    char check[9], body[WIRE_ID_MAX + 32];
+    size_t length;
+
     if (cursor == NULL)
         return 0;
+    dot = strrchr(cursor, '.');
+    length = dot ? (size_t)(dot - cursor) : 0;
+    if (dot == NULL || length >= sizeof(body) || strlen(dot + 1) != 8)
+        return refuse_cursor(error);
+    cursor_check(cursor, length, query->near, check);
+    if (strcmp(check, dot + 1) != 0)
+        return refuse_cursor(error);
+    memcpy(body, cursor, length);
+    body[length] = '\0';
+    id = body;
     if (query->near) {
         char *end = NULL;
         errno = 0;
-        query->cursor_millimetres = strtoll(cursor, &end, 10);
-        if (end == cursor || errno != 0 || *end != '_' || query->cursor_millimetres < 0)
-            return field_error_set(error, "cursor", "must be a next_cursor from an earlier answer");
+        query->cursor_millimetres = strtoll(body, &end, 10);
+        if (end == body || errno != 0 || *end != '_' || query->cursor_millimetres < 0)
+            return refuse_cursor(error);
         id = end + 1;
     }
     if (!lot_id_is_valid(id))
-        return field_error_set(error, "cursor", "must be a next_cursor from an earlier answer");
-    snprintf(query->cursor_id, sizeof(query->cursor_id), "%s", id);
+        return refuse_cursor(error);
+    /* A valid id fits: at most WIRE_ID_MAX bytes. */
+    memcpy(query->cursor_id, id, strlen(id) + 1);
     query->has_cursor = true;
     return 0;
 }
@@ -145,10 +189,17 @@ int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query
 void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
                       size_t size)
 {
+    char body[WIRE_ID_MAX + 32], check[9];
+    int length;
+
     if (query->near)
-        snprintf(out, size, "%lld_%s", (long long)millimetres, id);
+        length = snprintf(body, sizeof(body), "%lld_%s", (long long)millimetres, id);
     else
-        snprintf(out, size, "%s", id);
+        length = snprintf(body, sizeof(body), "%s", id);
+    if (length < 0 || (size_t)length >= sizeof(body))
+        length = 0; /* ids are at most WIRE_ID_MAX bytes: never happens */
+    cursor_check(body, (size_t)length, query->near, check);
+    snprintf(out, size, "%.*s.%s", length, body, check);
 }
 
 static bool in_groups(const json_t *groups, const char *group)
@@ -186,8 +237,8 @@ bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot 
     if (query->min_free >= 0 &&
         (!lot->count_fresh || !lot->open_now || lot->capacity - lot->occupied < query->min_free))
         return false;
-    return !query->bbox || (lot->latitude >= query->min_lat && lot->latitude <= query->max_lat &&
-                            lot->longitude >= query->min_lon && lot->longitude <= query->max_lon);
+    struct geo_box box = {query->min_lat, query->min_lon, query->max_lat, query->max_lon};
+    return !query->bbox || geo_box_holds(&box, lot->latitude, lot->longitude);
 }
 
 static int compare_hits(const void *left, const void *right)

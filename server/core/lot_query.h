@@ -17,6 +17,8 @@
 enum lot_query_error {
     LOT_QUERY_ERROR_INVALID = FIELD_ERROR_INVALID, /* the field error says why */
     LOT_QUERY_ERROR_NO_MEMORY = -2,
+    LOT_QUERY_ERROR_CURSOR =
+        -3, /* a cursor this list never gave (a 400); the field error says so */
 };
 
 struct snapshot;
@@ -58,8 +60,10 @@ typedef const char *(*lot_query_lookup)(const char *name, void *data);
 
 /*
  * Parse the parameters (looked up by name; the caller has checked that no
- * unknown one is present). Returns 0, or LOT_QUERY_ERROR_INVALID with
- * *error filled.
+ * unknown one is present). A bbox with minlon > maxlon crosses the
+ * antimeridian. Returns 0, or LOT_QUERY_ERROR_INVALID (a parameter breaks
+ * its rule) or LOT_QUERY_ERROR_CURSOR (the cursor is not one that
+ * lot_query_cursor wrote) with *error filled.
  */
 int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
                     struct field_error *error);
@@ -77,7 +81,11 @@ bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot 
 extern const char *const lot_query_parameters[];
 extern const size_t lot_query_parameter_count;
 
-/* Write the cursor that resumes after id (at distance millimetres when near). */
+/*
+ * Write the cursor that resumes after id (at distance millimetres when
+ * near): "id.check" or "millimetres_id.check", the check 8 hex digits that
+ * tell a cursor of ours from any other text. out holds 128 bytes.
+ */
 void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const char *id, char *out,
                       size_t size);
 

@@ -1,4 +1,4 @@
-/* rate_limit.c: token buckets per client address, in a fixed-size table; pure. */
+/* rate_limit.c: token buckets per key (a token, a client address), in a fixed-size table; pure. */
 #include "rate_limit.h"
 
 #include <math.h>
@@ -74,13 +74,16 @@ static struct bucket *find_bucket(struct rate_limit *limit, const char *key, boo
     return victim;
 }
 
-bool rate_limit_allow(struct rate_limit *limit, const char *key, int64_t now_ms,
-                      int *retry_after_seconds)
+bool rate_limit_take(struct rate_limit *limit, const char *key, double count, int64_t now_ms,
+                     int *retry_after_seconds)
 {
     char short_key[KEY_SIZE];
     struct bucket *bucket;
     bool found;
 
+    /* More than a full bucket is taken as a full bucket: never refused forever. */
+    if (count > limit->burst)
+        count = limit->burst;
     strncpy(short_key, key, KEY_SIZE - 1);
     short_key[KEY_SIZE - 1] = '\0';
     bucket = find_bucket(limit, short_key, &found);
@@ -95,12 +98,18 @@ bool rate_limit_allow(struct rate_limit *limit, const char *key, int64_t now_ms,
             bucket->tokens = limit->burst;
         bucket->last_ms = now_ms;
     }
-    if (bucket->tokens >= 1.0) {
-        bucket->tokens -= 1.0;
+    if (bucket->tokens >= count) {
+        bucket->tokens -= count;
         return true;
     }
-    *retry_after_seconds = (int)ceil((1.0 - bucket->tokens) / limit->rate);
+    *retry_after_seconds = (int)ceil((count - bucket->tokens) / limit->rate);
     if (*retry_after_seconds < 1)
         *retry_after_seconds = 1;
     return false;
+}
+
+bool rate_limit_allow(struct rate_limit *limit, const char *key, int64_t now_ms,
+                      int *retry_after_seconds)
+{
+    return rate_limit_take(limit, key, 1.0, now_ms, retry_after_seconds);
 }

@@ -1,4 +1,4 @@
-/* rate_limit.h: token buckets per client address, in a fixed-size table; pure. */
+/* rate_limit.h: token buckets per key (a token, a client address), in a fixed-size table; pure. */
 #ifndef PARKSHARE_RATE_LIMIT_H
 #define PARKSHARE_RATE_LIMIT_H
 
@@ -25,5 +25,15 @@ void rate_limit_free(struct rate_limit *limit);
  */
 bool rate_limit_allow(struct rate_limit *limit, const char *key, int64_t now_ms,
                       int *retry_after_seconds);
+
+/*
+ * Whether count requests at once (a batch of count updates) from key may go
+ * ahead at now_ms; they take count tokens together or none. A count over
+ * the burst is taken as the burst, so a batch larger than the burst goes
+ * ahead whenever the bucket is full (and empties it) instead of never.
+ * When not, *retry_after_seconds says when enough tokens are back.
+ */
+bool rate_limit_take(struct rate_limit *limit, const char *key, double count, int64_t now_ms,
+                     int *retry_after_seconds);
 
 #endif

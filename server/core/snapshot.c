@@ -588,7 +588,7 @@ struct collector {
     bool failed;
     bool by_distance; /* else by box */
     double lat, lon, radius_m;
-    double min_lat, min_lon, max_lat, max_lon;
+    struct geo_box box;
 };
 
 static bool collect(void *item, void *data)
@@ -603,8 +603,7 @@ static bool collect(void *item, void *data)
          * the radius: a lot at 1000.0000001 m is in a 1000 m search. */
         if ((double)llround(distance) > collector->radius_m)
             return true;
-    } else if (lot->latitude < collector->min_lat || lot->latitude > collector->max_lat ||
-               lot->longitude < collector->min_lon || lot->longitude > collector->max_lon) {
+    } else if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude)) {
         return true;
     }
     if (growable_reserve((void **)&collector->lots, &collector->lots_capacity, collector->count + 1,
@@ -639,25 +638,16 @@ size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, do
                      const struct snapshot_lot ***lots, double **distances)
 {
     struct collector collector = {0};
-    /* The circle's bounding box; longitude degrees shrink with latitude. */
-    double dlat = radius_m / 111320.0;
-    double shrink = cos(lat * M_PI / 180.0);
-    double dlon = shrink > 0.01 ? radius_m / (111320.0 * shrink) : 360.0;
+    /* Across the antimeridian or around a pole when the circle is. */
+    struct geo_box box = geo_box_around(lat, lon, radius_m);
 
     collector.by_distance = true;
     collector.lat = lat;
     collector.lon = lon;
     collector.radius_m = radius_m;
-    if (snapshot->geo != NULL) {
-        double min_lon = lon - dlon, max_lon = lon + dlon;
-        if (dlon >= 180.0 || min_lon < -180.0 || max_lon > 180.0) {
-            /* Near a pole or the antimeridian: search every longitude. */
-            min_lon = -180.0;
-            max_lon = 180.0;
-        }
-        geo_index_query(snapshot->geo, lat - dlat, min_lon, lat + dlat, max_lon, collect,
+    if (snapshot->geo != NULL)
+        geo_index_query(snapshot->geo, box.min_lat, box.min_lon, box.max_lat, box.max_lon, collect,
                         &collector);
-    }
     return finish(&collector, lots, distances);
 }
 
@@ -665,10 +655,7 @@ size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double m
                        double max_lat, double max_lon, const struct snapshot_lot ***lots)
 {
     struct collector collector = {0};
-    collector.min_lat = min_lat;
-    collector.min_lon = min_lon;
-    collector.max_lat = max_lat;
-    collector.max_lon = max_lon;
+    collector.box = (struct geo_box){min_lat, min_lon, max_lat, max_lon};
     if (snapshot->geo != NULL)
         geo_index_query(snapshot->geo, min_lat, min_lon, max_lat, max_lon, collect, &collector);
     return finish(&collector, lots, NULL);

@@ -165,7 +165,8 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot);
 size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, double radius_m,
                      const struct snapshot_lot ***lots, double **distances);
 
-/* The lots inside a box (min_lon <= max_lon), unsorted; as snapshot_near. */
+/* The lots inside a box (min_lon > max_lon: across the antimeridian), unsorted; as snapshot_near.
+ */
 size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double min_lon,
                        double max_lat, double max_lon, const struct snapshot_lot ***lots);
 

@@ -58,3 +58,20 @@ json_t *totals_json(const struct totals *totals, void (*format_time)(int64_t utc
                      "lots_unknown", (json_int_t)totals->lots_unknown, "updated_at",
                      totals->updated_at_ms >= 0 ? updated_at : NULL);
 }
+
+size_t totals_eviction_victim(size_t count, totals_use_at use_at, const void *data)
+{
+    size_t victim = count;
+    for (size_t i = 0; i < count; i++) {
+        const struct totals_use *use = use_at(i, data);
+        if (use->followers == 0 &&
+            (victim == count || use->last_used < use_at(victim, data)->last_used))
+            victim = i;
+    }
+    return victim;
+}
+
+bool totals_worth_caching(const struct totals *totals, bool followed)
+{
+    return followed || totals->lots > 0;
+}

@@ -37,4 +37,31 @@ void totals_text(const struct totals *totals, char out[32]);
  */
 json_t *totals_json(const struct totals *totals, void (*format_time)(int64_t utc_ms, char out[32]));
 
+/*
+ * How a cached selection is used, for the cache of signs' totals: when it
+ * was last asked for (a counter) and how many streams and long polls follow
+ * it now. A followed selection is pinned: never evicted.
+ */
+struct totals_use {
+    uint64_t last_used;
+    size_t followers;
+};
+
+/* Gives the use of the index-th cached selection. */
+typedef const struct totals_use *(*totals_use_at)(size_t index, const void *data);
+
+/*
+ * Which of count cached selections to evict for a new one: the least
+ * recently used that nothing follows. count when every one is followed.
+ */
+size_t totals_eviction_victim(size_t count, totals_use_at use_at, const void *data);
+
+/*
+ * Whether a selection with these totals takes a cache slot: one that some
+ * stream or long poll follows always does (it must hear of changes, and a
+ * lot may join it later); one that selects no lot is answered (zeros,
+ * CLOSED) without a slot, so unknown names cannot push real ones out.
+ */
+bool totals_worth_caching(const struct totals *totals, bool followed);
+
 #endif

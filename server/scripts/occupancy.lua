@@ -1,7 +1,8 @@
 -- occupancy.lua: one attendant update as one atomic step.
 --
--- KEYS[1] ps:lot:{id}   KEYS[2] ps:idem:{key} (unused when ARGV[4] is "0")
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:idem:{id}:{key} (unused when ARGV[4] is "0")
 -- KEYS[3] ps:token:{sha256}   KEYS[4] ps:audit:{id}   KEYS[5] ps:audit
+-- KEYS[6] ps:idem:{key}, where older versions kept a key for every lot (read only)
 -- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
 -- in seconds, 7 client address, 8 change channel, 9 audit stream cap
@@ -19,8 +20,18 @@ if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ','
 end
 
 -- A retry with the same key and body gets the first answer and changes nothing.
+-- Keys are per lot, so one lot's keys never block another's; the token is
+-- not part of the key, so a replay after the token was rotated still counts once.
 if ARGV[4] == '1' then
   local stored = redis.call('HMGET', KEYS[2], 'fingerprint', 'answer')
+  if not stored[1] then
+    -- A key stored before keys were per lot still answers for its own lot
+    -- (its fingerprint starts with the lot id) until it expires.
+    local legacy = redis.call('HMGET', KEYS[6], 'fingerprint', 'answer')
+    if legacy[1] and string.sub(legacy[1], 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+      stored = legacy
+    end
+  end
   if stored[1] then
     if stored[1] == ARGV[5] then
       return {'replay', stored[2]}

@@ -96,10 +96,11 @@ class Daemon:
     def __init__(self, workdir=None, settings=None, config_text=None, environment=None):
         self.workdir = workdir or tempfile.mkdtemp(prefix="parkshare-test-")
         self.data_dir = os.path.join(self.workdir, "data")
-        # Tests hammer one daemon from one address: the write limit is off
-        # unless a test turns it on.
+        # Tests hammer one daemon from one address: the write limits and the
+        # limit on failed authentications are off unless a test turns them on.
         self.settings = {"listen": "127.0.0.1:0", "data_dir": self.data_dir,
-                         "rate_limit_writes": "0",
+                         "rate_limit_writes": "0", "rate_limit_admin": "0",
+                         "auth_failures_per_minute": "0",
                          "calendar_dir": os.path.join(SOURCE_ROOT, "config", "calendars"),
                          "web_root": os.path.join(SOURCE_ROOT, "client", "web")}
         self.settings.update(settings or {})

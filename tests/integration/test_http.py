@@ -54,15 +54,16 @@ class HttpTest(DaemonTestCase):
         response = self.shared.get("/healthz?flag")
         self.assertProblem(response, 400, "bad-request", "malformed query string")
 
-    def test_writes_over_the_rate_limit_get_429(self):
-        limited = self.daemon(settings={"rate_limit_writes": "1", "rate_limit_burst": "3"})
+    def test_failed_authentications_over_the_limit_get_429(self):
+        limited = self.daemon(settings={"auth_failures_per_minute": "3"})
         limited.start()
         statuses = [limited.request("POST", "/v1/occupancy", {"updates": []}).status
-                    for _ in range(5)]
-        self.assertEqual(statuses[:3], [401, 401, 401])
+                    for _ in range(3)]
+        self.assertEqual(statuses, [401, 401, 401])
         response = limited.request("POST", "/v1/occupancy", {"updates": []})
         self.assertProblem(response, 429, "rate-limited")
-        self.assertEqual(response.header("Retry-After"), "1")
+        # Three a minute: the next one is back in 20 s.
+        self.assertEqual(response.header("Retry-After"), "20")
         # Reads are never limited.
         self.assertTrue(all(limited.get("/healthz").status == 200 for _ in range(20)))
         self.assertEqual(limited.stop(), 0)

@@ -162,7 +162,7 @@ class OccupancyTest(ClusterTestCase):
         self.assertProblem(response, 422, "validation",
                            f"Idempotency-Key '{key}' was already used for a different update")
         self.assertEqual(self.stored()["occupied"], "2")
-        ttl = int(self.redis_server.cli("TTL", f"ps:idem:{key}"))
+        ttl = int(self.redis_server.cli("TTL", f"ps:idem:gov-a:{key}"))
         self.assertTrue(86000 < ttl <= 86400, ttl)
 
     def test_attendant_scope(self):

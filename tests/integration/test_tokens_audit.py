@@ -94,7 +94,7 @@ class TokensAuditTest(DaemonTestCase):
         self.assertProblem(self.shared.as_admin("GET", "/v1/audit?limit=0"), 422, "validation")
         self.assertProblem(self.shared.as_admin("GET", "/v1/audit?since=yesterday"), 422,
                            "validation")
-        self.assertProblem(self.shared.as_admin("GET", "/v1/audit?cursor=abc"), 422, "validation")
+        self.assertProblem(self.shared.as_admin("GET", "/v1/audit?cursor=abc"), 400, "bad-request")
 
     def test_revoked_admin_token_stays_revoked_after_restart(self):
         extra = self.daemon()
