@@ -323,7 +323,8 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
         .max_connections = settings->max_connections,
         .max_connections_per_client = settings->max_connections_per_client,
         .max_streams = settings->max_streams,
-        .max_streams_per_client = settings->max_streams_per_client};
+        .max_streams_per_client = settings->max_streams_per_client,
+        .exempt_peers = server->trusted_proxies};
     struct http_connection_handlers handlers = {on_request, on_refused, server};
     char address[128];
 

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_HTTP_CONNECTION_H
 #define PARKSHARE_HTTP_CONNECTION_H
 
+#include "client_address.h"
 #include "http_request.h"
 
 #include <event2/event.h>
@@ -37,6 +38,9 @@ struct http_connection_options {
     size_t max_connections_per_client;
     size_t max_streams; /* event streams and long polls together */
     size_t max_streams_per_client;
+    /* Borrowed, may be NULL: peers held to the totals alone (trusted proxies carry many clients).
+     */
+    const struct client_address_list *exempt_peers;
 };
 
 /*

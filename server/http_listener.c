@@ -88,6 +88,18 @@ static void refuse(struct http_connection_listener *listener, evutil_socket_t fd
     }
 }
 
+/* Whether a peer is held to the totals alone: a trusted proxy speaks for many clients. */
+static bool is_exempt(const struct http_connection_listener *listener,
+                      const struct sockaddr *address)
+{
+    char peer[INET6_ADDRSTRLEN];
+
+    if (client_address_list_count(listener->options.exempt_peers) == 0)
+        return false;
+    http_connection_format_address(address, peer, sizeof(peer));
+    return client_address_list_contains(listener->options.exempt_peers, peer);
+}
+
 /* The client's address is the one accept() returned: the peer's, without a getpeername call. */
 static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
                       struct sockaddr *address, int length, void *data)
@@ -98,7 +110,7 @@ static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
     int result;
 
     client_slots_key_of(address, &key);
-    result = client_slots_open(listener->slots, &key, &slot);
+    result = client_slots_open(listener->slots, &key, is_exempt(listener, address), &slot);
     if (result == CLIENT_SLOTS_ERROR_NO_MEMORY) {
         log_error(component, "no memory for a connection");
         close(fd);

@@ -51,19 +51,19 @@ static void test_per_client_cap_and_release(void)
     struct client_slot *open[4], *other, *refused = NULL;
 
     for (int i = 0; i < 4; i++)
-        CHECK_INT_EQ(client_slots_open(slots, &first, &open[i]), 0);
+        CHECK_INT_EQ(client_slots_open(slots, &first, false, &open[i]), 0);
     CHECK(open[0] == open[3]);
     CHECK_INT_EQ(client_slots_client_connections(open[0]), 4);
     /* The fifth connection of one address is refused and not counted. */
-    CHECK_INT_EQ(client_slots_open(slots, &first, &refused), CLIENT_SLOTS_ERROR_CLIENT_FULL);
+    CHECK_INT_EQ(client_slots_open(slots, &first, false, &refused), CLIENT_SLOTS_ERROR_CLIENT_FULL);
     CHECK(refused == NULL);
     CHECK_INT_EQ(client_slots_connections(slots), 4);
     /* Another address has its own count. */
-    CHECK_INT_EQ(client_slots_open(slots, &second, &other), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &second, false, &other), 0);
     CHECK_INT_EQ(client_slots_client_connections(other), 1);
     /* Closing one lets a new one in. */
     client_slots_close(slots, open[3]);
-    CHECK_INT_EQ(client_slots_open(slots, &first, &open[3]), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &first, false, &open[3]), 0);
     CHECK_INT_EQ(client_slots_connections(slots), 5);
     /* Streams: two per client, released one by one. */
     CHECK_INT_EQ(client_slots_claim_stream(slots, open[0]), 0);
@@ -77,7 +77,7 @@ static void test_per_client_cap_and_release(void)
     CHECK_INT_EQ(client_slots_streams(slots), 3);
     /* The last connection of an address forgets it; the address starts from zero again. */
     client_slots_close(slots, other);
-    CHECK_INT_EQ(client_slots_open(slots, &second, &other), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &second, false, &other), 0);
     CHECK_INT_EQ(client_slots_client_connections(other), 1);
     CHECK_INT_EQ(client_slots_client_streams(other), 0);
     client_slots_free(slots);
@@ -93,21 +93,43 @@ static void test_total_caps(void)
     struct client_slot *open[4] = {NULL};
 
     for (int i = 0; i < 3; i++)
-        CHECK_INT_EQ(client_slots_open(slots, &keys[i], &open[i]), 0);
+        CHECK_INT_EQ(client_slots_open(slots, &keys[i], false, &open[i]), 0);
     /* A fresh address is refused too once the total is reached. */
-    CHECK_INT_EQ(client_slots_open(slots, &keys[3], &open[3]), CLIENT_SLOTS_ERROR_FULL);
+    CHECK_INT_EQ(client_slots_open(slots, &keys[3], false, &open[3]), CLIENT_SLOTS_ERROR_FULL);
     CHECK_INT_EQ(client_slots_claim_stream(slots, open[0]), 0);
     CHECK_INT_EQ(client_slots_claim_stream(slots, open[1]), 0);
     CHECK_INT_EQ(client_slots_claim_stream(slots, open[2]), CLIENT_SLOTS_ERROR_FULL);
     client_slots_release_stream(slots, open[0]);
     CHECK_INT_EQ(client_slots_claim_stream(slots, open[2]), 0);
     client_slots_close(slots, open[0]);
-    CHECK_INT_EQ(client_slots_open(slots, &keys[3], &open[3]), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &keys[3], false, &open[3]), 0);
     CHECK_INT_EQ(client_slots_connections(slots), 3);
     client_slots_free(slots);
 }
 
 /* Many addresses in the same table: each is counted apart, all are forgotten at zero. */
+/* A trusted proxy carries many clients: only the totals hold for it. */
+static void test_exempt_address(void)
+{
+    struct client_slots_caps connections = {6, 2}, streams = {3, 1};
+    struct client_slots *slots = client_slots_new(connections, streams);
+    struct client_slots_key proxy = key_of("10.0.0.9"), other = key_of("10.0.0.8");
+    struct client_slot *open[6] = {NULL};
+
+    for (int i = 0; i < 5; i++)
+        CHECK_INT_EQ(client_slots_open(slots, &proxy, true, &open[i]), 0);
+    CHECK_INT_EQ(client_slots_client_connections(open[0]), 5);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(client_slots_claim_stream(slots, open[i]), 0);
+    CHECK_INT_EQ(client_slots_claim_stream(slots, open[3]), CLIENT_SLOTS_ERROR_FULL);
+    CHECK_INT_EQ(client_slots_open(slots, &proxy, true, &open[5]), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &other, false, &open[5]), CLIENT_SLOTS_ERROR_FULL);
+    client_slots_close(slots, open[4]);
+    CHECK_INT_EQ(client_slots_open(slots, &other, false, &open[4]), 0);
+    CHECK_INT_EQ(client_slots_open(slots, &other, false, &open[4]), CLIENT_SLOTS_ERROR_FULL);
+    client_slots_free(slots);
+}
+
 static void test_many_addresses(void)
 {
     struct client_slots_caps connections = {100000, 1}, streams = {0, 1};
@@ -120,7 +142,7 @@ static void test_many_addresses(void)
                                       .sin_addr.s_addr = htonl(0x0a000000u + (unsigned)i)};
         struct client_slots_key key;
         client_slots_key_of((struct sockaddr *)&address, &key);
-        opened += client_slots_open(slots, &key, &open[i]) == 0;
+        opened += client_slots_open(slots, &key, false, &open[i]) == 0;
     }
     CHECK_INT_EQ(opened, 20000);
     CHECK_INT_EQ(client_slots_connections(slots), 20000);
@@ -137,6 +159,7 @@ int main(void)
     RUN_TEST(test_keys);
     RUN_TEST(test_per_client_cap_and_release);
     RUN_TEST(test_total_caps);
+    RUN_TEST(test_exempt_address);
     RUN_TEST(test_many_addresses);
     return check_exit_status();
 }

@@ -13,6 +13,7 @@ struct client_slot {
     struct client_slots_key key;
     size_t connections;
     size_t streams;
+    bool exempt;              /* not held to the per-client caps */
     struct client_slot *next; /* in its bucket */
 };
 
@@ -72,7 +73,7 @@ void client_slots_free(struct client_slots *slots)
     free(slots);
 }
 
-int client_slots_open(struct client_slots *slots, const struct client_slots_key *key,
+int client_slots_open(struct client_slots *slots, const struct client_slots_key *key, bool exempt,
                       struct client_slot **out)
 {
     size_t bucket = bucket_of(key);
@@ -82,15 +83,14 @@ int client_slots_open(struct client_slots *slots, const struct client_slots_key 
         slot = slot->next;
     if (slots->connections >= slots->connection_caps.total)
         return CLIENT_SLOTS_ERROR_FULL;
-    if (slot != NULL && slot->connections >= slots->connection_caps.per_client)
+    if (!exempt && slot != NULL && slot->connections >= slots->connection_caps.per_client)
         return CLIENT_SLOTS_ERROR_CLIENT_FULL;
     if (slot == NULL) {
-        if (slots->connection_caps.per_client == 0)
-            return CLIENT_SLOTS_ERROR_CLIENT_FULL;
         slot = calloc(1, sizeof(*slot));
         if (slot == NULL)
             return CLIENT_SLOTS_ERROR_NO_MEMORY;
         slot->key = *key;
+        slot->exempt = exempt;
         slot->next = slots->buckets[bucket];
         slots->buckets[bucket] = slot;
     }
@@ -117,7 +117,7 @@ int client_slots_claim_stream(struct client_slots *slots, struct client_slot *sl
 {
     if (slots->streams >= slots->stream_caps.total)
         return CLIENT_SLOTS_ERROR_FULL;
-    if (slot->streams >= slots->stream_caps.per_client)
+    if (!slot->exempt && slot->streams >= slots->stream_caps.per_client)
         return CLIENT_SLOTS_ERROR_CLIENT_FULL;
     slot->streams++;
     slots->streams++;

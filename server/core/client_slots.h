@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_CLIENT_SLOTS_H
 #define PARKSHARE_CLIENT_SLOTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -45,9 +46,11 @@ void client_slots_free(struct client_slots *slots);
 /*
  * Count a new connection from key: returns 0 with *slot (to pass back to
  * the functions below), or CLIENT_SLOTS_ERROR_FULL / _CLIENT_FULL when a
- * cap is reached, or _NO_MEMORY; then nothing is counted.
+ * cap is reached, or _NO_MEMORY; then nothing is counted. exempt: key is
+ * not held to the per-client caps, for connections or streams (a trusted
+ * proxy, which carries many clients); the totals still hold.
  */
-int client_slots_open(struct client_slots *slots, const struct client_slots_key *key,
+int client_slots_open(struct client_slots *slots, const struct client_slots_key *key, bool exempt,
                       struct client_slot **slot);
 
 /* The connection closed: uncount it (slot may be freed). */

@@ -189,6 +189,24 @@ class HostileConnectionsTest(IntegrationTestCase):
         self.assertIn("refused 1 connection(s) over a cap since the last report; the last from "
                       "127.0.0.1: too many connections from this address", daemon.log_text())
 
+    def test_a_trusted_proxy_is_held_to_the_totals_alone(self):
+        daemon = self.start(trusted_proxies="127.0.0.2", max_connections_per_client=2,
+                            max_streams_per_client=1)
+        # The proxy carries many clients: more than the per-client caps, connections and streams.
+        for _ in range(2):
+            stream = self.open_stream(daemon, source="127.0.0.2")
+            self.assertEqual(stream.head()[0], 200)
+        for _ in range(3):
+            connection = self.wire(daemon, source="127.0.0.2")
+            connection.send(b"GET /healthz HTTP/1.1\r\n\r\n")
+            self.assertEqual(connection.answer()[0], 200)
+        # Anyone else is still held to them.
+        for _ in range(2):
+            self.wire(daemon).send(b"GET /healthz HTTP/1.1\r\n\r\n")
+        third = self.wire(daemon)
+        third.send(b"GET /healthz HTTP/1.1\r\n\r\n")
+        self.assertOverCapacity(*third.answer(), "too many connections from this address")
+
     def open_stream(self, daemon, query="", source=None):
         connection = self.wire(daemon, source=source)
         connection.send(f"GET /v1/stream{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
