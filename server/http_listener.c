@@ -1,5 +1,4 @@
-/* http_listener.c: the listening socket: accept, connection caps, pausing at the descriptor limit.
- */
+/* http_listener.c: accept, connection caps, and pausing at the descriptor limit. */
 #include "http_connection_private.h"
 #include "log.h"
 #include "problem.h"
@@ -13,8 +12,7 @@
 #include <unistd.h>
 
 #define LISTEN_BACKLOG 1024
-/* After a failed accept (no descriptor left): accept again after this, or when a connection closes.
- */
+/* After accept failed for lack of descriptors: try again after this, or when one closes. */
 #define ACCEPT_BACKOFF_MS 250
 
 static const char component[] = "http";
