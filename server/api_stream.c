@@ -189,6 +189,9 @@ void api_stream_open(struct http_exchange *exchange, const struct store_token *t
     struct client *client;
     const char *totals;
 
+    /* Counted against max_streams from the start; an early answer gives the count back. */
+    if (http_exchange_claim_stream(exchange) != 0)
+        return;
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown,
                            "unknown query parameter; expected city, group or lot");
@@ -217,9 +220,13 @@ void api_stream_open(struct http_exchange *exchange, const struct store_token *t
         return;
     }
     LIST_INSERT_HEAD(&stream->clients, client, link);
-    /* The current state first, so a sign shows something at once. */
-    if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) && totals != NULL)
-        send_event(client, "totals", totals);
+    /*
+     * The current state first, so a sign shows something at once: in full,
+     * however large; stream_buffer holds for what follows it.
+     */
+    if (send_text(client, "retry: 2000\n\n", 13) && send_all_lots(stream, client) &&
+        (totals == NULL || send_event(client, "totals", totals)))
+        http_stream_initial_state_sent(client->stream_to);
 }
 
 int api_stream_new(struct event_base *base, struct endpoint_context *context, size_t buffer_limit,

@@ -298,6 +298,11 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
             selection_free(selection);
         return;
     }
+    if (http_exchange_claim_stream(exchange) != 0) {
+        if (transient)
+            selection_free(selection);
+        return; /* over max_streams: answered 503 */
+    }
     if (transient) {
         /* The poll follows this selection: it must be cached to hear of changes. */
         selection_free(selection);

@@ -293,6 +293,7 @@ int http_server_new(struct event_base *base, const struct http_options *options,
     server->base = base;
     server->max_body_bytes = options->max_body_bytes;
     server->idle_timeout_seconds = options->idle_timeout_seconds;
+    server->options = *options;
     server->write_limit =
         optional_limit((double)options->write_rate, (double)options->write_burst, &ok);
     server->admin_write_limit = optional_limit((double)options->admin_write_rate,
@@ -314,9 +315,16 @@ int http_server_new(struct event_base *base, const struct http_options *options,
 int http_server_listen(struct http_server *server, const char *host, uint16_t port, char *bound,
                        size_t bound_size, char *error, size_t error_size)
 {
-    struct http_connection_options options = {.max_body_bytes = server->max_body_bytes,
-                                              .idle_timeout_seconds =
-                                                  (int)server->idle_timeout_seconds};
+    const struct http_options *settings = &server->options;
+    struct http_connection_options options = {
+        .max_body_bytes = server->max_body_bytes,
+        .idle_timeout_seconds = (int)server->idle_timeout_seconds,
+        .header_timeout_seconds = (int)settings->header_timeout_seconds,
+        .max_connections = settings->max_connections,
+        .max_connections_per_client = settings->max_connections_per_client,
+        .max_streams = settings->max_streams,
+        .max_streams_per_client = settings->max_streams_per_client,
+        .exempt_peers = server->trusted_proxies};
     struct http_connection_handlers handlers = {on_request, on_refused, server};
     char address[128];
 
@@ -419,6 +427,29 @@ const char *http_exchange_unknown_query(const struct http_exchange *exchange,
             return exchange->query[i].name;
     }
     return NULL;
+}
+
+int http_exchange_claim_stream(struct http_exchange *exchange)
+{
+    const struct http_options *options = &exchange->server->options;
+    int result = http_connection_claim_stream(exchange->connection);
+    char retry_after[16];
+
+    if (result == 0)
+        return 0;
+    snprintf(retry_after, sizeof(retry_after), "%d", HTTP_CONNECTION_RETRY_AFTER_S);
+    http_exchange_add_header(exchange, "Retry-After", retry_after);
+    if (result == HTTP_CONNECTION_ERROR_CLIENT_FULL)
+        http_reply_problem(exchange, PROBLEM_OVER_CAPACITY,
+                           "too many event streams and long polls from this address (at most "
+                           "%zu); close one or retry later",
+                           options->max_streams_per_client);
+    else
+        http_reply_problem(exchange, PROBLEM_OVER_CAPACITY,
+                           "the server has too many event streams and long polls (at most %zu); "
+                           "retry later",
+                           options->max_streams);
+    return -1;
 }
 
 const char *http_exchange_client(const struct http_exchange *exchange)

@@ -30,7 +30,12 @@ struct http_options {
     int64_t admin_write_rate; /* writes per second per admin token (bursts of 2x); 0: none */
     int64_t auth_failures_per_minute; /* per client address; 0: no limit */
     const char *trusted_proxies;      /* addresses and CIDR blocks whose X-Forwarded-For is read */
-    int64_t idle_timeout_seconds;     /* for a request head, and between keep-alive requests */
+    int64_t idle_timeout_seconds;     /* for a request body, and between keep-alive requests */
+    int64_t header_timeout_seconds;   /* for a whole request head, however slowly it comes */
+    size_t max_connections;           /* over a cap a connection gets a 503 and is closed */
+    size_t max_connections_per_client;
+    size_t max_streams; /* event streams and long polls together */
+    size_t max_streams_per_client;
 };
 
 struct http_server;
@@ -110,6 +115,16 @@ int http_exchange_query_integer(struct http_exchange *exchange, const char *name
 const char *http_exchange_unknown_query(const struct http_exchange *exchange,
                                         const char *const *known, size_t count);
 
+/*
+ * Count the exchange as an event stream or long poll of its client (call
+ * it before the exchange waits): the count ends with the answer, or for a
+ * stream (http_exchange_detach) when its connection closes. Over
+ * max_streams or max_streams_per_client the exchange is answered 503
+ * (over-capacity, with Retry-After), the connection closes after it, and
+ * -1 is returned; otherwise 0.
+ */
+int http_exchange_claim_stream(struct http_exchange *exchange);
+
 /* A request header by name; NULL when absent. */
 const char *http_exchange_header(const struct http_exchange *exchange, const char *name);
 
@@ -183,6 +198,14 @@ struct http_stream *http_exchange_detach(struct http_exchange *exchange, const c
  * must end the stream (on_close will not be called).
  */
 bool http_stream_send(struct http_stream *stream, const char *text, size_t length);
+
+/*
+ * The stream's initial state has been sent. Until this call sends are not
+ * limited, so a state larger than buffer_limit is sent in full; afterwards
+ * a send fails when the client would have more than buffer_limit bytes
+ * waiting beyond what is still left of the initial state.
+ */
+void http_stream_initial_state_sent(struct http_stream *stream);
 
 /* Bytes sent to the stream that its client has not taken yet. */
 size_t http_stream_queued_bytes(const struct http_stream *stream);

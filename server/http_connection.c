@@ -1,12 +1,12 @@
-/* http_connection.c: HTTP/1.1 connections on libevent: accept, read, write answers. */
+/* http_connection.c: HTTP/1.1 connections on libevent: read requests, write answers, timeouts. */
 #include "http_connection.h"
+
+#include "http_connection_private.h"
 
 #include "log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <event2/listener.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
@@ -30,59 +30,17 @@
 /* An output buffer that grew past this (a slow stream) is given back once drained. */
 #define OUTPUT_KEEP_BYTES 65536
 
-enum connection_state {
-    STATE_READING,   /* heads and bodies, and the requests handed up from them */
-    STATE_STREAMING, /* the answer is a stream */
-    STATE_CLOSING,   /* the last answer is being written */
-    STATE_LINGERING, /* written and shut down; reading until the client closes */
-};
-
-/* Bytes the socket did not take yet: start..end of bytes. */
-struct output {
-    char *bytes;
-    size_t start, end, size;
-};
-
-struct http_connection {
-    struct http_connection_listener *listener;
-    LIST_ENTRY(http_connection) link;
-    evutil_socket_t fd; /* -1 once the client is gone */
-    struct event *readable;
-    struct event *writable;
-    enum connection_state state;
-    bool gone;           /* the socket is closed; the struct waits for the owed answer */
-    bool owed;           /* a request is handed up and not answered yet */
-    bool head_parsed;    /* request holds the current head; its body may be arriving */
-    bool body_unread;    /* the declared body is over the limit and left unread */
-    bool close_after;    /* close once the current answer is written */
-    bool dispatching;    /* inside process(): nothing frees the connection meanwhile */
-    bool reading_paused; /* input is full while a request is owed */
-    struct http_request request;
-    size_t used;     /* bytes in input */
-    size_t scanned;  /* bytes of input already searched for a line end */
-    size_t consumed; /* bytes of input the current request takes */
-    char *body;      /* owned, when the body does not fit into input after the head */
-    size_t body_received;
-    struct timeval lingering_since;
-    struct output output;
-    void (*on_close)(void *data);
-    void *close_data;
-    char client[INET6_ADDRSTRLEN];
-    char input[HTTP_REQUEST_MAX_HEAD]; /* last: not zeroed at accept */
-};
-
-struct http_connection_listener {
-    struct event_base *base;
-    struct evconnlistener *accepting;
-    struct http_connection_options options;
-    struct http_connection_handlers handlers;
-    struct timeval idle;
-    LIST_HEAD(connection_list, http_connection) connections;
-};
-
 static const char component[] = "http";
 
 static void process(struct http_connection *connection);
+
+/* A stream or long poll ended (or never was): its count is given back. */
+static void release_stream(struct http_connection *connection)
+{
+    if (connection->holds_stream)
+        client_slots_release_stream(connection->listener->slots, connection->slot);
+    connection->holds_stream = false;
+}
 
 static void close_socket(struct http_connection *connection)
 {
@@ -91,8 +49,14 @@ static void close_socket(struct http_connection *connection)
     if (connection->writable != NULL)
         event_free(connection->writable);
     connection->readable = connection->writable = NULL;
-    if (connection->fd >= 0 && close(connection->fd) != 0)
-        log_debug(component, "close: %s", strerror(errno));
+    release_stream(connection);
+    if (connection->fd >= 0) {
+        if (close(connection->fd) != 0)
+            log_debug(component, "close: %s", strerror(errno));
+        client_slots_close(connection->listener->slots, connection->slot);
+        connection->slot = NULL;
+        http_listener_descriptor_freed(connection->listener);
+    }
     connection->fd = -1;
     connection->gone = true;
 }
@@ -226,6 +190,38 @@ static void start_lingering(struct http_connection *connection)
         close_socket(connection);
 }
 
+/* The first byte of a head (or a new connection): the whole head is due within header_timeout. */
+static void start_head_clock(struct http_connection *connection)
+{
+    struct timeval now;
+
+    if (event_base_gettimeofday_cached(connection->listener->base, &now) != 0)
+        evutil_gettimeofday(&now, NULL);
+    evutil_timeradd(&now, &connection->listener->header, &connection->head_deadline);
+    connection->head_clock = true;
+}
+
+/*
+ * The read event's timeout for what is awaited now: what is left of the
+ * head's time while a head is due (a deadline that more bytes do not
+ * move), else idle_timeout (a body, keep-alive idleness, an owed answer).
+ */
+static int arm_reading(struct http_connection *connection)
+{
+    struct timeval wait = connection->listener->idle, now;
+
+    if (connection->head_clock && !connection->head_parsed && !connection->owed &&
+        output_empty(connection)) {
+        if (event_base_gettimeofday_cached(connection->listener->base, &now) != 0)
+            evutil_gettimeofday(&now, NULL);
+        if (evutil_timercmp(&connection->head_deadline, &now, >))
+            evutil_timersub(&connection->head_deadline, &now, &wait);
+        else
+            wait = (struct timeval){0, 0};
+    }
+    return event_add(connection->readable, &wait);
+}
+
 /* After an answer or a drain: close, or carry on with the requests that wait. */
 static void resume(struct http_connection *connection)
 {
@@ -233,11 +229,11 @@ static void resume(struct http_connection *connection)
         if (connection->state == STATE_CLOSING)
             start_lingering(connection);
         else if (connection->state == STATE_READING && !connection->dispatching) {
-            if (connection->reading_paused &&
-                event_add(connection->readable, &connection->listener->idle) != 0)
-                close_socket(connection);
             connection->reading_paused = false;
             process(connection);
+            if (!connection->gone && connection->state == STATE_READING &&
+                !connection->reading_paused && arm_reading(connection) != 0)
+                close_socket(connection);
         }
     }
     settle(connection);
@@ -323,6 +319,7 @@ static bool parse_head(struct http_connection *connection)
         http_request_parse(connection->input, connection->used, &connection->request, &refusal);
     if (result == HTTP_REQUEST_INCOMPLETE)
         return false;
+    connection->head_clock = false;
     if (result == HTTP_REQUEST_REFUSED) {
         connection->close_after = true;
         connection->owed = true;
@@ -426,6 +423,8 @@ static void read_request_bytes(struct http_connection *connection)
         connection->body_received += (size_t)got;
     else
         connection->used += (size_t)got;
+    if (!connection->head_parsed && !connection->owed && !connection->head_clock)
+        start_head_clock(connection); /* the next head after keep-alive idleness */
     if (!connection->owed)
         process(connection);
 }
@@ -443,8 +442,14 @@ static void on_readable(evutil_socket_t fd, short events, void *data)
         if (connection->state == STATE_LINGERING ||
             (connection->state == STATE_READING && !connection->owed && output_empty(connection)))
             close_socket(connection);
+        else if (event_add(connection->readable, &connection->listener->idle) != 0)
+            close_socket(connection); /* waiting on: never again with a spent head deadline */
     } else if (connection->state == STATE_READING) {
         read_request_bytes(connection);
+        /* After every wakeup, even one that read nothing: a read must not move the deadline. */
+        if (!connection->gone && connection->state == STATE_READING &&
+            !connection->reading_paused && arm_reading(connection) != 0)
+            close_socket(connection);
     } else {
         discard_input(connection);
     }
@@ -461,7 +466,7 @@ static void on_writable(evutil_socket_t fd, short events, void *data)
     resume(connection);
 }
 
-static void format_client(const struct sockaddr *address, char *out, size_t size)
+void http_connection_format_address(const struct sockaddr *address, char *out, size_t size)
 {
     const void *bytes = address->sa_family == AF_INET6
                             ? (const void *)&((const struct sockaddr_in6 *)address)->sin6_addr
@@ -470,24 +475,24 @@ static void format_client(const struct sockaddr *address, char *out, size_t size
         snprintf(out, size, "unknown");
 }
 
-/* The client's address is the one accept() returned: the peer's, without a getpeername call. */
-static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
-                      struct sockaddr *address, int length, void *data)
+void http_connection_start(struct http_connection_listener *listener, evutil_socket_t fd,
+                           const struct sockaddr *address, struct client_slot *slot)
 {
-    struct http_connection_listener *listener = data;
     struct http_connection *connection = malloc(sizeof(*connection));
     int one = 1;
 
     if (connection == NULL) {
         log_error(component, "no memory for a connection");
         close(fd);
+        client_slots_close(listener->slots, slot);
         return;
     }
     memset(connection, 0, offsetof(struct http_connection, input));
     connection->listener = listener;
     connection->fd = fd;
+    connection->slot = slot;
     LIST_INSERT_HEAD(&listener->connections, connection, link);
-    format_client(address, connection->client, sizeof(connection->client));
+    http_connection_format_address(address, connection->client, sizeof(connection->client));
     /* Answers are written whole: Nagle would only hold their last segment back. */
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
         log_debug(component, "TCP_NODELAY: %s", strerror(errno));
@@ -495,95 +500,41 @@ static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
         event_new(listener->base, fd, EV_READ | EV_PERSIST, on_readable, connection);
     connection->writable =
         event_new(listener->base, fd, EV_WRITE | EV_PERSIST, on_writable, connection);
+    /* From accept, the first head is due within header_timeout, sent or not. */
+    start_head_clock(connection);
     if (connection->readable == NULL || connection->writable == NULL ||
-        event_add(connection->readable, &listener->idle) != 0) {
+        arm_reading(connection) != 0) {
         log_error(component, "no memory for a connection's events");
         connection_free(connection);
     }
 }
 
-static void on_accept_error(struct evconnlistener *accepting, void *data)
+void http_connection_close_all(struct http_connection_listener *listener)
 {
-    log_warning(component, "accept: %s", strerror(errno));
-}
-
-static void format_bound_address(evutil_socket_t fd, char *out, size_t size)
-{
-    struct sockaddr_storage address;
-    socklen_t length = sizeof(address);
-    char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
-
-    if (getsockname(fd, (struct sockaddr *)&address, &length) == 0) {
-        format_client((struct sockaddr *)&address, host, sizeof(host));
-        port = ntohs(address.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&address)->sin6_port
-                                                   : ((struct sockaddr_in *)&address)->sin_port);
-    }
-    snprintf(out, size, address.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u", host,
-             port);
-}
-
-int http_connection_listen(struct event_base *base, const char *host, uint16_t port,
-                           const struct http_connection_options *options,
-                           const struct http_connection_handlers *handlers,
-                           struct http_connection_listener **out, char *bound, size_t bound_size,
-                           char *error, size_t error_size)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                             .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-    struct addrinfo *found = NULL;
-    struct http_connection_listener *listener = calloc(1, sizeof(*listener));
-    char service[8];
-
-    if (listener == NULL)
-        return HTTP_CONNECTION_ERROR_NO_MEMORY;
-    *listener = (struct http_connection_listener){.base = base,
-                                                  .options = *options,
-                                                  .handlers = *handlers,
-                                                  .idle = {options->idle_timeout_seconds, 0}};
-    LIST_INIT(&listener->connections);
-    snprintf(service, sizeof(service), "%u", (unsigned)port);
-    if (getaddrinfo(host, service, &hints, &found) != 0)
-        goto refuse;
-    listener->accepting =
-        evconnlistener_new_bind(base, on_accept, listener,
-                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-                                LISTEN_BACKLOG, found->ai_addr, (int)found->ai_addrlen);
-    freeaddrinfo(found);
-    if (listener->accepting == NULL)
-        goto refuse;
-    evconnlistener_set_error_cb(listener->accepting, on_accept_error);
-    format_bound_address(evconnlistener_get_fd(listener->accepting), bound, bound_size);
-    *out = listener;
-    return 0;
-refuse:
-    snprintf(error, error_size,
-             "cannot listen on %s:%u (address in use, or not an address of this machine)", host,
-             (unsigned)port);
-    free(listener);
-    return HTTP_CONNECTION_ERROR_LISTEN;
-}
-
-void http_connection_listener_stop(struct http_connection_listener *listener)
-{
-    if (listener->accepting != NULL)
-        evconnlistener_free(listener->accepting);
-    listener->accepting = NULL;
-}
-
-void http_connection_listener_free(struct http_connection_listener *listener)
-{
-    if (listener == NULL)
-        return;
-    http_connection_listener_stop(listener);
     while (!LIST_EMPTY(&listener->connections)) {
         struct http_connection *connection = LIST_FIRST(&listener->connections);
         close_socket(connection);
         connection->owed = connection->dispatching = false;
         settle(connection);
     }
-    free(listener);
+}
+
+int http_connection_claim_stream(struct http_connection *connection)
+{
+    int result;
+
+    if (connection->holds_stream)
+        return 0;
+    if (connection->gone)
+        return HTTP_CONNECTION_ERROR_GONE;
+    result = client_slots_claim_stream(connection->listener->slots, connection->slot);
+    if (result != 0) {
+        connection->close_after = true; /* refused: the answer is the connection's last */
+        return result == CLIENT_SLOTS_ERROR_CLIENT_FULL ? HTTP_CONNECTION_ERROR_CLIENT_FULL
+                                                        : HTTP_CONNECTION_ERROR_FULL;
+    }
+    connection->holds_stream = true;
+    return 0;
 }
 
 const char *http_connection_client(const struct http_connection *connection)
@@ -609,6 +560,9 @@ static void finish_request(struct http_connection *connection, bool close)
     connection->body = NULL;
     connection->body_received = 0;
     connection->body_unread = false;
+    connection->head_clock = false;
+    if (connection->used > 0)
+        start_head_clock(connection);
     if (connection->close_after && connection->state == STATE_READING)
         connection->state = STATE_CLOSING;
 }
@@ -620,6 +574,7 @@ void http_connection_respond(struct http_connection *connection, const char *hea
 
     if (write_parts(connection, parts, body_length > 0 ? 2 : 1) != 0)
         close_socket(connection);
+    release_stream(connection); /* a long poll's count ends with its answer */
     finish_request(connection, close);
     resume(connection);
 }

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_HTTP_CONNECTION_H
 #define PARKSHARE_HTTP_CONNECTION_H
 
+#include "client_address.h"
 #include "http_request.h"
 
 #include <event2/event.h>
@@ -12,16 +13,34 @@
 
 enum http_connection_error {
     HTTP_CONNECTION_ERROR_NO_MEMORY = -1,
-    HTTP_CONNECTION_ERROR_LISTEN = -2, /* the address could not be resolved or bound */
-    HTTP_CONNECTION_ERROR_GONE = -3,   /* the client has gone: nothing more can be written */
+    HTTP_CONNECTION_ERROR_LISTEN = -2,      /* the address could not be resolved or bound */
+    HTTP_CONNECTION_ERROR_GONE = -3,        /* the client has gone: nothing more can be written */
+    HTTP_CONNECTION_ERROR_FULL = -4,        /* the cap for all clients together is reached */
+    HTTP_CONNECTION_ERROR_CLIENT_FULL = -5, /* the client address has reached its cap */
 };
+
+/* Retry-After, in seconds, of the 503 to a connection or stream over a cap. */
+#define HTTP_CONNECTION_RETRY_AFTER_S 5
 
 struct http_connection;
 struct http_connection_listener;
 
+/*
+ * Connections over max_connections (all clients) or max_connections_per_client
+ * (one address, IPv6 by its /64) are answered with a prebuilt 503 and
+ * closed at accept; streams are counted by http_connection_claim_stream.
+ */
 struct http_connection_options {
-    int64_t max_body_bytes;   /* a larger declared body is not read: see on_request */
-    int idle_timeout_seconds; /* for a head to arrive, and between keep-alive requests */
+    int64_t max_body_bytes;     /* a larger declared body is not read: see on_request */
+    int idle_timeout_seconds;   /* for a body, and between keep-alive requests */
+    int header_timeout_seconds; /* for a whole head, from accept or from its first byte */
+    size_t max_connections;
+    size_t max_connections_per_client;
+    size_t max_streams; /* event streams and long polls together */
+    size_t max_streams_per_client;
+    /* Borrowed, may be NULL: peers held to the totals alone (trusted proxies carry many clients).
+     */
+    const struct client_address_list *exempt_peers;
 };
 
 /*
@@ -68,6 +87,15 @@ void http_connection_listener_stop(struct http_connection_listener *listener);
  * accepts NULL. Requests handed up must have been answered before.
  */
 void http_connection_listener_free(struct http_connection_listener *listener);
+
+/*
+ * Count the current request as a stream or long poll of its client until
+ * its answer is written (an ordinary answer) or, for a stream, until the
+ * connection closes; a second claim for the same request is a no-op.
+ * Returns 0, or HTTP_CONNECTION_ERROR_FULL / _CLIENT_FULL over a cap (the
+ * connection then closes after its answer), or _GONE.
+ */
+int http_connection_claim_stream(struct http_connection *connection);
 
 /* The client's numeric address (IPv4 or IPv6), taken at accept. */
 const char *http_connection_client(const struct http_connection *connection);

@@ -25,6 +25,7 @@ struct http_server {
     struct http_connection_listener *listener;
     int64_t max_body_bytes;
     int64_t idle_timeout_seconds;
+    struct http_options options;
     struct rate_limit *write_limit;              /* per attendant token; NULL: not limited */
     struct rate_limit *admin_write_limit;        /* per admin token; NULL: not limited */
     struct rate_limit *auth_failure_limit;       /* per client address key; NULL: not limited */

@@ -8,8 +8,10 @@
 struct http_stream {
     struct http_connection *connection;
     size_t buffer_limit;
-    bool chunked; /* HTTP/1.1; an HTTP/1.0 client's body ends with the connection */
-    bool stalled; /* a send found the client over its buffer: it is cut off, not flushed */
+    bool chunked;     /* HTTP/1.1; an HTTP/1.0 client's body ends with the connection */
+    bool stalled;     /* a send found the client over its buffer: it is cut off, not flushed */
+    bool limited;     /* the initial state is sent: sends are held to allowance */
+    size_t allowance; /* buffer_limit, plus what is left of the initial state */
     void (*on_close)(void *data);
     void *data;
 };
@@ -71,14 +73,26 @@ bool http_stream_send(struct http_stream *stream, const char *text, size_t lengt
 
     if (length == 0)
         return true; /* an empty chunk would end a chunked body */
-    if (http_connection_queued_bytes(stream->connection) + length > stream->buffer_limit) {
-        stream->stalled = true;
-        return false;
+    if (stream->limited) {
+        size_t queued = http_connection_queued_bytes(stream->connection);
+        /* As the initial state drains, its share of the allowance goes. */
+        if (queued + stream->buffer_limit < stream->allowance)
+            stream->allowance = queued + stream->buffer_limit;
+        if (queued + length > stream->allowance) {
+            stream->stalled = true;
+            return false;
+        }
     }
     if (!stream->chunked)
         return http_connection_stream_write(stream->connection, &parts[1], 1) == 0;
     parts[0].iov_len = (size_t)snprintf(size_line, sizeof(size_line), "%zx\r\n", length);
     return http_connection_stream_write(stream->connection, parts, 3) == 0;
+}
+
+void http_stream_initial_state_sent(struct http_stream *stream)
+{
+    stream->limited = true;
+    stream->allowance = http_connection_queued_bytes(stream->connection) + stream->buffer_limit;
 }
 
 size_t http_stream_queued_bytes(const struct http_stream *stream)

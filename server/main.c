@@ -287,6 +287,36 @@ static void raise_descriptor_limit(void)
     }
 }
 
+/*
+ * Descriptors kept back from client connections: the Redis links, the
+ * embedded Redis child's pipes, the state directory's lock, token and
+ * calendar files, the log, the event loop's own.
+ */
+#define DESCRIPTOR_RESERVE 32
+
+/*
+ * max_connections, lowered below the descriptor limit with the reserve
+ * kept back, so the limit is never what refuses a client (logged once).
+ */
+static size_t connection_cap(int64_t configured)
+{
+    struct rlimit limit;
+    size_t cap = (size_t)configured, room;
+
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return cap;
+    room = limit.rlim_cur > 2 * DESCRIPTOR_RESERVE ? (size_t)limit.rlim_cur - DESCRIPTOR_RESERVE
+                                                   : (size_t)limit.rlim_cur / 2;
+    if (room < cap) {
+        log_warning(component,
+                    "max_connections lowered from %zu to %zu: the descriptor limit is %llu "
+                    "and %d are kept for Redis, files and logs (raise ulimit -n)",
+                    cap, room, (unsigned long long)limit.rlim_cur, DESCRIPTOR_RESERVE);
+        cap = room;
+    }
+    return cap;
+}
+
 static struct event_base *new_event_base(void)
 {
     struct event_config *settings = event_config_new();
@@ -383,14 +413,19 @@ static int start_redis(struct daemon *daemon)
 
 static int start_http(struct daemon *daemon)
 {
-    struct http_options options = {.max_body_bytes = daemon->config->max_body_bytes,
-                                   .write_rate = daemon->config->rate_limit_writes,
-                                   .write_burst = daemon->config->rate_limit_burst,
-                                   .admin_write_rate = daemon->config->rate_limit_admin,
-                                   .auth_failures_per_minute =
-                                       daemon->config->auth_failures_per_minute,
-                                   .trusted_proxies = daemon->config->trusted_proxies,
-                                   .idle_timeout_seconds = daemon->config->idle_timeout_seconds};
+    struct http_options options = {
+        .max_body_bytes = daemon->config->max_body_bytes,
+        .write_rate = daemon->config->rate_limit_writes,
+        .write_burst = daemon->config->rate_limit_burst,
+        .admin_write_rate = daemon->config->rate_limit_admin,
+        .auth_failures_per_minute = daemon->config->auth_failures_per_minute,
+        .trusted_proxies = daemon->config->trusted_proxies,
+        .idle_timeout_seconds = daemon->config->idle_timeout_seconds,
+        .header_timeout_seconds = daemon->config->header_timeout_seconds,
+        .max_connections = connection_cap(daemon->config->max_connections),
+        .max_connections_per_client = (size_t)daemon->config->max_connections_per_client,
+        .max_streams = (size_t)daemon->config->max_streams,
+        .max_streams_per_client = (size_t)daemon->config->max_streams_per_client};
     char error[512];
 
     if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {

@@ -50,7 +50,7 @@ struct config {
     int64_t max_body_bytes;
     int64_t idempotency_ttl_seconds;
     int64_t shutdown_timeout_seconds;
-    int64_t idle_timeout_seconds; /* for a request head, and between keep-alive requests */
+    int64_t idle_timeout_seconds; /* for a request body, and between keep-alive requests */
     int64_t audit_max_length;
     int64_t header_timeout_seconds; /* a whole request head must arrive within it */
     int64_t max_connections;        /* lowered at start below the descriptor limit */

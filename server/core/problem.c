@@ -27,6 +27,7 @@ static const struct {
     [PROBLEM_LENGTH_REQUIRED] = {411, "length-required", "Content-Length required"},
     [PROBLEM_HEADERS_TOO_LARGE] = {431, "headers-too-large", "Request header fields too large"},
     [PROBLEM_VERSION_NOT_SUPPORTED] = {505, "version-not-supported", "HTTP version not supported"},
+    [PROBLEM_OVER_CAPACITY] = {503, "over-capacity", "Too many connections or streams"},
 };
 
 static enum problem_type checked(enum problem_type type)

@@ -27,6 +27,7 @@ enum problem_type {
     PROBLEM_LENGTH_REQUIRED,        /* 411 a body framed other than by Content-Length */
     PROBLEM_HEADERS_TOO_LARGE,      /* 431 a request head over 16384 bytes or 100 fields */
     PROBLEM_VERSION_NOT_SUPPORTED,  /* 505 not HTTP/1.0 or HTTP/1.1 */
+    PROBLEM_OVER_CAPACITY,          /* 503 a connection or stream cap is reached */
     PROBLEM_TYPE_COUNT,
 };
 

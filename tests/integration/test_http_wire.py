@@ -190,8 +190,8 @@ class HttpWireTest(DaemonTestCase):
         connection.send(b"GET http://example.org/healthz HTTP/1.1\r\n\r\n")
         self.assertEqual(connection.answer()[2], b'{"status":"ok"}')
 
-    def test_half_a_head_is_closed_at_the_idle_timeout(self):
-        daemon = self.daemon(settings={"idle_timeout": "1"}).start()
+    def test_half_a_head_is_closed_at_the_header_timeout(self):
+        daemon = self.daemon(settings={"idle_timeout": "1", "header_timeout": "1"}).start()
         connection = Wire(daemon.port)
         self.addCleanup(connection.close)
         started = time.monotonic()

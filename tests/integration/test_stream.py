@@ -42,7 +42,9 @@ class EventStream:
 
 
 class StreamTest(ClusterTestCase):
-    cluster_settings = [{}, {"stream_buffer": "4k"}]
+    # The second daemon serves a thousand streams to one test address.
+    cluster_settings = [{}, {"stream_buffer": "4k", "max_connections_per_client": "2000",
+                             "max_streams_per_client": "2000", "max_streams": "2000"}]
 
     @classmethod
     def setUpClass(cls):

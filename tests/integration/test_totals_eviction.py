@@ -133,8 +133,8 @@ class TotalsEvictionTest(DaemonTestCase):
 class EveryCachedSelectionPinnedTest(DaemonTestCase):
     """256 long polls pin every slot of the cache: the next request is still answered."""
 
-    # One test client holds hundreds of connections.
-    daemon_settings = {"max_connections_per_client": "1000"}
+    # One test client holds hundreds of connections, each a waiting long poll.
+    daemon_settings = {"max_connections_per_client": "1000", "max_streams_per_client": "1000"}
 
     @classmethod
     def setUpClass(cls):
