@@ -92,6 +92,14 @@ def wrk_latency(url):
     return rate, int(errors.group(1)) if errors else 0, p99
 
 
+# Every request of the bench comes from one loopback address: the limits an
+# anonymous internet client meets (writes per token, connections and streams
+# per address) are lifted, as an operator lifts them for a load test.
+UNLIMITED = ["--set", "rate_limit_writes=0", "--set", "rate_limit_admin=0",
+             "--set", "max_connections_per_client=100000",
+             "--set", "max_streams_per_client=100000"]
+
+
 class Daemon:
     def __init__(self, workdir):
         self.workdir = workdir
@@ -101,8 +109,8 @@ class Daemon:
         command = [SERVER, "--set", f"listen=127.0.0.1:{self.port}", "--set",
                    f"data_dir={self.data_dir}", "--set",
                    f"demo={os.path.join(ROOT, 'config', 'demo', 'lots.json')}",
-                   "--set", "log_level=warning", "--set", "rate_limit_writes=0",
-                   "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"]
+                   "--set", "log_level=warning",
+                   "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"] + UNLIMITED
         self.process = subprocess.Popen(pinned(command, 0), stdout=self.log, stderr=self.log)
         wait_for(lambda: http_ok(f"http://127.0.0.1:{self.port}/readyz"))
         wait_for(lambda: json.loads(urllib.request.urlopen(
@@ -267,9 +275,10 @@ def bench_writes(daemon, workdir, lot_id):
     token_hash = hashlib.sha256(token.encode()).hexdigest()
     requests = 200000
     command = ["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
-               str(requests), "-r", "100000000", "-q", "EVALSHA", sha, "5",
-               f"ps:lot:{lot_id}", "ps:idem:bench-__rand_int__", f"ps:token:{token_hash}",
-               f"ps:audit:{lot_id}", "ps:audit", lot_id, "delta", "1", "1",
+               str(requests), "-r", "100000000", "-q", "EVALSHA", sha, "6",
+               f"ps:lot:{lot_id}", f"ps:idem:{lot_id}:bench-__rand_int__",
+               f"ps:token:{token_hash}", f"ps:audit:{lot_id}", "ps:audit",
+               "ps:idem:bench-__rand_int__", lot_id, "delta", "1", "1",
                f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000"]
     output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
                             check=True).stdout
@@ -379,8 +388,7 @@ def second_daemon(workdir, socket_path, name):
     log = open(os.path.join(directory, "daemon.log"), "wb")
     command = [SERVER, "--set", f"listen=127.0.0.1:{port}", "--set",
                f"data_dir={directory}/data", "--set", f"redis=unix:{socket_path}",
-               "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}",
-               "--set", "rate_limit_writes=0"]
+               "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"] + UNLIMITED
     process = subprocess.Popen(pinned(command, 0), stdout=log, stderr=log)
     wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), timeout=300)
     return process, port
