@@ -84,17 +84,6 @@ static bool stream_id_is_valid(const char *text)
     return true;
 }
 
-/* 400 for a cursor we never gave: the request is malformed, not merely invalid (422). */
-static void reply_bad_cursor(struct http_exchange *exchange, const char *rule)
-{
-    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor", "rule", rule);
-    char detail[256];
-
-    snprintf(detail, sizeof(detail), "cursor: %s", rule);
-    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
-    json_decref(extensions);
-}
-
 static int audit_start(struct http_exchange *exchange, char *start, size_t size)
 {
     const char *since = http_exchange_query(exchange, "since");
@@ -107,8 +96,9 @@ static int audit_start(struct http_exchange *exchange, char *start, size_t size)
     }
     if (cursor != NULL) {
         if (!stream_id_is_valid(cursor)) {
-            reply_bad_cursor(exchange, "is not a next_cursor of the audit log; start again from "
-                                       "the first page or from since");
+            endpoint_reply_bad_cursor(exchange,
+                                      "is not a next_cursor of the audit log; start again from "
+                                      "the first page or from since");
             return -1;
         }
         snprintf(start, size, "(%s", cursor);

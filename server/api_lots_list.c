@@ -14,17 +14,6 @@ static const char *lookup_parameter(const char *name, void *data)
     return http_exchange_query(data, name);
 }
 
-/* 400 for a cursor we never gave: the request is malformed, not merely invalid (422). */
-static void reply_bad_cursor(struct http_exchange *exchange, const char *rule)
-{
-    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor", "rule", rule);
-    char detail[256];
-
-    snprintf(detail, sizeof(detail), "cursor: %s", rule);
-    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
-    json_decref(extensions);
-}
-
 static void answer(struct http_exchange *exchange, struct endpoint_context *context,
                    enum list_answer_format format)
 {
@@ -44,7 +33,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     }
     result = lot_query_parse(lookup_parameter, exchange, &query, &error);
     if (result == LOT_QUERY_ERROR_CURSOR) {
-        reply_bad_cursor(exchange, error.rule);
+        endpoint_reply_bad_cursor(exchange, error.rule);
         return;
     }
     if (result != 0) {

@@ -46,3 +46,13 @@ void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome 
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "%s", failure);
 }
+
+void endpoint_reply_bad_cursor(struct http_exchange *exchange, const char *rule)
+{
+    json_t *extensions = json_pack("{s:[{s:s, s:s}]}", "errors", "field", "cursor", "rule", rule);
+    char detail[256];
+
+    snprintf(detail, sizeof(detail), "cursor: %s", rule);
+    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
+    json_decref(extensions);
+}

@@ -51,6 +51,13 @@ void *endpoint_allocate(struct http_exchange *exchange, size_t size);
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
 /*
+ * Answer 400 bad-request for a cursor the service never gave, with rule (what
+ * the cursor should have been) as the one entry of the problem's errors and
+ * in its detail. A cursor is malformed request syntax, not an invalid value.
+ */
+void endpoint_reply_bad_cursor(struct http_exchange *exchange, const char *rule);
+
+/*
  * Answer a DELETE of /…/{id} from the store's outcome: 204 when it is done,
  * 404 "no <noun> '<id>'" for NOT_FOUND, 503 when Redis is away, else 500
  * with failure ("the token could not be revoked"). The exchange is freed.

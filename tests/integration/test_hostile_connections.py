@@ -11,85 +11,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Daemon, IntegrationTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import Daemon, IntegrationTestCase, Wire, main, sample_lot, wait_for  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def report(text):
     print(text, file=sys.stderr, flush=True)
-
-
-class Wire:
-    """One raw connection, from source (a loopback address) when given."""
-
-    def __init__(self, port, source=None, timeout=5, receive_buffer=None, segment=None):
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        if receive_buffer is not None:
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-        if segment is not None:
-            # Small segments keep the sender's socket buffer small too (it is sized by them).
-            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, segment)
-        if source is not None:
-            self.socket.bind((source, 0))
-        self.socket.settimeout(timeout)
-        self.socket.connect(("127.0.0.1", port))
-        self.buffer = b""
-
-    def send(self, data):
-        self.socket.sendall(data)
-
-    def _fill(self):
-        chunk = self.socket.recv(65536)
-        if not chunk:
-            raise EOFError("the connection closed")
-        self.buffer += chunk
-
-    def head(self):
-        """(status, headers as a lower-case dict) of the next answer; its body stays buffered."""
-        while b"\r\n\r\n" not in self.buffer:
-            self._fill()
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines[1:]:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-        return int(lines[0].split(" ")[1]), headers
-
-    def answer(self):
-        """(status, headers, body) of the next answer framed by Content-Length."""
-        status, headers = self.head()
-        length = int(headers.get("content-length", "0"))
-        while len(self.buffer) < length:
-            self._fill()
-        body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return status, headers, body
-
-    def read_until(self, marker, timeout=10):
-        """Read until marker is in what was received; returns everything received."""
-        deadline = time.monotonic() + timeout
-        while marker not in self.buffer:
-            self.socket.settimeout(max(0.01, deadline - time.monotonic()))
-            self._fill()
-        return self.buffer
-
-    def is_closed(self, within=5.0):
-        """True when the server closes the connection (EOF or reset) within seconds."""
-        self.socket.settimeout(within)
-        try:
-            while True:
-                chunk = self.socket.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except socket.timeout:
-            return False
-        except ConnectionResetError:
-            return True
-
-    def close(self):
-        self.socket.close()
 
 
 class HostileConnectionsTest(IntegrationTestCase):

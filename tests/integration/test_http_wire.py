@@ -9,54 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main  # noqa: E402
-
-
-class Wire:
-    """One raw connection that reads answers one at a time (Content-Length framing only)."""
-
-    def __init__(self, port, timeout=5):
-        self.socket = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.buffer = b""
-
-    def send(self, data):
-        self.socket.sendall(data)
-
-    def _fill(self):
-        chunk = self.socket.recv(65536)
-        if not chunk:
-            raise EOFError("the connection closed")
-        self.buffer += chunk
-
-    def answer(self, head_only=False):
-        """(status, headers as a lower-case dict, body) of the next answer; a HEAD's has no body."""
-        while b"\r\n\r\n" not in self.buffer:
-            self._fill()
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ")[1])
-        headers = {}
-        for line in lines[1:]:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-        length = 0 if head_only else int(headers.get("content-length", "0"))
-        while len(self.buffer) < length:
-            self._fill()
-        body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return status, headers, body
-
-    def is_closed(self, within=5.0):
-        """True when the server closes the connection (EOF) within seconds, with nothing more."""
-        self.socket.settimeout(within)
-        try:
-            return self.socket.recv(1) == b"" and self.buffer == b""
-        except socket.timeout:
-            return False
-        except ConnectionResetError:
-            return True
-
-    def close(self):
-        self.socket.close()
+from harness import DaemonTestCase, Wire, main  # noqa: E402
 
 
 class HttpWireTest(DaemonTestCase):
@@ -77,7 +30,7 @@ class HttpWireTest(DaemonTestCase):
         self.assertEqual(headers["content-type"], "application/problem+json")
         self.assertEqual(headers["connection"], "close")
         self.assertEqual((document["type"], document["detail"]), (f"/problems/{slug}", detail))
-        self.assertTrue(connection.is_closed())
+        self.assertTrue(connection.is_closed(silently=True))
 
     def test_pipelined_requests_are_answered_in_order(self):
         connection = self.wire()
@@ -120,7 +73,7 @@ class HttpWireTest(DaemonTestCase):
         connection.send(b"GET /healthz HTTP/1.0\r\n\r\n")
         status, headers, body = connection.answer()
         self.assertEqual((status, headers["connection"], body), (200, "close", b'{"status":"ok"}'))
-        self.assertTrue(connection.is_closed())
+        self.assertTrue(connection.is_closed(silently=True))
         kept = self.wire()
         for _ in range(3):
             kept.send(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
@@ -129,7 +82,7 @@ class HttpWireTest(DaemonTestCase):
         closing = self.wire()
         closing.send(b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n")
         self.assertEqual(closing.answer()[1]["connection"], "close")
-        self.assertTrue(closing.is_closed())
+        self.assertTrue(closing.is_closed(silently=True))
 
     def test_expect_100_continue(self):
         connection = self.wire()
@@ -153,7 +106,7 @@ class HttpWireTest(DaemonTestCase):
         status, headers, body = connection.answer()
         self.assertEqual((status, headers["connection"]), (413, "close"))
         self.assertEqual(json.loads(body)["detail"], "the body has 5000 bytes; the limit is 1024")
-        self.assertTrue(connection.is_closed())
+        self.assertTrue(connection.is_closed(silently=True))
 
     def test_malformed_heads(self):
         self.assertRefused(b"GET /healthz HTTP/1.1\r\nX: a\r\n b\r\n\r\n", 400, "bad-request",
@@ -196,14 +149,14 @@ class HttpWireTest(DaemonTestCase):
         self.addCleanup(connection.close)
         started = time.monotonic()
         connection.send(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
-        self.assertTrue(connection.is_closed(within=5))
+        self.assertTrue(connection.is_closed(within=5, silently=True))
         self.assertLess(time.monotonic() - started, 4)
         # An idle keep-alive connection goes the same way.
         idle = Wire(daemon.port)
         self.addCleanup(idle.close)
         idle.send(b"GET /healthz HTTP/1.1\r\n\r\n")
         self.assertEqual(idle.answer()[0], 200)
-        self.assertTrue(idle.is_closed(within=5))
+        self.assertTrue(idle.is_closed(within=5, silently=True))
         self.assertEqual(daemon.stop(), 0)
 
 

@@ -2,8 +2,6 @@
 """Server-Sent Events: the current state on connect, lot and totals events on change (also from
 another daemon), 1,000 clients served while a stalled one is dropped."""
 
-import http.client
-import json
 import os
 import resource
 import selectors
@@ -12,33 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ClusterTestCase, main, sample_lot  # noqa: E402
-
-
-class EventStream:
-    """A minimal SSE reader over http.client (which undoes the chunking)."""
-
-    def __init__(self, daemon, query):
-        self.connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
-        self.connection.request("GET", "/v1/stream?" + query)
-        self.response = self.connection.getresponse()
-
-    def next_event(self):
-        name, data = None, None
-        while True:
-            line = self.response.readline().decode()
-            if line == "":
-                raise EOFError("stream ended")
-            line = line.rstrip("\n")
-            if line == "" and name is not None:
-                return name, json.loads(data)
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: "):
-                data = line[6:]
-
-    def close(self):
-        self.connection.close()
+from harness import ClusterTestCase, EventStream, main, sample_lot  # noqa: E402
 
 
 class StreamTest(ClusterTestCase):

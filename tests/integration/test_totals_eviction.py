@@ -11,43 +11,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DaemonTestCase, EventStream, main, sample_lot, wait_for  # noqa: E402
 
 CHURN_LOTS = 10
 GROUPS_PER_LOT = 30  # 300 distinct groups that do have lots
-
-
-class EventStream:
-    """A minimal SSE reader over http.client (which undoes the chunking)."""
-
-    def __init__(self, daemon, query):
-        self.connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
-        self.connection.request("GET", "/v1/stream?" + query)
-        self.response = self.connection.getresponse()
-
-    def next_event(self):
-        name, data = None, None
-        while True:
-            line = self.response.readline().decode()
-            if line == "":
-                raise EOFError("stream ended")
-            line = line.rstrip("\n")
-            if line == "" and name is not None:
-                return name, json.loads(data)
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: "):
-                data = line[6:]
-
-    def next_named(self, wanted):
-        """The next event called wanted, skipping the others."""
-        while True:
-            name, data = self.next_event()
-            if name == wanted:
-                return data
-
-    def close(self):
-        self.connection.close()
 
 
 class TotalsEvictionTest(DaemonTestCase):
