@@ -6,6 +6,7 @@
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
+#include "token_memo.h"
 
 struct api_stream;
 struct api_totals;
@@ -20,6 +21,7 @@ struct endpoint_context {
     struct snapshot_sync *sync;
     struct opening *opening;
     const char *timezone;
+    struct token_memo *tokens_seen; /* keys a single write's limit without a lookup */
     /* The endpoint modules with state of their own, for their handlers. */
     struct api_totals *totals;
     struct api_stream *stream;

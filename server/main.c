@@ -20,6 +20,7 @@
 #include "snapshot_sync.h"
 #include "store.h"
 #include "token.h"
+#include "token_memo.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -407,7 +408,12 @@ static int start_redis(struct daemon *daemon)
                                             .snapshot = daemon->snapshot,
                                             .sync = daemon->sync,
                                             .opening = daemon->opening,
-                                            .timezone = daemon->config->timezone};
+                                            .timezone = daemon->config->timezone,
+                                            .tokens_seen = token_memo_new(4096)};
+    if (daemon->api.tokens_seen == NULL) {
+        log_error(component, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -514,6 +520,7 @@ static void daemon_deinit(struct daemon *daemon)
     snapshot_sync_free(daemon->sync);
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
+    token_memo_free(daemon->api.tokens_seen);
     http_server_free(daemon->http);
     routes_free(daemon->routes);
     api_web_free(daemon->api.web);
