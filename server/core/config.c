@@ -2,13 +2,13 @@
 #include "config.h"
 
 #include "client_address.h"
+#include "config_value.h"
 #include "log.h"
 #include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,26 +27,12 @@ struct config_key {
     int64_t max;
 };
 
-static int fail(char *error, size_t error_size, int code, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *error, size_t error_size, int code, const char *format, ...)
-{
-    va_list args;
-    if (error_size > 0) {
-        va_start(args, format);
-        vsnprintf(error, error_size, format, args);
-        va_end(args);
-    }
-    return code;
-}
-
 static int replace_string(char **slot, const char *value, size_t length, char *error,
                           size_t error_size)
 {
     char *copy = strndup(value, length);
     if (copy == NULL)
-        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+        return config_value_fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
     free(*slot);
     *slot = copy;
     return 0;
@@ -65,10 +51,11 @@ static int set_string(struct config *config, const struct config_key *key, const
                       char *error, size_t error_size)
 {
     if (value[0] == '\0')
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s must not be empty", key->name);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s must not be empty",
+                                 key->name);
     if (has_control_character(value))
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "%s must not contain control characters", key->name);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                                 "%s must not contain control characters", key->name);
     return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
                           error_size);
 }
@@ -125,12 +112,12 @@ static int set_scaled(struct config *config, const struct config_key *key, const
 {
     int64_t number;
     if (parse_scaled(value, units, &number) != 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not %s", key->name,
-                    value, units->what);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not %s",
+                                 key->name, value, units->what);
     if (number < key->min || number > key->max)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "%s: %s is out of range (%lld to %lld)", key->name, value, (long long)key->min,
-                    (long long)key->max);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                                 "%s: %s is out of range (%lld to %lld)", key->name, value,
+                                 (long long)key->min, (long long)key->max);
     *(int64_t *)((char *)config + key->offset) = number;
     return 0;
 }
@@ -147,56 +134,6 @@ static int set_bytes(struct config *config, const struct config_key *key, const 
     return set_scaled(config, key, value, error, error_size, &bytes_units);
 }
 
-/* A whole decimal number from 0 to max, digits only (no sign, no spaces). */
-static int parse_decimal(const char *text, long max, long *number)
-{
-    char *end = NULL;
-
-    if (!isdigit((unsigned char)text[0]))
-        return -1;
-    errno = 0;
-    *number = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || *number > max)
-        return -1;
-    return 0;
-}
-
-static int parse_port(const char *text, bool allow_zero, uint16_t *port)
-{
-    long number;
-
-    if (parse_decimal(text, 65535, &number) != 0 || (number == 0 && !allow_zero))
-        return -1;
-    *port = (uint16_t)number;
-    return 0;
-}
-
-/*
- * Split "host:port" or "[v6 address]:port" into its parts. host_length is
- * 0 when the text has no host.
- */
-static int split_host_port(const char *text, const char **host, size_t *host_length,
-                           const char **port_text)
-{
-    const char *colon;
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (close == NULL || close[1] != ':')
-            return -1;
-        *host = text + 1;
-        *host_length = (size_t)(close - text - 1);
-        *port_text = close + 2;
-        return 0;
-    }
-    colon = strrchr(text, ':');
-    if (colon == NULL || memchr(text, ':', (size_t)(colon - text)) != NULL)
-        return -1;
-    *host = text;
-    *host_length = (size_t)(colon - text);
-    *port_text = colon + 1;
-    return 0;
-}
-
 static int set_listen(struct config *config, const struct config_key *key, const char *value,
                       char *error, size_t error_size)
 {
@@ -204,125 +141,28 @@ static int set_listen(struct config *config, const struct config_key *key, const
     size_t host_length;
     uint16_t port;
 
-    if (split_host_port(value, &host, &host_length, &port_text) != 0 || host_length == 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "listen: '%s' is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)", value);
-    if (parse_port(port_text, true, &port) != 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "listen: port '%s' is not a number from 0 to 65535", port_text);
+    if (config_value_split_host_port(value, &host, &host_length, &port_text) != 0 ||
+        host_length == 0)
+        return config_value_fail(
+            error, error_size, CONFIG_ERROR_BAD_VALUE,
+            "listen: '%s' is not host:port (e.g. 127.0.0.1:8080 or [::1]:8080)", value);
+    if (config_value_parse_port(port_text, true, &port) != 0)
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                                 "listen: port '%s' is not a number from 0 to 65535", port_text);
     if (replace_string(&config->listen_host, host, host_length, error, error_size) != 0)
         return CONFIG_ERROR_NO_MEMORY;
     config->listen_port = port;
     return 0;
 }
 
-/* A db number in "/N": 0..15 is what a default redis.conf offers. */
-static int parse_database(const char *text, int *database)
-{
-    long number;
-
-    if (parse_decimal(text, 65535, &number) != 0)
-        return -1;
-    *database = (int)number;
-    return 0;
-}
-
-struct redis_target {
-    enum config_redis_mode mode;
-    char *host, *username, *password, *socket;
-    uint16_t port;
-    int database;
-};
-
-static void redis_target_clear(struct redis_target *target)
-{
-    free(target->host);
-    free(target->username);
-    free(target->password);
-    free(target->socket);
-}
-
-/* redis://[[username]:password@]host[:port][/db] */
-static int parse_redis_url(const char *rest, struct redis_target *target, char *error,
-                           size_t error_size)
-{
-    const char *at = strrchr(rest, '@');
-    const char *authority = at ? at + 1 : rest;
-    const char *slash = strchr(authority, '/');
-    size_t authority_length = slash ? (size_t)(slash - authority) : strlen(authority);
-    char hostport[300];
-    const char *host, *port_text;
-    size_t host_length;
-
-    target->mode = CONFIG_REDIS_TCP;
-    target->port = 6379;
-    if (at != NULL) {
-        const char *colon = memchr(rest, ':', (size_t)(at - rest));
-        if (colon == NULL)
-            return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                        "redis: credentials must be written user:password@ or :password@");
-        if (colon > rest && (target->username = strndup(rest, (size_t)(colon - rest))) == NULL)
-            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
-        if ((target->password = strndup(colon + 1, (size_t)(at - colon - 1))) == NULL)
-            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
-    }
-    if (authority_length == 0 || authority_length >= sizeof(hostport))
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "redis: the URL has no host");
-    memcpy(hostport, authority, authority_length);
-    hostport[authority_length] = '\0';
-    if (split_host_port(hostport, &host, &host_length, &port_text) == 0) {
-        /* A port that is not digits may be a password in a URL without '@': never echoed. */
-        if (parse_port(port_text, false, &target->port) != 0)
-            return port_text[strspn(port_text, "0123456789")] != '\0'
-                       ? fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                              "redis: the port is not a number from 1 to 65535 (credentials "
-                              "go before an '@': redis://user:password@host:port/db)")
-                       : fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                              "redis: port '%s' is not a number from 1 to 65535", port_text);
-    } else if (strchr(hostport, ':') != NULL && hostport[0] != '[') {
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "redis: write an IPv6 address in brackets, e.g. redis://[::1]:6379");
-    } else {
-        host = hostport[0] == '[' ? hostport + 1 : hostport;
-        host_length = strlen(host) - (hostport[0] == '[' ? 1 : 0);
-    }
-    if (host_length == 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "redis: the URL has no host");
-    if ((target->host = strndup(host, host_length)) == NULL)
-        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
-    if (slash != NULL && slash[1] != '\0' && parse_database(slash + 1, &target->database) != 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "redis: database '%s' is not a whole number", slash + 1);
-    return 0;
-}
-
 static int set_redis(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
-    struct redis_target target = {0};
-    char shown[256];
-    int result = 0;
+    struct config_value_redis target = {0};
+    int result = config_value_parse_redis(value, &target, error, error_size);
 
-    if (strcmp(value, "embedded") == 0) {
-        target.mode = CONFIG_REDIS_EMBEDDED;
-    } else if (strncmp(value, "redis://", 8) == 0) {
-        result = parse_redis_url(value + 8, &target, error, error_size);
-    } else if (strncmp(value, "unix:", 5) == 0) {
-        target.mode = CONFIG_REDIS_UNIX;
-        if (value[5] != '/')
-            result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                          "redis: unix: needs an absolute socket path, e.g. unix:/run/redis.sock");
-        else if ((target.socket = strdup(value + 5)) == NULL)
-            result = fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
-    } else {
-        redact_url(value, shown, sizeof(shown));
-        result = fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                      "redis: '%s' is not 'embedded', redis://host:port/db or unix:/path", shown);
-    }
-    if (result != 0) {
-        redis_target_clear(&target);
+    if (result != 0)
         return result;
-    }
     free(config->redis_host);
     free(config->redis_username);
     free(config->redis_password);
@@ -347,8 +187,8 @@ static int parse_either(const struct config_key *key, const char *value, const c
             return 0;
         }
     }
-    return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: '%s' is not '%s' or '%s'",
-                key->name, value, names[0], names[1]);
+    return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                             "%s: '%s' is not '%s' or '%s'", key->name, value, names[0], names[1]);
 }
 
 static int set_redis_appendfsync(struct config *config, const struct config_key *key,
@@ -372,8 +212,8 @@ static int set_timezone(struct config *config, const struct config_key *key, con
     for (const char *p = value; valid && *p; p++)
         valid = isalnum((unsigned char)*p) || strchr("/_+-", *p) != NULL;
     if (!valid)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "timezone: '%s' is not a zone name such as Asia/Shanghai", value);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                                 "timezone: '%s' is not a zone name such as Asia/Shanghai", value);
     return set_string(config, key, value, error, error_size);
 }
 
@@ -401,9 +241,10 @@ static int set_trusted_proxies(struct config *config, const struct config_key *k
 
     client_address_list_free(list);
     if (result == CLIENT_ADDRESS_ERROR_NO_MEMORY)
-        return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+        return config_value_fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
     if (result != 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: %s", key->name, reason);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: %s", key->name,
+                                 reason);
     if (count == 0)
         return set_optional_path(config, key, "", error, error_size);
     return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
@@ -421,8 +262,8 @@ static int set_log_level(struct config *config, const struct config_key *key, co
 {
     enum log_level level;
     if (log_level_from_name(value, &level) != 0)
-        return fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
-                    "log_level: '%s' is not debug, info, warning or error", value);
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
+                                 "log_level: '%s' is not debug, info, warning or error", value);
     config->log_level = (int)level;
     return 0;
 }
@@ -547,7 +388,8 @@ int config_set(struct config *config, const char *key_name, const char *value, c
 {
     const struct config_key *key = find_key(key_name, strlen(key_name));
     if (key == NULL)
-        return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "unknown key '%s'", key_name);
+        return config_value_fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "unknown key '%s'",
+                                 key_name);
     return key->set(config, key, value, error, error_size);
 }
 
@@ -576,18 +418,20 @@ static int split_line(char *line, char **key, char **value, char *error, size_t 
     while (is_key_character(*start))
         start++;
     if (start == *key || (*start != '\0' && *start != ' ' && *start != '\t'))
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX,
-                    "expected 'key value', keys are lower-case letters, digits and '_'");
+        return config_value_fail(
+            error, error_size, CONFIG_ERROR_SYNTAX,
+            "expected 'key value', keys are lower-case letters, digits and '_'");
     if (*start == '\0')
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "key '%s' has no value", *key);
+        return config_value_fail(error, error_size, CONFIG_ERROR_SYNTAX, "key '%s' has no value",
+                                 *key);
     *start++ = '\0';
     while (*start == ' ' || *start == '\t')
         start++;
     /* A value in double quotes keeps its spaces and may hold a '#'. */
     if (*start == '"') {
         if (end - start < 2 || end[-1] != '"' || memchr(start + 1, '"', (size_t)(end - start - 2)))
-            return fail(error, error_size, CONFIG_ERROR_SYNTAX,
-                        "unbalanced double quotes in the value of '%s'", *key);
+            return config_value_fail(error, error_size, CONFIG_ERROR_SYNTAX,
+                                     "unbalanced double quotes in the value of '%s'", *key);
         end[-1] = '\0';
         start++;
     }
@@ -605,8 +449,8 @@ int config_load_text(struct config *config, const char *source, const char *text
     int result = 0;
 
     if (memchr(text, '\0', length) != NULL)
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "%s: the file holds a NUL byte",
-                    source);
+        return config_value_fail(error, error_size, CONFIG_ERROR_SYNTAX,
+                                 "%s: the file holds a NUL byte", source);
     while (offset < length && result == 0) {
         const char *newline = memchr(text + offset, '\n', length - offset);
         size_t line_length = newline ? (size_t)(newline - text - offset) : length - offset;
@@ -617,24 +461,26 @@ int config_load_text(struct config *config, const char *source, const char *text
         line_number++;
         offset += line_length + 1;
         if (line == NULL)
-            return fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+            return config_value_fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
         kind = split_line(line, &key, &value, reason, sizeof(reason));
         if (kind < 0) {
-            result = fail(error, error_size, kind, "%s:%u: %s", source, line_number, reason);
+            result = config_value_fail(error, error_size, kind, "%s:%u: %s", source, line_number,
+                                       reason);
         } else if (kind == 1) {
             const struct config_key *entry = find_key(key, strlen(key));
             if (entry == NULL) {
-                result = fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY,
-                              "%s:%u: unknown key '%s'", source, line_number, key);
+                result = config_value_fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY,
+                                           "%s:%u: unknown key '%s'", source, line_number, key);
             } else if (seen_on_line[entry - config_keys] != 0) {
-                result = fail(error, error_size, CONFIG_ERROR_DUPLICATE,
-                              "%s:%u: '%s' is already set on line %u", source, line_number, key,
-                              seen_on_line[entry - config_keys]);
+                result = config_value_fail(error, error_size, CONFIG_ERROR_DUPLICATE,
+                                           "%s:%u: '%s' is already set on line %u", source,
+                                           line_number, key, seen_on_line[entry - config_keys]);
             } else {
                 seen_on_line[entry - config_keys] = line_number;
                 result = entry->set(config, entry, value, reason, sizeof(reason));
                 if (result != 0)
-                    fail(error, error_size, result, "%s:%u: %s", source, line_number, reason);
+                    config_value_fail(error, error_size, result, "%s:%u: %s", source, line_number,
+                                      reason);
             }
         }
         free(line);
@@ -668,8 +514,8 @@ int config_apply_environment(struct config *config, char *const *environment, ch
             continue;
         result = key->set(config, key, equals + 1, reason, sizeof(reason));
         if (result != 0)
-            return fail(error, error_size, result, "environment %.*s: %s", (int)(equals - *entry),
-                        *entry, reason);
+            return config_value_fail(error, error_size, result, "environment %.*s: %s",
+                                     (int)(equals - *entry), *entry, reason);
     }
     return 0;
 }
@@ -684,15 +530,17 @@ int config_apply_assignment(struct config *config, const char *assignment, char 
 
     if (equals == NULL || equals == assignment) {
         redact_url(assignment, reason, sizeof(reason));
-        return fail(error, error_size, CONFIG_ERROR_SYNTAX, "--set: '%s' is not key=value", reason);
+        return config_value_fail(error, error_size, CONFIG_ERROR_SYNTAX,
+                                 "--set: '%s' is not key=value", reason);
     }
     key = find_key(assignment, (size_t)(equals - assignment));
     if (key == NULL)
-        return fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY, "--set: unknown key '%.*s'",
-                    (int)(equals - assignment), assignment);
+        return config_value_fail(error, error_size, CONFIG_ERROR_UNKNOWN_KEY,
+                                 "--set: unknown key '%.*s'", (int)(equals - assignment),
+                                 assignment);
     result = key->set(config, key, equals + 1, reason, sizeof(reason));
     if (result != 0)
         /* Name only the key: the value may hold a password. */
-        return fail(error, error_size, result, "--set %s: %s", key->name, reason);
+        return config_value_fail(error, error_size, result, "--set %s: %s", key->name, reason);
     return 0;
 }
