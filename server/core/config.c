@@ -231,7 +231,7 @@ static int set_optional_path(struct config *config, const struct config_key *key
 }
 
 /* Addresses and CIDR blocks, checked by client_address; empty means none. */
-static int set_trusted_proxies(struct config *config, const struct config_key *key,
+static int set_address_list(struct config *config, const struct config_key *key,
                                const char *value, char *error, size_t error_size)
 {
     struct client_address_list *list = NULL;
@@ -309,7 +309,9 @@ static const struct config_key config_keys[] = {
     {"rate_limit_burst", "100", set_count, FIELD(rate_limit_burst), 1, 1000000},
     {"rate_limit_admin", "1000", set_count, FIELD(rate_limit_admin), 0, 1000000},
     {"auth_failures_per_minute", "30", set_count, FIELD(auth_failures_per_minute), 0, 1000000},
-    {"trusted_proxies", "", set_trusted_proxies, FIELD(trusted_proxies), 0, 0},
+    {"trusted_proxies", "", set_address_list, FIELD(trusted_proxies), 0, 0},
+    {"metrics_allow", "127.0.0.1 ::1", set_address_list, FIELD(metrics_allow), 0, 0},
+    {"cors_origins", "*", set_string, FIELD(cors_origins), 0, 0},
     {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
     {"log_file", "", set_optional_path, FIELD(log_file), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},
@@ -378,6 +380,8 @@ void config_free(struct config *config)
     free(config->calendar_dir);
     free(config->demo_path);
     free(config->trusted_proxies);
+    free(config->metrics_allow);
+    free(config->cors_origins);
     free(config->redis_password_file);
     free(config->log_file);
     free(config);

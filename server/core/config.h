@@ -62,6 +62,8 @@ struct config {
     int64_t rate_limit_admin;         /* per second per admin token; 0: off */
     int64_t auth_failures_per_minute; /* per client address; 0: off */
     char *trusted_proxies;            /* addresses and CIDR blocks; NULL for none */
+    char *metrics_allow;              /* who may read /metrics without a token; NULL: none */
+    char *cors_origins;               /* origins allowed to call the API; "*" for any */
     int64_t stream_buffer_bytes;      /* a stream client with more waiting is dropped */
     char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
     char *log_file;              /* reopened on SIGHUP; NULL: standard error */
