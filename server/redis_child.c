@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "redis_log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,9 @@
 #define RESTART_DELAY_MAX_MS   5000
 #define HEALTHY_RUN_SECONDS    30
 
+/* A log line of Redis' longer than this is logged in pieces. */
+#define LOG_LINE_MAX 4096
+
 struct redis_child {
     struct event_base *base;
     char *program;
@@ -31,13 +35,18 @@ struct redis_child {
     char config_path[PATH_MAX];
     char socket_path[PATH_MAX];
     char pid_path[PATH_MAX];
-    char log_path[PATH_MAX];
     pid_t pid;
     int64_t started_at_ms; /* monotonic */
     int restart_delay_ms;
     bool stopping;
     struct event *sigchld_event;
     struct event *restart_timer;
+    /* Redis' standard output and error: a pipe whose lines join the daemon's log. */
+    int log_read_fd;
+    int log_write_fd;
+    struct event *log_event;
+    char log_line[LOG_LINE_MAX + 1];
+    size_t log_used;
 };
 
 static const char component[] = "redis";
@@ -64,7 +73,9 @@ static int write_config(const struct redis_child *child, char *error, size_t err
             "unixsocketperm 700\n"
             "dir %s\n"
             "pidfile %s\n"
-            "logfile %s\n"
+            "# Its log is the daemon's: lines on standard output, which is a pipe\n"
+            "# to the daemon, logged there under \"redis\".\n"
+            "logfile \"\"\n"
             "daemonize no\n"
             "# Every acknowledged write is in the append-only file; RDB snapshots\n"
             "# would only add forks.\n"
@@ -72,7 +83,7 @@ static int write_config(const struct redis_child *child, char *error, size_t err
             "appendfsync %s\n"
             "save \"\"\n"
             "always-show-logo no\n",
-            child->socket_path, child->directory, child->pid_path, child->log_path,
+            child->socket_path, child->directory, child->pid_path,
             child->fsync_always ? "always" : "everysec");
     if (fflush(file) != 0 || fsync(fd) != 0) {
         snprintf(error, error_size, "%s: %s", temporary, strerror(errno));
@@ -149,6 +160,90 @@ static void stop_leftover_instance(const struct redis_child *child)
     }
 }
 
+/* Log one line of Redis' at the level its mark gives. */
+static void log_redis_line(const char *line)
+{
+    enum log_level level;
+    const char *message;
+
+    redis_log_parse_line(line, &level, &message);
+    log_write(level, component, "%s", message);
+}
+
+/*
+ * Read what the pipe holds now (never blocking: it is non-blocking) and
+ * log each whole line; an unfinished line waits for the rest, a line longer
+ * than LOG_LINE_MAX is logged in pieces. Returns false once the pipe is
+ * empty or closed.
+ */
+static bool read_log_pipe(struct redis_child *child)
+{
+    ssize_t got =
+        read(child->log_read_fd, child->log_line + child->log_used, LOG_LINE_MAX - child->log_used);
+    char *start, *newline;
+
+    if (got < 0 && errno == EINTR)
+        return true;
+    if (got <= 0)
+        return false;
+    child->log_used += (size_t)got;
+    start = child->log_line;
+    while ((newline = memchr(start, '\n', child->log_used - (size_t)(start - child->log_line)))) {
+        *newline = '\0';
+        log_redis_line(start);
+        start = newline + 1;
+    }
+    child->log_used -= (size_t)(start - child->log_line);
+    memmove(child->log_line, start, child->log_used);
+    if (child->log_used == LOG_LINE_MAX) {
+        child->log_line[LOG_LINE_MAX] = '\0';
+        log_redis_line(child->log_line);
+        child->log_used = 0;
+    }
+    return true;
+}
+
+static void on_log_readable(evutil_socket_t fd, short events, void *data)
+{
+    /* One read per wake-up: a chatty Redis never holds the loop. */
+    read_log_pipe(data);
+}
+
+/* After the child stopped: log what it wrote last, with an unfinished line. */
+static void drain_log_pipe(struct redis_child *child)
+{
+    if (child->log_read_fd < 0)
+        return;
+    while (read_log_pipe(child))
+        ;
+    if (child->log_used > 0) {
+        child->log_line[child->log_used] = '\0';
+        log_redis_line(child->log_line);
+        child->log_used = 0;
+    }
+}
+
+/* The pipe for Redis' output, its read end watched by the loop. Returns 0 or -1. */
+static int open_log_pipe(struct redis_child *child, char *error, size_t error_size)
+{
+    int ends[2];
+
+    if (pipe2(ends, O_CLOEXEC) != 0) {
+        snprintf(error, error_size, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    child->log_read_fd = ends[0];
+    child->log_write_fd = ends[1];
+    child->log_event =
+        event_new(child->base, ends[0], EV_READ | EV_PERSIST, on_log_readable, child);
+    if (fcntl(ends[0], F_SETFL, O_NONBLOCK) != 0 || child->log_event == NULL ||
+        event_add(child->log_event, NULL) != 0) {
+        snprintf(error, error_size, "cannot watch the embedded Redis' log pipe");
+        return -1;
+    }
+    return 0;
+}
+
 /* In the forked child: never returns. Reports an exec failure's errno on the pipe. */
 static void exec_child(const struct redis_child *child, pid_t parent, int report_fd)
 {
@@ -163,6 +258,15 @@ static void exec_child(const struct redis_child *child, pid_t parent, int report
     setpgid(0, 0);
     /* Whatever the daemon's mask: Redis' append-only files, log and socket are private. */
     umask(077);
+    /* Its log lines go to the daemon, which logs them: never to a file of their own. */
+    if (dup2(child->log_write_fd, STDOUT_FILENO) < 0 ||
+        dup2(child->log_write_fd, STDERR_FILENO) < 0)
+        _exit(127);
+    /* The service manager hears from the daemon alone (Redis can speak its protocol). */
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+    unsetenv("JOURNAL_STREAM");
     signal(SIGPIPE, SIG_DFL);
     signal(SIGCHLD, SIG_DFL);
     sigemptyset(&all);
@@ -270,7 +374,9 @@ static void on_sigchld(evutil_socket_t fd, short events, void *data)
         describe_exit(status, how, sizeof(how));
         if (child->stopping)
             continue;
-        log_error(component, "redis-server %s; its log is %s", how, child->log_path);
+        drain_log_pipe(child);
+        log_error(component, "redis-server %s; its last words are logged above under \"redis\"",
+                  how);
         if (clock_monotonic_ms() - child->started_at_ms >= HEALTHY_RUN_SECONDS * 1000)
             child->restart_delay_ms = RESTART_DELAY_FIRST_MS;
         schedule_restart(child);
@@ -282,8 +388,7 @@ static int fill_paths(struct redis_child *child)
     const char *dir = child->directory;
     if (snprintf(child->config_path, PATH_MAX, "%s/redis.conf", dir) >= PATH_MAX ||
         snprintf(child->socket_path, PATH_MAX, "%s/redis.sock", dir) >= PATH_MAX ||
-        snprintf(child->pid_path, PATH_MAX, "%s/redis.pid", dir) >= PATH_MAX ||
-        snprintf(child->log_path, PATH_MAX, "%s/redis.log", dir) >= PATH_MAX)
+        snprintf(child->pid_path, PATH_MAX, "%s/redis.pid", dir) >= PATH_MAX)
         return -1;
     /* sun_path holds 108 bytes. */
     return strlen(child->socket_path) < 108 ? 0 : -1;
@@ -302,6 +407,8 @@ int redis_child_new(struct event_base *base, const struct redis_child_options *o
     child->base = base;
     child->fsync_always = options->fsync_always;
     child->restart_delay_ms = RESTART_DELAY_FIRST_MS;
+    child->log_read_fd = -1;
+    child->log_write_fd = -1;
     child->program = strdup(options->program);
     child->directory = strdup(options->directory);
     child->sigchld_event = evsignal_new(base, SIGCHLD, on_sigchld, child);
@@ -321,6 +428,10 @@ int redis_child_new(struct event_base *base, const struct redis_child_options *o
     result = write_config(child, error, error_size);
     if (result != 0)
         goto free_child;
+    if (open_log_pipe(child, error, error_size) != 0) {
+        result = REDIS_CHILD_ERROR_SYSTEM;
+        goto free_child;
+    }
     stop_leftover_instance(child);
     /* Listen for SIGCHLD before the child exists, so an early death is seen. */
     if (event_add(child->sigchld_event, NULL) != 0) {
@@ -366,6 +477,8 @@ void redis_child_stop(struct redis_child *child, int timeout_ms)
         sleep_milliseconds(20);
         waited_ms += 20;
     }
+    /* The loop no longer runs: its farewell lines are read here. */
+    drain_log_pipe(child);
     log_info(component, "redis-server (pid %d) stopped", (int)child->pid);
     child->pid = 0;
 }
@@ -379,6 +492,12 @@ void redis_child_free(struct redis_child *child)
         event_free(child->sigchld_event);
     if (child->restart_timer != NULL)
         event_free(child->restart_timer);
+    if (child->log_event != NULL)
+        event_free(child->log_event);
+    if (child->log_read_fd >= 0)
+        close(child->log_read_fd);
+    if (child->log_write_fd >= 0)
+        close(child->log_write_fd);
     free(child->program);
     free(child->directory);
     free(child);

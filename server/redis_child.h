@@ -14,7 +14,7 @@ enum redis_child_error {
 
 struct redis_child_options {
     const char *program;   /* redis-server, looked up in PATH */
-    const char *directory; /* absolute data directory: config, socket, AOF, log */
+    const char *directory; /* absolute data directory: config, socket, AOF */
     bool fsync_always;     /* appendfsync always (else everysec) */
 };
 
@@ -23,6 +23,9 @@ struct redis_child;
 /*
  * Write redis.conf into the directory and start redis-server on it: a unix
  * socket (redis.sock, mode 0700) and no TCP port, append-only file on.
+ * Its log is the daemon's: what it writes on standard output and error
+ * comes through a pipe, read by the loop without blocking, and is logged
+ * line by line under component "redis" at the level Redis marked.
  * A redis-server left running on the same directory by a daemon that was
  * killed is stopped first. The child dies with the daemon (parent-death
  * signal) and is restarted with backoff whenever it exits on its own.

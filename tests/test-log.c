@@ -84,8 +84,35 @@ static void test_level_names(void)
     CHECK_STR_EQ(log_level_name(LOG_LEVEL_INFO), "info");
 }
 
+/* journald's reading of a line: the syslog priority of each level. */
+static void test_priority_prefixes(void)
+{
+    CHECK_STR_EQ(log_priority_prefix(LOG_LEVEL_ERROR), "<3>");
+    CHECK_STR_EQ(log_priority_prefix(LOG_LEVEL_WARNING), "<4>");
+    CHECK_STR_EQ(log_priority_prefix(LOG_LEVEL_INFO), "<6>");
+    CHECK_STR_EQ(log_priority_prefix(LOG_LEVEL_DEBUG), "<7>");
+}
+
+/* JOURNAL_STREAM is "<device>:<inode>"; only an exact match says the journal. */
+static void test_journal_stream(void)
+{
+    CHECK(log_journal_stream_matches("64768:123456", 64768, 123456));
+    CHECK(!log_journal_stream_matches("64768:123457", 64768, 123456));
+    CHECK(!log_journal_stream_matches("64769:123456", 64768, 123456));
+    CHECK(!log_journal_stream_matches(NULL, 64768, 123456));
+    CHECK(!log_journal_stream_matches("", 0, 0));
+    CHECK(!log_journal_stream_matches("64768", 64768, 0));
+    CHECK(!log_journal_stream_matches("64768:", 64768, 0));
+    CHECK(!log_journal_stream_matches(":123456", 0, 123456));
+    CHECK(!log_journal_stream_matches("64768:123456x", 64768, 123456));
+    CHECK(!log_journal_stream_matches("-1:123456", 18446744073709551615ULL, 123456));
+    CHECK(!log_journal_stream_matches("99999999999999999999:1", 0, 1));
+}
+
 int main(void)
 {
+    RUN_TEST(test_priority_prefixes);
+    RUN_TEST(test_journal_stream);
     RUN_TEST(test_text_line);
     RUN_TEST(test_json_line);
     RUN_TEST(test_json_invalid_utf8);

@@ -1,8 +1,10 @@
 /* log.c: leveled log lines on stderr, as text or as JSON lines. */
 #include "log.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,14 +12,52 @@
 static struct {
     enum log_level threshold;
     enum log_format format;
-} log_settings = {LOG_LEVEL_INFO, LOG_FORMAT_TEXT};
+    bool priority_prefix;
+} log_settings = {LOG_LEVEL_INFO, LOG_FORMAT_TEXT, false};
 
 static const char *const log_level_names[] = {"debug", "info", "warning", "error"};
+
+/* syslog's LOG_DEBUG, LOG_INFO, LOG_WARNING and LOG_ERR, by log level. */
+static const char *const log_priority_prefixes[] = {"<7>", "<6>", "<4>", "<3>"};
 
 void log_setup(enum log_level threshold, enum log_format format)
 {
     log_settings.threshold = threshold;
     log_settings.format = format;
+}
+
+void log_set_priority_prefix(bool enabled)
+{
+    log_settings.priority_prefix = enabled;
+}
+
+const char *log_priority_prefix(enum log_level level)
+{
+    if ((unsigned)level >= sizeof(log_priority_prefixes) / sizeof(log_priority_prefixes[0]))
+        return "<3>";
+    return log_priority_prefixes[level];
+}
+
+/* A decimal number ending at *end; false when there is none or it overflows. */
+static bool parse_decimal(const char *text, char **end, unsigned long long *value)
+{
+    if (*text < '0' || *text > '9')
+        return false;
+    errno = 0;
+    *value = strtoull(text, end, 10);
+    return errno == 0;
+}
+
+bool log_journal_stream_matches(const char *value, unsigned long long device,
+                                unsigned long long inode)
+{
+    unsigned long long stream_device, stream_inode;
+    char *end;
+
+    if (value == NULL || !parse_decimal(value, &end, &stream_device) || *end != ':' ||
+        !parse_decimal(end + 1, &end, &stream_inode) || *end != '\0')
+        return false;
+    return stream_device == device && stream_inode == inode;
 }
 
 int log_level_from_name(const char *name, enum log_level *level)
@@ -165,7 +205,7 @@ void log_write(enum log_level level, const char *component, const char *format, 
     char line[4096];
     struct timespec now;
     va_list args;
-    size_t length;
+    size_t length, prefix_length = 0;
 
     if (level < log_settings.threshold)
         return;
@@ -174,10 +214,15 @@ void log_write(enum log_level level, const char *component, const char *format, 
     va_end(args);
     if (clock_gettime(CLOCK_REALTIME, &now) != 0)
         now = (struct timespec){0, 0};
-    length =
-        log_format_line(line, sizeof(line), log_settings.format, level, &now, component, message);
-    if (length >= sizeof(line))
-        length = strlen(line);
+    if (log_settings.priority_prefix) {
+        prefix_length = strlen(log_priority_prefix(level));
+        memcpy(line, log_priority_prefix(level), prefix_length);
+    }
+    length = log_format_line(line + prefix_length, sizeof(line) - prefix_length,
+                             log_settings.format, level, &now, component, message);
+    if (length >= sizeof(line) - prefix_length)
+        length = strlen(line + prefix_length);
+    length += prefix_length;
     /* One write(2) per line so lines from a child process never interleave
      * mid-line; a failed log write has nowhere to be reported. */
     ssize_t ignored = write(STDERR_FILENO, line, length);

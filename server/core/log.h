@@ -3,6 +3,7 @@
 #define PARKSHARE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -24,6 +25,25 @@ enum log_format {
  * state in the daemon: every module may log without carrying a handle.
  */
 void log_setup(enum log_level threshold, enum log_format format);
+
+/*
+ * Begin each line with its syslog priority ("<3>" error, "<4>" warning,
+ * "<6>" info, "<7>" debug), which journald reads and strips, so that errors
+ * are filed as errors. Off until called; main.c turns it on when standard
+ * error is the journal (see log_journal_stream_matches).
+ */
+void log_set_priority_prefix(bool enabled);
+
+/* The syslog priority prefix of a level: "<3>", "<4>", "<6>" or "<7>". */
+const char *log_priority_prefix(enum log_level level);
+
+/*
+ * Whether value, JOURNAL_STREAM as systemd sets it ("<device>:<inode>" in
+ * decimal), names the file with this device and inode number (standard
+ * error's, from fstat). NULL, empty or malformed: false.
+ */
+bool log_journal_stream_matches(const char *value, unsigned long long device,
+                                unsigned long long inode);
 
 /* Parse "debug", "info", "warning" or "error"; returns 0 or -1 (unknown). */
 int log_level_from_name(const char *name, enum log_level *level);
