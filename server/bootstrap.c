@@ -317,6 +317,23 @@ fail:
     return -1;
 }
 
+int bootstrap_check_files(const char *calendar_dir, const char *demo_path, char *error,
+                          size_t error_size)
+{
+    struct bootstrap *bootstrap = calloc(1, sizeof(*bootstrap));
+    int result = -1;
+
+    if (bootstrap == NULL) {
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
+    if (read_calendars(&bootstrap->calendars, calendar_dir, NULL, NULL, error, error_size) == 0 &&
+        (demo_path == NULL || read_demo(bootstrap, demo_path, error, error_size) == 0))
+        result = 0;
+    bootstrap_free(bootstrap);
+    return result;
+}
+
 static void on_admin_registered(enum store_outcome outcome, void *data)
 {
     struct bootstrap *bootstrap = data;

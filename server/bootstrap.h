@@ -22,6 +22,15 @@ int bootstrap_new(struct store *store, const struct data_dir *data_dir, const ch
                   size_t error_size);
 
 /*
+ * The file checks of bootstrap_new alone, for --check-config: every
+ * calendar in calendar_dir and the demo file (when not NULL) read and
+ * validated, with no token, store or data_dir. Returns 0, or -1 with the
+ * reason in error (a bad file names itself and the field).
+ */
+int bootstrap_check_files(const char *calendar_dir, const char *demo_path, char *error,
+                          size_t error_size);
+
+/*
  * Each time the store becomes ready: register the admin token (unless an
  * operator revoked it), store each shipped calendar that Redis does not
  * hold yet (an operator's edits stay; a file changed and reloaded while

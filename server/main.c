@@ -5,13 +5,15 @@
 #include "bootstrap.h"
 #include "calendar.h"
 #include "clock.h"
+#include "command_line.h"
 #include "config.h"
+#include "config_check.h"
 #include "data_dir.h"
 #include "endpoint.h"
-#include "growable.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
+#include "notify.h"
 #include "opening.h"
 #include "redis_child.h"
 #include "routes.h"
@@ -24,7 +26,6 @@
 
 #include <errno.h>
 #include <event2/event.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,13 +34,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define EXIT_RUNTIME_FAILURE 1
-#define EXIT_USAGE           2 /* bad arguments or a bad configuration */
-
-#define ZONEINFO_DIR "/usr/share/zoneinfo"
-
-extern char **environ;
 
 static const char component[] = "main";
 
@@ -61,153 +55,9 @@ struct daemon {
     struct event *sigterm_event;
     struct event *sighup_event;
     struct event *shutdown_timer;
+    struct notify *notify; /* the service manager, when one listens */
     bool stopping;
 };
-
-static void print_usage(FILE *out)
-{
-    fprintf(out, "Usage: parkshare-server [-c FILE] [--set key=value]... [-h] [-v]\n"
-                 "\n"
-                 "Serve live free-space counts and opening schedules of parking lots.\n"
-                 "\n"
-                 "  -c, --config FILE    read the configuration from FILE\n"
-                 "      --set key=value  override one configuration key (repeatable)\n"
-                 "  -h, --help           show this help and exit\n"
-                 "  -v, --version        show the version and exit\n"
-                 "\n"
-                 "Keys may also be set as PARKSHARE_<KEY> in the environment; --set wins\n"
-                 "over the environment, which wins over the file. See parkshare.conf.\n"
-                 "Exit status: 0 after a clean stop, 1 on a runtime failure, 2 on bad\n"
-                 "arguments or a bad configuration.\n");
-}
-
-/* Read a whole file; the caller frees *text. Returns 0 or -1 with errno set. */
-static int read_file(const char *path, char **text, size_t *length)
-{
-    FILE *file = fopen(path, "re");
-    char *buffer = NULL;
-    size_t used = 0, capacity = 0;
-
-    if (file == NULL)
-        return -1;
-    for (;;) {
-        if (capacity - used < 4096 &&
-            growable_reserve((void **)&buffer, &capacity, used + 65536, 1) != 0) {
-            free(buffer);
-            fclose(file);
-            errno = ENOMEM;
-            return -1;
-        }
-        size_t got = fread(buffer + used, 1, capacity - used - 1, file);
-        used += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(file)) {
-        free(buffer);
-        fclose(file);
-        errno = EIO;
-        return -1;
-    }
-    fclose(file);
-    buffer[used] = '\0';
-    *text = buffer;
-    *length = used;
-    return 0;
-}
-
-/* The zone must exist now, not when the first schedule is asked for. Returns 0 or -1. */
-static int check_timezone(const struct config *config, char *error, size_t error_size)
-{
-    char zone_path[PATH_MAX];
-    snprintf(zone_path, sizeof(zone_path), "%s/%s", ZONEINFO_DIR, config->timezone);
-    if (access(zone_path, R_OK) == 0)
-        return 0;
-    snprintf(error, error_size, "timezone: no zone '%s' in %s (install tzdata)", config->timezone,
-             ZONEINFO_DIR);
-    return -1;
-}
-
-/*
- * Defaults, then the file, then the environment, then each --set. Returns 0,
- * or prints the reason and returns EXIT_USAGE (or EXIT_SUCCESS for -h/-v).
- */
-static int load_configuration(int argc, char **argv, struct config **out)
-{
-    static const struct option options[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"set", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *config_path = NULL;
-    char error[512];
-    struct config *config = config_new();
-    int option;
-
-    if (config == NULL) {
-        fprintf(stderr, "parkshare-server: out of memory\n");
-        return EXIT_RUNTIME_FAILURE;
-    }
-    /* First pass: find -c and -h/-v; --set is applied after the file and environment. */
-    while ((option = getopt_long(argc, argv, "c:hv", options, NULL)) != -1) {
-        switch (option) {
-        case 'c':
-            config_path = optarg;
-            break;
-        case 's':
-            break;
-        case 'h':
-            print_usage(stdout);
-            config_free(config);
-            return -1;
-        case 'v':
-            printf("parkshare-server %s\n", PARKSHARE_VERSION);
-            config_free(config);
-            return -1;
-        default:
-            print_usage(stderr);
-            config_free(config);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "parkshare-server: unexpected argument '%s'\n", argv[optind]);
-        print_usage(stderr);
-        goto fail;
-    }
-    if (config_path != NULL) {
-        char *text = NULL;
-        size_t length = 0;
-        int result;
-        if (read_file(config_path, &text, &length) != 0) {
-            fprintf(stderr, "parkshare-server: %s: %s\n", config_path, strerror(errno));
-            goto fail;
-        }
-        result = config_load_text(config, config_path, text, length, error, sizeof(error));
-        free(text);
-        if (result != 0)
-            goto report;
-    }
-    if (config_apply_environment(config, environ, error, sizeof(error)) != 0)
-        goto report;
-    optind = 1;
-    while ((option = getopt_long(argc, argv, "c:hv", options, NULL)) != -1) {
-        if (option == 's' && config_apply_assignment(config, optarg, error, sizeof(error)) != 0)
-            goto report;
-    }
-    if (check_timezone(config, error, sizeof(error)) != 0)
-        goto report;
-    *out = config;
-    return 0;
-
-report:
-    fprintf(stderr, "parkshare-server: %s\n", error);
-fail:
-    config_free(config);
-    return EXIT_USAGE;
-}
 
 /* Answers are written by the loop after they are queued: give the last ones
  * a moment to leave before the connections close. */
@@ -240,6 +90,7 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
         return;
     }
     daemon->stopping = true;
+    notify_stopping(daemon->notify);
     log_info(component, "signal %d: no new connections; finishing requests in flight",
              (int)signal_number);
     evtimer_add(daemon->shutdown_timer, &bound);
@@ -263,10 +114,18 @@ static void on_store_ready(bool ready, void *data)
     snapshot_sync_on_ready(ready, daemon->sync);
 }
 
-/* A lot changed state (by a write or by the clock): signs see it next. */
+/* READY=1 once /readyz would answer 200: Redis is up and the lots are loaded. */
+static void tell_if_ready(struct daemon *daemon)
+{
+    if (store_is_ready(daemon->store) && snapshot_sync_is_ready(daemon->sync))
+        notify_ready(daemon->notify);
+}
+
+/* A lot changed state (by a write, by the clock, or a load): signs see it next. */
 static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
+    tell_if_ready(daemon);
     api_totals_changed(daemon->api.totals);
     api_stream_lot_changed(daemon->api.stream, id);
 }
@@ -524,6 +383,7 @@ static void daemon_deinit(struct daemon *daemon)
     http_server_free(daemon->http);
     routes_free(daemon->routes);
     api_web_free(daemon->api.web);
+    notify_free(daemon->notify);
     snapshot_free(daemon->snapshot);
     opening_free(daemon->opening);
     redis_child_free(daemon->redis_child);
@@ -591,17 +451,59 @@ static int read_redis_password(struct config *config)
     return 0;
 }
 
+/* journald reads a priority at the start of each line when standard error is its stream. */
+static void mark_priorities_for_journal(void)
+{
+    struct stat status;
+    bool journal =
+        fstat(STDERR_FILENO, &status) == 0 &&
+        log_journal_stream_matches(getenv("JOURNAL_STREAM"), status.st_dev, status.st_ino);
+    log_set_priority_prefix(journal);
+}
+
+/* --check-config, like nginx -t: one line, and the status a bad configuration has. */
+static int check_configuration(struct config *config)
+{
+    char error[1024];
+    int status = EXIT_SUCCESS;
+
+    if (config_check(config, error, sizeof(error)) != 0) {
+        fprintf(stderr, "parkshare-server: %s\n", error);
+        status = EXIT_USAGE;
+    } else {
+        printf("configuration ok\n");
+    }
+    config_free(config);
+    return status;
+}
+
+/* The service manager's socket, when it gave one (NOTIFY_SOCKET). Returns 0 or -1. */
+static int start_notify(struct daemon *daemon)
+{
+    char error[512];
+
+    if (notify_new(daemon->base, &daemon->notify, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct daemon daemon = {0};
+    enum command_line_action action;
     char error[1024];
     int status;
 
-    status = load_configuration(argc, argv, &daemon.config);
-    if (status != 0)
-        return status < 0 ? EXIT_SUCCESS : status;
+    status = command_line_load(argc, argv, &action, &daemon.config);
+    if (status != 0 || action == COMMAND_LINE_DONE)
+        return status;
     log_setup((enum log_level)daemon.config->log_level,
               daemon.config->log_format == CONFIG_LOG_JSON ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT);
+    mark_priorities_for_journal();
+    if (action == COMMAND_LINE_CHECK_CONFIG)
+        return check_configuration(daemon.config);
     /* A client that hangs up mid-answer must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
@@ -610,6 +512,7 @@ int main(int argc, char **argv)
     keep_new_files_private();
     if (open_log_file(daemon.config) != 0 || read_redis_password(daemon.config) != 0)
         goto deinit;
+    mark_priorities_for_journal(); /* log_file may have replaced standard error */
     if (data_dir_open(daemon.config->data_dir, &daemon.data_dir, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
         goto deinit;
@@ -619,6 +522,8 @@ int main(int argc, char **argv)
         log_error(component, "cannot create the event loop");
         goto deinit;
     }
+    if (start_notify(&daemon) != 0)
+        goto deinit;
     /* Every local time is the deployment's: libc's zone is set once, here,
      * before anything reads the clock, and never changes afterwards. */
     if (setenv("TZ", daemon.config->timezone, 1) != 0) {
