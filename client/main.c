@@ -35,6 +35,8 @@ static void usage(FILE *out)
         "      --token-file F   read the token from F\n"
         "      --json           print the server's JSON\n"
         "      --queue FILE     the offline queue (default $XDG_STATE_HOME/parkshare/queue)\n"
+        "  -h, --help           show this help and exit\n"
+        "  -v, --version        show the version and exit\n"
         "\n"
         "Exit status: 0 ok, 1 local failure, 2 usage, 3 network, 4 refused by the server,\n"
         "5 queued offline (the update will be sent by 'sync' or the next update).\n");
@@ -175,6 +177,7 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"queue", required_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
     struct client client = {0};
@@ -189,7 +192,7 @@ int main(int argc, char **argv)
         goto free_token;
     }
     /* "+": stop at the command; its own options are parsed after it. */
-    while ((option = getopt_long(argc, argv, "+u:t:h", options, NULL)) != -1) {
+    while ((option = getopt_long(argc, argv, "+u:t:hv", options, NULL)) != -1) {
         switch (option) {
         case 'u':
             client.options.url = optarg;
@@ -212,6 +215,9 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            goto free_token;
+        case 'v':
+            printf("parkshare-cli %s\n", PARKSHARE_VERSION);
             goto free_token;
         default:
             usage(stderr);
