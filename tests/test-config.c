@@ -21,7 +21,10 @@ static void test_defaults(void)
     CHECK_INT_EQ(config->redis_mode, CONFIG_REDIS_EMBEDDED);
     CHECK_STR_EQ(config->redis_server, "redis-server");
     CHECK(config->redis_fsync_always);
-    CHECK_STR_EQ(config->data_dir, "/var/lib/parkshare");
+    /* The installation's directories, from the build's prefix. */
+    CHECK_STR_EQ(config->data_dir, PARKSHARE_STATEDIR);
+    CHECK_STR_EQ(config->web_root, PARKSHARE_DATADIR "/web");
+    CHECK_STR_EQ(config->calendar_dir, PARKSHARE_DATADIR "/calendars");
     CHECK_STR_EQ(config->timezone, "Asia/Shanghai");
     CHECK_INT_EQ(config->stale_after_seconds, 1800);
     CHECK_INT_EQ(config->max_body_bytes, 1048576);

@@ -282,6 +282,14 @@ static int set_log_format(struct config *config, const struct config_key *key, c
 
 #define FIELD(name) offsetof(struct config, name)
 
+/* The installation's directories, from the prefix chosen at build time (meson.build). */
+#ifndef PARKSHARE_DATADIR
+#error "PARKSHARE_DATADIR (prefix/share/parkshare) must be defined by the build"
+#endif
+#ifndef PARKSHARE_STATEDIR
+#error "PARKSHARE_STATEDIR (localstatedir/lib/parkshare) must be defined by the build"
+#endif
+
 /* Keep in step with config/parkshare.conf, which documents each key. */
 static const struct config_key config_keys[] = {
     {"listen", "127.0.0.1:8080", set_listen, 0, 0, 0},
@@ -289,10 +297,10 @@ static const struct config_key config_keys[] = {
     {"redis_server", "redis-server", set_string, FIELD(redis_server), 0, 0},
     {"redis_appendfsync", "always", set_redis_appendfsync, 0, 0, 0},
     {"redis_password_file", "", set_optional_path, FIELD(redis_password_file), 0, 0},
-    {"data_dir", "/var/lib/parkshare", set_string, FIELD(data_dir), 0, 0},
+    {"data_dir", PARKSHARE_STATEDIR, set_string, FIELD(data_dir), 0, 0},
     {"timezone", "Asia/Shanghai", set_timezone, FIELD(timezone), 0, 0},
-    {"web_root", "/usr/share/parkshare/web", set_string, FIELD(web_root), 0, 0},
-    {"calendar_dir", "/usr/share/parkshare/calendars", set_string, FIELD(calendar_dir), 0, 0},
+    {"web_root", PARKSHARE_DATADIR "/web", set_string, FIELD(web_root), 0, 0},
+    {"calendar_dir", PARKSHARE_DATADIR "/calendars", set_string, FIELD(calendar_dir), 0, 0},
     {"stale_after", "1800", set_seconds, FIELD(stale_after_seconds), 1, 30 * 86400},
     {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
     {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
