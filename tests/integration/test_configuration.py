@@ -65,7 +65,7 @@ class ConfigurationTest(IntegrationTestCase):
     def test_usage_errors(self):
         result = run(["--frobnicate"])
         self.assertEqual(result.returncode, 2)
-        self.assertIn("Usage: parkshare-server [-c FILE] [--set key=value]... [-h] [-v]",
+        self.assertIn("Usage: parkshare-server [-c FILE] [--set key=value]... [-t] [-h] [-v]",
                       result.stderr)
         result = run(["stray"])
         self.assertEqual(result.returncode, 2)
