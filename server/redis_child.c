@@ -262,6 +262,9 @@ static void exec_child(const struct redis_child *child, pid_t parent, int report
     if (dup2(child->log_write_fd, STDOUT_FILENO) < 0 ||
         dup2(child->log_write_fd, STDERR_FILENO) < 0)
         _exit(127);
+    /* dup2 onto itself (a daemon started with standard output closed) keeps close-on-exec. */
+    fcntl(STDOUT_FILENO, F_SETFD, 0);
+    fcntl(STDERR_FILENO, F_SETFD, 0);
     /* The service manager hears from the daemon alone (Redis can speak its protocol). */
     unsetenv("NOTIFY_SOCKET");
     unsetenv("WATCHDOG_USEC");

@@ -130,6 +130,26 @@ class InstallTest(IntegrationTestCase):
         with open(config) as text:
             self.assertNotIn("<datadir>", text.read())
 
+    def test_user_and_completion(self):
+        sysusers = self.staged(os.path.join(self.dirs["prefix"], "lib", "sysusers.d",
+                                            "parkshare.conf"))
+        with open(sysusers) as users:
+            entries = [line.split() for line in users if line.strip() and line[0] != "#"]
+        self.assertEqual(entries, [["u", "parkshare", "-", '"parkshare', 'daemon"',
+                                    os.path.join(self.dirs["localstatedir"], "lib", "parkshare")]])
+        completion = self.staged(os.path.join(self.dirs["datadir"], "bash-completion",
+                                              "completions", "parkshare-cli"))
+        for words, expected in ((["parkshare-cli", "tok"], "token"),
+                                (["parkshare-cli", "--ver"], "--version"),
+                                (["parkshare-cli", "-u", "http://x", "token", "re"], "revoke"),
+                                (["parkshare-cli", "lots", "--ne"], "--near")):
+            script = (f"source {completion}; COMP_WORDS=({' '.join(words)}); "
+                      f"COMP_CWORD={len(words) - 1}; _parkshare_cli; echo \"${{COMPREPLY[*]}}\"")
+            result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                                    timeout=30)
+            with self.subTest(words=words):
+                self.assertEqual((result.stdout, result.stderr), (expected + "\n", ""))
+
     def test_compiled_defaults_come_from_the_prefix(self):
         """Without -c the daemon's web_root is the installed one: --check-config names it."""
         server = self.staged(os.path.join(self.dirs["bindir"], "parkshare-server"))
