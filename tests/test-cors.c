@@ -53,6 +53,7 @@ static void test_any(void)
     bool vary = true;
 
     CHECK_INT_EQ(cors_origins_parse("*", &origins, reason, sizeof(reason)), 0);
+    CHECK(!cors_needs_origin(origins));
     CHECK_STR_EQ(cors_allow_origin(origins, "https://anywhere.example", &vary), "*");
     CHECK(!vary);
     CHECK_STR_EQ(cors_allow_origin(origins, NULL, &vary), "*");
@@ -71,6 +72,7 @@ static void test_list(void)
                                     "https://[::1]:9000 ",
                                     &origins, reason, sizeof(reason)),
                  0);
+    CHECK(cors_needs_origin(origins));
     /* A listed origin is echoed, the request's own text. */
     origin = cors_allow_origin(origins, "https://map.example.org", &vary);
     CHECK_STR_EQ(origin, "https://map.example.org");
@@ -100,6 +102,7 @@ static void test_none(void)
     bool vary = true;
 
     CHECK_INT_EQ(cors_origins_parse(" , ", &origins, reason, sizeof(reason)), 0);
+    CHECK(!cors_needs_origin(origins));
     CHECK(cors_allow_origin(origins, "https://map.example.org", &vary) == NULL);
     CHECK(!vary);
     cors_origins_free(origins);

@@ -138,6 +138,11 @@ int cors_origins_parse(const char *text, struct cors_origins **out, char *reason
     return 0;
 }
 
+bool cors_needs_origin(const struct cors_origins *origins)
+{
+    return origins != NULL && !origins->any && origins->count > 0;
+}
+
 const char *cors_allow_origin(const struct cors_origins *origins, const char *origin, bool *vary)
 {
     *vary = false;

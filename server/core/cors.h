@@ -33,6 +33,9 @@ int cors_origins_parse(const char *text, struct cors_origins **out, char *reason
 /* Free; accepts NULL. */
 void cors_origins_free(struct cors_origins *origins);
 
+/* Whether cors_allow_origin reads the request's Origin (a list): else it need not be looked up. */
+bool cors_needs_origin(const struct cors_origins *origins);
+
 /*
  * The Access-Control-Allow-Origin value for a request whose Origin is origin
  * (NULL when it has none): "*" when any origin is allowed, origin itself

@@ -4,13 +4,15 @@ bodies that decode to exactly the identity bytes, an ETag per encoding, 304 on e
 Accept-Encoding with q=0, small answers left alone, HEAD's gzip Content-Length."""
 
 import gzip
+import http.server
 import os
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (SERVER, DaemonTestCase, IntegrationTestCase, Wire, main,  # noqa: E402
-                     wait_for)
+from harness import (SERVER, SOURCE_ROOT, DaemonTestCase, IntegrationTestCase, Wire,  # noqa: E402
+                     main, wait_for)
 
 ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match, Idempotency-Key"
 EXPOSE_HEADERS = "ETag, Retry-After, Age, Warning"
@@ -217,6 +219,43 @@ class GzipTest(DaemonTestCase):
         identity = self.shared.get("/v1/lots")
         self.assertEqual(gzip.decompress(after.body), identity.body)
         self.assertEqual(after.header("ETag"), identity.header("ETag")[:-1] + '-gzip"')
+
+
+class MapPage(http.server.BaseHTTPRequestHandler):
+    """Another origin: a blank page whose script will call the daemon."""
+
+    def do_GET(self):
+        body = b"<!doctype html><title>a map on another origin</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *arguments):
+        pass
+
+
+class CrossOriginBrowserTest(DaemonTestCase):
+    load_demo = True
+
+    def test_a_page_on_another_origin_revalidates_and_writes(self):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), MapPage)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        page_url = f"http://127.0.0.1:{server.server_address[1]}/map.html"
+        with open(self.shared.demo_token_path()) as token_file:
+            token = token_file.read().strip()
+        result = subprocess.run(
+            ["node", "cross-origin.mjs", self.shared.base_url, page_url, token, "gov-city-hall"],
+            capture_output=True, text=True, cwd=os.path.join(SOURCE_ROOT, "tests", "browser"),
+            timeout=120)
+        print(result.stdout, end="")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("200 then 304", result.stdout)
+        self.assertEqual(self.shared.get("/v1/lots/gov-city-hall").json()["occupied"], 5)
 
 
 if __name__ == "__main__":
