@@ -29,7 +29,9 @@ static size_t scheme_length(const char *entry)
     size_t length = 0;
     if (!isalpha((unsigned char)entry[0]))
         return 0;
-    while (isalnum((unsigned char)entry[length]) || strchr("+-.", entry[length]) != NULL)
+    /* strchr would find the terminating NUL itself: the end is tested first. */
+    while (entry[length] != '\0' &&
+           (isalnum((unsigned char)entry[length]) || strchr("+-.", entry[length]) != NULL))
         length++;
     return entry[length] == '\0' ? 0 : length;
 }
