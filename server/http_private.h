@@ -100,7 +100,7 @@ void http_head_begin(struct http_head *head, const struct http_exchange *exchang
  */
 void http_reply_preflight(struct http_exchange *exchange, unsigned methods);
 
-/* GET and HEAD: answers that carry an ETag and are public when they are problems. */
+/* GET and HEAD: answers that carry an ETag and may go out gzip-encoded. */
 bool http_exchange_is_read(const struct http_exchange *exchange);
 
 /* The exchange is answered: free it, and tell a shutdown waiting for the last one. */
