@@ -20,6 +20,7 @@ struct page {
     char *body;
     size_t length;
     char etag[24];
+    struct gzip_copy gzip; /* compressed once, when the page is read */
 };
 
 struct api_web {
@@ -61,6 +62,8 @@ static int read_page(const char *web_root, struct page *page, char *error, size_
         return -1;
     }
     etag_of(page->body, page->length, page->etag, sizeof(page->etag));
+    /* Without memory for the copy the page still goes out as it is. */
+    gzip_copy_update(&page->gzip, page->body, page->length, page->etag);
     return 0;
 }
 
@@ -75,8 +78,8 @@ static void answer_page(struct http_exchange *exchange, const struct page *page)
     http_exchange_add_header(exchange, "Content-Security-Policy",
                              "default-src 'self'; script-src 'self' 'unsafe-inline'; "
                              "style-src 'self' 'unsafe-inline'; img-src 'self' data:");
-    http_reply(exchange, 200, "text/html; charset=utf-8", page->body, page->length, page->etag,
-               HTTP_REPLY_PUBLIC);
+    http_reply_encoded(exchange, "text/html; charset=utf-8", page->body, page->length, page->etag,
+                       &page->gzip, HTTP_REPLY_PUBLIC);
 }
 
 void api_web_driver_page(struct http_exchange *exchange, const struct store_token *token,
@@ -98,8 +101,8 @@ int api_web_new(const char *web_root, struct api_web **out, char *error, size_t 
         snprintf(error, error_size, "out of memory");
         return -1;
     }
-    web->driver = (struct page){"/", "index.html", NULL, 0, ""};
-    web->board = (struct page){"/board", "board.html", NULL, 0, ""};
+    web->driver = (struct page){"/", "index.html", NULL, 0, "", {NULL, 0, ""}};
+    web->board = (struct page){"/board", "board.html", NULL, 0, "", {NULL, 0, ""}};
     if (read_page(web_root, &web->driver, error, error_size) != 0 ||
         read_page(web_root, &web->board, error, error_size) != 0)
         goto free_web;
@@ -115,8 +118,10 @@ free_web:
 static void take_page(struct page *page, struct page *fresh)
 {
     free(page->body);
+    gzip_copy_clear(&page->gzip);
     *page = *fresh;
     fresh->body = NULL;
+    fresh->gzip = (struct gzip_copy){NULL, 0, ""};
 }
 
 int api_web_reload(struct api_web *web, const char *web_root, char *error, size_t error_size)
@@ -143,5 +148,7 @@ void api_web_free(struct api_web *web)
         return;
     free(web->driver.body);
     free(web->board.body);
+    gzip_copy_clear(&web->driver.gzip);
+    gzip_copy_clear(&web->board.gzip);
     free(web);
 }

@@ -74,7 +74,10 @@ static unsigned method_bit(const struct http_request *request)
     case HTTP_METHOD_DELETE:
         return ROUTER_DELETE;
     default:
-        return 0;
+        /* Every path with routes answers OPTIONS (CORS preflights); the parser names it OTHER. */
+        return request->method_length == 7 && memcmp(request->method_text, "OPTIONS", 7) == 0
+                   ? ROUTER_OPTIONS
+                   : 0;
     }
 }
 
@@ -172,7 +175,11 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
         target->handler(exchange, target->data);
         break;
     case ROUTER_ERROR_NOT_ALLOWED:
-        router_format_allow(exchange->match.allowed, allow, sizeof(allow));
+        if (exchange->method == ROUTER_OPTIONS) {
+            http_reply_preflight(exchange, exchange->match.allowed);
+            break;
+        }
+        router_format_allow(exchange->match.allowed | ROUTER_OPTIONS, allow, sizeof(allow));
         http_exchange_add_header(exchange, "Allow", allow);
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "%s allows %s", exchange->path,
                            allow);
@@ -181,6 +188,11 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no resource at %s", exchange->path);
         break;
     case ROUTER_ERROR_UNROUTABLE:
+        /* "OPTIONS * HTTP/1.1" asks about the server as a whole. */
+        if (exchange->method == ROUTER_OPTIONS && strcmp(exchange->raw_path, "*") == 0) {
+            http_reply_preflight(exchange, ROUTER_GET | ROUTER_POST | ROUTER_PUT | ROUTER_DELETE);
+            break;
+        }
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no resource at this path");
         break;
     case ROUTER_ERROR_NUL_BYTE:
@@ -218,7 +230,7 @@ static void on_request(struct http_connection *connection, const struct http_req
         return;
     }
     if (exchange->method == 0) {
-        http_exchange_add_header(exchange, "Allow", "GET, HEAD, POST, PUT, DELETE");
+        http_exchange_add_header(exchange, "Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
         http_reply_problem(exchange, PROBLEM_METHOD_NOT_ALLOWED, "method not supported");
         return;
     }
@@ -284,9 +296,9 @@ int http_server_new(struct event_base *base, const struct http_options *options,
 {
     struct http_server *server = calloc(1, sizeof(*server));
     double failures = (double)options->auth_failures_per_minute;
-    char reason[128];
+    char reason[128], cors_reason[256];
     bool ok = true;
-    int result;
+    int result, cors;
 
     if (server == NULL)
         return HTTP_ERROR_NO_MEMORY;
@@ -304,9 +316,15 @@ int http_server_new(struct event_base *base, const struct http_options *options,
                                        sizeof(reason));
     if (result == CLIENT_ADDRESS_ERROR_INVALID)
         log_error(component, "trusted_proxies: %s", reason);
-    if (server->router == NULL || !ok || result != 0) {
+    cors = cors_origins_parse(options->cors_origins ? options->cors_origins : "",
+                              &server->cors_origins, cors_reason, sizeof(cors_reason));
+    if (cors == CORS_ERROR_INVALID)
+        log_error(component, "cors_origins: %s", cors_reason);
+    if (server->router == NULL || !ok || result != 0 || cors != 0) {
         http_server_free(server);
-        return result == CLIENT_ADDRESS_ERROR_INVALID ? HTTP_ERROR_OPTIONS : HTTP_ERROR_NO_MEMORY;
+        return result == CLIENT_ADDRESS_ERROR_INVALID || cors == CORS_ERROR_INVALID
+                   ? HTTP_ERROR_OPTIONS
+                   : HTTP_ERROR_NO_MEMORY;
     }
     *out = server;
     return 0;
@@ -376,6 +394,7 @@ void http_server_free(struct http_server *server)
     rate_limit_free(server->admin_write_limit);
     rate_limit_free(server->auth_failure_limit);
     client_address_list_free(server->trusted_proxies);
+    cors_origins_free(server->cors_origins);
     free(server);
 }
 

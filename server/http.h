@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_HTTP_H
 #define PARKSHARE_HTTP_H
 
+#include "gzip.h"
 #include "problem.h"
 
 #include <event2/event.h>
@@ -19,7 +20,8 @@ enum http_error {
 
 /* How a reply is sent. */
 enum http_reply_flags {
-    HTTP_REPLY_PUBLIC = 1 << 0,   /* Access-Control-Allow-Origin: * */
+    /* Historic: every answer now carries the CORS headers cors_origins calls for. */
+    HTTP_REPLY_PUBLIC = 1 << 0,
     HTTP_REPLY_NO_STORE = 1 << 1, /* Cache-Control: no-store instead of no-cache */
 };
 
@@ -30,6 +32,7 @@ struct http_options {
     int64_t admin_write_rate; /* writes per second per admin token (bursts of 2x); 0: none */
     int64_t auth_failures_per_minute; /* per client address; 0: no limit */
     const char *trusted_proxies;      /* addresses and CIDR blocks whose X-Forwarded-For is read */
+    const char *cors_origins;         /* "*", or origins a page may call from; NULL: none */
     int64_t idle_timeout_seconds;     /* for a request body, and between keep-alive requests */
     int64_t header_timeout_seconds;   /* for a whole request head, however slowly it comes */
     size_t max_connections;           /* over a cap a connection gets a 503 and is closed */
@@ -51,8 +54,8 @@ typedef void (*http_handler)(struct http_exchange *exchange, void *data);
 
 /*
  * A server on base with options (copied). Returns 0 with *server owned by
- * the caller, HTTP_ERROR_OPTIONS for malformed trusted_proxies, or
- * HTTP_ERROR_NO_MEMORY.
+ * the caller, HTTP_ERROR_OPTIONS for malformed trusted_proxies or
+ * cors_origins, or HTTP_ERROR_NO_MEMORY.
  */
 int http_server_new(struct event_base *base, const struct http_options *options,
                     struct http_server **server);
@@ -223,10 +226,31 @@ void http_exchange_add_header(struct http_exchange *exchange, const char *name, 
 /*
  * Answer with body (length bytes, copied) of content_type. A 200 answer to a
  * GET gets an ETag computed from the body unless etag is given, and becomes
- * 304 when If-None-Match matches it. Frees the exchange.
+ * 304 when If-None-Match matches it. It is gzip-encoded, compressed now,
+ * when http_exchange_wants_gzip says so: then its ETag is etag with "-gzip"
+ * inside the quotes, and that is the tag If-None-Match must name. Frees the
+ * exchange.
  */
 void http_reply(struct http_exchange *exchange, int status, const char *content_type,
                 const char *body, size_t length, const char *etag, unsigned flags);
+
+/*
+ * Whether a 200 answer of content_type and length bytes to this exchange
+ * is sent gzip-encoded: a GET or HEAD whose Accept-Encoding accepts gzip,
+ * and an answer gzip_worth compressing.
+ */
+bool http_exchange_wants_gzip(const struct http_exchange *exchange, const char *content_type,
+                              size_t length);
+
+/*
+ * Answer 200 like http_reply, for a body kept with its gzip copy (gzip;
+ * NULL when none is kept): a client that accepts gzip gets the copy and its
+ * tag, so a cached answer is compressed once, not per request. Without a
+ * copy a gzip answer is compressed now, as http_reply does.
+ */
+void http_reply_encoded(struct http_exchange *exchange, const char *content_type, const char *body,
+                        size_t length, const char *etag, const struct gzip_copy *gzip,
+                        unsigned flags);
 
 /*
  * Answer with an RFC 9457 problem document; detail is printf-style. The

@@ -3,6 +3,7 @@
 #define PARKSHARE_HTTP_PRIVATE_H
 
 #include "client_address.h"
+#include "cors.h"
 #include "http.h"
 #include "http_connection.h"
 #include "router.h"
@@ -30,6 +31,7 @@ struct http_server {
     struct rate_limit *admin_write_limit;        /* per admin token; NULL: not limited */
     struct rate_limit *auth_failure_limit;       /* per client address key; NULL: not limited */
     struct client_address_list *trusted_proxies; /* never NULL; may be empty */
+    struct cors_origins *cors_origins;           /* never NULL; may allow no origin */
     struct router *router;
     struct route_target targets[ROUTER_MAX_ROUTES];
     size_t target_count;
@@ -79,15 +81,26 @@ struct http_head {
 void http_head_add(struct http_head *head, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A flag of http_head_begin beyond enum http_reply_flags: the answer varies by Accept-Encoding. */
+#define HTTP_HEAD_VARY_ENCODING (1u << 8)
+
 /*
  * Start head: the status line, the headers the handler added, then
- * Content-Type (unless NULL), X-Content-Type-Options, Cache-Control and,
- * with HTTP_REPLY_PUBLIC, Access-Control-Allow-Origin.
+ * Content-Type (unless NULL), X-Content-Type-Options, Cache-Control, the
+ * CORS headers (Access-Control-Allow-Origin per cors_origins and the
+ * request's Origin, Access-Control-Expose-Headers) and Vary (Origin when
+ * cors_origins is a list, Accept-Encoding with HTTP_HEAD_VARY_ENCODING).
  */
 void http_head_begin(struct http_head *head, const struct http_exchange *exchange, int status,
                      const char *content_type, unsigned flags);
 
-/* GET and HEAD: answers that carry an ETag and are public when they are problems. */
+/*
+ * Answer a preflight (OPTIONS) on a path whose routes have methods: 204
+ * with Allow, Access-Control-Allow-Methods, -Allow-Headers and -Max-Age.
+ */
+void http_reply_preflight(struct http_exchange *exchange, unsigned methods);
+
+/* GET and HEAD: answers that carry an ETag and may go out gzip-encoded. */
 bool http_exchange_is_read(const struct http_exchange *exchange);
 
 /* The exchange is answered: free it, and tell a shutdown waiting for the last one. */

@@ -1,5 +1,8 @@
-/* http_reply.c: the answer side of an exchange: response heads, ETag and 304, problem+json. */
+/* http_reply.c: the answer side of an exchange: response heads, ETag and 304, CORS, gzip,
+ * problem+json. */
+#include "cors.h"
 #include "etag.h"
+#include "gzip.h"
 #include "http_private.h"
 #include "log.h"
 
@@ -63,6 +66,26 @@ void http_head_add(struct http_head *head, const char *format, ...)
         head->length += (size_t)written;
 }
 
+/* Access-Control-Allow-Origin per cors_origins, the headers a page may read, and Vary. */
+static void add_cors(struct http_head *head, const struct http_exchange *exchange, unsigned flags)
+{
+    const struct cors_origins *origins = exchange->server->cors_origins;
+    bool vary_origin = false;
+    /* With "*" the request's Origin changes nothing: no header search on the hot path. */
+    const char *origin = cors_allow_origin(
+        origins, cors_needs_origin(origins) ? http_exchange_header(exchange, "Origin") : NULL,
+        &vary_origin);
+    bool vary_encoding = (flags & HTTP_HEAD_VARY_ENCODING) != 0;
+
+    if (origin != NULL)
+        http_head_add(head, "Access-Control-Allow-Origin: %s\r\n", origin);
+    http_head_add(head, "Access-Control-Expose-Headers: " CORS_EXPOSE_HEADERS "\r\n");
+    if (vary_origin || vary_encoding)
+        http_head_add(head, "Vary: %s%s%s\r\n", vary_origin ? "Origin" : "",
+                      vary_origin && vary_encoding ? ", " : "",
+                      vary_encoding ? "Accept-Encoding" : "");
+}
+
 void http_head_begin(struct http_head *head, const struct http_exchange *exchange, int status,
                      const char *content_type, unsigned flags)
 {
@@ -74,8 +97,7 @@ void http_head_begin(struct http_head *head, const struct http_exchange *exchang
         http_head_add(head, "Content-Type: %s\r\n", content_type);
     http_head_add(head, "X-Content-Type-Options: nosniff\r\nCache-Control: %s\r\n",
                   flags & HTTP_REPLY_NO_STORE ? "no-store" : "no-cache");
-    if (flags & HTTP_REPLY_PUBLIC)
-        http_head_add(head, "Access-Control-Allow-Origin: *\r\n");
+    add_cors(head, exchange, flags);
 }
 
 /* 1xx, 204 and 304 answers have no body and no Content-Length (RFC 9110 8.6). */
@@ -98,33 +120,93 @@ static void add_framing(struct http_head *head, const struct http_exchange *exch
     http_head_add(head, "\r\n");
 }
 
+bool http_exchange_wants_gzip(const struct http_exchange *exchange, const char *content_type,
+                              size_t length)
+{
+    return http_exchange_is_read(exchange) && gzip_worth(content_type, length) &&
+           gzip_accepted(http_exchange_header(exchange, "Accept-Encoding"));
+}
+
+/* What is sent: the identity body, or its gzip copy (kept, or compressed for this answer). */
+struct representation {
+    const char *body;
+    size_t length;
+    const char *etag;
+    bool gzip;
+    char *compressed; /* owned: compressed for this answer alone */
+    char etag_text[32];
+};
+
+/* Choose the encoding and its tag; the body is taken only once the answer is known not a 304. */
+static void choose(const struct http_exchange *exchange, const char *content_type,
+                   const struct gzip_copy *copy, struct representation *chosen)
+{
+    if (!http_exchange_wants_gzip(exchange, content_type, chosen->length))
+        return;
+    if (copy != NULL && copy->body != NULL)
+        chosen->gzip = snprintf(chosen->etag_text, sizeof(chosen->etag_text), "%s", copy->etag) <
+                       (int)sizeof(chosen->etag_text);
+    else
+        chosen->gzip =
+            etag_variant(chosen->etag, "gzip", chosen->etag_text, sizeof(chosen->etag_text)) == 0;
+    if (chosen->gzip)
+        chosen->etag = chosen->etag_text;
+}
+
+/* The gzip bytes: the kept copy, else compressed now; without memory the identity body. */
+static void take_gzip_body(const struct gzip_copy *copy, struct representation *chosen,
+                           const char *identity_etag)
+{
+    if (copy != NULL && copy->body != NULL) {
+        chosen->body = copy->body;
+        chosen->length = copy->length;
+    } else if (gzip_compress(chosen->body, chosen->length, &chosen->compressed, &chosen->length) ==
+               0) {
+        chosen->body = chosen->compressed;
+    } else {
+        log_error(component, "cannot gzip an answer of %zu bytes; sending it as it is",
+                  chosen->length);
+        chosen->gzip = false;
+        chosen->etag = identity_etag;
+    }
+}
+
 /*
  * The head is built here and written with the body in one writev; the
  * connection copies only what the socket does not take at once, so body
  * may be a snapshot's buffer that changes after this returns.
  */
-void http_reply(struct http_exchange *exchange, int status, const char *content_type,
-                const char *body, size_t length, const char *etag, unsigned flags)
+static void reply_with(struct http_exchange *exchange, int status, const char *content_type,
+                       const char *body, size_t length, const char *etag,
+                       const struct gzip_copy *copy, unsigned flags)
 {
     static const char failed[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
                                  "Connection: close\r\n\r\n";
     bool close = exchange->server->shutting_down || http_connection_closes(exchange->connection);
     bool read = http_exchange_is_read(exchange);
+    struct representation chosen = {body, length, etag, false, NULL, ""};
     char computed_etag[24];
     struct http_head head;
 
     if (status == 200 && read) {
         if (etag == NULL) {
             etag_of(body, length, computed_etag, sizeof(computed_etag));
-            etag = computed_etag;
+            chosen.etag = etag = computed_etag;
         }
-        if (etag_matches(http_exchange_header(exchange, "If-None-Match"), etag))
+        if (gzip_worth(content_type, length))
+            flags |= HTTP_HEAD_VARY_ENCODING;
+        choose(exchange, content_type, copy, &chosen);
+        if (etag_matches(http_exchange_header(exchange, "If-None-Match"), chosen.etag))
             status = 304;
+        else if (chosen.gzip)
+            take_gzip_body(copy, &chosen, etag);
     }
     http_head_begin(&head, exchange, status, status == 304 ? NULL : content_type, flags);
+    if (chosen.gzip && status == 200)
+        http_head_add(&head, "Content-Encoding: gzip\r\n");
     if ((status == 200 || status == 304) && read)
-        http_head_add(&head, "ETag: %s\r\n", etag);
-    add_framing(&head, exchange, status, length, close);
+        http_head_add(&head, "ETag: %s\r\n", chosen.etag);
+    add_framing(&head, exchange, status, chosen.length, close);
     log_debug(component, "%s %s -> %d", exchange->method == ROUTER_HEAD ? "HEAD" : "request",
               exchange->path, status);
     if (head.overflow || exchange->headers_overflow) {
@@ -133,10 +215,38 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
     } else {
         /* HEAD: the GET's Content-Length, and no body. */
         bool send_body = has_body(status) && exchange->method != ROUTER_HEAD;
-        http_connection_respond(exchange->connection, head.bytes, head.length, body,
-                                send_body ? length : 0, close);
+        http_connection_respond(exchange->connection, head.bytes, head.length, chosen.body,
+                                send_body ? chosen.length : 0, close);
     }
+    free(chosen.compressed);
     http_exchange_free(exchange);
+}
+
+void http_reply(struct http_exchange *exchange, int status, const char *content_type,
+                const char *body, size_t length, const char *etag, unsigned flags)
+{
+    reply_with(exchange, status, content_type, body, length, etag, NULL, flags);
+}
+
+void http_reply_encoded(struct http_exchange *exchange, const char *content_type, const char *body,
+                        size_t length, const char *etag, const struct gzip_copy *gzip,
+                        unsigned flags)
+{
+    reply_with(exchange, 200, content_type, body, length, etag, gzip, flags);
+}
+
+void http_reply_preflight(struct http_exchange *exchange, unsigned methods)
+{
+    char allow[64], allowed_methods[64], max_age[16];
+
+    router_format_allow(methods | ROUTER_OPTIONS, allow, sizeof(allow));
+    router_format_allow(methods, allowed_methods, sizeof(allowed_methods));
+    snprintf(max_age, sizeof(max_age), "%d", CORS_MAX_AGE_SECONDS);
+    http_exchange_add_header(exchange, "Allow", allow);
+    http_exchange_add_header(exchange, "Access-Control-Allow-Methods", allowed_methods);
+    http_exchange_add_header(exchange, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
+    http_exchange_add_header(exchange, "Access-Control-Max-Age", max_age);
+    http_reply(exchange, 204, NULL, "", 0, NULL, HTTP_REPLY_NO_STORE);
 }
 
 void http_reply_problem(struct http_exchange *exchange, enum problem_type type,

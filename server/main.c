@@ -285,6 +285,7 @@ static int start_http(struct daemon *daemon)
         .admin_write_rate = daemon->config->rate_limit_admin,
         .auth_failures_per_minute = daemon->config->auth_failures_per_minute,
         .trusted_proxies = daemon->config->trusted_proxies,
+        .cors_origins = daemon->config->cors_origins,
         .idle_timeout_seconds = daemon->config->idle_timeout_seconds,
         .header_timeout_seconds = daemon->config->header_timeout_seconds,
         .max_connections = connection_cap(daemon->config->max_connections),

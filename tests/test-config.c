@@ -246,6 +246,39 @@ static void test_trusted_proxies(void)
     config_free(config);
 }
 
+/* cors_origins: "*" by default, a checked list, the bad entry named, nothing changed by it. */
+static void test_cors_origins(void)
+{
+    char error[256] = "";
+    struct config *config = config_new();
+
+    CHECK_STR_EQ(config->cors_origins, "*");
+    CHECK_INT_EQ(config_set(config, "cors_origins", "https://map.example.org http://127.0.0.1:8080",
+                            error, sizeof(error)),
+                 0);
+    CHECK_STR_EQ(config->cors_origins, "https://map.example.org http://127.0.0.1:8080");
+    CHECK_INT_EQ(
+        config_set(config, "cors_origins", "https://map.example.org/app", error, sizeof(error)),
+        CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "cors_origins: 'https://map.example.org/app' has a path; an origin is "
+                        "scheme://host[:port] alone");
+    CHECK_STR_EQ(config->cors_origins, "https://map.example.org http://127.0.0.1:8080");
+    CHECK_INT_EQ(
+        config_apply_assignment(config, "cors_origins=* https://a.org", error, sizeof(error)),
+        CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "--set cors_origins: cors_origins: '*' allows every origin and stands "
+                        "alone, without 'https://a.org'");
+    CHECK_INT_EQ(config_set(config, "cors_origins", "map.example.org", error, sizeof(error)),
+                 CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "cors_origins: 'map.example.org' is not scheme://host[:port]");
+    /* Blank: no other origin may call. */
+    CHECK_INT_EQ(config_set(config, "cors_origins", " ", error, sizeof(error)), 0);
+    CHECK(config->cors_origins == NULL);
+    CHECK_INT_EQ(config_set(config, "cors_origins", "*", error, sizeof(error)), 0);
+    CHECK_STR_EQ(config->cors_origins, "*");
+    config_free(config);
+}
+
 static void test_environment(void)
 {
     char error[256] = "";
@@ -395,6 +428,7 @@ int main(void)
     RUN_TEST(test_nul_byte_refused);
     RUN_TEST(test_failed_set_changes_nothing);
     RUN_TEST(test_trusted_proxies);
+    RUN_TEST(test_cors_origins);
     RUN_TEST(test_environment);
     RUN_TEST(test_assignment);
     RUN_TEST(test_redis_errors_never_echo_a_password);

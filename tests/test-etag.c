@@ -108,8 +108,29 @@ static void test_if_none_match(void)
     CHECK_CASES(cases);
 }
 
+/* A representation's tag: the suffix inside the quotes, W/ kept; not a tag or no room: -1. */
+static void test_variant(void)
+{
+    char tag[32];
+
+    CHECK_INT_EQ(etag_variant("\"af63dc4c8601ec8c\"", "gzip", tag, sizeof(tag)), 0);
+    CHECK_STR_EQ(tag, "\"af63dc4c8601ec8c-gzip\"");
+    CHECK_INT_EQ(etag_variant("W/\"x\"", "gzip", tag, sizeof(tag)), 0);
+    CHECK_STR_EQ(tag, "W/\"x-gzip\"");
+    /* The two tags are different: neither matches the other's If-None-Match. */
+    CHECK(!etag_matches("\"af63dc4c8601ec8c\"", "\"af63dc4c8601ec8c-gzip\""));
+    CHECK(!etag_matches("\"af63dc4c8601ec8c-gzip\"", "\"af63dc4c8601ec8c\""));
+    CHECK(etag_matches("\"a\", \"af63dc4c8601ec8c-gzip\"", "\"af63dc4c8601ec8c-gzip\""));
+    CHECK_INT_EQ(etag_variant("x", "gzip", tag, sizeof(tag)), -1);
+    CHECK_INT_EQ(etag_variant("\"", "gzip", tag, sizeof(tag)), -1);
+    CHECK_INT_EQ(etag_variant("W/x\"", "gzip", tag, sizeof(tag)), -1);
+    CHECK_INT_EQ(etag_variant("\"af63dc4c8601ec8c\"", "gzip", tag, 24), 0);
+    CHECK_INT_EQ(etag_variant("\"af63dc4c8601ec8c\"", "gzip", tag, 23), -1);
+}
+
 int main(void)
 {
+    RUN_TEST(test_variant);
     RUN_TEST(test_if_none_match);
     RUN_TEST(test_tag_of_a_body);
     return check_exit_status();

@@ -154,6 +154,42 @@ static void test_protected_answers_leave_room_for_new_ones(void)
     list_cache_free(cache);
 }
 
+/* The gzip copy is made on the first ask, kept (the same bytes after), counted, dropped with it. */
+static void test_gzip_copy_is_made_once_and_counted(void)
+{
+    struct list_cache *cache = list_cache_new(8, 1 << 20);
+    const struct list_cache_answer *stored = NULL, *small = NULL;
+    const struct gzip_copy *first, *again;
+    size_t length = 4000, before;
+    char *body = malloc(length), expected[32];
+
+    for (size_t i = 0; i < length; i++)
+        body[i] = "{\"lots\":[]}"[i % 11];
+    CHECK_INT_EQ(list_cache_store(cache, "lots|", 1, body, length, &stored), 0);
+    CHECK(stored->gzip.body == NULL);
+    before = list_cache_bytes(cache);
+    CHECK_INT_EQ(before, 6 + length);
+    first = list_cache_gzip(cache, stored);
+    CHECK(first == &stored->gzip);
+    CHECK(first->body != NULL && first->length > 0 && first->length < length / 10);
+    snprintf(expected, sizeof(expected), "%.*s-gzip\"", (int)strlen(stored->etag) - 1,
+             stored->etag);
+    CHECK_STR_EQ(first->etag, expected);
+    CHECK_INT_EQ(list_cache_bytes(cache), before + first->length);
+    again = list_cache_gzip(cache, list_cache_find(cache, "lots|", 1));
+    CHECK(again == first);
+    CHECK(again->body == stored->gzip.body);
+    CHECK_INT_EQ(list_cache_bytes(cache), before + first->length);
+    /* An answer of 1 KB or less has none. */
+    CHECK_INT_EQ(store(cache, "small", 1), 0);
+    small = list_cache_find(cache, "small", 1);
+    CHECK(list_cache_gzip(cache, small) == NULL);
+    /* Another revision drops the answer and its copy (the sanitizer run sees any leak). */
+    CHECK(list_cache_find(cache, "lots|", 2) == NULL);
+    CHECK_INT_EQ(list_cache_bytes(cache), 0);
+    list_cache_free(cache);
+}
+
 int main(void)
 {
     RUN_TEST(test_hit_and_miss);
@@ -163,5 +199,6 @@ int main(void)
     RUN_TEST(test_byte_budget_and_too_large);
     RUN_TEST(test_a_flood_of_one_off_queries_leaves_the_popular_ones);
     RUN_TEST(test_protected_answers_leave_room_for_new_ones);
+    RUN_TEST(test_gzip_copy_is_made_once_and_counted);
     return check_exit_status();
 }

@@ -167,6 +167,34 @@ static void test_head_as_get(void)
     router_free(router);
 }
 
+/* OPTIONS is no route's: a path with routes reports what a preflight allows, others 404. */
+static void test_options_preflight(void)
+{
+    struct router *router = sample();
+    struct router_match found = {0};
+    char allow[64];
+
+    CHECK_INT_EQ(match(router, ROUTER_OPTIONS, "/v1/lots/x", &found), ROUTER_ERROR_NOT_ALLOWED);
+    CHECK_INT_EQ(found.allowed, ROUTER_GET | ROUTER_PUT | ROUTER_DELETE);
+    CHECK(found.target == NULL);
+    CHECK_INT_EQ(match(router, ROUTER_OPTIONS, "/v1/tokens", &found), ROUTER_ERROR_NOT_ALLOWED);
+    CHECK_INT_EQ(found.allowed, ROUTER_GET | ROUTER_POST);
+    CHECK_INT_EQ(match(router, ROUTER_OPTIONS, "/v1/nothing", &found), ROUTER_ERROR_NOT_FOUND);
+    CHECK_INT_EQ(found.allowed, 0);
+    router_format_allow(ROUTER_GET | ROUTER_PUT | ROUTER_DELETE | ROUTER_OPTIONS, allow,
+                        sizeof(allow));
+    CHECK_STR_EQ(allow, "GET, HEAD, PUT, DELETE, OPTIONS");
+    router_format_allow(ROUTER_GET | ROUTER_POST | ROUTER_PUT | ROUTER_DELETE | ROUTER_OPTIONS,
+                        allow, 42);
+    CHECK_STR_EQ(allow, "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+    /* A route never has OPTIONS of its own. */
+    CHECK_INT_EQ(router_add(router, ROUTER_OPTIONS, "/options", "x"), ROUTER_ERROR_ROUTE);
+    CHECK_INT_EQ(router_add(router, ROUTER_GET | ROUTER_OPTIONS, "/options", "x"),
+                 ROUTER_ERROR_ROUTE);
+    router_match_deinit(&found);
+    router_free(router);
+}
+
 static void test_first_route_wins(void)
 {
     struct router *router = router_new();
@@ -240,6 +268,7 @@ int main(void)
     RUN_TEST(test_matching);
     RUN_TEST(test_not_allowed_sets);
     RUN_TEST(test_head_as_get);
+    RUN_TEST(test_options_preflight);
     RUN_TEST(test_first_route_wins);
     RUN_TEST(test_malformed_patterns);
     RUN_TEST(test_too_many_parameters);

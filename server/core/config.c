@@ -3,6 +3,7 @@
 
 #include "client_address.h"
 #include "config_value.h"
+#include "cors.h"
 #include "log.h"
 #include "redact.h"
 
@@ -251,6 +252,27 @@ static int set_address_list(struct config *config, const struct config_key *key,
                           error_size);
 }
 
+/* Origins for CORS, checked by cors: "*" alone or scheme://host[:port] entries; blank is none
+ * (NULL: no other origin may call). */
+static int set_origin_list(struct config *config, const struct config_key *key, const char *value,
+                           char *error, size_t error_size)
+{
+    struct cors_origins *origins = NULL;
+    char reason[256];
+    int result = cors_origins_parse(value, &origins, reason, sizeof(reason));
+
+    cors_origins_free(origins);
+    if (result == CORS_ERROR_NO_MEMORY)
+        return config_value_fail(error, error_size, CONFIG_ERROR_NO_MEMORY, "out of memory");
+    if (result != 0)
+        return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s: %s", key->name,
+                                 reason);
+    if (value[strspn(value, " \t,")] == '\0')
+        return set_optional_path(config, key, "", error, error_size);
+    return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
+                          error_size);
+}
+
 static int set_count(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
@@ -319,7 +341,7 @@ static const struct config_key config_keys[] = {
     {"auth_failures_per_minute", "30", set_count, FIELD(auth_failures_per_minute), 0, 1000000},
     {"trusted_proxies", "", set_address_list, FIELD(trusted_proxies), 0, 0},
     {"metrics_allow", "127.0.0.1 ::1", set_address_list, FIELD(metrics_allow), 0, 0},
-    {"cors_origins", "*", set_string, FIELD(cors_origins), 0, 0},
+    {"cors_origins", "*", set_origin_list, FIELD(cors_origins), 0, 0},
     {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
     {"log_file", "", set_optional_path, FIELD(log_file), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},

@@ -15,6 +15,18 @@ void etag_of(const char *body, size_t length, char *out, size_t out_size)
     snprintf(out, out_size, "\"%016llx\"", (unsigned long long)hash);
 }
 
+int etag_variant(const char *etag, const char *suffix, char *out, size_t out_size)
+{
+    size_t length = strlen(etag);
+    size_t prefix = strncmp(etag, "W/", 2) == 0 ? 2 : 0;
+    int written;
+
+    if (length < prefix + 2 || etag[prefix] != '"' || etag[length - 1] != '"')
+        return -1;
+    written = snprintf(out, out_size, "%.*s-%s\"", (int)(length - 1), etag, suffix);
+    return written < 0 || (size_t)written >= out_size ? -1 : 0;
+}
+
 /* Compare one entity tag, ignoring a W/ prefix on either side (RFC 9110 8.8.3.2). */
 static bool etag_equal(const char *candidate, size_t length, const char *etag)
 {

@@ -12,6 +12,13 @@
 void etag_of(const char *body, size_t length, char *out, size_t out_size);
 
 /*
+ * The tag of another representation of the same body: etag ("\"abc\"" or
+ * "W/\"abc\"") with "-" and suffix inside the quotes ("\"abc-gzip\""), into
+ * out. Returns 0, or -1 when etag is not a quoted tag or out is too small.
+ */
+int etag_variant(const char *etag, const char *suffix, char *out, size_t out_size);
+
+/*
  * Whether an If-None-Match header value (a list of tags, W/ tags or "*")
  * matches etag, with the weak comparison of RFC 9110 section 8.8.3.2.
  */

@@ -158,3 +158,13 @@ free_key:
     free(key);
     return result;
 }
+
+const struct gzip_copy *list_answer_gzip(struct snapshot *snapshot,
+                                         const struct list_cache_answer *answer,
+                                         const struct list_cache_answer *uncached)
+{
+    /* An answer built for one request is compressed for it alone, by the HTTP layer. */
+    if (answer == uncached)
+        return NULL;
+    return list_cache_gzip(snapshot_list_cache(snapshot), answer);
+}

@@ -40,4 +40,13 @@ int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,
                     enum list_answer_format format, const struct list_cache_answer **answer,
                     struct list_cache_answer *uncached);
 
+/*
+ * The gzip copy of answer, from list_answer_get with the same uncached:
+ * kept in the list cache beside the answer (see list_cache_gzip), or NULL
+ * for an answer the cache could not keep (uncached) or when there is none.
+ */
+const struct gzip_copy *list_answer_gzip(struct snapshot *snapshot,
+                                         const struct list_cache_answer *answer,
+                                         const struct list_cache_answer *uncached);
+
 #endif

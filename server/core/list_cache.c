@@ -4,12 +4,13 @@
 #include "etag.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct entry {
     struct entry *newer, *older;
-    size_t bytes; /* key and body, as counted against the budget */
+    size_t bytes; /* key, body and gzip copy, as counted against the budget */
     bool protected;
     struct list_cache_answer answer;
     size_t key_length;
@@ -77,6 +78,7 @@ static void drop(struct list_cache *cache, struct entry *entry)
 {
     unlink_entry(segment_of(cache, entry), entry);
     free(entry->answer.body);
+    gzip_copy_clear(&entry->answer.gzip);
     free(entry);
 }
 
@@ -192,6 +194,22 @@ int list_cache_store(struct list_cache *cache, const char *key, uint64_t revisio
     if (stored != NULL)
         *stored = &entry->answer;
     return 0;
+}
+
+const struct gzip_copy *list_cache_gzip(struct list_cache *cache,
+                                        const struct list_cache_answer *answer)
+{
+    /* answer is inside an entry the cache owns, and the cache is ours to change. */
+    struct entry *entry =
+        (struct entry *)(void *)((char *)(uintptr_t)answer - offsetof(struct entry, answer));
+
+    if (entry->answer.gzip.body == NULL &&
+        gzip_copy_update(&entry->answer.gzip, answer->body, answer->length, answer->etag) == 0) {
+        /* Counted from now on; the next store makes room for it. */
+        entry->bytes += entry->answer.gzip.length;
+        segment_of(cache, entry)->bytes += entry->answer.gzip.length;
+    }
+    return entry->answer.gzip.body != NULL ? &entry->answer.gzip : NULL;
 }
 
 size_t list_cache_entries(const struct list_cache *cache)

@@ -2,6 +2,8 @@
 #ifndef PARKSHARE_LIST_CACHE_H
 #define PARKSHARE_LIST_CACHE_H
 
+#include "gzip.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,11 +12,12 @@ enum list_cache_error {
     LIST_CACHE_ERROR_TOO_LARGE = -2, /* over a quarter of the byte budget: never kept */
 };
 
-/* One kept answer: its bytes and their entity tag, computed once. */
+/* One kept answer: its bytes and their entity tag, computed once, and its gzip copy. */
 struct list_cache_answer {
     char *body;
     size_t length;
     char etag[24];
+    struct gzip_copy gzip; /* built by list_cache_gzip, on the first client that accepts it */
 };
 
 /*
@@ -61,7 +64,18 @@ const struct list_cache_answer *list_cache_find(struct list_cache *cache, const 
 int list_cache_store(struct list_cache *cache, const char *key, uint64_t revision, char *body,
                      size_t length, const struct list_cache_answer **stored);
 
-/* How many answers and bytes (keys and bodies) are kept now. */
+/*
+ * The gzip copy of answer (one that find or store returned, and still
+ * valid), compressed on the first call and kept with the answer until it
+ * is dropped, so an answer is compressed at most once. Its bytes count
+ * against the budget from then on (room is made at the next store).
+ * Returns NULL when answer is not over GZIP_MIN_LENGTH bytes or memory ran
+ * out (then the next call tries again).
+ */
+const struct gzip_copy *list_cache_gzip(struct list_cache *cache,
+                                        const struct list_cache_answer *answer);
+
+/* How many answers and bytes (keys, bodies and gzip copies) are kept now. */
 size_t list_cache_entries(const struct list_cache *cache);
 size_t list_cache_bytes(const struct list_cache *cache);
 

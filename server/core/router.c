@@ -189,7 +189,8 @@ void router_format_allow(unsigned methods, char *out, size_t size)
     } table[] = {{ROUTER_GET, "GET, HEAD"},
                  {ROUTER_POST, "POST"},
                  {ROUTER_PUT, "PUT"},
-                 {ROUTER_DELETE, "DELETE"}};
+                 {ROUTER_DELETE, "DELETE"},
+                 {ROUTER_OPTIONS, "OPTIONS"}};
     size_t used = 0;
 
     if (size == 0)

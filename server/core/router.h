@@ -16,6 +16,8 @@ enum router_method {
     ROUTER_POST = 1 << 2,
     ROUTER_PUT = 1 << 3,
     ROUTER_DELETE = 1 << 4,
+    /* Never a route's: every path that has routes answers it (CORS preflights). */
+    ROUTER_OPTIONS = 1 << 5,
 };
 
 enum router_error {
@@ -65,7 +67,9 @@ int router_add(struct router *router, unsigned methods, const char *pattern, con
  * path, still percent-encoded: it is split at '/' first, then each segment
  * decoded, '+' kept). The first route added that has both wins. Returns 0
  * with match->target and the parameters, or a negative enum router_error;
- * with ROUTER_ERROR_NOT_ALLOWED match->allowed holds the path's methods.
+ * with ROUTER_ERROR_NOT_ALLOWED match->allowed holds the path's methods
+ * (ROUTER_OPTIONS, which no route has, always ends there when the path has
+ * routes: match->allowed is then what a preflight allows).
  * match needs router_match_deinit whatever the result.
  */
 int router_match(const struct router *router, unsigned method, const char *raw_path,
@@ -79,7 +83,8 @@ void router_match_deinit(struct router_match *match);
 
 /*
  * Write methods as an Allow header value, e.g. "GET, HEAD, DELETE" (GET
- * brings HEAD). out holds at least 32 bytes for every method.
+ * brings HEAD), OPTIONS last when it is among them. out holds at least 42
+ * bytes for every method.
  */
 void router_format_allow(unsigned methods, char *out, size_t size);
 

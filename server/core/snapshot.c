@@ -84,6 +84,7 @@ static void lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot)
     free(lot->id);
     json_decref(lot->static_json);
     free(lot->body);
+    gzip_copy_clear(&lot->gzip);
     free(lot);
 }
 
@@ -265,6 +266,8 @@ static int rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lo
     lot->body = body;
     lot->body_length = strlen(body);
     etag_of(body, lot->body_length, lot->etag, sizeof(lot->etag));
+    /* Without memory for the copy the identity body still serves every client. */
+    gzip_copy_update(&lot->gzip, body, lot->body_length, lot->etag);
     return 0;
 }
 

@@ -2,6 +2,8 @@
 #ifndef PARKSHARE_SNAPSHOT_H
 #define PARKSHARE_SNAPSHOT_H
 
+#include "gzip.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +44,7 @@ struct snapshot_lot {
     char *body;             /* GET /v1/lots/{id}, built when the lot changed */
     size_t body_length;
     char etag[24];
+    struct gzip_copy gzip;       /* the body gzip-encoded, built with it (empty up to 1 KB) */
     uint64_t touched_generation; /* the load generation of the last change */
 };
 

@@ -20,8 +20,9 @@ class HttpTest(DaemonTestCase):
 
     def test_405_names_the_allowed_methods(self):
         response = self.shared.request("DELETE", "/healthz")
-        self.assertProblem(response, 405, "method-not-allowed", "/healthz allows GET, HEAD")
-        self.assertEqual(response.header("Allow"), "GET, HEAD")
+        self.assertProblem(response, 405, "method-not-allowed",
+                           "/healthz allows GET, HEAD, OPTIONS")
+        self.assertEqual(response.header("Allow"), "GET, HEAD, OPTIONS")
         response = self.shared.request("PATCH", "/healthz")
         self.assertProblem(response, 405, "method-not-allowed", "method not supported")
 
