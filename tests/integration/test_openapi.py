@@ -9,6 +9,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEMO_ATTENDANT_LOT, SERVER, SOURCE_ROOT, DaemonTestCase,  # noqa: E402
@@ -30,6 +32,75 @@ def routed_operations():
         method, pattern = line.split(" ")
         operations.add((method, pattern))
     return operations
+
+
+def fnv1a64(data):
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f'"{value:016x}"'
+
+
+def yaml_python():
+    """A python that can import yaml, as the build finds one."""
+    for candidate in (sys.executable, "/usr/bin/python3"):
+        if subprocess.run([candidate, "-c", "import yaml"], capture_output=True).returncode == 0:
+            return candidate
+    raise AssertionError("no python here can import yaml (python3-yaml)")
+
+
+class EmbedTest(unittest.TestCase):
+    """server/openapi/embed.py reads the YAML strictly: what it serves is what the YAML says."""
+
+    def embed(self, text, version="0.1.0"):
+        with tempfile.TemporaryDirectory() as work:
+            source = os.path.join(work, "openapi.yaml")
+            with open(source, "w") as out:
+                out.write(text)
+            result = subprocess.run(
+                [yaml_python(), os.path.join(SOURCE_ROOT, "server", "openapi", "embed.py"),
+                 version, source, os.path.join(work, "d.h"), os.path.join(work, "d.c")],
+                capture_output=True, text=True, timeout=30)
+            generated = ""
+            if result.returncode == 0:
+                with open(os.path.join(work, "d.c")) as out:
+                    generated = out.read()
+            return result, generated
+
+    HEAD = "openapi: 3.1.0\ninfo:\n  title: t\n  version: 0.1.0\n"
+
+    def test_a_document_becomes_its_compact_json_bytes_and_their_etag(self):
+        result, generated = self.embed(self.HEAD + "paths:\n  /a:\n    x: 'é 2026-01-01'\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        data = bytes(int(byte, 16) for byte in re.findall(r"0x([0-9a-f]{2})", generated))
+        self.assertEqual(json.loads(data), {"openapi": "3.1.0",
+                                            "info": {"title": "t", "version": "0.1.0"},
+                                            "paths": {"/a": {"x": "é 2026-01-01"}}})
+        self.assertNotIn(b" ", data.replace(b"\xc3\xa9 2026", b""))
+        self.assertIn(f"openapi_document_length = {len(data)};", generated)
+        self.assertIn('openapi_document_etag[] = "%s";' % fnv1a64(data).replace('"', '\\"'),
+                      generated)
+
+    def test_a_duplicate_key_stops_the_build_naming_its_line(self):
+        result, _ = self.embed(self.HEAD + "paths: {}\npaths: {}\n")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("line 6: duplicate key 'paths'", result.stderr)
+
+    def test_an_unquoted_status_code_stops_the_build(self):
+        result, _ = self.embed(self.HEAD + "paths:\n  /a:\n    get:\n      responses:\n"
+                                           "        200: {}\n")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("line 9: key 200 is not a string (quote it)", result.stderr)
+
+    def test_an_unquoted_date_stops_the_build(self):
+        result, _ = self.embed(self.HEAD + "paths: {}\nx-example: 2026-11-24\n")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("datetime.date(2026, 11, 24) (date) has no JSON form", result.stderr)
+
+    def test_a_version_other_than_the_builds_stops_the_build(self):
+        result, _ = self.embed(self.HEAD + "paths: {}\n", version="0.2.0")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("info.version is '0.1.0'; the build is '0.2.0'", result.stderr)
 
 
 class OpenApiTest(DaemonTestCase):
@@ -68,6 +139,8 @@ class OpenApiTest(DaemonTestCase):
         self.assertEqual(answer.header("Content-Type"), "application/json")
         self.assertEqual(answer.header("Access-Control-Allow-Origin"), "*")
         self.assertRegex(answer.header("ETag"), r'^"[0-9a-f]{16}"$')
+        # Computed at build time the way etag_of computes every other ETag.
+        self.assertEqual(answer.header("ETag"), fnv1a64(answer.body))
         self.assertEqual(self.document["openapi"], "3.1.0")
         version = subprocess.run([SERVER, "--version"], capture_output=True, text=True,
                                  timeout=10).stdout.split()[-1]
