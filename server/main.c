@@ -490,6 +490,19 @@ static int start_notify(struct daemon *daemon)
     return 0;
 }
 
+/*
+ * Hidden --list-routes (alone): print the route table and exit, reading no
+ * configuration; for operators writing proxy rules, and for the test that
+ * checks the OpenAPI document against the routes. Returns whether it ran.
+ */
+static bool list_routes_asked(int argc, char **argv, int *status)
+{
+    if (argc != 2 || strcmp(argv[1], "--list-routes") != 0)
+        return false;
+    *status = routes_print(stdout) == 0 ? EXIT_SUCCESS : EXIT_RUNTIME_FAILURE;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     struct daemon daemon = {0};
@@ -497,6 +510,8 @@ int main(int argc, char **argv)
     char error[1024];
     int status;
 
+    if (list_routes_asked(argc, argv, &status))
+        return status;
     status = command_line_load(argc, argv, &action, &daemon.config);
     if (status != 0 || action == COMMAND_LINE_DONE)
         return status;

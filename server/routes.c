@@ -7,6 +7,7 @@
 #include "api_lots.h"
 #include "api_lots_list.h"
 #include "api_occupancy.h"
+#include "api_openapi.h"
 #include "api_schedule.h"
 #include "api_stream.h"
 #include "api_tokens.h"
@@ -16,6 +17,7 @@
 #include "lot.h"
 #include "router.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* How a route is served beyond its handler. */
@@ -60,6 +62,7 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/totals", api_totals_json, 0},
     {ROUTER_GET, "/v1/totals.txt", api_totals_text, 0},
     {ROUTER_GET, "/v1/stream", api_stream_open, 0},
+    {ROUTER_GET, "/v1/openapi.json", api_openapi_document, 0},
     {ROUTER_GET, "/", api_web_driver_page, 0},
     {ROUTER_GET, "/board", api_web_board_page, 0},
 };
@@ -116,4 +119,20 @@ int routes_new(struct http_server *server, struct endpoint_context *context, str
 void routes_free(struct routes *routes)
 {
     free(routes);
+}
+
+int routes_print(FILE *out)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } methods[] = {
+        {ROUTER_GET, "GET"}, {ROUTER_POST, "POST"}, {ROUTER_PUT, "PUT"}, {ROUTER_DELETE, "DELETE"}};
+
+    for (size_t i = 0; i < ROUTE_COUNT; i++)
+        for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++)
+            if ((table[i].methods & methods[m].bit) &&
+                fprintf(out, "%s %s\n", methods[m].name, table[i].pattern) < 0)
+                return -1;
+    return fflush(out) == 0 ? 0 : -1;
 }

@@ -5,6 +5,8 @@
 #include "endpoint.h"
 #include "http.h"
 
+#include <stdio.h>
+
 struct routes;
 
 /*
@@ -15,6 +17,13 @@ struct routes;
  */
 int routes_new(struct http_server *server, struct endpoint_context *context,
                struct routes **routes);
+
+/*
+ * Write the table to out, one "METHOD /pattern" line per method of each
+ * route, in table order (GET implies HEAD, which is not listed; OPTIONS is
+ * answered on every path and not listed). Returns 0, or -1 when writing fails.
+ */
+int routes_print(FILE *out);
 
 /* Free; accepts NULL. */
 void routes_free(struct routes *routes);
