@@ -121,6 +121,7 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
         if (etag_matches(http_exchange_header(exchange, "If-None-Match"), etag))
             status = 304;
     }
+    exchange->status = status; /* for the metrics, counted when the exchange is freed */
     http_head_begin(&head, exchange, status, status == 304 ? NULL : content_type, flags);
     if ((status == 200 || status == 304) && read)
         http_head_add(&head, "ETag: %s\r\n", etag);
