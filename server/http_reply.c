@@ -130,6 +130,7 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
               exchange->path, status);
     if (head.overflow || exchange->headers_overflow) {
         log_error(component, "the answer's head does not fit; answering 500");
+        exchange->status = 500;
         http_connection_respond(exchange->connection, failed, sizeof(failed) - 1, NULL, 0, true);
     } else {
         /* HEAD: the GET's Content-Length, and no body. */
