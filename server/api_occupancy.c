@@ -72,6 +72,28 @@ static void judge(const struct store_occupancy_result *result,
     verdict->status = problem_status(verdict->problem);
 }
 
+/*
+ * Count a write the store answered (result NULL: it could not be sent).
+ * Replay wins over clamped: a retry changed nothing, whatever the first did.
+ */
+static void count_write(struct metrics *metrics, const struct store_occupancy_result *result)
+{
+    enum store_outcome outcome = result != NULL ? result->outcome : STORE_OUTCOME_UNAVAILABLE;
+
+    if (outcome == STORE_OUTCOME_REPLAYED)
+        metrics_count_write(metrics, METRICS_WRITE_REPLAY);
+    else if (outcome == STORE_OUTCOME_OK)
+        /* The script's answer ends with "clamped":true or false. */
+        metrics_count_write(metrics, result->answer != NULL &&
+                                             strstr(result->answer, "\"clamped\":true") != NULL
+                                         ? METRICS_WRITE_CLAMPED
+                                         : METRICS_WRITE_OK);
+    else if (outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_FAILED)
+        metrics_count_write(metrics, METRICS_WRITE_UNAVAILABLE);
+    else
+        metrics_count_write(metrics, METRICS_WRITE_REFUSED);
+}
+
 static json_t *errors_extension(json_t *errors)
 {
     return errors ? json_pack("{s:o}", "errors", errors) : NULL;
@@ -92,6 +114,7 @@ static void on_single_result(const struct store_occupancy_result *result, void *
     struct update_verdict verdict;
     json_t *extensions;
 
+    count_write(call->context->metrics, result);
     judge(result, &call->update, &verdict);
     if (verdict.status == 200) {
         if (result->outcome == STORE_OUTCOME_REPLAYED)
@@ -154,6 +177,7 @@ static void apply_single(struct http_exchange *exchange, struct single_call *cal
         store_request(&call->update, call->token_hash, http_exchange_client(exchange));
 
     if (store_occupancy_apply(store, &request, on_single_result, call) != 0) {
+        count_write(call->context->metrics, NULL);
         endpoint_reply_store_unavailable(exchange);
         free(call);
     }
@@ -232,6 +256,7 @@ release_body:
 struct batch_call {
     struct http_exchange *exchange;
     struct store *store;
+    struct metrics *metrics;
     json_t *items;   /* the request's updates (owned) */
     json_t *results; /* one slot per item, filled as answers come */
     size_t waiting;
@@ -283,6 +308,7 @@ static void on_item_result(const struct store_occupancy_result *result, void *da
     struct update_verdict verdict;
     json_t *slot;
 
+    count_write(batch->metrics, result);
     judge(result, &item->update, &verdict);
     if (verdict.status == 200)
         slot = json_pack("{s:s, s:i, s:b, s:o*}", "id", item->update.lot_id, "status", 200,
@@ -323,6 +349,7 @@ static void start_item(struct batch_call *batch, size_t index, const char *hash)
     batch->waiting++;
     if (store_occupancy_apply(batch->store, &request, on_item_result, item) != 0) {
         batch->waiting--;
+        count_write(batch->metrics, NULL);
         json_array_set_new(batch->results, index,
                            item_problem(item->update.lot_id, PROBLEM_STORE_UNAVAILABLE,
                                         "Redis is not reachable; retry this update", NULL));
@@ -346,7 +373,8 @@ static void on_batch_authorised(struct http_exchange *exchange, const struct sto
 void api_occupancy_batch(struct http_exchange *exchange, const struct store_token *token,
                          void *data)
 {
-    struct store *store = ((struct endpoint_context *)data)->store;
+    struct endpoint_context *context = data;
+    struct store *store = context->store;
     struct field_error error;
     const json_t *updates;
     struct batch_call *batch;
@@ -365,6 +393,7 @@ void api_occupancy_batch(struct http_exchange *exchange, const struct store_toke
         goto release_body;
     batch->exchange = exchange;
     batch->store = store;
+    batch->metrics = context->metrics;
     memcpy(batch->token_hash, hash, sizeof(hash));
     batch->items = json_incref((json_t *)updates);
     batch->results = json_array();

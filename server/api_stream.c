@@ -252,6 +252,16 @@ int api_stream_new(struct event_base *base, struct endpoint_context *context, si
     return 0;
 }
 
+size_t api_stream_client_count(const struct api_stream *stream)
+{
+    size_t count = 0;
+    const struct client *client;
+
+    LIST_FOREACH(client, &stream->clients, link)
+    count++;
+    return count;
+}
+
 void api_stream_close_all(struct api_stream *stream)
 {
     while (stream != NULL && !LIST_EMPTY(&stream->clients)) {

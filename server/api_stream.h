@@ -31,6 +31,9 @@ endpoint_handler api_stream_open;
 /* A lot changed (id), or any lot may have (NULL, the clock): send lot events. */
 void api_stream_lot_changed(struct api_stream *stream, const char *id);
 
+/* The streams open now (for the metrics; counted when read). */
+size_t api_stream_client_count(const struct api_stream *stream);
+
 /* End every stream (on shutdown); the clients reconnect elsewhere. */
 void api_stream_close_all(struct api_stream *stream);
 

@@ -386,6 +386,17 @@ void api_totals_unfollow(struct api_totals *totals_endpoint, const char *city, c
         selection->use.followers--;
 }
 
+size_t api_totals_waiter_count(const struct api_totals *totals_endpoint)
+{
+    size_t count = 0;
+    const struct waiter *waiter;
+
+    for (size_t i = 0; i < totals_endpoint->count; i++)
+        LIST_FOREACH(waiter, &totals_endpoint->selections[i]->waiters, link)
+    count++;
+    return count;
+}
+
 void api_totals_release(struct api_totals *totals_endpoint)
 {
     for (size_t i = 0; totals_endpoint != NULL && i < totals_endpoint->count; i++) {

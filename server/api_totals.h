@@ -52,6 +52,9 @@ const char *api_totals_follow(struct api_totals *totals_endpoint, const char *ci
 void api_totals_unfollow(struct api_totals *totals_endpoint, const char *city, const char *group,
                          const char *kind);
 
+/* The long polls waiting now (for the metrics; counted when read). */
+size_t api_totals_waiter_count(const struct api_totals *totals_endpoint);
+
 /* Answer every waiting long poll now (on shutdown). */
 void api_totals_release(struct api_totals *totals_endpoint);
 

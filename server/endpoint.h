@@ -2,12 +2,14 @@
 #ifndef PARKSHARE_ENDPOINT_H
 #define PARKSHARE_ENDPOINT_H
 
+#include "metrics.h"
 #include "opening.h"
 #include "snapshot.h"
 #include "snapshot_sync.h"
 #include "store.h"
 #include "token_memo.h"
 
+struct api_metrics;
 struct api_stream;
 struct api_totals;
 struct api_web;
@@ -22,10 +24,12 @@ struct endpoint_context {
     struct opening *opening;
     const char *timezone;
     struct token_memo *tokens_seen; /* keys a single write's limit without a lookup */
+    struct metrics *metrics;        /* the registry of /metrics; NULL: nothing is counted */
     /* The endpoint modules with state of their own, for their handlers. */
     struct api_totals *totals;
     struct api_stream *stream;
     struct api_web *web;
+    struct api_metrics *metrics_endpoint;
 };
 
 /*

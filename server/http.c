@@ -34,9 +34,47 @@ static void notify_if_drained(struct http_server *server)
         event_base_once(server->base, -1, EV_TIMEOUT, on_drained_later, server, &now);
 }
 
+static enum metrics_method metrics_method_of(const struct http_request *request)
+{
+    switch (request != NULL ? request->method : HTTP_METHOD_OTHER) {
+    case HTTP_METHOD_GET:
+        return METRICS_METHOD_GET;
+    case HTTP_METHOD_HEAD:
+        return METRICS_METHOD_HEAD;
+    case HTTP_METHOD_POST:
+        return METRICS_METHOD_POST;
+    case HTTP_METHOD_PUT:
+        return METRICS_METHOD_PUT;
+    case HTTP_METHOD_DELETE:
+        return METRICS_METHOD_DELETE;
+    default:
+        /* The parser names OPTIONS "other"; preflights are counted as what they are. */
+        if (request != NULL && request->method_length == 7 &&
+            memcmp(request->method_text, "OPTIONS", 7) == 0)
+            return METRICS_METHOD_OPTIONS;
+        return METRICS_METHOD_OTHER;
+    }
+}
+
+/* Count the answered exchange; a stream or long poll is counted but not timed. */
+static void count_exchange(struct http_server *server, const struct http_exchange *exchange)
+{
+    struct timespec now;
+
+    if (server->options.metrics == NULL || exchange->status == 0)
+        return;
+    metrics_count_request(server->options.metrics, exchange->metrics_route,
+                          metrics_method_of(exchange->request), exchange->status);
+    if (!exchange->long_lived && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+        metrics_observe_request(server->options.metrics, exchange->metrics_route,
+                                (double)(now.tv_sec - exchange->started.tv_sec) +
+                                    (double)(now.tv_nsec - exchange->started.tv_nsec) / 1e9);
+}
+
 void http_exchange_free(struct http_exchange *exchange)
 {
     struct http_server *server = exchange->server;
+    count_exchange(server, exchange);
     router_match_deinit(&exchange->match);
     free(exchange);
     server->in_flight--;
@@ -149,6 +187,8 @@ static struct http_exchange *exchange_new(struct http_server *server,
     exchange->request = request;
     exchange->body = body;
     exchange->method = request ? method_bit(request) : 0;
+    if (server->options.metrics != NULL)
+        clock_gettime(CLOCK_MONOTONIC, &exchange->started);
     raw_path = exchange->text;
     memcpy(raw_path, target, path_length);
     raw_path[path_length] = '\0';
@@ -172,6 +212,7 @@ static void route_exchange(struct http_server *server, struct http_exchange *exc
     switch (router_match(server->router, exchange->method, exchange->raw_path, &exchange->match)) {
     case 0:
         target = exchange->match.target;
+        exchange->metrics_route = target->metrics_route;
         target->handler(exchange, target->data);
         break;
     case ROUTER_ERROR_NOT_ALLOWED:
@@ -342,7 +383,8 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
         .max_connections_per_client = settings->max_connections_per_client,
         .max_streams = settings->max_streams,
         .max_streams_per_client = settings->max_streams_per_client,
-        .exempt_peers = server->trusted_proxies};
+        .exempt_peers = server->trusted_proxies,
+        .metrics = settings->metrics};
     struct http_connection_handlers handlers = {on_request, on_refused, server};
     char address[128];
 
@@ -359,11 +401,15 @@ int http_server_route(struct http_server *server, unsigned methods, const char *
                       http_handler handler, void *data)
 {
     struct route_target *target = &server->targets[server->target_count];
+    size_t metrics_route = METRICS_ROUTE_OTHER;
 
     /* The router holds as many routes as there are targets: it refuses the one too many. */
     if (router_add(server->router, methods, pattern, target) != 0)
         return HTTP_ERROR_ROUTE;
-    *target = (struct route_target){handler, data};
+    if (server->options.metrics != NULL &&
+        metrics_add_route(server->options.metrics, pattern, &metrics_route) != 0)
+        log_warning(component, "%s is counted under route=\"other\" in the metrics", pattern);
+    *target = (struct route_target){handler, data, metrics_route};
     server->target_count++;
     return 0;
 }
@@ -382,6 +428,11 @@ void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(v
 size_t http_server_in_flight(const struct http_server *server)
 {
     return server->in_flight;
+}
+
+size_t http_server_connections_open(const struct http_server *server)
+{
+    return server->listener != NULL ? http_connection_listener_open(server->listener) : 0;
 }
 
 void http_server_free(struct http_server *server)
@@ -454,8 +505,13 @@ int http_exchange_claim_stream(struct http_exchange *exchange)
     int result = http_connection_claim_stream(exchange->connection);
     char retry_after[16];
 
-    if (result == 0)
+    if (result == 0) {
+        exchange->long_lived = true;
         return 0;
+    }
+    metrics_count_refusal(options->metrics, result == HTTP_CONNECTION_ERROR_CLIENT_FULL
+                                                ? METRICS_LIMIT_MAX_STREAMS_PER_CLIENT
+                                                : METRICS_LIMIT_MAX_STREAMS);
     snprintf(retry_after, sizeof(retry_after), "%d", HTTP_CONNECTION_RETRY_AFTER_S);
     http_exchange_add_header(exchange, "Retry-After", retry_after);
     if (result == HTTP_CONNECTION_ERROR_CLIENT_FULL)
@@ -501,6 +557,8 @@ bool http_exchange_allow_writes(struct http_exchange *exchange, const char *toke
     if (rate_limit_take(limit, token_id, count > 0 ? (double)count : 1.0, clock_monotonic_ms(),
                         &retry_after))
         return true;
+    metrics_count_rate_limited(server->options.metrics,
+                               admin ? METRICS_RATE_LIMIT_ADMIN_WRITES : METRICS_RATE_LIMIT_WRITES);
     snprintf(who, sizeof(who), "with the token %s", token_id);
     reply_rate_limited(exchange, retry_after, "writes", who);
     return false;
@@ -519,6 +577,7 @@ bool http_exchange_allow_auth_failure(struct http_exchange *exchange)
         return true;
     log_debug(component, "refusing authentications from %s for %d s: too many failed", key,
               retry_after);
+    metrics_count_rate_limited(exchange->server->options.metrics, METRICS_RATE_LIMIT_AUTH_FAILURES);
     snprintf(who, sizeof(who), "from %s", key);
     reply_rate_limited(exchange, retry_after, "failed authentications", who);
     return false;

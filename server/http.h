@@ -3,6 +3,7 @@
 #define PARKSHARE_HTTP_H
 
 #include "gzip.h"
+#include "metrics.h"
 #include "problem.h"
 
 #include <event2/event.h>
@@ -39,6 +40,7 @@ struct http_options {
     size_t max_connections_per_client;
     size_t max_streams; /* event streams and long polls together */
     size_t max_streams_per_client;
+    struct metrics *metrics; /* borrowed, may be NULL: requests, refusals and 429s are counted */
 };
 
 struct http_server;
@@ -88,6 +90,9 @@ void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(v
 
 /* The number of exchanges not yet answered. */
 size_t http_server_in_flight(const struct http_server *server);
+
+/* The client connections open now (0 before listening). */
+size_t http_server_connections_open(const struct http_server *server);
 
 /*
  * Close every connection and free; accepts NULL. Exchanges still in flight

@@ -4,6 +4,7 @@
 
 #include "client_address.h"
 #include "http_request.h"
+#include "metrics.h"
 
 #include <event2/event.h>
 #include <stdbool.h>
@@ -41,6 +42,7 @@ struct http_connection_options {
     /* Borrowed, may be NULL: peers held to the totals alone (trusted proxies carry many clients).
      */
     const struct client_address_list *exempt_peers;
+    struct metrics *metrics; /* borrowed, may be NULL: refusals by limit are counted */
 };
 
 /*
@@ -78,6 +80,9 @@ int http_connection_listen(struct event_base *base, const char *host, uint16_t p
                            const struct http_connection_handlers *handlers,
                            struct http_connection_listener **listener, char *bound,
                            size_t bound_size, char *error, size_t error_size);
+
+/* The connections open now, streams included. */
+size_t http_connection_listener_open(const struct http_connection_listener *listener);
 
 /* Stop accepting and close the listening socket; open connections carry on. */
 void http_connection_listener_stop(struct http_connection_listener *listener);

@@ -69,6 +69,9 @@ static void refuse(struct http_connection_listener *listener, evutil_socket_t fd
     char peer[INET6_ADDRSTRLEN], scratch[4096];
     unsigned long count;
 
+    metrics_count_refusal(listener->options.metrics, client_full
+                                                         ? METRICS_LIMIT_MAX_CONNECTIONS_PER_CLIENT
+                                                         : METRICS_LIMIT_MAX_CONNECTIONS);
     /* A request already received is read first, so the close sends a FIN, not a reset. */
     if (recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT) < 0 && errno != EAGAIN &&
         errno != EWOULDBLOCK)
@@ -153,6 +156,7 @@ static void on_accept_error(struct evconnlistener *accepting, void *data)
     int error = errno;
     unsigned long count;
 
+    metrics_count_refusal(listener->options.metrics, METRICS_LIMIT_DESCRIPTORS);
     if (throttle_due(listener, &listener->accept_failures, &count))
         log_warning(component,
                     "accept: %s (%lu failure(s) since the last report); new connections wait "
@@ -248,6 +252,11 @@ refuse:
              (unsigned)port);
     http_connection_listener_free(listener);
     return HTTP_CONNECTION_ERROR_LISTEN;
+}
+
+size_t http_connection_listener_open(const struct http_connection_listener *listener)
+{
+    return client_slots_connections(listener->slots);
 }
 
 void http_connection_listener_stop(struct http_connection_listener *listener)

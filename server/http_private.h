@@ -19,6 +19,7 @@
 struct route_target {
     http_handler handler;
     void *data;
+    size_t metrics_route; /* the route template's slot in the metrics registry */
 };
 
 struct http_server {
@@ -59,6 +60,12 @@ struct http_exchange {
     struct http_query_parameter query[HTTP_EXCHANGE_MAX_QUERY];
     size_t query_count;
     struct router_match match; /* the route and its path parameters */
+    /* For the metrics: the route's slot, the status answered, when the head was read, and
+     * whether it is a stream or long poll (counted, never timed). */
+    size_t metrics_route;
+    int status;
+    bool long_lived;
+    struct timespec started;
     size_t headers_length;
     bool headers_overflow; /* a header did not fit: the answer becomes a 500 */
     char headers[HTTP_EXCHANGE_HEADERS_SIZE];

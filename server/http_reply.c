@@ -201,6 +201,7 @@ static void reply_with(struct http_exchange *exchange, int status, const char *c
         else if (chosen.gzip)
             take_gzip_body(copy, &chosen, etag);
     }
+    exchange->status = status; /* for the metrics, counted when the exchange is freed */
     http_head_begin(&head, exchange, status, status == 304 ? NULL : content_type, flags);
     if (chosen.gzip && status == 200)
         http_head_add(&head, "Content-Encoding: gzip\r\n");
@@ -211,6 +212,7 @@ static void reply_with(struct http_exchange *exchange, int status, const char *c
               exchange->path, status);
     if (head.overflow || exchange->headers_overflow) {
         log_error(component, "the answer's head does not fit; answering 500");
+        exchange->status = 500;
         http_connection_respond(exchange->connection, failed, sizeof(failed) - 1, NULL, 0, true);
     } else {
         /* HEAD: the GET's Content-Length, and no body. */

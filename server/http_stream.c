@@ -42,6 +42,7 @@ struct http_stream *http_exchange_detach(struct http_exchange *exchange, const c
     struct http_stream *stream = calloc(1, sizeof(*stream));
     struct http_head head;
 
+    exchange->status = 200; /* for the metrics: a stream counts when it starts */
     if (stream == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return NULL;

@@ -1,4 +1,5 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
+#include "api_metrics.h"
 #include "api_stream.h"
 #include "api_totals.h"
 #include "api_web.h"
@@ -268,8 +269,10 @@ static int start_redis(struct daemon *daemon)
                                             .sync = daemon->sync,
                                             .opening = daemon->opening,
                                             .timezone = daemon->config->timezone,
-                                            .tokens_seen = token_memo_new(4096)};
-    if (daemon->api.tokens_seen == NULL) {
+                                            .tokens_seen = token_memo_new(4096),
+                                            .metrics = metrics_new(PARKSHARE_VERSION)};
+    if (daemon->api.tokens_seen == NULL || daemon->api.metrics == NULL ||
+        store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -291,7 +294,8 @@ static int start_http(struct daemon *daemon)
         .max_connections = connection_cap(daemon->config->max_connections),
         .max_connections_per_client = (size_t)daemon->config->max_connections_per_client,
         .max_streams = (size_t)daemon->config->max_streams,
-        .max_streams_per_client = (size_t)daemon->config->max_streams_per_client};
+        .max_streams_per_client = (size_t)daemon->config->max_streams_per_client,
+        .metrics = daemon->api.metrics};
     char error[512];
 
     if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {
@@ -307,11 +311,17 @@ static int start_http(struct daemon *daemon)
         log_error(component, "web_root: %s", error);
         return -1;
     }
+    if (api_metrics_new(daemon->config->metrics_allow, &daemon->api.metrics_endpoint, error,
+                        sizeof(error)) != 0) {
+        log_error(component, "metrics_allow: %s", error);
+        return -1;
+    }
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
         routes_new(daemon->http, &daemon->api, &daemon->routes) != 0) {
         log_error(component, "cannot set up the HTTP server");
         return -1;
     }
+    api_metrics_watch(daemon->api.metrics_endpoint, daemon->http);
     if (http_server_listen(daemon->http, daemon->config->listen_host, daemon->config->listen_port,
                            NULL, 0, error, sizeof(error)) != 0) {
         log_error(component, "%s", error);
@@ -383,6 +393,8 @@ static void daemon_deinit(struct daemon *daemon)
     token_memo_free(daemon->api.tokens_seen);
     http_server_free(daemon->http);
     routes_free(daemon->routes);
+    api_metrics_free(daemon->api.metrics_endpoint);
+    metrics_free(daemon->api.metrics);
     api_web_free(daemon->api.web);
     notify_free(daemon->notify);
     snapshot_free(daemon->snapshot);

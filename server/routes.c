@@ -6,6 +6,7 @@
 #include "api_health.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
+#include "api_metrics.h"
 #include "api_occupancy.h"
 #include "api_openapi.h"
 #include "api_schedule.h"
@@ -65,6 +66,7 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/openapi.json", api_openapi_document, 0},
     {ROUTER_GET, "/", api_web_driver_page, 0},
     {ROUTER_GET, "/board", api_web_board_page, 0},
+    {ROUTER_GET, "/metrics", api_metrics_read, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))

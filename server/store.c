@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "redact.h"
 #include "store_private.h"
 
@@ -62,6 +63,8 @@ struct store {
     int64_t ping_sent_ms; /* 0 when no health PING is outstanding */
     struct event *health_timer;
     bool ready;
+    bool command_was_ready;  /* the command link was ready once: readiness again is a reconnect */
+    struct metrics *metrics; /* borrowed, may be NULL */
 
     store_ready_callback on_ready;
     store_change_callback on_change;
@@ -152,6 +155,9 @@ static void link_became_ready(struct link *link)
     link->backoff_ms = BACKOFF_FIRST_MS;
     link->reported_unreachable = false;
     link->unreachable_since_ms = 0;
+    if (!link->subscriber && link->store->command_was_ready)
+        metrics_count_reconnect(link->store->metrics);
+    link->store->command_was_ready = link->store->command_was_ready || !link->subscriber;
     set_state(link, LINK_READY);
 }
 
@@ -453,6 +459,12 @@ bool store_is_ready(const struct store *store)
     return store->ready;
 }
 
+int store_set_metrics(struct store *store, struct metrics *metrics)
+{
+    store->metrics = metrics;
+    return metrics_name_scripts(metrics, store_script_names, STORE_SCRIPT_COUNT);
+}
+
 const char *store_change_channel(const struct store *store)
 {
     return store->channel;
@@ -477,6 +489,7 @@ struct pending_command {
     int argc;
     char **argv; /* owned copies, scripts only */
     size_t *lengths;
+    struct timespec sent; /* scripts: when first sent, for their latency */
 };
 
 static void pending_free(struct pending_command *pending)
@@ -510,6 +523,16 @@ static int resend_as_eval(struct pending_command *pending)
     return send_pending(pending, (const char **)pending->argv, pending->lengths);
 }
 
+static void observe_script(const struct pending_command *pending)
+{
+    struct timespec now;
+
+    if (pending->store->metrics != NULL && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+        metrics_observe_script(pending->store->metrics, (size_t)pending->script,
+                               (double)(now.tv_sec - pending->sent.tv_sec) +
+                                   (double)(now.tv_nsec - pending->sent.tv_nsec) / 1e9);
+}
+
 static void on_command_reply(redisAsyncContext *context, void *reply_pointer, void *data)
 {
     struct pending_command *pending = data;
@@ -522,6 +545,8 @@ static void on_command_reply(redisAsyncContext *context, void *reply_pointer, vo
             return;
         reply = NULL;
     }
+    if (pending->script != STORE_SCRIPT_NONE && reply != NULL)
+        observe_script(pending);
     pending->reader(reply, &pending->recipient);
     pending_free(pending);
 }
@@ -593,6 +618,7 @@ int store_call(struct store *store, const struct store_request *request, store_r
     snprintf(pending->recipient.id, sizeof(pending->recipient.id), "%s",
              request->id != NULL ? request->id : "");
     pending->script = request->script;
+    clock_gettime(CLOCK_MONOTONIC, &pending->sent);
     if (request->script == STORE_SCRIPT_NONE) {
         /* hiredis copies a plain command at once: nothing to keep. */
         pending->argc = request->arguments.count;
@@ -637,63 +663,4 @@ void store_free(struct store *store)
         explicit_bzero(store->password, strlen(store->password));
     free(store->password);
     free(store);
-}
-
-int64_t store_reply_integer(const redisReply *reply, int64_t fallback)
-{
-    char *end = NULL;
-    long long value;
-
-    if (reply == NULL)
-        return fallback;
-    if (reply->type == REDIS_REPLY_INTEGER)
-        return reply->integer;
-    if (reply->type != REDIS_REPLY_STRING || reply->len == 0)
-        return fallback;
-    value = strtoll(reply->str, &end, 10);
-    return *end == '\0' ? value : fallback;
-}
-
-/* Whether reply is a string (status or bulk) equal to text. */
-static bool reply_is(const redisReply *reply, const char *text)
-{
-    return reply != NULL &&
-           (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS) &&
-           strcmp(reply->str, text) == 0;
-}
-
-enum store_outcome store_outcome_from_word(const redisReply *reply)
-{
-    static const struct {
-        const char *word;
-        enum store_outcome outcome;
-    } words[] = {
-        {"ok", STORE_OUTCOME_OK},
-        {"replay", STORE_OUTCOME_REPLAYED},
-        {"created", STORE_OUTCOME_CREATED},
-        {"replaced", STORE_OUTCOME_REPLACED},
-        {"deleted", STORE_OUTCOME_OK},
-        {"revoked", STORE_OUTCOME_REVOKED},
-        {"exists", STORE_OUTCOME_EXISTS},
-        {"unauthorized", STORE_OUTCOME_UNAUTHORIZED},
-        {"forbidden", STORE_OUTCOME_FORBIDDEN},
-        {"not-found", STORE_OUTCOME_NOT_FOUND},
-        {"mismatch", STORE_OUTCOME_KEY_REUSED},
-        {"over-capacity", STORE_OUTCOME_OVER_CAPACITY},
-    };
-    if (reply == NULL)
-        return STORE_OUTCOME_UNAVAILABLE;
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        if (reply_is(reply, words[i].word))
-            return words[i].outcome;
-    }
-    log_error(component, "unexpected reply from Redis: %s",
-              reply->type == REDIS_REPLY_ERROR ? reply->str : "(not an outcome)");
-    return STORE_OUTCOME_FAILED;
-}
-
-void store_read_outcome(redisReply *reply, const struct store_recipient *recipient)
-{
-    store_outcome_callback callback = (store_outcome_callback)recipient->callback;
-    callback(store_outcome_from_word(reply), recipient->data);
 }

@@ -79,6 +79,15 @@ int store_new(struct event_base *base, const struct store_options *options,
 /* Whether the store is ready for commands now. */
 bool store_is_ready(const struct store *store);
 
+struct metrics;
+
+/*
+ * Count reconnects and time scripts into metrics (borrowed: it must outlive
+ * the store), which learns the scripts' names. Returns 0, or a negative
+ * enum metrics_error when the registry has no room for the scripts.
+ */
+int store_set_metrics(struct store *store, struct metrics *metrics);
+
 /* Close the links; pending commands see their failure callback. Accepts NULL. */
 void store_free(struct store *store);
 
