@@ -36,12 +36,27 @@ struct put_call {
     struct http_exchange *exchange;
     char id[WIRE_ID_MAX + 1];
     json_t *static_json;
+    char *stored_text; /* the lot's JSON text as sent to the store */
 };
 
 static void put_call_free(struct put_call *call)
 {
     json_decref(call->static_json);
+    free(call->stored_text);
     free(call);
+}
+
+/* The lot as stored is shown by this daemon's next read (read-your-writes). */
+static void show_own_lot(const struct put_call *call, const struct store_lot_result *result)
+{
+    struct change change = {.type = CHANGE_LOT,
+                            .version = result->version,
+                            .occupied = result->occupied,
+                            .updated_at_ms = result->updated_at_ms,
+                            .static_json = call->stored_text};
+
+    snprintf(change.id, sizeof(change.id), "%s", call->id);
+    snapshot_sync_apply_own(call->context->sync, &change);
 }
 
 static void on_put_stored(const struct store_lot_result *result, void *data)
@@ -50,6 +65,7 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
     json_t *answer;
 
     if (result->outcome == STORE_OUTCOME_CREATED || result->outcome == STORE_OUTCOME_REPLACED) {
+        show_own_lot(call, result);
         answer = snapshot_compose_json(call->context->snapshot, call->id, call->static_json,
                                        result->occupied, result->version, result->updated_at_ms,
                                        clock_now_ms());
@@ -103,6 +119,8 @@ void api_lots_put(struct http_exchange *exchange, const struct store_token *toke
         endpoint_reply_store_unavailable(exchange);
         goto cleanup;
     }
+    call->stored_text = text; /* the exact text stored, for show_own_lot */
+    text = NULL;
     call = NULL; /* on_put_stored frees it */
 cleanup:
     free(text);
@@ -114,22 +132,45 @@ cleanup:
 
 /* --- DELETE /v1/lots/{id} --- */
 
+struct delete_call {
+    struct endpoint_context *context;
+    struct http_exchange *exchange;
+    char id[WIRE_ID_MAX + 1];
+};
+
 static void on_deleted(const struct store_lot_result *result, void *data)
 {
-    endpoint_reply_deletion(data, result->outcome, STORE_OUTCOME_OK, "lot",
+    struct delete_call *call = data;
+    struct change change = {.type = CHANGE_LOT_DELETED, .version = result->version};
+
+    if (result->outcome == STORE_OUTCOME_OK) {
+        /* Gone from this daemon's next read at once (read-your-writes). */
+        snprintf(change.id, sizeof(change.id), "%s", call->id);
+        snapshot_sync_apply_own(call->context->sync, &change);
+    }
+    endpoint_reply_deletion(call->exchange, result->outcome, STORE_OUTCOME_OK, "lot",
                             "the lot could not be deleted");
+    free(call);
 }
 
 void api_lots_delete(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
+    struct delete_call *call;
 
     if (!lot_id_is_valid(id)) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return;
     }
+    call = endpoint_allocate(exchange, sizeof(*call));
+    if (call == NULL)
+        return;
+    *call = (struct delete_call){.context = context, .exchange = exchange};
+    snprintf(call->id, sizeof(call->id), "%s", id);
     if (store_lot_delete(context->store, id, token->id, http_exchange_client(exchange), on_deleted,
-                         exchange) != 0)
+                         call) != 0) {
+        free(call);
         endpoint_reply_store_unavailable(exchange);
+    }
 }

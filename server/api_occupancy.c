@@ -108,6 +108,21 @@ struct single_call {
     char token_hash[65];
 };
 
+/* A count this daemon has just stored is shown by its own next read (read-your-writes). */
+static void show_own_write(struct snapshot_sync *sync, const char *lot_id,
+                           const struct store_occupancy_result *result)
+{
+    struct change change = {.type = CHANGE_OCCUPANCY,
+                            .version = result->version,
+                            .occupied = result->occupied,
+                            .updated_at_ms = result->updated_at_ms};
+
+    if (result->outcome != STORE_OUTCOME_OK)
+        return;
+    snprintf(change.id, sizeof(change.id), "%s", lot_id);
+    snapshot_sync_apply_own(sync, &change);
+}
+
 static void on_single_result(const struct store_occupancy_result *result, void *data)
 {
     struct single_call *call = data;
@@ -115,6 +130,7 @@ static void on_single_result(const struct store_occupancy_result *result, void *
     json_t *extensions;
 
     count_write(call->context->metrics, result);
+    show_own_write(call->context->sync, call->update.lot_id, result);
     judge(result, &call->update, &verdict);
     if (verdict.status == 200) {
         if (result->outcome == STORE_OUTCOME_REPLAYED)
@@ -257,6 +273,7 @@ struct batch_call {
     struct http_exchange *exchange;
     struct store *store;
     struct metrics *metrics;
+    struct snapshot_sync *sync;
     json_t *items;   /* the request's updates (owned) */
     json_t *results; /* one slot per item, filled as answers come */
     size_t waiting;
@@ -309,6 +326,7 @@ static void on_item_result(const struct store_occupancy_result *result, void *da
     json_t *slot;
 
     count_write(batch->metrics, result);
+    show_own_write(batch->sync, item->update.lot_id, result);
     judge(result, &item->update, &verdict);
     if (verdict.status == 200)
         slot = json_pack("{s:s, s:i, s:b, s:o*}", "id", item->update.lot_id, "status", 200,
@@ -394,6 +412,7 @@ void api_occupancy_batch(struct http_exchange *exchange, const struct store_toke
     batch->exchange = exchange;
     batch->store = store;
     batch->metrics = context->metrics;
+    batch->sync = context->sync;
     memcpy(batch->token_hash, hash, sizeof(hash));
     batch->items = json_incref((json_t *)updates);
     batch->results = json_array();

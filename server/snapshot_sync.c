@@ -174,6 +174,12 @@ static void apply_lot_change(struct snapshot_sync *sync, const struct change *ch
     arm_timer(sync);
 }
 
+void snapshot_sync_apply_own(struct snapshot_sync *sync, const struct change *change)
+{
+    if (change->version > 0)
+        apply_lot_change(sync, change);
+}
+
 void snapshot_sync_on_message(const char *message, size_t length, void *data)
 {
     struct snapshot_sync *sync = data;

@@ -3,6 +3,7 @@
 #define PARKSHARE_SNAPSHOT_SYNC_H
 
 #include "opening.h"
+#include "change.h"
 #include "snapshot.h"
 #include "store.h"
 
@@ -33,6 +34,15 @@ int snapshot_sync_new(struct event_base *base, struct store *store, struct snaps
 /* The store's ready callback and change callback: main.c routes both here. */
 void snapshot_sync_on_ready(bool ready, void *sync);
 void snapshot_sync_on_message(const char *message, size_t length, void *sync);
+
+/*
+ * A lot change this daemon has just stored (CHANGE_OCCUPANCY, CHANGE_LOT or
+ * CHANGE_LOT_DELETED; strings borrowed): applied to the snapshot at once, so
+ * that a client's next read from this daemon sees its own write. The message
+ * Redis then publishes carries the same version and changes nothing more;
+ * other daemons see the write when that message reaches them.
+ */
+void snapshot_sync_apply_own(struct snapshot_sync *sync, const struct change *change);
 
 /* Whether the store is ready and the snapshot holds a load made since. */
 bool snapshot_sync_is_ready(const struct snapshot_sync *sync);

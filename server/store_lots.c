@@ -23,14 +23,18 @@ static void log_unexpected(const char *script, const redisReply *reply)
 static void read_occupancy(redisReply *reply, const struct store_recipient *recipient)
 {
     store_occupancy_callback callback = (store_occupancy_callback)recipient->callback;
-    struct store_occupancy_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, 0};
+    struct store_occupancy_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, 0, 0, -1, -1};
 
-    if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+    if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
         reply->element[1]->type == REDIS_REPLY_STRING) {
         result.outcome = store_outcome_from_word(reply->element[0]);
         if (result.outcome == STORE_OUTCOME_OK || result.outcome == STORE_OUTCOME_REPLAYED)
             result.answer = reply->element[1]->str;
-        else if (result.outcome == STORE_OUTCOME_OVER_CAPACITY)
+        if (result.outcome == STORE_OUTCOME_OK && reply->elements == 5) {
+            result.version = store_reply_integer(reply->element[2], 0);
+            result.occupied = store_reply_integer(reply->element[3], -1);
+            result.updated_at_ms = store_reply_integer(reply->element[4], -1);
+        } else if (result.outcome == STORE_OUTCOME_OVER_CAPACITY)
             result.capacity = store_reply_integer(reply->element[1], 0);
     } else if (reply != NULL) {
         log_unexpected("occupancy", reply);

@@ -24,6 +24,9 @@ struct store_occupancy_result {
                                    KEY_REUSED, OVER_CAPACITY, UNAVAILABLE, FAILED */
     const char *answer;         /* OK/REPLAYED: the answer's JSON text */
     int64_t capacity;           /* OVER_CAPACITY: the lot's capacity */
+    int64_t version;            /* OK: the lot's new version; 0 otherwise */
+    int64_t occupied;           /* OK: the count as stored */
+    int64_t updated_at_ms;      /* OK: when it was stored, by Redis' clock */
 };
 
 typedef void (*store_occupancy_callback)(const struct store_occupancy_result *result, void *data);

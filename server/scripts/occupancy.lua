@@ -85,4 +85,5 @@ redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], audit_id, unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
                                              occupied = new, updated_at = now}))
-return {'ok', answer}
+-- The count as stored, so that the daemon that took the write shows it at once.
+return {'ok', answer, version, new, now}

@@ -45,6 +45,26 @@ class LotsTest(DaemonTestCase):
         self.assertProblem(self.shared.as_admin("DELETE", "/v1/lots/crd-1"), 404, "not-found")
         self.assertEqual(self.stored("crd-1"), "")
 
+    def test_a_client_reads_its_own_writes_at_once(self):
+        """The daemon that took a write shows it on the very next read, without waiting for
+        Redis' change message: a lot created, its count, its replacement, its deletion."""
+        daemon = self.shared
+        for round_number in range(60):
+            lot_id = f"ryw-{round_number}"
+            created = daemon.put_lot(lot_id, sample_lot(capacity=50))
+            self.assertEqual(created.status, 201, created.body)
+            got = daemon.get(f"/v1/lots/{lot_id}")
+            self.assertEqual((got.status, got.json()["version"]), (200, 1))
+            self.assertEqual(daemon.post_occupancy(lot_id, {"occupied": 7}).status, 200)
+            got = daemon.get(f"/v1/lots/{lot_id}").json()
+            self.assertEqual((got["occupied"], got["free"], got["version"]), (7, 43, 2))
+            replaced = daemon.put_lot(lot_id, sample_lot(capacity=5))
+            self.assertEqual(replaced.status, 200, replaced.body)
+            got = daemon.get(f"/v1/lots/{lot_id}").json()
+            self.assertEqual((got["capacity"], got["occupied"], got["version"]), (5, 5, 3))
+            self.assertEqual(daemon.as_admin("DELETE", f"/v1/lots/{lot_id}").status, 204)
+            self.assertEqual(daemon.get(f"/v1/lots/{lot_id}").status, 404)
+
     def test_capacity_shrink_clamps_occupied_and_audits_it(self):
         self.shared.put_lot("shrink", sample_lot(capacity=50))
         self.shared.post_occupancy("shrink", {"occupied": 45})
