@@ -4,6 +4,7 @@
 running daemon, and its problem types are the daemon's."""
 
 import http.client
+import gzip
 import json
 import os
 import re
@@ -72,7 +73,12 @@ class EmbedTest(unittest.TestCase):
     def test_a_document_becomes_its_compact_json_bytes_and_their_etag(self):
         result, generated = self.embed(self.HEAD + "paths:\n  /a:\n    x: 'é 2026-01-01'\n")
         self.assertEqual(result.returncode, 0, result.stderr)
-        data = bytes(int(byte, 16) for byte in re.findall(r"0x([0-9a-f]{2})", generated))
+        identity, packed = generated.split("openapi_document_gzip[", 1)
+        data = bytes(int(byte, 16) for byte in re.findall(r"0x([0-9a-f]{2})", identity))
+        packed = bytes(int(byte, 16) for byte in re.findall(r"0x([0-9a-f]{2})", packed))
+        self.assertEqual(gzip.decompress(packed), data)
+        self.assertIn('openapi_document_gzip_etag[] = "%s-gzip\\"";'
+                      % fnv1a64(data)[:-1].replace('"', '\\"'), generated)
         self.assertEqual(json.loads(data), {"openapi": "3.1.0",
                                             "info": {"title": "t", "version": "0.1.0"},
                                             "paths": {"/a": {"x": "é 2026-01-01"}}})
@@ -149,6 +155,11 @@ class OpenApiTest(DaemonTestCase):
                                 headers={"If-None-Match": answer.header("ETag")})
         self.assertEqual(again.status, 304)
         self.assertEqual(again.body, b"")
+        # The gzip copy is built with the binary; it decodes to the same bytes.
+        packed = self.shared.get("/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(packed.header("Content-Encoding"), "gzip")
+        self.assertEqual(packed.header("ETag"), answer.header("ETag")[:-1] + '-gzip"')
+        self.assertEqual(gzip.decompress(packed.body), answer.body)
 
     def test_list_routes_prints_the_table(self):
         result = subprocess.run([SERVER, "--list-routes"], capture_output=True, text=True,
