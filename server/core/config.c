@@ -323,6 +323,10 @@ static const struct config_key config_keys[] = {
     {"timezone", "Asia/Shanghai", set_timezone, FIELD(timezone), 0, 0},
     {"web_root", PARKSHARE_DATADIR "/web", set_string, FIELD(web_root), 0, 0},
     {"calendar_dir", PARKSHARE_DATADIR "/calendars", set_string, FIELD(calendar_dir), 0, 0},
+    {"leaflet_dir", "/usr/share/javascript/leaflet", set_string, FIELD(leaflet_dir), 0, 0},
+    {"map_tiles", "", set_optional_path, FIELD(map_tiles), 0, 0},
+    {"map_attribution", "", set_optional_path, FIELD(map_attribution), 0, 0},
+    {"sign_unknown_text", "----", set_string, FIELD(sign_unknown_text), 0, 0},
     {"stale_after", "1800", set_seconds, FIELD(stale_after_seconds), 1, 30 * 86400},
     {"max_body", "1m", set_bytes, FIELD(max_body_bytes), 1024, 64 * 1048576},
     {"idempotency_ttl", "24h", set_seconds, FIELD(idempotency_ttl_seconds), 60, 30 * 86400},
@@ -408,6 +412,10 @@ void config_free(struct config *config)
     free(config->timezone);
     free(config->web_root);
     free(config->calendar_dir);
+    free(config->leaflet_dir);
+    free(config->map_tiles);
+    free(config->map_attribution);
+    free(config->sign_unknown_text);
     free(config->demo_path);
     free(config->trusted_proxies);
     free(config->metrics_allow);

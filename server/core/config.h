@@ -46,6 +46,10 @@ struct config {
     char *timezone;
     char *web_root;
     char *calendar_dir; /* <id>.json calendars loaded at start */
+    char *leaflet_dir;  /* Leaflet's files (Debian's libjs-leaflet), served under /assets/leaflet/ */
+    char *map_tiles;    /* a tile URL template for the driver's map; NULL for none */
+    char *map_attribution;   /* the tiles' attribution text; NULL for none */
+    char *sign_unknown_text; /* totals.txt when no selected open lot has a fresh count */
     int64_t stale_after_seconds;
     int64_t max_body_bytes;
     int64_t idempotency_ttl_seconds;
