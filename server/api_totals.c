@@ -35,7 +35,7 @@ struct selection {
     char *json;
     size_t json_length;
     char json_etag[24];
-    char text[32];
+    char text[TOTALS_TEXT_MAX];
     char text_etag[24];
     struct totals_use use; /* followers: streams and long polls; they pin it */
     LIST_HEAD(waiter_list, waiter) waiters;
@@ -87,7 +87,7 @@ static bool refresh(struct api_totals *totals_endpoint, struct selection *select
     selection->json = json;
     selection->json_length = strlen(json);
     memcpy(selection->json_etag, etag, sizeof(etag));
-    totals_text(&selection->totals, selection->text);
+    totals_text(&selection->totals, totals_endpoint->context->sign_unknown_text, selection->text);
     etag_of(selection->text, strlen(selection->text), selection->text_etag,
             sizeof(selection->text_etag));
     return changed;

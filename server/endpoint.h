@@ -23,6 +23,7 @@ struct endpoint_context {
     struct snapshot_sync *sync;
     struct opening *opening;
     const char *timezone;
+    const char *sign_unknown_text;  /* totals.txt when no open lot has a fresh count */
     struct token_memo *tokens_seen; /* keys a single write's limit without a lookup */
     struct metrics *metrics;        /* the registry of /metrics; NULL: nothing is counted */
     /* The endpoint modules with state of their own, for their handlers. */

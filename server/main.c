@@ -269,6 +269,7 @@ static int start_redis(struct daemon *daemon)
                                             .sync = daemon->sync,
                                             .opening = daemon->opening,
                                             .timezone = daemon->config->timezone,
+                                            .sign_unknown_text = daemon->config->sign_unknown_text,
                                             .tokens_seen = token_memo_new(4096),
                                             .metrics = metrics_new(PARKSHARE_VERSION)};
     if (daemon->api.tokens_seen == NULL || daemon->api.metrics == NULL ||

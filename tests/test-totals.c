@@ -3,6 +3,7 @@
 #include "totals.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define MINUTE 60000LL
 static const int64_t now = 1795489670000LL;
@@ -56,7 +57,7 @@ static void test_state_mix(void)
     struct snapshot *snapshot = mixed();
     struct lot_selection group = {.group = "g"};
     struct totals totals;
-    char line[32];
+    char line[TOTALS_TEXT_MAX];
 
     totals_compute(snapshot, &group, &totals);
     CHECK_INT_EQ(totals.lots, 5);
@@ -67,7 +68,7 @@ static void test_state_mix(void)
     CHECK_INT_EQ(totals.free, 6);
     CHECK_INT_EQ(totals.occupied, 9);
     CHECK_INT_EQ(totals.updated_at_ms, now);
-    totals_text(&totals, line);
+    totals_text(&totals, "----", line);
     CHECK_STR_EQ(line, "6\n");
     struct lot_selection kind = {.group = "g", .kind = "reclaimed"};
     totals_compute(snapshot, &kind, &totals);
@@ -78,22 +79,51 @@ static void test_state_mix(void)
 static void test_text_lines(void)
 {
     struct totals totals = {0};
-    char line[32];
-    totals_text(&totals, line);
+    char line[TOTALS_TEXT_MAX];
+    totals_text(&totals, "----", line);
     CHECK_STR_EQ(line, "CLOSED\n");
     totals.lots = 3;
     totals.lots_open = 2;
     totals.lots_full = 2;
-    totals_text(&totals, line);
+    totals_text(&totals, "----", line);
     CHECK_STR_EQ(line, "FULL\n");
     totals.lots_full = 1;
     totals.lots_unknown = 1;
     totals.free = 0;
-    totals_text(&totals, line);
-    CHECK_STR_EQ(line, "0\n");
+    /* The one open lot with a count is full, the other has none: it may have room. */
+    totals_text(&totals, "----", line);
+    CHECK_STR_EQ(line, "----\n");
+    totals.lots_full = 0;
+    totals.lots_unknown = 2; /* open, but no fresh count at all: never a number */
+    totals_text(&totals, "----", line);
+    CHECK_STR_EQ(line, "----\n");
+    totals_text(&totals, "NO DATA", line);
+    CHECK_STR_EQ(line, "NO DATA\n");
+    totals.lots_unknown = 1; /* one fresh lot with room: its count is a true lower bound */
     totals.free = 1234;
-    totals_text(&totals, line);
+    totals_text(&totals, "----", line);
     CHECK_STR_EQ(line, "1234\n");
+    totals.lots_open = 4;
+    totals.lots_full = 2; /* full and unknown mixed with room in the fourth */
+    totals.free = 5;
+    totals_text(&totals, "----", line);
+    CHECK_STR_EQ(line, "5\n");
+    totals.lots_unknown = 0;
+    totals.lots_full = 0;
+    totals.lots_open = 0; /* closed wins over unknown */
+    totals_text(&totals, "----", line);
+    CHECK_STR_EQ(line, "CLOSED\n");
+}
+
+static void test_text_unknown_cut_to_fit(void)
+{
+    struct totals totals = {.lots = 1, .lots_open = 1, .lots_unknown = 1};
+    char long_text[200], line[TOTALS_TEXT_MAX];
+    memset(long_text, 'x', sizeof(long_text) - 1);
+    long_text[sizeof(long_text) - 1] = '\0';
+    totals_text(&totals, long_text, line);
+    CHECK_INT_EQ(strlen(line), TOTALS_TEXT_MAX - 1);
+    CHECK_INT_EQ(line[TOTALS_TEXT_MAX - 2], '\n');
 }
 
 static void test_json(void)
@@ -133,11 +163,11 @@ static void test_worth_caching(void)
     struct lot_selection unknown_city = {.city = "evict1"}, group = {.group = "h"};
     struct lot_selection no_lot_together = {.group = "h", .kind = "reclaimed"};
     struct totals totals;
-    char line[32];
+    char line[TOTALS_TEXT_MAX];
 
     totals_compute(snapshot, &unknown_city, &totals);
     CHECK_INT_EQ(totals.lots, 0);
-    totals_text(&totals, line);
+    totals_text(&totals, "----", line);
     CHECK_STR_EQ(line, "CLOSED\n");
     CHECK(!totals_worth_caching(&totals, false));
     CHECK(totals_worth_caching(&totals, true)); /* a stream waits for a lot to join */
@@ -155,6 +185,7 @@ int main(void)
     RUN_TEST(test_worth_caching);
     RUN_TEST(test_state_mix);
     RUN_TEST(test_text_lines);
+    RUN_TEST(test_text_unknown_cut_to_fit);
     RUN_TEST(test_json);
     return check_exit_status();
 }

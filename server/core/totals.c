@@ -32,14 +32,19 @@ void totals_compute(const struct snapshot *snapshot, const struct lot_selection 
     }
 }
 
-void totals_text(const struct totals *totals, char out[32])
+void totals_text(const struct totals *totals, const char *unknown_text, char out[TOTALS_TEXT_MAX])
 {
+    bool none_fresh = totals->lots_unknown >= totals->lots_open;
+    bool known_all_full = totals->lots_full + totals->lots_unknown >= totals->lots_open;
+
     if (totals->lots_open == 0)
-        snprintf(out, 32, "CLOSED\n");
+        snprintf(out, TOTALS_TEXT_MAX, "CLOSED\n");
+    else if (none_fresh || (known_all_full && totals->lots_unknown > 0))
+        snprintf(out, TOTALS_TEXT_MAX, "%.*s\n", TOTALS_TEXT_MAX - 2, unknown_text);
     else if (totals->lots_full == totals->lots_open)
-        snprintf(out, 32, "FULL\n");
+        snprintf(out, TOTALS_TEXT_MAX, "FULL\n");
     else
-        snprintf(out, 32, "%lld\n", (long long)totals->free);
+        snprintf(out, TOTALS_TEXT_MAX, "%lld\n", (long long)totals->free);
 }
 
 json_t *totals_json(const struct totals *totals, void (*format_time)(int64_t utc_ms, char out[32]))

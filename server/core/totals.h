@@ -24,11 +24,17 @@ struct totals {
 void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals);
 
+/* Room for the sign's line: a configured unknown text is cut to fit. */
+#define TOTALS_TEXT_MAX 80
+
 /*
- * The sign's line: "CLOSED" when no selected lot is open, "FULL" when every
- * open lot is full, else the free count; with a newline. out holds 32 bytes.
+ * The sign's line, with a newline: "CLOSED" when no selected lot is open;
+ * unknown_text when no open lot has a fresh count, or when the open lots
+ * with one are all full but others have none (they may have room, so
+ * neither FULL nor 0 would be true); "FULL" when every open lot is full;
+ * else the free count over the open lots with a fresh count.
  */
-void totals_text(const struct totals *totals, char out[32]);
+void totals_text(const struct totals *totals, const char *unknown_text, char out[TOTALS_TEXT_MAX]);
 
 /*
  * The JSON answer {"free","capacity","occupied","lots","lots_open",
