@@ -3,6 +3,7 @@
 
 #include "api_audit.h"
 #include "api_calendars.h"
+#include "api_groups.h"
 #include "api_health.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
@@ -54,6 +55,9 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/calendars/{id}", api_calendars_get, 0},
     {ROUTER_PUT, "/v1/calendars/{id}", api_calendars_put, ROUTE_VALID_ID | ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/calendars/{id}", api_calendars_delete, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/groups", api_groups_list, 0},
+    {ROUTER_PUT, "/v1/groups/{id}", api_groups_put, ROUTE_VALID_ID | ROUTE_ADMIN},
+    {ROUTER_DELETE, "/v1/groups/{id}", api_groups_delete, ROUTE_ADMIN},
     {ROUTER_POST, "/v1/lots/{id}/occupancy", api_occupancy_single, 0},
     {ROUTER_POST, "/v1/occupancy", api_occupancy_batch, 0},
     {ROUTER_POST, "/v1/tokens", api_tokens_create, ROUTE_ADMIN},

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "log.h"
 #include "store_calendars.h"
+#include "store_groups.h"
 #include "store_lots.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct snapshot_sync {
     struct store *store;
     struct snapshot *snapshot;
     struct opening *opening;
+    struct group_names *groups; /* the areas' names (owned) */
     snapshot_sync_change_callback on_change;
     void *data;
     struct event *timer;
@@ -129,6 +131,44 @@ static void on_calendar_changed(enum store_outcome outcome, const char *id, cons
     arm_timer(sync);
 }
 
+/* Install one group's names read from Redis; a bad one is logged and left out. */
+static void install_group(struct snapshot_sync *sync, const char *id, const char *json)
+{
+    json_t *document = json_loads(json, 0, NULL);
+    if (document == NULL || group_names_set(sync->groups, id, document) != 0)
+        log_error(component, "the stored names of group %s cannot be read", id);
+    json_decref(document);
+}
+
+static void on_group_loaded(enum store_outcome outcome, const char *id, const char *json,
+                            void *data)
+{
+    if (id != NULL && json != NULL)
+        install_group(data, id, json);
+}
+
+/* A group's names changed on some daemon: read them again (the last read wins). */
+static void on_group_changed(enum store_outcome outcome, const char *id, const char *json,
+                             void *data)
+{
+    struct snapshot_sync *sync = data;
+    if (outcome == STORE_OUTCOME_NOT_FOUND)
+        group_names_remove(sync->groups, id);
+    else if (outcome == STORE_OUTCOME_OK)
+        install_group(sync, id, json);
+}
+
+static void reload_group(struct snapshot_sync *sync, const char *id)
+{
+    if (store_group_get(sync->store, id, on_group_changed, sync) != 0)
+        log_warning(component, "cannot read the changed group %s", id);
+}
+
+struct group_names *snapshot_sync_groups(const struct snapshot_sync *sync)
+{
+    return sync->groups;
+}
+
 void snapshot_sync_on_ready(bool ready, void *data)
 {
     struct snapshot_sync *sync = data;
@@ -141,6 +181,9 @@ void snapshot_sync_on_ready(bool ready, void *data)
      * calendars first so that the lots are judged with them. */
     if (store_calendars_load(sync->store, on_calendar_loaded, sync) != 0)
         log_warning(component, "cannot start the load of calendars; waiting for Redis");
+    group_names_clear(sync->groups);
+    if (store_groups_load(sync->store, on_group_loaded, sync) != 0)
+        log_warning(component, "cannot start the load of group names; waiting for Redis");
     sync->load_generation = snapshot_begin_load(sync->snapshot);
     if (store_lots_load(sync->store, on_loaded, sync) == 0)
         sync->loads_in_flight++;
@@ -194,6 +237,10 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
     case CHANGE_CALENDAR_DELETED:
         reload_calendar(sync, change.id);
         break;
+    case CHANGE_GROUP:
+    case CHANGE_GROUP_DELETED:
+        reload_group(sync, change.id);
+        break;
     case CHANGE_OCCUPANCY:
     case CHANGE_LOT:
     case CHANGE_LOT_DELETED:
@@ -221,12 +268,16 @@ int snapshot_sync_new(struct event_base *base, struct store *store, struct snaps
     sync->on_change = on_change;
     sync->data = data;
     sync->timer = evtimer_new(base, on_timer, sync);
-    if (sync->timer == NULL)
+    sync->groups = group_names_new();
+    if (sync->timer == NULL || sync->groups == NULL)
         goto free_sync;
     *out = sync;
     return 0;
 
 free_sync:
+    if (sync->timer != NULL)
+        event_free(sync->timer);
+    group_names_free(sync->groups);
     free(sync);
     return -1;
 }
@@ -237,5 +288,6 @@ void snapshot_sync_free(struct snapshot_sync *sync)
         return;
     if (sync->timer != NULL)
         event_free(sync->timer);
+    group_names_free(sync->groups);
     free(sync);
 }

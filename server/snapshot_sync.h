@@ -2,8 +2,9 @@
 #ifndef PARKSHARE_SNAPSHOT_SYNC_H
 #define PARKSHARE_SNAPSHOT_SYNC_H
 
-#include "opening.h"
 #include "change.h"
+#include "group.h"
+#include "opening.h"
 #include "snapshot.h"
 #include "store.h"
 
@@ -46,6 +47,13 @@ void snapshot_sync_apply_own(struct snapshot_sync *sync, const struct change *ch
 
 /* Whether the store is ready and the snapshot holds a load made since. */
 bool snapshot_sync_is_ready(const struct snapshot_sync *sync);
+
+/*
+ * The areas' names, kept in step with Redis (loaded when ready, re-read on
+ * each group change message). Borrowed; the daemon that stored a change may
+ * set it here at once (read-your-writes).
+ */
+struct group_names *snapshot_sync_groups(const struct snapshot_sync *sync);
 
 /* Free; accepts NULL. */
 void snapshot_sync_free(struct snapshot_sync *sync);

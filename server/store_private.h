@@ -28,6 +28,8 @@
  *   ps:demo                 set once the demo city was loaded (or declined)
  *   ps:calendars            set of calendar ids
  *   ps:calendar:{id}        string: the calendar in the native JSON form
+ *   ps:groups               set of ids of groups that have names
+ *   ps:group:{id}           string: a group's names {"name", "names": {"en"}}
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  *
@@ -41,6 +43,8 @@
  *   delete             id, version (a lot was deleted)       lot_delete.lua
  *   calendar           id (stored or replaced)               calendar_put.lua
  *   calendar_deleted   id                                    calendar_delete.lua
+ *   group              id (names stored or replaced)         group_put.lua
+ *   group_deleted      id (names deleted)                    group_delete.lua
  *
  * version is the lot's version after the change: receivers drop what is
  * not newer than what they hold. The scripts build messages with

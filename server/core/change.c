@@ -12,6 +12,8 @@ static const char *const type_names[] = {
     [CHANGE_LOT_DELETED] = "delete",
     [CHANGE_CALENDAR] = "calendar",
     [CHANGE_CALENDAR_DELETED] = "calendar_deleted",
+    [CHANGE_GROUP] = "group",
+    [CHANGE_GROUP_DELETED] = "group_deleted",
 };
 
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
@@ -84,8 +86,9 @@ int change_parse(const char *text, size_t length, struct change *change)
         result = read_type(message, &change->type);
         if (result == 0)
             result = read_id(message, change->id);
-        if (result == 0 && change->type != CHANGE_CALENDAR &&
-            change->type != CHANGE_CALENDAR_DELETED)
+        /* Calendars and groups carry only their id: receivers read them again. */
+        if (result == 0 && (change->type == CHANGE_OCCUPANCY || change->type == CHANGE_LOT ||
+                            change->type == CHANGE_LOT_DELETED))
             result = read_lot_members(message, change);
     }
     json_decref(message);

@@ -21,6 +21,8 @@ enum change_type {
     CHANGE_LOT_DELETED,      /* "delete": a lot was deleted */
     CHANGE_CALENDAR,         /* "calendar": a calendar was stored or replaced */
     CHANGE_CALENDAR_DELETED, /* "calendar_deleted": a calendar was deleted */
+    CHANGE_GROUP,            /* "group": a group's names were stored or replaced */
+    CHANGE_GROUP_DELETED,    /* "group_deleted": a group's names were deleted */
 };
 
 /*
@@ -33,8 +35,8 @@ enum change_type {
  */
 struct change {
     enum change_type type;
-    char id[WIRE_ID_MAX + 1]; /* the lot's or the calendar's id, never empty */
-    int64_t version;          /* lot changes; 0 for calendars */
+    char id[WIRE_ID_MAX + 1]; /* the lot's, calendar's or group's id, never empty */
+    int64_t version;          /* lot changes; 0 for calendars and groups */
     int64_t occupied;         /* OCCUPANCY, LOT; -1 when never reported or not carried */
     int64_t updated_at_ms;    /* OCCUPANCY, LOT; -1 when never reported or not carried */
     char *static_json;        /* LOT: the "lot" object as compact JSON text (owned); else NULL */
