@@ -188,6 +188,8 @@ class OpenApiTest(DaemonTestCase):
         """path with its {id} filled by a real id of the demo data."""
         if path.startswith("/v1/lots/"):
             return path.replace("{id}", DEMO_ATTENDANT_LOT)
+        if path.startswith("/v1/groups/"):
+            return path.replace("{id}", "admin-centre")
         if path.startswith("/v1/calendars/"):
             return path.replace("{id}", "cn")
         if path.startswith("/v1/tokens/"):
