@@ -4,10 +4,13 @@
 #include "calendar.h"
 #include "civil.h"
 #include "clock.h"
+#include "demo.h"
+#include "group.h"
 #include "growable.h"
 #include "log.h"
 #include "lot.h"
 #include "store_calendars.h"
+#include "store_groups.h"
 #include "store_lots.h"
 #include "store_tokens.h"
 #include "token.h"
@@ -69,6 +72,7 @@ struct bootstrap {
     struct demo_token demo_tokens[DEMO_TOKEN_LOTS_MAX];
     size_t demo_token_count;
     bool demo_claimed;
+    json_t *demo_groups; /* group id -> its names, as group_from_json made them */
 };
 
 static const char component[] = "bootstrap";
@@ -135,6 +139,34 @@ cleanup:
     return result;
 }
 
+/* The demo's optional "groups": {"id": {"name", "names"}}, each checked like a PUT. */
+static int read_demo_groups(struct bootstrap *bootstrap, const json_t *groups, char *error,
+                            size_t error_size)
+{
+    const char *id;
+    json_t *body, *stored;
+
+    if (groups == NULL)
+        return 0;
+    bootstrap->demo_groups = json_object();
+    if (!json_is_object(groups) || bootstrap->demo_groups == NULL) {
+        snprintf(error, error_size, "\"groups\" must be an object of group id to names");
+        return -1;
+    }
+    json_object_foreach((json_t *)groups, id, body)
+    {
+        struct field_errors errors = {0};
+        char summary[300];
+        if (!lot_id_is_valid(id) || group_from_json(body, &stored, &errors) != 0) {
+            field_errors_summary(&errors, "invalid id", summary, sizeof(summary));
+            snprintf(error, error_size, "group %.64s: %s", id, summary);
+            return -1;
+        }
+        json_object_set_new(bootstrap->demo_groups, id, stored);
+    }
+    return 0;
+}
+
 static int read_demo(struct bootstrap *bootstrap, const char *path, char *error, size_t error_size)
 {
     json_error_t parse_error;
@@ -166,6 +198,12 @@ static int read_demo(struct bootstrap *bootstrap, const char *path, char *error,
             json_decref(document);
             return -1;
         }
+    }
+    if (read_demo_groups(bootstrap, json_object_get(document, "groups"), reason, sizeof(reason)) !=
+        0) {
+        snprintf(error, error_size, "demo %s: %s", path, reason);
+        json_decref(document);
+        return -1;
     }
     json_decref(document);
     return 0;
@@ -417,6 +455,50 @@ static void on_demo_lot_stored(const struct store_lot_result *result, void *data
         log_warning(component, "the demo lot %s was not stored", id);
 }
 
+static void on_demo_count_stored(const struct store_occupancy_result *result, void *data)
+{
+    const char *id = data;
+    if (result->outcome != STORE_OUTCOME_OK)
+        log_warning(component, "the demo count of lot %s was not stored", id);
+}
+
+static void on_demo_group_stored(enum store_outcome outcome, void *data)
+{
+    if (outcome != STORE_OUTCOME_CREATED && outcome != STORE_OUTCOME_REPLACED)
+        log_warning(component, "the demo names of a group were not stored");
+}
+
+/*
+ * The demo city's areas get their names, and each lot a plausible count
+ * recorded now, through the attendants' own write path with the bootstrap
+ * admin token; the audit marks both with client "demo".
+ */
+static void load_demo_life(struct bootstrap *bootstrap)
+{
+    const struct store_group_author author = {bootstrap->admin_id, "demo"};
+    const char *id;
+    json_t *names;
+
+    json_object_foreach(bootstrap->demo_groups, id, names)
+    {
+        char *text = json_dumps(names, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (text == NULL ||
+            store_group_put(bootstrap->store, id, text, &author, on_demo_group_stored, NULL) != 0)
+            log_warning(component, "the demo names of group %s were not stored", id);
+        free(text);
+    }
+    for (size_t i = 0; i < bootstrap->demo_count; i++) {
+        const struct demo_lot *lot = &bootstrap->demo_lots[i];
+        struct store_occupancy_update update = {.lot_id = lot->id,
+                                                .recount = true,
+                                                .value =
+                                                    demo_plausible_count(lot->id, lot->capacity),
+                                                .token_hash = bootstrap->admin_hash,
+                                                .client = "demo"};
+        store_occupancy_apply(bootstrap->store, &update, on_demo_count_stored, lot->id);
+    }
+}
+
 static void on_demo_claimed(enum store_outcome outcome, void *data)
 {
     struct bootstrap *bootstrap = data;
@@ -437,6 +519,7 @@ static void on_demo_claimed(enum store_outcome outcome, void *data)
         spaces += lot->capacity;
         store_lot_put(bootstrap->store, &write, on_demo_lot_stored, lot->id);
     }
+    load_demo_life(bootstrap);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++)
         create_demo_token(bootstrap, bootstrap->demo_tokens[i].lot_id);
     log_info(component, "loading the demo city: %zu lots, %lld spaces", bootstrap->demo_count,
@@ -533,6 +616,7 @@ void bootstrap_free(struct bootstrap *bootstrap)
         free(bootstrap->demo_lots[i].static_json);
     }
     free(bootstrap->demo_lots);
+    json_decref(bootstrap->demo_groups);
     seed_list_clear(&bootstrap->calendars);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
         free(bootstrap->demo_tokens[i].lot_id);
