@@ -19,6 +19,9 @@ class CliTest(IntegrationTestCase):
     def setUp(self):
         self.d = self.daemon(settings={"demo": DEMO_LOTS}).start()
         self.d.wait_for_demo()
+        # The demo starts each lot at a plausible count; these tests count from zero.
+        self.assertEqual(self.d.as_admin("POST", "/v1/lots/gov-city-hall/occupancy",
+                                         {"occupied": 0}).status, 200)
         self.token_path = self.d.demo_token_path()
         self.queue = os.path.join(self.d.workdir, "state", "parkshare", "queue")
 

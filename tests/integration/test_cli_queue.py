@@ -30,6 +30,9 @@ class CliQueueTest(IntegrationTestCase):
     def test_concurrent_runs_against_a_stopped_daemon_lose_nothing(self):
         first = self.daemon(settings={"demo": DEMO_LOTS}).start()
         first.wait_for_demo()
+        # The demo starts each lot at a plausible count; this test counts from zero.
+        self.assertEqual(first.as_admin("POST", f"/v1/lots/{DEMO_ATTENDANT_LOT}/occupancy",
+                                        {"occupied": 0}).status, 200)
         self.token_path = first.demo_token_path()
         self.queue = os.path.join(first.workdir, "state", "parkshare", "queue")
         self.assertEqual(self.occupied(first) or 0, 0)
