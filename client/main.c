@@ -3,6 +3,7 @@
 #include "command.h"
 #include "operator.h"
 #include "reads.h"
+#include "simulate.h"
 #include "transport.h"
 #include "updates.h"
 
@@ -29,6 +30,7 @@ static void usage(FILE *out)
         "Operator:   import lots FILE | import calendar ID FILE...\n"
         "            token create --role R [--lots a,b] --name N | token list | token revoke ID\n"
         "            audit [--lot L] [--since TIME] [--limit N]\n"
+        "Demo:       simulate [--rate N] [--group G] [--duration S] [--seed N]\n"
         "\n"
         "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
         "  -t, --token TOKEN    bearer token (PARKSHARE_TOKEN)\n"
@@ -133,6 +135,8 @@ static int dispatch(struct client *client, int argc, char **argv)
         return operator_token(client, argc - 1, argv + 1);
     if (strcmp(command, "audit") == 0)
         return operator_audit(client, argc, argv);
+    if (strcmp(command, "simulate") == 0)
+        return simulate_run(client, argc, argv);
     if (parse_filters(argc, argv, &filters) != 0)
         return EXIT_USAGE;
     argv += optind;
@@ -171,14 +175,10 @@ static int dispatch(struct client *client, int argc, char **argv)
 int main(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"url", required_argument, NULL, 'u'},
-        {"token", required_argument, NULL, 't'},
-        {"token-file", required_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},
-        {"queue", required_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0},
+        {"url", required_argument, NULL, 'u'},        {"token", required_argument, NULL, 't'},
+        {"token-file", required_argument, NULL, 'f'}, {"json", no_argument, NULL, 'j'},
+        {"queue", required_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},          {NULL, 0, NULL, 0},
     };
     struct client client = {0};
     int option, status = EXIT_OK;
