@@ -109,7 +109,9 @@ static json_t *groups_document(const struct endpoint_context *context)
         if (entry == NULL || json_array_append_new(list, entry) != 0)
             goto free_all;
     }
-    document = json_pack("{s:s, s:O}", "timezone", context->timezone, "groups", list);
+    document =
+        json_pack("{s:s, s:I, s:O}", "timezone", context->timezone, "stale_after",
+                  (json_int_t)(snapshot_stale_after_ms(context->snapshot) / 1000), "groups", list);
 free_all:
     free(sorted);
     json_decref(ids);

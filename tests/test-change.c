@@ -35,6 +35,11 @@ static void test_every_type(void)
         /* Unknown members are ignored, so messages can grow. */
         {"{\"id\":\"de-by\",\"type\":\"calendar_deleted\",\"by\":\"x\"}", CHANGE_CALENDAR_DELETED,
          "de-by", 0, -1, -1, NULL},
+        /* Groups carry only their id: receivers read the names again. */
+        {"{\"type\":\"group\",\"id\":\"admin-centre\"}", CHANGE_GROUP, "admin-centre", 0, -1, -1,
+         NULL},
+        {"{\"type\":\"group_deleted\",\"id\":\"north\"}", CHANGE_GROUP_DELETED, "north", 0, -1, -1,
+         NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct change change;

@@ -688,3 +688,8 @@ struct list_cache *snapshot_list_cache(struct snapshot *snapshot)
 {
     return snapshot->list_answers;
 }
+
+int64_t snapshot_stale_after_ms(const struct snapshot *snapshot)
+{
+    return snapshot->options.stale_after_ms;
+}

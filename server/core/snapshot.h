@@ -77,6 +77,9 @@ struct snapshot_options {
 /* A new, empty and not yet loaded snapshot, or NULL when out of memory. */
 struct snapshot *snapshot_new(const struct snapshot_options *options);
 
+/* How old a count may be and still be shown (stale_after), in milliseconds. */
+int64_t snapshot_stale_after_ms(const struct snapshot *snapshot);
+
 /* Free the snapshot and every lot; accepts NULL. */
 void snapshot_free(struct snapshot *snapshot);
 

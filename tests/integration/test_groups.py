@@ -102,6 +102,7 @@ class GroupsTest(ClusterTestCase):
         self.assertEqual(response.status, 200)
         document = response.json()
         self.assertEqual(document["timezone"], "Asia/Shanghai")
+        self.assertEqual(document["stale_after"], 1800)
         ids = [g["id"] for g in document["groups"]]
         self.assertEqual(ids, sorted(ids))
         north = self.group(self.first, "north")
