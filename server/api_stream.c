@@ -29,7 +29,7 @@ struct api_stream {
     struct api_totals *totals_endpoint;
     size_t buffer_limit;
     LIST_HEAD(client_list, client) clients;
-    struct event *heartbeat;
+    struct event *ping; /* the ping event's timer */
 };
 
 static const char component[] = "stream";
@@ -173,7 +173,7 @@ static void on_totals(const char *city, const char *group, const char *kind, con
  * A named event, not a comment: a page's EventSource sees it, so a sign can
  * tell a quiet link from a dead one. It carries the city's time.
  */
-static void on_heartbeat(evutil_socket_t fd, short events, void *data)
+static void on_ping(evutil_socket_t fd, short events, void *data)
 {
     struct api_stream *stream = data;
     struct client *client, *next;
@@ -266,8 +266,8 @@ int api_stream_new(struct event_base *base, struct endpoint_context *context, si
                                   .totals_endpoint = context->totals,
                                   .buffer_limit = buffer_limit};
     LIST_INIT(&stream->clients);
-    stream->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, stream);
-    if (stream->heartbeat == NULL || event_add(stream->heartbeat, &interval) != 0) {
+    stream->ping = event_new(base, -1, EV_PERSIST, on_ping, stream);
+    if (stream->ping == NULL || event_add(stream->ping, &interval) != 0) {
         api_stream_free(stream);
         return -1;
     }
@@ -301,7 +301,7 @@ void api_stream_free(struct api_stream *stream)
     if (stream == NULL)
         return;
     api_stream_close_all(stream);
-    if (stream->heartbeat != NULL)
-        event_free(stream->heartbeat);
+    if (stream->ping != NULL)
+        event_free(stream->ping);
     free(stream);
 }
