@@ -307,8 +307,8 @@ static int start_http(struct daemon *daemon)
         log_error(component, "cannot set up the stream endpoint");
         return -1;
     }
-    if (api_web_new(daemon->config->web_root, &daemon->api.web, error, sizeof(error)) != 0) {
-        log_error(component, "web_root: %s", error);
+    if (api_web_new(daemon->config, &daemon->api.web, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
         return -1;
     }
     if (api_metrics_new(daemon->config->metrics_allow, &daemon->api.metrics_endpoint, error,
@@ -351,9 +351,9 @@ static void on_reload_signal(evutil_socket_t signal_number, short events, void *
         }
     }
     bootstrap_reload_calendars(daemon->bootstrap, daemon->config->calendar_dir, &calendars);
-    web_result = api_web_reload(daemon->api.web, daemon->config->web_root, error, sizeof(error));
+    web_result = api_web_reload(daemon->api.web, daemon->config, error, sizeof(error));
     if (web_result != 0)
-        log_warning(component, "web_root: %s; the pages read before are kept", error);
+        log_warning(component, "%s; the pages read before are kept", error);
     log_info(component, "reloaded: %zu calendar%s (%zu changed%s), %zu page%s%s, %s",
              calendars.calendars, calendars.calendars == 1 ? "" : "s", calendars.changed,
              calendars.kept > 0 ? ", a bad file's previous version kept" : "",

@@ -4,6 +4,7 @@
 #include "api_audit.h"
 #include "api_calendars.h"
 #include "api_health.h"
+#include "api_info.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
 #include "api_metrics.h"
@@ -66,6 +67,9 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/openapi.json", api_openapi_document, 0},
     {ROUTER_GET, "/", api_web_driver_page, 0},
     {ROUTER_GET, "/board", api_web_board_page, 0},
+    {ROUTER_GET, "/v1/info", api_info_read, 0},
+    {ROUTER_GET, "/assets/leaflet/{file}", api_web_leaflet, 0},
+    {ROUTER_GET, "/assets/leaflet/images/{file}", api_web_leaflet_image, 0},
     {ROUTER_GET, "/metrics", api_metrics_read, 0},
 };
 
