@@ -46,6 +46,8 @@ enum asset {
 struct api_web {
     struct page driver;
     struct page board;
+    struct page script; /* the driver page's driver.js and driver.css */
+    struct page style;
     struct page assets[ASSET_COUNT];
     char *map_tiles;       /* NULL: no tiles, a plain background */
     char *map_attribution; /* NULL: none */
@@ -75,6 +77,9 @@ static void set_up_pages(struct api_web *web)
 
     web->driver = page_of("/", "index.html", NULL, NULL, PAGE_MAX_BYTES);
     web->board = page_of("/board", "board.html", NULL, NULL, PAGE_MAX_BYTES);
+    web->script = page_of("/driver.js", "driver.js", NULL, js, PAGE_MAX_BYTES);
+    web->style =
+        page_of("/driver.css", "driver.css", NULL, "text/css; charset=utf-8", PAGE_MAX_BYTES);
     /* Debian ships the minified script beside the full one: the smaller goes out. */
     web->assets[ASSET_SCRIPT] =
         page_of("leaflet.js", "leaflet.min.js", "leaflet.js", js, ASSET_MAX_BYTES);
@@ -142,11 +147,11 @@ static int read_page(const char *key, const char *directory, struct page *page, 
 static int read_pages(const struct config *config, struct api_web *web, char *error,
                       size_t error_size)
 {
-    struct page *pages[] = {&web->driver, &web->board};
+    struct page *pages[] = {&web->driver, &web->board, &web->script, &web->style};
     size_t assets_missing = 0;
     bool missing;
 
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
         if (read_page("web_root", config->web_root, pages[i], &missing, error, error_size) != 0)
             return -1;
         if (missing)
@@ -227,6 +232,30 @@ void api_web_board_page(struct http_exchange *exchange, const struct store_token
     answer_page(exchange, web, &web->board);
 }
 
+/* The driver page's script and style sheet: files of web_root like the pages. */
+static void answer_file(struct http_exchange *exchange, const struct page *page)
+{
+    if (page->body == NULL) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "this daemon has no file at %s",
+                           page->path);
+        return;
+    }
+    http_reply_encoded(exchange, page->content_type, page->body, page->length, page->etag,
+                       &page->gzip, HTTP_REPLY_PUBLIC);
+}
+
+void api_web_driver_script(struct http_exchange *exchange, const struct store_token *token,
+                           void *data)
+{
+    answer_file(exchange, &((struct endpoint_context *)data)->web->script);
+}
+
+void api_web_driver_style(struct http_exchange *exchange, const struct store_token *token,
+                          void *data)
+{
+    answer_file(exchange, &((struct endpoint_context *)data)->web->style);
+}
+
 static void answer_asset(struct http_exchange *exchange, const struct api_web *web,
                          const char *name)
 {
@@ -298,6 +327,8 @@ int api_web_reload(struct api_web *web, const struct config *config, char *error
         return -1;
     take_page(&web->driver, &fresh->driver);
     take_page(&web->board, &fresh->board);
+    take_page(&web->script, &fresh->script);
+    take_page(&web->style, &fresh->style);
     for (size_t i = 0; i < ASSET_COUNT; i++)
         take_page(&web->assets[i], &fresh->assets[i]);
     api_web_free(fresh);
@@ -330,8 +361,12 @@ void api_web_free(struct api_web *web)
         return;
     free(web->driver.body);
     free(web->board.body);
+    free(web->script.body);
+    free(web->style.body);
     gzip_copy_clear(&web->driver.gzip);
     gzip_copy_clear(&web->board.gzip);
+    gzip_copy_clear(&web->script.gzip);
+    gzip_copy_clear(&web->style.gzip);
     for (size_t i = 0; i < ASSET_COUNT; i++) {
         free(web->assets[i].body);
         gzip_copy_clear(&web->assets[i].gzip);

@@ -50,6 +50,10 @@ endpoint_handler api_web_driver_page;
 /* GET /board: the kiosk board (board.html). */
 endpoint_handler api_web_board_page;
 
+/* GET /driver.js and GET /driver.css: the driver page's script and style sheet. */
+endpoint_handler api_web_driver_script;
+endpoint_handler api_web_driver_style;
+
 /* GET /assets/leaflet/{file}: leaflet.js or leaflet.css, 404 for anything else. */
 endpoint_handler api_web_leaflet;
 

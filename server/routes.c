@@ -67,6 +67,8 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/openapi.json", api_openapi_document, 0},
     {ROUTER_GET, "/", api_web_driver_page, 0},
     {ROUTER_GET, "/board", api_web_board_page, 0},
+    {ROUTER_GET, "/driver.js", api_web_driver_script, 0},
+    {ROUTER_GET, "/driver.css", api_web_driver_style, 0},
     {ROUTER_GET, "/v1/info", api_info_read, 0},
     {ROUTER_GET, "/assets/leaflet/{file}", api_web_leaflet, 0},
     {ROUTER_GET, "/assets/leaflet/images/{file}", api_web_leaflet_image, 0},
