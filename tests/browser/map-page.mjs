@@ -3,12 +3,15 @@
 //
 //   node map-page.mjs BASE_URL ADMIN_TOKEN map      SCREENSHOT_DIR
 //   node map-page.mjs BASE_URL ADMIN_TOKEN stale    LOT_ID
+//   node map-page.mjs BASE_URL ADMIN_TOKEN tiles-fail
+//   node map-page.mjs BASE_URL ADMIN_TOKEN no-map
 //
 // "map" expects the lots of group "map-test" (see test_driver_map.py): one marker per lot,
 // coloured by state; a marker's card; list and marker highlight each other; an update on
 // map and list within 3 s without a reload; Chinese and English (remembered); axe-core in
 // both; "today" in the daemon's timezone with the browser in UTC; every request to the
-// daemon. "stale" expects LOT_ID to have a count older than stale_after.
+// daemon. "stale" expects LOT_ID to have a count older than stale_after. "tiles-fail" expects
+// map_tiles to name a closed loopback port, "no-map" a missing leaflet_dir: one line says so.
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
 import { launch } from "./chromium.mjs";
@@ -129,6 +132,40 @@ async function checkMap(browser, screenshots) {
     document.querySelector(`.lot[data-id="${id}"] .free`)?.textContent === "42", open.id, { timeout: 3000 });
   const latency = Date.now() - started;
   assert.equal(await page.evaluate(() => document.activeElement.dataset.id), full.id, "focus kept");
+  // A lot that fills up is announced once, politely.
+  const nearly = lots.find((lot) => expectedState(lot, info.map.nearly_full_share) === "nearly");
+  const filled = await fetch(`${base}/v1/lots/${nearly.id}/occupancy`, {
+    method: "POST",
+    headers: { "Authorization": `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": `map-full-${Date.now()}` },
+    body: JSON.stringify({ occupied: nearly.capacity }),
+  });
+  assert.equal(filled.status, 200);
+  await page.waitForFunction((text) => document.getElementById("announce").textContent === text, `${nearly.name} 已满`, { timeout: 3000 });
+  assert.equal(await page.$$eval("[aria-live]", (nodes) => nodes.map((node) => `${node.id}:${node.getAttribute("aria-live")}`).join()),
+    "announce:polite");
+  // The button's pin is a drawing, not an emoji that renders as a box without an emoji font.
+  assert.equal(await page.$$eval("#locate svg", (nodes) => nodes.length), 1);
+  assert.doesNotMatch(await page.textContent("#locate"), /\p{Extended_Pictographic}/u);
+
+  // Hidden, the page stops polling; shown again, it refreshes at once.
+  const polls = [];
+  page.on("request", (request) => { if (request.url().includes("/v1/lots?")) polls.push(Date.now()); });
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await page.waitForTimeout(1500);
+  const hiddenSince = Date.now();
+  await page.waitForTimeout(3000);
+  assert.deepEqual(polls.filter((time) => time >= hiddenSince), [], "no polling while hidden");
+  await page.evaluate(() => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await page.waitForFunction(() => true);
+  const shownAt = Date.now();
+  await page.waitForRequest((request) => request.url().includes("/v1/lots?"), { timeout: 3000 });
+  assert.ok(polls.some((time) => time >= shownAt - 50));
   assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1);
 
   const zhViolations = await axeClean(page, "Chinese");
@@ -192,6 +229,20 @@ async function checkClock(browser) {
   console.log(`clock: at 01:00 Beijing time with the browser in UTC: "${meta}"`);
 }
 
+// Tiles configured but unreachable: one line says so; no map at all: the list still works.
+async function checkNotice(browser, expected) {
+  const outside = [];
+  const page = await newPage(browser, {}, outside);
+  await page.goto(base + "/");
+  await page.waitForSelector(".lot");
+  await page.waitForFunction((text) => document.getElementById("notice").textContent === text && !document.getElementById("notice").hidden,
+    expected, { timeout: 10000 });
+  const count = await page.$$eval(".lot", (nodes) => nodes.length);
+  assert.ok(count > 0);
+  assert.deepEqual(page.errors, []);
+  console.log(`notice: "${expected}" with ${count} lots listed; requests outside the daemon: ${new Set(outside.map((url) => new URL(url).host)).size ? [...new Set(outside.map((url) => new URL(url).host))].join(" ") : "none"}`);
+}
+
 async function checkStale(browser, lotId) {
   const lot = await api(`/v1/lots/${lotId}`);
   assert.equal(lot.free, null);
@@ -213,6 +264,10 @@ try {
   if (mode === "map") {
     await checkMap(browser, argument);
     await checkClock(browser);
+  } else if (mode === "tiles-fail") {
+    await checkNotice(browser, "地图底图加载失败，仅显示停车场位置。");
+  } else if (mode === "no-map") {
+    await checkNotice(browser, "地图暂不可用，列表照常更新。");
   } else if (mode === "stale") {
     await checkStale(browser, argument);
   } else {

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD_ROOT, SOURCE_ROOT, DaemonTestCase, main, sample_lot,  # noqa: E402
-                     wait_for)
+from harness import (BUILD_ROOT, SOURCE_ROOT, DaemonTestCase,  # noqa: E402
+                     IntegrationTestCase, free_port, main, sample_lot, wait_for)
 
 BROWSER_DIR = os.path.join(SOURCE_ROOT, "tests", "browser")
 CLOSED_ALL_WEEK = {"workday": "off", "weekend": "off", "holiday": "off"}
@@ -68,6 +68,36 @@ class DriverMapTest(DaemonTestCase):
                          [{"field": "names.English",
                            "rule": "is not a language tag such as en or en-GB"}])
         self.assertEqual(self.shared.get("/v1/lots/map-bad-names").status, 404)
+
+
+class MapNoticesTest(IntegrationTestCase):
+    """The map's one-line notices, each with a daemon of its own."""
+
+    def lot_page(self, **settings):
+        daemon = self.daemon()
+        daemon.settings.update(settings)
+        if settings.get("leaflet_dir") == "missing":
+            daemon.settings["leaflet_dir"] = os.path.join(daemon.workdir, "no-leaflet")
+        daemon.start()
+        self.assertEqual(daemon.put_lot("notice-lot", sample_lot(hours=None)).status, 201)
+        return daemon
+
+    def test_tiles_that_fail_are_said_in_one_line(self):
+        port = free_port()  # nothing listens there
+        daemon = self.lot_page(map_tiles=f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png")
+        self.assertIn(f"img-src 'self' data: http://127.0.0.1:{port}",
+                      daemon.get("/").header("Content-Security-Policy"))
+        result = node("map-page.mjs", daemon.base_url, daemon.admin_token(), "tiles-fail")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn(f"notice: \"地图底图加载失败，仅显示停车场位置。\" with 1 lots listed; "
+                      f"requests outside the daemon: 127.0.0.1:{port}", result.stdout)
+
+    def test_without_leaflet_the_list_still_works(self):
+        daemon = self.lot_page(leaflet_dir="missing")
+        result = node("map-page.mjs", daemon.base_url, daemon.admin_token(), "no-map")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("notice: \"地图暂不可用，列表照常更新。\" with 1 lots listed; "
+                      "requests outside the daemon: none", result.stdout)
 
 
 class StaleCountTest(DaemonTestCase):
