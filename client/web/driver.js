@@ -382,7 +382,8 @@ function notice(key) {
 
 function setUpMap() {
   if (typeof L === "undefined" || !state.info.map.leaflet) { $("map").hidden = true; notice("map_missing"); return; }
-  state.map = L.map("map", { zoomControl: true, attributionControl: true });
+  // Quarter zoom steps let the view fit the lots closely.
+  state.map = L.map("map", { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
   state.map.attributionControl.setPrefix("Leaflet");
   L.control.scale({ imperial: false }).addTo(state.map);
   state.layer = L.layerGroup().addTo(state.map);
