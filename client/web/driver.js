@@ -20,6 +20,7 @@ const TEXT = {
     metres: "{n} 米", kilometres: "{n} 公里", navigate: "导航前往", amap: "高德地图",
     now_full: "{name} 已满", now_open: "{name} 有空位", now_closed: "{name} 已关闭",
     you: "您的位置", page_title: "parkshare · 附近停车场", switch_to: "English",
+    zoom_in: "放大", zoom_out: "缩小",
   },
   en: {
     title: "Open car parks nearby", locate: "Use my location", area_label: "Choose an area",
@@ -38,6 +39,7 @@ const TEXT = {
     free_fee: "Free", paid_fee: "Paid", metres: "{n} m", kilometres: "{n} km", navigate: "Navigate",
     amap: "Amap", now_full: "{name} is full", now_open: "{name} has spaces", now_closed: "{name} is closed",
     you: "You are here", page_title: "parkshare · car parks nearby", switch_to: "中文",
+    zoom_in: "Zoom in", zoom_out: "Zoom out",
   },
 };
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -46,7 +48,7 @@ const POLL_MS = 1000;
 const state = {
   language: chosenLanguage(), info: null, near: null, group: "", etag: null, timer: null,
   lots: [], cards: new Map(), markers: new Map(), selected: null, map: null, layer: null,
-  areas: null, you: null, fitted: false, first: true,
+  areas: null, you: null, zoom: null, fitted: false, first: true,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -369,6 +371,11 @@ function applyLanguage() {
   if (state.info) fillAreas();
   if (!$("notice").hidden) $("notice").textContent = t($("notice").dataset.text);
   if (state.you) state.you.setTooltipContent(t("you"));
+  if (state.map) {
+    // The zoom buttons' names follow the language too.
+    if (state.zoom) state.zoom.remove();
+    state.zoom = L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(state.map);
+  }
   render(state.lots);
   $("status").textContent = statusText();
 }
@@ -383,7 +390,7 @@ function notice(key) {
 function setUpMap() {
   if (typeof L === "undefined" || !state.info.map.leaflet) { $("map").hidden = true; notice("map_missing"); return; }
   // Quarter zoom steps let the view fit the lots closely.
-  state.map = L.map("map", { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
+  state.map = L.map("map", { zoomControl: false, attributionControl: true, zoomSnap: 0.25 });
   state.map.attributionControl.setPrefix("Leaflet");
   L.control.scale({ imperial: false }).addTo(state.map);
   state.layer = L.layerGroup().addTo(state.map);

@@ -54,6 +54,11 @@ try {
     assert.ok(shown[index].link.startsWith(`geo:${lot.location.lat},${lot.location.lon}?q=`));
   }
   assert.match(shown[0].meta, /^0 米 · /, "distance of the lot under the phone");
+  // The map is centred on the driver when the position is granted.
+  await page.waitForSelector(".leaflet-marker-icon[data-id]");
+  const centre = await page.evaluate(() => window.parkshare.state.map.getCenter());
+  assert.ok(Math.abs(centre.lat - position.latitude) < 1e-4 && Math.abs(centre.lng - position.longitude) < 1e-4,
+    `map centred on the driver: ${JSON.stringify(centre)}`);
 
   // An attendant's update reaches the page without a reload.
   const update = await fetch(`${base}/v1/lots/${lotId}/occupancy`, {

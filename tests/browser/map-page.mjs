@@ -181,6 +181,7 @@ async function checkMap(browser, screenshots) {
   const same = zhTexts.filter((text) => HAN.test(text) && enTexts.includes(text));
   assert.deepEqual(same, []);
   assert.equal(await page.textContent(`.lot[data-id="${full.id}"] h3`), full.names.en);
+  assert.equal(await page.getAttribute(".leaflet-control-zoom-in", "title"), "Zoom in");
   const enViolations = await axeClean(page, "English");
   await page.reload();
   await page.waitForSelector(".lot h3");
@@ -192,12 +193,14 @@ async function checkMap(browser, screenshots) {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 
-  // A phone: the list under the map.
-  const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, outside);
+  // A phone, in dark mode: the list under the map, dark colours.
+  const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" }, outside);
   await phone.goto(base + "/");
   await phone.waitForFunction(() => document.querySelectorAll(".leaflet-marker-icon[data-id]").length === 5);
   const [mapBox, listBox] = await Promise.all(["#map", "#list"].map((selector) => phone.locator(selector).boundingBox()));
   assert.ok(listBox.y >= mapBox.y + mapBox.height, "the list is under the map on a phone");
+  assert.equal(await phone.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(18, 20, 23)");
+  assert.equal(await phone.getAttribute(".leaflet-control-zoom-in", "title"), "放大");
   await phone.screenshot({ path: `${screenshots}/driver-phone.png` });
   await phone.context().close();
 
