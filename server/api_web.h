@@ -1,4 +1,4 @@
-/* api_web.h: the pages for people: GET / (drivers) and GET /board (kiosk signs) from web_root. */
+/* api_web.h: the pages for people: drivers (/), kiosk signs (/board), attendants (/attendant). */
 #ifndef PARKSHARE_API_WEB_H
 #define PARKSHARE_API_WEB_H
 
@@ -8,6 +8,17 @@
 #include <stddef.h>
 
 struct api_web;
+
+/* The files served from web_root, each at its own path. */
+enum web_page {
+    WEB_PAGE_DRIVER,             /* / : index.html */
+    WEB_PAGE_BOARD,              /* /board : board.html */
+    WEB_PAGE_ATTENDANT,          /* /attendant : attendant.html */
+    WEB_PAGE_ATTENDANT_SCRIPT,   /* /attendant.js */
+    WEB_PAGE_ATTENDANT_WORKER,   /* /attendant-sw.js: its scope is / , which covers /attendant */
+    WEB_PAGE_ATTENDANT_MANIFEST, /* /attendant.webmanifest */
+    WEB_PAGE_COUNT,
+};
 
 /*
  * Read the pages from web_root (blocking: call before the loop runs). A
@@ -25,7 +36,8 @@ int api_web_new(const char *web_root, struct api_web **web, char *error, size_t 
  */
 int api_web_reload(struct api_web *web, const char *web_root, char *error, size_t error_size);
 
-/* How many pages are served (0 to 2): a missing one is not. */
+/* How many HTML pages are served (0 to 3; their scripts and manifest are not counted): a
+ * missing one is not. */
 size_t api_web_page_count(const struct api_web *web);
 
 /* GET /: the driver page (index.html). */
@@ -33,6 +45,13 @@ endpoint_handler api_web_driver_page;
 
 /* GET /board: the kiosk board (board.html). */
 endpoint_handler api_web_board_page;
+
+/* GET /attendant: the attendant's counting page (attendant.html); its script, service worker
+ * and web app manifest at /attendant.js, /attendant-sw.js and /attendant.webmanifest. */
+endpoint_handler api_web_attendant_page;
+endpoint_handler api_web_attendant_script;
+endpoint_handler api_web_attendant_worker;
+endpoint_handler api_web_attendant_manifest;
 
 /* Free; accepts NULL. */
 void api_web_free(struct api_web *web);
