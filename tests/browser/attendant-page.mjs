@@ -178,6 +178,27 @@ try {
   lost.armed = false;
   console.log("a lost reply: retried with the same key, counted once");
 
+  // --- a clamp is shown; the server's count replaces the optimistic one; a recount ---
+  const west = (selector) => page.locator(`[data-lot="gate-west"] ${selector}`);
+  await west("button.out").click();
+  await west(".note").filter({ hasText: "Already empty" }).waitFor({ timeout: 10000 });
+  assert.match(await west(".note").textContent(), /已经是空的/);
+  await shows(page, "0", "gate-west");
+  assert.equal(await serverCount("gate-west"), 0);
+  const other = await fetch(`${base}/v1/lots/gate-west/occupancy`, {
+    method: "POST", body: JSON.stringify({ occupied: 50 }),
+    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" } });
+  assert.equal(other.status, 200);
+  await west("button.in").click();
+  await shows(page, "51", "gate-west");
+  assert.equal(await serverCount("gate-west"), 51);
+  assert.equal(await west(".note").textContent(), "", "the clamp note goes with the next update");
+  await west("input").fill("30");
+  await west(".recount button").click();
+  await shows(page, "30", "gate-west");
+  await until("the recount sent", async () => (await serverCount("gate-west")) === 30);
+  console.log("a clamp shown as already empty; the server's count replaced the optimistic one; a recount to 30");
+
   // --- accessibility ---
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((violation) => ["serious", "critical"].includes(violation.impact));
