@@ -312,7 +312,12 @@ function send() {
 async function tap(lotId, change) {
   const update = { lot: lotId, key: newKey(), created: Date.now(), ...change };
   // Stored first: only a tap that is safely kept is counted on the screen.
-  update.seq = await addUpdate(update);
+  try {
+    update.seq = await addUpdate(update);
+  } catch (error) {
+    note(lotId, both("未能保存，本次未计入，请再点一次", "Could not be kept on this phone: not counted, tap again"));
+    return;
+  }
   waiting.push(update);
   note(lotId, "");
   renderQueue();

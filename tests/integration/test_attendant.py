@@ -79,10 +79,13 @@ class TokenSelfTest(DaemonTestCase):
         self.assertProblem(self.shared.with_token(created["token"], "GET", "/v1/tokens/self"),
                            401, "unauthorized")
 
-    def test_revoking_by_id_still_works_beside_self(self):
-        # "self" is a path of its own for GET only: DELETE /v1/tokens/self is no token id.
+    def test_self_is_not_a_token_id_to_revoke(self):
+        # DELETE takes a token id; "self" is none, and revokes nothing.
+        before = self.shared.as_admin("GET", "/v1/tokens").json()["tokens"]
         response = self.shared.as_admin("DELETE", "/v1/tokens/self")
-        self.assertIn(response.status, (404, 405))
+        self.assertProblem(response, 404, "not-found")
+        self.assertEqual(self.shared.as_admin("GET", "/v1/tokens").json()["tokens"], before)
+        self.assertEqual(self.shared.as_admin("GET", "/v1/tokens/self").status, 200)
 
     def test_the_page_and_its_parts_are_served(self):
         expected = {
