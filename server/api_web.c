@@ -1,5 +1,4 @@
-/* api_web.c: the pages for people (GET /, GET /board) from web_root, and Leaflet's files from
- * leaflet_dir. */
+/* api_web.c: the pages for people from web_root, and Leaflet's files from leaflet_dir. */
 #include "api_web.h"
 
 #include "endpoint.h"
@@ -19,19 +18,51 @@
 #define ASSET_MAX_BYTES (1024 * 1024)
 #define CSP_MAX_BYTES   512
 
-struct page {
-    const char *path;         /* the URL path */
-    const char *file;         /* under its directory */
-    const char *fallback;     /* another file to read when file is missing, or NULL */
-    const char *content_type; /* NULL: a page (text/html, with the CSP) */
+#define JS_TYPE  "text/javascript; charset=utf-8"
+#define CSS_TYPE "text/css; charset=utf-8"
+#define PNG_TYPE "image/png"
+
+/* What each file is: where it is served and as what. */
+struct page_kind {
+    const char *path;     /* the URL path (for Leaflet's files, the name under the prefix) */
+    const char *file;     /* under web_root or leaflet_dir */
+    const char *fallback; /* another file to read when file is missing, or NULL */
+    const char *content_type;
+    const char *policy; /* Content-Security-Policy, or NULL for what is not a document */
+    bool tiles;         /* the policy allows the map_tiles origin's images too */
     size_t max_bytes;
-    char *body;
-    size_t length;
-    char etag[24];
-    struct gzip_copy gzip; /* compressed once, when the file is read */
 };
 
-/* Leaflet's files, by their name under /assets/leaflet/ (images/ under /assets/leaflet/images/). */
+/* The driver page and the board carry their script inline. */
+#define POLICY_INLINE                                                                              \
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; "                                      \
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+/* The attendant's page holds a token: no inline script may run beside it. */
+#define POLICY_ATTENDANT                                                                           \
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "                 \
+    "manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'"
+
+#define PAGE(path_, file_, type_, policy_, tiles_)                                                 \
+    {                                                                                              \
+        .path = path_, .file = file_, .content_type = type_, .policy = policy_, .tiles = tiles_,   \
+        .max_bytes = PAGE_MAX_BYTES                                                                \
+    }
+
+static const struct page_kind page_kinds[WEB_PAGE_COUNT] = {
+    [WEB_PAGE_DRIVER] = PAGE("/", "index.html", "text/html; charset=utf-8", POLICY_INLINE, true),
+    [WEB_PAGE_DRIVER_SCRIPT] = PAGE("/driver.js", "driver.js", JS_TYPE, NULL, false),
+    [WEB_PAGE_DRIVER_STYLE] = PAGE("/driver.css", "driver.css", CSS_TYPE, NULL, false),
+    [WEB_PAGE_BOARD] =
+        PAGE("/board", "board.html", "text/html; charset=utf-8", POLICY_INLINE, false),
+    [WEB_PAGE_ATTENDANT] =
+        PAGE("/attendant", "attendant.html", "text/html; charset=utf-8", POLICY_ATTENDANT, false),
+    [WEB_PAGE_ATTENDANT_SCRIPT] = PAGE("/attendant.js", "attendant.js", JS_TYPE, NULL, false),
+    [WEB_PAGE_ATTENDANT_WORKER] = PAGE("/attendant-sw.js", "attendant-sw.js", JS_TYPE, NULL, false),
+    [WEB_PAGE_ATTENDANT_MANIFEST] = PAGE("/attendant.webmanifest", "attendant.webmanifest",
+                                         "application/manifest+json", NULL, false),
+};
+
+/* Leaflet's files, by their name under /assets/leaflet/. */
 enum asset {
     ASSET_SCRIPT,
     ASSET_STYLE,
@@ -43,72 +74,63 @@ enum asset {
     ASSET_COUNT,
 };
 
-struct api_web {
-    struct page driver;
-    struct page board;
-    struct page script; /* the driver page's driver.js and driver.css */
-    struct page style;
-    struct page assets[ASSET_COUNT];
-    char *map_tiles;       /* NULL: no tiles, a plain background */
-    char *map_attribution; /* NULL: none */
-    char csp[CSP_MAX_BYTES];
+#define ASSET(name_, file_, fallback_, type_)                                                      \
+    {                                                                                              \
+        .path = name_, .file = file_, .fallback = fallback_, .content_type = type_,                \
+        .max_bytes = ASSET_MAX_BYTES                                                               \
+    }
+
+static const struct page_kind asset_kinds[ASSET_COUNT] = {
+    /* Debian ships the minified script beside the full one: the smaller goes out. */
+    [ASSET_SCRIPT] = ASSET("leaflet.js", "leaflet.min.js", "leaflet.js", JS_TYPE),
+    [ASSET_STYLE] = ASSET("leaflet.css", "leaflet.css", NULL, CSS_TYPE),
+    [ASSET_LAYERS] = ASSET("images/layers.png", "images/layers.png", NULL, PNG_TYPE),
+    [ASSET_LAYERS_2X] = ASSET("images/layers-2x.png", "images/layers-2x.png", NULL, PNG_TYPE),
+    [ASSET_MARKER] = ASSET("images/marker-icon.png", "images/marker-icon.png", NULL, PNG_TYPE),
+    [ASSET_MARKER_2X] =
+        ASSET("images/marker-icon-2x.png", "images/marker-icon-2x.png", NULL, PNG_TYPE),
+    [ASSET_MARKER_SHADOW] =
+        ASSET("images/marker-shadow.png", "images/marker-shadow.png", NULL, PNG_TYPE),
 };
 
-static struct page page_of(const char *path, const char *file, const char *fallback,
-                           const char *content_type, size_t max_bytes)
-{
-    return (struct page){.path = path,
-                         .file = file,
-                         .fallback = fallback,
-                         .content_type = content_type,
-                         .max_bytes = max_bytes};
-}
+struct page {
+    const struct page_kind *kind;
+    char *body;
+    size_t length;
+    char etag[24];
+    struct gzip_copy gzip; /* compressed once, when the file is read */
+};
 
-static void set_up_pages(struct api_web *web)
-{
-    static const char js[] = "text/javascript; charset=utf-8", png[] = "image/png";
-    static const char *const images[] = {
-        [ASSET_LAYERS] = "images/layers.png",
-        [ASSET_LAYERS_2X] = "images/layers-2x.png",
-        [ASSET_MARKER] = "images/marker-icon.png",
-        [ASSET_MARKER_2X] = "images/marker-icon-2x.png",
-        [ASSET_MARKER_SHADOW] = "images/marker-shadow.png",
-    };
-
-    web->driver = page_of("/", "index.html", NULL, NULL, PAGE_MAX_BYTES);
-    web->board = page_of("/board", "board.html", NULL, NULL, PAGE_MAX_BYTES);
-    web->script = page_of("/driver.js", "driver.js", NULL, js, PAGE_MAX_BYTES);
-    web->style =
-        page_of("/driver.css", "driver.css", NULL, "text/css; charset=utf-8", PAGE_MAX_BYTES);
-    /* Debian ships the minified script beside the full one: the smaller goes out. */
-    web->assets[ASSET_SCRIPT] =
-        page_of("leaflet.js", "leaflet.min.js", "leaflet.js", js, ASSET_MAX_BYTES);
-    web->assets[ASSET_STYLE] =
-        page_of("leaflet.css", "leaflet.css", NULL, "text/css; charset=utf-8", ASSET_MAX_BYTES);
-    for (size_t i = ASSET_LAYERS; i < ASSET_COUNT; i++)
-        web->assets[i] = page_of(images[i], images[i], NULL, png, ASSET_MAX_BYTES);
-}
+struct api_web {
+    struct page pages[WEB_PAGE_COUNT];
+    struct page assets[ASSET_COUNT];
+    char *map_tiles;         /* NULL: no tiles, a plain background */
+    char *map_attribution;   /* NULL: none */
+    char csp[CSP_MAX_BYTES]; /* POLICY_INLINE, with the tile server's origin when there is one */
+};
 
 /* Open page's file (or its fallback) under directory; NULL with errno set. */
 static FILE *open_page(const char *directory, const struct page *page, char *path, size_t path_size)
 {
     FILE *file;
 
-    snprintf(path, path_size, "%s/%s", directory, page->file);
+    snprintf(path, path_size, "%s/%s", directory, page->kind->file);
     file = fopen(path, "re");
-    if (file == NULL && errno == ENOENT && page->fallback != NULL) {
-        snprintf(path, path_size, "%s/%s", directory, page->fallback);
+    if (file == NULL && errno == ENOENT && page->kind->fallback != NULL) {
+        snprintf(path, path_size, "%s/%s", directory, page->kind->fallback);
         file = fopen(path, "re");
     }
     return file;
 }
 
-/* Read a file into page; a missing one is logged by the caller and left empty. */
+/* Read a file into page (key names the directory's setting in errors); a missing one is left empty.
+ */
 static int read_page(const char *key, const char *directory, struct page *page, bool *missing,
                      char *error, size_t error_size)
 {
     char path[PATH_MAX];
     FILE *file = open_page(directory, page, path, sizeof(path));
+    size_t max_bytes = page->kind->max_bytes;
 
     *missing = false;
     if (file == NULL) {
@@ -118,13 +140,13 @@ static int read_page(const char *key, const char *directory, struct page *page, 
         snprintf(error, error_size, "%s: %s: %s", key, path, strerror(errno));
         return -1;
     }
-    page->body = malloc(page->max_bytes);
+    page->body = malloc(max_bytes);
     if (page->body == NULL) {
         fclose(file);
         snprintf(error, error_size, "out of memory");
         return -1;
     }
-    page->length = fread(page->body, 1, page->max_bytes, file);
+    page->length = fread(page->body, 1, max_bytes, file);
     /* A read error (a directory by the page's name, EIO) is not an empty page. */
     if (ferror(file)) {
         snprintf(error, error_size, "%s: %s: %s", key, path, strerror(errno));
@@ -132,14 +154,14 @@ static int read_page(const char *key, const char *directory, struct page *page, 
         return -1;
     }
     fclose(file);
-    if (page->length == page->max_bytes) {
-        snprintf(error, error_size, "%s: %s is larger than %zu bytes", key, path, page->max_bytes);
+    if (page->length == max_bytes) {
+        snprintf(error, error_size, "%s: %s is larger than %zu bytes", key, path, max_bytes);
         return -1;
     }
     etag_of(page->body, page->length, page->etag, sizeof(page->etag));
     /* Without memory for the copy the page still goes out as it is; images are
      * compressed already. */
-    if (page->content_type == NULL || strncmp(page->content_type, "image/", 6) != 0)
+    if (strncmp(page->kind->content_type, "image/", 6) != 0)
         gzip_copy_update(&page->gzip, page->body, page->length, page->etag);
     return 0;
 }
@@ -147,16 +169,16 @@ static int read_page(const char *key, const char *directory, struct page *page, 
 static int read_pages(const struct config *config, struct api_web *web, char *error,
                       size_t error_size)
 {
-    struct page *pages[] = {&web->driver, &web->board, &web->script, &web->style};
     size_t assets_missing = 0;
     bool missing;
 
-    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-        if (read_page("web_root", config->web_root, pages[i], &missing, error, error_size) != 0)
+    for (size_t i = 0; i < WEB_PAGE_COUNT; i++) {
+        if (read_page("web_root", config->web_root, &web->pages[i], &missing, error, error_size) !=
+            0)
             return -1;
         if (missing)
             log_warning("web", "%s/%s is missing: %s answers 404 (check web_root)",
-                        config->web_root, pages[i]->file, pages[i]->path);
+                        config->web_root, page_kinds[i].file, page_kinds[i].path);
     }
     for (size_t i = 0; i < ASSET_COUNT; i++) {
         if (read_page("leaflet_dir", config->leaflet_dir, &web->assets[i], &missing, error,
@@ -173,7 +195,7 @@ static int read_pages(const struct config *config, struct api_web *web, char *er
     return 0;
 }
 
-/* The CSP of the pages, and the map's settings, from the configuration. */
+/* The pages' CSP, and the map's settings, from the configuration. */
 static int take_map_settings(const struct config *config, struct api_web *web, char *error,
                              size_t error_size)
 {
@@ -193,12 +215,9 @@ static int take_map_settings(const struct config *config, struct api_web *web, c
         if (web->map_attribution == NULL)
             goto no_memory;
     }
-    /* The pages may only talk to this daemon (a guard against injected content);
-     * images may also come from the configured tile server, and from nowhere else. */
-    snprintf(web->csp, sizeof(web->csp),
-             "default-src 'self'; script-src 'self' 'unsafe-inline'; "
-             "style-src 'self' 'unsafe-inline'; img-src 'self' data:%s%s",
-             origin[0] != '\0' ? " " : "", origin);
+    /* Images may also come from the configured tile server, and from nowhere else. */
+    snprintf(web->csp, sizeof(web->csp), "%s%s%s", POLICY_INLINE, origin[0] != '\0' ? " " : "",
+             origin);
     return 0;
 
 no_memory:
@@ -209,51 +228,72 @@ no_memory:
 static void answer_page(struct http_exchange *exchange, const struct api_web *web,
                         const struct page *page)
 {
+    const struct page_kind *kind = page->kind;
+
     if (page->body == NULL) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "this daemon has no page at %s",
-                           page->path);
+                           kind->path);
         return;
     }
-    http_exchange_add_header(exchange, "Content-Security-Policy", web->csp);
-    http_reply_encoded(exchange, "text/html; charset=utf-8", page->body, page->length, page->etag,
+    /* A page may only talk to this daemon: a guard against injected content. */
+    if (kind->policy != NULL)
+        http_exchange_add_header(exchange, "Content-Security-Policy",
+                                 kind->tiles ? web->csp : kind->policy);
+    http_reply_encoded(exchange, kind->content_type, page->body, page->length, page->etag,
                        &page->gzip, HTTP_REPLY_PUBLIC);
+}
+
+static void answer(struct http_exchange *exchange, void *data, enum web_page which)
+{
+    const struct api_web *web = ((struct endpoint_context *)data)->web;
+    answer_page(exchange, web, &web->pages[which]);
 }
 
 void api_web_driver_page(struct http_exchange *exchange, const struct store_token *token,
                          void *data)
 {
-    const struct api_web *web = ((struct endpoint_context *)data)->web;
-    answer_page(exchange, web, &web->driver);
-}
-
-void api_web_board_page(struct http_exchange *exchange, const struct store_token *token, void *data)
-{
-    const struct api_web *web = ((struct endpoint_context *)data)->web;
-    answer_page(exchange, web, &web->board);
-}
-
-/* The driver page's script and style sheet: files of web_root like the pages. */
-static void answer_file(struct http_exchange *exchange, const struct page *page)
-{
-    if (page->body == NULL) {
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "this daemon has no file at %s",
-                           page->path);
-        return;
-    }
-    http_reply_encoded(exchange, page->content_type, page->body, page->length, page->etag,
-                       &page->gzip, HTTP_REPLY_PUBLIC);
+    answer(exchange, data, WEB_PAGE_DRIVER);
 }
 
 void api_web_driver_script(struct http_exchange *exchange, const struct store_token *token,
                            void *data)
 {
-    answer_file(exchange, &((struct endpoint_context *)data)->web->script);
+    answer(exchange, data, WEB_PAGE_DRIVER_SCRIPT);
 }
 
 void api_web_driver_style(struct http_exchange *exchange, const struct store_token *token,
                           void *data)
 {
-    answer_file(exchange, &((struct endpoint_context *)data)->web->style);
+    answer(exchange, data, WEB_PAGE_DRIVER_STYLE);
+}
+
+void api_web_board_page(struct http_exchange *exchange, const struct store_token *token, void *data)
+{
+    answer(exchange, data, WEB_PAGE_BOARD);
+}
+
+void api_web_attendant_page(struct http_exchange *exchange, const struct store_token *token,
+                            void *data)
+{
+    answer(exchange, data, WEB_PAGE_ATTENDANT);
+}
+
+void api_web_attendant_script(struct http_exchange *exchange, const struct store_token *token,
+                              void *data)
+{
+    answer(exchange, data, WEB_PAGE_ATTENDANT_SCRIPT);
+}
+
+void api_web_attendant_worker(struct http_exchange *exchange, const struct store_token *token,
+                              void *data)
+{
+    answer(exchange, data, WEB_PAGE_ATTENDANT_WORKER);
+}
+
+void api_web_attendant_manifest(struct http_exchange *exchange, const struct store_token *token,
+                                void *data)
+{
+    answer(exchange, data, WEB_PAGE_ATTENDANT_MANIFEST);
 }
 
 static void answer_asset(struct http_exchange *exchange, const struct api_web *web,
@@ -261,12 +301,12 @@ static void answer_asset(struct http_exchange *exchange, const struct api_web *w
 {
     for (size_t i = 0; i < ASSET_COUNT; i++) {
         const struct page *asset = &web->assets[i];
-        if (strcmp(asset->path, name) != 0)
+        if (strcmp(asset_kinds[i].path, name) != 0)
             continue;
         if (asset->body == NULL)
             break;
-        http_reply_encoded(exchange, asset->content_type, asset->body, asset->length, asset->etag,
-                           &asset->gzip, HTTP_REPLY_PUBLIC);
+        http_reply_encoded(exchange, asset_kinds[i].content_type, asset->body, asset->length,
+                           asset->etag, &asset->gzip, HTTP_REPLY_PUBLIC);
         return;
     }
     http_reply_problem(exchange, PROBLEM_NOT_FOUND, "this daemon has no file /assets/leaflet/%s",
@@ -296,7 +336,10 @@ int api_web_new(const struct config *config, struct api_web **out, char *error, 
         snprintf(error, error_size, "out of memory");
         return -1;
     }
-    set_up_pages(web);
+    for (size_t i = 0; i < WEB_PAGE_COUNT; i++)
+        web->pages[i].kind = &page_kinds[i];
+    for (size_t i = 0; i < ASSET_COUNT; i++)
+        web->assets[i].kind = &asset_kinds[i];
     if (take_map_settings(config, web, error, error_size) != 0 ||
         read_pages(config, web, error, error_size) != 0)
         goto free_web;
@@ -325,10 +368,8 @@ int api_web_reload(struct api_web *web, const struct config *config, char *error
     /* All or nothing: a half-read set would mix two versions of the site. */
     if (api_web_new(config, &fresh, error, error_size) != 0)
         return -1;
-    take_page(&web->driver, &fresh->driver);
-    take_page(&web->board, &fresh->board);
-    take_page(&web->script, &fresh->script);
-    take_page(&web->style, &fresh->style);
+    for (size_t i = 0; i < WEB_PAGE_COUNT; i++)
+        take_page(&web->pages[i], &fresh->pages[i]);
     for (size_t i = 0; i < ASSET_COUNT; i++)
         take_page(&web->assets[i], &fresh->assets[i]);
     api_web_free(fresh);
@@ -337,7 +378,12 @@ int api_web_reload(struct api_web *web, const struct config *config, char *error
 
 size_t api_web_page_count(const struct api_web *web)
 {
-    return (web->driver.body != NULL) + (web->board.body != NULL);
+    size_t count = 0;
+
+    /* Pages are the documents; a page's script, style, worker and manifest are its parts. */
+    for (size_t i = 0; i < WEB_PAGE_COUNT; i++)
+        count += web->pages[i].body != NULL && web->pages[i].kind->policy != NULL;
+    return count;
 }
 
 bool api_web_has_map(const struct api_web *web)
@@ -359,14 +405,10 @@ void api_web_free(struct api_web *web)
 {
     if (web == NULL)
         return;
-    free(web->driver.body);
-    free(web->board.body);
-    free(web->script.body);
-    free(web->style.body);
-    gzip_copy_clear(&web->driver.gzip);
-    gzip_copy_clear(&web->board.gzip);
-    gzip_copy_clear(&web->script.gzip);
-    gzip_copy_clear(&web->style.gzip);
+    for (size_t i = 0; i < WEB_PAGE_COUNT; i++) {
+        free(web->pages[i].body);
+        gzip_copy_clear(&web->pages[i].gzip);
+    }
     for (size_t i = 0; i < ASSET_COUNT; i++) {
         free(web->assets[i].body);
         gzip_copy_clear(&web->assets[i].gzip);

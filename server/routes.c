@@ -60,6 +60,7 @@ static const struct route table[] = {
     {ROUTER_POST, "/v1/tokens", api_tokens_create, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/tokens", api_tokens_list, ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/tokens/{id}", api_tokens_revoke, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/tokens/self", api_tokens_self, 0},
     {ROUTER_GET, "/v1/audit", api_audit_read, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/totals", api_totals_json, 0},
     {ROUTER_GET, "/v1/totals.txt", api_totals_text, 0},
@@ -72,6 +73,10 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/info", api_info_read, 0},
     {ROUTER_GET, "/assets/leaflet/{file}", api_web_leaflet, 0},
     {ROUTER_GET, "/assets/leaflet/images/{file}", api_web_leaflet_image, 0},
+    {ROUTER_GET, "/attendant", api_web_attendant_page, 0},
+    {ROUTER_GET, "/attendant.js", api_web_attendant_script, 0},
+    {ROUTER_GET, "/attendant-sw.js", api_web_attendant_worker, 0},
+    {ROUTER_GET, "/attendant.webmanifest", api_web_attendant_manifest, 0},
     {ROUTER_GET, "/metrics", api_metrics_read, 0},
 };
 
