@@ -74,6 +74,7 @@ static void test_v3_find_by_id_or_number(struct snapshot *snapshot)
     CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, "157281643042643")->id, "a-open");
     CHECK(feed_parkapi_v3_find(snapshot, "157281643042644") == NULL);
     CHECK(feed_parkapi_v3_find(snapshot, "99999999999999999999999") == NULL);
+    CHECK(feed_parkapi_v3_find(snapshot, "281474976710656") == NULL); /* 2^48: over 48 bits */
     CHECK(feed_parkapi_v3_find(snapshot, "0157281643042643") == NULL);
     CHECK(feed_parkapi_v3_find(snapshot, "nothing") == NULL);
 }

@@ -33,7 +33,8 @@ const struct snapshot_lot *feed_parkapi_v3_find(const struct snapshot *snapshot,
         return lot;
     errno = 0;
     number = strtoll(argument, &end, 10);
-    if (errno != 0 || *end != '\0')
+    /* A number no id can have is refused before the scan of every lot. */
+    if (errno != 0 || *end != '\0' || number > 0xFFFFFFFFFFFFLL)
         return NULL;
     for (size_t i = 0; i < snapshot_count(snapshot); i++) {
         if (feed_parkapi_number(snapshot_at(snapshot, i)->id) == number)
