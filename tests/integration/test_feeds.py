@@ -318,5 +318,48 @@ class StaleCountFeedTest(FeedsTestCase):
         self.assertEqual(site["isOpenNow"], True)
 
 
+class DemoCityFeedTest(FeedsTestCase):
+    """The shipped demo city: Chinese texts, real hours, every lot valid in every format."""
+
+    load_demo = True
+
+    def test_city_hall_in_every_format(self):
+        lot = self.shared.get("/v1/lots/gov-city-hall").json()
+        site = self.feed("/v3/parking-sites/gov-city-hall")
+        self.assertEqual({key: site.get(key) for key in (
+            "id", "original_uid", "name", "operator_name", "address", "description", "type",
+            "lat", "lon", "capacity", "has_fee", "fee_description", "opening_hours", "group",
+            "parkshare_kind", "parkshare_city", "parkshare_district", "parkshare_groups")}, {
+            "id": parkapi_number("gov-city-hall"), "original_uid": "gov-city-hall",
+            "name": "市政府大院停车场", "operator_name": "清镇市人民政府",
+            "address": "清镇市云岭东路1号", "description": lot["notes"], "type": "OTHER",
+            "lat": 26.557173, "lon": 106.466316, "capacity": 150, "has_fee": False,
+            "fee_description": "开放时段免费", "opening_hours": lot["opening_hours"],
+            "group": {"id": parkapi_number("admin-centre"), "original_uid": "admin-centre",
+                      "created_at": site["static_data_updated_at"],
+                      "modified_at": site["static_data_updated_at"]},
+            "parkshare_kind": "government", "parkshare_city": "qingzhen",
+            "parkshare_district": "qingcheng", "parkshare_groups": ["admin-centre"]})
+        self.assertEqual(site["has_realtime_data"], lot["free"] is not None)
+        self.assertEqual(site.get("realtime_free_capacity"), lot["free"])
+        city = {entry["id"]: entry for entry in self.feed("/parkapi/v1/qingzhen")["lots"]}
+        self.assertEqual(city["gov-city-hall"]["region"], "qingcheng")
+        self.assertEqual(city["gov-city-hall"].get("free"), lot["free"])
+        sites = self.feed("/datex2/v3/parking-light.json")["parkingPublicationLight"]["parkingSite"]
+        datex = self.site(sites, "gov-city-hall")
+        self.assertEqual((datex["name"], datex["freeParking"], datex["tariffDescription"],
+                          datex["operatorInformation"], datex["isOpenNow"]),
+                         ("市政府大院停车场", True, ["开放时段免费"], ["清镇市人民政府"],
+                          lot["open_now"]))
+
+    def test_the_whole_demo_city_validates(self):
+        sites = self.feed("/v3/parking-sites")
+        self.assertEqual(sites["total_count"], 29)
+        self.validate("parkapi-v3-parking-site.schema.json", sites)
+        self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/qingzhen"))
+        self.validate("datex2-parking-light.schema.json",
+                      self.feed("/datex2/v3/parking-light.json"))
+
+
 if __name__ == "__main__":
     main()
