@@ -230,6 +230,25 @@ class FeedsTest(FeedsTestCase):
         self.assertEqual(packed.header("Content-Encoding"), "gzip")
         self.assertEqual(gzip.decompress(packed.body), plain.body)
 
+    def command_counts(self):
+        """Redis' calls per command, less the daemon's health PINGs and this INFO."""
+        counts = {}
+        for line in self.shared.redis_cli("INFO", "commandstats").splitlines():
+            if line.startswith("cmdstat_"):
+                name, fields = line[len("cmdstat_"):].split(":", 1)
+                counts[name] = int(fields.split(",")[0].split("=")[1])
+        return {name: calls for name, calls in counts.items() if name not in ("ping", "info")}
+
+    def test_reads_cost_no_redis_call(self):
+        for path in FEED_PATHS:
+            self.feed(path)  # built once after the set-up's changes
+        before = self.command_counts()
+        self.assertGreater(before.get("evalsha", 0), 0)  # the set-up's writes are seen
+        for _ in range(50):
+            for path in FEED_PATHS + ["/parkapi/v1/elsewhere", "/v3/parking-sites/nope"]:
+                self.shared.get(path)
+        self.assertEqual(self.command_counts(), before)
+
     def test_unknown_id_or_city_is_a_404_problem(self):
         self.assertProblem(self.shared.get("/v3/parking-sites/no-such-lot"), 404, "not-found",
                            "no parking site 'no-such-lot'")
