@@ -39,6 +39,8 @@ def utc(stamp):
 class FeedsTestCase(DaemonTestCase):
     def validate(self, schema, *documents):
         """Validate documents with ajv against tests/data/feeds/<schema>."""
+        self.assertTrue(os.path.isdir(os.path.join(FEEDS_DIR, "node_modules", "ajv")),
+                        "ajv is not installed: run make feeds-deps")
         paths = []
         with tempfile.TemporaryDirectory() as directory:
             for index, document in enumerate(documents):
