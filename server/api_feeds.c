@@ -37,7 +37,8 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
 
     if (refuse_query(exchange))
         return;
-    result = feed_get(context->snapshot, kind, argument, clock_now_ms(), &found, &uncached);
+    result = feed_get(context->snapshot, context->feed_numbers, kind, argument, clock_now_ms(),
+                      &found, &uncached);
     if (result == FEED_ERROR_NOT_FOUND) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
         return;

@@ -5,7 +5,9 @@
 #include "feed_fixture.h"
 #include "feed_parkapi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_numbers_and_times(void)
 {
@@ -70,13 +72,49 @@ static void test_v3_full_closed_and_never_counted(struct snapshot *snapshot)
 
 static void test_v3_find_by_id_or_number(struct snapshot *snapshot)
 {
-    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, "c-shut")->id, "c-shut");
-    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, "157281643042643")->id, "a-open");
-    CHECK(feed_parkapi_v3_find(snapshot, "157281643042644") == NULL);
-    CHECK(feed_parkapi_v3_find(snapshot, "99999999999999999999999") == NULL);
-    CHECK(feed_parkapi_v3_find(snapshot, "281474976710656") == NULL); /* 2^48: over 48 bits */
-    CHECK(feed_parkapi_v3_find(snapshot, "0157281643042643") == NULL);
-    CHECK(feed_parkapi_v3_find(snapshot, "nothing") == NULL);
+    struct feed_numbers *numbers = feed_numbers_new();
+
+    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, numbers, "c-shut", feed_now)->id, "c-shut");
+    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, numbers, "157281643042643", feed_now)->id,
+                 "a-open");
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, "157281643042644", feed_now) == NULL);
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, "99999999999999999999999", feed_now) == NULL);
+    /* 2^48: over 48 bits */
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, "281474976710656", feed_now) == NULL);
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, "0157281643042643", feed_now) == NULL);
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, "nothing", feed_now) == NULL);
+    /* Without an index, numbers are not looked up at all. */
+    CHECK(feed_parkapi_v3_find(snapshot, NULL, "157281643042643", feed_now) == NULL);
+    feed_numbers_free(numbers);
+    feed_numbers_free(NULL);
+}
+
+/* The index follows the snapshot, rebuilt at most once a second whatever is asked. */
+static void test_numbers_follow_the_snapshot_once_a_second(void)
+{
+    struct snapshot *snapshot = feed_city();
+    struct feed_numbers *numbers = feed_numbers_new();
+    char number[32];
+    char message[512];
+
+    snprintf(number, sizeof(number), "%lld", (long long)feed_parkapi_number("e-new"));
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, number, feed_now) == NULL);
+    snprintf(message, sizeof(message),
+             "{\"type\":\"lot\",\"id\":\"e-new\",\"version\":1,\"occupied\":null,"
+             "\"updated_at\":null,\"lot\":{\"name\":\"New\",\"kind\":\"public\","
+             "\"city\":\"qz\",\"groups\":[],\"location\":{\"lat\":26.1,\"lon\":106.1},"
+             "\"capacity\":3}}");
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), feed_now, NULL), 0);
+    /* Within the second after the last build, the new lot is found by its id only. */
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, number, feed_now + 999) == NULL);
+    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, numbers, "e-new", feed_now + 999)->id, "e-new");
+    CHECK_STR_EQ(feed_parkapi_v3_find(snapshot, numbers, number, feed_now + 1000)->id, "e-new");
+    /* A lot deleted since the build is gone at once: the hit is checked by its id. */
+    strcpy(message, "{\"type\":\"delete\",\"id\":\"e-new\",\"version\":2}");
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), feed_now + 1000, NULL), 0);
+    CHECK(feed_parkapi_v3_find(snapshot, numbers, number, feed_now + 1001) == NULL);
+    feed_numbers_free(numbers);
+    snapshot_free(snapshot);
 }
 
 static void test_v3_list(struct snapshot *snapshot)
@@ -135,20 +173,25 @@ static void test_answers_are_kept_until_a_change(void)
     char etag[24];
     char *before;
 
-    CHECK_INT_EQ(feed_get(snapshot, FEED_PARKAPI_V1_CITY, "qz", feed_now, &first, &uncached), 0);
+    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &first, &uncached),
+                 0);
     CHECK(first != &uncached);
     before = strdup(first->body);
     strcpy(etag, first->etag);
     /* Kept: a later read at the same revision is the same bytes, not rebuilt at its own time. */
     CHECK_INT_EQ(
-        feed_get(snapshot, FEED_PARKAPI_V1_CITY, "qz", feed_now + 60000, &again, &uncached), 0);
+        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now + 60000, &again, &uncached),
+        0);
     CHECK(again == first);
-    CHECK_INT_EQ(feed_get(snapshot, FEED_PARKAPI_V3_SITE, "nowhere", feed_now, &again, &uncached),
-                 FEED_ERROR_NOT_FOUND);
-    CHECK_INT_EQ(feed_get(snapshot, FEED_PARKAPI_V1_CITY, "atlantis", feed_now, &again, &uncached),
-                 FEED_ERROR_NOT_FOUND);
+    CHECK_INT_EQ(
+        feed_get(snapshot, NULL, FEED_PARKAPI_V3_SITE, "nowhere", feed_now, &again, &uncached),
+        FEED_ERROR_NOT_FOUND);
+    CHECK_INT_EQ(
+        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "atlantis", feed_now, &again, &uncached),
+        FEED_ERROR_NOT_FOUND);
     CHECK_INT_EQ(snapshot_apply(snapshot, count, strlen(count), feed_now, NULL), 0);
-    CHECK_INT_EQ(feed_get(snapshot, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again, &uncached), 0);
+    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again, &uncached),
+                 0);
     CHECK(strcmp(again->etag, etag) != 0);
     CHECK(strstr(again->body, "\"total\":10,\"free\":1,") != NULL);
     CHECK(strstr(before, "\"total\":10,\"free\":6,") != NULL);
@@ -164,6 +207,7 @@ int main(void)
     RUN_TEST_WITH(test_v3_site_of_an_open_lot, snapshot);
     RUN_TEST_WITH(test_v3_full_closed_and_never_counted, snapshot);
     RUN_TEST_WITH(test_v3_find_by_id_or_number, snapshot);
+    RUN_TEST(test_numbers_follow_the_snapshot_once_a_second);
     RUN_TEST_WITH(test_v3_list, snapshot);
     RUN_TEST_WITH(test_v1_city, snapshot);
     RUN_TEST(test_answers_are_kept_until_a_change);

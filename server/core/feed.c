@@ -40,8 +40,8 @@ int feed_set_string(json_t *object, const char *name, const char *value)
 }
 
 /* The document of kind, or NULL (*found false: no such lot or city). */
-static json_t *build(const struct snapshot *snapshot, enum feed_kind kind, const char *argument,
-                     int64_t now_ms, bool *found)
+static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                     enum feed_kind kind, const char *argument, int64_t now_ms, bool *found)
 {
     const struct snapshot_lot *lot;
 
@@ -50,7 +50,7 @@ static json_t *build(const struct snapshot *snapshot, enum feed_kind kind, const
     case FEED_PARKAPI_V3_LIST:
         return feed_parkapi_v3_list(snapshot, now_ms);
     case FEED_PARKAPI_V3_SITE:
-        lot = feed_parkapi_v3_find(snapshot, argument);
+        lot = feed_parkapi_v3_find(snapshot, numbers, argument, now_ms);
         *found = lot != NULL;
         return lot != NULL ? feed_parkapi_v3_site(snapshot, lot, now_ms) : NULL;
     case FEED_PARKAPI_V1_CITY:
@@ -61,11 +61,11 @@ static json_t *build(const struct snapshot *snapshot, enum feed_kind kind, const
     return NULL;
 }
 
-int feed_render(const struct snapshot *snapshot, enum feed_kind kind, const char *argument,
-                int64_t now_ms, char **body, size_t *length)
+int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+                const char *argument, int64_t now_ms, char **body, size_t *length)
 {
     bool found;
-    json_t *document = build(snapshot, kind, argument, now_ms, &found);
+    json_t *document = build(snapshot, numbers, kind, argument, now_ms, &found);
 
     if (document == NULL)
         return found ? FEED_ERROR_NO_MEMORY : FEED_ERROR_NOT_FOUND;
@@ -89,8 +89,9 @@ static char *cache_key(enum feed_kind kind, const char *argument)
     return key;
 }
 
-int feed_get(struct snapshot *snapshot, enum feed_kind kind, const char *argument, int64_t now_ms,
-             const struct list_cache_answer **answer, struct list_cache_answer *uncached)
+int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
+             struct list_cache_answer *uncached)
 {
     struct list_cache *cache = snapshot_list_cache(snapshot);
     uint64_t revision = snapshot_revision(snapshot);
@@ -107,7 +108,7 @@ int feed_get(struct snapshot *snapshot, enum feed_kind kind, const char *argumen
         result = 0;
         goto free_key;
     }
-    result = feed_render(snapshot, kind, argument, now_ms, &body, &length);
+    result = feed_render(snapshot, numbers, kind, argument, now_ms, &body, &length);
     if (result != 0)
         goto free_key;
     /* Too large to keep, or no memory to keep it: answered this once. */

@@ -3,6 +3,7 @@
 #ifndef PARKSHARE_FEED_H
 #define PARKSHARE_FEED_H
 
+#include "feed_parkapi.h"
 #include "list_cache.h"
 #include "snapshot.h"
 
@@ -29,8 +30,8 @@ enum feed_kind {
  * freed by the caller. Returns 0, FEED_ERROR_NOT_FOUND or
  * FEED_ERROR_NO_MEMORY.
  */
-int feed_render(const struct snapshot *snapshot, enum feed_kind kind, const char *argument,
-                int64_t now_ms, char **body, size_t *length);
+int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+                const char *argument, int64_t now_ms, char **body, size_t *length);
 
 /*
  * The same, from the snapshot's list cache at its current revision, else
@@ -39,8 +40,9 @@ int feed_render(const struct snapshot *snapshot, enum feed_kind kind, const char
  * *uncached when the cache could not keep it: the caller then frees
  * uncached->body (always safe, NULL otherwise). Returns as feed_render.
  */
-int feed_get(struct snapshot *snapshot, enum feed_kind kind, const char *argument, int64_t now_ms,
-             const struct list_cache_answer **answer, struct list_cache_answer *uncached);
+int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
+             struct list_cache_answer *uncached);
 
 /* A UTC instant as RFC 3339 with a "Z" ("2026-11-24T15:07:50Z"), what the feeds' readers parse. */
 void feed_format_time(int64_t utc_ms, char out[21]);

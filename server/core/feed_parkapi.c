@@ -5,6 +5,7 @@
 #include "sha256.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,25 +23,108 @@ int64_t feed_parkapi_number(const char *id)
     return number == 0 ? 1 : number;
 }
 
+/* One lot's number, with a copy of its id (lots are replaced, never pointed into). */
+struct numbered {
+    int64_t number;
+    char *id;
+};
+
+struct feed_numbers {
+    struct numbered *entries;
+    size_t count;
+    bool built;
+    uint64_t revision; /* of the snapshot the entries were built from */
+    int64_t built_at_ms;
+};
+
+#define FEED_NUMBERS_REBUILD_MS 1000
+
+struct feed_numbers *feed_numbers_new(void)
+{
+    return calloc(1, sizeof(struct feed_numbers));
+}
+
+static void clear_entries(struct feed_numbers *numbers)
+{
+    for (size_t i = 0; i < numbers->count; i++)
+        free(numbers->entries[i].id);
+    free(numbers->entries);
+    numbers->entries = NULL;
+    numbers->count = 0;
+    numbers->built = false;
+}
+
+void feed_numbers_free(struct feed_numbers *numbers)
+{
+    if (numbers == NULL)
+        return;
+    clear_entries(numbers);
+    free(numbers);
+}
+
+static int compare_numbered(const void *left, const void *right)
+{
+    int64_t a = ((const struct numbered *)left)->number;
+    int64_t b = ((const struct numbered *)right)->number;
+    return (a > b) - (a < b);
+}
+
+static int rebuild(struct feed_numbers *numbers, const struct snapshot *snapshot, int64_t now_ms)
+{
+    size_t count = snapshot_count(snapshot);
+
+    clear_entries(numbers);
+    numbers->built_at_ms = now_ms;
+    numbers->entries = calloc(count > 0 ? count : 1, sizeof(*numbers->entries));
+    if (numbers->entries == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const char *id = snapshot_at(snapshot, i)->id;
+        numbers->entries[i] = (struct numbered){feed_parkapi_number(id), strdup(id)};
+        numbers->count = i + 1;
+        if (numbers->entries[i].id == NULL) {
+            clear_entries(numbers);
+            return -1;
+        }
+    }
+    qsort(numbers->entries, numbers->count, sizeof(*numbers->entries), compare_numbered);
+    numbers->built = true;
+    numbers->revision = snapshot_revision(snapshot);
+    return 0;
+}
+
+static const struct snapshot_lot *find_number(struct feed_numbers *numbers,
+                                              const struct snapshot *snapshot, int64_t number,
+                                              int64_t now_ms)
+{
+    struct numbered key = {number, NULL};
+    const struct numbered *hit;
+    bool changed = !numbers->built || numbers->revision != snapshot_revision(snapshot);
+
+    /* However many numbers clients try, the index is rebuilt at most once a second. */
+    if (changed && (!numbers->built || now_ms - numbers->built_at_ms >= FEED_NUMBERS_REBUILD_MS) &&
+        rebuild(numbers, snapshot, now_ms) != 0)
+        return NULL;
+    hit = bsearch(&key, numbers->entries, numbers->count, sizeof(key), compare_numbered);
+    /* A lot deleted since the index was built is not found by its id either. */
+    return hit != NULL ? snapshot_find(snapshot, hit->id) : NULL;
+}
+
 const struct snapshot_lot *feed_parkapi_v3_find(const struct snapshot *snapshot,
-                                                const char *argument)
+                                                struct feed_numbers *numbers, const char *argument,
+                                                int64_t now_ms)
 {
     const struct snapshot_lot *lot = snapshot_find(snapshot, argument);
     char *end = NULL;
     long long number;
 
-    if (lot != NULL || argument[0] < '1' || argument[0] > '9')
+    if (lot != NULL || numbers == NULL || argument[0] < '1' || argument[0] > '9')
         return lot;
     errno = 0;
     number = strtoll(argument, &end, 10);
-    /* A number no id can have is refused before the scan of every lot. */
     if (errno != 0 || *end != '\0' || number > 0xFFFFFFFFFFFFLL)
         return NULL;
-    for (size_t i = 0; i < snapshot_count(snapshot); i++) {
-        if (feed_parkapi_number(snapshot_at(snapshot, i)->id) == number)
-            return snapshot_at(snapshot, i);
-    }
-    return NULL;
+    return find_number(numbers, snapshot, number, now_ms);
 }
 
 static int set_time(json_t *object, const char *name, int64_t utc_ms)

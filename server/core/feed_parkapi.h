@@ -15,11 +15,28 @@
 int64_t feed_parkapi_number(const char *id);
 
 /*
+ * The lots' ParkAPI numbers, sorted, so that a path naming a number costs a
+ * binary search, not a hash of every lot. Rebuilt when the snapshot has
+ * changed, at most once a second whatever clients ask: a lot created less
+ * than a second ago may not be found by its number yet (by its id it is).
+ */
+struct feed_numbers;
+
+/* An empty index; NULL when out of memory. */
+struct feed_numbers *feed_numbers_new(void);
+
+/* Free; accepts NULL. */
+void feed_numbers_free(struct feed_numbers *numbers);
+
+/*
  * The lot that a ParkAPI v3 path names: the lot with that id, else the lot
- * whose feed_parkapi_number is that decimal number; NULL when none.
+ * whose feed_parkapi_number is that decimal number (looked up in numbers,
+ * rebuilt from snapshot when due at now_ms; none when numbers is NULL or out
+ * of memory); NULL when none.
  */
 const struct snapshot_lot *feed_parkapi_v3_find(const struct snapshot *snapshot,
-                                                const char *argument);
+                                                struct feed_numbers *numbers, const char *argument,
+                                                int64_t now_ms);
 
 /*
  * One lot as a ParkAPI v3 ParkingSite (see docs/feeds.md). Realtime fields
