@@ -11,6 +11,7 @@
 #include "config_check.h"
 #include "data_dir.h"
 #include "endpoint.h"
+#include "feed_parkapi.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
@@ -270,9 +271,10 @@ static int start_redis(struct daemon *daemon)
                                             .opening = daemon->opening,
                                             .timezone = daemon->config->timezone,
                                             .tokens_seen = token_memo_new(4096),
+                                            .feed_numbers = feed_numbers_new(),
                                             .metrics = metrics_new(PARKSHARE_VERSION)};
-    if (daemon->api.tokens_seen == NULL || daemon->api.metrics == NULL ||
-        store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
+    if (daemon->api.tokens_seen == NULL || daemon->api.feed_numbers == NULL ||
+        daemon->api.metrics == NULL || store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -391,6 +393,7 @@ static void daemon_deinit(struct daemon *daemon)
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
     token_memo_free(daemon->api.tokens_seen);
+    feed_numbers_free(daemon->api.feed_numbers);
     http_server_free(daemon->http);
     routes_free(daemon->routes);
     api_metrics_free(daemon->api.metrics_endpoint);

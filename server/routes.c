@@ -3,6 +3,7 @@
 
 #include "api_audit.h"
 #include "api_calendars.h"
+#include "api_feeds.h"
 #include "api_health.h"
 #include "api_info.h"
 #include "api_lots.h"
@@ -78,6 +79,10 @@ static const struct route table[] = {
     {ROUTER_GET, "/attendant-sw.js", api_web_attendant_worker, 0},
     {ROUTER_GET, "/attendant.webmanifest", api_web_attendant_manifest, 0},
     {ROUTER_GET, "/metrics", api_metrics_read, 0},
+    {ROUTER_GET, "/v3/parking-sites", api_feeds_parkapi_v3_list, 0},
+    {ROUTER_GET, "/v3/parking-sites/{id}", api_feeds_parkapi_v3_site, 0},
+    {ROUTER_GET, "/parkapi/v1/{city}", api_feeds_parkapi_v1_city, 0},
+    {ROUTER_GET, "/datex2/v3/parking-light.json", api_feeds_datex_light, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))
