@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CONFIG ?= config/parkshare.conf
 
-.PHONY: all build run browser-deps openapi-deps test test-asan bench fuzz format clean
+.PHONY: all build run browser-deps openapi-deps feeds-deps test test-asan bench fuzz format clean
 
 all: build
 
@@ -26,14 +26,19 @@ openapi-deps:
 	@tools/install-deps test
 	@[ -d tests/openapi/node_modules ] || npm ci --prefix tests/openapi --no-audit --no-fund --silent
 
-test: browser-deps openapi-deps
+# The feed tests' JSON Schema validator (tests/feeds/package-lock.json: ajv, ajv-formats).
+feeds-deps:
+	@tools/install-deps test
+	@[ -d tests/feeds/node_modules ] || npm ci --prefix tests/feeds --no-audit --no-fund --silent
+
+test: browser-deps openapi-deps feeds-deps
 	@tools/install-deps test
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
 	@ninja -C $(BUILD)
 	@tools/run-tests $(BUILD)
 
 # The same suites built with AddressSanitizer and UndefinedBehaviorSanitizer.
-test-asan: browser-deps openapi-deps
+test-asan: browser-deps openapi-deps feeds-deps
 	@tools/install-deps test
 	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
 	@ninja -C $(ASAN_BUILD)

@@ -1,12 +1,15 @@
 /* operator.c: the operator's commands: import lots and calendars, tokens, the audit. */
 #include "operator.h"
 
+#include "sign_in_link.h"
+
 #include <getopt.h>
 #include <jansson.h>
 #include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Send one JSON request; returns 0 with *answer, or an exit status after saying why. */
 static int send_json(struct client *client, const char *method, const char *path,
@@ -212,6 +215,101 @@ static void show_tokens(const json_t *document)
     }
 }
 
+/* How token create shows what it made: the bare token, or the attendant's link (and its QR). */
+enum created_form {
+    CREATED_TOKEN,
+    CREATED_LINK,
+    CREATED_QR,
+};
+
+/* The sign-in link on stdout, and with CREATED_QR the same link as a QR code below it. */
+static int show_link(struct client *client, const struct transport_answer *answer,
+                     enum created_form form)
+{
+    json_t *document = json_loads(answer->body, 0, NULL);
+    const char *token = json_string_value(json_object_get(document, "token"));
+    char *link = token ? sign_in_link_new(client->options.url, token) : NULL;
+    int status = EXIT_OK, drawn;
+
+    if (link == NULL) {
+        status = command_say(EXIT_LOCAL, token ? "out of memory" : "the answer held no token");
+        goto free_document;
+    }
+    printf("%s\n", link);
+    if (form == CREATED_QR) {
+        drawn = sign_in_link_print_qr(stdout, link, isatty(STDOUT_FILENO));
+        if (drawn != SIGN_IN_LINK_OK)
+            status = command_say(EXIT_LOCAL, "the link cannot be drawn as a QR code: %s",
+                                 drawn == SIGN_IN_LINK_TOO_LONG ? "too long" : "out of memory");
+    }
+    fprintf(stderr, "token %s (%s) created; the link carries it and is shown only this once\n",
+            json_string_value(json_object_get(document, "id")),
+            json_string_value(json_object_get(document, "role")));
+    free(link);
+free_document:
+    json_decref(document);
+    return status;
+}
+
+/* The lots option "a,b" as a JSON array into body; false when out of memory. */
+static bool set_lots(json_t *body, const char *text)
+{
+    char *copy = strdup(text), *saved = NULL;
+    json_t *lots = json_array();
+
+    if (copy == NULL || lots == NULL) {
+        free(copy);
+        json_decref(lots);
+        return false;
+    }
+    for (char *lot = strtok_r(copy, ",", &saved); lot; lot = strtok_r(NULL, ",", &saved))
+        json_array_append_new(lots, json_string(lot));
+    json_object_set_new(body, "lots", lots);
+    free(copy);
+    return true;
+}
+
+static int token_create(struct client *client, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"role", required_argument, NULL, 'r'}, {"lots", required_argument, NULL, 'l'},
+        {"name", required_argument, NULL, 'n'}, {"link", no_argument, NULL, 'k'},
+        {"qr", no_argument, NULL, 'q'},         {NULL, 0, NULL, 0}};
+    enum created_form form = CREATED_TOKEN;
+    struct transport_answer answer;
+    json_t *body = json_object();
+    int option, sent;
+
+    optind = 0;
+    while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (option == 'r') {
+            json_object_set_new(body, "role", json_string(optarg));
+        } else if (option == 'n') {
+            json_object_set_new(body, "name", json_string(optarg));
+        } else if (option == 'l') {
+            if (!set_lots(body, optarg)) {
+                json_decref(body);
+                return command_say(EXIT_LOCAL, "out of memory");
+            }
+        } else if (option == 'k' || option == 'q') {
+            form = option == 'q' ? CREATED_QR : (form == CREATED_QR ? CREATED_QR : CREATED_LINK);
+        } else {
+            json_decref(body);
+            return command_say(EXIT_USAGE,
+                               "token create --role R [--lots a,b] --name N [--link] [--qr]");
+        }
+    }
+    sent = send_json(client, "POST", "/v1/tokens", body, &answer);
+    json_decref(body);
+    if (sent != 0)
+        return sent;
+    if (answer.status != 201)
+        return command_refused(&answer);
+    if (form == CREATED_TOKEN || client->options.json)
+        return print_answer(client, &answer, show_created);
+    return show_link(client, &answer, form);
+}
+
 int operator_token(struct client *client, int argc, char **argv)
 {
     struct transport_answer answer;
@@ -233,43 +331,8 @@ int operator_token(struct client *client, int argc, char **argv)
         printf("token %s revoked\n", argv[1]);
         return EXIT_OK;
     }
-    if (argc >= 1 && strcmp(argv[0], "create") == 0) {
-        static const struct option options[] = {{"role", required_argument, NULL, 'r'},
-                                                {"lots", required_argument, NULL, 'l'},
-                                                {"name", required_argument, NULL, 'n'},
-                                                {NULL, 0, NULL, 0}};
-        json_t *body = json_object(), *lots = NULL;
-        int option;
-        optind = 0;
-        while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
-            if (option == 'r') {
-                json_object_set_new(body, "role", json_string(optarg));
-            } else if (option == 'n') {
-                json_object_set_new(body, "name", json_string(optarg));
-            } else if (option == 'l') {
-                char *copy = strdup(optarg), *saved = NULL;
-                if (copy == NULL) {
-                    json_decref(body);
-                    return command_say(EXIT_LOCAL, "out of memory");
-                }
-                lots = json_array();
-                for (char *lot = strtok_r(copy, ",", &saved); lot;
-                     lot = strtok_r(NULL, ",", &saved))
-                    json_array_append_new(lots, json_string(lot));
-                json_object_set_new(body, "lots", lots);
-                free(copy);
-            } else {
-                json_decref(body);
-                return command_say(EXIT_USAGE, "token create --role R [--lots a,b] --name N");
-            }
-        }
-        sent = send_json(client, "POST", "/v1/tokens", body, &answer);
-        json_decref(body);
-        if (sent != 0)
-            return sent;
-        return answer.status == 201 ? print_answer(client, &answer, show_created)
-                                    : command_refused(&answer);
-    }
+    if (argc >= 1 && strcmp(argv[0], "create") == 0)
+        return token_create(client, argc, argv);
     return command_say(EXIT_USAGE, "token create|list|revoke");
 }
 

@@ -7,7 +7,11 @@
 /* import lots FILE | import calendar ID FILE... (argv after "import"). */
 int operator_import(struct client *client, int argc, char **argv);
 
-/* token create --role R [--lots a,b] --name N | token list | token revoke ID. */
+/*
+ * token create --role R [--lots a,b] --name N [--link] [--qr] | token list | token revoke ID.
+ * --link prints the attendant's sign-in link instead of the bare token; --qr prints that link
+ * and then the link as a terminal QR code.
+ */
 int operator_token(struct client *client, int argc, char **argv);
 
 /* audit [--lot L] [--since TIME] [--limit N]. */

@@ -55,7 +55,7 @@ _parkshare_cli()
         if ((COMP_CWORD == index + 1)); then
             COMPREPLY=($(compgen -W "create list revoke" -- "$current"))
         else
-            COMPREPLY=($(compgen -W "--role --lots --name" -- "$current"))
+            COMPREPLY=($(compgen -W "--role --lots --name --link --qr" -- "$current"))
         fi
         ;;
     esac

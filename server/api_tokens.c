@@ -1,6 +1,7 @@
-/* api_tokens.c: POST, GET /v1/tokens, DELETE /v1/tokens/{id}: attendant and admin tokens. */
+/* api_tokens.c: POST, GET /v1/tokens, GET /v1/tokens/self, DELETE /v1/tokens/{id}: tokens. */
 #include "api_tokens.h"
 
+#include "auth.h"
 #include "clock.h"
 #include "endpoint.h"
 #include "lot.h"
@@ -222,6 +223,32 @@ void api_tokens_list(struct http_exchange *exchange, const struct store_token *c
 {
     if (store_token_list(((struct endpoint_context *)data)->store, on_token_list, exchange) != 0)
         endpoint_reply_store_unavailable(exchange);
+}
+
+/* --- GET /v1/tokens/self --- */
+
+/* The caller's own token as the list shows it: never the secret, never its hash. */
+static void on_self_known(struct http_exchange *exchange, const struct store_token *token,
+                          void *data)
+{
+    json_t *lots = json_loads(token->lots, 0, NULL), *document;
+
+    document =
+        json_pack("{s:s, s:s, s:s, s:o, s:s}", "id", token->id, "role", token->role, "name",
+                  token->name, "lots", lots ? lots : json_array(), "created_at", token->created_at);
+    if (document == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    http_reply_json(exchange, 200, document, HTTP_REPLY_NO_STORE);
+    json_decref(document);
+}
+
+void api_tokens_self(struct http_exchange *exchange, const struct store_token *caller, void *data)
+{
+    /* Any valid token, admin or attendant; a read, so no write is counted against it. */
+    auth_require(exchange, ((struct endpoint_context *)data)->store, (struct auth_demand){false, 0},
+                 on_self_known, NULL, data);
 }
 
 /* --- DELETE /v1/tokens/{id} --- */

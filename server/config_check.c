@@ -53,8 +53,8 @@ static int check_web_root(const struct config *config, char *error, size_t error
 
     if (check_directory("web_root", config->web_root, error, error_size) != 0)
         return -1;
-    if (api_web_new(config->web_root, &web, reason, sizeof(reason)) != 0) {
-        snprintf(error, error_size, "web_root: %s", reason);
+    if (api_web_new(config, &web, reason, sizeof(reason)) != 0) {
+        snprintf(error, error_size, "%s", reason);
         return -1;
     }
     api_web_free(web);

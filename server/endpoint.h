@@ -11,6 +11,7 @@
 
 struct api_metrics;
 struct api_stream;
+struct feed_numbers;
 struct api_totals;
 struct api_web;
 struct http_exchange;
@@ -23,9 +24,10 @@ struct endpoint_context {
     struct snapshot_sync *sync;
     struct opening *opening;
     const char *timezone;
-    const char *sign_unknown_text;  /* totals.txt when no open lot has a fresh count */
-    struct token_memo *tokens_seen; /* keys a single write's limit without a lookup */
-    struct metrics *metrics;        /* the registry of /metrics; NULL: nothing is counted */
+    const char *sign_unknown_text;     /* totals.txt when no open lot has a fresh count */
+    struct token_memo *tokens_seen;    /* keys a single write's limit without a lookup */
+    struct feed_numbers *feed_numbers; /* ParkAPI numbers to lots, for /v3/parking-sites/{id} */
+    struct metrics *metrics;           /* the registry of /metrics; NULL: nothing is counted */
     /* The endpoint modules with state of their own, for their handlers. */
     struct api_totals *totals;
     struct api_stream *stream;

@@ -11,6 +11,7 @@
 #include "config_check.h"
 #include "data_dir.h"
 #include "endpoint.h"
+#include "feed_parkapi.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
@@ -271,9 +272,10 @@ static int start_redis(struct daemon *daemon)
                                             .timezone = daemon->config->timezone,
                                             .sign_unknown_text = daemon->config->sign_unknown_text,
                                             .tokens_seen = token_memo_new(4096),
+                                            .feed_numbers = feed_numbers_new(),
                                             .metrics = metrics_new(PARKSHARE_VERSION)};
-    if (daemon->api.tokens_seen == NULL || daemon->api.metrics == NULL ||
-        store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
+    if (daemon->api.tokens_seen == NULL || daemon->api.feed_numbers == NULL ||
+        daemon->api.metrics == NULL || store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -308,8 +310,8 @@ static int start_http(struct daemon *daemon)
         log_error(component, "cannot set up the stream endpoint");
         return -1;
     }
-    if (api_web_new(daemon->config->web_root, &daemon->api.web, error, sizeof(error)) != 0) {
-        log_error(component, "web_root: %s", error);
+    if (api_web_new(daemon->config, &daemon->api.web, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
         return -1;
     }
     if (api_metrics_new(daemon->config->metrics_allow, &daemon->api.metrics_endpoint, error,
@@ -352,9 +354,9 @@ static void on_reload_signal(evutil_socket_t signal_number, short events, void *
         }
     }
     bootstrap_reload_calendars(daemon->bootstrap, daemon->config->calendar_dir, &calendars);
-    web_result = api_web_reload(daemon->api.web, daemon->config->web_root, error, sizeof(error));
+    web_result = api_web_reload(daemon->api.web, daemon->config, error, sizeof(error));
     if (web_result != 0)
-        log_warning(component, "web_root: %s; the pages read before are kept", error);
+        log_warning(component, "%s; the pages read before are kept", error);
     log_info(component, "reloaded: %zu calendar%s (%zu changed%s), %zu page%s%s, %s",
              calendars.calendars, calendars.calendars == 1 ? "" : "s", calendars.changed,
              calendars.kept > 0 ? ", a bad file's previous version kept" : "",
@@ -392,6 +394,7 @@ static void daemon_deinit(struct daemon *daemon)
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
     token_memo_free(daemon->api.tokens_seen);
+    feed_numbers_free(daemon->api.feed_numbers);
     http_server_free(daemon->http);
     routes_free(daemon->routes);
     api_metrics_free(daemon->api.metrics_endpoint);

@@ -3,8 +3,10 @@
 
 #include "api_audit.h"
 #include "api_calendars.h"
+#include "api_feeds.h"
 #include "api_groups.h"
 #include "api_health.h"
+#include "api_info.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
 #include "api_metrics.h"
@@ -63,6 +65,7 @@ static const struct route table[] = {
     {ROUTER_POST, "/v1/tokens", api_tokens_create, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/tokens", api_tokens_list, ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/tokens/{id}", api_tokens_revoke, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/tokens/self", api_tokens_self, 0},
     {ROUTER_GET, "/v1/audit", api_audit_read, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/totals", api_totals_json, 0},
     {ROUTER_GET, "/v1/totals.txt", api_totals_text, 0},
@@ -70,7 +73,20 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/openapi.json", api_openapi_document, 0},
     {ROUTER_GET, "/", api_web_driver_page, 0},
     {ROUTER_GET, "/board", api_web_board_page, 0},
+    {ROUTER_GET, "/driver.js", api_web_driver_script, 0},
+    {ROUTER_GET, "/driver.css", api_web_driver_style, 0},
+    {ROUTER_GET, "/v1/info", api_info_read, 0},
+    {ROUTER_GET, "/assets/leaflet/{file}", api_web_leaflet, 0},
+    {ROUTER_GET, "/assets/leaflet/images/{file}", api_web_leaflet_image, 0},
+    {ROUTER_GET, "/attendant", api_web_attendant_page, 0},
+    {ROUTER_GET, "/attendant.js", api_web_attendant_script, 0},
+    {ROUTER_GET, "/attendant-sw.js", api_web_attendant_worker, 0},
+    {ROUTER_GET, "/attendant.webmanifest", api_web_attendant_manifest, 0},
     {ROUTER_GET, "/metrics", api_metrics_read, 0},
+    {ROUTER_GET, "/v3/parking-sites", api_feeds_parkapi_v3_list, 0},
+    {ROUTER_GET, "/v3/parking-sites/{id}", api_feeds_parkapi_v3_site, 0},
+    {ROUTER_GET, "/parkapi/v1/{city}", api_feeds_parkapi_v1_city, 0},
+    {ROUTER_GET, "/datex2/v3/parking-light.json", api_feeds_datex_light, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))

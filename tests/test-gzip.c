@@ -126,6 +126,10 @@ static void test_worth(void)
     CHECK(gzip_worth("application/problem+json", 5000));
     CHECK(gzip_worth("text/calendar; charset=utf-8", 5000));
     CHECK(gzip_worth("text/html; charset=utf-8", 5000));
+    CHECK(gzip_worth("text/javascript; charset=utf-8", 5000));
+    CHECK(gzip_worth("text/css; charset=utf-8", 5000));
+    CHECK(!gzip_worth("image/png", 5000));
+    CHECK(gzip_worth("application/manifest+json", 5000));
     CHECK(gzip_worth("Application/JSON;charset=utf-8", 5000));
     CHECK(!gzip_worth("text/plain; charset=utf-8", 5000));
     CHECK(!gzip_worth("text/event-stream", 5000));

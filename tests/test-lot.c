@@ -144,10 +144,51 @@ static void test_field_rules(void)
          "is a live field; report occupancy with POST /v1/lots/{id}/occupancy",
          {"{\"occupied\":3}"}},
         {"id", "must equal the id in the path, or be left out", {"{\"id\":\"other\"}"}},
+        {"names",
+         "must be an object of at most 8 names by language tag, such as {\"en\": \"City Hall\"}",
+         {"{\"names\":\"City Hall\"}", "{\"names\":[\"City Hall\"]}",
+          "{\"names\":{\"a1\":\"x\",\"a2\":\"x\",\"a3\":\"x\",\"a4\":\"x\",\"a5\":\"x\","
+          "\"a6\":\"x\",\"a7\":\"x\",\"a8\":\"x\",\"a9\":\"x\"}}"}},
+        {"names.en", text_rule, {"{\"names\":{\"en\":\"\"}}", "{\"names\":{\"en\":null}}"}},
+        {"names.en",
+         "must not contain control characters",
+         {"{\"names\":{\"en\":\"City\\nHall\"}}"}},
+        {"names.English",
+         "is not a language tag such as en or en-GB",
+         {"{\"names\":{\"English\":\"City Hall\"}}"}},
+        {"names.en-", "is not a language tag such as en or en-GB", {"{\"names\":{\"en-\":\"x\"}}"}},
+        {"names.e", "is not a language tag such as en or en-GB", {"{\"names\":{\"e\":\"x\"}}"}},
     };
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
         for (const char *const *change = rules[i].changes; *change != NULL; change++)
             expect_error(*change, rules[i].field, rules[i].rule);
+}
+
+/* names: other languages' names kept as given, in the canonical JSON right after name. */
+static void test_names_in_other_languages(void)
+{
+    json_t *body = json_loads(valid, 0, NULL), *canonical;
+    struct field_errors errors = {0};
+    struct lot *lot = NULL;
+    char *text;
+
+    json_object_set_new(
+        body, "names",
+        json_pack("{s:s, s:s}", "en", "Civic Centre Car Park", "zh-Hant", "市政中心"));
+    CHECK_INT_EQ(lot_from_json("lot-1", body, &lot, &errors), 0);
+    CHECK_INT_EQ(errors.count, 0);
+    CHECK_STR_EQ(json_string_value(json_object_get(lot->names, "en")), "Civic Centre Car Park");
+    canonical = lot_static_to_json(lot);
+    text = json_dumps(canonical, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK(strncmp(text,
+                  "{\"name\":\"Civic Centre\",\"names\":{\"en\":\"Civic Centre Car Park\","
+                  "\"zh-Hant\":\"市政中心\"},\"kind\":\"government\"",
+                  strlen("{\"name\":\"Civic Centre\",\"names\":{\"en\":\"Civic Centre Car Park\","
+                         "\"zh-Hant\":\"市政中心\"},\"kind\":\"government\"")) == 0);
+    free(text);
+    json_decref(canonical);
+    lot_free(lot);
+    json_decref(body);
 }
 
 static void test_opening_hours_accepted_within_the_subset(void)
@@ -278,6 +319,7 @@ int main(void)
     RUN_TEST(test_valid_round_trip);
     RUN_TEST(test_field_rules);
     RUN_TEST(test_characters_not_bytes);
+    RUN_TEST(test_names_in_other_languages);
     RUN_TEST(test_opening_hours_accepted_within_the_subset);
     RUN_TEST(test_all_errors_at_once_and_summary);
     RUN_TEST(test_ids);

@@ -132,8 +132,14 @@ bool gzip_accepted(const char *accept_encoding)
 
 bool gzip_worth(const char *content_type, size_t length)
 {
-    static const char *const types[] = {"application/json", "application/problem+json",
-                                        "application/geo+json", "text/calendar", "text/html"};
+    static const char *const types[] = {"application/json",
+                                        "application/problem+json",
+                                        "application/geo+json",
+                                        "text/calendar",
+                                        "text/html",
+                                        "text/javascript",
+                                        "text/css",
+                                        "application/manifest+json"};
     size_t type_length;
 
     if (content_type == NULL || length <= GZIP_MIN_LENGTH)

@@ -34,7 +34,8 @@ bool gzip_accepted(const char *accept_encoding);
 
 /*
  * Whether an answer of content_type (parameters ignored) and length bytes
- * is worth compressing: JSON, problem+json, GeoJSON, iCalendar or HTML,
+ * is worth compressing: JSON, problem+json, GeoJSON, iCalendar, HTML, JavaScript
+ * or a web app manifest,
  * over GZIP_MIN_LENGTH bytes.
  */
 bool gzip_worth(const char *content_type, size_t length);

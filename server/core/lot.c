@@ -14,6 +14,8 @@
 #define NOTES_MAX_CHARACTERS 4000
 #define OSM_MAX_CHARACTERS   500
 #define GROUPS_MAX           32
+#define NAMES_MAX            8
+#define LANGUAGE_TAG_MAX     35
 
 const char lot_id_rule[] = "must match [a-z0-9][a-z0-9_-]{0,63}";
 
@@ -50,6 +52,24 @@ static bool has_control(const char *text, bool allow_newlines)
     return false;
 }
 
+/* Whether value is a string of 1..max characters, single-line unless multiline; else recorded. */
+static bool check_text(const json_t *value, const char *field, size_t max, bool multiline,
+                       struct field_errors *errors)
+{
+    const char *text = json_string_value(value);
+
+    if (text == NULL || text[0] == '\0' || count_characters(text) > max) {
+        field_errors_add(errors, field, "must be text of 1 to %zu characters", max);
+        return false;
+    }
+    if (has_control(text, multiline)) {
+        field_errors_add(errors, field, "must not contain control characters%s",
+                         multiline ? " other than line breaks and tabs" : "");
+        return false;
+    }
+    return true;
+}
+
 /*
  * A text field: a string of 1..max characters; single-line unless
  * multiline. required: absence is an error. The copy goes to *out.
@@ -58,25 +78,64 @@ static int take_text(const json_t *body, const char *field, size_t max, bool req
                      bool multiline, char **out, struct field_errors *errors)
 {
     const json_t *value = json_object_get(body, field);
-    const char *text;
 
     if (value == NULL) {
         if (required)
             field_errors_add(errors, field, "is required: text of 1 to %zu characters", max);
         return 0;
     }
-    text = json_string_value(value);
-    if (text == NULL || text[0] == '\0' || count_characters(text) > max) {
-        field_errors_add(errors, field, "must be text of 1 to %zu characters", max);
+    if (!check_text(value, field, max, multiline, errors))
         return 0;
-    }
-    if (has_control(text, multiline)) {
-        field_errors_add(errors, field, "must not contain control characters%s",
-                         multiline ? " other than line breaks and tabs" : "");
-        return 0;
-    }
-    *out = strdup(text);
+    *out = strdup(json_string_value(value));
     return *out == NULL ? LOT_ERROR_NO_MEMORY : 0;
+}
+
+/* A BCP 47 language tag as names use it: "en", "en-GB", "zh-Hant"; letters and digits. */
+static bool is_language_tag(const char *tag)
+{
+    size_t length = strlen(tag), primary = strspn(tag, "abcdefghijklmnopqrstuvwxyz");
+
+    if (length > LANGUAGE_TAG_MAX || primary < 2 || primary > 3)
+        return false;
+    for (const char *p = tag + primary; *p != '\0';) {
+        size_t subtag;
+        if (*p++ != '-')
+            return false;
+        subtag = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        if (subtag < 1 || subtag > 8)
+            return false;
+        p += subtag;
+    }
+    return true;
+}
+
+/* names: the lot's name in other languages, by language tag ({"en": "City Hall"}). */
+static int take_names(const json_t *body, struct lot *lot, struct field_errors *errors)
+{
+    const json_t *names = json_object_get(body, "names");
+    const char *tag;
+    json_t *value;
+
+    if (names == NULL)
+        return 0;
+    if (!json_is_object(names) || json_object_size(names) > NAMES_MAX) {
+        field_errors_add(errors, "names",
+                         "must be an object of at most %d names by language tag, such as "
+                         "{\"en\": \"City Hall\"}",
+                         NAMES_MAX);
+        return 0;
+    }
+    json_object_foreach((json_t *)names, tag, value)
+    {
+        char field[64];
+        snprintf(field, sizeof(field), "names.%.*s", LANGUAGE_TAG_MAX + 1, tag);
+        if (!is_language_tag(tag))
+            field_errors_add(errors, field, "is not a language tag such as en or en-GB");
+        else
+            check_text(value, field, NAME_MAX_CHARACTERS, false, errors);
+    }
+    lot->names = json_deep_copy(names);
+    return lot->names == NULL ? LOT_ERROR_NO_MEMORY : 0;
 }
 
 static int take_id_field(const json_t *body, const char *field, char **out,
@@ -256,8 +315,9 @@ static int take_schedule(const json_t *body, struct lot *lot, struct field_error
 static void check_members(const char *id, const json_t *body, struct field_errors *errors)
 {
     static const char *const fields[] = {
-        "name",    "kind",  "operator", "city", "district", "groups", "location",      "address",
-        "contact", "notes", "capacity", "fee",  "fee_note", "hours",  "opening_hours", "calendar",
+        "name",   "names",    "kind",    "operator",      "city",     "district",
+        "groups", "location", "address", "contact",       "notes",    "capacity",
+        "fee",    "fee_note", "hours",   "opening_hours", "calendar",
     };
     static const char *const live[] = {"occupied",   "free",     "state",       "version",
                                        "updated_at", "open_now", "next_change", "distance_m"};
@@ -307,6 +367,8 @@ int lot_from_json(const char *id, const json_t *body, struct lot **out, struct f
         result = LOT_ERROR_NO_MEMORY;
     if (result == 0)
         result = take_text(body, "name", NAME_MAX_CHARACTERS, true, false, &lot->name, errors);
+    if (result == 0)
+        result = take_names(body, lot, errors);
     take_kind(body, lot, errors);
     if (result == 0)
         result = take_text(body, "operator", TEXT_MAX_CHARACTERS, false, false, &lot->operator_name,
@@ -357,6 +419,8 @@ json_t *lot_static_to_json(const struct lot *lot)
     for (size_t i = 0; !failed && i < lot->group_count; i++)
         failed |= json_array_append_new(groups, json_string(lot->groups[i]));
     failed |= set_text(object, "name", lot->name);
+    if (lot->names != NULL)
+        failed |= json_object_set(object, "names", lot->names);
     failed |= json_object_set_new(object, "kind", json_string(kinds[lot->kind]));
     failed |= set_text(object, "operator", lot->operator_name);
     failed |= set_text(object, "city", lot->city);
@@ -392,6 +456,7 @@ void lot_free(struct lot *lot)
     free(lot->groups);
     free(lot->id);
     free(lot->name);
+    json_decref(lot->names);
     free(lot->operator_name);
     free(lot->city);
     free(lot->district);

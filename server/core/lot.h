@@ -30,6 +30,7 @@ enum lot_fee {
 struct lot {
     char *id;
     char *name;
+    json_t *names; /* {"en": "City Hall"}: the name in other languages (owned), or NULL */
     enum lot_kind kind;
     char *operator_name; /* "operator" on the wire */
     char *city;
@@ -67,7 +68,7 @@ int lot_from_json(const char *id, const json_t *body, struct lot **lot,
 
 /*
  * The canonical JSON of the static fields (without the id, which is the
- * key): name, kind, operator, city, district, groups, location, address,
+ * key): name, names, kind, operator, city, district, groups, location, address,
  * contact, notes, capacity, fee, fee_note, hours, opening_hours, calendar,
  * in that order, absent optionals left out. lot_from_json of it rebuilds an
  * equal lot. A new reference, or NULL when out of memory.

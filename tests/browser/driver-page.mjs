@@ -37,7 +37,7 @@ try {
   await page.waitForFunction((count) => document.querySelectorAll(".lot").length === count, expected.length);
   const shown = await page.$$eval(".lot", (cards) => cards.map((card) => ({
     id: card.dataset.id,
-    name: card.querySelector("h2").textContent,
+    name: card.querySelector("h3").textContent,
     free: card.querySelector(".free").textContent,
     badge: card.querySelector(".badge").className,
     link: card.querySelector(".go a").getAttribute("href"),
@@ -47,11 +47,18 @@ try {
   assert.equal(shown[0].id, lotId, "the nearest lot comes first");
   for (const [index, lot] of expected.entries()) {
     assert.equal(shown[index].name, lot.name);
-    assert.equal(shown[index].free, lot.free === null ? "—" : String(lot.free));
-    assert.equal(shown[index].badge, `badge ${lot.state}`);
+    // A count that is stale or missing is never a number.
+    assert.equal(shown[index].free, lot.free === null ? "暂无数据" : String(lot.free));
+    const nearly = lot.state === "open" && lot.free <= Math.floor(lot.capacity * 0.1);
+    assert.equal(shown[index].badge, `badge ${nearly ? "nearly" : lot.state}`);
     assert.ok(shown[index].link.startsWith(`geo:${lot.location.lat},${lot.location.lon}?q=`));
   }
   assert.match(shown[0].meta, /^0 米 · /, "distance of the lot under the phone");
+  // The map is centred on the driver when the position is granted.
+  await page.waitForSelector(".leaflet-marker-icon[data-id]");
+  const centre = await page.evaluate(() => window.parkshare.state.map.getCenter());
+  assert.ok(Math.abs(centre.lat - position.latitude) < 1e-4 && Math.abs(centre.lng - position.longitude) < 1e-4,
+    `map centred on the driver: ${JSON.stringify(centre)}`);
 
   // An attendant's update reaches the page without a reload.
   const update = await fetch(`${base}/v1/lots/${lotId}/occupancy`, {

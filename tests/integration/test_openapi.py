@@ -192,10 +192,18 @@ class OpenApiTest(DaemonTestCase):
             return path.replace("{id}", "admin-centre")
         if path.startswith("/v1/calendars/"):
             return path.replace("{id}", "cn")
+        if path.startswith("/v3/parking-sites/"):
+            return path.replace("{id}", DEMO_ATTENDANT_LOT)
+        if path.startswith("/parkapi/v1/"):
+            return path.replace("{city}", "qingzhen")
         if path.startswith("/v1/tokens/"):
             tokens = self.shared.as_admin("GET", "/v1/tokens").json()["tokens"]
             attendant = next(token for token in tokens if token["role"] == "attendant")
             return path.replace("{id}", attendant["id"])
+        if path.startswith("/assets/leaflet/images/"):
+            return path.replace("{file}", "marker-icon.png")
+        if path.startswith("/assets/leaflet/"):
+            return path.replace("{file}", "leaflet.js")
         self.assertNotIn("{", path, "a path parameter this test cannot fill")
         return path
 

@@ -68,7 +68,7 @@ class SignalsTest(IntegrationTestCase):
         self.assertNotEqual(after.header("ETag"), before.header("ETag"))
         self.assertEqual(daemon.get("/board").status, 200)
         self.assertRegex(daemon.log_text(),
-                         r"main: reloaded: 1 calendar \(0 changed\), 2 pages, "
+                         r"main: reloaded: 1 calendar \(0 changed\), 3 pages, "
                          r"log on standard error\n")
         # Again and again: still alive, still serving.
         for count in range(1, 4):
@@ -80,7 +80,7 @@ class SignalsTest(IntegrationTestCase):
         self.hang_up(daemon, 4)
         self.assertIn(f"main: web_root: {web_root}/board.html: Is a directory; the pages read "
                       "before are kept", daemon.log_text())
-        self.assertIn("2 pages (kept from before)", daemon.log_text())
+        self.assertIn("3 pages (kept from before)", daemon.log_text())
         self.assertEqual(daemon.get("/board").body, board)
         self.assertEqual(daemon.get("/").body, after.body)
         self.assertEqual(daemon.stop(), 0)
@@ -104,7 +104,7 @@ class SignalsTest(IntegrationTestCase):
         wait_for(lambda: "main: reloaded: " in read_log(), timeout=10,
                  what="the reloaded line in the new log file")
         with open(log_file) as log:
-            self.assertRegex(log.read(), r"main: reloaded: 1 calendar \(0 changed\), 2 pages, "
+            self.assertRegex(log.read(), r"main: reloaded: 1 calendar \(0 changed\), 3 pages, "
                                          r"log reopened\n")
         with open(log_file + ".1") as rotated:
             old = rotated.read()
@@ -149,14 +149,14 @@ class SignalsTest(IntegrationTestCase):
         self.assertIn(f"bootstrap: {town}:1: ", log)
         self.assertIn("; the calendar read before is kept", log)
         self.assertIn("main: reloaded: 1 calendar (0 changed, a bad file's previous version "
-                      "kept), 2 pages, log on standard error", log)
+                      "kept), 3 pages, log on standard error", log)
         self.assertEqual(dates(), ["2026-10-01"])
 
         # A changed file wins over what Redis holds: the operator asked for it.
         with open(town, "w") as out:
             json.dump(town_calendar("2026-10-01", "2026-10-02"), out)
         self.hang_up(daemon, 1)
-        self.assertIn("main: reloaded: 1 calendar (1 changed), 2 pages", daemon.log_text())
+        self.assertIn("main: reloaded: 1 calendar (1 changed), 3 pages", daemon.log_text())
         wait_for(lambda: dates() == ["2026-10-01", "2026-10-02"], what="the changed calendar")
         wait_for(lambda: "replaced the calendar town with its changed file" in daemon.log_text(),
                  what="the replacement in the log")

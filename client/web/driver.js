@@ -1,0 +1,444 @@
+// driver.js: the driver page (index.html): lots on a map and in a list, near the phone or in
+// a chosen area, with live free counts, their age and opening times, in Chinese or English.
+// Everything it loads comes from this daemon; its settings come from GET /v1/info.
+"use strict";
+
+const TEXT = {
+  zh: {
+    title: "附近开放的停车场", locate: "用我的位置", area_label: "选择片区", all_areas: "全部片区",
+    locating: "正在获取位置…", map_title: "停车场地图", list_title: "停车场列表",
+    legend_open: "有空位", legend_nearly: "将满", legend_full: "已满", legend_closed: "未开放",
+    legend_unknown: "暂无数据", open: "有空位", nearly: "将满", full: "已满", closed: "未开放",
+    unknown: "暂无数据", no_data: "暂无数据", free_label: "空余车位", none_near: "附近没有停车场",
+    by_distance: "按距离排序", by_name: "按名称排序", updated_at: "已更新 {time}",
+    offline: "连接中断，正在重试…", no_location: "无法定位，请选择片区",
+    map_missing: "地图暂不可用，列表照常更新。", tiles_failed: "地图底图加载失败，仅显示停车场位置。",
+    just_now: "刚刚更新", minutes_ago: "{n} 分钟前更新", hours_ago: "{n} 小时前更新",
+    days_ago: "{n} 天前更新", never: "从未上报", last_seen: "最后上报：{age}",
+    always_open: "全天开放", not_open: "暂不开放", open_until: "开放至 {when}", opens_at: "{when} 开放",
+    tomorrow: "明天 {time}", date_time: "{month}月{day}日 {time}", free_fee: "免费", paid_fee: "收费",
+    metres: "{n} 米", kilometres: "{n} 公里", navigate: "导航前往", amap: "高德地图",
+    now_full: "{name} 已满", now_open: "{name} 有空位", now_closed: "{name} 已关闭",
+    you: "您的位置", page_title: "parkshare · 附近停车场", switch_to: "English",
+    zoom_in: "放大", zoom_out: "缩小",
+  },
+  en: {
+    title: "Open car parks nearby", locate: "Use my location", area_label: "Choose an area",
+    all_areas: "All areas", locating: "Finding your location…", map_title: "Map of car parks",
+    list_title: "List of car parks", legend_open: "Spaces", legend_nearly: "Nearly full",
+    legend_full: "Full", legend_closed: "Closed", legend_unknown: "No data", open: "Spaces",
+    nearly: "Nearly full", full: "Full", closed: "Closed", unknown: "No data", no_data: "No data",
+    free_label: "free spaces", none_near: "No car parks nearby", by_distance: "Nearest first",
+    by_name: "By name", updated_at: "updated {time}", offline: "Connection lost, retrying…",
+    no_location: "Location unavailable; choose an area", map_missing: "The map is unavailable; the list still updates.",
+    tiles_failed: "The background map failed to load; car parks are still shown.",
+    just_now: "updated just now", minutes_ago: "updated {n} min ago", hours_ago: "updated {n} h ago",
+    days_ago: "updated {n} days ago", never: "never reported", last_seen: "last report: {age}",
+    always_open: "Open all day", not_open: "Not open now", open_until: "Open until {when}",
+    opens_at: "Opens {when}", tomorrow: "tomorrow {time}", date_time: "{day} {monthName} {time}",
+    free_fee: "Free", paid_fee: "Paid", metres: "{n} m", kilometres: "{n} km", navigate: "Navigate",
+    amap: "Amap", now_full: "{name} is full", now_open: "{name} has spaces", now_closed: "{name} is closed",
+    you: "You are here", page_title: "parkshare · car parks nearby", switch_to: "中文",
+    zoom_in: "Zoom in", zoom_out: "Zoom out",
+  },
+};
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const POLL_MS = 1000;
+
+const state = {
+  language: chosenLanguage(), info: null, near: null, group: "", etag: null, timer: null,
+  lots: [], cards: new Map(), markers: new Map(), selected: null, map: null, layer: null,
+  areas: null, you: null, zoom: null, fitted: false, first: true,
+};
+const $ = (id) => document.getElementById(id);
+
+function chosenLanguage() {
+  let saved = null;
+  try { saved = localStorage.getItem("parkshare.language"); } catch (error) { /* private mode */ }
+  if (saved === "zh" || saved === "en") return saved;
+  return (navigator.language || "zh").toLowerCase().startsWith("en") ? "en" : "zh";
+}
+
+function t(key, values) {
+  const text = TEXT[state.language][key] || TEXT.zh[key] || key;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (values && name in values ? values[name] : all));
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function lotName(lot) {
+  return (lot.names && lot.names[state.language]) || lot.name;
+}
+
+function areaName(area) {
+  return (area.names && area.names[state.language]) || area.name || area.id;
+}
+
+// What the page shows: the API's state, with "nearly" for an open lot with few spaces left.
+function shownState(lot) {
+  if (lot.state !== "open" || lot.free === null) return lot.free === null && lot.state !== "closed" ? "unknown" : lot.state;
+  const share = state.info ? state.info.map.nearly_full_share : 0.1;
+  return lot.free <= Math.floor(lot.capacity * share) ? "nearly" : "open";
+}
+
+// Today's date (YYYY-MM-DD) in the daemon's timezone, not the phone's.
+function dateIn(milliseconds) {
+  const zone = state.info ? state.info.timezone : undefined;
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(new Date(milliseconds));
+  const part = (type) => parts.find((item) => item.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+function nextDate(date) {
+  const next = new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + 1));
+  return next.toISOString().slice(0, 10);
+}
+
+// "2026-02-14T20:00:00+08:00" (the daemon's local time) as "20:00", "明天 20:00" or "2月14日 20:00".
+function when(iso) {
+  const date = iso.slice(0, 10), time = iso.slice(11, 16), today = dateIn(Date.now());
+  if (date === today) return time;
+  if (date === nextDate(today)) return t("tomorrow", { time });
+  const month = +date.slice(5, 7), day = +date.slice(8, 10);
+  return t("date_time", { month, day, monthName: MONTHS[month - 1], time });
+}
+
+function hours(lot) {
+  if (!lot.next_change) return lot.open_now ? t("always_open") : t("not_open");
+  return lot.open_now ? t("open_until", { when: when(lot.next_change) }) : t("opens_at", { when: when(lot.next_change) });
+}
+
+function age(lot) {
+  if (!lot.updated_at) return t("never");
+  const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(lot.updated_at)) / 60000));
+  if (minutes < 1) return t("just_now");
+  if (minutes < 60) return t("minutes_ago", { n: minutes });
+  if (minutes < 1440) return t("hours_ago", { n: Math.floor(minutes / 60) });
+  return t("days_ago", { n: Math.floor(minutes / 1440) });
+}
+
+// A count is shown only when it is fresh: free is null for a stale or missing one.
+function freeText(lot) {
+  return lot.free === null ? t("no_data") : String(lot.free);
+}
+
+function ageText(lot) {
+  return lot.free === null && lot.updated_at ? t("last_seen", { age: age(lot) }) : lot.free === null ? "" : age(lot);
+}
+
+function distance(lot) {
+  if (lot.distance_m === undefined) return "";
+  return lot.distance_m < 1000 ? t("metres", { n: lot.distance_m }) : t("kilometres", { n: (lot.distance_m / 1000).toFixed(1) });
+}
+
+function fee(lot) {
+  const word = lot.fee === "free" ? t("free_fee") : lot.fee === "paid" ? t("paid_fee") : "";
+  return word + (lot.fee_note ? (word ? " · " : "") + lot.fee_note : "");
+}
+
+function links(lot) {
+  const go = element("div", "go");
+  const { lat, lon } = lot.location;
+  const name = encodeURIComponent(lotName(lot));
+  const geo = element("a", "", t("navigate") + " ›");
+  geo.href = `geo:${lat},${lon}?q=${lat},${lon}(${name})`;
+  const amap = element("a", "amap", t("amap") + " ›");
+  amap.href = `https://uri.amap.com/marker?position=${lon},${lat}&name=${name}&coordinate=wgs84&callnative=1`;
+  go.append(geo, amap);
+  return go;
+}
+
+// One list item, built once per lot and updated in place afterwards.
+function newCard(lot) {
+  const card = element("li", "lot");
+  card.dataset.id = lot.id;
+  card.tabIndex = 0;
+  const info = element("div");
+  info.append(element("h3"), element("div", "meta"), element("div", "age"));
+  const count = element("div", "count");
+  count.append(element("div", "free"), element("span", "badge"));
+  card.append(info, count, element("div", "go"));
+  card.addEventListener("click", (event) => { if (!event.target.closest("a")) select(lot.id, "list"); });
+  card.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(lot.id, "list"); } });
+  return card;
+}
+
+function fillCard(card, lot) {
+  const shown = shownState(lot);
+  const setText = (selector, text) => { const node = card.querySelector(selector); if (node.textContent !== text) node.textContent = text; };
+  setText("h3", lotName(lot));
+  setText(".meta", [distance(lot), hours(lot), fee(lot)].filter(Boolean).join(" · "));
+  setText(".age", ageText(lot));
+  setText(".free", freeText(lot));
+  card.querySelector(".free").className = lot.free === null ? "free none" : "free";
+  setText(".badge", t(shown));
+  card.querySelector(".badge").className = "badge " + shown;
+  card.setAttribute("aria-label", `${lotName(lot)}: ${lot.free === null ? t("no_data") : lot.free + " " + t("free_label")}, ${t(shown)}`);
+  // Links are rebuilt only when they change, so a focused link keeps its focus.
+  const target = `${lotName(lot)}@${lot.location.lat},${lot.location.lon}@${state.language}`;
+  if (card.dataset.links !== target) { card.querySelector(".go").replaceWith(links(lot)); card.dataset.links = target; }
+}
+
+// The free count where one is known (a closed lot's too: its colour says closed), else "?".
+function markerLabel(lot) {
+  return lot.free === null ? "?" : String(lot.free);
+}
+
+function popupContent(lot) {
+  const card = element("div", "card");
+  card.dataset.id = lot.id;
+  card.append(element("h3", "", lotName(lot)));
+  const count = element("p", "free-line");
+  count.append(element("strong", "card-free", freeText(lot)));
+  if (lot.free !== null) count.append(" " + t("free_label"));
+  card.append(count, element("p", "age", ageText(lot) || t("never")), element("p", "hours", hours(lot)));
+  if (fee(lot)) card.append(element("p", "fee", fee(lot)));
+  card.append(links(lot));
+  return card;
+}
+
+function placeMarker(lot) {
+  if (!state.map) return;
+  const shown = shownState(lot), label = markerLabel(lot);
+  const selected = state.selected === lot.id ? " selected" : "";
+  const html = `<span class="pin ${shown}${selected}">${label}</span>`;
+  let entry = state.markers.get(lot.id);
+  if (!entry) {
+    const marker = L.marker([lot.location.lat, lot.location.lon], { keyboard: true, riseOnHover: true });
+    marker.on("click", () => select(lot.id, "map"));
+    marker.bindPopup(() => popupContent(state.lots.find((item) => item.id === lot.id) || lot), { maxWidth: 280 });
+    marker.addTo(state.layer);
+    entry = { marker, html: "" };
+    state.markers.set(lot.id, entry);
+  }
+  entry.marker.setLatLng([lot.location.lat, lot.location.lon]);
+  if (entry.html !== html) {
+    entry.marker.setIcon(L.divIcon({ className: "marker", html, iconSize: [34, 34], iconAnchor: [17, 17], popupAnchor: [0, -17] }));
+    entry.html = html;
+  }
+  const element = entry.marker.getElement();
+  if (element) {
+    element.dataset.id = lot.id;
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-label", `${lotName(lot)}: ${lot.free === null ? t("no_data") : lot.free + " " + t("free_label")}, ${t(shown)}`);
+    element.title = lotName(lot);
+  }
+  if (entry.marker.isPopupOpen()) entry.marker.getPopup().setContent(popupContent(lot));
+}
+
+// Choosing a lot in the list opens its marker's card; tapping a marker highlights its list item.
+function select(id, from) {
+  state.selected = id;
+  for (const [cardId, card] of state.cards) card.classList.toggle("selected", cardId === id);
+  for (const lot of state.lots) placeMarker(lot);
+  const card = state.cards.get(id), entry = state.markers.get(id);
+  if (from === "map" && card) card.scrollIntoView({ block: "nearest" });
+  if (from === "list" && entry) {
+    state.map.panTo(entry.marker.getLatLng());
+    entry.marker.openPopup();
+  }
+}
+
+function announce(previous, lots) {
+  if (state.first) return;
+  const before = new Map(previous.map((lot) => [lot.id, shownState(lot)]));
+  const messages = [];
+  for (const lot of lots) {
+    const was = before.get(lot.id), now = shownState(lot);
+    if (was === undefined || was === now) continue;
+    if (now === "full") messages.push(t("now_full", { name: lotName(lot) }));
+    else if (now === "closed") messages.push(t("now_closed", { name: lotName(lot) }));
+    else if (was === "full" && (now === "open" || now === "nearly")) messages.push(t("now_open", { name: lotName(lot) }));
+  }
+  if (messages.length) $("announce").textContent = messages.join("；");
+}
+
+function render(lots) {
+  const list = $("list");
+  announce(state.lots, lots);
+  state.lots = lots;
+  const ids = new Set(lots.map((lot) => lot.id));
+  for (const [id, card] of state.cards) if (!ids.has(id)) { card.remove(); state.cards.delete(id); }
+  for (const [id, entry] of state.markers) if (!ids.has(id)) { entry.marker.remove(); state.markers.delete(id); }
+  list.querySelector(".empty")?.remove();
+  lots.forEach((lot, index) => {
+    let card = state.cards.get(lot.id);
+    if (!card) { card = newCard(lot); state.cards.set(lot.id, card); }
+    fillCard(card, lot);
+    // Only an item out of place moves, so focus and scroll stay where they are.
+    if (list.children[index] !== card) list.insertBefore(card, list.children[index] || null);
+    placeMarker(lot);
+  });
+  if (lots.length === 0) list.append(element("li", "empty", t("none_near")));
+  fitView();
+  state.first = false;
+}
+
+function fitView() {
+  if (!state.map || state.fitted) return;
+  if (state.near) {
+    state.map.setView([state.near.lat, state.near.lon], 15);
+  } else if (state.lots.length) {
+    state.map.fitBounds(L.latLngBounds(state.lots.map((lot) => [lot.location.lat, lot.location.lon])), { padding: [30, 30], maxZoom: 16 });
+  } else {
+    return;
+  }
+  state.fitted = true;
+}
+
+function query() {
+  const parts = ["limit=100"];
+  if (state.near) parts.push("near=" + state.near.lat.toFixed(6) + "," + state.near.lon.toFixed(6), "radius=5000");
+  if (state.group) parts.push("group=" + encodeURIComponent(state.group));
+  return "/v1/lots?" + parts.join("&");
+}
+
+function statusText() {
+  return (state.near ? t("by_distance") : t("by_name")) + " · " +
+    t("updated_at", { time: new Date().toLocaleTimeString(state.language === "en" ? "en-GB" : "zh-CN", { timeZone: state.info?.timezone, hour12: false }) });
+}
+
+async function refresh() {
+  clearTimeout(state.timer);
+  state.timer = null;
+  try {
+    const headers = state.etag ? { "If-None-Match": state.etag } : {};
+    const response = await fetch(query(), { headers, cache: "no-store" });
+    if (response.status === 200) {
+      state.etag = response.headers.get("ETag");
+      render((await response.json()).lots);
+    } else if (response.status === 304) {
+      render(state.lots); // ages move on even when the counts do not
+    }
+    $("status").textContent = statusText();
+  } catch (error) {
+    $("status").textContent = t("offline");
+  }
+  // A hidden page does not poll; it refreshes at once when shown again.
+  if (!document.hidden) state.timer = setTimeout(refresh, POLL_MS);
+}
+
+function restart() { state.etag = null; state.fitted = false; refresh(); }
+
+function showYou() {
+  if (!state.map || !state.near) return;
+  if (state.you) state.you.remove();
+  state.you = L.circleMarker([state.near.lat, state.near.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#1a73e8", fillOpacity: 1 })
+    .bindTooltip(t("you")).addTo(state.map);
+}
+
+function locate() {
+  if (!navigator.geolocation) { $("status").textContent = t("no_location"); restart(); return; }
+  navigator.geolocation.getCurrentPosition(
+    (position) => { state.near = { lat: position.coords.latitude, lon: position.coords.longitude }; showYou(); restart(); },
+    () => { $("status").textContent = t("no_location"); restart(); },
+    { timeout: 5000, maximumAge: 60000 });
+}
+
+function fillAreas() {
+  const select = $("area");
+  for (const option of [...select.options].slice(1)) option.remove();
+  for (const area of state.info.areas) {
+    const option = element("option", "", `${areaName(area)} (${area.lots})`);
+    option.value = area.id;
+    select.append(option);
+  }
+  select.value = state.group;
+}
+
+function drawAreas() {
+  if (!state.map) return;
+  if (state.areas) state.areas.remove();
+  state.areas = L.layerGroup(state.info.areas.map((area) => {
+    const [west, south, east, north] = area.bbox;
+    return L.rectangle([[south, west], [north, east]], { className: "area", weight: 1, dashArray: "4 4", fill: false, interactive: false });
+  })).addTo(state.map);
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.language === "en" ? "en" : "zh-CN";
+  document.title = t("page_title");
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = t(node.dataset.text);
+  const button = $("language");
+  button.textContent = t("switch_to");
+  button.lang = state.language === "en" ? "zh-CN" : "en";
+  if (state.info) fillAreas();
+  if (!$("notice").hidden) $("notice").textContent = t($("notice").dataset.text);
+  if (state.you) state.you.setTooltipContent(t("you"));
+  if (state.map) {
+    // The zoom buttons' names follow the language too.
+    if (state.zoom) state.zoom.remove();
+    state.zoom = L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(state.map);
+  }
+  render(state.lots);
+  $("status").textContent = statusText();
+}
+
+function notice(key) {
+  const line = $("notice");
+  line.dataset.text = key;
+  line.textContent = t(key);
+  line.hidden = false;
+}
+
+function setUpMap() {
+  if (typeof L === "undefined" || !state.info.map.leaflet) { $("map").hidden = true; notice("map_missing"); return; }
+  // Quarter zoom steps let the view fit the lots closely.
+  state.map = L.map("map", { zoomControl: false, attributionControl: true, zoomSnap: 0.25 });
+  state.map.attributionControl.setPrefix("Leaflet");
+  L.control.scale({ imperial: false }).addTo(state.map);
+  state.layer = L.layerGroup().addTo(state.map);
+  state.map.setView([0, 0], 2);
+  if (state.info.map.tiles) {
+    const tiles = L.tileLayer(state.info.map.tiles, { attribution: state.info.map.attribution || "", maxZoom: 19 });
+    let failed = false;
+    tiles.on("tileerror", () => { if (!failed) { failed = true; notice("tiles_failed"); } });
+    tiles.addTo(state.map);
+  }
+  drawAreas();
+}
+
+async function start() {
+  for (;;) {
+    try {
+      const response = await fetch("/v1/info", { cache: "no-cache" });
+      if (response.ok) { state.info = await response.json(); break; }
+    } catch (error) { /* the daemon is restarting: try again */ }
+    $("status").textContent = t("offline");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  setUpMap();
+  applyLanguage();
+  $("locate").addEventListener("click", locate);
+  $("area").addEventListener("change", (event) => {
+    state.group = event.target.value; state.near = null;
+    if (state.you) { state.you.remove(); state.you = null; }
+    restart();
+  });
+  $("language").addEventListener("click", () => {
+    state.language = state.language === "en" ? "zh" : "en";
+    try { localStorage.setItem("parkshare.language", state.language); } catch (error) { /* private mode */ }
+    applyLanguage();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) { clearTimeout(state.timer); state.timer = null; } else if (!state.timer) refresh();
+  });
+  locate();
+}
+
+// For tests and for the curious: how the page words a time, in the daemon's timezone.
+window.parkshare = { when, dateIn, state };
+applyLanguageEarly();
+start();
+
+function applyLanguageEarly() {
+  document.documentElement.lang = state.language === "en" ? "en" : "zh-CN";
+  for (const node of document.querySelectorAll("[data-text]")) node.textContent = t(node.dataset.text);
+  $("language").textContent = t("switch_to");
+}

@@ -1,0 +1,124 @@
+/* api_info.c: GET /v1/info: what a page needs to know of this deployment (map, timezone, areas,
+ * version). */
+#include "api_info.h"
+
+#include "api_web.h"
+#include "growable.h"
+
+#include <jansson.h>
+#include <parkshare/wire.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * A lot is "nearly full" on the map when at most this share of its spaces is
+ * free: 10 %, so a 40-space lot turns amber at 4 free. Pages take it from
+ * here rather than each deciding their own.
+ */
+#define NEARLY_FULL_SHARE 0.1
+
+/* A group the lots name, and where its lots are. */
+struct area {
+    const char *id; /* borrowed from a lot's static JSON */
+    size_t lots;
+    double west, south, east, north;
+};
+
+struct areas {
+    struct area *items;
+    size_t count;
+    size_t capacity;
+};
+
+static int compare_areas(const void *left, const void *right)
+{
+    return strcmp(((const struct area *)left)->id, ((const struct area *)right)->id);
+}
+
+static int add_lot_to_area(struct areas *areas, const char *id, const struct snapshot_lot *lot)
+{
+    struct area *area = NULL;
+
+    for (size_t i = 0; i < areas->count && area == NULL; i++)
+        if (strcmp(areas->items[i].id, id) == 0)
+            area = &areas->items[i];
+    if (area == NULL) {
+        if (growable_reserve((void **)&areas->items, &areas->capacity, areas->count + 1,
+                             sizeof(*areas->items)) != 0)
+            return -1;
+        area = &areas->items[areas->count++];
+        *area = (struct area){id, 0, lot->longitude, lot->latitude, lot->longitude, lot->latitude};
+    }
+    area->lots++;
+    area->west = lot->longitude < area->west ? lot->longitude : area->west;
+    area->east = lot->longitude > area->east ? lot->longitude : area->east;
+    area->south = lot->latitude < area->south ? lot->latitude : area->south;
+    area->north = lot->latitude > area->north ? lot->latitude : area->north;
+    return 0;
+}
+
+/* The areas as JSON, in id order; NULL when memory runs out. */
+static json_t *areas_json(const struct snapshot *snapshot)
+{
+    struct areas areas = {NULL, 0, 0};
+    json_t *list = json_array();
+    int failed = list == NULL;
+
+    for (size_t i = 0; !failed && i < snapshot_count(snapshot); i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        size_t index;
+        json_t *group;
+        json_array_foreach(lot->groups, index, group)
+        {
+            if (json_is_string(group) && add_lot_to_area(&areas, json_string_value(group), lot))
+                failed = 1;
+        }
+    }
+    if (areas.count > 1)
+        qsort(areas.items, areas.count, sizeof(*areas.items), compare_areas);
+    for (size_t i = 0; !failed && i < areas.count; i++) {
+        const struct area *area = &areas.items[i];
+        /* GeoJSON's order: west, south, east, north. */
+        failed =
+            json_array_append_new(list, json_pack("{s:s, s:I, s:[f,f,f,f]}", "id", area->id, "lots",
+                                                  (json_int_t)area->lots, "bbox", area->west,
+                                                  area->south, area->east, area->north)) != 0;
+    }
+    free(areas.items);
+    if (failed) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+static json_t *text_or_null(const char *text)
+{
+    return text != NULL ? json_string(text) : json_null();
+}
+
+void api_info_read(struct http_exchange *exchange, const struct store_token *token, void *data)
+{
+    const struct endpoint_context *context = data;
+    json_t *areas = areas_json(context->snapshot);
+    json_t *document = NULL;
+    char *body = NULL;
+
+    if (areas != NULL)
+        document = json_pack("{s:s, s:s, s:{s:b, s:o, s:o, s:f}, s:o}", "version",
+                             PARKSHARE_VERSION, "timezone", context->timezone, "map", "leaflet",
+                             api_web_has_map(context->web), "tiles",
+                             text_or_null(api_web_map_tiles(context->web)), "attribution",
+                             text_or_null(api_web_map_attribution(context->web)),
+                             "nearly_full_share", NEARLY_FULL_SHARE, "areas", areas);
+    if (document != NULL)
+        body = json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(document);
+    if (body == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    endpoint_mark_stale(exchange, context->snapshot);
+    http_reply(exchange, 200, WIRE_JSON_TYPE, body, strlen(body), NULL, HTTP_REPLY_PUBLIC);
+    free(body);
+}

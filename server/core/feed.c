@@ -1,0 +1,124 @@
+/* feed.c: the open-data feeds rendered from the snapshot and kept for its revision. */
+#include "feed.h"
+
+#include "civil.h"
+#include "etag.h"
+#include "feed_datex.h"
+#include "feed_parkapi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void feed_format_time(int64_t utc_ms, char out[21])
+{
+    char full[25];
+    civil_format_utc_ms(utc_ms, full);
+    /* Whole seconds: every reader of these formats parses them; milliseconds not all. */
+    memcpy(out, full, 19);
+    out[19] = 'Z';
+    out[20] = '\0';
+}
+
+int64_t feed_free_spaces(const struct snapshot_lot *lot)
+{
+    if (!lot->count_fresh)
+        return -1;
+    return lot->capacity > lot->occupied ? lot->capacity - lot->occupied : 0;
+}
+
+const char *feed_static_string(const struct snapshot_lot *lot, const char *name)
+{
+    return json_string_value(json_object_get(lot->static_json, name));
+}
+
+int feed_set_string(json_t *object, const char *name, const char *value)
+{
+    if (value == NULL)
+        return 0;
+    return json_object_set_new(object, name, json_string(value));
+}
+
+/* The document of kind, or NULL (*found false: no such lot or city). */
+static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                     enum feed_kind kind, const char *argument, int64_t now_ms, bool *found)
+{
+    const struct snapshot_lot *lot;
+
+    *found = true;
+    switch (kind) {
+    case FEED_PARKAPI_V3_LIST:
+        return feed_parkapi_v3_list(snapshot, now_ms);
+    case FEED_PARKAPI_V3_SITE:
+        lot = feed_parkapi_v3_find(snapshot, numbers, argument, now_ms);
+        *found = lot != NULL;
+        return lot != NULL ? feed_parkapi_v3_site(snapshot, lot, now_ms) : NULL;
+    case FEED_PARKAPI_V1_CITY:
+        return feed_parkapi_v1_city(snapshot, argument, now_ms, found);
+    case FEED_DATEX_LIGHT:
+        return feed_datex_publication(snapshot, now_ms);
+    }
+    return NULL;
+}
+
+int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+                const char *argument, int64_t now_ms, char **body, size_t *length)
+{
+    bool found;
+    json_t *document = build(snapshot, numbers, kind, argument, now_ms, &found);
+
+    if (document == NULL)
+        return found ? FEED_ERROR_NO_MEMORY : FEED_ERROR_NOT_FOUND;
+    *body = json_dumps(document, JSON_COMPACT);
+    json_decref(document);
+    if (*body == NULL)
+        return FEED_ERROR_NO_MEMORY;
+    *length = strlen(*body);
+    return 0;
+}
+
+/* The cache key of a document: a prefix no list query's key has, then the argument. */
+static char *cache_key(enum feed_kind kind, const char *argument)
+{
+    static const char *const names[] = {"feed:v3", "feed:v3:", "feed:v1:", "feed:datex"};
+    size_t size = strlen(names[kind]) + (argument ? strlen(argument) : 0) + 1;
+    char *key = malloc(size);
+
+    if (key != NULL)
+        snprintf(key, size, "%s%s", names[kind], argument ? argument : "");
+    return key;
+}
+
+int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
+             struct list_cache_answer *uncached)
+{
+    struct list_cache *cache = snapshot_list_cache(snapshot);
+    uint64_t revision = snapshot_revision(snapshot);
+    char *key = cache_key(kind, argument);
+    char *body = NULL;
+    size_t length = 0;
+    int result = FEED_ERROR_NO_MEMORY;
+
+    memset(uncached, 0, sizeof(*uncached));
+    if (key == NULL)
+        return FEED_ERROR_NO_MEMORY;
+    *answer = list_cache_find(cache, key, revision);
+    if (*answer != NULL) {
+        result = 0;
+        goto free_key;
+    }
+    result = feed_render(snapshot, numbers, kind, argument, now_ms, &body, &length);
+    if (result != 0)
+        goto free_key;
+    /* Too large to keep, or no memory to keep it: answered this once. */
+    if (list_cache_store(cache, key, revision, body, length, answer) != 0) {
+        uncached->body = body;
+        uncached->length = length;
+        etag_of(body, length, uncached->etag, sizeof(uncached->etag));
+        *answer = uncached;
+    }
+free_key:
+    free(key);
+    return result;
+}

@@ -1,0 +1,59 @@
+/* feed.h: the open-data feeds (ParkAPI v3, ParkAPI v1, DATEX II Light), rendered and kept per
+ * revision; pure. */
+#ifndef PARKSHARE_FEED_H
+#define PARKSHARE_FEED_H
+
+#include "feed_parkapi.h"
+#include "list_cache.h"
+#include "snapshot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum feed_error {
+    FEED_ERROR_NO_MEMORY = -1,
+    FEED_ERROR_NOT_FOUND = -2, /* no lot with that id, or no lot in that city */
+};
+
+/* Which document is asked for. */
+enum feed_kind {
+    FEED_PARKAPI_V3_LIST = 0, /* {"items":[…],"total_count":n}; argument NULL */
+    FEED_PARKAPI_V3_SITE,     /* one parking site; argument: a lot id or its ParkAPI number */
+    FEED_PARKAPI_V1_CITY,     /* the legacy city document; argument: the city */
+    FEED_DATEX_LIGHT,         /* the DATEX II Parking Light publication; argument NULL */
+};
+
+/*
+ * The document of kind for argument as compact JSON, built now from the
+ * snapshot; timestamps of the build itself (last_downloaded,
+ * publicationTime) are now_ms. *body is a new string of *length bytes,
+ * freed by the caller. Returns 0, FEED_ERROR_NOT_FOUND or
+ * FEED_ERROR_NO_MEMORY.
+ */
+int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+                const char *argument, int64_t now_ms, char **body, size_t *length);
+
+/*
+ * The same, from the snapshot's list cache at its current revision, else
+ * rendered and kept there (a later change of any lot moves the revision,
+ * so the next read renders again). *answer points into the cache, or at
+ * *uncached when the cache could not keep it: the caller then frees
+ * uncached->body (always safe, NULL otherwise). Returns as feed_render.
+ */
+int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
+             struct list_cache_answer *uncached);
+
+/* A UTC instant as RFC 3339 with a "Z" ("2026-11-24T15:07:50Z"), what the feeds' readers parse. */
+void feed_format_time(int64_t utc_ms, char out[21]);
+
+/* A lot's free spaces while its count is fresh (never below 0), else -1. */
+int64_t feed_free_spaces(const struct snapshot_lot *lot);
+
+/* A string member of a lot's static JSON, or NULL. */
+const char *feed_static_string(const struct snapshot_lot *lot, const char *name);
+
+/* Set name to a new string value when value is not NULL; returns -1 when out of memory. */
+int feed_set_string(json_t *object, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""The open-data feeds: ParkAPI v3 parking sites, the legacy ParkAPI v1 city and DATEX II
+Parking Light, each field checked against the lot it came from, every answer validated
+against the formats' schemas (tests/data/feeds, with ajv from tests/feeds), and a change
+shown in all three at once with new ETags."""
+
+import datetime
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import SOURCE_ROOT, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+
+FEEDS_DIR = os.path.join(SOURCE_ROOT, "tests", "feeds")
+SCHEMAS = os.path.join(SOURCE_ROOT, "tests", "data", "feeds")
+CLOSED_HOURS = {"workday": "off", "weekend": "off"}
+# Open by day every day: always a next change, whatever the hour of the run.
+DAY_HOURS = {"workday": "08:00-18:00", "weekend": "08:00-18:00", "holiday": "08:00-18:00"}
+FEED_PATHS = ["/v3/parking-sites", "/v3/parking-sites/feed-open", "/parkapi/v1/feedcity",
+              "/datex2/v3/parking-light.json"]
+
+
+def parkapi_number(lot_id):
+    """The ParkAPI number the daemon gives an id: its SHA-256's first 48 bits."""
+    return int.from_bytes(hashlib.sha256(lot_id.encode()).digest()[:6], "big") or 1
+
+
+def utc(stamp):
+    """An RFC 3339 stamp of the lot API (local offset) as the feeds write it (UTC, seconds)."""
+    moment = datetime.datetime.fromisoformat(stamp).astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class FeedsTestCase(DaemonTestCase):
+    def validate(self, schema, *documents):
+        """Validate documents with ajv against tests/data/feeds/<schema>."""
+        self.assertTrue(os.path.isdir(os.path.join(FEEDS_DIR, "node_modules", "ajv")),
+                        "ajv is not installed: run make feeds-deps")
+        paths = []
+        with tempfile.TemporaryDirectory() as directory:
+            for index, document in enumerate(documents):
+                paths.append(os.path.join(directory, f"{index}.json"))
+                with open(paths[-1], "w") as out:
+                    json.dump(document, out, ensure_ascii=False)
+            result = subprocess.run(["node", "validate.mjs", os.path.join(SCHEMAS, schema)] + paths,
+                                    capture_output=True, text=True, cwd=FEEDS_DIR, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.strip(), f"valid: {len(documents)} documents")
+
+    def feed(self, path):
+        response = self.shared.get(path)
+        self.assertEqual(response.status, 200, response.body)
+        self.assertEqual(response.header("Content-Type"), "application/json")
+        return response.json()
+
+    def site(self, sites, lot_id):
+        return next(site for site in sites if site.get("original_uid", site.get("_id")) == lot_id)
+
+
+class FeedsTest(FeedsTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lots = [
+            ("feed-open", sample_lot(city="feedcity", hours=None, capacity=120, fee="paid",
+                                     fee_note="首小时5元", notes="东门进出",
+                                     groups=["east", "civic"]), 45),
+            ("feed-full", sample_lot(city="feedcity", hours=None, capacity=30,
+                                     district=None, address=None, fee=None), 30),
+            ("feed-closed", sample_lot(city="feedcity", hours=CLOSED_HOURS, capacity=40), 10),
+            ("feed-nodata", sample_lot(city="feedcity", hours=None, capacity=50), None),
+            ("other-city", sample_lot(city="elsewhere", hours=DAY_HOURS, capacity=5), 1),
+        ]
+        for lot_id, body, occupied in lots:
+            assert cls.shared.put_lot(lot_id, body).status == 201
+            if occupied is not None:
+                assert cls.shared.post_occupancy(lot_id, {"occupied": occupied}).status == 200
+        cls.lots = {lot_id: cls.shared.get(f"/v1/lots/{lot_id}").json() for lot_id, _, _ in lots}
+
+    def test_parkapi_v3_fields_of_an_open_lot(self):
+        lot = self.lots["feed-open"]
+        site = self.feed("/v3/parking-sites/feed-open")
+        stamp = utc(lot["updated_at"])
+        self.assertEqual(site, {
+            "id": parkapi_number("feed-open"), "source_id": 1, "original_uid": "feed-open",
+            "purpose": "CAR", "name": "Civic Centre East", "operator_name": "City Hall",
+            "address": "1 Civic Road", "description": "东门进出", "type": "OTHER",
+            "lat": 26.5705, "lon": 106.4707, "capacity": 120, "has_fee": True,
+            "fee_description": "首小时5元", "opening_hours": lot["opening_hours"],
+            "static_data_updated_at": stamp, "created_at": stamp, "modified_at": stamp,
+            "has_realtime_data": True, "realtime_data_updated_at": stamp,
+            "realtime_free_capacity": 75, "realtime_opening_status": "OPEN",
+            "group": {"id": parkapi_number("east"), "original_uid": "east",
+                      "created_at": stamp, "modified_at": stamp},
+            "parkshare_kind": "government", "parkshare_city": "feedcity",
+            "parkshare_district": "centre", "parkshare_groups": ["east", "civic"],
+            "parkshare_state": "open"})
+        self.assertIsNotNone(lot["opening_hours"])
+        # The same site by its ParkAPI number, as ParkAPI clients address one.
+        self.assertEqual(self.feed(f"/v3/parking-sites/{parkapi_number('feed-open')}"), site)
+
+    def test_parkapi_v3_full_closed_and_no_count(self):
+        sites = self.feed("/v3/parking-sites")
+        self.assertEqual(sites["total_count"], 5)
+        self.assertEqual([site["original_uid"] for site in sites["items"]],
+                         ["feed-closed", "feed-full", "feed-nodata", "feed-open", "other-city"])
+        full = self.site(sites["items"], "feed-full")
+        self.assertEqual((full["realtime_free_capacity"], full["realtime_opening_status"],
+                          full["parkshare_state"]), (0, "OPEN", "full"))
+        self.assertNotIn("has_fee", full)
+        self.assertNotIn("address", full)
+        self.assertNotIn("parkshare_district", full)
+        closed = self.site(sites["items"], "feed-closed")
+        self.assertEqual((closed["has_realtime_data"], closed["realtime_free_capacity"],
+                          closed["realtime_opening_status"], closed["parkshare_state"]),
+                         (True, 30, "CLOSED", "closed"))
+        # Closed all week: no next change is known, and none is sent.
+        self.assertIsNone(self.lots["feed-closed"]["next_change"])
+        self.assertNotIn("parkshare_next_change", closed)
+        by_day = self.site(sites["items"], "other-city")
+        self.assertEqual(by_day["parkshare_next_change"],
+                         utc(self.lots["other-city"]["next_change"]))
+        self.assertEqual(closed["has_fee"], False)
+        nodata = self.site(sites["items"], "feed-nodata")
+        self.assertIs(nodata["has_realtime_data"], False)
+        self.assertEqual([key for key in nodata if key.startswith("realtime_")], [])
+        self.assertEqual(nodata["parkshare_state"], "unknown")
+
+    def test_parkapi_v1_city(self):
+        city = self.feed("/parkapi/v1/feedcity")
+        newest = max(utc(self.lots[lot_id]["updated_at"])
+                     for lot_id in ("feed-open", "feed-full", "feed-closed"))
+        self.assertEqual(city["last_updated"], newest)
+        self.assertRegex(city["last_downloaded"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(city["data_source"], "parkshare")
+        lots = {lot["id"]: lot for lot in city["lots"]}
+        self.assertEqual(sorted(lots), ["feed-closed", "feed-full", "feed-nodata", "feed-open"])
+        self.assertEqual(lots["feed-open"], {
+            "id": "feed-open", "name": "Civic Centre East",
+            "coords": {"lat": 26.5705, "lng": 106.4707}, "total": 120, "free": 75,
+            "state": "open", "lot_type": "government", "region": "centre",
+            "address": "1 Civic Road", "opening_hours": self.lots["feed-open"]["opening_hours"],
+            "forecast": False})
+        self.assertEqual((lots["feed-full"]["free"], lots["feed-full"]["state"],
+                          lots["feed-full"]["region"], lots["feed-full"]["address"]),
+                         (0, "open", None, None))
+        self.assertEqual((lots["feed-closed"]["free"], lots["feed-closed"]["state"]),
+                         (30, "closed"))
+        self.assertEqual(lots["feed-nodata"]["state"], "nodata")
+        self.assertNotIn("free", lots["feed-nodata"])
+
+    def test_datex_light(self):
+        document = self.feed("/datex2/v3/parking-light.json")
+        self.assertEqual({key: document[key] for key in document if key.startswith("_")}, {
+            "_version": "3.4", "_modelBaseVersion": "3", "_profileName": "ParkingLight",
+            "_profileVersion": "1.0"})
+        light = document["parkingPublicationLight"]
+        self.assertEqual((light["name"], light["lang"], light["parkingSpace"]),
+                         ("parkshare", "zh", []))
+        self.assertRegex(light["publicationTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(len(light["parkingSite"]), 5)
+        lot = self.lots["feed-open"]
+        self.assertEqual(self.site(light["parkingSite"], "feed-open"), {
+            "_id": "feed-open", "type": "other",
+            "locationAndDimension": {
+                "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707},
+                "locationDescriptor": "1 Civic Road"},
+            "name": "Civic Centre East", "description": "东门进出", "numberOfSpaces": 120,
+            "availableSpaces": 75, "isOpenNow": True, "temporaryClosed": False,
+            "lastUpdate": utc(lot["updated_at"]), "freeParking": False,
+            "tariffDescription": ["首小时5元"], "openingTimesDescription": [lot["opening_hours"]],
+            "operatorInformation": ["City Hall"]})
+        full = self.site(light["parkingSite"], "feed-full")
+        self.assertEqual((full["availableSpaces"], full["isOpenNow"]), (0, True))
+        self.assertNotIn("freeParking", full)
+        closed = self.site(light["parkingSite"], "feed-closed")
+        self.assertEqual((closed["availableSpaces"], closed["isOpenNow"], closed["freeParking"]),
+                         (30, False, True))
+        nodata = self.site(light["parkingSite"], "feed-nodata")
+        self.assertNotIn("availableSpaces", nodata)
+        self.assertNotIn("lastUpdate", nodata)
+
+    def test_every_answer_validates_against_its_schema(self):
+        sites = self.feed("/v3/parking-sites")
+        items = [self.feed(f"/v3/parking-sites/{site['original_uid']}") for site in sites["items"]]
+        self.validate("parkapi-v3-parking-site.schema.json", sites, *items)
+        self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/feedcity"),
+                      self.feed("/parkapi/v1/elsewhere"))
+        self.validate("datex2-parking-light.schema.json",
+                      self.feed("/datex2/v3/parking-light.json"))
+
+    def test_schemas_refuse_what_they_should(self):
+        """The validator can fail: a broken answer of each format is refused."""
+        site = self.feed("/v3/parking-sites/feed-open")
+        result = subprocess.run(
+            ["node", "validate.mjs", os.path.join(SCHEMAS, "parkapi-v3-parking-site.schema.json"),
+             "/dev/stdin"], input=json.dumps(dict(site, type="GARAGE")), capture_output=True,
+            text=True, cwd=FEEDS_DIR, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("must be equal to one of the allowed values", result.stderr)
+        city = self.feed("/parkapi/v1/feedcity")
+        city["lots"][0]["state"] = "busy"
+        result = subprocess.run(
+            ["node", "validate.mjs", os.path.join(SCHEMAS, "parkapi-v1-city.schema.json"),
+             "/dev/stdin"], input=json.dumps(city), capture_output=True, text=True,
+            cwd=FEEDS_DIR, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        document = self.feed("/datex2/v3/parking-light.json")
+        del document["parkingPublicationLight"]["parkingSite"][0]["locationAndDimension"]
+        result = subprocess.run(
+            ["node", "validate.mjs", os.path.join(SCHEMAS, "datex2-parking-light.schema.json"),
+             "/dev/stdin"], input=json.dumps(document), capture_output=True, text=True,
+            cwd=FEEDS_DIR, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("must have required property 'locationAndDimension'", result.stderr)
+
+    def test_etags_304_and_gzip(self):
+        for path in FEED_PATHS:
+            first = self.shared.get(path)
+            self.assertRegex(first.header("ETag") or "", r'^"[^"]+"$', path)
+            again = self.shared.get(path, headers={"If-None-Match": first.header("ETag")})
+            self.assertEqual(again.status, 304, path)
+            self.assertEqual(again.body, b"")
+        plain = self.shared.get("/datex2/v3/parking-light.json")
+        packed = self.shared.get("/datex2/v3/parking-light.json",
+                                 headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(packed.header("Content-Encoding"), "gzip")
+        self.assertEqual(gzip.decompress(packed.body), plain.body)
+
+    def command_counts(self):
+        """Redis' calls per command, less the daemon's health PINGs and this INFO."""
+        counts = {}
+        for line in self.shared.redis_cli("INFO", "commandstats").splitlines():
+            if line.startswith("cmdstat_"):
+                name, fields = line[len("cmdstat_"):].split(":", 1)
+                counts[name] = int(fields.split(",")[0].split("=")[1])
+        return {name: calls for name, calls in counts.items() if name not in ("ping", "info")}
+
+    def test_reads_cost_no_redis_call(self):
+        for path in FEED_PATHS:
+            self.feed(path)  # built once after the set-up's changes
+        before = self.command_counts()
+        self.assertGreater(before.get("evalsha", 0), 0)  # the set-up's writes are seen
+        for _ in range(50):
+            for path in FEED_PATHS + ["/parkapi/v1/elsewhere", "/v3/parking-sites/nope"]:
+                self.shared.get(path)
+        self.assertEqual(self.command_counts(), before)
+
+    def test_unknown_id_or_city_is_a_404_problem(self):
+        self.assertProblem(self.shared.get("/v3/parking-sites/no-such-lot"), 404, "not-found",
+                           "no parking site 'no-such-lot'")
+        self.assertProblem(self.shared.get("/v3/parking-sites/12345"), 404, "not-found",
+                           "no parking site '12345'")
+        self.assertProblem(self.shared.get("/parkapi/v1/atlantis"), 404, "not-found",
+                           "no city 'atlantis'")
+
+    def test_query_parameters_are_refused(self):
+        for path in FEED_PATHS:
+            document = self.assertProblem(self.shared.get(path + "?limit=5"), 400, "bad-request",
+                                          "this feed takes no query parameters")
+            self.assertEqual(document["errors"],
+                             [{"field": "limit", "rule": "this feed takes no query parameters"}])
+
+
+class FeedChangeTest(FeedsTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        assert cls.shared.put_lot("moving", sample_lot(city="movecity", hours=None,
+                                                       capacity=20)).status == 201
+        assert cls.shared.post_occupancy("moving", {"occupied": 5}).status == 200
+
+    def snapshot(self):
+        answers = {path: self.shared.get(path) for path in
+                   ("/v3/parking-sites", "/v3/parking-sites/moving", "/parkapi/v1/movecity",
+                    "/datex2/v3/parking-light.json")}
+        return {path: (answer.header("ETag"), answer.json()) for path, answer in answers.items()}
+
+    def free_counts(self, answers):
+        return (answers["/v3/parking-sites"][1]["items"][0]["realtime_free_capacity"],
+                answers["/v3/parking-sites/moving"][1]["realtime_free_capacity"],
+                answers["/parkapi/v1/movecity"][1]["lots"][0]["free"],
+                answers["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
+                ["parkingSite"][0]["availableSpaces"])
+
+    def test_a_count_and_a_lot_change_show_in_every_feed_with_new_etags(self):
+        before = self.snapshot()
+        self.assertEqual(self.free_counts(before), (15, 15, 15, 15))
+        self.assertEqual(self.shared.post_occupancy("moving", {"occupied": 12}).status, 200)
+        after = self.snapshot()
+        self.assertEqual(self.free_counts(after), (8, 8, 8, 8))
+        for path in before:
+            self.assertNotEqual(before[path][0], after[path][0], path)
+        # The old ETag no longer matches: a cache revalidating gets the new answer.
+        for path, (etag, _) in before.items():
+            self.assertEqual(self.shared.get(path, headers={"If-None-Match": etag}).status, 200)
+        self.assertEqual(self.shared.put_lot("moving", sample_lot(
+            city="movecity", hours=None, capacity=20, name="Moved Hall")).status, 200)
+        renamed = self.snapshot()
+        self.assertEqual([renamed["/v3/parking-sites"][1]["items"][0]["name"],
+                          renamed["/v3/parking-sites/moving"][1]["name"],
+                          renamed["/parkapi/v1/movecity"][1]["lots"][0]["name"],
+                          renamed["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
+                          ["parkingSite"][0]["name"]], ["Moved Hall"] * 4)
+        for path in before:
+            self.assertNotEqual(after[path][0], renamed[path][0], path)
+
+
+class StaleCountFeedTest(FeedsTestCase):
+    """A count older than stale_after: served as ParkAPI serves outdated data."""
+
+    daemon_settings = {"stale_after": "1"}
+
+    def test_a_stale_count_has_no_realtime_fields(self):
+        self.assertEqual(self.shared.put_lot("old-count", sample_lot(
+            city="stalecity", hours=None, capacity=10)).status, 201)
+        self.assertEqual(self.shared.post_occupancy("old-count", {"occupied": 3}).status, 200)
+        updated_at = self.shared.get("/v1/lots/old-count").json()["updated_at"]
+        wait_for(lambda: self.shared.get("/v1/lots/old-count").json()["state"] == "unknown",
+                 what="the count to turn stale")
+        site = self.feed("/v3/parking-sites/old-count")
+        self.assertIs(site["has_realtime_data"], False)
+        self.assertEqual([key for key in site if key.startswith("realtime_")], [])
+        self.assertEqual(site["parkshare_state"], "unknown")
+        # The static stand-in time is still the count's, not the build's.
+        self.assertEqual(site["static_data_updated_at"], utc(updated_at))
+        lot = self.feed("/parkapi/v1/stalecity")["lots"][0]
+        self.assertEqual(lot["state"], "nodata")
+        self.assertNotIn("free", lot)
+        datex = self.feed("/datex2/v3/parking-light.json")["parkingPublicationLight"]
+        site = datex["parkingSite"][0]
+        self.assertNotIn("availableSpaces", site)
+        self.assertEqual(site["lastUpdate"], utc(updated_at))
+        self.assertEqual(site["isOpenNow"], True)
+
+
+class DemoCityFeedTest(FeedsTestCase):
+    """The shipped demo city: Chinese texts, real hours, every lot valid in every format."""
+
+    load_demo = True
+
+    def test_city_hall_in_every_format(self):
+        lot = self.shared.get("/v1/lots/gov-city-hall").json()
+        site = self.feed("/v3/parking-sites/gov-city-hall")
+        self.assertEqual({key: site.get(key) for key in (
+            "id", "original_uid", "name", "operator_name", "address", "description", "type",
+            "lat", "lon", "capacity", "has_fee", "fee_description", "opening_hours", "group",
+            "parkshare_kind", "parkshare_city", "parkshare_district", "parkshare_groups")}, {
+            "id": parkapi_number("gov-city-hall"), "original_uid": "gov-city-hall",
+            "name": "市政府大院停车场", "operator_name": "清镇市人民政府",
+            "address": "清镇市云岭东路1号", "description": lot["notes"], "type": "OTHER",
+            "lat": 26.557173, "lon": 106.466316, "capacity": 150, "has_fee": False,
+            "fee_description": "开放时段免费", "opening_hours": lot["opening_hours"],
+            "group": {"id": parkapi_number("admin-centre"), "original_uid": "admin-centre",
+                      "created_at": site["static_data_updated_at"],
+                      "modified_at": site["static_data_updated_at"]},
+            "parkshare_kind": "government", "parkshare_city": "qingzhen",
+            "parkshare_district": "qingcheng", "parkshare_groups": ["admin-centre"]})
+        self.assertEqual(site["has_realtime_data"], lot["free"] is not None)
+        self.assertEqual(site.get("realtime_free_capacity"), lot["free"])
+        city = {entry["id"]: entry for entry in self.feed("/parkapi/v1/qingzhen")["lots"]}
+        self.assertEqual(city["gov-city-hall"]["region"], "qingcheng")
+        self.assertEqual(city["gov-city-hall"].get("free"), lot["free"])
+        sites = self.feed("/datex2/v3/parking-light.json")["parkingPublicationLight"]["parkingSite"]
+        datex = self.site(sites, "gov-city-hall")
+        self.assertEqual((datex["name"], datex["freeParking"], datex["tariffDescription"],
+                          datex["operatorInformation"], datex["isOpenNow"]),
+                         ("市政府大院停车场", True, ["开放时段免费"], ["清镇市人民政府"],
+                          lot["open_now"]))
+
+    def test_the_whole_demo_city_validates(self):
+        sites = self.feed("/v3/parking-sites")
+        self.assertEqual(sites["total_count"], 29)
+        self.validate("parkapi-v3-parking-site.schema.json", sites)
+        self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/qingzhen"))
+        self.validate("datex2-parking-light.schema.json",
+                      self.feed("/datex2/v3/parking-light.json"))
+
+
+if __name__ == "__main__":
+    main()
