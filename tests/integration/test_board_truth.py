@@ -26,11 +26,13 @@ class BoardTruthTest(IntegrationTestCase):
         self.addCleanup(lambda: self.daemon_under_test.process.poll() is None
                         and self.daemon_under_test.stop())
         daemon = self.daemon_under_test
-        for lot_id, name, group, occupied in [("blank-1", "空白一", "truth-unknown", None),
-                                              ("blank-2", "空白二", "truth-unknown", None),
-                                              ("north-1", "北一停车场", "truth-named", 10),
-                                              ("north-2", "北二停车场", "truth-named", 5)]:
-            body = sample_lot(name=name, groups=[group], capacity=40, hours=None)
+        for lot_id, name, english, group, occupied in [
+                ("blank-1", "空白一", None, "truth-unknown", None),
+                ("blank-2", "空白二", None, "truth-unknown", None),
+                ("north-1", "北一停车场", "North One", "truth-named", 10),
+                ("north-2", "北二停车场", None, "truth-named", 5)]:
+            body = sample_lot(name=name, groups=[group], capacity=40, hours=None,
+                              names={"en": english} if english else None)
             self.assertEqual(daemon.put_lot(lot_id, body).status, 201)
             if occupied is not None:
                 self.assertEqual(daemon.post_occupancy(lot_id, {"occupied": occupied}).status, 200)

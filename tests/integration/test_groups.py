@@ -26,7 +26,8 @@ class GroupsTest(ClusterTestCase):
             ("south-a", "南站", ["south"], 50, None, None),
         ]:
             body = sample_lot(name=name, groups=groups, capacity=capacity, hours=hours,
-                              city="groupcity")
+                              city="groupcity",
+                              names={"en": "North Gate"} if lot_id == "north-a" else None)
             assert cls.first.put_lot(lot_id, body).status == 201
             if occupied is not None:
                 assert cls.first.post_occupancy(lot_id, {"occupied": occupied}).status == 200
@@ -106,9 +107,10 @@ class GroupsTest(ClusterTestCase):
         ids = [g["id"] for g in document["groups"]]
         self.assertEqual(ids, sorted(ids))
         north = self.group(self.first, "north")
-        self.assertEqual([(lot["id"], lot["name"]) for lot in north["lots"]],
-                         [("north-a", "北门停车场"), ("north-b", "北门二号"),
-                          ("north-c", "北门三号"), ("north-shut", "北门夜间")])
+        self.assertEqual([(lot["id"], lot["name"], lot["names"]) for lot in north["lots"]],
+                         [("north-a", "北门停车场", {"en": "North Gate"}),
+                          ("north-b", "北门二号", {}), ("north-c", "北门三号", {}),
+                          ("north-shut", "北门夜间", {})])
         totals = dict(north["totals"])
         self.assertRegex(totals.pop("updated_at"), r"\+08:00$")
         self.assertEqual(totals, {"free": 25, "capacity": 100, "occupied": 35, "lots": 4,
