@@ -3,6 +3,7 @@
 #include "api_info.h"
 
 #include "api_web.h"
+#include "group.h"
 #include "growable.h"
 
 #include <jansson.h>
@@ -58,7 +59,7 @@ static int add_lot_to_area(struct areas *areas, const char *id, const struct sna
 }
 
 /* The areas as JSON, in id order; NULL when memory runs out. */
-static json_t *areas_json(const struct snapshot *snapshot)
+static json_t *areas_json(const struct snapshot *snapshot, const struct group_names *names)
 {
     struct areas areas = {NULL, 0, 0};
     json_t *list = json_array();
@@ -79,10 +80,16 @@ static json_t *areas_json(const struct snapshot *snapshot)
     for (size_t i = 0; !failed && i < areas.count; i++) {
         const struct area *area = &areas.items[i];
         /* GeoJSON's order: west, south, east, north. */
-        failed =
-            json_array_append_new(list, json_pack("{s:s, s:I, s:[f,f,f,f]}", "id", area->id, "lots",
-                                                  (json_int_t)area->lots, "bbox", area->west,
-                                                  area->south, area->east, area->north)) != 0;
+        /* name and names as GET /v1/groups gives them: null and {} for an unnamed area. */
+        json_t *entry = group_name_to_json(group_names_find(names, area->id));
+        json_t *place =
+            json_pack("{s:s, s:I, s:[f,f,f,f]}", "id", area->id, "lots", (json_int_t)area->lots,
+                      "bbox", area->west, area->south, area->east, area->north);
+
+        failed = entry == NULL || place == NULL || json_object_update(entry, place) != 0 ||
+                 json_array_append(list, entry) != 0;
+        json_decref(place);
+        json_decref(entry);
     }
     free(areas.items);
     if (failed) {
@@ -100,7 +107,7 @@ static json_t *text_or_null(const char *text)
 void api_info_read(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     const struct endpoint_context *context = data;
-    json_t *areas = areas_json(context->snapshot);
+    json_t *areas = areas_json(context->snapshot, snapshot_sync_groups(context->sync));
     json_t *document = NULL;
     char *body = NULL;
 

@@ -60,8 +60,10 @@ class InfoAndAssetsTest(IntegrationTestCase):
         self.assertEqual(info["map"], {"leaflet": True, "tiles": None, "attribution": None,
                                        "nearly_full_share": 0.1})
         self.assertEqual(info["areas"], [
-            {"id": "admin-centre", "lots": 2, "bbox": [106.40, 26.58, 106.48, 26.60]},
-            {"id": "market", "lots": 2, "bbox": [106.45, 26.50, 106.48, 26.58]},
+            {"id": "admin-centre", "name": None, "names": {}, "lots": 2,
+             "bbox": [106.40, 26.58, 106.48, 26.60]},
+            {"id": "market", "name": None, "names": {}, "lots": 2,
+             "bbox": [106.45, 26.50, 106.48, 26.58]},
         ])
         # Cached by its tag; a lot moving into an area changes the answer.
         tag = answer.header("ETag")
@@ -71,7 +73,15 @@ class InfoAndAssetsTest(IntegrationTestCase):
         again = daemon.get("/v1/info", {"If-None-Match": tag})
         self.assertEqual(again.status, 200)
         self.assertEqual(again.json()["areas"][1],
-                         {"id": "market", "lots": 3, "bbox": [106.30, 26.40, 106.48, 26.58]})
+                         {"id": "market", "name": None, "names": {}, "lots": 3,
+                          "bbox": [106.30, 26.40, 106.48, 26.58]})
+        # An area named with PUT /v1/groups/{id} carries its names, as GET /v1/groups gives them.
+        named = daemon.as_admin("PUT", "/v1/groups/market",
+                                {"name": "市场片区", "names": {"en": "Market Quarter"}})
+        self.assertIn(named.status, (200, 201), named.body)
+        wait_for(lambda: daemon.get("/v1/info").json()["areas"][1].get("name") == "市场片区",
+                 what="the area's name in /v1/info")
+        self.assertEqual(daemon.get("/v1/info").json()["areas"][1]["names"], {"en": "Market Quarter"})
 
     def test_leaflet_files_are_served_with_tags_and_reloaded(self):
         daemon = self.started()
