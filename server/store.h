@@ -34,6 +34,15 @@ enum store_outcome {
 };
 
 /*
+ * One JSON document kept by id (a calendar, a group's names): json is NULL
+ * when there is none; id and json are valid during the call. A load of
+ * every document calls it once per document with OK, then once with id
+ * NULL and the outcome of the whole load.
+ */
+typedef void (*store_document_callback)(enum store_outcome outcome, const char *id,
+                                        const char *json, void *data);
+
+/*
  * Receives how an operation ended, for every operation whose caller needs
  * nothing more; each operation lists the outcomes it can give.
  */

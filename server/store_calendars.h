@@ -24,8 +24,7 @@ int store_calendar_delete(struct store *store, const char *id, store_outcome_cal
                           void *data);
 
 /* One calendar: json is NULL when it does not exist (valid during the callback). */
-typedef void (*store_calendar_callback)(enum store_outcome outcome, const char *id,
-                                        const char *json, void *data);
+typedef store_document_callback store_calendar_callback;
 
 /* Read one calendar (id at most WIRE_ID_MAX): OK, NOT_FOUND, UNAVAILABLE or FAILED. */
 int store_calendar_get(struct store *store, const char *id, store_calendar_callback callback,

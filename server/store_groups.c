@@ -47,56 +47,13 @@ int store_group_delete(struct store *store, const char *id, const struct store_g
                             data);
 }
 
-static void read_group(redisReply *reply, const struct store_recipient *recipient)
-{
-    store_group_callback callback = (store_group_callback)recipient->callback;
-    const char *id = recipient->id;
-
-    if (reply == NULL)
-        callback(STORE_OUTCOME_UNAVAILABLE, id, NULL, recipient->data);
-    else if (reply->type == REDIS_REPLY_STRING)
-        callback(STORE_OUTCOME_OK, id, reply->str, recipient->data);
-    else if (reply->type == REDIS_REPLY_NIL)
-        callback(STORE_OUTCOME_NOT_FOUND, id, NULL, recipient->data);
-    else
-        callback(STORE_OUTCOME_FAILED, id, NULL, recipient->data);
-}
-
 int store_group_get(struct store *store, const char *id, store_group_callback callback, void *data)
 {
-    char key[KEY_SIZE];
-    const char *command[] = {"GET", key};
-    const struct store_request request = {
-        .script = STORE_SCRIPT_NONE, .arguments = STORE_WORDS(command), .id = id};
-
-    snprintf(key, sizeof(key), STORE_PREFIX "group:%s", id);
-    return store_call(store, &request, read_group, (store_callback)callback, data);
-}
-
-/* {ids, values}: one callback per group, then the end. */
-static void read_groups(redisReply *reply, const struct store_recipient *recipient)
-{
-    store_group_callback callback = (store_group_callback)recipient->callback;
-    redisReply *ids = NULL;
-    enum store_outcome outcome = STORE_OUTCOME_OK;
-
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
-        outcome = reply == NULL ? STORE_OUTCOME_UNAVAILABLE : STORE_OUTCOME_FAILED;
-    else
-        ids = reply->element[0];
-    for (size_t i = 0; ids != NULL && ids->type == REDIS_REPLY_ARRAY && i < ids->elements; i++) {
-        redisReply *values = reply->element[1];
-        if (values->type == REDIS_REPLY_ARRAY && i < values->elements &&
-            values->element[i]->type == REDIS_REPLY_STRING && values->element[i]->len > 0)
-            callback(STORE_OUTCOME_OK, ids->element[i]->str, values->element[i]->str,
-                     recipient->data);
-    }
-    callback(outcome, NULL, NULL, recipient->data);
+    return store_document_get(store, STORE_PREFIX "group:", id, callback, data);
 }
 
 int store_groups_load(struct store *store, store_group_callback callback, void *data)
 {
-    /* calendar_load.lua reads any set of ids and their string keys. */
-    return store_call_over_set(store, STORE_SCRIPT_CALENDAR_LOAD, STORE_PREFIX "groups",
-                               STORE_PREFIX "group:", read_groups, (store_callback)callback, data);
+    return store_documents_load(store, STORE_PREFIX "groups", STORE_PREFIX "group:", callback,
+                                data);
 }

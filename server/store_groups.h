@@ -27,8 +27,7 @@ int store_group_delete(struct store *store, const char *id, const struct store_g
                        store_outcome_callback callback, void *data);
 
 /* One group's names: json is NULL when it has none (valid during the callback). */
-typedef void (*store_group_callback)(enum store_outcome outcome, const char *id, const char *json,
-                                     void *data);
+typedef store_document_callback store_group_callback;
 
 /* Read one group's names: OK, NOT_FOUND, UNAVAILABLE or FAILED. */
 int store_group_get(struct store *store, const char *id, store_group_callback callback, void *data);

@@ -127,6 +127,20 @@ int64_t store_audit_max_length(const struct store *store);
 /* Parse a reply element as a decimal integer; fallback when it is not one. */
 int64_t store_reply_integer(const redisReply *reply, int64_t fallback);
 
+/*
+ * GET the document kept at prefix + id, answering a store_document_callback
+ * (OK, NOT_FOUND, UNAVAILABLE or FAILED). Returns 0 or -1 (not sent).
+ */
+int store_document_get(struct store *store, const char *prefix, const char *id,
+                       store_document_callback callback, void *data);
+
+/*
+ * Every document whose id is in the set at set_key, each kept at prefix +
+ * id, in one script call; see store_document_callback for the calls.
+ */
+int store_documents_load(struct store *store, const char *set_key, const char *prefix,
+                         store_document_callback callback, void *data);
+
 /* Map a script's outcome word ("ok", "not-found", ...) to an outcome. */
 enum store_outcome store_outcome_from_word(const redisReply *reply);
 

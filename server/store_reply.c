@@ -1,8 +1,9 @@
-/* store_reply.c: reading Redis' replies: integers and the scripts' outcome words. */
+/* store_reply.c: reading Redis' replies: integers, the scripts' outcome words, documents by id. */
 #include "log.h"
 #include "store_private.h"
 
 #include <hiredis/hiredis.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,60 @@ void store_read_outcome(redisReply *reply, const struct store_recipient *recipie
 {
     store_outcome_callback callback = (store_outcome_callback)recipient->callback;
     callback(store_outcome_from_word(reply), recipient->data);
+}
+
+static void read_document(redisReply *reply, const struct store_recipient *recipient)
+{
+    store_document_callback callback = (store_document_callback)recipient->callback;
+    const char *id = recipient->id;
+
+    if (reply == NULL)
+        callback(STORE_OUTCOME_UNAVAILABLE, id, NULL, recipient->data);
+    else if (reply->type == REDIS_REPLY_STRING)
+        callback(STORE_OUTCOME_OK, id, reply->str, recipient->data);
+    else if (reply->type == REDIS_REPLY_NIL)
+        callback(STORE_OUTCOME_NOT_FOUND, id, NULL, recipient->data);
+    else
+        callback(STORE_OUTCOME_FAILED, id, NULL, recipient->data);
+}
+
+int store_document_get(struct store *store, const char *prefix, const char *id,
+                       store_document_callback callback, void *data)
+{
+    char key[128]; /* a prefix and an id of at most WIRE_ID_MAX */
+    const char *command[] = {"GET", key};
+    const struct store_request request = {
+        .script = STORE_SCRIPT_NONE, .arguments = STORE_WORDS(command), .id = id};
+
+    snprintf(key, sizeof(key), "%s%s", prefix, id);
+    return store_call(store, &request, read_document, (store_callback)callback, data);
+}
+
+/* {ids, values}: one callback per document that has a value, then the end. */
+static void read_documents(redisReply *reply, const struct store_recipient *recipient)
+{
+    store_document_callback callback = (store_document_callback)recipient->callback;
+    redisReply *ids = NULL;
+    enum store_outcome outcome = STORE_OUTCOME_OK;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
+        outcome = reply == NULL ? STORE_OUTCOME_UNAVAILABLE : STORE_OUTCOME_FAILED;
+    else
+        ids = reply->element[0];
+    for (size_t i = 0; ids != NULL && ids->type == REDIS_REPLY_ARRAY && i < ids->elements; i++) {
+        redisReply *values = reply->element[1];
+        if (values->type == REDIS_REPLY_ARRAY && i < values->elements &&
+            values->element[i]->type == REDIS_REPLY_STRING && values->element[i]->len > 0)
+            callback(STORE_OUTCOME_OK, ids->element[i]->str, values->element[i]->str,
+                     recipient->data);
+    }
+    callback(outcome, NULL, NULL, recipient->data);
+}
+
+int store_documents_load(struct store *store, const char *set_key, const char *prefix,
+                         store_document_callback callback, void *data)
+{
+    /* calendar_load.lua reads any set of ids and their string keys. */
+    return store_call_over_set(store, STORE_SCRIPT_CALENDAR_LOAD, set_key, prefix, read_documents,
+                               (store_callback)callback, data);
 }
