@@ -6,6 +6,7 @@
 #include "cors.h"
 #include "log.h"
 #include "redact.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,22 +40,13 @@ static int replace_string(char **slot, const char *value, size_t length, char *e
     return 0;
 }
 
-static bool has_control_character(const char *value)
-{
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return true;
-    }
-    return false;
-}
-
 static int set_string(struct config *config, const struct config_key *key, const char *value,
                       char *error, size_t error_size)
 {
     if (value[0] == '\0')
         return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE, "%s must not be empty",
                                  key->name);
-    if (has_control_character(value))
+    if (text_has_control(value, false))
         return config_value_fail(error, error_size, CONFIG_ERROR_BAD_VALUE,
                                  "%s must not contain control characters", key->name);
     return replace_string((char **)((char *)config + key->offset), value, strlen(value), error,
@@ -232,8 +224,8 @@ static int set_optional_path(struct config *config, const struct config_key *key
 }
 
 /* Addresses and CIDR blocks, checked by client_address; empty means none. */
-static int set_address_list(struct config *config, const struct config_key *key,
-                               const char *value, char *error, size_t error_size)
+static int set_address_list(struct config *config, const struct config_key *key, const char *value,
+                            char *error, size_t error_size)
 {
     struct client_address_list *list = NULL;
     char reason[128];

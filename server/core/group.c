@@ -2,6 +2,7 @@
 #include "group.h"
 
 #include "growable.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -12,22 +13,6 @@ struct group_names {
     size_t count;
     size_t capacity;
 };
-
-static size_t count_characters(const char *text)
-{
-    size_t count = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        count += (*p & 0xc0) != 0x80;
-    return count;
-}
-
-static bool has_control(const char *text)
-{
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return true;
-    return false;
-}
 
 static bool only_spaces(const char *text)
 {
@@ -43,12 +28,12 @@ static const char *check_text(const json_t *value, const char *field, struct fie
     const char *text = json_string_value(value);
 
     if (text == NULL || text[0] == '\0' || only_spaces(text) ||
-        count_characters(text) > GROUP_NAME_MAX) {
+        text_characters(text) > GROUP_NAME_MAX) {
         field_errors_add(errors, field, "must be text of 1 to %d characters, not only spaces",
                          GROUP_NAME_MAX);
         return NULL;
     }
-    if (has_control(text)) {
+    if (text_has_control(text, false)) {
         field_errors_add(errors, field, "must be one line without control characters");
         return NULL;
     }

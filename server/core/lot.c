@@ -2,6 +2,7 @@
 #include "lot.h"
 
 #include "schedule.h"
+#include "text.h"
 
 #include <math.h>
 #include <parkshare/wire.h>
@@ -33,36 +34,17 @@ bool lot_id_is_valid(const char *id)
     return true;
 }
 
-/* Code points in a valid UTF-8 string (jansson guarantees validity). */
-static size_t count_characters(const char *text)
-{
-    size_t count = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        count += (*p & 0xc0) != 0x80;
-    return count;
-}
-
-static bool has_control(const char *text, bool allow_newlines)
-{
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if ((*p < 0x20 && !(allow_newlines && (*p == '\n' || *p == '\r' || *p == '\t'))) ||
-            *p == 0x7f)
-            return true;
-    }
-    return false;
-}
-
 /* Whether value is a string of 1..max characters, single-line unless multiline; else recorded. */
 static bool check_text(const json_t *value, const char *field, size_t max, bool multiline,
                        struct field_errors *errors)
 {
     const char *text = json_string_value(value);
 
-    if (text == NULL || text[0] == '\0' || count_characters(text) > max) {
+    if (text == NULL || text[0] == '\0' || text_characters(text) > max) {
         field_errors_add(errors, field, "must be text of 1 to %zu characters", max);
         return false;
     }
-    if (has_control(text, multiline)) {
+    if (text_has_control(text, multiline)) {
         field_errors_add(errors, field, "must not contain control characters%s",
                          multiline ? " other than line breaks and tabs" : "");
         return false;
