@@ -10,6 +10,7 @@
 #include "store_tokens.h"
 #include "totals.h"
 
+#include <inttypes.h>
 #include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,21 +123,17 @@ free_all:
 void api_groups_list(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     const struct endpoint_context *context = data;
-    json_t *document;
+    const char *unknown = http_exchange_unknown_query(exchange, NULL, 0);
+    char key[64];
 
-    if (http_exchange_unknown_query(exchange, NULL, 0) != NULL) {
-        http_reply_invalid(exchange, http_exchange_unknown_query(exchange, NULL, 0),
-                           "unknown query parameter; this list takes none");
+    if (unknown != NULL) {
+        http_reply_invalid(exchange, unknown, "unknown query parameter; this list takes none");
         return;
     }
-    document = groups_document(context);
-    if (document == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    endpoint_mark_stale(exchange, context->snapshot);
-    http_reply_json(exchange, 200, document, HTTP_REPLY_PUBLIC);
-    json_decref(document);
+    /* Every group's lots and totals cost a walk of the city: built once per change. */
+    snprintf(key, sizeof(key), "groups:%" PRIu64,
+             group_names_revision(snapshot_sync_groups(context->sync)));
+    endpoint_reply_kept_document(exchange, context, key, groups_document);
 }
 
 /* A write in flight: what to set in this daemon's table once Redis took it. */

@@ -6,8 +6,10 @@
 #include "group.h"
 #include "growable.h"
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <parkshare/wire.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,28 +106,28 @@ static json_t *text_or_null(const char *text)
     return text != NULL ? json_string(text) : json_null();
 }
 
+/* The document: static settings, Leaflet's presence (may change on SIGHUP) and the areas. */
+static json_t *info_document(const struct endpoint_context *context)
+{
+    json_t *areas = areas_json(context->snapshot, snapshot_sync_groups(context->sync));
+
+    if (areas == NULL)
+        return NULL;
+    return json_pack("{s:s, s:s, s:{s:b, s:o, s:o, s:f}, s:o}", "version", PARKSHARE_VERSION,
+                     "timezone", context->timezone, "map", "leaflet", api_web_has_map(context->web),
+                     "tiles", text_or_null(api_web_map_tiles(context->web)), "attribution",
+                     text_or_null(api_web_map_attribution(context->web)), "nearly_full_share",
+                     NEARLY_FULL_SHARE, "areas", areas);
+}
+
 void api_info_read(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     const struct endpoint_context *context = data;
-    json_t *areas = areas_json(context->snapshot, snapshot_sync_groups(context->sync));
-    json_t *document = NULL;
-    char *body = NULL;
+    char key[64];
 
-    if (areas != NULL)
-        document = json_pack("{s:s, s:s, s:{s:b, s:o, s:o, s:f}, s:o}", "version",
-                             PARKSHARE_VERSION, "timezone", context->timezone, "map", "leaflet",
-                             api_web_has_map(context->web), "tiles",
-                             text_or_null(api_web_map_tiles(context->web)), "attribution",
-                             text_or_null(api_web_map_attribution(context->web)),
-                             "nearly_full_share", NEARLY_FULL_SHARE, "areas", areas);
-    if (document != NULL)
-        body = json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(document);
-    if (body == NULL) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
-    endpoint_mark_stale(exchange, context->snapshot);
-    http_reply(exchange, 200, WIRE_JSON_TYPE, body, strlen(body), NULL, HTTP_REPLY_PUBLIC);
-    free(body);
+    /* Kept until a lot or an area's name changes, or a reload finds or loses Leaflet. */
+    snprintf(key, sizeof(key), "info:%" PRIu64 ":%d",
+             group_names_revision(snapshot_sync_groups(context->sync)),
+             api_web_has_map(context->web) ? 1 : 0);
+    endpoint_reply_kept_document(exchange, context, key, info_document);
 }

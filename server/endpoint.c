@@ -2,10 +2,14 @@
 #include "endpoint.h"
 
 #include "clock.h"
+#include "etag.h"
 #include "http.h"
+#include "list_answer.h"
+#include "list_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
 {
@@ -55,4 +59,53 @@ void endpoint_reply_bad_cursor(struct http_exchange *exchange, const char *rule)
     snprintf(detail, sizeof(detail), "cursor: %s", rule);
     http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
     json_decref(extensions);
+}
+
+/* The document as compact text, kept in the cache; *uncached holds it when the cache could not. */
+static const struct list_cache_answer *kept_document(const struct endpoint_context *context,
+                                                     const char *key,
+                                                     endpoint_document_builder build,
+                                                     struct list_cache_answer *uncached)
+{
+    struct list_cache *cache = snapshot_list_cache(context->snapshot);
+    uint64_t revision = snapshot_revision(context->snapshot);
+    const struct list_cache_answer *answer = list_cache_find(cache, key, revision);
+    json_t *document;
+    char *body;
+
+    memset(uncached, 0, sizeof(*uncached));
+    if (answer != NULL)
+        return answer;
+    document = build(context);
+    body = document != NULL ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(document);
+    if (body == NULL)
+        return NULL;
+    if (list_cache_store(cache, key, revision, body, strlen(body), &answer) == 0)
+        return answer;
+    /* Too large to keep, or no memory to keep it: answered this once. */
+    uncached->body = body;
+    uncached->length = strlen(body);
+    etag_of(body, uncached->length, uncached->etag, sizeof(uncached->etag));
+    return uncached;
+}
+
+void endpoint_reply_kept_document(struct http_exchange *exchange,
+                                  const struct endpoint_context *context, const char *key,
+                                  endpoint_document_builder build)
+{
+    struct list_cache_answer uncached;
+    const struct list_cache_answer *answer = kept_document(context, key, build, &uncached);
+    const struct gzip_copy *gzip = NULL;
+
+    if (answer == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    endpoint_mark_stale(exchange, context->snapshot);
+    if (http_exchange_wants_gzip(exchange, WIRE_JSON_TYPE, answer->length))
+        gzip = list_answer_gzip(context->snapshot, answer, &uncached);
+    http_reply_encoded(exchange, WIRE_JSON_TYPE, answer->body, answer->length, answer->etag, gzip,
+                       HTTP_REPLY_PUBLIC);
+    free(uncached.body);
 }

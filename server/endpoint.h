@@ -59,6 +59,20 @@ void *endpoint_allocate(struct http_exchange *exchange, size_t size);
 /* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
+/* Builds a document from the context alone; a new reference, or NULL when out of memory. */
+typedef json_t *(*endpoint_document_builder)(const struct endpoint_context *context);
+
+/*
+ * Answer 200 with the JSON document build makes, kept in the snapshot's
+ * list cache under key (which must name everything else the document
+ * depends on) until the snapshot's revision moves: a thousand reads between
+ * two changes build it once, and compress it at most once. Marked stale like
+ * every snapshot read; 500 when out of memory.
+ */
+void endpoint_reply_kept_document(struct http_exchange *exchange,
+                                  const struct endpoint_context *context, const char *key,
+                                  endpoint_document_builder build);
+
 /*
  * Answer 400 bad-request for a cursor the service never gave, with rule (what
  * the cursor should have been) as the one entry of the problem's errors and

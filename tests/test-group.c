@@ -115,10 +115,35 @@ static void test_table(void)
     group_names_free(NULL);
 }
 
+/* Answers built from the names are kept while the revision stays: every change moves it. */
+static void test_revision_moves_with_every_change(void)
+{
+    struct group_names *names = group_names_new();
+    json_t *body = json_pack("{s:s}", "name", "老城区");
+    json_t *bad = json_pack("{s:s}", "name", "");
+    uint64_t seen = group_names_revision(names);
+
+    CHECK_INT_EQ(group_names_set(names, "old-town", body), 0);
+    CHECK(group_names_revision(names) != seen);
+    seen = group_names_revision(names);
+    CHECK_INT_EQ(group_names_set(names, "old-town", bad), GROUP_ERROR_INVALID);
+    group_names_remove(names, "nothing");
+    CHECK(group_names_revision(names) == seen); /* nothing changed */
+    group_names_remove(names, "old-town");
+    CHECK(group_names_revision(names) != seen);
+    seen = group_names_revision(names);
+    group_names_clear(names);
+    CHECK(group_names_revision(names) != seen);
+    json_decref(body);
+    json_decref(bad);
+    group_names_free(names);
+}
+
 int main(void)
 {
     RUN_TEST(test_valid_bodies);
     RUN_TEST(test_every_rule);
     RUN_TEST(test_table);
+    RUN_TEST(test_revision_moves_with_every_change);
     return check_exit_status();
 }

@@ -12,6 +12,7 @@ struct group_names {
     struct group_name *items;
     size_t count;
     size_t capacity;
+    uint64_t revision; /* moves with every change: see group_names_revision */
 };
 
 static bool only_spaces(const char *text)
@@ -105,6 +106,12 @@ void group_names_clear(struct group_names *names)
     for (size_t i = 0; i < names->count; i++)
         name_deinit(&names->items[i]);
     names->count = 0;
+    names->revision++;
+}
+
+uint64_t group_names_revision(const struct group_names *names)
+{
+    return names->revision;
 }
 
 void group_names_free(struct group_names *names)
@@ -168,6 +175,7 @@ int group_names_set(struct group_names *names, const char *id, const json_t *sto
         names->count++;
     }
     names->items[at] = fresh;
+    names->revision++;
     return 0;
 }
 
@@ -181,6 +189,7 @@ void group_names_remove(struct group_names *names, const char *id)
     memmove(&names->items[at], &names->items[at + 1],
             (names->count - at - 1) * sizeof(*names->items));
     names->count--;
+    names->revision++;
 }
 
 const struct group_name *group_names_find(const struct group_names *names, const char *id)

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define GROUP_NAME_MAX 64 /* characters, in either language */
 
@@ -50,6 +51,10 @@ void group_names_remove(struct group_names *names, const char *id);
 
 /* Forget every name (before a full reload). */
 void group_names_clear(struct group_names *names);
+
+/* A number that moves whenever a name is set, removed or cleared: answers built from the
+ * names are kept while it stays. */
+uint64_t group_names_revision(const struct group_names *names);
 
 /* id's names, or NULL; valid until the table changes. */
 const struct group_name *group_names_find(const struct group_names *names, const char *id);
