@@ -3,7 +3,6 @@
 
 #include "clock.h"
 #include "feed.h"
-#include "list_answer.h"
 
 #include <parkshare/wire.h>
 #include <stdlib.h>
@@ -31,7 +30,6 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
                    enum feed_kind kind, const char *argument, const char *noun)
 {
     const struct list_cache_answer *found = NULL;
-    const struct gzip_copy *gzip = NULL;
     struct list_cache_answer uncached;
     int result;
 
@@ -47,13 +45,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    endpoint_mark_stale(exchange, context->snapshot);
-    /* Compressed on the first client that accepts gzip, then kept until a lot changes. */
-    if (http_exchange_wants_gzip(exchange, WIRE_JSON_TYPE, found->length))
-        gzip = list_answer_gzip(context->snapshot, found, &uncached);
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, found->body, found->length, found->etag, gzip,
-                       HTTP_REPLY_PUBLIC);
-    free(uncached.body);
+    endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, found, &uncached);
 }
 
 void api_feeds_parkapi_v3_list(struct http_exchange *exchange, const struct store_token *token,

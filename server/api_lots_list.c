@@ -20,7 +20,6 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     const char *unknown =
         http_exchange_unknown_query(exchange, lot_query_parameters, lot_query_parameter_count);
     const struct list_cache_answer *found = NULL;
-    const struct gzip_copy *gzip = NULL;
     const char *content_type =
         format == LIST_ANSWER_GEOJSON ? "application/geo+json" : WIRE_JSON_TYPE;
     struct list_cache_answer uncached;
@@ -47,13 +46,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    endpoint_mark_stale(exchange, context->snapshot);
-    /* Compressed on the first client that accepts gzip, then kept until the list changes. */
-    if (http_exchange_wants_gzip(exchange, content_type, found->length))
-        gzip = list_answer_gzip(context->snapshot, found, &uncached);
-    http_reply_encoded(exchange, content_type, found->body, found->length, found->etag, gzip,
-                       HTTP_REPLY_PUBLIC);
-    free(uncached.body);
+    endpoint_reply_kept(exchange, context, content_type, found, &uncached);
 }
 
 void api_lots_list(struct http_exchange *exchange, const struct store_token *token, void *data)

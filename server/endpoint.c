@@ -5,7 +5,6 @@
 #include "etag.h"
 #include "http.h"
 #include "list_answer.h"
-#include "list_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,22 +89,31 @@ static const struct list_cache_answer *kept_document(const struct endpoint_conte
     return uncached;
 }
 
+void endpoint_reply_kept(struct http_exchange *exchange, const struct endpoint_context *context,
+                         const char *content_type, const struct list_cache_answer *answer,
+                         struct list_cache_answer *uncached)
+{
+    const struct gzip_copy *gzip = NULL;
+
+    endpoint_mark_stale(exchange, context->snapshot);
+    if (http_exchange_wants_gzip(exchange, content_type, answer->length))
+        gzip = list_answer_gzip(context->snapshot, answer, uncached);
+    http_reply_encoded(exchange, content_type, answer->body, answer->length, answer->etag, gzip,
+                       HTTP_REPLY_PUBLIC);
+    free(uncached->body);
+    uncached->body = NULL;
+}
+
 void endpoint_reply_kept_document(struct http_exchange *exchange,
                                   const struct endpoint_context *context, const char *key,
                                   endpoint_document_builder build)
 {
     struct list_cache_answer uncached;
     const struct list_cache_answer *answer = kept_document(context, key, build, &uncached);
-    const struct gzip_copy *gzip = NULL;
 
     if (answer == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    endpoint_mark_stale(exchange, context->snapshot);
-    if (http_exchange_wants_gzip(exchange, WIRE_JSON_TYPE, answer->length))
-        gzip = list_answer_gzip(context->snapshot, answer, &uncached);
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, answer->body, answer->length, answer->etag, gzip,
-                       HTTP_REPLY_PUBLIC);
-    free(uncached.body);
+    endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, answer, &uncached);
 }

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_ENDPOINT_H
 #define PARKSHARE_ENDPOINT_H
 
+#include "list_cache.h"
 #include "metrics.h"
 #include "opening.h"
 #include "snapshot.h"
@@ -58,6 +59,16 @@ void *endpoint_allocate(struct http_exchange *exchange, size_t size);
 
 /* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
+
+/*
+ * Answer 200 with an answer from the snapshot's list cache (or *uncached,
+ * which this frees): marked stale like every snapshot read, and gzip-encoded
+ * from a copy made on the first client that accepts it, kept until the
+ * answer changes.
+ */
+void endpoint_reply_kept(struct http_exchange *exchange, const struct endpoint_context *context,
+                         const char *content_type, const struct list_cache_answer *answer,
+                         struct list_cache_answer *uncached);
 
 /* Builds a document from the context alone; a new reference, or NULL when out of memory. */
 typedef json_t *(*endpoint_document_builder)(const struct endpoint_context *context);
