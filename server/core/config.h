@@ -68,6 +68,10 @@ struct config {
     char *trusted_proxies;            /* addresses and CIDR blocks; NULL for none */
     char *metrics_allow;              /* who may read /metrics without a token; NULL: none */
     char *cors_origins;               /* origins allowed to call the API; "*" for any */
+    int64_t closure_max_open_seconds; /* a closure announced with no end expires after it */
+    int64_t history_days;             /* how long count history is kept */
+    int64_t write_replicas;           /* replicas that must confirm a write (WAIT); 0: none */
+    int64_t write_replica_timeout_seconds; /* how long a write waits for them */
     int64_t stream_buffer_bytes;      /* a stream client with more waiting is dropped */
     char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
     char *log_file;              /* reopened on SIGHUP; NULL: standard error */
