@@ -1,0 +1,195 @@
+/* snapshot_lot.c: one lot of the snapshot: how it is judged and the answer built for it; pure. */
+#include "snapshot_private.h"
+
+#include "civil.h"
+#include "etag.h"
+#include "schedule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void snapshot_lot_release_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    if (lot->compiled_schedule != NULL && snapshot->options.opening.release != NULL)
+        snapshot->options.opening.release(lot->compiled_schedule);
+    lot->compiled_schedule = NULL;
+}
+
+void snapshot_lot_compile_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    snapshot_lot_release_schedule(snapshot, lot);
+    if (snapshot->options.opening.compile != NULL)
+        lot->compiled_schedule =
+            snapshot->options.opening.compile(lot->static_json, snapshot->options.opening.data);
+}
+
+void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    if (lot == NULL)
+        return;
+    snapshot_lot_release_schedule(snapshot, lot);
+    free(lot->opening_hours);
+    free(lot->id);
+    json_decref(lot->static_json);
+    free(lot->body);
+    gzip_copy_clear(&lot->gzip);
+    free(lot);
+}
+
+/* Judge state from the schedule, the count and its age. */
+void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms)
+{
+    int64_t next_change = -1;
+    bool open = true;
+
+    if (lot->compiled_schedule != NULL && snapshot->options.opening.opening != NULL)
+        open = snapshot->options.opening.opening(lot->compiled_schedule, now_ms, &next_change,
+                                                 snapshot->options.opening.data);
+    lot->open_now = open;
+    lot->next_change_ms = next_change;
+    lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
+                       now_ms - lot->updated_at_ms <= snapshot->options.stale_after_ms;
+    if (!open)
+        lot->state = SNAPSHOT_STATE_CLOSED;
+    else if (!lot->count_fresh)
+        lot->state = SNAPSHOT_STATE_UNKNOWN;
+    else if (lot->occupied >= lot->capacity)
+        lot->state = SNAPSHOT_STATE_FULL;
+    else
+        lot->state = SNAPSHOT_STATE_OPEN;
+}
+
+static json_t *time_or_null(const struct snapshot *snapshot, int64_t milliseconds)
+{
+    char text[32];
+    if (milliseconds < 0)
+        return json_null();
+    if (snapshot->options.opening.format_time != NULL)
+        snapshot->options.opening.format_time(milliseconds, text);
+    else
+        civil_format_utc_ms(milliseconds, text);
+    return json_string(text);
+}
+
+json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
+{
+    json_t *document = json_pack("{s:s}", "id", lot->id);
+    const char *key;
+    json_t *value;
+
+    if (document == NULL)
+        return NULL;
+    json_object_foreach(lot->static_json, key, value)
+    {
+        if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0)
+            json_object_set(document, key, value);
+    }
+    json_object_set_new(document, "occupied",
+                        lot->occupied >= 0 ? json_integer(lot->occupied) : json_null());
+    /* free is null whenever the count cannot be trusted (never reported, or
+     * older than stale_after), so a sign never shows an old number. */
+    json_object_set_new(document, "free",
+                        lot->count_fresh ? json_integer(lot->capacity - lot->occupied)
+                                         : json_null());
+    json_object_set_new(document, "state", json_string(snapshot_state_name(lot->state)));
+    json_object_set_new(document, "open_now", json_boolean(lot->open_now));
+    json_object_set_new(document, "next_change", time_or_null(snapshot, lot->next_change_ms));
+    json_object_set_new(document, "updated_at", time_or_null(snapshot, lot->updated_at_ms));
+    json_object_set_new(document, "version", json_integer(lot->version));
+    /* For map clients: derived from hours, so it always matches the state. */
+    json_object_set_new(document, "opening_hours",
+                        lot->opening_hours ? json_string(lot->opening_hours) : json_null());
+    /* Redis is away: the count may have moved since; say so in the body too. */
+    if (snapshot->stale_since_ms >= 0)
+        json_object_set_new(document, "stale", json_true());
+    return document;
+}
+
+/* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
+int snapshot_lot_read_static(struct snapshot_lot *lot)
+{
+    const json_t *capacity = json_object_get(lot->static_json, "capacity");
+    if (!json_is_object(lot->static_json) || !json_is_integer(capacity))
+        return -1;
+    lot->capacity = json_integer_value(capacity);
+    lot->city = json_string_value(json_object_get(lot->static_json, "city"));
+    lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
+    lot->groups = json_object_get(lot->static_json, "groups");
+    {
+        const json_t *location = json_object_get(lot->static_json, "location");
+        lot->latitude = json_number_value(json_object_get(location, "lat"));
+        lot->longitude = json_number_value(json_object_get(location, "lon"));
+    }
+    free(lot->opening_hours);
+    /* Given OSM text stands as it is; an hours object is said in OSM. */
+    if (json_object_get(lot->static_json, "hours") == NULL &&
+        json_is_string(json_object_get(lot->static_json, "opening_hours")))
+        lot->opening_hours =
+            strdup(json_string_value(json_object_get(lot->static_json, "opening_hours")));
+    else
+        lot->opening_hours = schedule_osm_string(json_object_get(lot->static_json, "hours"));
+    return lot->opening_hours != NULL ? 0 : -1;
+}
+
+int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
+{
+    json_t *document = snapshot_lot_json(snapshot, lot);
+    char *body = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(document);
+    if (body == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    free(lot->body);
+    lot->body = body;
+    lot->body_length = strlen(body);
+    etag_of(body, lot->body_length, lot->etag, sizeof(lot->etag));
+    /* Without memory for the copy the identity body still serves every client. */
+    gzip_copy_update(&lot->gzip, body, lot->body_length, lot->etag);
+    return 0;
+}
+
+json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
+                              const json_t *static_json, int64_t occupied, int64_t version,
+                              int64_t updated_at_ms, int64_t now_ms)
+{
+    struct snapshot_lot lot = {0};
+    json_t *document;
+
+    lot.id = (char *)id;
+    lot.static_json = (json_t *)static_json;
+    lot.occupied = occupied;
+    lot.version = version;
+    lot.updated_at_ms = updated_at_ms;
+    if (snapshot_lot_read_static(&lot) != 0)
+        return NULL;
+    snapshot_lot_compile_schedule(snapshot, &lot);
+    snapshot_lot_judge(snapshot, &lot, now_ms);
+    document = snapshot_lot_json(snapshot, &lot);
+    snapshot_lot_release_schedule(snapshot, &lot);
+    free(lot.opening_hours);
+    return document;
+}
+
+/* A new lot from a record; NULL when its JSON is unusable or memory is out. */
+struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
+                                              const struct snapshot_record *record, int64_t now_ms)
+{
+    struct snapshot_lot *lot = calloc(1, sizeof(*lot));
+    if (lot == NULL)
+        return NULL;
+    lot->id = strdup(record->id);
+    lot->static_json = json_loads(record->static_json, 0, NULL);
+    lot->occupied = record->occupied;
+    lot->version = record->version;
+    lot->updated_at_ms = record->updated_at_ms;
+    if (lot->id == NULL || lot->static_json == NULL || snapshot_lot_read_static(lot) != 0) {
+        snapshot_lot_free(snapshot, lot);
+        return NULL;
+    }
+    snapshot_lot_compile_schedule(snapshot, lot);
+    snapshot_lot_judge(snapshot, lot, now_ms);
+    if (snapshot_lot_rebuild_body(snapshot, lot) != 0) {
+        snapshot_lot_free(snapshot, lot);
+        return NULL;
+    }
+    return lot;
+}
