@@ -177,6 +177,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->count = used;
     snapshot->loaded = true;
     snapshot->revision++;
+    snapshot->membership++;
     clear_tombstones(snapshot);
     return 0;
 }
@@ -274,6 +275,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         snapshot_lot_free(snapshot, lot);
         return result;
     }
+    snapshot->membership++;
     return reindex(snapshot, lot);
 }
 
@@ -288,6 +290,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
         memmove(snapshot->lots + index, snapshot->lots + index + 1,
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
         snapshot->count--;
+        snapshot->membership++;
         *changed = true;
     }
     return add_tombstone(snapshot, id, version);
@@ -470,6 +473,11 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot)
 uint64_t snapshot_revision(const struct snapshot *snapshot)
 {
     return snapshot->revision;
+}
+
+uint64_t snapshot_membership(const struct snapshot *snapshot)
+{
+    return snapshot->membership;
 }
 
 struct list_cache *snapshot_list_cache(struct snapshot *snapshot)

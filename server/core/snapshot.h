@@ -194,6 +194,13 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot);
 uint64_t snapshot_revision(const struct snapshot *snapshot);
 
 /*
+ * A number that moves whenever the set of lot ids may have changed (a
+ * load, a lot added or deleted), not when a count or a field does: what
+ * an index of ids is good for.
+ */
+uint64_t snapshot_membership(const struct snapshot *snapshot);
+
+/*
  * The list answers kept for the current revision (core/list_answer.h fills
  * it); owned by the snapshot, bounded.
  */
