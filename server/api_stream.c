@@ -29,7 +29,8 @@ struct api_stream {
     struct api_totals *totals_endpoint;
     size_t buffer_limit;
     LIST_HEAD(client_list, client) clients;
-    struct event *ping; /* the ping event's timer */
+    struct event *ping;    /* the ping event's timer */
+    uint64_t closure_seen; /* the snapshot's closure serial whose events were sent */
 };
 
 static const char component[] = "stream";
@@ -97,8 +98,9 @@ static bool client_wants(const struct client *client, const struct snapshot_lot 
 static char *lot_event(const struct api_stream *stream, const struct snapshot_lot *lot)
 {
     json_t *full = snapshot_lot_json(stream->context->snapshot, lot);
-    static const char *const live[] = {"id",       "occupied",    "free",       "capacity", "state",
-                                       "open_now", "next_change", "updated_at", "version"};
+    static const char *const live[] = {"id",      "occupied", "free",        "capacity",
+                                       "state",   "open_now", "next_change", "updated_at",
+                                       "version", "closure"};
     json_t *event = json_object();
     char *text;
 
@@ -130,6 +132,32 @@ static bool send_all_lots(struct api_stream *stream, struct client *client)
     return true;
 }
 
+/*
+ * A "closure" event for each lot with one newer than what was sent (a
+ * closure announced, withdrawn, started or ended), to the clients that
+ * select the lot.
+ */
+static void send_closure_events(struct api_stream *stream)
+{
+    const struct snapshot *snapshot = stream->context->snapshot;
+    uint64_t serial = snapshot_closure_serial(snapshot);
+    struct client *client, *next;
+
+    if (serial == stream->closure_seen)
+        return;
+    for (size_t i = 0; i < snapshot_count(snapshot); i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        if (lot->closure_event == NULL || lot->closure_event_serial <= stream->closure_seen)
+            continue;
+        for (client = LIST_FIRST(&stream->clients); client != NULL; client = next) {
+            next = LIST_NEXT(client, link); /* sending may drop the client */
+            if (client_wants(client, lot))
+                send_event(client, "closure", lot->closure_event);
+        }
+    }
+    stream->closure_seen = serial;
+}
+
 void api_stream_lot_changed(struct api_stream *stream, const char *id)
 {
     const struct snapshot_lot *lot;
@@ -138,6 +166,7 @@ void api_stream_lot_changed(struct api_stream *stream, const char *id)
 
     if (stream == NULL)
         return;
+    send_closure_events(stream);
     lot = id ? snapshot_find(stream->context->snapshot, id) : NULL;
     text = lot ? lot_event(stream, lot) : NULL;
 
@@ -264,7 +293,8 @@ int api_stream_new(struct event_base *base, struct endpoint_context *context, si
     *stream = (struct api_stream){.base = base,
                                   .context = context,
                                   .totals_endpoint = context->totals,
-                                  .buffer_limit = buffer_limit};
+                                  .buffer_limit = buffer_limit,
+                                  .closure_seen = snapshot_closure_serial(context->snapshot)};
     LIST_INIT(&stream->clients);
     stream->ping = event_new(base, -1, EV_PERSIST, on_ping, stream);
     if (stream->ping == NULL || event_add(stream->ping, &interval) != 0) {

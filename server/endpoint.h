@@ -29,6 +29,7 @@ struct endpoint_context {
     struct token_memo *tokens_seen;    /* keys a single write's limit without a lookup */
     struct feed_numbers *feed_numbers; /* ParkAPI numbers to lots, for /v3/parking-sites/{id} */
     struct metrics *metrics;           /* the registry of /metrics; NULL: nothing is counted */
+    int64_t closure_max_open_ms;       /* a closure announced without "to" expires after it */
     /* The endpoint modules with state of their own, for their handlers. */
     struct api_totals *totals;
     struct api_stream *stream;

@@ -273,7 +273,9 @@ static int start_redis(struct daemon *daemon)
                                             .sign_unknown_text = daemon->config->sign_unknown_text,
                                             .tokens_seen = token_memo_new(4096),
                                             .feed_numbers = feed_numbers_new(),
-                                            .metrics = metrics_new(PARKSHARE_VERSION)};
+                                            .metrics = metrics_new(PARKSHARE_VERSION),
+                                            .closure_max_open_ms =
+                                                daemon->config->closure_max_open_seconds * 1000};
     if (daemon->api.tokens_seen == NULL || daemon->api.feed_numbers == NULL ||
         daemon->api.metrics == NULL || store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");

@@ -3,6 +3,7 @@
 
 #include "api_audit.h"
 #include "api_calendars.h"
+#include "api_closures.h"
 #include "api_feeds.h"
 #include "api_groups.h"
 #include "api_health.h"
@@ -62,6 +63,9 @@ static const struct route table[] = {
     {ROUTER_DELETE, "/v1/groups/{id}", api_groups_delete, ROUTE_ADMIN},
     {ROUTER_POST, "/v1/lots/{id}/occupancy", api_occupancy_single, 0},
     {ROUTER_POST, "/v1/occupancy", api_occupancy_batch, 0},
+    {ROUTER_GET, "/v1/lots/{id}/closures", api_closures_list, 0},
+    {ROUTER_POST, "/v1/lots/{id}/closures", api_closures_announce, ROUTE_VALID_ID},
+    {ROUTER_DELETE, "/v1/lots/{id}/closures/{closure_id}", api_closures_withdraw, 0},
     {ROUTER_POST, "/v1/tokens", api_tokens_create, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/tokens", api_tokens_list, ROUTE_ADMIN},
     {ROUTER_DELETE, "/v1/tokens/{id}", api_tokens_revoke, ROUTE_ADMIN},

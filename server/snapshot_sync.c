@@ -244,6 +244,7 @@ void snapshot_sync_on_message(const char *message, size_t length, void *data)
     case CHANGE_OCCUPANCY:
     case CHANGE_LOT:
     case CHANGE_LOT_DELETED:
+    case CHANGE_CLOSURES:
         apply_lot_change(sync, &change);
         break;
     }

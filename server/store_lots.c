@@ -149,6 +149,7 @@ struct load_call {
     void *data;
     char **ids;
     char **jsons;
+    char **closures; /* the hash field "closures" per lot, or NULL */
     struct snapshot_record *records;
     size_t count;
     size_t answered;
@@ -165,7 +166,9 @@ static void load_free(struct load_call *load)
     for (size_t i = 0; i < load->count; i++) {
         free(load->ids[i]);
         free(load->jsons[i]);
+        free(load->closures[i]);
     }
+    free(load->closures);
     free(load->ids);
     free(load->jsons);
     free(load->records);
@@ -194,15 +197,23 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
     size_t index = item->index;
 
     free(item);
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4)
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 5)
         load->failed = true;
     else if (reply->element[0]->type == REDIS_REPLY_STRING) {
         load->jsons[index] = strndup(reply->element[0]->str, reply->element[0]->len);
         if (load->jsons[index] == NULL)
             load->failed = true;
-        load->records[index] = (struct snapshot_record){
-            load->ids[index], load->jsons[index], store_reply_integer(reply->element[1], -1),
-            store_reply_integer(reply->element[2], 0), store_reply_integer(reply->element[3], -1)};
+        load->records[index] = (struct snapshot_record){load->ids[index],
+                                                        load->jsons[index],
+                                                        store_reply_integer(reply->element[1], -1),
+                                                        store_reply_integer(reply->element[2], 0),
+                                                        store_reply_integer(reply->element[3], -1),
+                                                        NULL};
+        if (reply->element[4]->type == REDIS_REPLY_STRING) {
+            load->closures[index] = strndup(reply->element[4]->str, reply->element[4]->len);
+            load->failed |= load->closures[index] == NULL;
+            load->records[index].closures_json = load->closures[index];
+        }
     }
     if (++load->answered == load->count)
         load_finish(load);
@@ -212,7 +223,7 @@ static int request_lot_fields(struct store *store, struct load_call *load, size_
 {
     char key[KEY_SIZE];
     struct load_item *item = malloc(sizeof(*item));
-    const char *command[] = {"HMGET", key, "json", "occupied", "version", "updated_at"};
+    const char *command[] = {"HMGET", key, "json", "occupied", "version", "updated_at", "closures"};
     int result;
     const struct store_request request = {.script = STORE_SCRIPT_NONE,
                                           .arguments = STORE_WORDS(command)};
@@ -233,8 +244,10 @@ static bool keep_lot_ids(struct load_call *load, const redisReply *reply)
     load->count = reply->elements;
     load->ids = calloc(load->count + 1, sizeof(char *));
     load->jsons = calloc(load->count + 1, sizeof(char *));
+    load->closures = calloc(load->count + 1, sizeof(char *));
     load->records = calloc(load->count + 1, sizeof(*load->records));
-    if (load->ids == NULL || load->jsons == NULL || load->records == NULL) {
+    if (load->ids == NULL || load->jsons == NULL || load->closures == NULL ||
+        load->records == NULL) {
         load->count = 0;
         return false;
     }

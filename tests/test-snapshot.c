@@ -82,7 +82,8 @@ static void test_load_sorts_and_judges(void)
                           "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
                           "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
                           "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
-                          "\"version\":1,\"opening_hours\":\"24/7\"}");
+                          "\"version\":1,\"opening_hours\":\"24/7\",\"closure\":null,"
+                          "\"upcoming_closures\":[]}");
     snapshot_free(snapshot);
 }
 

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ static const char *const type_names[] = {
     [CHANGE_CALENDAR_DELETED] = "calendar_deleted",
     [CHANGE_GROUP] = "group",
     [CHANGE_GROUP_DELETED] = "group_deleted",
+    [CHANGE_CLOSURES] = "closures",
 };
 
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
@@ -76,6 +78,23 @@ static int read_lot_members(const json_t *message, struct change *change)
     return change->static_json != NULL ? 0 : CHANGE_ERROR_NO_MEMORY;
 }
 
+/* CLOSURES: the lot's closures after the change, and which one was announced or withdrawn. */
+static int read_closure_members(const json_t *message, struct change *change)
+{
+    const char *event = json_string_value(json_object_get(message, "event"));
+    const json_t *closures = json_object_get(message, "closures");
+    const json_t *closure = json_object_get(message, "closure");
+
+    if (read_integer(message, "version", false, &change->version) != 0 || change->version < 0 ||
+        event == NULL || (strcmp(event, "announced") != 0 && strcmp(event, "withdrawn") != 0) ||
+        !json_is_array(closures) || !json_is_object(closure))
+        return CHANGE_ERROR_MEMBER;
+    snprintf(change->closure_event, sizeof(change->closure_event), "%s", event);
+    change->closures_json = json_dumps(closures, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    change->closure_json = json_dumps(closure, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    return change->closures_json && change->closure_json ? 0 : CHANGE_ERROR_NO_MEMORY;
+}
+
 int change_parse(const char *text, size_t length, struct change *change)
 {
     json_t *message = json_loadb(text, length, 0, NULL);
@@ -90,6 +109,8 @@ int change_parse(const char *text, size_t length, struct change *change)
         if (result == 0 && (change->type == CHANGE_OCCUPANCY || change->type == CHANGE_LOT ||
                             change->type == CHANGE_LOT_DELETED))
             result = read_lot_members(message, change);
+        if (result == 0 && change->type == CHANGE_CLOSURES)
+            result = read_closure_members(message, change);
     }
     json_decref(message);
     if (result != 0)
@@ -101,4 +122,8 @@ void change_deinit(struct change *change)
 {
     free(change->static_json);
     change->static_json = NULL;
+    free(change->closures_json);
+    change->closures_json = NULL;
+    free(change->closure_json);
+    change->closure_json = NULL;
 }

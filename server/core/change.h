@@ -23,6 +23,7 @@ enum change_type {
     CHANGE_CALENDAR_DELETED, /* "calendar_deleted": a calendar was deleted */
     CHANGE_GROUP,            /* "group": a group's names were stored or replaced */
     CHANGE_GROUP_DELETED,    /* "group_deleted": a group's names were deleted */
+    CHANGE_CLOSURES,         /* "closures": a closure of a lot was announced or withdrawn */
 };
 
 /*
@@ -30,7 +31,8 @@ enum change_type {
  * Lot changes (OCCUPANCY, LOT, LOT_DELETED) carry "version", the lot's
  * version after the change (an integer >= 0). OCCUPANCY carries "occupied"
  * and "updated_at" (integers); LOT carries them too, null when the lot was
- * never reported, and "lot", the static fields as an object. Other
+ * never reported, and "lot", the static fields as an object. CLOSURES
+ * carries "closures" (an array), "event" and "closure" (an object). Other
  * members are ignored.
  */
 struct change {
@@ -40,6 +42,11 @@ struct change {
     int64_t occupied;         /* OCCUPANCY, LOT; -1 when never reported or not carried */
     int64_t updated_at_ms;    /* OCCUPANCY, LOT; -1 when never reported or not carried */
     char *static_json;        /* LOT: the "lot" object as compact JSON text (owned); else NULL */
+    /* CLOSURES: "closures", the lot's closures (core/closure.h's stored form) as JSON text;
+     * "event", "announced" or "withdrawn"; "closure", that one record as JSON text (owned). */
+    char *closures_json;
+    char closure_event[16];
+    char *closure_json;
 };
 
 /*

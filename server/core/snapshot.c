@@ -5,9 +5,11 @@
 #include "geo_index.h"
 #include "growable.h"
 #include "list_cache.h"
+#include "snapshot_closure.h"
 
 #include <math.h>
 #include <parkshare/wire.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,8 +251,8 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
                      bool *changed)
 {
     const struct tombstone *deleted = find_tombstone(snapshot, change->id);
-    struct snapshot_record record = {change->id, change->static_json, change->occupied,
-                                     change->version, change->updated_at_ms};
+    struct snapshot_record record = {change->id,      change->static_json,   change->occupied,
+                                     change->version, change->updated_at_ms, NULL};
     struct snapshot_lot *lot;
     bool found;
     size_t index = search(snapshot, change->id, &found);
@@ -265,10 +267,13 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
     lot->touched_generation = snapshot->generation;
     *changed = true;
     if (found) {
+        /* Closures are not static fields: a replaced lot keeps them. */
+        result = snapshot_lot_set_closures(snapshot, lot,
+                                           json_incref(snapshot->lots[index]->closures), now_ms);
         unindex(snapshot, snapshot->lots[index]);
         snapshot_lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
-        return reindex(snapshot, lot);
+        return result != 0 ? result : reindex(snapshot, lot);
     }
     result = insert_at(snapshot, index, lot);
     if (result != 0) {
@@ -310,6 +315,8 @@ int snapshot_apply_change(struct snapshot *snapshot, const struct change *change
         result = apply_lot(snapshot, change, now_ms, &changed);
     else if (change->type == CHANGE_LOT_DELETED)
         result = apply_delete(snapshot, change->id, change->version, &changed);
+    else if (change->type == CHANGE_CLOSURES)
+        result = snapshot_apply_closures(snapshot, change, now_ms, &changed);
     snapshot->revision += changed ? 1 : 0;
     if (changed && changed_id != NULL) {
         memcpy(snapshot->changed_id, change->id, sizeof(snapshot->changed_id));
@@ -342,10 +349,14 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
             snapshot_lot_compile_schedule(snapshot, lot);
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
-        int64_t next_change = lot->next_change_ms;
+        int64_t next_change = lot->next_change_ms, boundary = lot->closure_boundary_ms;
+        const json_t *closure = lot->closure;
+        char closure_id[32];
+        snprintf(closure_id, sizeof(closure_id), "%s", snapshot_lot_closure_id(lot));
         snapshot_lot_judge(snapshot, lot, now_ms);
-        if (recompile || lot->state != state || lot->open_now != open ||
-            lot->count_fresh != fresh || lot->next_change_ms != next_change) {
+        if (snapshot_lot_note_closure_turn(snapshot, lot, closure_id, closure) || recompile ||
+            lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
+            lot->next_change_ms != next_change || lot->closure_boundary_ms != boundary) {
             snapshot_lot_rebuild_body(snapshot, lot);
             changed++;
         }
@@ -360,11 +371,12 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
         const struct snapshot_lot *lot = snapshot->lots[i];
-        int64_t candidates[2] = {lot->next_change_ms, -1};
+        /* Closures also change the answer when one enters the upcoming window. */
+        int64_t candidates[3] = {lot->next_change_ms, -1, lot->closure_boundary_ms};
         /* A fresh count turns stale at updated_at + stale_after. */
         if (lot->count_fresh)
             candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        for (size_t c = 0; c < 2; c++) {
+        for (size_t c = 0; c < 3; c++) {
             if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
                 earliest = candidates[c];
         }

@@ -46,6 +46,18 @@ struct snapshot_lot {
     char etag[24];
     struct gzip_copy gzip;       /* the body gzip-encoded, built with it (empty up to 1 KB) */
     uint64_t touched_generation; /* the load generation of the last change */
+    /* Announced closures (core/closure.h): the stored records (owned, never NULL once
+     * built), the one in force at the last judgement (borrowed from them, or NULL), when
+     * the lot opens again as far as closures go, the next instant they change the answer,
+     * and the last closure event as JSON text (owned, or NULL) with its serial (see
+     * snapshot_closure_serial). */
+    json_t *closures;
+    const json_t *closure;
+    int64_t closure_until_ms;
+    int64_t closure_boundary_ms;
+    int64_t judged_at_ms;
+    char *closure_event;
+    uint64_t closure_event_serial;
 };
 
 struct snapshot;
@@ -98,7 +110,8 @@ struct snapshot_record {
     const char *static_json; /* canonical static fields, JSON text */
     int64_t occupied;        /* -1 when never reported */
     int64_t version;
-    int64_t updated_at_ms; /* -1 when never reported */
+    int64_t updated_at_ms;     /* -1 when never reported */
+    const char *closures_json; /* the hash field "closures", or NULL */
 };
 
 /*
@@ -205,6 +218,14 @@ uint64_t snapshot_membership(const struct snapshot *snapshot);
  * it); owned by the snapshot, bounded.
  */
 struct list_cache *snapshot_list_cache(struct snapshot *snapshot);
+
+/*
+ * A number that moves with every closure event (announced, withdrawn,
+ * started, ended): a lot whose closure_event_serial is above a value seen
+ * before has a new event in closure_event, {"lot", "kind", "closure",
+ * "state"}. Loads make no events.
+ */
+uint64_t snapshot_closure_serial(const struct snapshot *snapshot);
 
 /* The state's name: "closed", "unknown", "full" or "open". */
 const char *snapshot_state_name(enum snapshot_state state);

@@ -1,7 +1,9 @@
 /* snapshot_lot.c: one lot of the snapshot: how it is judged and the answer built for it; pure. */
+#include "snapshot_closure.h"
 #include "snapshot_private.h"
 
 #include "civil.h"
+#include "closure.h"
 #include "etag.h"
 #include "schedule.h"
 
@@ -33,6 +35,8 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
     json_decref(lot->static_json);
     free(lot->body);
     gzip_copy_clear(&lot->gzip);
+    json_decref(lot->closures);
+    free(lot->closure_event);
     free(lot);
 }
 
@@ -45,6 +49,7 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
     if (lot->compiled_schedule != NULL && snapshot->options.opening.opening != NULL)
         open = snapshot->options.opening.opening(lot->compiled_schedule, now_ms, &next_change,
                                                  snapshot->options.opening.data);
+    snapshot_lot_judge_closures(lot, now_ms, &open, &next_change);
     lot->open_now = open;
     lot->next_change_ms = next_change;
     lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
@@ -99,6 +104,7 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
     /* For map clients: derived from hours, so it always matches the state. */
     json_object_set_new(document, "opening_hours",
                         lot->opening_hours ? json_string(lot->opening_hours) : json_null());
+    snapshot_lot_add_closure_fields(snapshot, lot, document);
     /* Redis is away: the count may have moved since; say so in the body too. */
     if (snapshot->stale_since_ms >= 0)
         json_object_set_new(document, "stale", json_true());
@@ -181,7 +187,9 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     lot->occupied = record->occupied;
     lot->version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
-    if (lot->id == NULL || lot->static_json == NULL || snapshot_lot_read_static(lot) != 0) {
+    lot->closures = closure_list_parse(record->closures_json);
+    if (lot->id == NULL || lot->static_json == NULL || lot->closures == NULL ||
+        snapshot_lot_read_static(lot) != 0) {
         snapshot_lot_free(snapshot, lot);
         return NULL;
     }

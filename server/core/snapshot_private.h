@@ -28,6 +28,7 @@ struct snapshot {
     uint64_t revision;               /* see snapshot_revision */
     uint64_t membership;             /* see snapshot_membership */
     struct list_cache *list_answers; /* kept for revision */
+    uint64_t closure_serial;         /* see snapshot_closure_serial */
 };
 
 /* Release a lot's compiled schedule, if any. */
@@ -51,5 +52,24 @@ int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_l
 /* A new, judged lot with its answer built; NULL when its JSON is unusable or memory is out. */
 struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
                                               const struct snapshot_record *record, int64_t now_ms);
+
+/*
+ * Give the lot closures (a new array of stored records, taken over; NULL:
+ * none), judge it again at now_ms and rebuild its answer. Returns 0 or
+ * SNAPSHOT_ERROR_NO_MEMORY.
+ */
+int snapshot_lot_set_closures(const struct snapshot *snapshot, struct snapshot_lot *lot,
+                              json_t *closures, int64_t now_ms);
+
+/*
+ * Record a closure event of the lot: kind ("announced", "withdrawn",
+ * "started", "ended") of record (a stored closure), with the next serial.
+ */
+void snapshot_lot_note_closure_event(struct snapshot *snapshot, struct snapshot_lot *lot,
+                                     const char *kind, const json_t *record);
+
+/* Apply a CHANGE_CLOSURES; *changed is set when the lot took it. */
+int snapshot_apply_closures(struct snapshot *snapshot, const struct change *change, int64_t now_ms,
+                            bool *changed);
 
 #endif

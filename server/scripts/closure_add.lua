@@ -1,0 +1,77 @@
+-- closure_add.lua: announce a closure of a lot as one atomic step.
+--
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit:{id}
+-- KEYS[4] ps:audit      KEYS[5] ps:idem:{id}:{key} (unused when ARGV[3] is "0")
+-- ARGV: 1 lot id, 2 the closure's stored form without its id (core/closure.h),
+-- 3 "1" when an idempotency key is given, 4 the request's fingerprint,
+-- 5 idempotency TTL in seconds, 6 client address, 7 change channel,
+-- 8 audit stream cap, 9 most closures a lot may hold, 10 and 11 from and to
+-- as RFC 3339 text, for the audit
+--
+-- Returns {"ok", closure, version, closures} with the stored closure's JSON text (its
+-- id is the lot's new version, unique for the lot); {"replay", closure};
+-- "unauthorized", "forbidden", "not-found", "mismatch", or "over-capacity"
+-- with the number of current and upcoming closures the lot already has.
+-- Closures already over are pruned from the lot's list on the way.
+
+local token = redis.call('HMGET', KEYS[2], 'id', 'role', 'scope')
+if not token[1] then
+  return {'unauthorized', ''}
+end
+if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ',', 1, true) then
+  return {'forbidden', token[1]}
+end
+
+if ARGV[3] == '1' then
+  local stored = redis.call('HMGET', KEYS[5], 'fingerprint', 'answer')
+  if stored[1] then
+    if stored[1] == ARGV[4] then
+      return {'replay', stored[2]}
+    end
+    return {'mismatch', stored[1]}
+  end
+end
+
+local lot = redis.call('HMGET', KEYS[1], 'capacity', 'version', 'closures')
+if not lot[1] then
+  return {'not-found', ''}
+end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local kept = {}
+local readable, old = pcall(cjson.decode, lot[3] or '[]')
+if readable and type(old) == 'table' then
+  for _, closure in ipairs(old) do
+    if type(closure) == 'table' and type(closure['to']) == 'number' and closure['to'] > now then
+      table.insert(kept, closure)
+    end
+  end
+end
+if #kept >= tonumber(ARGV[9]) then
+  return {'over-capacity', tostring(#kept)}
+end
+
+local version = (tonumber(lot[2]) or 0) + 1
+local closure = cjson.decode(ARGV[2])
+closure['id'] = tostring(version)
+table.insert(kept, closure)
+local record = cjson.encode(closure)
+local list = cjson.encode(kept)
+redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[5], 'fingerprint', ARGV[4], 'answer', record)
+  redis.call('EXPIRE', KEYS[5], tonumber(ARGV[5]))
+end
+
+local entry = {'lot', ARGV[1], 'kind', 'closure', 'token', token[1], 'closure', closure['id'],
+               'from', ARGV[10], 'to', ARGV[11], 'reason', closure['reason'], 'client', ARGV[6], 'version', tostring(version)}
+-- The same id in both streams: the global one first, whose top is never
+-- below a lot's, so the lot's stream accepts its id.
+local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], audit_id, unpack(entry))
+
+local message = cjson.encode({type = 'closures', id = ARGV[1], version = version,
+                              event = 'announced'})
+redis.call('PUBLISH', ARGV[7], message:sub(1, -2) .. ',"closure":' .. record ..
+                               ',"closures":' .. list .. '}')
+return {'ok', record, version, list}

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Announced closures: announced on one daemon, started by the clock with no request, seen
+on the other daemon's stream and answers, withdrawn; audited; every bad input refused with
+the field named and nothing stored; idempotent retries; kept across a lot's replacement and
+a fresh load."""
+
+import datetime
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ClusterTestCase, Daemon, EventStream, main, sample_lot, wait_for  # noqa: E402
+
+
+def stamp(moment):
+    """An RFC 3339 text with an offset for a datetime."""
+    return moment.isoformat(timespec="seconds")
+
+
+def instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def in_hours(hours):
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))) + \
+        datetime.timedelta(hours=hours)
+
+
+class ClosuresTest(ClusterTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lot_id in ("closing", "other", "replaced", "bad-input", "crowded"):
+            body = sample_lot(capacity=50, hours=None, calendar=None)
+            assert cls.first.put_lot(lot_id, body).status == 201
+            assert cls.first.post_occupancy(lot_id, {"occupied": 10}).status == 200
+        created = cls.first.create_attendant_token(["closing"], name="closing gate")
+        assert created.status == 201
+        cls.attendant = created.json()["token"]
+        cls.wait_on_every_daemon(lambda daemon: daemon.get("/v1/lots/crowded").status == 200)
+
+    def lot_field(self, daemon, lot_id, name):
+        return daemon.get(f"/v1/lots/{lot_id}").json()[name]
+
+    def stored(self, lot_id):
+        return (self.redis_server.cli("HGET", f"ps:lot:{lot_id}", "closures"),
+                self.redis_server.cli("HGET", f"ps:lot:{lot_id}", "version"))
+
+    def test_announced_started_on_time_seen_elsewhere_and_withdrawn(self):
+        stream = EventStream(self.second, "lot=closing")
+        self.addCleanup(stream.close)
+        self.assertEqual(stream.next_named("lot")["state"], "open")
+        start = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)
+        body = {"from": stamp(start), "to": stamp(start + datetime.timedelta(hours=3)),
+                "reason": "市级应急值守", "names": {"en": "Emergency duty"}}
+        response = self.first.with_token(self.attendant, "POST", "/v1/lots/closing/closures",
+                                         body)
+        self.assertEqual(response.status, 201, response.body)
+        closure = response.json()
+        self.assertRegex(closure["id"], r"^\d+$")
+        self.assertEqual(response.header("Location"),
+                         f"/v1/lots/closing/closures/{closure['id']}")
+        self.assertEqual(instant(closure["from"]), start.replace(microsecond=0))
+        self.assertEqual(closure["reason"], "市级应急值守")
+        self.assertEqual(closure["names"], {"en": "Emergency duty"})
+        self.assertFalse(closure["open_ended"])
+
+        # The other daemon's stream: announced, then started by its clock, with no request.
+        announced = stream.next_named("closure")
+        self.assertEqual((announced["lot"], announced["kind"]), ("closing", "announced"))
+        self.assertEqual(announced["closure"]["id"], closure["id"])
+        upcoming = self.lot_field(self.second, "closing", "upcoming_closures")
+        self.assertEqual([c["id"] for c in upcoming], [closure["id"]])
+        self.assertEqual(instant(self.lot_field(self.second, "closing", "next_change")),
+                         start.replace(microsecond=0))
+        started = stream.next_named("closure")
+        self.assertEqual((started["kind"], started["state"]), ("started", "closed"))
+        self.assertGreaterEqual(datetime.datetime.now(datetime.timezone.utc),
+                                start.replace(microsecond=0))
+        answer = self.second.get("/v1/lots/closing").json()
+        self.assertEqual(answer["state"], "closed")
+        self.assertFalse(answer["open_now"])
+        self.assertEqual(answer["closure"]["reason"], "市级应急值守")
+        self.assertEqual(instant(answer["closure"]["until"]),
+                         (start + datetime.timedelta(hours=3)).replace(microsecond=0))
+        self.assertEqual(answer["upcoming_closures"], [])
+        listed = self.second.get("/v1/lots/closing/closures").json()
+        self.assertEqual([c["id"] for c in listed["closures"]], [closure["id"]])
+
+        response = self.first.with_token(self.attendant, "DELETE",
+                                         f"/v1/lots/closing/closures/{closure['id']}")
+        self.assertEqual(response.status, 204, response.body)
+        withdrawn = stream.next_named("closure")
+        self.assertEqual((withdrawn["kind"], withdrawn["state"]), ("withdrawn", "open"))
+        self.assertEqual(self.second.get("/v1/lots/closing").json()["closure"], None)
+        self.assertEqual(self.second.get("/v1/lots/closing/closures").json()["closures"], [])
+        response = self.first.with_token(self.attendant, "DELETE",
+                                         f"/v1/lots/closing/closures/{closure['id']}")
+        self.assertEqual(response.status, 404)
+
+        entries = self.first.as_admin("GET", "/v1/audit?lot=closing").json()["entries"]
+        kinds = [entry["kind"] for entry in entries]
+        self.assertEqual(kinds[-2:], ["closure", "closure_withdrawn"])
+        self.assertEqual(entries[-2]["reason"], "市级应急值守")
+        self.assertEqual(instant(entries[-2]["from"]), start.replace(microsecond=0))
+        self.assertEqual(entries[-1]["closure"], closure["id"])
+        everything = self.first.as_admin("GET", "/v1/audit?limit=1000").json()["entries"]
+        self.assertIn(entries[-1]["id"], [entry["id"] for entry in everything])
+
+    def test_open_ended_closure_expires_after_closure_max_open(self):
+        start = in_hours(1)
+        response = self.first.as_admin("POST", "/v1/lots/other/closures",
+                                       {"from": stamp(start), "reason": "Flooded entrance"})
+        self.assertEqual(response.status, 201, response.body)
+        closure = response.json()
+        self.assertTrue(closure["open_ended"])
+        self.assertEqual(instant(closure["to"]) - instant(closure["from"]),
+                         datetime.timedelta(hours=24))
+        self.assertEqual(self.first.as_admin(
+            "DELETE", f"/v1/lots/other/closures/{closure['id']}").status, 204)
+
+    def test_bad_input_names_the_field_and_stores_nothing(self):
+        before = self.stored("bad-input")
+        cases = [
+            ({"from": stamp(in_hours(5)), "to": stamp(in_hours(4)), "reason": "x"}, "to"),
+            ({"from": "2026-12-05T08:00:00", "to": stamp(in_hours(4)), "reason": "x"}, "from"),
+            ({"from": "2026-02-30T08:00:00+08:00", "reason": "x"}, "from"),
+            ({"from": stamp(in_hours(1)), "to": stamp(in_hours(2))}, "reason"),
+            ({"from": stamp(in_hours(1)), "reason": "x", "names": {"en": ""}}, "names.en"),
+            ({"from": stamp(in_hours(1)), "reason": "x", "until": "tomorrow"}, "until"),
+        ]
+        for body, field in cases:
+            with self.subTest(field=field, body=body):
+                response = self.first.as_admin("POST", "/v1/lots/bad-input/closures", body)
+                problem = self.assertProblem(response, 422, "validation")
+                self.assertEqual([error["field"] for error in problem["errors"]], [field])
+        self.assertEqual(self.stored("bad-input"), before)
+
+        valid = {"from": stamp(in_hours(1)), "to": stamp(in_hours(2)), "reason": "x"}
+        problem = self.assertProblem(
+            self.first.as_admin("POST", "/v1/lots/no-such-lot/closures", valid), 404, "not-found")
+        self.assertEqual(problem["errors"][0]["field"], "id")
+        self.assertEqual(self.redis_server.cli("EXISTS", "ps:lot:no-such-lot"), "0")
+        # The attendant of another lot, and no token at all.
+        self.assertProblem(self.first.with_token(self.attendant, "POST",
+                                                 "/v1/lots/bad-input/closures", valid),
+                           403, "forbidden")
+        self.assertEqual(self.first.request("POST", "/v1/lots/bad-input/closures",
+                                            valid).status, 401)
+        self.assertEqual(self.first.as_admin("DELETE",
+                                             "/v1/lots/bad-input/closures/999").status, 404)
+        self.assertEqual(self.first.as_admin("DELETE",
+                                             "/v1/lots/bad-input/closures/abc").status, 404)
+        self.assertEqual(self.stored("bad-input"), before)
+
+    def test_idempotent_retry_and_the_most_closures(self):
+        body = {"from": stamp(in_hours(30)), "to": stamp(in_hours(31)), "reason": "Market day"}
+        key = {"Idempotency-Key": "closure-retry-1"}
+        first = self.first.as_admin("POST", "/v1/lots/crowded/closures", body, key)
+        again = self.second.as_admin("POST", "/v1/lots/crowded/closures", body, key)
+        self.assertEqual((first.status, again.status), (201, 201))
+        self.assertEqual(again.header("Idempotent-Replayed"), "true")
+        self.assertEqual(again.json()["id"], first.json()["id"])
+        other = dict(body, reason="Another")
+        response = self.first.as_admin("POST", "/v1/lots/crowded/closures", other, key)
+        self.assertProblem(response, 422, "validation")
+        for hour in range(19):
+            body = {"from": stamp(in_hours(40 + hour)), "to": stamp(in_hours(40.5 + hour)),
+                    "reason": f"Works {hour}"}
+            self.assertEqual(self.first.as_admin("POST", "/v1/lots/crowded/closures",
+                                                 body).status, 201)
+        before = self.stored("crowded")
+        response = self.first.as_admin("POST", "/v1/lots/crowded/closures",
+                                       {"from": stamp(in_hours(90)), "reason": "One too many"})
+        problem = self.assertProblem(response, 422, "validation")
+        self.assertEqual(problem["errors"][0]["field"], "from")
+        self.assertEqual(self.stored("crowded"), before)
+        wait_for(lambda: len(self.second.get("/v1/lots/crowded/closures").json()["closures"])
+                 == 20, what="20 closures on the other daemon")
+
+    def test_kept_when_the_lot_is_replaced_and_on_a_fresh_load(self):
+        response = self.first.as_admin("POST", "/v1/lots/replaced/closures",
+                                       {"from": stamp(in_hours(-1)), "to": stamp(in_hours(5)),
+                                        "reason": "Resurfacing"})
+        self.assertEqual(response.status, 201, response.body)
+        body = sample_lot(capacity=60, hours=None, calendar=None, name="Renamed")
+        self.assertEqual(self.first.put_lot("replaced", body).status, 200)
+        self.wait_on_every_daemon(
+            lambda daemon: daemon.get("/v1/lots/replaced").json()["name"] == "Renamed")
+        for daemon in (self.first, self.second):
+            answer = daemon.get("/v1/lots/replaced").json()
+            self.assertEqual((answer["state"], answer["closure"]["reason"]),
+                             ("closed", "Resurfacing"))
+        fresh = Daemon(settings={"redis": self.redis_server.url()})
+        self.addCleanup(fresh.cleanup)
+        fresh.start()
+        self.addCleanup(fresh.stop)
+        answer = fresh.get("/v1/lots/replaced").json()
+        self.assertEqual((answer["state"], answer["closure"]["reason"]),
+                         ("closed", "Resurfacing"))
+
+
+if __name__ == "__main__":
+    main()
