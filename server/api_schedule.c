@@ -137,6 +137,49 @@ static int lot_schedule(struct http_exchange *exchange, struct endpoint_context 
     return 0;
 }
 
+/*
+ * The lot's closures that overlap [from_ms, to_ms) as iCalendar closures
+ * (strings borrowed from the lot): a new array (*count set), or NULL.
+ */
+static struct ical_closure *closures_within(const struct snapshot_lot *lot, int64_t from_ms,
+                                            int64_t to_ms, size_t *count)
+{
+    struct ical_closure *closures = calloc(json_array_size(lot->closures) + 1, sizeof(*closures));
+    const json_t *record;
+    size_t index;
+
+    *count = 0;
+    json_array_foreach(lot->closures, index, record)
+    {
+        struct ical_closure closure = {
+            json_integer_value(json_object_get(record, "from")),
+            json_integer_value(json_object_get(record, "to")),
+            json_string_value(json_object_get(record, "id")),
+            json_string_value(json_object_get(record, "reason"))};
+        if (closures != NULL && closure.end_ms > from_ms && closure.start_ms < to_ms)
+            closures[(*count)++] = closure;
+    }
+    return closures;
+}
+
+/* The openings with the lot's closures cut out and rendered with them; NULL without memory. */
+static char *render_with_closures(const struct snapshot_lot *lot,
+                                  const struct ical_calendar *about,
+                                  const struct ical_event *events, size_t count, int64_t from_ms,
+                                  int64_t to_ms, size_t *length)
+{
+    size_t closure_count = 0, cut_count = 0;
+    struct ical_closure *closures = closures_within(lot, from_ms, to_ms, &closure_count);
+    struct ical_event *cut =
+        closures ? ical_cut_openings(events, count, closures, closure_count, &cut_count) : NULL;
+    char *text = cut ? ical_render_with_closures(about, cut, cut_count, closures, closure_count,
+                                                 length)
+                     : NULL;
+    free(cut);
+    free(closures);
+    return text;
+}
+
 /* GET /v1/lots/{id}/schedule.ics?days=N: the openings from today as RFC 5545 events. */
 void api_schedule_ical(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
@@ -171,7 +214,11 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
             /* Stamped with the first day, so the same request gives the same
              * bytes (and ETag) all day. */
             clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
-        text = ical_render(&about, events, count, &length);
+        /* Openings cut by announced closures, each closure an event with its reason. */
+        text = render_with_closures(lot, &about, events, count,
+                                    clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY),
+                                    clock_utc_ms((first_day + days) * SCHEDULE_MINUTES_PER_DAY),
+                                    &length);
     }
     if (text == NULL)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");

@@ -101,10 +101,71 @@ static void test_libical_parses_it(void)
     free(text);
 }
 
+/* Openings cut by closures (split, trimmed, removed), each closure its own event. */
+static void test_closures_cut_openings(void)
+{
+    const int64_t hour = 3600000LL, day = 24 * hour;
+    /* Three days open 08:00-20:00 UTC from noon's day. */
+    const int64_t base = noon - noon % day;
+    struct ical_event openings[3];
+    struct ical_closure closures[] = {
+        /* The middle of day one: the opening splits in two. */
+        {base + 10 * hour, base + 12 * hour, "7", "市级应急值守, 紧急"},
+        /* All of day two and the morning of day three, in two touching parts. */
+        {base + day, base + 2 * day, "8", "Marathon"},
+        {base + 2 * day, base + 2 * day + 9 * hour, "9", "Marathon; clean-up"},
+    };
+    struct ical_event *cut;
+    size_t cut_count = 0, length = 0, seen = 0, closed = 0;
+    struct ical_calendar calendar = {"gov-a", "Civic", "1 Road", NULL, noon};
+    icalcomponent *root, *event;
+    char *text;
+
+    for (int i = 0; i < 3; i++)
+        openings[i] = (struct ical_event){base + i * day + 8 * hour, base + i * day + 20 * hour};
+    cut = ical_cut_openings(openings, 3, closures, 3, &cut_count);
+    CHECK_INT_EQ(cut_count, 3);
+    CHECK_INT_EQ(cut[0].start_ms, base + 8 * hour);
+    CHECK_INT_EQ(cut[0].end_ms, base + 10 * hour);
+    CHECK_INT_EQ(cut[1].start_ms, base + 12 * hour);
+    CHECK_INT_EQ(cut[1].end_ms, base + 20 * hour);
+    CHECK_INT_EQ(cut[2].start_ms, base + 2 * day + 9 * hour);
+    CHECK_INT_EQ(cut[2].end_ms, base + 2 * day + 20 * hour);
+
+    text = ical_render_with_closures(&calendar, cut, cut_count, closures, 3, &length);
+    root = text ? icalparser_parse_string(text) : NULL;
+    CHECK(root != NULL);
+    for (event = root ? icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT) : NULL;
+         event != NULL; event = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+        int64_t start = (int64_t)icaltime_as_timet(icalcomponent_get_dtstart(event)) * 1000;
+        int64_t end = (int64_t)icaltime_as_timet(icalcomponent_get_dtend(event)) * 1000;
+        if (strncmp(icalcomponent_get_summary(event), "Closed: ", 8) == 0) {
+            CHECK_INT_EQ(start, closures[closed].start_ms);
+            CHECK_INT_EQ(end, closures[closed].end_ms);
+            CHECK_STR_EQ(icalcomponent_get_summary(event) + 8, closures[closed].reason);
+            CHECK_STR_EQ(icalcomponent_get_description(event), closures[closed].reason);
+            closed++;
+        } else {
+            CHECK_STR_EQ(icalcomponent_get_summary(event), "Civic");
+            CHECK_INT_EQ(start, cut[seen].start_ms);
+            CHECK_INT_EQ(end, cut[seen].end_ms);
+            seen++;
+        }
+    }
+    CHECK_INT_EQ(seen, 3);
+    CHECK_INT_EQ(closed, 3);
+    CHECK(text != NULL && strstr(text, "UID:gov-a-closure-8@parkshare\r\n") != NULL);
+    if (root != NULL)
+        icalcomponent_free(root);
+    free(text);
+    free(cut);
+}
+
 int main(void)
 {
     RUN_TEST(test_exact_small_calendar);
     RUN_TEST(test_folding);
     RUN_TEST(test_libical_parses_it);
+    RUN_TEST(test_closures_cut_openings);
     return check_exit_status();
 }

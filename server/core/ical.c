@@ -123,8 +123,85 @@ static void write_event(struct text *out, const struct ical_calendar *calendar,
     write_plain_property(out, "END", "VEVENT");
 }
 
+static void write_closure(struct text *out, const struct ical_calendar *calendar,
+                          const struct ical_closure *closure, const char *stamp)
+{
+    char start[17], end[17], uid[200];
+    struct text summary = {0};
+
+    format_utc(closure->start_ms, start);
+    format_utc(closure->end_ms, end);
+    snprintf(uid, sizeof(uid), "%s-closure-%s@parkshare", calendar->lot_id, closure->id);
+    append(&summary, "Closed: ", 8);
+    append(&summary, closure->reason, strlen(closure->reason));
+    out->failed |= summary.failed;
+    write_plain_property(out, "BEGIN", "VEVENT");
+    write_text_property(out, "UID", uid);
+    write_plain_property(out, "DTSTAMP", stamp);
+    write_plain_property(out, "DTSTART", start);
+    write_plain_property(out, "DTEND", end);
+    write_text_property(out, "SUMMARY", summary.data ? summary.data : "Closed");
+    if (calendar->location != NULL)
+        write_text_property(out, "LOCATION", calendar->location);
+    write_text_property(out, "DESCRIPTION", closure->reason);
+    write_plain_property(out, "STATUS", "CONFIRMED");
+    write_plain_property(out, "TRANSP", "OPAQUE");
+    write_plain_property(out, "END", "VEVENT");
+    free(summary.data);
+}
+
+/* Keep piece, minus the closures from index on, appending what is left to out. */
+static void cut_piece(struct ical_event piece, const struct ical_closure *closures,
+                      size_t closure_count, size_t index, struct ical_event *out, size_t *used)
+{
+    for (; index < closure_count; index++) {
+        const struct ical_closure *closure = &closures[index];
+        if (closure->end_ms <= piece.start_ms || closure->start_ms >= piece.end_ms)
+            continue;
+        if (closure->start_ms > piece.start_ms)
+            cut_piece((struct ical_event){piece.start_ms, closure->start_ms}, closures,
+                      closure_count, index + 1, out, used);
+        if (closure->end_ms < piece.end_ms)
+            cut_piece((struct ical_event){closure->end_ms, piece.end_ms}, closures,
+                      closure_count, index + 1, out, used);
+        return;
+    }
+    out[(*used)++] = piece;
+}
+
+static int compare_starts(const void *left, const void *right)
+{
+    const struct ical_event *a = left, *b = right;
+    return (a->start_ms > b->start_ms) - (a->start_ms < b->start_ms);
+}
+
+struct ical_event *ical_cut_openings(const struct ical_event *events, size_t count,
+                                     const struct ical_closure *closures, size_t closure_count,
+                                     size_t *out_count)
+{
+    /* Each closure splits a piece in at most two: one more piece per closure an event. */
+    struct ical_event *out = calloc(count * (closure_count + 1) + 1, sizeof(*out));
+    size_t used = 0;
+
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < count; i++)
+        cut_piece(events[i], closures, closure_count, 0, out, &used);
+    qsort(out, used, sizeof(*out), compare_starts);
+    *out_count = used;
+    return out;
+}
+
 char *ical_render(const struct ical_calendar *calendar, const struct ical_event *events,
                   size_t count, size_t *length)
+{
+    return ical_render_with_closures(calendar, events, count, NULL, 0, length);
+}
+
+char *ical_render_with_closures(const struct ical_calendar *calendar,
+                                const struct ical_event *events, size_t count,
+                                const struct ical_closure *closures, size_t closure_count,
+                                size_t *length)
 {
     struct text out = {0};
     char stamp[17];
@@ -138,6 +215,8 @@ char *ical_render(const struct ical_calendar *calendar, const struct ical_event 
     write_text_property(&out, "X-WR-CALNAME", calendar->lot_name);
     for (size_t i = 0; i < count; i++)
         write_event(&out, calendar, &events[i], stamp);
+    for (size_t i = 0; i < closure_count; i++)
+        write_closure(&out, calendar, &closures[i], stamp);
     write_plain_property(&out, "END", "VCALENDAR");
     if (out.failed) {
         free(out.data);

@@ -29,4 +29,27 @@ struct ical_calendar {
 char *ical_render(const struct ical_calendar *calendar, const struct ical_event *events,
                   size_t count, size_t *length);
 
+/* An announced closure: an event of its own, and a cut in the openings. */
+struct ical_closure {
+    int64_t start_ms;
+    int64_t end_ms;
+    const char *id;     /* for its UID: "<lot>-closure-<id>@parkshare" */
+    const char *reason; /* its summary and description */
+};
+
+/*
+ * The openings with every closure's time cut out (an opening may become two
+ * or vanish), in order: a new array (*out_count set; freed by the caller),
+ * or NULL when out of memory.
+ */
+struct ical_event *ical_cut_openings(const struct ical_event *events, size_t count,
+                                     const struct ical_closure *closures, size_t closure_count,
+                                     size_t *out_count);
+
+/* ical_render with each closure as an event "Closed: <reason>" after the openings. */
+char *ical_render_with_closures(const struct ical_calendar *calendar,
+                                const struct ical_event *events, size_t count,
+                                const struct ical_closure *closures, size_t closure_count,
+                                size_t *length);
+
 #endif

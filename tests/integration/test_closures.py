@@ -193,6 +193,9 @@ class ClosuresTest(ClusterTestCase):
             answer = daemon.get("/v1/lots/replaced").json()
             self.assertEqual((answer["state"], answer["closure"]["reason"]),
                              ("closed", "Resurfacing"))
+        calendar = self.second.get("/v1/lots/replaced/schedule.ics?days=2").body.decode()
+        self.assertIn("SUMMARY:Closed: Resurfacing\r\n", calendar)
+        self.assertIn("UID:replaced-closure-", calendar)
         fresh = Daemon(settings={"redis": self.redis_server.url()})
         self.addCleanup(fresh.cleanup)
         fresh.start()
