@@ -187,7 +187,7 @@ class OpenApiTest(DaemonTestCase):
     def concrete(self, path):
         """path with its {id} filled by a real id of the demo data."""
         if path.startswith("/v1/lots/"):
-            return path.replace("{id}", DEMO_ATTENDANT_LOT)
+            return path.replace("{id}", DEMO_ATTENDANT_LOT).replace("{closure_id}", "1")
         if path.startswith("/v1/groups/"):
             return path.replace("{id}", "admin-centre")
         if path.startswith("/v1/calendars/"):
