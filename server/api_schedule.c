@@ -151,11 +151,10 @@ static struct ical_closure *closures_within(const struct snapshot_lot *lot, int6
     *count = 0;
     json_array_foreach(lot->closures, index, record)
     {
-        struct ical_closure closure = {
-            json_integer_value(json_object_get(record, "from")),
-            json_integer_value(json_object_get(record, "to")),
-            json_string_value(json_object_get(record, "id")),
-            json_string_value(json_object_get(record, "reason"))};
+        struct ical_closure closure = {json_integer_value(json_object_get(record, "from")),
+                                       json_integer_value(json_object_get(record, "to")),
+                                       json_string_value(json_object_get(record, "id")),
+                                       json_string_value(json_object_get(record, "reason"))};
         if (closures != NULL && closure.end_ms > from_ms && closure.start_ms < to_ms)
             closures[(*count)++] = closure;
     }
@@ -163,8 +162,7 @@ static struct ical_closure *closures_within(const struct snapshot_lot *lot, int6
 }
 
 /* The openings with the lot's closures cut out and rendered with them; NULL without memory. */
-static char *render_with_closures(const struct snapshot_lot *lot,
-                                  const struct ical_calendar *about,
+static char *render_with_closures(const struct snapshot_lot *lot, const struct ical_calendar *about,
                                   const struct ical_event *events, size_t count, int64_t from_ms,
                                   int64_t to_ms, size_t *length)
 {
@@ -172,9 +170,9 @@ static char *render_with_closures(const struct snapshot_lot *lot,
     struct ical_closure *closures = closures_within(lot, from_ms, to_ms, &closure_count);
     struct ical_event *cut =
         closures ? ical_cut_openings(events, count, closures, closure_count, &cut_count) : NULL;
-    char *text = cut ? ical_render_with_closures(about, cut, cut_count, closures, closure_count,
-                                                 length)
-                     : NULL;
+    char *text =
+        cut ? ical_render_with_closures(about, cut, cut_count, closures, closure_count, length)
+            : NULL;
     free(cut);
     free(closures);
     return text;
@@ -215,10 +213,9 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
              * bytes (and ETag) all day. */
             clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
         /* Openings cut by announced closures, each closure an event with its reason. */
-        text = render_with_closures(lot, &about, events, count,
-                                    clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY),
-                                    clock_utc_ms((first_day + days) * SCHEDULE_MINUTES_PER_DAY),
-                                    &length);
+        text = render_with_closures(
+            lot, &about, events, count, clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY),
+            clock_utc_ms((first_day + days) * SCHEDULE_MINUTES_PER_DAY), &length);
     }
     if (text == NULL)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");

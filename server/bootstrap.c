@@ -5,6 +5,7 @@
 #include "civil.h"
 #include "clock.h"
 #include "demo.h"
+#include "demo_closures.h"
 #include "group.h"
 #include "growable.h"
 #include "log.h"
@@ -72,7 +73,8 @@ struct bootstrap {
     struct demo_token demo_tokens[DEMO_TOKEN_LOTS_MAX];
     size_t demo_token_count;
     bool demo_claimed;
-    json_t *demo_groups; /* group id -> its names, as group_from_json made them */
+    json_t *demo_groups;   /* group id -> its names, as group_from_json made them */
+    json_t *demo_closures; /* the demo's announced closures (demo_closures.h), or NULL */
 };
 
 static const char component[] = "bootstrap";
@@ -205,6 +207,13 @@ static int read_demo(struct bootstrap *bootstrap, const char *path, char *error,
         json_decref(document);
         return -1;
     }
+    if (demo_closures_check(json_object_get(document, "closures"), lots, reason, sizeof(reason)) !=
+        0) {
+        snprintf(error, error_size, "demo %s: %s", path, reason);
+        json_decref(document);
+        return -1;
+    }
+    bootstrap->demo_closures = json_incref(json_object_get(document, "closures"));
     json_decref(document);
     return 0;
 }
@@ -520,6 +529,7 @@ static void on_demo_claimed(enum store_outcome outcome, void *data)
         store_lot_put(bootstrap->store, &write, on_demo_lot_stored, lot->id);
     }
     load_demo_life(bootstrap);
+    demo_closures_announce(bootstrap->store, bootstrap->demo_closures, bootstrap->admin_hash);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++)
         create_demo_token(bootstrap, bootstrap->demo_tokens[i].lot_id);
     log_info(component, "loading the demo city: %zu lots, %lld spaces", bootstrap->demo_count,
@@ -617,6 +627,7 @@ void bootstrap_free(struct bootstrap *bootstrap)
     }
     free(bootstrap->demo_lots);
     json_decref(bootstrap->demo_groups);
+    json_decref(bootstrap->demo_closures);
     seed_list_clear(&bootstrap->calendars);
     for (size_t i = 0; i < bootstrap->demo_token_count; i++) {
         free(bootstrap->demo_tokens[i].lot_id);

@@ -16,7 +16,9 @@
  *   ps:lots                 set of lot ids
  *   ps:lot:{id}             hash: json (static fields), capacity, occupied
  *                           (absent until the first report), version,
- *                           updated_at (ms of the last occupancy report)
+ *                           updated_at (ms of the last occupancy report),
+ *                           closures (JSON array of current and upcoming
+ *                           closures, core/closure.h; absent until one)
  *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
  *                           idempotency_ttl (keys are per lot; older
  *                           versions wrote ps:idem:{key}, still read)
@@ -45,6 +47,9 @@
  *   calendar_deleted   id                                    calendar_delete.lua
  *   group              id (names stored or replaced)         group_put.lua
  *   group_deleted      id (names deleted)                    group_delete.lua
+ *   closures           id, version, event ("announced" or    closure_add.lua,
+ *                      "withdrawn"), closure (that one),     closure_withdraw.lua
+ *                      closures (the lot's list after it)
  *
  * version is the lot's version after the change: receivers drop what is
  * not newer than what they hold. The scripts build messages with

@@ -162,8 +162,8 @@ static void cut_piece(struct ical_event piece, const struct ical_closure *closur
             cut_piece((struct ical_event){piece.start_ms, closure->start_ms}, closures,
                       closure_count, index + 1, out, used);
         if (closure->end_ms < piece.end_ms)
-            cut_piece((struct ical_event){closure->end_ms, piece.end_ms}, closures,
-                      closure_count, index + 1, out, used);
+            cut_piece((struct ical_event){closure->end_ms, piece.end_ms}, closures, closure_count,
+                      index + 1, out, used);
         return;
     }
     out[(*used)++] = piece;

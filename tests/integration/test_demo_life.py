@@ -2,6 +2,7 @@
 """The demo city looks alive on first start: its three areas have names, and each lot has a
 plausible count recorded through the attendants' write path, marked as demo in the audit."""
 
+import datetime
 import os
 import sys
 
@@ -34,13 +35,32 @@ class DemoLifeTest(DaemonTestCase):
                              self.shared.get("/v1/lots?limit=500").json()["lots"]),
                  what="the demo counts")
         entries = self.shared.as_admin("GET", "/v1/audit?limit=500").json()["entries"]
-        counts = [e for e in entries if e.get("kind") not in ("create", "replace")
+        counts = [e for e in entries if e.get("kind") not in ("create", "replace", "closure")
                   and "lot" in e and "group" not in e]
         self.assertEqual(len(counts), DEMO_LOT_COUNT)
         self.assertEqual({e["client"] for e in counts}, {"demo"})
         groups = {e["group"]: e for e in entries if "group" in e}
         self.assertEqual(sorted(groups), ["admin-centre", "business-district", "tourist-quarter"])
         self.assertEqual({e["client"] for e in groups.values()}, {"demo"})
+
+    def test_an_agency_lot_has_a_closure_announced_for_next_saturday(self):
+        lot = wait_for(lambda: (lambda lot: lot["upcoming_closures"] and lot)(
+            self.shared.get("/v1/lots/gov-culture-tourism").json()), what="the demo closure")
+        closure = lot["upcoming_closures"][0]
+        start = datetime.datetime.fromisoformat(closure["from"])
+        end = datetime.datetime.fromisoformat(closure["to"])
+        today = datetime.datetime.now(start.tzinfo).date()
+        self.assertEqual(start.isoweekday(), 6)
+        self.assertTrue(1 <= (start.date() - today).days <= 7, (start, today))
+        self.assertEqual((start.hour, start.minute), (7, 0))
+        self.assertEqual(end - start, datetime.timedelta(hours=15))
+        self.assertEqual(closure["reason"], "红枫湖文化旅游节活动保障，停车场暂停开放")
+        self.assertFalse(closure["open_ended"])
+        listed = self.shared.get("/v1/lots/gov-culture-tourism/closures").json()["closures"]
+        self.assertEqual([c["id"] for c in listed], [closure["id"]])
+        entries = self.shared.as_admin("GET", "/v1/audit?lot=gov-culture-tourism").json()
+        announced = [e for e in entries["entries"] if e["kind"] == "closure"]
+        self.assertEqual([e["client"] for e in announced], ["demo"])
 
     def test_the_three_areas_have_names(self):
         document = self.shared.get("/v1/groups").json()
