@@ -109,6 +109,40 @@ static void test_malformed(void)
     }
 }
 
+/* A closure change: its list and the one closure as compact JSON, and its event word. */
+static void test_closures(void)
+{
+    static const char text[] =
+        "{\"type\":\"closures\",\"id\":\"gov-a\",\"version\":9,\"event\":\"withdrawn\","
+        "\"closure\":{\"id\":\"4\",\"from\":1000,\"to\":2000,\"reason\":\"M\"},"
+        "\"closures\":[]}";
+    static const char *const refused[] = {
+        "{\"type\":\"closures\",\"id\":\"a\",\"version\":9,\"event\":\"started\","
+        "\"closure\":{},\"closures\":[]}",
+        "{\"type\":\"closures\",\"id\":\"a\",\"version\":9,\"event\":\"announced\","
+        "\"closure\":{},\"closures\":{}}",
+        "{\"type\":\"closures\",\"id\":\"a\",\"version\":9,\"event\":\"announced\","
+        "\"closures\":[]}",
+        "{\"type\":\"closures\",\"id\":\"a\",\"event\":\"announced\",\"closure\":{},"
+        "\"closures\":[]}",
+    };
+    struct change change;
+
+    CHECK_INT_EQ(parse(text, &change), 0);
+    CHECK_INT_EQ(change.type, CHANGE_CLOSURES);
+    CHECK_STR_EQ(change.id, "gov-a");
+    CHECK_INT_EQ(change.version, 9);
+    CHECK_STR_EQ(change.closure_event, "withdrawn");
+    CHECK_STR_EQ(change.closures_json, "[]");
+    CHECK_STR_EQ(change.closure_json,
+                 "{\"id\":\"4\",\"from\":1000,\"to\":2000,\"reason\":\"M\"}");
+    change_deinit(&change);
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        CHECK_INT_EQ(parse(refused[i], &change), CHANGE_ERROR_MEMBER);
+        CHECK(change.closures_json == NULL && change.closure_json == NULL);
+    }
+}
+
 /* The longest id fits whole; one more character is refused. */
 static void test_longest_id(void)
 {
@@ -131,5 +165,6 @@ int main(void)
     RUN_TEST(test_length);
     RUN_TEST(test_malformed);
     RUN_TEST(test_longest_id);
+    RUN_TEST(test_closures);
     return check_exit_status();
 }

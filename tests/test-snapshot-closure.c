@@ -47,7 +47,8 @@ static void test_closure_in_force(void)
 
     CHECK_INT_EQ(lot->state, SNAPSHOT_STATE_CLOSED);
     CHECK(!lot->open_now);
-    CHECK_STR_EQ(closure, "{\"reason\":\"Flood\",\"until\":\"2026-12-01T02:00:00.000Z\"}");
+    CHECK_STR_EQ(closure,
+                 "{\"id\":\"2\",\"reason\":\"Flood\",\"until\":\"2026-12-01T02:00:00.000Z\"}");
     CHECK_STR_EQ(json_string_value(json_object_get(document, "next_change")),
                  "2026-12-01T02:00:00.000Z");
     CHECK_INT_EQ(snapshot_next_deadline(snapshot), now + 2 * HOUR);

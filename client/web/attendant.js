@@ -102,6 +102,43 @@ function renderLot(id) {
   node.querySelector(".in").setAttribute("aria-label", `车辆驶入 Car in +1 · ${name}`);
   node.querySelector(".out").setAttribute("aria-label", `车辆驶出 Car out −1 · ${name}`);
   node.querySelector(".recount button").setAttribute("aria-label", `设为此数 Set to N · ${name}`);
+  renderClosure(node, lot);
+}
+
+// The emergency closure in force, if any: why and until when, with the button that withdraws it.
+function renderClosure(node, lot) {
+  const now = node.querySelector(".closure-now");
+  now.hidden = !lot.closure;
+  node.querySelector(".withdraw").hidden = !lot.closure;
+  now.innerHTML = lot.closure ? `${both("临时关闭中", "Closed")}: ${escapeText(lot.closure.reason)} · `
+    + `${both("至", "until")} ${escapeText(lot.closure.until.slice(5, 16).replace("T", " "))}` : "";
+}
+
+// An emergency closure from now, until withdrawn (the daemon ends it after closure_max_open).
+async function closeNow(lotId, reason) {
+  if (!reason.trim()) { note(lotId, both("请填写关闭原因", "Give the reason to close")); return; }
+  await closureCall(lotId, "POST", `/v1/lots/${encodeURIComponent(lotId)}/closures`,
+    { from: new Date().toISOString(), reason: reason.trim() }, { "Idempotency-Key": newKey() },
+    both("已临时关闭", "Closed"));
+}
+
+async function withdrawClosure(lotId) {
+  const closure = lots.get(lotId)?.lot.closure;
+  if (!closure) return;
+  await closureCall(lotId, "DELETE", `/v1/lots/${encodeURIComponent(lotId)}/closures/${encodeURIComponent(closure.id)}`,
+    undefined, {}, both("已恢复开放", "Reopened"));
+}
+
+// Closures are not queued: they need the network now, and the attendant sees at once if it failed.
+async function closureCall(lotId, method, path, body, headers, done) {
+  try {
+    const answer = await call(method, path, body, headers);
+    note(lotId, answer.status < 300 ? done
+      : escapeText(answer.document?.detail || `HTTP ${answer.status}`));
+    if (answer.status < 300) await refreshLots();
+  } catch (error) {
+    note(lotId, both("网络不可用，未能提交", "No network; nothing was sent"));
+  }
 }
 
 function note(id, html) {
@@ -344,6 +381,11 @@ function addLot(lot) {
     tap(lot.id, { occupied: value });
   });
   node.querySelector("input").setAttribute("aria-label", "重新清点 Recount: set to N");
+  node.querySelector(".closure").addEventListener("submit", (event) => {
+    event.preventDefault();
+    closeNow(lot.id, node.querySelector(".reason").value);
+  });
+  node.querySelector(".withdraw").addEventListener("click", () => withdrawClosure(lot.id));
   $("lots").append(node);
   lots.set(lot.id, { lot, node });
   renderLot(lot.id);

@@ -21,6 +21,7 @@ const TEXT = {
     now_full: "{name} 已满", now_open: "{name} 有空位", now_closed: "{name} 已关闭",
     you: "您的位置", page_title: "parkshare · 附近停车场", switch_to: "English",
     zoom_in: "放大", zoom_out: "缩小",
+    closed_for: "临时关闭：{reason}，至 {when}", closing_at: "{when} 起临时关闭：{reason}",
   },
   en: {
     title: "Open car parks nearby", locate: "Use my location", area_label: "Choose an area",
@@ -40,6 +41,7 @@ const TEXT = {
     amap: "Amap", now_full: "{name} is full", now_open: "{name} has spaces", now_closed: "{name} is closed",
     you: "You are here", page_title: "parkshare · car parks nearby", switch_to: "中文",
     zoom_in: "Zoom in", zoom_out: "Zoom out",
+    closed_for: "Closed: {reason}, until {when}", closing_at: "Closing {when}: {reason}",
   },
 };
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -109,7 +111,16 @@ function when(iso) {
   return t("date_time", { month, day, monthName: MONTHS[month - 1], time });
 }
 
+// An announced closure: the one in force (which says why the lot is closed), or the next one.
+function closureText(lot) {
+  const reason = (closure) => (closure.names && closure.names[state.language]) || closure.reason;
+  if (lot.closure) return t("closed_for", { reason: reason(lot.closure), when: when(lot.closure.until) });
+  const next = (lot.upcoming_closures || [])[0];
+  return next ? t("closing_at", { reason: reason(next), when: when(next.from) }) : "";
+}
+
 function hours(lot) {
+  if (lot.closure || (lot.upcoming_closures || []).length) return closureText(lot);
   if (!lot.next_change) return lot.open_now ? t("always_open") : t("not_open");
   return lot.open_now ? t("open_until", { when: when(lot.next_change) }) : t("opens_at", { when: when(lot.next_change) });
 }

@@ -159,14 +159,21 @@ bool closure_id_is_valid(const char *id)
     return true;
 }
 
+/* An instant a stored record may hold: from 1970 to the end of year 9999, so sums never overflow. */
+static bool instant_is_sane(const json_t *value)
+{
+    return json_is_integer(value) && json_integer_value(value) >= 0 &&
+           json_integer_value(value) <= 253402300799999LL;
+}
+
 static bool record_is_valid(const json_t *record)
 {
     const json_t *names = json_object_get(record, "names");
     struct field_error ignored;
     return json_is_object(record) &&
            closure_id_is_valid(json_string_value(json_object_get(record, "id"))) &&
-           json_is_integer(json_object_get(record, "from")) &&
-           json_is_integer(json_object_get(record, "to")) &&
+           instant_is_sane(json_object_get(record, "from")) &&
+           instant_is_sane(json_object_get(record, "to")) &&
            json_is_string(json_object_get(record, "reason")) &&
            (names == NULL || check_names(names, &ignored) == 0);
 }

@@ -15,7 +15,7 @@
 void snapshot_lot_judge_closures(struct snapshot_lot *lot, int64_t now_ms, bool *open,
                                  int64_t *next_change_ms);
 
-/* Add "closure" ({"reason", "until", "names"?} or null) and "upcoming_closures" to document. */
+/* Add "closure" ({"id", "reason", "until", "names"?} or null) and "upcoming_closures" to document. */
 void snapshot_lot_add_closure_fields(const struct snapshot *snapshot,
                                      const struct snapshot_lot *lot, json_t *document);
 
