@@ -43,8 +43,9 @@ static json_t *closure_now(const struct snapshot *snapshot, const struct snapsho
         snapshot->options.opening.format_time(lot->closure_until_ms, until);
     else
         civil_format_utc_ms(lot->closure_until_ms, until);
-    shown =
-        json_pack("{s:O, s:s}", "reason", json_object_get(lot->closure, "reason"), "until", until);
+    /* The id lets an attendant's page withdraw the closure it shows. */
+    shown = json_pack("{s:O, s:O, s:s}", "id", json_object_get(lot->closure, "id"), "reason",
+                      json_object_get(lot->closure, "reason"), "until", until);
     if (shown != NULL && json_object_get(lot->closure, "names") != NULL)
         json_object_set(shown, "names", json_object_get(lot->closure, "names"));
     return shown;
