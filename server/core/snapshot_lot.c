@@ -165,6 +165,9 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     lot.occupied = occupied;
     lot.version = version;
     lot.updated_at_ms = updated_at_ms;
+    /* A replaced lot keeps its closures (borrowed): the answer shows them as GET will. */
+    if (snapshot_find(snapshot, id) != NULL)
+        lot.closures = snapshot_find(snapshot, id)->closures;
     if (snapshot_lot_read_static(&lot) != 0)
         return NULL;
     snapshot_lot_compile_schedule(snapshot, &lot);

@@ -193,11 +193,26 @@ try {
   await shows(page, "51", "gate-west");
   assert.equal(await serverCount("gate-west"), 51);
   assert.equal(await west(".note").textContent(), "", "the clamp note goes with the next update");
-  await west("input").fill("30");
+  await west(".recount input").fill("30");
   await west(".recount button").click();
   await shows(page, "30", "gate-west");
   await until("the recount sent", async () => (await serverCount("gate-west")) === 30);
   console.log("a clamp shown as already empty; the server's count replaced the optimistic one; a recount to 30");
+
+  // --- an emergency closure from the page, shown with its reason, and withdrawn ---
+  const westAnswer = async () =>
+    (await fetch(`${base}/v1/lots/gate-west`, { headers: { "Cache-Control": "no-cache" } })).json();
+  await west(".reason").fill("暴雨积水 Flooding");
+  await west("button.close-now").click();
+  await west(".closure-now").filter({ hasText: "暴雨积水 Flooding" }).waitFor({ timeout: 10000 });
+  const closed = await westAnswer();
+  assert.equal(closed.state, "closed");
+  assert.equal(closed.closure.reason, "暴雨积水 Flooding");
+  await west("button.withdraw").click();
+  await west(".note").filter({ hasText: "Reopened" }).waitFor({ timeout: 10000 });
+  assert.ok(await west(".closure-now").isHidden());
+  assert.equal((await westAnswer()).closure, null);
+  console.log("an emergency closure announced from the page, shown with its reason, and withdrawn");
 
   // --- accessibility ---
   const axe = await new AxeBuilder({ page }).analyze();

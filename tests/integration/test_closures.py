@@ -186,7 +186,9 @@ class ClosuresTest(ClusterTestCase):
                                         "reason": "Resurfacing"})
         self.assertEqual(response.status, 201, response.body)
         body = sample_lot(capacity=60, hours=None, calendar=None, name="Renamed")
-        self.assertEqual(self.first.put_lot("replaced", body).status, 200)
+        put = self.first.put_lot("replaced", body)
+        self.assertEqual(put.status, 200)
+        self.assertEqual(put.json()["closure"]["reason"], "Resurfacing")
         self.wait_on_every_daemon(
             lambda daemon: daemon.get("/v1/lots/replaced").json()["name"] == "Renamed")
         for daemon in (self.first, self.second):
