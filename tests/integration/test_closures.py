@@ -5,12 +5,15 @@ the field named and nothing stored; idempotent retries; kept across a lot's repl
 a fresh load."""
 
 import datetime
+import json
 import os
+import subprocess
 import sys
-import time
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ClusterTestCase, Daemon, EventStream, main, sample_lot, wait_for  # noqa: E402
+from harness import (DEMO_LOTS, SERVER, SOURCE_ROOT, ClusterTestCase, Daemon,  # noqa: E402
+                     EventStream, IntegrationTestCase, main, sample_lot, wait_for)
 
 
 def stamp(moment):
@@ -205,6 +208,41 @@ class ClosuresTest(ClusterTestCase):
         answer = fresh.get("/v1/lots/replaced").json()
         self.assertEqual((answer["state"], answer["closure"]["reason"]),
                          ("closed", "Resurfacing"))
+
+
+class DemoClosureCheckTest(IntegrationTestCase):
+    """--check-config refuses a demo closure that a POST would refuse, or on a lot it lacks."""
+
+    def check_with(self, closures):
+        with open(DEMO_LOTS) as source:
+            demo = json.load(source)
+        demo["closures"] = closures
+        workdir = tempfile.mkdtemp(prefix="parkshare-closures-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", workdir])
+        path = os.path.join(workdir, "lots.json")
+        with open(path, "w") as out:
+            json.dump(demo, out, ensure_ascii=False)
+        return subprocess.run(
+            [SERVER, "--check-config", "-c", os.path.join(SOURCE_ROOT, "config", "parkshare.conf"),
+             "--set", "web_root=" + os.path.join(SOURCE_ROOT, "client", "web"),
+             "--set", "calendar_dir=" + os.path.join(SOURCE_ROOT, "config", "calendars"),
+             "--set", f"demo={path}"], capture_output=True, text=True, timeout=30), path
+
+    def test_bad_demo_closures_are_named(self):
+        good = {"lot": "gov-court", "in_days": 2, "start": "09:00", "hours": 3, "reason": "x"}
+        result, _ = self.check_with([good])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        result, path = self.check_with([dict(good, lot="no-such-lot")])
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, f"parkshare-server: demo {path}: closures[0].lot must be "
+                                        "one of the demo's lots\n")
+        result, path = self.check_with([good, dict(good, reason="")])
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr, f"parkshare-server: demo {path}: closures[1]: reason: "
+                                        "must be a text of 1 to 200 characters\n")
+        result, path = self.check_with([dict(good, start="25:00")])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("closures[0]: a closure needs", result.stderr)
 
 
 if __name__ == "__main__":
