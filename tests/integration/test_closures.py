@@ -13,7 +13,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEMO_LOTS, SERVER, SOURCE_ROOT, ClusterTestCase, Daemon,  # noqa: E402
-                     EventStream, IntegrationTestCase, main, sample_lot, wait_for)
+                     DaemonTestCase, EventStream, IntegrationTestCase, main, sample_lot,
+                     wait_for)
 
 
 def stamp(moment):
@@ -208,6 +209,30 @@ class ClosuresTest(ClusterTestCase):
         answer = fresh.get("/v1/lots/replaced").json()
         self.assertEqual((answer["state"], answer["closure"]["reason"]),
                          ("closed", "Resurfacing"))
+
+
+class ClosurePagesTest(DaemonTestCase):
+    """The driver page and the board say why a lot is closed, and until when (Chromium)."""
+
+    def test_driver_page_and_board_show_the_closures(self):
+        place = {"lat": 29.123, "lon": 109.456}
+        for lot_id, start, reason in (("closure-now", -1, "Flooded entrance"),
+                                      ("closure-soon", 30, "Festival")):
+            body = sample_lot(groups=["closure-pages"], hours=None, calendar=None, location=place,
+                              capacity=30)
+            self.assertEqual(self.shared.put_lot(lot_id, body).status, 201)
+            self.shared.post_occupancy(lot_id, {"occupied": 5})
+            closure = {"from": stamp(in_hours(start)), "to": stamp(in_hours(start + 3)),
+                       "reason": reason}
+            self.assertEqual(self.shared.as_admin("POST", f"/v1/lots/{lot_id}/closures",
+                                                  closure).status, 201)
+        result = subprocess.run(
+            ["node", "closure-pages.mjs", self.shared.base_url, str(place["lat"]),
+             str(place["lon"])], capture_output=True, text=True,
+            cwd=os.path.join(SOURCE_ROOT, "tests", "browser"), timeout=120)
+        print(result.stdout, end="")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("board: ", result.stdout)
 
 
 class DemoClosureCheckTest(IntegrationTestCase):
