@@ -36,16 +36,15 @@ static void read_closure_write(redisReply *reply, const struct store_recipient *
     callback(&result, recipient->data);
 }
 
-/* The keys both scripts start with: the lot, the token, the lot's and the global audit. */
+/* The keys both scripts start with: the lot and the token (then the audit stream of every lot). */
 struct closure_keys {
-    char lot[KEY_SIZE], token[KEY_SIZE], lot_audit[KEY_SIZE];
+    char lot[KEY_SIZE], token[KEY_SIZE];
 };
 
 static void fill_keys(struct closure_keys *keys, const struct store_closure_write *write)
 {
     snprintf(keys->lot, sizeof(keys->lot), STORE_PREFIX "lot:%s", write->lot_id);
     snprintf(keys->token, sizeof(keys->token), STORE_PREFIX "token:%s", write->token_hash);
-    snprintf(keys->lot_audit, sizeof(keys->lot_audit), STORE_PREFIX "audit:%s", write->lot_id);
 }
 
 int store_closure_announce(struct store *store, const struct store_closure_write *write,
@@ -53,8 +52,7 @@ int store_closure_announce(struct store *store, const struct store_closure_write
 {
     struct closure_keys names;
     char idempotency_key[KEY_SIZE + 160], ttl[32], cap[32], most[16];
-    const char *keys[] = {names.lot, names.token, names.lot_audit, STORE_PREFIX "audit",
-                          idempotency_key};
+    const char *keys[] = {names.lot, names.token, STORE_PREFIX "audit", idempotency_key};
     const char *arguments[] = {write->lot_id,
                                write->record_json,
                                write->idempotency_key ? "1" : "0",
@@ -85,7 +83,7 @@ int store_closure_withdraw(struct store *store, const struct store_closure_write
 {
     struct closure_keys names;
     char cap[32];
-    const char *keys[] = {names.lot, names.token, names.lot_audit, STORE_PREFIX "audit"};
+    const char *keys[] = {names.lot, names.token, STORE_PREFIX "audit"};
     const char *arguments[] = {write->lot_id, write->closure_id, write->client,
                                store_change_channel(store), cap};
     const struct store_request request = {.script = STORE_SCRIPT_CLOSURE_WITHDRAW,

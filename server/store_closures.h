@@ -33,7 +33,7 @@ typedef void (*store_closure_callback)(const struct store_closure_result *result
  * Announce a closure in one atomic step inside Redis: the token and its
  * scope, idempotency per lot as for occupancy, the lot's existence, past
  * closures pruned, at most max_per_lot kept, the lot's version bumped
- * (the closure's id), both audit streams and the "closures" change message.
+ * (the closure's id), the audit entry and the "closures" change message.
  * callback runs exactly once, later, unless this returns an enum
  * store_error (then nothing was sent).
  */

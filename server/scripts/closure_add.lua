@@ -1,7 +1,7 @@
 -- closure_add.lua: announce a closure of a lot as one atomic step.
 --
--- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit:{id}
--- KEYS[4] ps:audit      KEYS[5] ps:idem:{id}:{key} (unused when ARGV[3] is "0")
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit
+-- KEYS[4] ps:idem:{id}:{key} (unused when ARGV[3] is "0")
 -- ARGV: 1 lot id, 2 the closure's stored form without its id (core/closure.h),
 -- 3 "1" when an idempotency key is given, 4 the request's fingerprint,
 -- 5 idempotency TTL in seconds, 6 client address, 7 change channel,
@@ -23,7 +23,7 @@ if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ','
 end
 
 if ARGV[3] == '1' then
-  local stored = redis.call('HMGET', KEYS[5], 'fingerprint', 'answer')
+  local stored = redis.call('HMGET', KEYS[4], 'fingerprint', 'answer')
   if stored[1] then
     if stored[1] == ARGV[4] then
       return {'replay', stored[2]}
@@ -59,16 +59,14 @@ local record = cjson.encode(closure)
 local list = cjson.encode(kept)
 redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
 if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[5], 'fingerprint', ARGV[4], 'answer', record)
-  redis.call('EXPIRE', KEYS[5], tonumber(ARGV[5]))
+  redis.call('HSET', KEYS[4], 'fingerprint', ARGV[4], 'answer', record)
+  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
 end
 
 local entry = {'lot', ARGV[1], 'kind', 'closure', 'token', token[1], 'closure', closure['id'],
                'from', ARGV[10], 'to', ARGV[11], 'reason', closure['reason'], 'client', ARGV[6], 'version', tostring(version)}
--- The same id in both streams: the global one first, whose top is never
--- below a lot's, so the lot's stream accepts its id.
-local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], audit_id, unpack(entry))
+-- The stream of every lot, the lot first so that audit_lot.lua finds it.
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
 
 local message = cjson.encode({type = 'closures', id = ARGV[1], version = version,
                               event = 'announced'})

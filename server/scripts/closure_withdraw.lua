@@ -1,7 +1,6 @@
 -- closure_withdraw.lua: withdraw an announced closure of a lot as one atomic step.
 --
--- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit:{id}
--- KEYS[4] ps:audit
+-- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit
 -- ARGV: 1 lot id, 2 closure id, 3 client address, 4 change channel,
 -- 5 audit stream cap
 --
@@ -49,8 +48,8 @@ redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
 local entry = {'lot', ARGV[1], 'kind', 'closure_withdrawn', 'token', token[1],
                'closure', ARGV[2], 'reason', withdrawn['reason'], 'client', ARGV[3],
                'version', tostring(version)}
-local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], audit_id, unpack(entry))
+-- The stream of every lot, the lot first so that audit_lot.lua finds it.
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
 
 local message = cjson.encode({type = 'closures', id = ARGV[1], version = version,
                               event = 'withdrawn'})
