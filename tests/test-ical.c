@@ -10,7 +10,7 @@ static const int64_t noon = 1795489670000LL; /* 2026-11-24T03:07:50Z */
 static void test_exact_small_calendar(void)
 {
     struct ical_calendar calendar = {"gov-a", "Civic; East, \\ lot", "1 Road\nNorth", NULL, noon};
-    struct ical_event event = {noon, noon + 3600000};
+    struct ical_event event = {noon, noon + 3600000, NULL};
     size_t length = 0;
     char *text = ical_render(&calendar, &event, 1, &length);
 
@@ -76,7 +76,8 @@ static void test_libical_parses_it(void)
     /* libical drops a value's trailing blank, as many readers do: end on a character. */
     strcat(name, "终");
     for (int i = 0; i < 3; i++)
-        events[i] = (struct ical_event){noon + i * 86400000LL, noon + i * 86400000LL + 7200000};
+        events[i] =
+            (struct ical_event){noon + i * 86400000LL, noon + i * 86400000LL + 7200000, NULL};
     text = ical_render(&calendar, events, 3, &length);
     root = icalparser_parse_string(text);
     CHECK(root != NULL);

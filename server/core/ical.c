@@ -106,15 +106,21 @@ static void write_event(struct text *out, const struct ical_calendar *calendar,
 {
     char start[17], end[17], uid[200];
 
+    bool instant = event->end_ms < 0;
+
     format_utc(event->start_ms, start);
-    format_utc(event->end_ms, end);
-    snprintf(uid, sizeof(uid), "%s-%s@parkshare", calendar->lot_id, start);
+    snprintf(uid, sizeof(uid), "%s-%s%s@parkshare", calendar->lot_id, start,
+             instant ? "-leave-by" : "");
     write_plain_property(out, "BEGIN", "VEVENT");
     write_text_property(out, "UID", uid);
     write_plain_property(out, "DTSTAMP", stamp);
     write_plain_property(out, "DTSTART", start);
-    write_plain_property(out, "DTEND", end);
-    write_text_property(out, "SUMMARY", calendar->lot_name);
+    /* A deadline is an instant: RFC 5545 3.6.1 ends it where it starts. */
+    if (!instant) {
+        format_utc(event->end_ms, end);
+        write_plain_property(out, "DTEND", end);
+    }
+    write_text_property(out, "SUMMARY", event->summary ? event->summary : calendar->lot_name);
     if (calendar->location != NULL)
         write_text_property(out, "LOCATION", calendar->location);
     if (calendar->description != NULL)

@@ -5,10 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One opening as an event; times are UTC milliseconds. */
+/* One opening, or one leave-by deadline, as an event; times are UTC milliseconds. */
 struct ical_event {
     int64_t start_ms;
-    int64_t end_ms;
+    int64_t end_ms;      /* -1: an instant with no duration (a deadline) */
+    const char *summary; /* NULL: the lot's name */
 };
 
 /* What the calendar is about. Strings are UTF-8 and escaped here. */
@@ -23,7 +24,9 @@ struct ical_calendar {
 /*
  * The VCALENDAR text: CRLF line ends, TEXT values escaped (backslash,
  * semicolon, comma, newline), lines folded at 75 octets without splitting a
- * UTF-8 sequence, times in UTC (…Z). Returns a new string (*length set), or
+ * UTF-8 sequence, times in UTC (…Z). An event with no end is an instant
+ * (no DTEND) whose UID ends "-leave-by" so that it never collides with an
+ * opening that starts at the same time. Returns a new string (*length set), or
  * NULL when out of memory.
  */
 char *ical_render(const struct ical_calendar *calendar, const struct ical_event *events,
