@@ -172,42 +172,6 @@ static int lot_schedule(struct http_exchange *exchange, struct endpoint_context 
     return 0;
 }
 
-/*
- * The events of [first_day, first_day + days): each entry window, and after
- * each its leave-by deadline, once (consecutive windows often share one).
- * A window cut by the end of the range has no known end, so no deadline.
- */
-static int schedule_events(const struct schedule *schedule, const struct calendar *calendar,
-                           const struct leave_by *rule, const char *leave_summary,
-                           int64_t first_day, int64_t days, struct ical_event **out,
-                           size_t *out_count)
-{
-    const int64_t to = (first_day + days) * SCHEDULE_MINUTES_PER_DAY;
-    struct time_window *windows = NULL;
-    struct ical_event *events;
-    int64_t last_deadline = -1;
-    size_t count = 0, used = 0;
-
-    if (schedule_windows(schedule, calendar, first_day * SCHEDULE_MINUTES_PER_DAY, to, &windows,
-                         &count) != 0)
-        return -1;
-    events = calloc(2 * count + 1, sizeof(*events));
-    for (size_t i = 0; events != NULL && i < count; i++) {
-        int64_t deadline =
-            windows[i].end < to ? leave_by_after(rule, calendar, windows[i].end) : -1;
-        events[used++] =
-            (struct ical_event){clock_utc_ms(windows[i].start), clock_utc_ms(windows[i].end), NULL};
-        if (deadline >= 0 && deadline != last_deadline)
-            events[used++] = (struct ical_event){clock_utc_ms(deadline), -1, leave_summary};
-        if (deadline >= 0)
-            last_deadline = deadline;
-    }
-    free(windows);
-    *out = events;
-    *out_count = used;
-    return events != NULL ? 0 : -1;
-}
-
 /* GET /v1/lots/{id}/schedule.ics?days=N: the openings from today as RFC 5545 events. */
 void api_schedule_ical(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
@@ -229,8 +193,9 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
     lot_leave_by(lot, &rule);
     leave_by_note(&rule, leave_summary, sizeof(leave_summary));
     fee_note = json_object_get(lot->static_json, "fee_note");
-    if (schedule_events(schedule, calendar, &rule, leave_summary, first_day, days, &events,
-                        &count) == 0) {
+    if (ical_schedule_events(schedule, calendar, &rule, leave_summary,
+                             first_day * SCHEDULE_MINUTES_PER_DAY,
+                             (first_day + days) * SCHEDULE_MINUTES_PER_DAY, &events, &count) == 0) {
         struct ical_calendar about = {
             lot->id, json_string_value(json_object_get(lot->static_json, "name")),
             json_string_value(json_object_get(lot->static_json, "address")),

@@ -2,6 +2,9 @@
 #ifndef PARKSHARE_ICAL_H
 #define PARKSHARE_ICAL_H
 
+#include "leave_by.h"
+#include "schedule.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +34,17 @@ struct ical_calendar {
  */
 char *ical_render(const struct ical_calendar *calendar, const struct ical_event *events,
                   size_t count, size_t *length);
+
+/*
+ * The events of local minutes [from, to): each entry window, and after each
+ * its leave-by deadline (rule may be LEAVE_BY_NONE) as an instant titled
+ * leave_summary (borrowed), once when consecutive windows share it. A
+ * window cut by the end of the range has no known end, so no deadline.
+ * Times are converted with the process' zone (clock.h). A new array
+ * (*events, freed by the caller); returns 0 or -1 when out of memory.
+ */
+int ical_schedule_events(const struct schedule *schedule, const struct calendar *calendar,
+                         const struct leave_by *rule, const char *leave_summary, int64_t from,
+                         int64_t to, struct ical_event **events, size_t *count);
 
 #endif
