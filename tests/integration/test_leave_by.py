@@ -5,6 +5,7 @@ name the field and store nothing."""
 
 import datetime
 import os
+import subprocess
 import sys
 import zoneinfo
 
@@ -14,6 +15,8 @@ from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 AGENCY_HOURS = {"weekend": "07:00-22:00", "holiday": "07:00-22:00"}
 NEXT_WORKDAY = {"time": "07:30", "on": "next_workday"}
+BROWSER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "browser")
+WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 NOTE = "请于次一工作日 07:30 前驶离 (leave by 07:30 on the next workday)"
 
 
@@ -71,6 +74,21 @@ class LeaveByTest(DaemonTestCase):
         self.assertEqual(lot["state"], "closed")
         self.assertEqual(lot["leave_by"], deadline.isoformat())
         self.assertEqual(lot["next_change"], (start + datetime.timedelta(days=1)).isoformat())
+
+    def test_board_and_driver_page_show_the_deadline(self):
+        now = datetime.datetime.now(SHANGHAI).replace(second=0, microsecond=0)
+        start, end = now - datetime.timedelta(hours=3), now - datetime.timedelta(hours=1)
+        deadline = end + datetime.timedelta(hours=3)
+        lot = self.put_and_read("board-leave", sample_lot(
+            groups=["leave-board"], hours=every_day(f"{clock(start)}-{clock(end)}"),
+            calendar=None, leave_by={"time": clock(deadline), "on": "same_day"}))
+        self.assertEqual(lot["leave_by"], deadline.isoformat())
+        expected = f"请于 {WEEKDAYS[deadline.weekday()]} {clock(deadline)} 前驶离"
+        result = subprocess.run(["node", "leave-by-pages.mjs", self.shared.base_url, "leave-board",
+                                 "board-leave", expected],
+                                capture_output=True, text=True, cwd=BROWSER_DIR, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn(f"leave-by shown on the board and the driver page: {expected}", result.stdout)
 
     def test_no_rule_means_null(self):
         lot = self.put_and_read("no-rule", sample_lot())
