@@ -1,4 +1,4 @@
-/* fuzz-hours.c: the hours object parser and evaluator (seasons, leave-by deadlines) on arbitrary JSON. */
+/* fuzz-hours.c: the hours parser and evaluator, seasons and leave-by deadlines, on any JSON. */
 #include "calendar.h"
 #include "leave_by.h"
 #include "schedule.h"
@@ -20,8 +20,8 @@ static void check_leave_by(json_t *rule_json, const struct schedule *schedule,
         return;
     for (int64_t step = 0; step < 3 * SCHEDULE_MINUTES_PER_DAY; step += 457) {
         int64_t deadline = leave_by_at(&rule, schedule, calendar, start + step);
-        if (deadline >= 0 && (deadline <= start + step ||
-                              deadline % SCHEDULE_MINUTES_PER_DAY != rule.minute))
+        if (deadline >= 0 &&
+            (deadline <= start + step || deadline % SCHEDULE_MINUTES_PER_DAY != rule.minute))
             abort();
     }
     for (int64_t day = start / SCHEDULE_MINUTES_PER_DAY; day < start / SCHEDULE_MINUTES_PER_DAY + 3;
