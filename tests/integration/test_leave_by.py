@@ -10,7 +10,7 @@ import sys
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+from harness import DaemonTestCase, EventStream, main, sample_lot, wait_for  # noqa: E402
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 AGENCY_HOURS = {"weekend": "07:00-22:00", "holiday": "07:00-22:00"}
@@ -89,6 +89,33 @@ class LeaveByTest(DaemonTestCase):
                                 capture_output=True, text=True, cwd=BROWSER_DIR, timeout=120)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn(f"leave-by shown on the board and the driver page: {expected}", result.stdout)
+
+    def test_deadline_passes_with_nobody_writing(self):
+        # Entry ended an hour ago; the deadline is the next whole minute (at least 15 s away).
+        now = datetime.datetime.now(SHANGHAI)
+        deadline = (now + datetime.timedelta(minutes=1)).replace(second=0, microsecond=0)
+        if (deadline - now).total_seconds() < 15:
+            deadline += datetime.timedelta(minutes=1)
+        minute = now.replace(second=0, microsecond=0)
+        start, end = minute - datetime.timedelta(hours=3), minute - datetime.timedelta(hours=1)
+        lot = self.put_and_read("passing", sample_lot(
+            hours=every_day(f"{clock(start)}-{clock(end)}"), calendar=None,
+            leave_by={"time": clock(deadline), "on": "same_day"}))
+        self.assertEqual((lot["state"], lot["leave_by"]), ("closed", deadline.isoformat()))
+        stream = EventStream(self.shared, "lot=passing")
+        try:
+            self.assertEqual(stream.next_named("lot")["leave_by"], deadline.isoformat())
+        finally:
+            stream.close()
+        wait_for(lambda: self.shared.get("/v1/lots/passing").json()["leave_by"] is None,
+                 timeout=150, interval=0.5, what="the deadline passing")
+        # Not before the deadline, and on time: the clock timer is armed for it (the
+        # daemon's once-a-minute re-check alone would be up to a minute late).
+        seen = datetime.datetime.now(SHANGHAI)
+        self.assertGreaterEqual(seen, deadline)
+        self.assertLess((seen - deadline).total_seconds(), 5)
+        after = self.shared.get("/v1/lots/passing").json()
+        self.assertEqual((after["state"], after["version"]), ("closed", lot["version"]))
 
     def test_no_rule_means_null(self):
         lot = self.put_and_read("no-rule", sample_lot())
