@@ -346,6 +346,12 @@ static void check_members(const char *id, const json_t *body, struct field_error
                 field_errors_add(errors, "id", "must equal the id in the path, or be left out");
             continue;
         }
+        if (strcmp(key, "leave_by_rule") == 0 || strcmp(key, "opening_hours_note") == 0) {
+            field_errors_add(errors, key,
+                             "is shown in answers from leave_by; give the rule as "
+                             "leave_by");
+            continue;
+        }
         for (size_t i = 0; i < sizeof(live) / sizeof(live[0]) && !known; i++)
             known = strcmp(key, live[i]) == 0;
         if (known)

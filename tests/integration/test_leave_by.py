@@ -172,6 +172,7 @@ class LeaveByTest(DaemonTestCase):
             ({"leave_by": {"time": "07:61", "on": "next_workday"}}, "leave_by.time"),
             ({"leave_by": {"time": "07:30", "on": "tomorrow"}}, "leave_by.on"),
             ({"leave_by": "2026-10-08T07:30:00+08:00"}, "leave_by"),
+            ({"leave_by_rule": NEXT_WORKDAY}, "leave_by_rule"),
             ({"hours": {"seasons": [{"from": "02-30", "to": "03-31", "hours": {}}]}},
              "hours.seasons[0].from"),
             ({"hours": {"seasons": [{"from": "05-01", "to": "09-31", "hours": {}}]}},
