@@ -342,10 +342,11 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
             snapshot_lot_compile_schedule(snapshot, lot);
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
-        int64_t next_change = lot->next_change_ms;
+        int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
         snapshot_lot_judge(snapshot, lot, now_ms);
         if (recompile || lot->state != state || lot->open_now != open ||
-            lot->count_fresh != fresh || lot->next_change_ms != next_change) {
+            lot->count_fresh != fresh || lot->next_change_ms != next_change ||
+            lot->leave_by_ms != leave_by) {
             snapshot_lot_rebuild_body(snapshot, lot);
             changed++;
         }
@@ -360,11 +361,12 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
         const struct snapshot_lot *lot = snapshot->lots[i];
-        int64_t candidates[2] = {lot->next_change_ms, -1};
+        /* The leave-by deadline passing changes the answer, not the state. */
+        int64_t candidates[3] = {lot->next_change_ms, -1, lot->leave_by_ms};
         /* A fresh count turns stale at updated_at + stale_after. */
         if (lot->count_fresh)
             candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        for (size_t c = 0; c < 2; c++) {
+        for (size_t c = 0; c < 3; c++) {
             if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
                 earliest = candidates[c];
         }
