@@ -100,7 +100,7 @@ static char *lot_event(const struct api_stream *stream, const struct snapshot_lo
     json_t *full = snapshot_lot_json(stream->context->snapshot, lot);
     static const char *const live[] = {"id",      "occupied", "free",        "capacity",
                                        "state",   "open_now", "next_change", "updated_at",
-                                       "version", "closure"};
+                                       "version", "leave_by", "closure"};
     json_t *event = json_object();
     char *text;
 

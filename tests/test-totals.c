@@ -30,7 +30,8 @@ static bool never_open(const void *compiled, int64_t at, int64_t *next_change, v
 
 static struct snapshot *mixed(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {compile_closed, never_open, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE,
+                                       {.compile = compile_closed, .opening = never_open}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-open", "{\"name\":\"A\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":10}", 4, 1,

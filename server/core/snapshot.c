@@ -349,14 +349,16 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
             snapshot_lot_compile_schedule(snapshot, lot);
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
-        int64_t next_change = lot->next_change_ms, boundary = lot->closure_boundary_ms;
+        int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
+        int64_t boundary = lot->closure_boundary_ms;
         const json_t *closure = lot->closure;
         char closure_id[32];
         snprintf(closure_id, sizeof(closure_id), "%s", snapshot_lot_closure_id(lot));
         snapshot_lot_judge(snapshot, lot, now_ms);
         if (snapshot_lot_note_closure_turn(snapshot, lot, closure_id, closure) || recompile ||
             lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
-            lot->next_change_ms != next_change || lot->closure_boundary_ms != boundary) {
+            lot->next_change_ms != next_change || lot->leave_by_ms != leave_by ||
+            lot->closure_boundary_ms != boundary) {
             snapshot_lot_rebuild_body(snapshot, lot);
             changed++;
         }
@@ -371,12 +373,14 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
         const struct snapshot_lot *lot = snapshot->lots[i];
-        /* Closures also change the answer when one enters the upcoming window. */
-        int64_t candidates[3] = {lot->next_change_ms, -1, lot->closure_boundary_ms};
+        /* The leave-by deadline passing changes the answer, not the state; closures
+         * also change it when one enters the upcoming window. */
+        int64_t candidates[4] = {lot->next_change_ms, -1, lot->leave_by_ms,
+                                 lot->closure_boundary_ms};
         /* A fresh count turns stale at updated_at + stale_after. */
         if (lot->count_fresh)
             candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        for (size_t c = 0; c < 3; c++) {
+        for (size_t c = 0; c < 4; c++) {
             if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
                 earliest = candidates[c];
         }
