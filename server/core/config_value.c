@@ -199,8 +199,9 @@ static int parse_sentinel_list(const char *list, size_t length, struct config_va
                                char *error, size_t error_size)
 {
     const char *end = list + length;
+    bool more = true;
 
-    while (list <= end) {
+    while (more) {
         const char *comma = memchr(list, ',', (size_t)(end - list));
         const char *stop = comma != NULL ? comma : end;
         struct config_sentinel *sentinel = &target->sentinels[target->sentinel_count];
@@ -220,7 +221,8 @@ static int parse_sentinel_list(const char *list, size_t length, struct config_va
         if (result != 0)
             return result;
         target->sentinel_count++;
-        list = stop + 1;
+        more = comma != NULL;
+        list = more ? comma + 1 : end;
     }
     return 0;
 }
