@@ -234,6 +234,10 @@ static void store_options_from(const struct daemon *daemon, struct store_options
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;
+        if (config->write_replicas > 0)
+            log_warning(component, "write_replicas is not used: the embedded Redis has no "
+                                   "replicas to confirm writes");
+        options->write_replicas = 0;
     } else if (config->redis_mode == CONFIG_REDIS_UNIX) {
         options->socket_path = config->redis_socket;
         options->password = config->redis_password; /* from redis_password_file */

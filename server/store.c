@@ -424,7 +424,8 @@ static void on_sentinel_master(const char *host, uint16_t port, void *data)
         store->port = port;
         snprintf(store->target, sizeof(store->target), "%s:%u db %d (master '%s')", host,
                  (unsigned)port, store->database, store_sentinel_master_name(store->sentinel));
-        log_info(component, "Sentinel names %s as the master", store->target);
+        log_info(component, "Sentinel names %s:%u as master '%s'", host, (unsigned)port,
+                 store_sentinel_master_name(store->sentinel));
         if (store->command.context != NULL)
             drop_link(&store->command, "Sentinel moved the master");
     }
