@@ -431,8 +431,10 @@ static void on_sentinel_master(const char *host, uint16_t port, void *data)
     }
     store->master_known = true;
     if (store->command.context == NULL) {
+        /* Moved: at once. The same address again: the backoff that led to asking stands. */
         evtimer_del(store->command.reconnect_timer);
-        store->command.backoff_ms = BACKOFF_FIRST_MS;
+        if (moved)
+            store->command.backoff_ms = BACKOFF_FIRST_MS;
         connect_link(&store->command);
     }
 }

@@ -41,7 +41,9 @@ class RedisNode:
             config.write(f"port {self.port}\nbind 127.0.0.1\ndir {self.directory}\n"
                          f"logfile {os.path.join(self.directory, 'redis.log')}\n")
             if not sentinel:
-                config.write('save ""\nappendonly no\n')
+                # A replica that needs a full copy gets it at once, not after the default 5 s
+                # that a diskless master waits for more replicas to share the transfer.
+                config.write('save ""\nappendonly no\nrepl-diskless-sync-delay 0\n')
             config.write("".join(line + "\n" for line in lines))
         self.command = ["redis-server", self.config_path] + (["--sentinel"] if sentinel else [])
         self.process = None
@@ -248,6 +250,7 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertEqual(response.status, 200, response.body)
         self.assertEqual(response.json()["occupied"], acknowledged + 1)
         self.assertIn(f"Sentinel names {new_host}:{new_port}", first.log_text())
+        self.assertEqual([first.stop(), second.stop()], [0, 0])
 
     def test_a_planned_failover_is_followed(self):
         (daemon,) = self.start_daemons(count=1)
@@ -264,11 +267,16 @@ class SentinelFailoverTest(IntegrationTestCase):
             response = daemon.post_occupancy("moved", {"delta": 1},
                                              headers={"Idempotency-Key": "after"})
             return response if response.status == 200 else None
-        response = wait_for(written, timeout=10, interval=0.1, what="a write after the failover")
+        try:
+            response = wait_for(written, timeout=20, interval=0.1,
+                                what="a write after the failover")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the daemon's log:\n{daemon.log_text()[-4000:]}")
         self.assertEqual(response.json()["occupied"], 2)
         self.assertEqual(self.topology.node_on(new_port).cli("HGET", "ps:lot:moved", "occupied"),
                          "2")
         self.assertIn(f"Sentinel names {new_host}:{new_port}", daemon.log_text())
+        self.assertEqual(daemon.stop(), 0)
 
     def test_too_few_replicas_answer_not_replicated_and_the_retry_applies_once(self):
         (daemon,) = self.start_daemons(count=1)
@@ -293,6 +301,7 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertEqual(retry.json()["occupied"], 2)
         _, port = self.topology.master_address()
         self.assertEqual(self.topology.node_on(port).cli("HGET", "ps:lot:waited", "occupied"), "2")
+        self.assertEqual(daemon.stop(), 0)
 
     def test_reads_are_served_stale_while_no_master_answers(self):
         (daemon,) = self.start_daemons(count=1)
@@ -311,6 +320,8 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertEqual(stale.header("Warning"), '110 - "Response is Stale"')
         write = daemon.post_occupancy("kept", {"delta": 1}, headers={"Idempotency-Key": "x"})
         self.assertProblem(write, 503, "store-unavailable")
+        # It stops cleanly while it has no master and keeps asking the sentinels.
+        self.assertEqual(daemon.stop(), 0)
 
 
 if __name__ == "__main__":
