@@ -324,5 +324,31 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertEqual(daemon.stop(), 0)
 
 
+class ReadOnlyMasterTest(IntegrationTestCase):
+    def test_a_write_answered_readonly_is_a_503_to_retry(self):
+        primary, other = self.redis(tcp=True), self.redis(tcp=True)
+        daemon = self.daemon(settings={"redis": primary.url()}).start()
+        self.assertEqual(daemon.put_lot("demoted", sample_lot(capacity=10, hours=None)).status,
+                         201)
+        # The master becomes a replica behind the daemon's back (a failover it was not told of).
+        self.assertEqual(primary.cli("REPLICAOF", "127.0.0.1", str(other.port)), "OK")
+        response = daemon.post_occupancy("demoted", {"delta": 1},
+                                         headers={"Idempotency-Key": "readonly"})
+        self.assertProblem(response, 503, "store-unavailable")
+        self.assertEqual(response.header("Retry-After"), "1")
+        self.assertIn("is no master now (READONLY", daemon.log_text())
+        # It reconnects, and once the server is a master again the retry is applied once.
+        self.assertEqual(primary.cli("REPLICAOF", "NO", "ONE"), "OK")
+        daemon.wait_ready(timeout=10)
+        # As a replica it may have copied the other server's empty data set: store the lot again.
+        self.assertIn(daemon.put_lot("demoted", sample_lot(capacity=10, hours=None)).status,
+                      (200, 201))
+        retry = daemon.post_occupancy("demoted", {"delta": 1},
+                                      headers={"Idempotency-Key": "readonly"})
+        self.assertEqual(retry.status, 200, retry.body)
+        self.assertEqual(retry.json()["occupied"], 1)
+        self.assertEqual(daemon.stop(), 0)
+
+
 if __name__ == "__main__":
     main()
