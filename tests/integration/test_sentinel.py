@@ -23,23 +23,29 @@ from harness import (_LIVE_PROCESSES, EventStream, IntegrationTestCase, free_por
 MASTER_NAME = "parkshare"
 
 
-def redis_cli(port, *arguments):
-    result = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port)] + list(arguments),
-                            capture_output=True, text=True, timeout=10)
+def redis_cli(port, *arguments, password=None):
+    command = ["redis-cli", "-h", "127.0.0.1", "-p", str(port)]
+    if password:
+        command += ["--no-auth-warning", "-a", password]
+    result = subprocess.run(command + list(arguments), capture_output=True, text=True,
+                            timeout=10)
     return result.stdout.strip()
 
 
 class RedisNode:
     """One redis-server on a loopback TCP port: a data node or (sentinel=True) a sentinel."""
 
-    def __init__(self, workdir, name, sentinel=False, lines=()):
+    def __init__(self, workdir, name, sentinel=False, lines=(), password=None):
         self.port = free_port()
+        self.password = None if sentinel else password
         self.directory = os.path.join(workdir, name)
         os.makedirs(self.directory)
         self.config_path = os.path.join(self.directory, "redis.conf")
         with open(self.config_path, "w") as config:
             config.write(f"port {self.port}\nbind 127.0.0.1\ndir {self.directory}\n"
                          f"logfile {os.path.join(self.directory, 'redis.log')}\n")
+            if self.password:
+                config.write(f'requirepass "{password}"\nmasterauth "{password}"\n')
             if not sentinel:
                 # A replica that needs a full copy gets it at once, not after the default 5 s
                 # that a diskless master waits for more replicas to share the transfer.
@@ -52,12 +58,12 @@ class RedisNode:
         self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         _LIVE_PROCESSES.append(self.process)
-        wait_for(lambda: redis_cli(self.port, "PING") == "PONG", timeout=10,
+        wait_for(lambda: self.cli("PING") == "PONG", timeout=10,
                  what=f"redis on port {self.port}")
         return self
 
     def cli(self, *arguments):
-        return redis_cli(self.port, *arguments)
+        return redis_cli(self.port, *arguments, password=self.password)
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -68,9 +74,18 @@ class RedisNode:
 class Topology:
     """A master, two replicas and three sentinels (quorum 2) that fail over within seconds."""
 
-    def __init__(self):
+    def __init__(self, password=None):
         self.workdir = tempfile.mkdtemp(prefix="parkshare-sentinel-")
+        self.password = password
         self.nodes = []
+        try:
+            self._start_nodes()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def _start_nodes(self):
+        password = self.password
         self.master = self._node("master")
         self.replicas = [self._node(f"replica-{index}",
                                     [f"replicaof 127.0.0.1 {self.master.port}"])
@@ -79,11 +94,13 @@ class Topology:
                    f"sentinel down-after-milliseconds {MASTER_NAME} 1000",
                    f"sentinel failover-timeout {MASTER_NAME} 5000",
                    f"sentinel parallel-syncs {MASTER_NAME} 2"]
+        if password:
+            monitor.append(f'sentinel auth-pass {MASTER_NAME} "{password}"')
         self.sentinels = [self._node(f"sentinel-{index}", monitor, sentinel=True)
                           for index in range(3)]
 
     def _node(self, name, lines=(), sentinel=False):
-        node = RedisNode(self.workdir, name, sentinel, lines)
+        node = RedisNode(self.workdir, name, sentinel, lines, self.password)
         self.nodes.append(node)
         return node.start()
 
@@ -322,6 +339,29 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertProblem(write, 503, "store-unavailable")
         # It stops cleanly while it has no master and keeps asking the sentinels.
         self.assertEqual(daemon.stop(), 0)
+
+
+class SentinelPasswordTest(IntegrationTestCase):
+    def test_the_password_file_is_the_masters(self):
+        topology = Topology(password="master secret")
+        self.addCleanup(topology.cleanup)
+        topology.wait_settled()
+        daemon = self.daemon(settings={"redis": topology.url(), "write_replicas": "1"})
+        os.makedirs(daemon.workdir, exist_ok=True)
+        path = os.path.join(daemon.workdir, "redis.password")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as secret:
+            secret.write("master secret\n")
+        daemon.settings["redis_password_file"] = path
+        daemon.start()
+        self.assertEqual(daemon.put_lot("guarded", sample_lot(capacity=10, hours=None)).status,
+                         201)
+        response = daemon.post_occupancy("guarded", {"delta": 3},
+                                         headers={"Idempotency-Key": "guarded-1"})
+        self.assertEqual(response.status, 200, response.body)
+        _, port = topology.master_address()
+        self.assertEqual(topology.node_on(port).cli("HGET", "ps:lot:guarded", "occupied"), "3")
+        self.assertEqual(daemon.stop(), 0)
+        self.assertNotIn("master secret", daemon.log_text())
 
 
 class ReadOnlyMasterTest(IntegrationTestCase):
