@@ -317,7 +317,16 @@ class SentinelFailoverTest(IntegrationTestCase):
         self.assertEqual(retry.header("Idempotent-Replayed"), "true")
         self.assertEqual(retry.json()["occupied"], 2)
         _, port = self.topology.master_address()
-        self.assertEqual(self.topology.node_on(port).cli("HGET", "ps:lot:waited", "occupied"), "2")
+        master = self.topology.node_on(port)
+        self.assertEqual(master.cli("HGET", "ps:lot:waited", "occupied"), "2")
+        # A master that lost its scripts: the write is sent again as EVAL, and only the WAIT
+        # behind the EVAL counts.
+        self.assertEqual(master.cli("SCRIPT", "FLUSH"), "OK")
+        again = daemon.post_occupancy("waited", {"delta": 3},
+                                      headers={"Idempotency-Key": "after-flush"})
+        self.assertEqual(again.status, 200, again.body)
+        self.assertEqual(again.json()["occupied"], 5)
+        self.assertEqual(master.cli("HGET", "ps:lot:waited", "occupied"), "5")
         self.assertEqual(daemon.stop(), 0)
 
     def test_reads_are_served_stale_while_no_master_answers(self):
