@@ -68,17 +68,18 @@ struct store_sentinel_host {
  * 0) the master that the sentinels name master_name.
  */
 struct store_options {
-    const char *host;                            /* TCP; NULL for a unix socket */
-    uint16_t port;                               /* TCP */
-    const char *socket_path;                     /* unix socket; NULL for TCP */
-    int database;                                /* SELECTed after connecting */
-    const char *username;                        /* AUTH, optional */
-    const char *password;                        /* AUTH, optional; never logged */
-    int64_t idempotency_ttl_seconds;             /* how long an answer is kept for retries */
-    int64_t audit_max_length;                    /* cap of each audit stream (approximate) */
-    const struct store_sentinel_host *sentinels; /* sentinel mode: asked in turn */
-    size_t sentinel_count;                       /* 0: not sentinel mode */
-    const char *master_name;                     /* sentinel mode */
+    const char *host;                /* TCP; NULL for a unix socket */
+    uint16_t port;                   /* TCP */
+    const char *socket_path;         /* unix socket; NULL for TCP */
+    int database;                    /* SELECTed after connecting */
+    const char *username;            /* AUTH, optional */
+    const char *password;            /* AUTH, optional; never logged */
+    int64_t idempotency_ttl_seconds; /* how long an answer is kept for retries */
+    int64_t audit_max_length;        /* cap of each audit stream (approximate) */
+    /* Sentinel mode (sentinel_count > 0): the sentinels, asked in turn, and the master's name. */
+    const struct store_sentinel_host *sentinels;
+    size_t sentinel_count;
+    const char *master_name;
     /* Every write waits (WAIT) for this many replicas, up to write_replica_timeout_ms;
      * fewer answer STORE_OUTCOME_NOT_REPLICATED. 0: no WAIT. */
     int64_t write_replicas;
