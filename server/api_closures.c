@@ -122,7 +122,8 @@ static void reply_refusal(struct closure_call *call, const struct store_closure_
         json_decref(extensions);
         return;
     case STORE_OUTCOME_UNAVAILABLE:
-        endpoint_reply_store_unavailable(exchange);
+    case STORE_OUTCOME_NOT_REPLICATED: /* stored on the master: a retry with the key replays it */
+        endpoint_reply_unavailable(exchange, result->outcome);
         return;
     default:
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the closure could not be stored");

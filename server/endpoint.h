@@ -62,6 +62,13 @@ void *endpoint_allocate(struct http_exchange *exchange, size_t size);
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
 
 /*
+ * Answer a store outcome for which store_outcome_unavailable holds: 503
+ * with Retry-After, typed store-unavailable or (NOT_REPLICATED: the change
+ * was made on the master but too few replicas confirmed it) not-replicated.
+ */
+void endpoint_reply_unavailable(struct http_exchange *exchange, enum store_outcome outcome);
+
+/*
  * Answer 200 with an answer from the snapshot's list cache (or *uncached,
  * which this frees): marked stale like every snapshot read, and gzip-encoded
  * from a copy made on the first client that accepts it, kept until the

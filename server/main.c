@@ -211,17 +211,33 @@ static int prepare_admin_token(const struct data_dir *dir)
     return 0;
 }
 
-/* The store's target: the embedded child's socket, or the configured Redis. */
-static void store_options_from(const struct daemon *daemon, struct store_options *options)
+/*
+ * The store's target: the embedded child's socket, or the configured Redis
+ * (sentinel mode: the sentinels, written into sentinels, CONFIG_SENTINELS_MAX long).
+ */
+static void store_options_from(const struct daemon *daemon, struct store_options *options,
+                               struct store_sentinel_host *sentinels)
 {
     const struct config *config = daemon->config;
     memset(options, 0, sizeof(*options));
     options->database = config->redis_database;
     options->idempotency_ttl_seconds = config->idempotency_ttl_seconds;
     options->audit_max_length = config->audit_max_length;
+    options->write_replicas = config->write_replicas;
+    options->write_replica_timeout_ms = config->write_replica_timeout_seconds * 1000;
+    for (size_t i = 0; i < config->redis_sentinel_count; i++)
+        sentinels[i] = (struct store_sentinel_host){config->redis_sentinels[i].host,
+                                                    config->redis_sentinels[i].port};
+    options->sentinels = sentinels;
+    options->sentinel_count = config->redis_sentinel_count;
+    options->master_name = config->redis_master_name;
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;
+        if (config->write_replicas > 0)
+            log_warning(component, "write_replicas is not used: the embedded Redis has no "
+                                   "replicas to confirm writes");
+        options->write_replicas = 0;
     } else if (config->redis_mode == CONFIG_REDIS_UNIX) {
         options->socket_path = config->redis_socket;
         options->password = config->redis_password; /* from redis_password_file */
@@ -241,6 +257,7 @@ static int start_redis(struct daemon *daemon)
         .fsync_always = daemon->config->redis_fsync_always,
     };
     struct store_options store_options;
+    struct store_sentinel_host sentinels[CONFIG_SENTINELS_MAX];
     char error[1024];
 
     if (daemon->config->redis_mode == CONFIG_REDIS_EMBEDDED &&
@@ -249,7 +266,7 @@ static int start_redis(struct daemon *daemon)
         log_error(component, "embedded Redis: %s", error);
         return -1;
     }
-    store_options_from(daemon, &store_options);
+    store_options_from(daemon, &store_options, sentinels);
     /* The store reports through main's callbacks, which route to the sync and
      * the bootstrap created right after it: no callback runs before the loop. */
     if (store_new(daemon->base, &store_options, on_store_ready, on_store_change, daemon,

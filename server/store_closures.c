@@ -14,7 +14,7 @@ static const char component[] = "store";
 static void read_closure_write(redisReply *reply, const struct store_recipient *recipient)
 {
     store_closure_callback callback = (store_closure_callback)recipient->callback;
-    struct store_closure_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, NULL, 0, NULL};
+    struct store_closure_result result = {store_outcome_missing(recipient), NULL, NULL, 0, NULL};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
         reply->element[1]->type == REDIS_REPLY_STRING) {

@@ -23,7 +23,7 @@ static void log_unexpected(const char *script, const redisReply *reply)
 static void read_occupancy(redisReply *reply, const struct store_recipient *recipient)
 {
     store_occupancy_callback callback = (store_occupancy_callback)recipient->callback;
-    struct store_occupancy_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, 0, 0, -1, -1};
+    struct store_occupancy_result result = {store_outcome_missing(recipient), NULL, 0, 0, -1, -1};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
         reply->element[1]->type == REDIS_REPLY_STRING) {
@@ -84,7 +84,7 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
 static void read_lot_write(redisReply *reply, const struct store_recipient *recipient)
 {
     store_lot_callback callback = (store_lot_callback)recipient->callback;
-    struct store_lot_result result = {STORE_OUTCOME_UNAVAILABLE, 0, -1, -1};
+    struct store_lot_result result = {store_outcome_missing(recipient), 0, -1, -1};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
         result.outcome = store_outcome_from_word(reply->element[0]);

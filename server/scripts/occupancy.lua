@@ -84,7 +84,7 @@ local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and t
                'capacity', ''}
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
--- by their "lot" field (audit_lot.lua).
+-- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
