@@ -204,12 +204,12 @@ try {
     (await fetch(`${base}/v1/lots/gate-west`, { headers: { "Cache-Control": "no-cache" } })).json();
   await west(".reason").fill("暴雨积水 Flooding");
   await west("button.close-now").click();
-  await west(".closure-now").filter({ hasText: "暴雨积水 Flooding" }).waitFor({ timeout: 10000 });
+  await west(".closure-now").filter({ hasText: "暴雨积水 Flooding" }).waitFor({ timeout: 20000 });
   const closed = await westAnswer();
   assert.equal(closed.state, "closed");
   assert.equal(closed.closure.reason, "暴雨积水 Flooding");
   await west("button.withdraw").click();
-  await west(".note").filter({ hasText: "Reopened" }).waitFor({ timeout: 10000 });
+  await west(".note").filter({ hasText: "Reopened" }).waitFor({ timeout: 20000 });
   assert.ok(await west(".closure-now").isHidden());
   assert.equal((await westAnswer()).closure, null);
   console.log("an emergency closure announced from the page, shown with its reason, and withdrawn");

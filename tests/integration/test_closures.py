@@ -235,6 +235,28 @@ class ClosurePagesTest(DaemonTestCase):
         self.assertIn("board: ", result.stdout)
 
 
+class NotReplicatedClosureTest(IntegrationTestCase):
+    """write_replicas with no replica: a closure is a 503 to retry, stored once on the master."""
+
+    def test_an_unconfirmed_closure_is_stored_once_and_retried_with_its_key(self):
+        redis = self.redis()
+        daemon = self.daemon(settings={"redis": redis.url(), "write_replicas": "1",
+                                       "write_replica_timeout": "1"}).start()
+        daemon.put_lot("unconfirmed", sample_lot(capacity=10, hours=None, calendar=None))
+        wait_for(lambda: daemon.get("/v1/lots/unconfirmed").status == 200, what="the lot")
+        body = {"from": stamp(in_hours(2)), "to": stamp(in_hours(3)), "reason": "Works"}
+        key = {"Idempotency-Key": "unconfirmed-1"}
+        for attempt in range(2):
+            response = daemon.as_admin("POST", "/v1/lots/unconfirmed/closures", body, key)
+            self.assertEqual(response.status, 503, response.body)
+            self.assertEqual(response.json()["type"], "/problems/not-replicated")
+            self.assertEqual(response.header("Retry-After"), "1")
+            self.assertEqual(len(json.loads(redis.cli("HGET", "ps:lot:unconfirmed",
+                                                      "closures"))), 1)
+        wait_for(lambda: len(daemon.get("/v1/lots/unconfirmed/closures").json()["closures"])
+                 == 1, what="the closure from the change message")
+
+
 class DemoClosureCheckTest(IntegrationTestCase):
     """--check-config refuses a demo closure that a POST would refuse, or on a lot it lacks."""
 
