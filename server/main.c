@@ -219,6 +219,7 @@ static void store_options_from(const struct daemon *daemon, struct store_options
     options->database = config->redis_database;
     options->idempotency_ttl_seconds = config->idempotency_ttl_seconds;
     options->audit_max_length = config->audit_max_length;
+    options->history_days = config->history_days;
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;

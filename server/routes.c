@@ -6,6 +6,7 @@
 #include "api_feeds.h"
 #include "api_groups.h"
 #include "api_health.h"
+#include "api_history.h"
 #include "api_info.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
@@ -87,6 +88,9 @@ static const struct route table[] = {
     {ROUTER_GET, "/v3/parking-sites/{id}", api_feeds_parkapi_v3_site, 0},
     {ROUTER_GET, "/parkapi/v1/{city}", api_feeds_parkapi_v1_city, 0},
     {ROUTER_GET, "/datex2/v3/parking-light.json", api_feeds_datex_light, 0},
+    {ROUTER_GET, "/v1/lots/{id}/history", api_history_lot, 0},
+    {ROUTER_POST, "/v1/lots/{id}/history", api_history_import, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/groups/{id}/history", api_history_group, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))

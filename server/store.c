@@ -54,6 +54,7 @@ struct store {
     int database;
     int64_t idempotency_ttl_seconds;
     int64_t audit_max_length;
+    int64_t history_days;
     char target[300]; /* for messages: never holds the password */
     char channel[64];
 
@@ -432,6 +433,7 @@ int store_new(struct event_base *base, const struct store_options *options,
     store->database = options->database;
     store->idempotency_ttl_seconds = options->idempotency_ttl_seconds;
     store->audit_max_length = options->audit_max_length;
+    store->history_days = options->history_days > 0 ? options->history_days : 400;
     store->on_ready = on_ready;
     store->on_change = on_change;
     store->callback_data = data;
@@ -473,6 +475,11 @@ const char *store_change_channel(const struct store *store)
 int64_t store_idempotency_ttl(const struct store *store)
 {
     return store->idempotency_ttl_seconds;
+}
+
+int64_t store_history_days(const struct store *store)
+{
+    return store->history_days;
 }
 
 int64_t store_audit_max_length(const struct store *store)
