@@ -4,6 +4,7 @@
 #include "api_audit.h"
 #include "api_calendars.h"
 #include "api_feeds.h"
+#include "api_forecast.h"
 #include "api_groups.h"
 #include "api_health.h"
 #include "api_history.h"
@@ -91,6 +92,8 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/lots/{id}/history", api_history_lot, 0},
     {ROUTER_POST, "/v1/lots/{id}/history", api_history_import, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/groups/{id}/history", api_history_group, 0},
+    {ROUTER_GET, "/v1/lots/{id}/forecast", api_forecast_lot, 0},
+    {ROUTER_GET, "/v1/lots/{id}/forecast/eval", api_forecast_eval, ROUTE_ADMIN},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))
