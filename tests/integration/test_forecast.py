@@ -10,12 +10,15 @@ says "insufficient" with little history, and refuses bad input by name."""
 import datetime
 import json
 import os
+import subprocess
 import sys
 import urllib.parse
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_ROOT, DaemonTestCase, main, sample_lot  # noqa: E402
+from harness import BUILD_ROOT, SOURCE_ROOT, DaemonTestCase, main, sample_lot  # noqa: E402
+
+CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 CAPACITY = 200
@@ -109,6 +112,23 @@ class ForecastTest(DaemonTestCase):
                 self.assertLess(ours, theirs / 2, f"{name} {lead}: {ours} against {theirs}")
             ours, theirs = classes["normal"]["mae"][lead], classes["normal"]["baseline_mae"][lead]
             self.assertLessEqual(ours, theirs * 1.02, f"normal {lead}: {ours} against {theirs}")
+
+    def test_cli_prints_the_backtest_per_kind_of_day(self):
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PARKSHARE_")}
+        result = subprocess.run([CLI, "-u", self.shared.base_url, "-t", self.shared.admin_token(),
+                                 "forecast-eval", "--lot", "scenic", "--from", "2026-01-01",
+                                 "--to", "2026-03-31"], capture_output=True, text=True,
+                                timeout=120, env=environment)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("scenic 2026-01-01 .. 2026-03-31 ("), lines[0])
+        self.assertEqual([line.split()[0] for line in lines[2:]],
+                         ["holiday", "makeup_workday", "normal"])
+        self.assertEqual(len(lines[2].split()), 8)  # name, hours, 3 errors and 3 baseline errors
+        result = subprocess.run([CLI, "-u", self.shared.base_url, "forecast-eval", "--lot",
+                                 "scenic"], capture_output=True, text=True, timeout=60,
+                                env=environment)
+        self.assertEqual(result.returncode, 4, result.stdout)  # refused: no token
 
     def test_forecast_has_an_interval_and_day_kinds(self):
         response = self.shared.get("/v1/lots/scenic/forecast?step=1h")
