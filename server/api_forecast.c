@@ -161,6 +161,19 @@ static json_t *forecast_point(const struct forecast_profile *profile, int64_t ti
                      "holiday", kind.holiday);
 }
 
+/* The usual free count at each local hour of day (null where no day is like it), for charts. */
+static json_t *usual_json(const struct forecast_profile *profile, int64_t day, bool enough)
+{
+    json_t *list = json_array();
+    double mean, spread;
+
+    for (int hour = 0; enough && list != NULL && hour < FORECAST_HOURS; hour++)
+        json_array_append_new(list, forecast_usual(profile, day, hour, day, &mean, &spread) > 0
+                                        ? json_integer(lround((double)profile->capacity - mean))
+                                        : json_null());
+    return list;
+}
+
 static json_t *forecast_document(const struct forecast_request *request,
                                  const struct forecast_profile *profile,
                                  const struct snapshot_lot *lot, int64_t now_ms)
@@ -177,10 +190,12 @@ static json_t *forecast_document(const struct forecast_request *request,
         json_array_append_new(points,
                               forecast_point(profile, t, made_day, made_hour, observed_now(lot)));
     clock_format_local(now_ms, made);
-    return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o}", "id", lot->id, "basis",
+    return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:o}", "id", lot->id, "basis",
                      enough ? "calendar" : "insufficient", "days_known", (json_int_t)known,
                      "capacity", (json_int_t)lot->capacity, "made_at", made, "step",
-                     request->step_ms == HOUR_MS ? "1h" : "5m", "points", points);
+                     request->step_ms == HOUR_MS ? "1h" : "5m", "points", points, "today",
+                     forecast_kind_name(forecast_classify(profile->calendar, made_day).kind),
+                     "usual_today", usual_json(profile, made_day, enough));
 }
 
 static json_t *errors_json(const struct forecast_errors *errors, int class)

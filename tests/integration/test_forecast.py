@@ -137,6 +137,10 @@ class ForecastTest(DaemonTestCase):
         self.assertEqual(document["basis"], "calendar")
         self.assertGreaterEqual(document["days_known"], 700)
         self.assertEqual(len(document["points"]), 25)
+        self.assertEqual(len(document["usual_today"]), 24)
+        self.assertTrue(all(0 <= free <= CAPACITY for free in document["usual_today"]))
+        self.assertIn(document["today"], ("workday", "weekend", "holiday", "makeup_workday",
+                                          "pre_holiday"))
         for point in document["points"]:
             self.assertLessEqual(point["free_low"], point["free"])
             self.assertLessEqual(point["free"], point["free_high"])
@@ -153,6 +157,7 @@ class ForecastTest(DaemonTestCase):
         document = self.shared.get("/v1/lots/fresh/forecast").json()
         self.assertEqual(document["basis"], "insufficient")
         self.assertEqual(document["points"], [])
+        self.assertEqual(document["usual_today"], [])
         self.assertEqual(document["days_known"], 0)
 
     def assertRefused(self, path, field, rule_part):
