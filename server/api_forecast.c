@@ -43,7 +43,12 @@ struct forecast_request {
     size_t day_count;
     int64_t first_utc_day; /* the day strings read */
     size_t utc_days;
-    int64_t carry;
+    /* The lots being read: the lot itself, or a group's lots (api_forecast_load). */
+    size_t lot_count;
+    char lots[API_FORECAST_LOAD_MAX][WIRE_ID_MAX + 1];
+    int64_t carries[API_FORECAST_LOAD_MAX];
+    api_forecast_loaded *loaded; /* NULL: answer the request once read */
+    void *loaded_data;
 };
 
 int api_forecast_new(struct api_forecast **out)
@@ -115,6 +120,22 @@ static void profile_release(struct forecast_profile *profile)
 {
     free(profile->days);
     profile->days = NULL;
+}
+
+int api_forecast_profile(const struct endpoint_context *context, const char *lot_id,
+                         struct forecast_profile *profile)
+{
+    const struct kept *kept = kept_find(context->forecast, lot_id, clock_now_ms());
+    const struct snapshot_lot *lot = snapshot_find(context->snapshot, lot_id);
+
+    if (kept == NULL || lot == NULL)
+        return -1;
+    return profile_of(context, kept, lot, profile);
+}
+
+void api_forecast_profile_release(struct forecast_profile *profile)
+{
+    profile_release(profile);
 }
 
 static double observed_now(const struct snapshot_lot *lot)
@@ -243,6 +264,11 @@ static void answer(const struct forecast_request *request, const struct kept *ke
         http_reply_problem(request->exchange, PROBLEM_NOT_FOUND, "no lot '%s'", request->id);
         return;
     }
+    if (kept == NULL) {
+        /* Replaced by other lots' reads before it could be used: rare, and retried. */
+        endpoint_reply_store_unavailable(request->exchange);
+        return;
+    }
     if (profile_of(request->context, kept, lot, &profile) == 0)
         document = request->eval ? eval_document(request, &profile)
                                  : forecast_document(request, &profile, lot, clock_now_ms());
@@ -257,7 +283,8 @@ static void answer(const struct forecast_request *request, const struct kept *ke
 
 /* The hourly means of the request's local days from the day strings read. */
 static float *hourly_from_days(const struct forecast_request *request,
-                               const unsigned char *const *days, const size_t *lengths)
+                               const unsigned char *const *days, const size_t *lengths,
+                               int64_t carry)
 {
     size_t buckets = request->utc_days * HISTORY_BUCKETS_PER_DAY;
     size_t hours = request->day_count * FORECAST_HOURS;
@@ -274,8 +301,8 @@ static float *hourly_from_days(const struct forecast_request *request,
                  b++)
                 records[d * HISTORY_BUCKETS_PER_DAY + b] =
                     history_record_decode(days[d] + b * HISTORY_RECORD_BYTES);
-        history_points_5m(records, request->first_utc_day * HISTORY_BUCKETS_PER_DAY, buckets,
-                          request->carry, clock_now_ms(), points);
+        history_points_5m(records, request->first_utc_day * HISTORY_BUCKETS_PER_DAY, buckets, carry,
+                          clock_now_ms(), points);
         for (size_t i = 0; i <= hours; i++)
             bounds[i] = clock_utc_ms(request->first_day * 1440 + (int64_t)i * 60);
         history_points_merge(points, buckets, bounds, hours, merged);
@@ -296,6 +323,8 @@ static void on_days(enum store_outcome outcome, const unsigned char *const *days
     float *hourly = NULL;
     struct kept *kept;
 
+    if (outcome != STORE_OUTCOME_OK && request->loaded != NULL)
+        goto failed;
     if (outcome != STORE_OUTCOME_OK) {
         if (outcome == STORE_OUTCOME_UNAVAILABLE)
             endpoint_reply_store_unavailable(request->exchange);
@@ -304,49 +333,94 @@ static void on_days(enum store_outcome outcome, const unsigned char *const *days
                                "the history could not be read");
         goto done;
     }
-    hourly = hourly_from_days(request, days, lengths);
-    if (hourly == NULL) {
-        http_reply_problem(request->exchange, PROBLEM_INTERNAL, "out of memory");
+    for (size_t i = 0; i < request->lot_count; i++) {
+        hourly = hourly_from_days(request, days + i * request->utc_days,
+                                  lengths + i * request->utc_days, request->carries[i]);
+        if (hourly == NULL) {
+            http_reply_problem(request->exchange, PROBLEM_INTERNAL, "out of memory");
+            goto done;
+        }
+        kept = kept_slot(request->context->forecast, request->lots[i]);
+        free(kept->hourly);
+        *kept = (struct kept){.loaded_ms = clock_now_ms(),
+                              .first_day = request->first_day,
+                              .day_count = request->day_count,
+                              .hourly = hourly};
+        snprintf(kept->id, sizeof(kept->id), "%s", request->lots[i]);
+    }
+    if (request->loaded != NULL) {
+        request->loaded(true, request->loaded_data);
         goto done;
     }
-    kept = kept_slot(request->context->forecast, request->id);
-    free(kept->hourly);
-    *kept = (struct kept){.loaded_ms = clock_now_ms(),
-                          .first_day = request->first_day,
-                          .day_count = request->day_count,
-                          .hourly = hourly};
-    snprintf(kept->id, sizeof(kept->id), "%s", request->id);
-    answer(request, kept);
+    answer(request, kept_find(request->context->forecast, request->id, clock_now_ms()));
 done:
     free(request);
+    return;
+failed:
+    if (request->loaded != NULL)
+        request->loaded(false, request->loaded_data);
+    free(request);
+}
+
+/* Read the history of request->lots (lot_count of them); 0, or -1 when nothing was sent. */
+static int read_lots(struct forecast_request *request)
+{
+    struct endpoint_context *context = request->context;
+    int64_t now_ms = clock_now_ms(), today = local_day_of(now_ms, NULL);
+    const char *ids[API_FORECAST_LOAD_MAX];
+
+    request->first_day = today - store_history_days(context->store);
+    request->day_count = (size_t)(today - request->first_day + 1);
+    request->first_utc_day = clock_utc_ms(request->first_day * 1440) / DAY_MS - 1;
+    request->utc_days = (size_t)(now_ms / DAY_MS - request->first_utc_day + 1);
+    for (size_t i = 0; i < request->lot_count; i++) {
+        const struct snapshot_lot *lot = snapshot_find(context->snapshot, request->lots[i]);
+        ids[i] = request->lots[i];
+        request->carries[i] = lot != NULL && lot->updated_at_ms >= 0 &&
+                                      lot->updated_at_ms < request->first_utc_day * DAY_MS
+                                  ? lot->occupied
+                                  : -1;
+    }
+    return store_history_read(context->store, ids, request->lot_count, request->first_utc_day,
+                              request->utc_days, on_days, request);
 }
 
 /* Answer from what is kept, or read the lot's history first (request is taken either way). */
 static void serve(struct forecast_request *request, const struct snapshot_lot *lot)
 {
-    struct endpoint_context *context = request->context;
-    int64_t now_ms = clock_now_ms();
-    const struct kept *kept = kept_find(context->forecast, lot->id, now_ms);
-    int64_t today = local_day_of(now_ms, NULL);
-    const char *ids[] = {lot->id};
+    const struct kept *kept = kept_find(request->context->forecast, lot->id, clock_now_ms());
 
     if (kept != NULL) {
         answer(request, kept);
         free(request);
         return;
     }
-    request->first_day = today - store_history_days(context->store);
-    request->day_count = (size_t)(today - request->first_day + 1);
-    request->first_utc_day = clock_utc_ms(request->first_day * 1440) / DAY_MS - 1;
-    request->utc_days = (size_t)(now_ms / DAY_MS - request->first_utc_day + 1);
-    request->carry = lot->updated_at_ms >= 0 && lot->updated_at_ms < request->first_utc_day * DAY_MS
-                         ? lot->occupied
-                         : -1;
-    if (store_history_read(context->store, ids, 1, request->first_utc_day, request->utc_days,
-                           on_days, request) != 0) {
+    request->lot_count = 1;
+    snprintf(request->lots[0], sizeof(request->lots[0]), "%s", lot->id);
+    if (read_lots(request) != 0) {
         endpoint_reply_store_unavailable(request->exchange);
         free(request);
     }
+}
+
+int api_forecast_load(struct endpoint_context *context, const char *const *lot_ids, size_t count,
+                      api_forecast_loaded *loaded, void *data)
+{
+    struct forecast_request *request = calloc(1, sizeof(*request));
+
+    if (request == NULL || count == 0 || count > API_FORECAST_LOAD_MAX) {
+        free(request);
+        return -1;
+    }
+    *request = (struct forecast_request){
+        .context = context, .lot_count = count, .loaded = loaded, .loaded_data = data};
+    for (size_t i = 0; i < count; i++)
+        snprintf(request->lots[i], sizeof(request->lots[i]), "%s", lot_ids[i]);
+    if (read_lots(request) != 0) {
+        free(request);
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_instant(struct http_exchange *exchange, const char *name, int64_t fallback,
@@ -363,8 +437,8 @@ static int parse_instant(struct http_exchange *exchange, const char *name, int64
 }
 
 /* from (default now), to (default from + 24 h, at most 7 days ahead), step 1h (default) or 5m. */
-static int parse_forecast_query(struct http_exchange *exchange, struct forecast_request *request,
-                                int64_t now_ms)
+int api_forecast_query(struct http_exchange *exchange, int64_t now_ms, int64_t *from_ms,
+                       int64_t *to_ms, int64_t *step_ms)
 {
     static const char *const known[] = {"from", "to", "step"};
     const char *unknown = http_exchange_unknown_query(exchange, known, 3);
@@ -375,10 +449,10 @@ static int parse_forecast_query(struct http_exchange *exchange, struct forecast_
         http_reply_invalid(exchange, unknown, "unknown query parameter; expected from, to or step");
         return -1;
     }
-    request->step_ms = step == NULL || strcmp(step, "1h") == 0 ? HOUR_MS
-                       : strcmp(step, "5m") == 0               ? 5 * 60000
-                                                               : 0;
-    if (request->step_ms == 0) {
+    *step_ms = step == NULL || strcmp(step, "1h") == 0 ? HOUR_MS
+               : strcmp(step, "5m") == 0               ? 5 * 60000
+                                                       : 0;
+    if (*step_ms == 0) {
         http_reply_invalid(exchange, "step", "must be 5m or 1h");
         return -1;
     }
@@ -389,7 +463,7 @@ static int parse_forecast_query(struct http_exchange *exchange, struct forecast_
         http_reply_invalid(exchange, "from", "must not be after to");
         return -1;
     }
-    if (from < now_ms - request->step_ms) {
+    if (from < now_ms - *step_ms) {
         http_reply_invalid(exchange, "from", "must not be in the past; the history has the past");
         return -1;
     }
@@ -397,8 +471,8 @@ static int parse_forecast_query(struct http_exchange *exchange, struct forecast_
         http_reply_invalid(exchange, "to", "must be at most 7 days ahead");
         return -1;
     }
-    request->from_ms = from - from % request->step_ms;
-    request->to_ms = to;
+    *from_ms = from - from % *step_ms;
+    *to_ms = to;
     return 0;
 }
 
@@ -431,7 +505,8 @@ void api_forecast_lot(struct http_exchange *exchange, const struct store_token *
     (void)token;
     if (request == NULL)
         return;
-    if (parse_forecast_query(exchange, request, clock_now_ms()) != 0) {
+    if (api_forecast_query(exchange, clock_now_ms(), &request->from_ms, &request->to_ms,
+                           &request->step_ms) != 0) {
         free(request);
         return;
     }

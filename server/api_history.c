@@ -312,7 +312,8 @@ static bool lot_in_group(const struct snapshot_lot *lot, const char *group)
 
 /* The ids of the group's lots (borrowed from the snapshot), *count of them; NULL: none or no
  * memory. */
-static const char **group_members(const struct snapshot *snapshot, const char *group, size_t *count)
+const char **api_history_group_lots(const struct snapshot *snapshot, const char *group,
+                                    size_t *count)
 {
     size_t total = snapshot_count(snapshot);
     const char **ids = calloc(total + 1, sizeof(*ids));
@@ -329,7 +330,7 @@ void api_history_group(struct http_exchange *exchange, const struct store_token 
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     size_t count = 0;
-    const char **ids = group_members(context->snapshot, id, &count);
+    const char **ids = api_history_group_lots(context->snapshot, id, &count);
     struct history_query *query = NULL;
 
     (void)token;

@@ -5,6 +5,7 @@
 #include "api_calendars.h"
 #include "api_feeds.h"
 #include "api_forecast.h"
+#include "api_forecast_group.h"
 #include "api_groups.h"
 #include "api_health.h"
 #include "api_history.h"
@@ -94,6 +95,7 @@ static const struct route table[] = {
     {ROUTER_GET, "/v1/groups/{id}/history", api_history_group, 0},
     {ROUTER_GET, "/v1/lots/{id}/forecast", api_forecast_lot, 0},
     {ROUTER_GET, "/v1/lots/{id}/forecast/eval", api_forecast_eval, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/groups/{id}/forecast", api_forecast_group, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))

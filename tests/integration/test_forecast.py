@@ -77,8 +77,8 @@ class ForecastTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lot_id in ("scenic", "fresh"):
-            body = sample_lot(capacity=CAPACITY, groups=["forecast"], hours=None)
+        for lot_id, groups in (("scenic", ["forecast", "scenic-area"]), ("fresh", ["forecast"])):
+            body = sample_lot(capacity=CAPACITY, groups=groups, hours=None)
             assert cls.shared.put_lot(lot_id, body).status == 201
         calendar = calendar_days()
         today = datetime.datetime.now(ZONE).date()
@@ -152,6 +152,22 @@ class ForecastTest(DaemonTestCase):
         query = urllib.parse.urlencode({"to": (now + datetime.timedelta(days=6, hours=23))
                                         .isoformat(timespec="seconds")})
         self.assertEqual(self.shared.get(f"/v1/lots/scenic/forecast?{query}").status, 200)
+
+    def test_group_forecast_sums_its_lots(self):
+        query = "?step=1h"
+        lot = self.shared.get(f"/v1/lots/scenic/forecast{query}").json()
+        group = self.shared.get(f"/v1/groups/scenic-area/forecast{query}").json()
+        self.assertEqual(group["basis"], "calendar")
+        self.assertEqual(group["lots"], 1)
+        self.assertEqual(group["capacity"], CAPACITY)
+        self.assertEqual([(p["free"], p["free_low"], p["free_high"]) for p in group["points"]],
+                         [(p["free"], p["free_low"], p["free_high"]) for p in lot["points"]])
+        # One lot without history: the group has no basis rather than half a figure.
+        mixed = self.shared.get("/v1/groups/forecast/forecast").json()
+        self.assertEqual((mixed["basis"], mixed["lots"], mixed["capacity"], mixed["points"]),
+                         ("insufficient", 2, 2 * CAPACITY, []))
+        self.assertEqual(self.shared.get("/v1/groups/nobody/forecast").status, 404)
+        self.assertRefused("/v1/groups/forecast/forecast?step=1d", "step", "must be 5m or 1h")
 
     def test_little_history_is_insufficient(self):
         document = self.shared.get("/v1/lots/fresh/forecast").json()
