@@ -160,8 +160,8 @@ enum forecast_trend api_forecast_trend(const struct endpoint_context *context, c
     return trend;
 }
 
-static json_t *forecast_point(const struct forecast_profile *profile, int64_t time_ms,
-                              int64_t made_day, int made_hour, double observed)
+static json_t *forecast_point(const struct forecast_profile *profile, struct forecast_memo *memo,
+                              int64_t time_ms, int64_t made_day, int made_hour, double observed)
 {
     int hour;
     int64_t day = local_day_of(time_ms, &hour);
@@ -170,7 +170,8 @@ static json_t *forecast_point(const struct forecast_profile *profile, int64_t ti
     char time[32];
 
     clock_format_local(time_ms, time);
-    if (!forecast_at(profile, made_day, made_hour, observed, day, hour, &expected, &low, &high))
+    if (!forecast_at_memo(profile, memo, made_day, made_hour, observed, day, hour, &expected, &low,
+                          &high))
         return json_pack("{s:s, s:n, s:n, s:n, s:s, s:s?}", "time", time, "free", "free_low",
                          "free_high", "day", forecast_kind_name(kind.kind), "holiday",
                          kind.holiday);
@@ -204,12 +205,13 @@ static json_t *forecast_document(const struct forecast_request *request,
     json_t *points = json_array();
     int made_hour;
     int64_t made_day = local_day_of(now_ms, &made_hour);
+    struct forecast_memo memo = {0};
     char made[32];
 
     for (int64_t t = request->from_ms; enough && points != NULL && t <= request->to_ms;
          t += request->step_ms)
-        json_array_append_new(points,
-                              forecast_point(profile, t, made_day, made_hour, observed_now(lot)));
+        json_array_append_new(
+            points, forecast_point(profile, &memo, t, made_day, made_hour, observed_now(lot)));
     clock_format_local(now_ms, made);
     return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:o}", "id", lot->id, "basis",
                      enough ? "calendar" : "insufficient", "days_known", (json_int_t)known,

@@ -29,7 +29,7 @@ static void local_hour(int64_t utc_ms, int64_t *day, int *hour)
 }
 
 /* One step summed over the lots: null when any lot has no forecast for it. */
-static json_t *group_point(const struct group_request *request, struct forecast_profile *profiles,
+static json_t *group_point(struct forecast_memo *memos, struct forecast_profile *profiles,
                            const double *observed, size_t count, int64_t time_ms, int64_t capacity)
 {
     double expected = 0, low = 0, high = 0, one, one_low, one_high;
@@ -41,14 +41,13 @@ static json_t *group_point(const struct group_request *request, struct forecast_
     local_hour(time_ms, &day, &hour);
     clock_format_local(time_ms, time);
     for (size_t i = 0; i < count; i++) {
-        if (!forecast_at(&profiles[i], made_day, made_hour, observed[i], day, hour, &one, &one_low,
-                         &one_high))
+        if (!forecast_at_memo(&profiles[i], &memos[i], made_day, made_hour, observed[i], day, hour,
+                              &one, &one_low, &one_high))
             return json_pack("{s:s, s:n, s:n, s:n}", "time", time, "free", "free_low", "free_high");
         expected += one;
         low += one_low;
         high += one_high;
     }
-    (void)request;
     /* Summed intervals: wider than the group's own 80 %, never narrower. */
     return json_pack("{s:s, s:I, s:I, s:I}", "time", time, "free",
                      (json_int_t)lround((double)capacity - expected), "free_low",
@@ -60,12 +59,14 @@ static json_t *group_document(const struct group_request *request,
                               struct forecast_profile *profiles, const double *observed,
                               size_t count, bool enough, int64_t capacity)
 {
-    json_t *points = json_array();
+    struct forecast_memo *memos = calloc(count + 1, sizeof(*memos));
+    json_t *points = memos != NULL ? json_array() : NULL;
     char made[32];
 
     for (int64_t t = request->from_ms; enough && points != NULL && t <= request->to_ms;
          t += request->step_ms)
-        json_array_append_new(points, group_point(request, profiles, observed, count, t, capacity));
+        json_array_append_new(points, group_point(memos, profiles, observed, count, t, capacity));
+    free(memos);
     clock_format_local(clock_now_ms(), made);
     return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:o}", "id", request->id, "basis",
                      enough ? "calendar" : "insufficient", "lots", (json_int_t)count, "capacity",

@@ -118,6 +118,16 @@ static void test_blend_fades(void)
     /* Clamped to the capacity. */
     CHECK(forecast_at(&profile, today, 9, 200, today, 9, &expected, &low, &high));
     CHECK(expected <= 200 && high <= 200);
+    /* Through a memo: the same figures, and the same hour's second step reuses the first. */
+    struct forecast_memo memo = {0};
+    CHECK(forecast_at_memo(&profile, &memo, today, 9, 140, today, 11, &expected, &low, &high));
+    CHECK_INT_EQ(lround(expected), 115);
+    profile.capacity = 1; /* would clamp a fresh computation to 1 */
+    CHECK(forecast_at_memo(&profile, &memo, today, 9, 140, today, 11, &expected, &low, &high));
+    CHECK_INT_EQ(lround(expected), 115);
+    CHECK(forecast_at_memo(&profile, &memo, today, 9, 140, today, 12, &expected, &low, &high));
+    CHECK_INT_EQ(lround(expected), 1);
+    profile.capacity = 200;
     CHECK_INT_EQ(forecast_trend_of(&profile, today, 9, 140), FORECAST_TREND_DECREASING);
     CHECK_INT_EQ(forecast_trend_of(&profile, today, 9, 100), FORECAST_TREND_STABLE);
     forecast_profile_clear(&profile);

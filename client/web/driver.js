@@ -56,7 +56,7 @@ const POLL_MS = 1000;
 const state = {
   language: chosenLanguage(), info: null, near: null, group: "", etag: null, timer: null,
   lots: [], cards: new Map(), markers: new Map(), selected: null, map: null, layer: null,
-  areas: null, you: null, zoom: null, fitted: false, first: true,
+  areas: null, you: null, zoom: null, fitted: false, first: true, chart: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -386,6 +386,7 @@ function applyLanguage() {
     state.zoom = L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(state.map);
   }
   render(state.lots);
+  drawChart();
   $("status").textContent = statusText();
 }
 
@@ -494,15 +495,23 @@ async function loadChart(id) {
       fetch(`/v1/lots/${encodeURIComponent(id)}/history?from=${iso(now - 24 * 3600000)}&to=${iso(now)}&step=1h`).then((r) => r.json()),
     ]);
     if (state.selected !== id) return;
-    const lot = state.lots.find((item) => item.id === id);
-    $("chart-title").textContent = t("chart_title", { name: lot ? lotName(lot) : id });
-    const enough = forecast.basis === "calendar";
-    $("chart").replaceChildren(...(enough ? [chartSvg(forecast, history)] : []));
-    $("chart-note").textContent = enough
-      ? `— ${t("chart_today")}  ┄ ${t("chart_usual", { kind: t("kind_" + forecast.today) })}  ▒ ${t("chart_forecast")}`
-      : t("chart_insufficient");
-    $("chart-area").hidden = false;
+    state.chart = { id, forecast, history };
+    drawChart();
   } catch (error) { $("chart-area").hidden = true; }
+}
+
+// Drawn again in the other language without asking the daemon again.
+function drawChart() {
+  if (!state.chart) return;
+  const { id, forecast, history } = state.chart;
+  const lot = state.lots.find((item) => item.id === id);
+  $("chart-title").textContent = t("chart_title", { name: lot ? lotName(lot) : id });
+  const enough = forecast.basis === "calendar";
+  $("chart").replaceChildren(...(enough ? [chartSvg(forecast, history)] : []));
+  $("chart-note").textContent = enough
+    ? `— ${t("chart_today")}  ┄ ${t("chart_usual", { kind: t("kind_" + forecast.today) })}  ▒ ${t("chart_forecast")}`
+    : t("chart_insufficient");
+  $("chart-area").hidden = false;
 }
 
 // For tests and for the curious: how the page words a time, in the daemon's timezone.

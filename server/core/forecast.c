@@ -239,6 +239,23 @@ bool forecast_at(const struct forecast_profile *profile, int64_t made_day, int m
     return true;
 }
 
+bool forecast_at_memo(const struct forecast_profile *profile, struct forecast_memo *memo,
+                      int64_t made_day, int made_hour, double observed, int64_t day, int hour,
+                      double *expected, double *low, double *high)
+{
+    if (!memo->valid || memo->day != day || memo->hour != hour) {
+        memo->found = forecast_at(profile, made_day, made_hour, observed, day, hour,
+                                  &memo->expected, &memo->low, &memo->high);
+        memo->valid = true;
+        memo->day = day;
+        memo->hour = hour;
+    }
+    *expected = memo->expected;
+    *low = memo->low;
+    *high = memo->high;
+    return memo->found;
+}
+
 static int error_class(enum forecast_kind kind)
 {
     return kind == FORECAST_HOLIDAY ? 0 : kind == FORECAST_MAKEUP ? 1 : 2;

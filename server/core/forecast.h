@@ -88,6 +88,24 @@ bool forecast_at(const struct forecast_profile *profile, int64_t made_day, int m
                  double observed, int64_t day, int hour, double *expected, double *low,
                  double *high);
 
+/* The last forecast_at answer, for steps within one hour (made, observed unchanged). */
+struct forecast_memo {
+    bool valid;
+    bool found;
+    int64_t day;
+    int hour;
+    double expected, low, high;
+};
+
+/*
+ * forecast_at through memo (zeroed before the first call): a step in the
+ * same (day, hour) as the last costs nothing, so a 5-minute answer costs
+ * one computation per hour. made and observed must not change between calls.
+ */
+bool forecast_at_memo(const struct forecast_profile *profile, struct forecast_memo *memo,
+                      int64_t made_day, int made_hour, double observed, int64_t day, int hour,
+                      double *expected, double *low, double *high);
+
 /* Where the count is heading over the next hour. */
 enum forecast_trend {
     FORECAST_TREND_UNKNOWN = 0, /* no basis */
