@@ -20,6 +20,28 @@ def stamp(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def fold(records, has_old, old, previous_s, new, now_s):
+    """The fold as docs/forecast.md states it, on {bucket: [sum, covered, min, max, last]}."""
+    bucket = now_s // 300
+    start = bucket * 300
+    if not has_old:
+        old, previous_s = new, start
+    previous_s = min(previous_s, now_s)
+    previous = previous_s // 300
+    if previous == bucket and bucket in records:
+        records[bucket][0] += old * (now_s - previous_s)
+        records[bucket][1] = now_s - start
+    else:
+        if previous < bucket and previous in records:
+            records[previous][0] += old * ((previous + 1) * 300 - previous_s)
+            records[previous][1] = 300
+        edge = old if now_s > start else new
+        records[bucket] = [old * (now_s - start), now_s - start, edge, edge, edge]
+    records[bucket][2] = min(records[bucket][2], new)
+    records[bucket][3] = max(records[bucket][3], new)
+    records[bucket][4] = new
+
+
 def instant(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -85,6 +107,34 @@ class HistoryTest(DaemonTestCase):
                               self.base + 2 * hour - datetime.timedelta(seconds=1), "1h").json()
         self.assertEqual([(p["mean"], p["min"], p["max"], p["last"]) for p in hourly["points"]],
                          [(26.67, 10, 30, 30), (20.33, 20, 30, 20)])
+
+    def test_the_script_folds_as_documented(self):
+        # Writes spaced so that they fall in one bucket or in two; the audit stream says when
+        # each one happened (its id is Redis' clock), so the bytes can be predicted exactly.
+        for body in ({"occupied": 4}, {"occupied": 9}, {"delta": -2}, {"occupied": 30}):
+            self.assertEqual(self.shared.post_occupancy("hist-b", body).status, 200)
+            time.sleep(0.7)
+        records = {}
+        stream = self.shared.redis_cli("EVAL", "local out = {} for _, e in ipairs(redis.call("
+                                       "'XRANGE', KEYS[1], '-', '+')) do local f = e[2] "
+                                       "for i = 1, #f, 2 do if f[i] == 'new' and f[i + 1] ~= '' then "
+                                       "out[#out + 1] = e[1] .. ' ' .. f[i + 1] end end end "
+                                       "return table.concat(out, ',')", "1", "ps:audit:hist-b")
+        changes = [(int(item.split("-")[0]) // 1000, int(item.split(" ")[1]))
+                   for item in stream.split(",") if item]
+        self.assertEqual([count for _, count in changes][-4:], [4, 9, 7, 30])
+        previous = None
+        for at, count in changes:
+            fold(records, previous is not None, previous[1] if previous else 0,
+                 previous[0] if previous else 0, count, at)
+            previous = (at, count)
+        for bucket, record in records.items():
+            day, offset = bucket // 288, (bucket % 288) * 18
+            stored = self.shared.redis_cli(
+                "EVAL", "local b = redis.call('GETRANGE', KEYS[1], ARGV[1], ARGV[1] + 17) "
+                "return {struct.unpack('<I4I2I4I4I4', b)}", "1", f"ps:hist:hist-b:{day}",
+                str(offset)).split("\n")[:5]
+            self.assertEqual([int(v) for v in stored], record[:4] + [record[4] + 1], bucket)
 
     def test_csv(self):
         self.assertEqual(self.import_samples("hist-a", self.samples).status, 200)
