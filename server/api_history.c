@@ -15,7 +15,7 @@
 
 #define DAY_MS        86400000LL
 #define CARRY_DAYS    7    /* how far back a count is looked for to carry into the range */
-#define KEYS_PER_READ 4000 /* lots x days one answer may read: a group's range is bounded */
+#define KEYS_PER_READ 2000 /* lots x days one answer may read: a group's range is bounded */
 
 struct history_query {
     struct http_exchange *exchange;
