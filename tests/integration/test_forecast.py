@@ -169,6 +169,13 @@ class ForecastTest(DaemonTestCase):
         self.assertEqual(self.shared.get("/v1/groups/nobody/forecast").status, 404)
         self.assertRefused("/v1/groups/forecast/forecast?step=1d", "step", "must be 5m or 1h")
 
+    def test_driver_page_draws_the_chosen_lots_day(self):
+        result = subprocess.run(["node", "forecast-chart.mjs", self.shared.base_url, "scenic",
+                                 "fresh"], capture_output=True, text=True, timeout=180,
+                                cwd=os.path.join(SOURCE_ROOT, "tests", "browser"))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("chart: usual 24, ahead", result.stdout)
+
     def test_little_history_is_insufficient(self):
         document = self.shared.get("/v1/lots/fresh/forecast").json()
         self.assertEqual(document["basis"], "insufficient")
