@@ -20,30 +20,31 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: parkshare-cli [-u URL] [-t TOKEN | --token-file F] [--json] COMMAND ...\n"
-            "\n"
-            "Reads:      lots [--near LAT,LON] [--open] [--city C] [--group G]\n"
-            "            lot ID | schedule ID [--days N] | totals [--city C] [--group G]\n"
-            "Attendant:  in ID [N] | out ID [N] | set ID COUNT | sync\n"
-            "Signage:    board [--city C | --group G] [--once]\n"
-            "Operator:   import lots FILE | import calendar ID FILE...\n"
-            "            token create --role R [--lots a,b] --name N [--link] [--qr]\n"
-            "            token list | token revoke ID\n"
-            "            audit [--lot L] [--since TIME] [--limit N]\n"
-            "            forecast-eval [--lot ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-            "Demo:       simulate [--rate N] [--group G] [--duration S] [--seed N]\n"
-            "\n"
-            "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
-            "  -t, --token TOKEN    bearer token (PARKSHARE_TOKEN)\n"
-            "      --token-file F   read the token from F\n"
-            "      --json           print the server's JSON\n"
-            "      --queue FILE     the offline queue (default $XDG_STATE_HOME/parkshare/queue)\n"
-            "  -h, --help           show this help and exit\n"
-            "  -v, --version        show the version and exit\n"
-            "\n"
-            "Exit status: 0 ok, 1 local failure, 2 usage, 3 network, 4 refused by the server,\n"
-            "5 queued offline (the update will be sent by 'sync' or the next update).\n");
+    fprintf(
+        out,
+        "Usage: parkshare-cli [-u URL] [-t TOKEN | --token-file F] [--json] COMMAND ...\n"
+        "\n"
+        "Reads:      lots [--near LAT,LON] [--open] [--city C] [--group G]\n"
+        "            lot ID | schedule ID [--days N] | totals [--city C] [--group G]\n"
+        "Attendant:  in ID [N] | out ID [N] | set ID COUNT | sync\n"
+        "Signage:    board [--city C | --group G] [--once]\n"
+        "Operator:   import lots FILE | import calendar ID FILE...\n"
+        "            token create --role R [--lots a,b] --name N [--link] [--qr]\n"
+        "            token list | token revoke ID\n"
+        "            audit [--lot L] [--since TIME] [--limit N]\n"
+        "            forecast-eval [--lot ID] [--from DATE] [--to DATE]\n"
+        "Demo:       simulate [--rate N] [--group G] [--duration S] [--seed N]\n"
+        "\n"
+        "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
+        "  -t, --token TOKEN    bearer token (PARKSHARE_TOKEN)\n"
+        "      --token-file F   read the token from F\n"
+        "      --json           print the server's JSON\n"
+        "      --queue FILE     the offline queue (default $XDG_STATE_HOME/parkshare/queue)\n"
+        "  -h, --help           show this help and exit\n"
+        "  -v, --version        show the version and exit\n"
+        "\n"
+        "Exit status: 0 ok, 1 local failure, 2 usage, 3 network, 4 refused by the server,\n"
+        "5 queued offline (the update will be sent by 'sync' or the next update).\n");
 }
 
 /* Replace the token with a copy of text; false when out of memory. */
