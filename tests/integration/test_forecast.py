@@ -77,8 +77,11 @@ class ForecastTest(DaemonTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lot_id, groups in (("scenic", ["forecast", "scenic-area"]), ("fresh", ["forecast"])):
-            body = sample_lot(capacity=CAPACITY, groups=groups, hours=None)
+        for lot_id, groups, hours in (("scenic", ["forecast", "scenic-area"], None),
+                                      ("fresh", ["forecast"], None),
+                                      ("shut", ["arrivals"], {"workday": "off", "weekend": "off",
+                                                              "holiday": "off"})):
+            body = sample_lot(capacity=CAPACITY, groups=groups, hours=hours)
             assert cls.shared.put_lot(lot_id, body).status == 201
         calendar = calendar_days()
         today = datetime.datetime.now(ZONE).date()
@@ -91,8 +94,9 @@ class ForecastTest(DaemonTestCase):
                 samples.append({"time": moment.isoformat(), "occupied":
                                 occupied(calendar, day, hour)})
             day += datetime.timedelta(days=1)
-        response = cls.shared.as_admin("POST", "/v1/lots/scenic/history", samples)
-        assert response.status == 200, response.body
+        for lot_id in ("scenic", "shut"):
+            response = cls.shared.as_admin("POST", f"/v1/lots/{lot_id}/history", samples)
+            assert response.status == 200, response.body
         cls.imported = len(samples)
 
     def test_backtest_beats_the_three_week_baseline_on_the_calendar(self):
@@ -175,6 +179,32 @@ class ForecastTest(DaemonTestCase):
                                 cwd=os.path.join(SOURCE_ROOT, "tests", "browser"))
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("chart: usual 24, ahead", result.stdout)
+
+    def test_arrive_at_keeps_lots_open_then_with_room_expected(self):
+        arrive = urllib.parse.quote((datetime.datetime.now(ZONE) + datetime.timedelta(hours=2))
+                                    .isoformat(timespec="seconds"))
+        response = self.shared.get(f"/v1/lots?arrive_at={arrive}&min_free=1")
+        self.assertEqual(response.status, 200, response.body)
+        document = response.json()
+        self.assertEqual((document["min_free"], document["next_cursor"]), (1, None))
+        # "shut" has the same history but is closed then; "fresh" has no forecast basis.
+        self.assertEqual([lot["id"] for lot in document["lots"]], ["scenic"])
+        expected = self.shared.get(f"/v1/lots/scenic/forecast?from={arrive}&to={arrive}").json()
+        self.assertEqual(document["lots"][0]["forecast"],
+                         {key: expected["points"][0][key]
+                          for key in ("free", "free_low", "free_high")})
+        self.assertEqual(document["lots"][0]["capacity"], CAPACITY)
+        free = document["lots"][0]["forecast"]["free"]
+        more = self.shared.get(f"/v1/lots?arrive_at={arrive}&min_free={free + 1}").json()
+        self.assertEqual(more["lots"], [])
+        self.assertEqual(self.shared.get(f"/v1/lots?arrive_at={arrive}&min_free={free}&"
+                                         "group=scenic-area").json()["lots"][0]["id"], "scenic")
+        later = urllib.parse.quote((datetime.datetime.now(ZONE) + datetime.timedelta(days=8))
+                                   .isoformat(timespec="seconds"))
+        self.assertRefused(f"/v1/lots?arrive_at={later}", "arrive_at", "from now to 7 days ahead")
+        self.assertRefused("/v1/lots?arrive_at=soon", "arrive_at", "RFC 3339")
+        self.assertRefused(f"/v1/lots?arrive_at={arrive}&open=true", "open", "not with arrive_at")
+        self.assertRefused(f"/v1/lots?arrive_at={arrive}&min_free=-1", "min_free", "")
 
     def test_little_history_is_insufficient(self):
         document = self.shared.get("/v1/lots/fresh/forecast").json()
