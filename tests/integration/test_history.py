@@ -117,9 +117,10 @@ class HistoryTest(DaemonTestCase):
         records = {}
         stream = self.shared.redis_cli("EVAL", "local out = {} for _, e in ipairs(redis.call("
                                        "'XRANGE', KEYS[1], '-', '+')) do local f = e[2] "
-                                       "for i = 1, #f, 2 do if f[i] == 'new' and f[i + 1] ~= '' then "
-                                       "out[#out + 1] = e[1] .. ' ' .. f[i + 1] end end end "
-                                       "return table.concat(out, ',')", "1", "ps:audit:hist-b")
+                                       "if f[2] == ARGV[1] then for i = 1, #f, 2 do "
+                                       "if f[i] == 'new' and f[i + 1] ~= '' then "
+                                       "out[#out + 1] = e[1] .. ' ' .. f[i + 1] end end end end "
+                                       "return table.concat(out, ',')", "1", "ps:audit", "hist-b")
         changes = [(int(item.split("-")[0]) // 1000, int(item.split(" ")[1]))
                    for item in stream.split(",") if item]
         self.assertEqual([count for _, count in changes][-4:], [4, 9, 7, 30])
