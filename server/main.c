@@ -13,6 +13,7 @@
 #include "data_dir.h"
 #include "endpoint.h"
 #include "feed_parkapi.h"
+#include "forecast_refresh.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
@@ -52,6 +53,7 @@ struct daemon {
     struct snapshot_sync *sync;
     struct bootstrap *bootstrap;
     struct endpoint_context api;
+    struct forecast_refresh *forecast_refresh; /* each lot's trend for the feeds */
     struct http_server *http;
     struct routes *routes;
     struct event *sigint_event;
@@ -320,7 +322,8 @@ static int start_http(struct daemon *daemon)
         .metrics = daemon->api.metrics};
     char error[512];
 
-    if (api_forecast_new(&daemon->api.forecast) != 0) {
+    if (api_forecast_new(&daemon->api.forecast) != 0 ||
+        forecast_refresh_new(daemon->base, &daemon->api, &daemon->forecast_refresh) != 0) {
         log_error(component, "cannot set up the forecasts");
         return -1;
     }
@@ -416,6 +419,7 @@ static void daemon_deinit(struct daemon *daemon)
     snapshot_sync_free(daemon->sync);
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
+    forecast_refresh_free(daemon->forecast_refresh);
     api_forecast_free(daemon->api.forecast);
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);

@@ -16,7 +16,8 @@ import urllib.parse
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD_ROOT, SOURCE_ROOT, DaemonTestCase, main, sample_lot  # noqa: E402
+from harness import (BUILD_ROOT, SOURCE_ROOT, DaemonTestCase, main, sample_lot,  # noqa: E402
+                     wait_for)
 
 CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
 
@@ -205,6 +206,22 @@ class ForecastTest(DaemonTestCase):
         self.assertRefused("/v1/lots?arrive_at=soon", "arrive_at", "RFC 3339")
         self.assertRefused(f"/v1/lots?arrive_at={arrive}&open=true", "open", "not with arrive_at")
         self.assertRefused(f"/v1/lots?arrive_at={arrive}&min_free=-1", "min_free", "")
+
+    def test_the_feeds_say_which_lots_have_a_forecast_and_their_trend(self):
+        """The refresh reads one lot's history every 2 s, in turn: within a round of the three
+        lots, ParkAPI v1 says forecast true for the lots with history and DATEX II gives their
+        occupancyTrend; a lot without history has neither."""
+        def city_forecasts():
+            lots = self.shared.get("/parkapi/v1/qingzhen").json()["lots"]
+            return {lot["id"]: lot["forecast"] for lot in lots}
+
+        wait_for(lambda: city_forecasts() == {"scenic": True, "fresh": False, "shut": True},
+                 timeout=20, what="every lot's forecast flag in the ParkAPI v1 feed")
+        publication = self.shared.get("/datex2/v3/parking-light.json").json()
+        sites = {site["_id"]: site for site in publication["parkingPublicationLight"]["parkingSite"]}
+        self.assertIn(sites["scenic"]["occupancyTrend"], ("increasing", "decreasing", "stable"))
+        self.assertIn(sites["shut"]["occupancyTrend"], ("increasing", "decreasing", "stable"))
+        self.assertNotIn("occupancyTrend", sites["fresh"])
 
     def test_little_history_is_insufficient(self):
         document = self.shared.get("/v1/lots/fresh/forecast").json()
