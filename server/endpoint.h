@@ -10,6 +10,7 @@
 #include "store.h"
 #include "token_memo.h"
 
+struct api_forecast;
 struct api_metrics;
 struct api_stream;
 struct feed_numbers;
@@ -35,6 +36,7 @@ struct endpoint_context {
     struct api_stream *stream;
     struct api_web *web;
     struct api_metrics *metrics_endpoint;
+    struct api_forecast *forecast; /* lots' hourly history kept for forecasts */
 };
 
 /*

@@ -1,4 +1,5 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
+#include "api_forecast.h"
 #include "api_metrics.h"
 #include "api_stream.h"
 #include "api_totals.h"
@@ -12,6 +13,7 @@
 #include "data_dir.h"
 #include "endpoint.h"
 #include "feed_parkapi.h"
+#include "forecast_refresh.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
@@ -51,6 +53,7 @@ struct daemon {
     struct snapshot_sync *sync;
     struct bootstrap *bootstrap;
     struct endpoint_context api;
+    struct forecast_refresh *forecast_refresh; /* each lot's trend for the feeds */
     struct http_server *http;
     struct routes *routes;
     struct event *sigint_event;
@@ -231,6 +234,7 @@ static void store_options_from(const struct daemon *daemon, struct store_options
     options->sentinels = sentinels;
     options->sentinel_count = config->redis_sentinel_count;
     options->master_name = config->redis_master_name;
+    options->history_days = config->history_days;
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;
@@ -320,6 +324,11 @@ static int start_http(struct daemon *daemon)
         .metrics = daemon->api.metrics};
     char error[512];
 
+    if (api_forecast_new(&daemon->api.forecast) != 0 ||
+        forecast_refresh_new(daemon->base, &daemon->api, &daemon->forecast_refresh) != 0) {
+        log_error(component, "cannot set up the forecasts");
+        return -1;
+    }
     if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {
         log_error(component, "cannot set up the totals endpoints");
         return -1;
@@ -412,6 +421,8 @@ static void daemon_deinit(struct daemon *daemon)
     snapshot_sync_free(daemon->sync);
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
+    forecast_refresh_free(daemon->forecast_refresh);
+    api_forecast_free(daemon->api.forecast);
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);
     http_server_free(daemon->http);

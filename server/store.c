@@ -55,6 +55,7 @@ struct store {
     int database;
     int64_t idempotency_ttl_seconds;
     int64_t audit_max_length;
+    int64_t history_days;
     char target[300]; /* for messages: never holds the password */
     int64_t write_replicas, write_replica_timeout_ms;
     struct store_sentinel *sentinel; /* sentinel mode, else NULL */
@@ -512,6 +513,7 @@ int store_new(struct event_base *base, const struct store_options *options,
     store->audit_max_length = options->audit_max_length;
     store->write_replicas = options->write_replicas;
     store->write_replica_timeout_ms = options->write_replica_timeout_ms;
+    store->history_days = options->history_days > 0 ? options->history_days : 400;
     store->on_ready = on_ready;
     store->on_change = on_change;
     store->callback_data = data;
@@ -560,6 +562,11 @@ const char *store_change_channel(const struct store *store)
 int64_t store_idempotency_ttl(const struct store *store)
 {
     return store->idempotency_ttl_seconds;
+}
+
+int64_t store_history_days(const struct store *store)
+{
+    return store->history_days;
 }
 
 int64_t store_audit_max_length(const struct store *store)

@@ -84,6 +84,7 @@ struct store_options {
      * fewer answer STORE_OUTCOME_NOT_REPLICATED. 0: no WAIT. */
     int64_t write_replicas;
     int64_t write_replica_timeout_ms;
+    int64_t history_days;            /* how long count history is kept (0: the default 400) */
 };
 
 struct store;
@@ -113,6 +114,9 @@ typedef void (*store_change_callback)(const char *message, size_t length, void *
 int store_new(struct event_base *base, const struct store_options *options,
               store_ready_callback on_ready, store_change_callback on_change, void *data,
               struct store **store);
+
+/* How many days of count history are kept (store_options.history_days). */
+int64_t store_history_days(const struct store *store);
 
 /* Whether the store is ready for commands now. */
 bool store_is_ready(const struct store *store);

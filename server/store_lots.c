@@ -49,6 +49,7 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     char lot_key[KEY_SIZE], idempotency_key[KEY_SIZE + 128], token_key[KEY_SIZE];
     char legacy_idempotency_key[KEY_SIZE + 128];
     char lot_audit_key[KEY_SIZE], value[32], fingerprint[KEY_SIZE], ttl[32], cap[32];
+    char history_prefix[KEY_SIZE], history_retention[32];
     const char *mode = update->recount ? "occupied" : "delta";
     const char *keys[] = {lot_key,       idempotency_key,      token_key,
                           lot_audit_key, STORE_PREFIX "audit", legacy_idempotency_key};
@@ -60,7 +61,9 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                                ttl,
                                update->client,
                                store_change_channel(store),
-                               cap};
+                               cap,
+                               history_prefix,
+                               history_retention};
     const struct store_request request = {.script = STORE_SCRIPT_OCCUPANCY,
                                           .keys = STORE_WORDS(keys),
                                           .arguments = STORE_WORDS(arguments)};
@@ -78,6 +81,9 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     snprintf(fingerprint, sizeof(fingerprint), "%s %s %s", update->lot_id, mode, value);
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
+    snprintf(history_prefix, sizeof(history_prefix), STORE_PREFIX "hist:%s:", update->lot_id);
+    snprintf(history_retention, sizeof(history_retention), "%" PRId64,
+             store_history_days(store) * 86400);
     return store_call(store, &request, read_occupancy, (store_callback)callback, data);
 }
 

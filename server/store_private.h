@@ -32,6 +32,10 @@
  *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:groups               set of ids of groups that have names
  *   ps:group:{id}           string: a group's names {"name", "names": {"en"}}
+ *   ps:hist:{id}:{day}      string: a lot's count history for one UTC day
+ *                           (days since 1970), 288 records of 5 minutes
+ *                           (core/history.h); expires history_days after
+ *                           the day
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  *

@@ -14,8 +14,11 @@ import sys
 
 
 def c_string(text):
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return "\n".join(f'        "{line}\\n"' for line in escaped.split("\n")[:-1] or [""])
+    # An array of bytes rather than a string literal: ISO C caps literals at
+    # 4095 characters, and a script may be longer.
+    data = list(text.encode("utf-8")) + [0]
+    rows = (", ".join(str(b) for b in data[i:i + 24]) for i in range(0, len(data), 24))
+    return "(const char[]){\n" + ",\n".join(f"        {row}" for row in rows) + "}"
 
 
 def script_name(path):

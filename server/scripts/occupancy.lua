@@ -6,7 +6,8 @@
 -- KEYS[6] ps:idem:{key}, where older versions kept a key for every lot (read only)
 -- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
--- in seconds, 7 client address, 8 change channel, 9 audit stream cap
+-- in seconds, 7 client address, 8 change channel, 9 audit stream cap,
+-- 10 the history key prefix (ps:hist:{id}:), 11 history retention in seconds
 --
 -- Returns {outcome, answer-or-detail}: "ok" or "replay" with the answer's
 -- JSON text; "unauthorized", "forbidden", "not-found", "mismatch", or
@@ -41,7 +42,7 @@ if ARGV[4] == '1' then
   end
 end
 
-local lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+local lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
 if not lot[1] then
   return {'not-found', ''}
 end
@@ -73,6 +74,61 @@ local answer = string.format(
 if ARGV[4] == '1' then
   redis.call('HSET', KEYS[2], 'fingerprint', ARGV[5], 'answer', answer)
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
+end
+
+-- History: fold the whole-lot count into 5-minute buckets, O(1) per write
+-- (docs/forecast.md; core/history.c reads them and folds imports the same
+-- way). One string per lot and UTC day, 288 records of 18 bytes:
+-- sum (occupied x seconds), covered seconds, min, max, last + 1 (0: none).
+-- The old count's share goes to the previous change's bucket (finishing it)
+-- and to the current bucket only; buckets between stay absent and readers
+-- carry the last count through them.
+do
+  local size, record = 18, '<I4I2I4I4I4'
+  local function place(bucket)
+    local day = math.floor(bucket / 288)
+    return ARGV[10] .. day, (bucket - day * 288) * size, (day + 1) * 86400 + tonumber(ARGV[11])
+  end
+  local function load(bucket)
+    local key, offset = place(bucket)
+    local bytes = redis.call('GETRANGE', key, offset, offset + size - 1)
+    if #bytes < size then return nil end
+    local sum, covered, low, high, last = struct.unpack(record, bytes)
+    if last == 0 then return nil end
+    return {sum, covered, low, high, last - 1}
+  end
+  local function store(bucket, r)
+    local key, offset, expire_at = place(bucket)
+    redis.call('SETRANGE', key, offset, struct.pack(record, r[1], r[2], r[3], r[4], r[5] + 1))
+    redis.call('EXPIREAT', key, expire_at)
+  end
+  local now_s = math.floor(now / 1000)
+  local bucket = math.floor(now_s / 300)
+  local start = bucket * 300
+  local held, since = old, tonumber(lot[4])
+  if held == nil or since == nil then
+    held, since = new, start * 1000 -- a first report: taken to have held since its bucket began
+  end
+  since = math.min(math.floor(since / 1000), now_s)
+  local previous = math.floor(since / 300)
+  local current = previous == bucket and load(bucket) or nil
+  if current then
+    current[1] = current[1] + held * (now_s - since)
+    current[2] = now_s - start
+  else
+    local finished = previous < bucket and load(previous) or nil
+    if finished then
+      finished[1] = finished[1] + held * ((previous + 1) * 300 - since)
+      finished[2] = 300
+      store(previous, finished)
+    end
+    local edge = now_s > start and held or new -- at the bucket's start the old count never held
+    current = {held * (now_s - start), now_s - start, edge, edge, edge}
+  end
+  current[3] = math.min(current[3], new)
+  current[4] = math.max(current[4], new)
+  current[5] = new
+  store(bucket, current)
 end
 
 local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
