@@ -34,18 +34,18 @@ static struct snapshot *mixed(void)
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-open", "{\"name\":\"A\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":10}", 4, 1,
-         now},
+         now, NULL},
         {"b-full", "{\"name\":\"B\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":5}", 5, 1,
-         now},
+         now, NULL},
         {"c-unknown", "{\"name\":\"C\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":8}", -1,
-         1, -1},
+         1, -1, NULL},
         {"d-stale", "{\"name\":\"D\",\"kind\":\"reclaimed\",\"groups\":[\"g\"],\"capacity\":6}", 1,
-         1, now - 31 * MINUTE},
+         1, now - 31 * MINUTE, NULL},
         {"e-closed",
-         "{\"name\":\"Closed E\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":7}", 3, 1,
-         now},
+         "{\"name\":\"Closed E\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":7}", 3, 1, now,
+         NULL},
         {"f-other", "{\"name\":\"F\",\"kind\":\"public\",\"groups\":[\"h\"],\"capacity\":99}", 0, 1,
-         now},
+         now, NULL},
     };
     size_t skipped;
     snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 6, now, &skipped);

@@ -2,6 +2,7 @@
 #include "lot.h"
 
 #include "schedule.h"
+#include "space.h"
 #include "text.h"
 
 #include <math.h>
@@ -297,9 +298,9 @@ static int take_schedule(const json_t *body, struct lot *lot, struct field_error
 static void check_members(const char *id, const json_t *body, struct field_errors *errors)
 {
     static const char *const fields[] = {
-        "name",   "names",    "kind",    "operator",      "city",     "district",
-        "groups", "location", "address", "contact",       "notes",    "capacity",
-        "fee",    "fee_note", "hours",   "opening_hours", "calendar",
+        "name",     "names",         "kind",     "operator", "city",     "district", "groups",
+        "location", "address",       "contact",  "notes",    "capacity", "fee",      "fee_note",
+        "hours",    "opening_hours", "calendar", "spaces",   "vehicles", "entry",
     };
     static const char *const live[] = {"occupied",   "free",     "state",       "version",
                                        "updated_at", "open_now", "next_change", "distance_m"};
@@ -377,6 +378,9 @@ int lot_from_json(const char *id, const json_t *body, struct lot **out, struct f
             take_text(body, "fee_note", TEXT_MAX_CHARACTERS, false, false, &lot->fee_note, errors);
     if (result == 0)
         result = take_schedule(body, lot, errors);
+    if (result == 0)
+        result = space_take_lot_fields(body, lot->capacity, &lot->spaces, &lot->vehicles,
+                                       &lot->entry, errors);
     if (result == 0 && errors->count > 0)
         result = LOT_ERROR_INVALID;
     if (result != 0) {
@@ -422,6 +426,11 @@ json_t *lot_static_to_json(const struct lot *lot)
         failed |= json_object_set(object, "hours", lot->hours);
     failed |= set_text(object, "opening_hours", lot->opening_hours);
     failed |= set_text(object, "calendar", lot->calendar);
+    if (lot->spaces != NULL)
+        failed |= json_object_set(object, "spaces", lot->spaces);
+    if (lot->vehicles != NULL)
+        failed |= json_object_set(object, "vehicles", lot->vehicles);
+    failed |= set_text(object, "entry", lot->entry);
     if (failed) {
         json_decref(object);
         return NULL;
@@ -449,5 +458,8 @@ void lot_free(struct lot *lot)
     json_decref(lot->hours);
     free(lot->opening_hours);
     free(lot->calendar);
+    json_decref(lot->spaces);
+    json_decref(lot->vehicles);
+    free(lot->entry);
     free(lot);
 }

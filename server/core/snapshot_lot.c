@@ -57,6 +57,8 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
         lot->state = SNAPSHOT_STATE_FULL;
     else
         lot->state = SNAPSHOT_STATE_OPEN;
+    lot->spaces_fresh = space_counts_fresh(lot->static_json, &lot->spaces, now_ms,
+                                           snapshot->options.stale_after_ms);
 }
 
 static json_t *time_or_null(const struct snapshot *snapshot, int64_t milliseconds)
@@ -69,6 +71,23 @@ static json_t *time_or_null(const struct snapshot *snapshot, int64_t millisecond
     else
         civil_format_utc_ms(milliseconds, text);
     return json_string(text);
+}
+
+static json_t *space_time(int64_t utc_ms, const void *snapshot)
+{
+    return time_or_null(snapshot, utc_ms);
+}
+
+/* The declared space types with their live counts, where the static "spaces" stood. */
+static void add_spaces(const struct snapshot *snapshot, const struct snapshot_lot *lot,
+                       json_t *document)
+{
+    json_t *spaces;
+
+    if (json_object_get(lot->static_json, "spaces") == NULL)
+        return;
+    spaces = space_answer(lot->static_json, &lot->spaces, lot->spaces_fresh, space_time, snapshot);
+    json_object_set_new(document, "spaces", spaces != NULL ? spaces : json_object());
 }
 
 json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
@@ -84,6 +103,7 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
         if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0)
             json_object_set(document, key, value);
     }
+    add_spaces(snapshot, lot, document);
     json_object_set_new(document, "occupied",
                         lot->occupied >= 0 ? json_integer(lot->occupied) : json_null());
     /* free is null whenever the count cannot be trusted (never reported, or
@@ -159,6 +179,10 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     lot.occupied = occupied;
     lot.version = version;
     lot.updated_at_ms = updated_at_ms;
+    space_counts_clear(&lot.spaces);
+    /* A write's answer shows the type counts this daemon holds for the lot. */
+    if (snapshot_find(snapshot, id) != NULL)
+        lot.spaces = snapshot_find(snapshot, id)->spaces;
     if (snapshot_lot_read_static(&lot) != 0)
         return NULL;
     snapshot_lot_compile_schedule(snapshot, &lot);
@@ -181,6 +205,10 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     lot->occupied = record->occupied;
     lot->version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
+    if (record->spaces != NULL)
+        lot->spaces = *record->spaces;
+    else
+        space_counts_clear(&lot->spaces);
     if (lot->id == NULL || lot->static_json == NULL || snapshot_lot_read_static(lot) != 0) {
         snapshot_lot_free(snapshot, lot);
         return NULL;

@@ -5,11 +5,13 @@
 -- KEYS[6] ps:idem:{key}, where older versions kept a key for every lot (read only)
 -- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
--- in seconds, 7 client address, 8 change channel, 9 audit stream cap
+-- in seconds, 7 client address, 8 change channel, 9 audit stream cap,
+-- 10 a space type whose count this is, or "" for the whole lot's
 --
 -- Returns {outcome, answer-or-detail}: "ok" or "replay" with the answer's
--- JSON text; "unauthorized", "forbidden", "not-found", "mismatch", or
--- "over-capacity" with the capacity.
+-- JSON text; "unauthorized", "forbidden", "not-found", "mismatch",
+-- "no-space" (the lot declares no such type), or "over-capacity" with the
+-- capacity.
 
 local token = redis.call('HMGET', KEYS[3], 'id', 'role', 'scope')
 if not token[1] then
@@ -40,7 +42,27 @@ if ARGV[4] == '1' then
   end
 end
 
-local lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+-- Space types: which count this update writes. The whole lot's path reads
+-- what it always read; a type's reads the type's count and its capacity
+-- from the lot's plan, in the same single HMGET.
+local space = ARGV[10] or ''
+local count_field, time_field = 'occupied', 'updated_at'
+local lot
+if space == '' then
+  lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+else
+  count_field, time_field = 'space:' .. space, 'space:' .. space .. ':updated_at'
+  lot = redis.call('HMGET', KEYS[1], 'capacity', count_field, 'version', 'json')
+  if lot[1] then
+    local plan = cjson.decode(lot[4]).spaces
+    local type_plan = type(plan) == 'table' and plan[space]
+    if type(type_plan) ~= 'table' or not tonumber(type_plan.capacity) then
+      return {'no-space', space}
+    end
+    lot[1] = type_plan.capacity
+  end
+end
+-- End of space types' block.
 if not lot[1] then
   return {'not-found', ''}
 end
@@ -64,11 +86,12 @@ end
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('HSET', KEYS[1], 'occupied', new, 'version', version, 'updated_at', now)
+redis.call('HSET', KEYS[1], count_field, new, 'version', version, time_field, now)
 
 local answer = string.format(
-  '{"id":"%s","occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
-  ARGV[1], new, capacity - new, capacity, version, clamped and 'true' or 'false')
+  '{"id":"%s",%s"occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
+  ARGV[1], space ~= '' and ('"space":"' .. space .. '",') or '', new, capacity - new, capacity,
+  version, clamped and 'true' or 'false')
 if ARGV[4] == '1' then
   redis.call('HSET', KEYS[2], 'fingerprint', ARGV[5], 'answer', answer)
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
@@ -78,12 +101,17 @@ local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
 local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and tostring(old) or '',
                'new', tostring(new), 'requested', ARGV[3], 'clamped', clamped and '1' or '0',
                'client', ARGV[7], 'version', tostring(version)}
+if space ~= '' then
+  table.insert(entry, 'space')
+  table.insert(entry, space)
+end
 -- The same id in both streams: the global one first, whose top is never
 -- below a lot's, so the lot's stream accepts its id.
 local audit_id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], audit_id, unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
-                                             occupied = new, updated_at = now}))
+                                             occupied = new, updated_at = now,
+                                             space = space ~= '' and space or nil}))
 -- The count as stored, so that the daemon that took the write shows it at once.
 return {'ok', answer, version, new, now}
