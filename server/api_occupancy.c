@@ -129,6 +129,7 @@ static void show_own_write(struct snapshot_sync *sync, const struct occupancy_up
                             .version = result->version,
                             .occupied = result->occupied,
                             .updated_at_ms = result->updated_at_ms,
+                            .has_space = update->space >= 0,
                             .space = update->space};
 
     if (result->outcome != STORE_OUTCOME_OK)

@@ -266,10 +266,11 @@ static void test_change_space(void)
                          "\"updated_at\":5}";
 
     CHECK_INT_EQ(change_parse(good, strlen(good), &change), 0);
+    CHECK(change.has_space);
     CHECK_INT_EQ(change.space, SPACE_WOMEN);
     change_deinit(&change);
     CHECK_INT_EQ(change_parse(whole, strlen(whole), &change), 0);
-    CHECK_INT_EQ(change.space, -1);
+    CHECK(!change.has_space);
     change_deinit(&change);
     CHECK_INT_EQ(change_parse(bad, strlen(bad), &change), CHANGE_ERROR_MEMBER);
 }

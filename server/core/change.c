@@ -63,6 +63,7 @@ static int read_space(const json_t *message, struct change *change)
     const json_t *space = json_object_get(message, "space");
     if (space == NULL)
         return 0;
+    change->has_space = true;
     change->space = space_type_from_name(json_string_value(space));
     return change->space >= 0 ? 0 : CHANGE_ERROR_MEMBER;
 }
@@ -93,7 +94,7 @@ int change_parse(const char *text, size_t length, struct change *change)
     json_t *message = json_loadb(text, length, 0, NULL);
     int result = CHANGE_ERROR_NOT_JSON;
 
-    *change = (struct change){.occupied = -1, .updated_at_ms = -1, .space = -1};
+    *change = (struct change){.occupied = -1, .updated_at_ms = -1};
     if (json_is_object(message)) {
         result = read_type(message, &change->type);
         if (result == 0)

@@ -3,6 +3,7 @@
 #define PARKSHARE_CHANGE_H
 
 #include <parkshare/wire.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,7 +42,8 @@ struct change {
     int64_t occupied;         /* OCCUPANCY, LOT; -1 when never reported or not carried */
     int64_t updated_at_ms;    /* OCCUPANCY, LOT; -1 when never reported or not carried */
     char *static_json;        /* LOT: the "lot" object as compact JSON text (owned); else NULL */
-    int space;                /* OCCUPANCY: the space type counted, or -1 for the whole lot */
+    bool has_space; /* OCCUPANCY: a space type's count, not the lot's (zeroed: the lot's) */
+    int space;      /* OCCUPANCY with has_space: the space type (core/space.h) */
 };
 
 /*

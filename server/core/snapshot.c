@@ -235,7 +235,7 @@ static int apply_occupancy(struct snapshot *snapshot, const struct change *chang
     if (!found || snapshot->lots[index]->version >= change->version)
         return 0;
     lot = snapshot->lots[index];
-    if (change->space >= 0) {
+    if (change->has_space) {
         lot->spaces.occupied[change->space] = change->occupied;
         lot->spaces.updated_at_ms[change->space] = change->updated_at_ms;
     } else {
