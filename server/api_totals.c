@@ -251,7 +251,8 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
         struct selection *selection = totals_endpoint->selections[i];
         if (!refresh(totals_endpoint, selection))
             continue;
-        if (totals_endpoint->observer != NULL)
+        /* Streams follow whole lots' totals; a space type's are asked for, never streamed. */
+        if (totals_endpoint->observer != NULL && selection->space == NULL)
             totals_endpoint->observer(selection->city, selection->group, selection->kind,
                                       selection->json, totals_endpoint->observer_data);
         while (!LIST_EMPTY(&selection->waiters))
