@@ -150,6 +150,22 @@ class SpacesTest(ClusterTestCase):
         self.assertNotIn("space:disabled", stored)
         self.assertNotIn("occupied", stored)
 
+    def test_a_batch_counts_types_item_by_item(self):
+        response = self.first.as_admin("POST", "/v1/occupancy", {"updates": [
+            {"id": self.hall, "delta": 2, "space": "charging", "idempotency_key": "b-1"},
+            {"id": self.hall, "delta": 1, "space": "bus"},
+            {"id": self.hall, "delta": 1, "space": "ev"},
+            {"id": self.hall, "occupied": 9}]})
+        self.assertEqual(response.status, 200, response.body)
+        results = response.json()["results"]
+        self.assertEqual([r["status"] for r in results], [200, 422, 422, 200])
+        self.assertEqual((results[0]["result"]["space"], results[0]["result"]["occupied"]),
+                         ("charging", 2))
+        self.assertEqual(results[1]["problem"]["errors"][0]["field"], "space")
+        self.assertEqual(results[2]["problem"]["errors"][0]["field"], "space")
+        stored = self.stored()
+        self.assertEqual((stored["space:charging"], stored["occupied"]), ("2", "9"))
+
     def test_bad_plans_are_refused_and_store_nothing(self):
         before = self.stored()
         cases = [
