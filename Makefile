@@ -48,6 +48,7 @@ test-asan: browser-deps openapi-deps feeds-deps
 bench: build
 	@tools/install-deps bench
 	@BUILD=$(BUILD) python3 tools/bench.py
+	@python3 tools/profile-occupancy.py
 
 # libFuzzer targets (clang, ASan, UBSan), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -13,10 +13,21 @@
 #define AUDIT_LIMIT_DEFAULT 100
 #define AUDIT_LIMIT_MAX     1000
 
+/* Tests lower how far one read of a lot's entries looks, to see it page. */
+#define AUDIT_SCAN_ENV "PARKSHARE_TEST_AUDIT_SCAN"
+
 struct audit_query {
     struct http_exchange *exchange;
     size_t limit;
 };
+
+/* How many entries of the stream a read of one lot's entries looks at. */
+static size_t audit_scan(void)
+{
+    const char *text = getenv(AUDIT_SCAN_ENV);
+    long value = text != NULL ? strtol(text, NULL, 10) : 0;
+    return value > 0 ? (size_t)value : STORE_AUDIT_SCAN_DEFAULT;
+}
 
 /* Audit values are text in Redis; numbers become numbers, "" becomes null. */
 static json_t *audit_value(const char *name, const char *value)
@@ -37,8 +48,25 @@ static json_t *audit_value(const char *name, const char *value)
     return json_string(value);
 }
 
+/*
+ * Every lot entry carries every field, "" where it does not apply (the
+ * stream stores such entries compactly); those are left out of the answer.
+ * An empty "old" or "new" says something (no count yet) and stays, as null.
+ */
+static bool audit_field_applies(const char *name, const char *value)
+{
+    static const char *const optional[] = {"requested", "old_capacity", "capacity"};
+    if (value[0] != '\0')
+        return true;
+    for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+        if (strcmp(name, optional[i]) == 0)
+            return false;
+    }
+    return true;
+}
+
 static void on_audit(enum store_outcome outcome, const struct store_audit_entry *entries,
-                     size_t count, void *data)
+                     size_t count, const char *resume, void *data)
 {
     struct audit_query *query = data;
     json_t *list = json_array(), *document;
@@ -58,14 +86,17 @@ static void on_audit(enum store_outcome outcome, const struct store_audit_entry 
         civil_format_utc_ms(entries[i].time_ms, time_text);
         json_object_set_new(entry, "id", json_string(entries[i].id));
         json_object_set_new(entry, "time", json_string(time_text));
-        for (size_t f = 0; f < entries[i].field_count; f++)
+        for (size_t f = 0; f < entries[i].field_count; f++) {
+            if (!audit_field_applies(entries[i].names[f], entries[i].values[f]))
+                continue;
             json_object_set_new(entry, entries[i].names[f],
                                 audit_value(entries[i].names[f], entries[i].values[f]));
+        }
         json_array_append_new(list, entry);
     }
-    /* A full page may have more after it: the cursor starts after its last entry. */
-    document = json_pack("{s:o, s:s?}", "entries", list, "next_cursor",
-                         count == query->limit && count > 0 ? entries[count - 1].id : NULL);
+    /* A full page may have more after it, and a lot's search that reached its
+     * bound goes on where it stopped: the cursor starts after either. */
+    document = json_pack("{s:o, s:s?}", "entries", list, "next_cursor", resume);
     http_reply_json(query->exchange, 200, document, HTTP_REPLY_NO_STORE);
     json_decref(document);
     free(query);
@@ -136,7 +167,7 @@ void api_audit_read(struct http_exchange *exchange, const struct store_token *ca
     }
     *query = (struct audit_query){exchange, (size_t)limit};
     if (store_audit_query(((struct endpoint_context *)data)->store, lot, start, (size_t)limit,
-                          on_audit, query) != 0) {
+                          audit_scan(), on_audit, query) != 0) {
         free(query);
         endpoint_reply_store_unavailable(exchange);
     }

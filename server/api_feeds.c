@@ -3,40 +3,48 @@
 
 #include "clock.h"
 #include "feed.h"
+#include "feed_query.h"
 
 #include <parkshare/wire.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-/*
- * The formats define no query parameters that parkshare could honour on
- * these paths; any one is refused, so a filter is never silently ignored.
- */
-static bool refuse_query(struct http_exchange *exchange)
+/* A 400 naming the parameter and the rule it breaks. */
+static void refuse(struct http_exchange *exchange, const char *field, const char *rule)
 {
-    const char *unknown = http_exchange_unknown_query(exchange, NULL, 0);
-    json_t *extensions;
+    json_t *extensions = json_pack("{s:[{s:s,s:s}]}", "errors", "field", field, "rule", rule);
+    char detail[FIELD_ERROR_FIELD_SIZE + FIELD_ERROR_RULE_SIZE + 4];
+
+    snprintf(detail, sizeof(detail), "%s: %s", field, rule);
+    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions, detail);
+    json_decref(extensions);
+}
+
+/*
+ * A parameter the format does not define is refused, so that a filter is
+ * never silently ignored. Only the v3 list defines any (known, count).
+ */
+static bool refuse_unknown(struct http_exchange *exchange, const char *const *known, size_t count)
+{
+    const char *unknown = http_exchange_unknown_query(exchange, known, count);
 
     if (unknown == NULL)
         return false;
-    extensions = json_pack("{s:[{s:s,s:s}]}", "errors", "field", unknown, "rule",
-                           "this feed takes no query parameters");
-    http_reply_problem_with(exchange, PROBLEM_BAD_REQUEST, extensions,
-                            "this feed takes no query parameters");
-    json_decref(extensions);
+    refuse(exchange, unknown,
+           count > 0 ? "not a parameter of this list" : "this feed takes no query parameters");
     return true;
 }
 
 static void answer(struct http_exchange *exchange, struct endpoint_context *context,
-                   enum feed_kind kind, const char *argument, const char *noun)
+                   enum feed_kind kind, const char *argument, const struct feed_query *query,
+                   const char *noun)
 {
     const struct list_cache_answer *found = NULL;
     struct list_cache_answer uncached;
     int result;
 
-    if (refuse_query(exchange))
-        return;
-    result = feed_get(context->snapshot, context->feed_numbers, kind, argument, clock_now_ms(),
-                      &found, &uncached);
+    result = feed_get(context->snapshot, context->feed_numbers, kind, argument, query,
+                      clock_now_ms(), &found, &uncached);
     if (result == FEED_ERROR_NOT_FOUND) {
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
         return;
@@ -48,27 +56,48 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, found, &uncached);
 }
 
+static const char *lookup_query(const char *name, void *data)
+{
+    return http_exchange_query(data, name);
+}
+
 void api_feeds_parkapi_v3_list(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    answer(exchange, data, FEED_PARKAPI_V3_LIST, NULL, NULL);
+    struct feed_query query;
+    struct field_error error;
+
+    if (refuse_unknown(exchange, feed_query_parameters, feed_query_parameter_count))
+        return;
+    if (feed_query_parse(lookup_query, exchange, &query, &error) != 0) {
+        refuse(exchange, error.field, error.rule);
+        return;
+    }
+    answer(exchange, data, FEED_PARKAPI_V3_LIST, NULL, &query, NULL);
 }
 
 void api_feeds_parkapi_v3_site(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    answer(exchange, data, FEED_PARKAPI_V3_SITE, http_exchange_parameter(exchange, "id"),
+    if (refuse_unknown(exchange, NULL, 0))
+        return;
+    answer(exchange, data, FEED_PARKAPI_V3_SITE, http_exchange_parameter(exchange, "id"), NULL,
            "parking site");
 }
 
 void api_feeds_parkapi_v1_city(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    answer(exchange, data, FEED_PARKAPI_V1_CITY, http_exchange_parameter(exchange, "city"), "city");
+    if (refuse_unknown(exchange, NULL, 0))
+        return;
+    answer(exchange, data, FEED_PARKAPI_V1_CITY, http_exchange_parameter(exchange, "city"), NULL,
+           "city");
 }
 
 void api_feeds_datex_light(struct http_exchange *exchange, const struct store_token *token,
                            void *data)
 {
-    answer(exchange, data, FEED_DATEX_LIGHT, NULL, NULL);
+    if (refuse_unknown(exchange, NULL, 0))
+        return;
+    answer(exchange, data, FEED_DATEX_LIGHT, NULL, NULL, NULL);
 }

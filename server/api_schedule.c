@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "ical.h"
+#include "leave_by.h"
 #include "schedule.h"
 
 #include <stdio.h>
@@ -21,9 +22,28 @@ static json_t *local_time(int64_t local_minute)
     return json_string(text);
 }
 
-/* One day: its type, its holiday's name, and its open intervals clipped to the day. */
+/* The lot's leave-by rule (LEAVE_BY_NONE when it has none; stored rules were validated). */
+static void lot_leave_by(const struct snapshot_lot *lot, struct leave_by *rule)
+{
+    struct field_error error;
+    if (leave_by_parse(json_object_get(lot->static_json, "leave_by"), rule, &error) != 0)
+        rule->on = LEAVE_BY_NONE;
+}
+
+/* A day's leave-by deadline, or null. */
+static json_t *day_leave_by(const struct leave_by *rule, const struct schedule *schedule,
+                            const struct calendar *calendar, int64_t day)
+{
+    int64_t deadline = leave_by_for_day(rule, schedule, calendar, day);
+    return deadline >= 0 ? local_time(deadline) : json_null();
+}
+
+/*
+ * One day: its type, its holiday's name, its entry windows clipped to the
+ * day, and the deadline for cars that entered (null without one).
+ */
 static json_t *describe_day(const struct schedule *schedule, const struct calendar *calendar,
-                            int64_t day)
+                            const struct leave_by *rule, int64_t day)
 {
     struct time_window *windows = NULL;
     const char *holiday = NULL;
@@ -42,9 +62,10 @@ static json_t *describe_day(const struct schedule *schedule, const struct calend
                                               "end", local_time(windows[i].end)));
     free(windows);
     civil_date_format(civil_date_from_days(day), date);
-    return json_pack("{s:s, s:s, s:s?, s:o}", "date", date, "day_type",
+    return json_pack("{s:s, s:s, s:s?, s:o, s:o}", "date", date, "day_type",
                      schedule_day_type_name(type), "holiday_name",
-                     holiday != NULL && holiday[0] ? holiday : NULL, "open", open);
+                     holiday != NULL && holiday[0] ? holiday : NULL, "open", open, "leave_by",
+                     day_leave_by(rule, schedule, calendar, day));
 }
 
 /* from (default today, local) and days (default 14, at most 366). */
@@ -71,6 +92,17 @@ static int parse_range(struct http_exchange *exchange, int64_t *first_day, int64
                                        days);
 }
 
+/* The rule and its note at the top of the schedule answer, when the lot has one. */
+static void add_leave_by_rule(json_t *document, const struct leave_by *rule)
+{
+    char note[160];
+    if (document == NULL || rule->on == LEAVE_BY_NONE)
+        return;
+    leave_by_note(rule, note, sizeof(note));
+    json_object_set_new(document, "leave_by_rule", leave_by_to_json(rule));
+    json_object_set_new(document, "opening_hours_note", json_string(note));
+}
+
 void api_schedule_days(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
@@ -79,6 +111,7 @@ void api_schedule_days(struct http_exchange *exchange, const struct store_token 
     const struct calendar *calendar = NULL;
     const char *calendar_id;
     struct schedule *schedule = NULL;
+    struct leave_by rule;
     json_t *days_json, *document;
     int64_t first_day;
     int64_t days;
@@ -97,9 +130,10 @@ void api_schedule_days(struct http_exchange *exchange, const struct store_token 
     calendar_id = json_string_value(json_object_get(lot->static_json, "calendar"));
     if (calendar_id != NULL)
         calendar = opening_calendar(context->opening, calendar_id);
+    lot_leave_by(lot, &rule);
     days_json = json_array();
     for (int64_t i = 0; days_json != NULL && i < days; i++)
-        json_array_append_new(days_json, describe_day(schedule, calendar, first_day + i));
+        json_array_append_new(days_json, describe_day(schedule, calendar, &rule, first_day + i));
     schedule_free(schedule);
     document =
         json_pack("{s:s, s:s, s:s?, s:b, s:o, s:o}", "id", id, "timezone", context->timezone,
@@ -107,6 +141,7 @@ void api_schedule_days(struct http_exchange *exchange, const struct store_token 
                   lot->next_change_ms >= 0 ? local_time(clock_local_minute(lot->next_change_ms))
                                            : json_null(),
                   "days", days_json);
+    add_leave_by_rule(document, &rule);
     if (document == NULL)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
     else
@@ -144,25 +179,23 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
     const struct snapshot_lot *lot;
     const struct calendar *calendar;
     struct schedule *schedule = NULL;
-    struct time_window *windows = NULL;
     struct ical_event *events = NULL;
+    struct leave_by rule;
     const json_t *fee_note;
     size_t count = 0, length = 0;
     int64_t first_day;
     int64_t days;
-    char *text = NULL;
+    char *text = NULL, leave_summary[200];
 
     if (parse_range(exchange, &first_day, &days) != 0 ||
         lot_schedule(exchange, context, &lot, &schedule, &calendar) != 0)
         return;
-    if (schedule_windows(schedule, calendar, first_day * SCHEDULE_MINUTES_PER_DAY,
-                         (first_day + days) * SCHEDULE_MINUTES_PER_DAY, &windows, &count) == 0)
-        events = calloc(count + 1, sizeof(*events));
-    for (size_t i = 0; events != NULL && i < count; i++)
-        events[i] =
-            (struct ical_event){clock_utc_ms(windows[i].start), clock_utc_ms(windows[i].end)};
+    lot_leave_by(lot, &rule);
+    leave_by_note(&rule, leave_summary, sizeof(leave_summary));
     fee_note = json_object_get(lot->static_json, "fee_note");
-    if (events != NULL) {
+    if (ical_schedule_events(schedule, calendar, &rule, leave_summary,
+                             first_day * SCHEDULE_MINUTES_PER_DAY,
+                             (first_day + days) * SCHEDULE_MINUTES_PER_DAY, &events, &count) == 0) {
         struct ical_calendar about = {
             lot->id, json_string_value(json_object_get(lot->static_json, "name")),
             json_string_value(json_object_get(lot->static_json, "address")),
@@ -180,6 +213,5 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
                    HTTP_REPLY_PUBLIC);
     free(text);
     free(events);
-    free(windows);
     schedule_free(schedule);
 }

@@ -97,8 +97,9 @@ static bool client_wants(const struct client *client, const struct snapshot_lot 
 static char *lot_event(const struct api_stream *stream, const struct snapshot_lot *lot)
 {
     json_t *full = snapshot_lot_json(stream->context->snapshot, lot);
-    static const char *const live[] = {"id",       "occupied",    "free",       "capacity", "state",
-                                       "open_now", "next_change", "updated_at", "version"};
+    static const char *const live[] = {"id",      "occupied", "free",        "capacity",
+                                       "state",   "open_now", "next_change", "updated_at",
+                                       "version", "leave_by"};
     json_t *event = json_object();
     char *text;
 

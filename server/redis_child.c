@@ -82,7 +82,10 @@ static int write_config(const struct redis_child *child, char *error, size_t err
             "appendonly yes\n"
             "appendfsync %s\n"
             "save \"\"\n"
-            "always-show-logo no\n",
+            "always-show-logo no\n"
+            "# A lot is one hash: its JSON and a few counts. Kept as one compact\n"
+            "# listpack up to 8 KB of JSON, not a hash table (half the memory).\n"
+            "hash-max-listpack-value 8192\n",
             child->socket_path, child->directory, child->pid_path,
             child->fsync_always ? "always" : "everysec");
     if (fflush(file) != 0 || fsync(fd) != 0) {

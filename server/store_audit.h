@@ -18,17 +18,27 @@ struct store_audit_entry {
     const char *values[STORE_AUDIT_MAX_FIELDS];
 };
 
-/* entries NULL and count 0 unless outcome is OK. */
+/*
+ * entries NULL and count 0 unless outcome is OK. resume is the id to go on
+ * after (the next page starts at "(" resume), or NULL when no entry follows
+ * as far as is known; it may be set with fewer than limit entries, even
+ * none, when a lot's search reached its bound.
+ */
 typedef void (*store_audit_callback)(enum store_outcome outcome,
                                      const struct store_audit_entry *entries, size_t count,
-                                     void *data);
+                                     const char *resume, void *data);
+
+/* How many entries of the stream one read of a lot's entries looks at, at most. */
+#define STORE_AUDIT_SCAN_DEFAULT 10000
 
 /*
- * Read up to limit entries, oldest first, from one lot's stream (lot_id) or
- * the stream of all lots (lot_id NULL), starting at start: a stream id
- * ("1700000000000-0"), "(" and an id to start after it, or "-".
+ * Read up to limit entries, oldest first, from the stream of all lots,
+ * starting at start: a stream id ("1700000000000-0"), "(" and an id to
+ * start after it, or "-". With lot_id, only that lot's entries, found by
+ * looking at no more than scan entries of the stream (audit_lot.lua):
+ * one call's work is bounded whatever the lot.
  */
 int store_audit_query(struct store *store, const char *lot_id, const char *start, size_t limit,
-                      store_audit_callback callback, void *data);
+                      size_t scan, store_audit_callback callback, void *data);
 
 #endif

@@ -23,7 +23,7 @@
  *                           idempotency_ttl (keys are per lot; older
  *                           versions wrote ps:idem:{key}, still read)
  *   ps:audit                stream of every change, capped
- *   ps:audit:{id}           stream of one lot's changes, capped
+ *   ps:audit:{id}           no longer written: older versions' stream per lot
  *   ps:token:{sha256}       hash: id, role, lots (JSON array), name, created_at
  *   ps:tokens               hash: token id -> sha256 of the token
  *   ps:revoked              set of sha256 of revoked bootstrap admin tokens

@@ -38,7 +38,7 @@ static bool feed_opening(const void *compiled, int64_t at, int64_t *next_change,
 static struct snapshot *feed_city(void)
 {
     struct snapshot_options options = {30 * FEED_MINUTE,
-                                       {feed_compile, feed_opening, NULL, NULL, NULL}};
+                                       {.compile = feed_compile, .opening = feed_opening}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-open",

@@ -68,7 +68,8 @@ static void test_rendered_through_feed(struct snapshot *snapshot)
     char *body = NULL;
     size_t length = 0;
 
-    CHECK_INT_EQ(feed_render(snapshot, NULL, FEED_DATEX_LIGHT, NULL, feed_now, &body, &length), 0);
+    CHECK_INT_EQ(
+        feed_render(snapshot, NULL, FEED_DATEX_LIGHT, NULL, NULL, feed_now, &body, &length), 0);
     CHECK_INT_EQ(length, strlen(body));
     CHECK(strncmp(body, "{\"_version\":\"3.4\",", 18) == 0);
     free(body);

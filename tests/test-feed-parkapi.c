@@ -4,6 +4,7 @@
 #include "feed.h"
 #include "feed_fixture.h"
 #include "feed_parkapi.h"
+#include "feed_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,16 +118,91 @@ static void test_numbers_follow_the_snapshot_once_a_second(void)
     snapshot_free(snapshot);
 }
 
+/* The original_uid of item index of a v3 list, or "". */
+static const char *listed_uid(const json_t *list, size_t index)
+{
+    const char *uid = json_string_value(
+        json_object_get(json_array_get(json_object_get(list, "items"), index), "original_uid"));
+    return uid ? uid : "";
+}
+
 static void test_v3_list(struct snapshot *snapshot)
 {
-    json_t *list = feed_parkapi_v3_list(snapshot, feed_now);
+    struct feed_query everything = {.ignore_duplicates = true};
+    bool complete = false;
+    json_t *list =
+        feed_parkapi_v3_list(snapshot, NULL, &everything, "/v3/parking-sites", feed_now, &complete);
 
+    CHECK(complete);
     CHECK_INT_EQ(json_integer_value(json_object_get(list, "total_count")), 4);
     CHECK_INT_EQ(json_array_size(json_object_get(list, "items")), 4);
-    CHECK_STR_EQ(json_string_value(json_object_get(
-                     json_array_get(json_object_get(list, "items"), 3), "original_uid")),
-                 "d-none");
+    /* ParkAPI's order: by site number (d-none's is the smallest, c-shut's the largest). */
+    CHECK_STR_EQ(listed_uid(list, 0), "d-none");
+    CHECK_STR_EQ(listed_uid(list, 1), "a-open");
+    CHECK_STR_EQ(listed_uid(list, 2), "b-full");
+    CHECK_STR_EQ(listed_uid(list, 3), "c-shut");
+    CHECK(json_object_get(list, "next_id") == NULL);
     json_decref(list);
+}
+
+/* Two pages of two: the first says where the second starts, the second says nothing more. */
+static void test_v3_list_pages(struct snapshot *snapshot)
+{
+    struct feed_query query = {.given = true, .ignore_duplicates = true, .limit = 2};
+    struct feed_numbers *numbers = feed_numbers_new();
+    bool complete = false;
+    json_t *first =
+        feed_parkapi_v3_list(snapshot, numbers, &query, "/v3/parking-sites", feed_now, &complete);
+    char expected[128];
+    json_t *second;
+
+    CHECK(complete);
+    CHECK_INT_EQ(json_integer_value(json_object_get(first, "total_count")), 4);
+    CHECK_INT_EQ(json_array_size(json_object_get(first, "items")), 2);
+    CHECK_STR_EQ(listed_uid(first, 1), "a-open");
+    CHECK_INT_EQ(json_integer_value(json_object_get(first, "next_id")),
+                 feed_parkapi_number("b-full"));
+    snprintf(expected, sizeof(expected), "/v3/parking-sites?limit=2&start=%lld",
+             (long long)feed_parkapi_number("b-full"));
+    CHECK_STR_EQ(json_string_value(json_object_get(first, "next_path")), expected);
+    query.start = json_integer_value(json_object_get(first, "next_id"));
+    second =
+        feed_parkapi_v3_list(snapshot, numbers, &query, "/v3/parking-sites", feed_now, &complete);
+    CHECK_INT_EQ(json_integer_value(json_object_get(second, "total_count")), 4);
+    CHECK_INT_EQ(json_array_size(json_object_get(second, "items")), 2);
+    CHECK_STR_EQ(listed_uid(second, 0), "b-full");
+    CHECK_STR_EQ(listed_uid(second, 1), "c-shut");
+    CHECK(json_object_get(second, "next_id") == NULL);
+    json_decref(first);
+    json_decref(second);
+    feed_numbers_free(numbers);
+}
+
+/* name (without ASCII case), a circle, and a purpose no lot has. */
+static void test_v3_list_filters(struct snapshot *snapshot)
+{
+    struct feed_query by_name = {.given = true, .ignore_duplicates = true, .name = "hAL"};
+    struct feed_query by_circle = {.given = true,
+                                   .ignore_duplicates = true,
+                                   .has_circle = true,
+                                   .lat = 26.5,
+                                   .lon = 106.25,
+                                   .radius_m = 1000};
+    struct feed_query bikes = {.given = true, .ignore_duplicates = true, .purpose_excluded = true};
+    bool complete;
+    json_t *named = feed_parkapi_v3_list(snapshot, NULL, &by_name, "/p", feed_now, &complete);
+    json_t *near = feed_parkapi_v3_list(snapshot, NULL, &by_circle, "/p", feed_now, &complete);
+    json_t *none = feed_parkapi_v3_list(snapshot, NULL, &bikes, "/p", feed_now, &complete);
+
+    CHECK_INT_EQ(json_integer_value(json_object_get(named, "total_count")), 1);
+    CHECK_STR_EQ(listed_uid(named, 0), "a-open");
+    CHECK_INT_EQ(json_integer_value(json_object_get(near, "total_count")), 1);
+    CHECK_STR_EQ(listed_uid(near, 0), "a-open");
+    CHECK_INT_EQ(json_integer_value(json_object_get(none, "total_count")), 0);
+    CHECK_INT_EQ(json_array_size(json_object_get(none, "items")), 0);
+    json_decref(named);
+    json_decref(near);
+    json_decref(none);
 }
 
 static void test_v1_city(struct snapshot *snapshot)
@@ -173,25 +249,25 @@ static void test_answers_are_kept_until_a_change(void)
     char etag[24];
     char *before;
 
-    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &first, &uncached),
-                 0);
+    CHECK_INT_EQ(
+        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", NULL, feed_now, &first, &uncached), 0);
     CHECK(first != &uncached);
     before = strdup(first->body);
     strcpy(etag, first->etag);
     /* Kept: a later read at the same revision is the same bytes, not rebuilt at its own time. */
-    CHECK_INT_EQ(
-        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now + 60000, &again, &uncached),
-        0);
-    CHECK(again == first);
-    CHECK_INT_EQ(
-        feed_get(snapshot, NULL, FEED_PARKAPI_V3_SITE, "nowhere", feed_now, &again, &uncached),
-        FEED_ERROR_NOT_FOUND);
-    CHECK_INT_EQ(
-        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "atlantis", feed_now, &again, &uncached),
-        FEED_ERROR_NOT_FOUND);
-    CHECK_INT_EQ(snapshot_apply(snapshot, count, strlen(count), feed_now, NULL), 0);
-    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again, &uncached),
+    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", NULL, feed_now + 60000,
+                          &again, &uncached),
                  0);
+    CHECK(again == first);
+    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V3_SITE, "nowhere", NULL, feed_now, &again,
+                          &uncached),
+                 FEED_ERROR_NOT_FOUND);
+    CHECK_INT_EQ(feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "atlantis", NULL, feed_now, &again,
+                          &uncached),
+                 FEED_ERROR_NOT_FOUND);
+    CHECK_INT_EQ(snapshot_apply(snapshot, count, strlen(count), feed_now, NULL), 0);
+    CHECK_INT_EQ(
+        feed_get(snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", NULL, feed_now, &again, &uncached), 0);
     CHECK(strcmp(again->etag, etag) != 0);
     CHECK(strstr(again->body, "\"total\":10,\"free\":1,") != NULL);
     CHECK(strstr(before, "\"total\":10,\"free\":6,") != NULL);
@@ -208,6 +284,8 @@ int main(void)
     RUN_TEST_WITH(test_v3_full_closed_and_never_counted, snapshot);
     RUN_TEST_WITH(test_v3_find_by_id_or_number, snapshot);
     RUN_TEST(test_numbers_follow_the_snapshot_once_a_second);
+    RUN_TEST_WITH(test_v3_list_pages, snapshot);
+    RUN_TEST_WITH(test_v3_list_filters, snapshot);
     RUN_TEST_WITH(test_v3_list, snapshot);
     RUN_TEST_WITH(test_v1_city, snapshot);
     RUN_TEST(test_answers_are_kept_until_a_change);

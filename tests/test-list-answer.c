@@ -29,7 +29,8 @@ static bool opens_later(const void *compiled, int64_t at, int64_t *next_change, 
 
 static struct snapshot *city(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {compile_night, opens_later, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE,
+                                       {.compile = compile_night, .opening = opens_later}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-hall",

@@ -122,7 +122,7 @@ static void test_field_rules(void)
         {"operator", text_rule, {"{\"operator\":\"\"}"}},
         {"hours", "must be an object such as {\"weekend\": \"24h\"}", {"{\"hours\":[]}"}},
         {"hours.someday",
-         "unknown day class; expected workday, weekend, holiday, mo..su or dates",
+         "unknown day class; expected workday, weekend, holiday, mo..su, dates or seasons",
          {"{\"hours\":{\"someday\":\"24h\"}}"}},
         {"hours.mo",
          hours_value_rule,

@@ -247,7 +247,7 @@ static void test_errors_and_always_open(void)
     CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)),
                  SCHEDULE_ERROR_INVALID);
     CHECK_STR_EQ(error, "hours.someday: unknown day class; expected workday, weekend, holiday, "
-                        "mo..su or dates");
+                        "mo..su, dates or seasons");
     json_decref(hours);
     CHECK_INT_EQ(schedule_from_hours(NULL, &schedule, error, sizeof(error)), 0);
     CHECK(schedule_open_at(schedule, NULL, at(2026, 1, 1, 0, 0), &next));

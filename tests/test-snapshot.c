@@ -43,9 +43,10 @@ static bool day_hours(const void *compiled, int64_t at, int64_t *next_change, vo
 
 static struct snapshot *loaded(bool with_hours)
 {
-    struct snapshot_options options = {30 * MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE, {0}};
     if (with_hours)
-        options.opening = (struct snapshot_opening){compile_day_hours, day_hours, NULL, NULL, NULL};
+        options.opening =
+            (struct snapshot_opening){.compile = compile_day_hours, .opening = day_hours};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"lot-b", lot_b, 5, 4, now - MINUTE, NULL},
@@ -82,7 +83,7 @@ static void test_load_sorts_and_judges(void)
                           "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
                           "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
                           "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
-                          "\"version\":1,\"opening_hours\":\"24/7\"}");
+                          "\"version\":1,\"opening_hours\":\"24/7\",\"leave_by\":null}");
     snapshot_free(snapshot);
 }
 
@@ -190,7 +191,7 @@ static void test_clock_states_and_deadlines(void)
 
 static void test_bad_records_are_skipped(void)
 {
-    struct snapshot_options options = {MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    struct snapshot_options options = {MINUTE, {0}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"good", lot_a, -1, 1, -1, NULL},

@@ -187,7 +187,7 @@ static void test_counts_and_freshness(void)
  */
 static void test_snapshot_answer(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE, {0}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {{"hall", planned, 10, 3, now - MINUTE, NULL}};
     const char message[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":4,\"occupied\":5,"
@@ -226,7 +226,7 @@ static void test_snapshot_answer(void)
 /* A lot change (PUT) keeps the type counts this daemon holds; an older type report loses. */
 static void test_snapshot_lot_change_keeps_counts(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE, {0}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct space_counts counts;
     struct snapshot_record records[] = {{"hall", planned, 10, 3, now - MINUTE, &counts}};

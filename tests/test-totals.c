@@ -30,7 +30,8 @@ static bool never_open(const void *compiled, int64_t at, int64_t *next_change, v
 
 static struct snapshot *mixed(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {compile_closed, never_open, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE,
+                                       {.compile = compile_closed, .opening = never_open}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-open", "{\"name\":\"A\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":10}", 4, 1,
@@ -182,7 +183,7 @@ static void test_worth_caching(void)
 /* space=charging: only lots that declare it, by the type's capacity and fresh count. */
 static void test_space(void)
 {
-    struct snapshot_options options = {30 * MINUTE, {NULL, NULL, NULL, NULL, NULL}};
+    struct snapshot_options options = {30 * MINUTE, {0}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct space_counts fresh, stale;
     struct snapshot_record records[] = {

@@ -83,6 +83,18 @@ function shownCount(lot) {
   return count;
 }
 
+// While a leave-by deadline applies: "请于 周一 07:30 前驶离" (the deadline's weekday as the
+// daemon writes it, in its zone), or its date when it is not within the next 7 days.
+function leaveByHtml(iso) {
+  if (!iso) return "";
+  const month = +iso.slice(5, 7), day = +iso.slice(8, 10), time = iso.slice(11, 16);
+  const weekday = new Date(Date.UTC(+iso.slice(0, 4), month - 1, day)).getUTCDay();
+  const soon = Date.parse(iso) - Date.now() < 7 * 86400000;
+  const zh = soon ? "日一二三四五六".charAt(weekday) : "";
+  const en = soon ? ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][weekday] : `${day}/${month}`;
+  return both(`请于 ${soon ? "周" + zh : `${month}月${day}日`} ${time} 前驶离`, `Leave by ${en} ${time}`);
+}
+
 function renderLot(id) {
   const entry = lots.get(id);
   if (!entry) return;
@@ -96,8 +108,8 @@ function renderLot(id) {
   const badge = node.querySelector(".badge");
   badge.className = `badge ${lot.state || "unknown"}`;
   badge.innerHTML = both(state[0], state[1]);
-  node.querySelector(".free").innerHTML = count === null || !lot.capacity ? ""
-    : `${both("空余", "Free")}: ${lot.capacity - count}`;
+  node.querySelector(".free").innerHTML = [count === null || !lot.capacity ? ""
+    : `${both("空余", "Free")}: ${lot.capacity - count}`, leaveByHtml(lot.leave_by)].filter(Boolean).join(" · ");
   const name = lot.name || id;
   node.querySelector(".in").setAttribute("aria-label", `车辆驶入 Car in +1 · ${name}`);
   node.querySelector(".out").setAttribute("aria-label", `车辆驶出 Car out −1 · ${name}`);

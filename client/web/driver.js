@@ -21,6 +21,7 @@ const TEXT = {
     now_full: "{name} 已满", now_open: "{name} 有空位", now_closed: "{name} 已关闭",
     you: "您的位置", page_title: "parkshare · 附近停车场", switch_to: "English",
     zoom_in: "放大", zoom_out: "缩小",
+    leave_by: "请于 {when} 前驶离", weekdays: "周日,周一,周二,周三,周四,周五,周六",
   },
   en: {
     title: "Open car parks nearby", locate: "Use my location", area_label: "Choose an area",
@@ -40,6 +41,7 @@ const TEXT = {
     amap: "Amap", now_full: "{name} is full", now_open: "{name} has spaces", now_closed: "{name} is closed",
     you: "You are here", page_title: "parkshare · car parks nearby", switch_to: "中文",
     zoom_in: "Zoom in", zoom_out: "Zoom out",
+    leave_by: "Leave by {when}", weekdays: "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
   },
 };
 // Space types, who may park and how to get in (the lot's spaces, vehicles and entry).
@@ -146,6 +148,19 @@ function when(iso) {
   return t("date_time", { month, day, monthName: MONTHS[month - 1], time });
 }
 
+// While a leave-by deadline applies: "请于 周一 07:30 前驶离", the weekday of the deadline
+// (as the daemon writes it, in its own zone), or its date when not within the next 7 days.
+function leaveBy(lot) {
+  if (!lot.leave_by) return "";
+  const date = lot.leave_by.slice(0, 10), time = lot.leave_by.slice(11, 16);
+  const month = +date.slice(5, 7), day = +date.slice(8, 10);
+  const weekday = new Date(Date.UTC(+date.slice(0, 4), month - 1, day)).getUTCDay();
+  const soon = Date.parse(lot.leave_by) - Date.now() < 7 * 86400000;
+  const when = soon ? `${t("weekdays").split(",")[weekday]} ${time}`
+    : t("date_time", { month, day, monthName: MONTHS[month - 1], time });
+  return t("leave_by", { when });
+}
+
 function hours(lot) {
   if (!lot.next_change) return lot.open_now ? t("always_open") : t("not_open");
   return lot.open_now ? t("open_until", { when: when(lot.next_change) }) : t("opens_at", { when: when(lot.next_change) });
@@ -210,7 +225,7 @@ function fillCard(card, lot) {
   const shown = shownState(lot);
   const setText = (selector, text) => { const node = card.querySelector(selector); if (node.textContent !== text) node.textContent = text; };
   setText("h3", lotName(lot));
-  setText(".meta", [distance(lot), hours(lot), fee(lot), spacesText(lot), rulesText(lot)].filter(Boolean).join(" · "));
+  setText(".meta", [distance(lot), hours(lot), leaveBy(lot), fee(lot), spacesText(lot), rulesText(lot)].filter(Boolean).join(" · "));
   setText(".age", ageText(lot));
   setText(".free", freeText(lot));
   card.querySelector(".free").className = lot.free === null ? "free none" : "free";
@@ -235,6 +250,7 @@ function popupContent(lot) {
   count.append(element("strong", "card-free", freeText(lot)));
   if (lot.free !== null) count.append(" " + t("free_label"));
   card.append(count, element("p", "age", ageText(lot) || t("never")), element("p", "hours", hours(lot)));
+  if (leaveBy(lot)) card.append(element("p", "leave-by", leaveBy(lot)));
   if (fee(lot)) card.append(element("p", "fee", fee(lot)));
   for (const [name, text] of [["spaces", spacesText(lot)], ["rules", rulesText(lot)]]) if (text) card.append(element("p", name, text));
   card.append(links(lot));

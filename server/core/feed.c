@@ -5,6 +5,7 @@
 #include "etag.h"
 #include "feed_datex.h"
 #include "feed_parkapi.h"
+#include "feed_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,14 +42,18 @@ int feed_set_string(json_t *object, const char *name, const char *value)
 
 /* The document of kind, or NULL (*found false: no such lot or city). */
 static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbers,
-                     enum feed_kind kind, const char *argument, int64_t now_ms, bool *found)
+                     enum feed_kind kind, const char *argument, const struct feed_query *query,
+                     int64_t now_ms, bool *found, bool *complete)
 {
+    static const struct feed_query everything = {.ignore_duplicates = true};
     const struct snapshot_lot *lot;
 
     *found = true;
+    *complete = true;
     switch (kind) {
     case FEED_PARKAPI_V3_LIST:
-        return feed_parkapi_v3_list(snapshot, now_ms);
+        return feed_parkapi_v3_list(snapshot, numbers, query ? query : &everything,
+                                    FEED_PARKAPI_V3_PATH, now_ms, complete);
     case FEED_PARKAPI_V3_SITE:
         lot = feed_parkapi_v3_find(snapshot, numbers, argument, now_ms);
         *found = lot != NULL;
@@ -61,11 +66,12 @@ static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbe
     return NULL;
 }
 
-int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
-                const char *argument, int64_t now_ms, char **body, size_t *length)
+static int render(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                  enum feed_kind kind, const char *argument, const struct feed_query *query,
+                  int64_t now_ms, char **body, size_t *length, bool *complete)
 {
     bool found;
-    json_t *document = build(snapshot, numbers, kind, argument, now_ms, &found);
+    json_t *document = build(snapshot, numbers, kind, argument, query, now_ms, &found, complete);
 
     if (document == NULL)
         return found ? FEED_ERROR_NO_MEMORY : FEED_ERROR_NOT_FOUND;
@@ -77,27 +83,47 @@ int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, e
     return 0;
 }
 
-/* The cache key of a document: a prefix no list query's key has, then the argument. */
-static char *cache_key(enum feed_kind kind, const char *argument)
+int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
+                const char *argument, const struct feed_query *query, int64_t now_ms, char **body,
+                size_t *length)
+{
+    bool complete;
+    return render(snapshot, numbers, kind, argument, query, now_ms, body, length, &complete);
+}
+
+/*
+ * The cache key of a document: a prefix no list query's key has, then the
+ * argument, or for the v3 list the canonical query.
+ */
+static char *cache_key(enum feed_kind kind, const char *argument, const struct feed_query *query)
 {
     static const char *const names[] = {"feed:v3", "feed:v3:", "feed:v1:", "feed:datex"};
-    size_t size = strlen(names[kind]) + (argument ? strlen(argument) : 0) + 1;
-    char *key = malloc(size);
+    char canonical[FEED_QUERY_CANONICAL_SIZE] = "";
+    size_t size;
+    char *key;
 
+    if (kind == FEED_PARKAPI_V3_LIST && query != NULL && query->given) {
+        canonical[0] = '?';
+        feed_query_canonical(query, 0, canonical + 1, sizeof(canonical) - 1);
+        argument = canonical;
+    }
+    size = strlen(names[kind]) + (argument ? strlen(argument) : 0) + 1;
+    key = malloc(size);
     if (key != NULL)
         snprintf(key, size, "%s%s", names[kind], argument ? argument : "");
     return key;
 }
 
 int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
-             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
-             struct list_cache_answer *uncached)
+             const char *argument, const struct feed_query *query, int64_t now_ms,
+             const struct list_cache_answer **answer, struct list_cache_answer *uncached)
 {
     struct list_cache *cache = snapshot_list_cache(snapshot);
     uint64_t revision = snapshot_revision(snapshot);
-    char *key = cache_key(kind, argument);
+    char *key = cache_key(kind, argument, query);
     char *body = NULL;
     size_t length = 0;
+    bool complete = true;
     int result = FEED_ERROR_NO_MEMORY;
 
     memset(uncached, 0, sizeof(*uncached));
@@ -108,11 +134,12 @@ int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_
         result = 0;
         goto free_key;
     }
-    result = feed_render(snapshot, numbers, kind, argument, now_ms, &body, &length);
+    result = render(snapshot, numbers, kind, argument, query, now_ms, &body, &length, &complete);
     if (result != 0)
         goto free_key;
-    /* Too large to keep, or no memory to keep it: answered this once. */
-    if (list_cache_store(cache, key, revision, body, length, answer) != 0) {
+    /* Too large to keep, no memory to keep it, or possibly missing a new
+     * lot: answered this once. */
+    if (!complete || list_cache_store(cache, key, revision, body, length, answer) != 0) {
         uncached->body = body;
         uncached->length = length;
         etag_of(body, length, uncached->etag, sizeof(uncached->etag));

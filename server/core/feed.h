@@ -17,32 +17,40 @@ enum feed_error {
 
 /* Which document is asked for. */
 enum feed_kind {
-    FEED_PARKAPI_V3_LIST = 0, /* {"items":[…],"total_count":n}; argument NULL */
+    FEED_PARKAPI_V3_LIST = 0, /* {"items":[…],"total_count":n,…}; argument NULL, a query */
     FEED_PARKAPI_V3_SITE,     /* one parking site; argument: a lot id or its ParkAPI number */
     FEED_PARKAPI_V1_CITY,     /* the legacy city document; argument: the city */
     FEED_DATEX_LIGHT,         /* the DATEX II Parking Light publication; argument NULL */
 };
 
+/* The path of the ParkAPI v3 list, as next_path gives it. */
+#define FEED_PARKAPI_V3_PATH "/v3/parking-sites"
+
+struct feed_query;
+
 /*
- * The document of kind for argument as compact JSON, built now from the
+ * The document of kind for argument (and, for the v3 list, query: NULL
+ * for every site) as compact JSON, built now from the
  * snapshot; timestamps of the build itself (last_downloaded,
  * publicationTime) are now_ms. *body is a new string of *length bytes,
  * freed by the caller. Returns 0, FEED_ERROR_NOT_FOUND or
  * FEED_ERROR_NO_MEMORY.
  */
 int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
-                const char *argument, int64_t now_ms, char **body, size_t *length);
+                const char *argument, const struct feed_query *query, int64_t now_ms, char **body,
+                size_t *length);
 
 /*
- * The same, from the snapshot's list cache at its current revision, else
+ * The same, from the snapshot's list cache at its current revision (a v3
+ * list that may miss a lot added less than a second ago is not kept), else
  * rendered and kept there (a later change of any lot moves the revision,
  * so the next read renders again). *answer points into the cache, or at
  * *uncached when the cache could not keep it: the caller then frees
  * uncached->body (always safe, NULL otherwise). Returns as feed_render.
  */
 int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
-             const char *argument, int64_t now_ms, const struct list_cache_answer **answer,
-             struct list_cache_answer *uncached);
+             const char *argument, const struct feed_query *query, int64_t now_ms,
+             const struct list_cache_answer **answer, struct list_cache_answer *uncached);
 
 /* A UTC instant as RFC 3339 with a "Z" ("2026-11-24T15:07:50Z"), what the feeds' readers parse. */
 void feed_format_time(int64_t utc_ms, char out[21]);

@@ -2,10 +2,13 @@
 #include "feed_parkapi.h"
 
 #include "feed.h"
+#include "feed_query.h"
 #include "sha256.h"
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +36,7 @@ struct feed_numbers {
     struct numbered *entries;
     size_t count;
     bool built;
-    uint64_t revision; /* of the snapshot the entries were built from */
+    uint64_t membership; /* of the snapshot the entries were built from */
     int64_t built_at_ms;
 };
 
@@ -89,8 +92,22 @@ static int rebuild(struct feed_numbers *numbers, const struct snapshot *snapshot
     }
     qsort(numbers->entries, numbers->count, sizeof(*numbers->entries), compare_numbered);
     numbers->built = true;
-    numbers->revision = snapshot_revision(snapshot);
+    numbers->membership = snapshot_membership(snapshot);
     return 0;
+}
+
+/*
+ * Whether the index holds the snapshot's lots now, after a rebuild if one is
+ * due. However many clients ask, it is rebuilt at most once a second.
+ */
+static bool numbers_current(struct feed_numbers *numbers, const struct snapshot *snapshot,
+                            int64_t now_ms)
+{
+    bool changed = !numbers->built || numbers->membership != snapshot_membership(snapshot);
+
+    if (changed && (!numbers->built || now_ms - numbers->built_at_ms >= FEED_NUMBERS_REBUILD_MS))
+        rebuild(numbers, snapshot, now_ms);
+    return numbers->built && numbers->membership == snapshot_membership(snapshot);
 }
 
 static const struct snapshot_lot *find_number(struct feed_numbers *numbers,
@@ -99,11 +116,9 @@ static const struct snapshot_lot *find_number(struct feed_numbers *numbers,
 {
     struct numbered key = {number, NULL};
     const struct numbered *hit;
-    bool changed = !numbers->built || numbers->revision != snapshot_revision(snapshot);
 
-    /* However many numbers clients try, the index is rebuilt at most once a second. */
-    if (changed && (!numbers->built || now_ms - numbers->built_at_ms >= FEED_NUMBERS_REBUILD_MS) &&
-        rebuild(numbers, snapshot, now_ms) != 0)
+    numbers_current(numbers, snapshot, now_ms);
+    if (!numbers->built)
         return NULL;
     hit = bsearch(&key, numbers->entries, numbers->count, sizeof(key), compare_numbered);
     /* A lot deleted since the index was built is not found by its id either. */
@@ -240,22 +255,133 @@ json_t *feed_parkapi_v3_site(const struct snapshot *snapshot, const struct snaps
     return site;
 }
 
-json_t *feed_parkapi_v3_list(const struct snapshot *snapshot, int64_t now_ms)
+/* One site of a list: its number and its lot. */
+struct listed {
+    int64_t number;
+    const struct snapshot_lot *lot;
+};
+
+static int compare_listed(const void *left, const void *right)
+{
+    int64_t a = ((const struct listed *)left)->number;
+    int64_t b = ((const struct listed *)right)->number;
+    return (a > b) - (a < b);
+}
+
+/* The lots within the query's circle, through the spatial index, numbered; count or -1. */
+static ptrdiff_t list_circle(const struct snapshot *snapshot, const struct feed_query *query,
+                             struct listed **out)
+{
+    const struct snapshot_lot **lots = NULL;
+    size_t count = snapshot_near(snapshot, query->lat, query->lon, query->radius_m, &lots, NULL);
+
+    if (count == (size_t)-1)
+        return -1;
+    *out = calloc(count > 0 ? count : 1, sizeof(**out));
+    if (*out == NULL) {
+        free(lots);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++)
+        (*out)[i] = (struct listed){feed_parkapi_number(lots[i]->id), lots[i]};
+    free(lots);
+    qsort(*out, count, sizeof(**out), compare_listed);
+    return (ptrdiff_t)count;
+}
+
+/* Every lot numbered now, one hash each: for callers that keep no index. */
+static ptrdiff_t list_hashed(const struct snapshot *snapshot, struct listed **out)
 {
     size_t count = snapshot_count(snapshot);
-    json_t *items = json_array();
-    json_t *document;
+
+    *out = calloc(count > 0 ? count : 1, sizeof(**out));
+    if (*out == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        (*out)[i] = (struct listed){feed_parkapi_number(lot->id), lot};
+    }
+    qsort(*out, count, sizeof(**out), compare_listed);
+    return (ptrdiff_t)count;
+}
+
+/*
+ * Every lot in number order, from the index (a lot deleted since it was
+ * built is skipped; one added since is missing until the next rebuild, and
+ * *complete says so; with no index, hashed now); count or -1.
+ */
+static ptrdiff_t list_all(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                          int64_t now_ms, struct listed **out, bool *complete)
+{
+    size_t used = 0;
+
+    if (numbers == NULL)
+        return list_hashed(snapshot, out);
+    *complete = numbers_current(numbers, snapshot, now_ms);
+    if (!numbers->built)
+        return -1;
+    *out = calloc(numbers->count > 0 ? numbers->count : 1, sizeof(**out));
+    if (*out == NULL)
+        return -1;
+    for (size_t i = 0; i < numbers->count; i++) {
+        const struct snapshot_lot *lot = snapshot_find(snapshot, numbers->entries[i].id);
+        if (lot != NULL)
+            (*out)[used++] = (struct listed){numbers->entries[i].number, lot};
+    }
+    return (ptrdiff_t)used;
+}
+
+/* Items, total_count and, when more follow this page, next_id and next_path. */
+static json_t *list_document(const struct snapshot *snapshot, const struct feed_query *query,
+                             const char *path, const struct listed *sites, size_t count,
+                             int64_t now_ms)
+{
+    json_t *items = json_array(), *document;
+    size_t total = 0, shown = 0;
+    int64_t next = 0;
 
     for (size_t i = 0; items != NULL && i < count; i++) {
-        if (json_array_append_new(
-                items, feed_parkapi_v3_site(snapshot, snapshot_at(snapshot, i), now_ms)) != 0) {
-            json_decref(items);
-            items = NULL;
+        if (!feed_query_matches(query, sites[i].lot))
+            continue;
+        total++;
+        if (sites[i].number < query->start)
+            continue;
+        if (query->limit > 0 && (int64_t)shown == query->limit) {
+            next = next > 0 ? next : sites[i].number;
+            continue;
         }
+        shown++;
+        if (json_array_append_new(items, feed_parkapi_v3_site(snapshot, sites[i].lot, now_ms)) != 0)
+            items = (json_decref(items), NULL);
     }
-    if (items == NULL)
+    document =
+        items ? json_pack("{s:o,s:I}", "items", items, "total_count", (json_int_t)total) : NULL;
+    if (document != NULL && next > 0) {
+        char canonical[FEED_QUERY_CANONICAL_SIZE], next_path[FEED_QUERY_CANONICAL_SIZE + 64];
+        feed_query_canonical(query, next, canonical, sizeof(canonical));
+        snprintf(next_path, sizeof(next_path), "%s?%s", path, canonical);
+        if (json_object_set_new(document, "next_id", json_integer(next)) != 0 ||
+            json_object_set_new(document, "next_path", json_string(next_path)) != 0)
+            document = (json_decref(document), NULL);
+    }
+    return document;
+}
+
+json_t *feed_parkapi_v3_list(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                             const struct feed_query *query, const char *path, int64_t now_ms,
+                             bool *complete)
+{
+    struct listed *sites = NULL;
+    ptrdiff_t count;
+    json_t *document;
+
+    *complete = true;
+    count = query->has_circle ? list_circle(snapshot, query, &sites)
+                              : list_all(snapshot, numbers, now_ms, &sites, complete);
+    if (count < 0)
         return NULL;
-    document = json_pack("{s:o,s:I}", "items", items, "total_count", (json_int_t)count);
+    document = list_document(snapshot, query, path, sites, (size_t)count, now_ms);
+    free(sites);
     return document;
 }
 

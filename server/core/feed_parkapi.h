@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -46,8 +47,20 @@ const struct snapshot_lot *feed_parkapi_v3_find(const struct snapshot *snapshot,
 json_t *feed_parkapi_v3_site(const struct snapshot *snapshot, const struct snapshot_lot *lot,
                              int64_t now_ms);
 
-/* Every lot in id order as {"items":[…],"total_count":n}; a new reference or NULL. */
-json_t *feed_parkapi_v3_list(const struct snapshot *snapshot, int64_t now_ms);
+struct feed_query;
+
+/*
+ * The sites that query selects, in ParkAPI's order (by number), as
+ * {"items":[…],"total_count":n} where total_count counts every match
+ * before the pages, plus "next_id" and "next_path" (path and the canonical
+ * query with start=next_id) when a page of query->limit is followed by more.
+ * *complete is false when a lot added less than a second ago may be
+ * missing (the numbers index is not rebuilt yet): such an answer must not
+ * be kept. A new reference, or NULL when out of memory.
+ */
+json_t *feed_parkapi_v3_list(const struct snapshot *snapshot, struct feed_numbers *numbers,
+                             const struct feed_query *query, const char *path, int64_t now_ms,
+                             bool *complete);
 
 /*
  * The lots of city in the ParkAPI v1 city format, last_downloaded now_ms.

@@ -2,6 +2,7 @@
 #include "ical.h"
 
 #include "civil.h"
+#include "clock.h"
 #include "growable.h"
 
 #include <stdbool.h>
@@ -106,15 +107,21 @@ static void write_event(struct text *out, const struct ical_calendar *calendar,
 {
     char start[17], end[17], uid[200];
 
+    bool instant = event->end_ms < 0;
+
     format_utc(event->start_ms, start);
-    format_utc(event->end_ms, end);
-    snprintf(uid, sizeof(uid), "%s-%s@parkshare", calendar->lot_id, start);
+    snprintf(uid, sizeof(uid), "%s-%s%s@parkshare", calendar->lot_id, start,
+             instant ? "-leave-by" : "");
     write_plain_property(out, "BEGIN", "VEVENT");
     write_text_property(out, "UID", uid);
     write_plain_property(out, "DTSTAMP", stamp);
     write_plain_property(out, "DTSTART", start);
-    write_plain_property(out, "DTEND", end);
-    write_text_property(out, "SUMMARY", calendar->lot_name);
+    /* A deadline is an instant: RFC 5545 3.6.1 ends it where it starts. */
+    if (!instant) {
+        format_utc(event->end_ms, end);
+        write_plain_property(out, "DTEND", end);
+    }
+    write_text_property(out, "SUMMARY", event->summary ? event->summary : calendar->lot_name);
     if (calendar->location != NULL)
         write_text_property(out, "LOCATION", calendar->location);
     if (calendar->description != NULL)
@@ -145,4 +152,32 @@ char *ical_render(const struct ical_calendar *calendar, const struct ical_event 
     }
     *length = out.length;
     return out.data;
+}
+
+int ical_schedule_events(const struct schedule *schedule, const struct calendar *calendar,
+                         const struct leave_by *rule, const char *leave_summary, int64_t from,
+                         int64_t to, struct ical_event **out, size_t *out_count)
+{
+    struct time_window *windows = NULL;
+    struct ical_event *events;
+    int64_t last_deadline = -1;
+    size_t count = 0, used = 0;
+
+    if (schedule_windows(schedule, calendar, from, to, &windows, &count) != 0)
+        return -1;
+    events = calloc(2 * count + 1, sizeof(*events));
+    for (size_t i = 0; events != NULL && i < count; i++) {
+        int64_t deadline =
+            windows[i].end < to ? leave_by_after(rule, calendar, windows[i].end) : -1;
+        events[used++] =
+            (struct ical_event){clock_utc_ms(windows[i].start), clock_utc_ms(windows[i].end), NULL};
+        if (deadline >= 0 && deadline != last_deadline)
+            events[used++] = (struct ical_event){clock_utc_ms(deadline), -1, leave_summary};
+        if (deadline >= 0)
+            last_deadline = deadline;
+    }
+    free(windows);
+    *out = events;
+    *out_count = used;
+    return events != NULL ? 0 : -1;
 }

@@ -1,6 +1,8 @@
 /* lot.c: the lot model: its static fields, validation and canonical JSON; pure. */
 #include "lot.h"
 
+#include "leave_by.h"
+
 #include "schedule.h"
 #include "space.h"
 #include "text.h"
@@ -266,6 +268,29 @@ static void check_hours(const json_t *hours, struct field_errors *errors)
     field_errors_append(errors, &error);
 }
 
+/* The leave-by rule, kept in its canonical form {"time", "on"}. */
+static int take_leave_by(const json_t *body, struct lot *lot, struct field_errors *errors)
+{
+    const json_t *value = json_object_get(body, "leave_by");
+    struct field_error error;
+    struct leave_by rule;
+
+    if (json_is_string(value)) {
+        field_errors_add(errors, "leave_by",
+                         "is the live deadline in answers; give the rule as {\"time\": \"07:30\", "
+                         "\"on\": \"next_workday\"}");
+        return 0;
+    }
+    if (leave_by_parse(value, &rule, &error) != 0) {
+        field_errors_append(errors, &error);
+        return 0;
+    }
+    if (rule.on == LEAVE_BY_NONE)
+        return 0;
+    lot->leave_by = leave_by_to_json(&rule);
+    return lot->leave_by != NULL ? 0 : LOT_ERROR_NO_MEMORY;
+}
+
 static int take_schedule(const json_t *body, struct lot *lot, struct field_errors *errors)
 {
     const json_t *hours = json_object_get(body, "hours");
@@ -291,6 +316,8 @@ static int take_schedule(const json_t *body, struct lot *lot, struct field_error
     }
     if (result == 0)
         result = take_id_field(body, "calendar", &lot->calendar, errors);
+    if (result == 0)
+        result = take_leave_by(body, lot, errors);
     return result;
 }
 
@@ -300,10 +327,11 @@ static void check_members(const char *id, const json_t *body, struct field_error
     static const char *const fields[] = {
         "name",     "names",         "kind",     "operator", "city",     "district", "groups",
         "location", "address",       "contact",  "notes",    "capacity", "fee",      "fee_note",
-        "hours",    "opening_hours", "calendar", "spaces",   "vehicles", "entry",
+        "hours",    "opening_hours", "calendar", "spaces",   "vehicles", "entry",    "leave_by",
     };
-    static const char *const live[] = {"occupied",   "free",     "state",       "version",
-                                       "updated_at", "open_now", "next_change", "distance_m"};
+    static const char *const live[] = {
+        "occupied", "free",        "state",      "version",       "updated_at",
+        "open_now", "next_change", "distance_m", "leave_by_rule", "opening_hours_note"};
     const char *key;
     json_t *value;
 
@@ -317,6 +345,12 @@ static void check_members(const char *id, const json_t *body, struct field_error
         if (strcmp(key, "id") == 0) {
             if (!json_is_string(value) || strcmp(json_string_value(value), id) != 0)
                 field_errors_add(errors, "id", "must equal the id in the path, or be left out");
+            continue;
+        }
+        if (strcmp(key, "leave_by_rule") == 0 || strcmp(key, "opening_hours_note") == 0) {
+            field_errors_add(errors, key,
+                             "is shown in answers from leave_by; give the rule as "
+                             "leave_by");
             continue;
         }
         for (size_t i = 0; i < sizeof(live) / sizeof(live[0]) && !known; i++)
@@ -431,6 +465,8 @@ json_t *lot_static_to_json(const struct lot *lot)
     if (lot->vehicles != NULL)
         failed |= json_object_set(object, "vehicles", lot->vehicles);
     failed |= set_text(object, "entry", lot->entry);
+    if (lot->leave_by != NULL)
+        failed |= json_object_set(object, "leave_by", lot->leave_by);
     if (failed) {
         json_decref(object);
         return NULL;
@@ -461,5 +497,6 @@ void lot_free(struct lot *lot)
     json_decref(lot->spaces);
     json_decref(lot->vehicles);
     free(lot->entry);
+    json_decref(lot->leave_by);
     free(lot);
 }

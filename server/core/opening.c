@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "growable.h"
+#include "leave_by.h"
 #include "log.h"
 #include "schedule.h"
 
@@ -25,6 +26,7 @@ struct opening {
 /* What compile hands the snapshot for a lot. */
 struct compiled {
     struct schedule *schedule;
+    struct leave_by leave_by;          /* LEAVE_BY_NONE: no deadline */
     char calendar_id[WIRE_ID_MAX + 1]; /* empty: no calendar */
 };
 
@@ -97,6 +99,7 @@ static void *compile(const json_t *static_json, void *data)
 {
     const char *calendar = json_string_value(json_object_get(static_json, "calendar"));
     struct compiled *compiled;
+    struct field_error field_error;
     char error[256];
 
     (void)data;
@@ -110,6 +113,11 @@ static void *compile(const json_t *static_json, void *data)
         json_t *closed = json_object();
         schedule_from_hours(closed, &compiled->schedule, error, sizeof(error));
         json_decref(closed);
+    }
+    if (leave_by_parse(json_object_get(static_json, "leave_by"), &compiled->leave_by,
+                       &field_error) != 0) {
+        log_warning("opening", "a stored leave_by does not parse (%s): left out", field_error.rule);
+        compiled->leave_by.on = LEAVE_BY_NONE;
     }
     if (calendar != NULL)
         snprintf(compiled->calendar_id, sizeof(compiled->calendar_id), "%s", calendar);
@@ -134,6 +142,24 @@ static bool is_open(const void *handle, int64_t now_ms, int64_t *next_change_ms,
     return open;
 }
 
+static const struct calendar *calendar_of(const struct compiled *compiled,
+                                          const struct opening *opening)
+{
+    return compiled->calendar_id[0] ? opening_calendar(opening, compiled->calendar_id) : NULL;
+}
+
+static int64_t leave_by_deadline(const void *handle, int64_t now_ms, void *data)
+{
+    const struct compiled *compiled = handle;
+    int64_t deadline;
+
+    if (compiled->leave_by.on == LEAVE_BY_NONE)
+        return -1;
+    deadline = leave_by_at(&compiled->leave_by, compiled->schedule, calendar_of(compiled, data),
+                           clock_local_minute(now_ms));
+    return deadline >= 0 ? clock_utc_ms(deadline) : -1;
+}
+
 static void release(void *handle)
 {
     struct compiled *compiled = handle;
@@ -145,5 +171,6 @@ static void release(void *handle)
 
 struct snapshot_opening opening_for_snapshot(struct opening *opening)
 {
-    return (struct snapshot_opening){compile, is_open, release, opening, clock_format_local};
+    return (struct snapshot_opening){
+        compile, is_open, release, opening, clock_format_local, leave_by_deadline};
 }

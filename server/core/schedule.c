@@ -25,12 +25,21 @@ struct dated_rule {
     struct schedule_rule rule;
 };
 
+/* A part of the year with its own day classes; from > to crosses the new year. */
+struct season {
+    int from; /* month * 100 + day */
+    int to;
+    struct schedule_rule classes[CLASS_COUNT];
+};
+
 struct schedule {
     bool always_open;      /* no hours at all */
     struct osm_hours *osm; /* an OSM schedule, or NULL for an hours object */
     struct schedule_rule classes[CLASS_COUNT];
     struct dated_rule *dates; /* sorted by day */
     size_t date_count;
+    struct season seasons[SCHEDULE_SEASONS_MAX]; /* the first that holds a date wins */
+    size_t season_count;
 };
 
 static const char *const day_type_names[] = {"workday", "weekend", "holiday", "makeup_workday"};
@@ -133,6 +142,95 @@ static int parse_dates(struct schedule *schedule, const json_t *dates, char *err
     return 0;
 }
 
+/* One day class key of an hours object into classes; place prefixes messages ("hours"). */
+static int parse_class(struct schedule_rule *classes, const char *place, const char *key,
+                       const json_t *value, char *error, size_t error_size)
+{
+    int index = -1;
+    for (int i = 0; i < CLASS_COUNT && index < 0; i++) {
+        if (strcmp(key, class_keys[i]) == 0)
+            index = i;
+    }
+    if (index < 0) {
+        snprintf(error, error_size,
+                 "%s.%.40s: unknown day class; expected workday, weekend, holiday, mo..su%s", place,
+                 key, strcmp(place, "hours") == 0 ? ", dates or seasons" : "");
+        return SCHEDULE_ERROR_INVALID;
+    }
+    if (!json_is_string(value) ||
+        schedule_parse_value(json_string_value(value), &classes[index]) != 0) {
+        snprintf(error, error_size, "%s.%s: %s", place, key, value_rule);
+        return SCHEDULE_ERROR_INVALID;
+    }
+    return 0;
+}
+
+/* "MM-DD" of a day that exists in some year (02-29 does); month * 100 + day, or -1. */
+static int parse_month_day(const char *text)
+{
+    static const int days_in_month[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int month, day;
+    if (text == NULL || strlen(text) != 5 || text[2] != '-' || text[0] < '0' || text[0] > '9' ||
+        text[1] < '0' || text[1] > '9' || text[3] < '0' || text[3] > '9' || text[4] < '0' ||
+        text[4] > '9')
+        return -1;
+    month = (text[0] - '0') * 10 + (text[1] - '0');
+    day = (text[3] - '0') * 10 + (text[4] - '0');
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month[month - 1])
+        return -1;
+    return month * 100 + day;
+}
+
+/* One entry of hours.seasons: {"from": "MM-DD", "to": "MM-DD", "hours": {day classes}}. */
+static int parse_season(struct season *season, size_t index, const json_t *item, char *error,
+                        size_t error_size)
+{
+    const json_t *hours = json_object_get(item, "hours");
+    const char *key;
+    json_t *value;
+    char place[48];
+
+    snprintf(place, sizeof(place), "hours.seasons[%zu]", index);
+    if (!json_is_object(item) || json_object_size(item) != 3 || !json_is_object(hours)) {
+        snprintf(error, error_size, "%s: must be an object {from, to, hours} with hours an object",
+                 place);
+        return SCHEDULE_ERROR_INVALID;
+    }
+    season->from = parse_month_day(json_string_value(json_object_get(item, "from")));
+    season->to = parse_month_day(json_string_value(json_object_get(item, "to")));
+    if (season->from < 0 || season->to < 0) {
+        snprintf(error, error_size, "%s.%s: must be a day of the year MM-DD, such as 05-01", place,
+                 season->from < 0 ? "from" : "to");
+        return SCHEDULE_ERROR_INVALID;
+    }
+    snprintf(place, sizeof(place), "hours.seasons[%zu].hours", index);
+    json_object_foreach((json_t *)hours, key, value)
+    {
+        int result = parse_class(season->classes, place, key, value, error, error_size);
+        if (result != 0)
+            return result;
+    }
+    return 0;
+}
+
+static int parse_seasons(struct schedule *schedule, const json_t *seasons, char *error,
+                         size_t error_size)
+{
+    if (!json_is_array(seasons) || json_array_size(seasons) > SCHEDULE_SEASONS_MAX) {
+        snprintf(error, error_size, "hours.seasons: must be an array of at most %d seasons",
+                 SCHEDULE_SEASONS_MAX);
+        return SCHEDULE_ERROR_INVALID;
+    }
+    for (size_t i = 0; i < json_array_size(seasons); i++) {
+        int result =
+            parse_season(&schedule->seasons[i], i, json_array_get(seasons, i), error, error_size);
+        if (result != 0)
+            return result;
+        schedule->season_count = i + 1;
+    }
+    return 0;
+}
+
 static int parse_hours(struct schedule *schedule, const json_t *hours, char *error,
                        size_t error_size)
 {
@@ -145,29 +243,15 @@ static int parse_hours(struct schedule *schedule, const json_t *hours, char *err
     }
     json_object_foreach((json_t *)hours, key, value)
     {
-        int index = -1;
-        if (strcmp(key, "dates") == 0) {
-            int result = parse_dates(schedule, value, error, error_size);
-            if (result != 0)
-                return result;
-            continue;
-        }
-        for (int i = 0; i < CLASS_COUNT && index < 0; i++) {
-            if (strcmp(key, class_keys[i]) == 0)
-                index = i;
-        }
-        if (index < 0) {
-            snprintf(error, error_size,
-                     "hours.%.40s: unknown day class; expected workday, weekend, holiday, mo..su "
-                     "or dates",
-                     key);
-            return SCHEDULE_ERROR_INVALID;
-        }
-        if (!json_is_string(value) ||
-            schedule_parse_value(json_string_value(value), &schedule->classes[index]) != 0) {
-            snprintf(error, error_size, "hours.%s: %s", key, value_rule);
-            return SCHEDULE_ERROR_INVALID;
-        }
+        int result;
+        if (strcmp(key, "dates") == 0)
+            result = parse_dates(schedule, value, error, error_size);
+        else if (strcmp(key, "seasons") == 0)
+            result = parse_seasons(schedule, value, error, error_size);
+        else
+            result = parse_class(schedule->classes, "hours", key, value, error, error_size);
+        if (result != 0)
+            return result;
     }
     return 0;
 }
@@ -234,15 +318,34 @@ enum schedule_day_type schedule_day_type(const struct calendar *calendar, int64_
         *name = kind == CALENDAR_DAY_OFF ? found : NULL;
     if (kind == CALENDAR_DAY_OFF)
         return SCHEDULE_DAY_HOLIDAY;
-    if (kind == CALENDAR_DAY_MAKEUP_WORKDAY)
+    /* A make-up workday is a weekend day turned into a workday; a weekday a
+     * calendar lists as a workday (holiday-cn lists some) is a plain one. */
+    if (kind == CALENDAR_DAY_MAKEUP_WORKDAY && civil_weekday(day) >= 5)
         return SCHEDULE_DAY_MAKEUP_WORKDAY;
     return civil_weekday(day) >= 5 ? SCHEDULE_DAY_WEEKEND : SCHEDULE_DAY_WORKDAY;
 }
 
+/* The day classes in force on day: the first season that holds it, else the schedule's own. */
+static const struct schedule_rule *classes_for_day(const struct schedule *schedule, int64_t day)
+{
+    struct civil_date date = civil_date_from_days(day);
+    int month_day = date.month * 100 + date.day;
+    for (size_t i = 0; i < schedule->season_count; i++) {
+        const struct season *season = &schedule->seasons[i];
+        bool within = season->from <= season->to
+                          ? month_day >= season->from && month_day <= season->to
+                          : month_day >= season->from || month_day <= season->to;
+        if (within)
+            return season->classes;
+    }
+    return schedule->classes;
+}
+
 /*
- * The rule a day takes, first match wins: a dates entry; a day off takes
- * holiday (else weekend); a make-up workday takes workday; the weekday's
- * own key; workday or weekend. NULL: closed all day.
+ * The rule a day takes, first match wins: a dates entry; then, from the
+ * season's day classes (or the schedule's own): a day off takes holiday
+ * (else weekend); a make-up workday takes workday; the weekday's own key;
+ * workday or weekend.
  */
 static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
                                                 const struct calendar *calendar, int64_t day)
@@ -250,7 +353,7 @@ static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
     static const struct schedule_rule always = {true, 1, {{0, SCHEDULE_MINUTES_PER_DAY}}};
     const struct dated_rule key = {day, {0}};
     const struct dated_rule *dated;
-    const struct schedule_rule *rule;
+    const struct schedule_rule *rule, *classes;
     enum schedule_day_type type;
 
     if (schedule->always_open)
@@ -261,17 +364,18 @@ static const struct schedule_rule *rule_for_day(const struct schedule *schedule,
                 : NULL;
     if (dated != NULL)
         return &dated->rule;
+    classes = classes_for_day(schedule, day);
     type = schedule_day_type(calendar, day, NULL);
     if (type == SCHEDULE_DAY_HOLIDAY) {
-        rule = &schedule->classes[CLASS_HOLIDAY];
-        return rule->set ? rule : &schedule->classes[CLASS_WEEKEND];
+        rule = &classes[CLASS_HOLIDAY];
+        return rule->set ? rule : &classes[CLASS_WEEKEND];
     }
     if (type == SCHEDULE_DAY_MAKEUP_WORKDAY)
-        return &schedule->classes[CLASS_WORKDAY];
-    rule = &schedule->classes[CLASS_MONDAY + civil_weekday(day)];
+        return &classes[CLASS_WORKDAY];
+    rule = &classes[CLASS_MONDAY + civil_weekday(day)];
     if (rule->set)
         return rule;
-    return &schedule->classes[type == SCHEDULE_DAY_WEEKEND ? CLASS_WEEKEND : CLASS_WORKDAY];
+    return &classes[type == SCHEDULE_DAY_WEEKEND ? CLASS_WEEKEND : CLASS_WORKDAY];
 }
 
 int schedule_windows(const struct schedule *schedule, const struct calendar *calendar, int64_t from,

@@ -22,6 +22,9 @@
 
 #define SCHEDULE_RANGES_MAX 8
 
+/* At most this many entries in hours.seasons. */
+#define SCHEDULE_SEASONS_MAX 12
+
 enum schedule_error {
     SCHEDULE_ERROR_INVALID = -1, /* the text names the key and the rule */
     SCHEDULE_ERROR_NO_MEMORY = -2,
@@ -59,8 +62,12 @@ int schedule_parse_value(const char *text, struct schedule_rule *rule);
 
 /*
  * Compile an hours object ({"workday": …, "weekend": …, "holiday": …,
- * "mo"…"su": …, "dates": {"YYYY-MM-DD": …}}). NULL hours means open around
- * the clock (a lot with no schedule). On error the text names the key.
+ * "mo"…"su": …, "dates": {"YYYY-MM-DD": …}, "seasons": [{"from": "MM-DD",
+ * "to": "MM-DD", "hours": {day classes}}]}). A date takes its dates entry,
+ * else the day classes of the first season that holds it (from after to
+ * crosses the new year; a class a season leaves out is closed), else the
+ * object's own. NULL hours means open around the clock (a lot with no
+ * schedule). On error the text names the key ("hours.seasons[0].from").
  */
 int schedule_from_hours(const json_t *hours, struct schedule **schedule, char *error,
                         size_t error_size);
@@ -81,7 +88,11 @@ int schedule_from_lot(const json_t *static_json, struct schedule **schedule, cha
 /* Free; accepts NULL. */
 void schedule_free(struct schedule *schedule);
 
-/* The type of a day and, for days off, the holiday's name (*name may be NULL). */
+/*
+ * The type of a day and, for days off, the holiday's name (*name may be
+ * NULL). A make-up workday is a weekend day the calendar makes a workday; a
+ * weekday it lists as a workday is a plain workday.
+ */
 enum schedule_day_type schedule_day_type(const struct calendar *calendar, int64_t day,
                                          const char **name);
 
@@ -106,8 +117,9 @@ bool schedule_open_at(const struct schedule *schedule, const struct calendar *ca
 /*
  * The OSM opening_hours string for map clients, derived from an hours
  * object (NULL hours: "24/7"): weekday rules grouped ("Mo-Fr 18:30-07:30;
- * Sa,Su 00:00-24:00"), then the holiday rule as PH. Make-up workdays and
- * dates entries cannot be said in OSM syntax and are left out. The hours
+ * Sa,Su 00:00-24:00"), then the holiday rule as PH. Make-up workdays,
+ * dates entries and seasons cannot be said in the OSM subset the project
+ * reads and are left out. The hours
  * must have compiled (schedule_from_hours). A new string, or NULL when out
  * of memory.
  */

@@ -177,6 +177,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->count = used;
     snapshot->loaded = true;
     snapshot->revision++;
+    snapshot->membership++;
     clear_tombstones(snapshot);
     return 0;
 }
@@ -281,6 +282,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         snapshot_lot_free(snapshot, lot);
         return result;
     }
+    snapshot->membership++;
     return reindex(snapshot, lot);
 }
 
@@ -295,6 +297,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
         memmove(snapshot->lots + index, snapshot->lots + index + 1,
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
         snapshot->count--;
+        snapshot->membership++;
         *changed = true;
     }
     return add_tombstone(snapshot, id, version);
@@ -346,12 +349,12 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
             snapshot_lot_compile_schedule(snapshot, lot);
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
+        int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
         unsigned spaces_fresh = lot->spaces_fresh;
-        int64_t next_change = lot->next_change_ms;
         snapshot_lot_judge(snapshot, lot, now_ms);
         if (recompile || lot->state != state || lot->open_now != open ||
             lot->count_fresh != fresh || lot->next_change_ms != next_change ||
-            lot->spaces_fresh != spaces_fresh) {
+            lot->leave_by_ms != leave_by || lot->spaces_fresh != spaces_fresh) {
             snapshot_lot_rebuild_body(snapshot, lot);
             changed++;
         }
@@ -366,13 +369,14 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
         const struct snapshot_lot *lot = snapshot->lots[i];
-        int64_t candidates[3] = {lot->next_change_ms, -1, -1};
+        /* The leave-by deadline passing changes the answer, not the state. */
+        int64_t candidates[4] = {lot->next_change_ms, -1, lot->leave_by_ms, -1};
         /* A fresh count turns stale at updated_at + stale_after. */
         if (lot->count_fresh)
             candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        candidates[2] = space_counts_next_stale(lot->spaces_fresh, &lot->spaces,
+        candidates[3] = space_counts_next_stale(lot->spaces_fresh, &lot->spaces,
                                                 snapshot->options.stale_after_ms);
-        for (size_t c = 0; c < 3; c++) {
+        for (size_t c = 0; c < 4; c++) {
             if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
                 earliest = candidates[c];
         }
@@ -481,6 +485,11 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot)
 uint64_t snapshot_revision(const struct snapshot *snapshot)
 {
     return snapshot->revision;
+}
+
+uint64_t snapshot_membership(const struct snapshot *snapshot)
+{
+    return snapshot->membership;
 }
 
 struct list_cache *snapshot_list_cache(struct snapshot *snapshot)

@@ -42,6 +42,7 @@ struct snapshot_lot {
     bool count_fresh; /* a count exists and is no older than stale_after */
     bool open_now;
     int64_t next_change_ms; /* -1 when none is known */
+    int64_t leave_by_ms;    /* the leave-by deadline in force, -1 when none applies */
     char *body;             /* GET /v1/lots/{id}, built when the lot changed */
     size_t body_length;
     char etag[24];
@@ -69,6 +70,11 @@ struct snapshot_opening {
     void *data;
     /* Writes an instant as RFC 3339 in the deployment's timezone; NULL: UTC. */
     void (*format_time)(int64_t utc_ms, char out[32]);
+    /*
+     * The lot's leave-by deadline in force at now_ms (while open, and after
+     * entry closes until it passes), or -1; NULL: no lot has one.
+     */
+    int64_t (*leave_by)(const void *compiled, int64_t now_ms, void *data);
 };
 
 /* How lots are judged: counts older than stale_after are "unknown". */
@@ -162,7 +168,10 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
  */
 size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompile);
 
-/* The earliest instant a lot's state will change by time alone, or -1. */
+/*
+ * The earliest instant a lot's answer will change by time alone (its state,
+ * a count turning stale, a leave-by deadline passing), or -1.
+ */
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);
 
 /*
@@ -196,6 +205,13 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot);
  * again. Answers built from the lots are good while it stays.
  */
 uint64_t snapshot_revision(const struct snapshot *snapshot);
+
+/*
+ * A number that moves whenever the set of lot ids may have changed (a
+ * load, a lot added or deleted), not when a count or a field does: what
+ * an index of ids is good for.
+ */
+uint64_t snapshot_membership(const struct snapshot *snapshot);
 
 /*
  * The list answers kept for the current revision (core/list_answer.h fills

@@ -3,6 +3,7 @@
 
 #include "civil.h"
 #include "etag.h"
+#include "leave_by.h"
 #include "schedule.h"
 
 #include <stdlib.h>
@@ -47,6 +48,10 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
                                                  snapshot->options.opening.data);
     lot->open_now = open;
     lot->next_change_ms = next_change;
+    lot->leave_by_ms = -1;
+    if (lot->compiled_schedule != NULL && snapshot->options.opening.leave_by != NULL)
+        lot->leave_by_ms = snapshot->options.opening.leave_by(lot->compiled_schedule, now_ms,
+                                                              snapshot->options.opening.data);
     lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
                        now_ms - lot->updated_at_ms <= snapshot->options.stale_after_ms;
     if (!open)
@@ -90,6 +95,27 @@ static void add_spaces(const struct snapshot *snapshot, const struct snapshot_lo
     json_object_set_new(document, "spaces", spaces != NULL ? spaces : json_object());
 }
 
+/*
+ * The leave-by members: the deadline in force (leave_by, null when none),
+ * the rule the lot gave (leave_by_rule) and the rule said for people
+ * (opening_hours_note), because the OSM string cannot say it.
+ */
+static void add_leave_by(const struct snapshot *snapshot, const struct snapshot_lot *lot,
+                         json_t *document)
+{
+    const json_t *rule_json = json_object_get(lot->static_json, "leave_by");
+    struct field_error error;
+    struct leave_by rule;
+    char note[160];
+
+    json_object_set_new(document, "leave_by", time_or_null(snapshot, lot->leave_by_ms));
+    if (rule_json == NULL || leave_by_parse(rule_json, &rule, &error) != 0)
+        return;
+    json_object_set(document, "leave_by_rule", (json_t *)rule_json);
+    leave_by_note(&rule, note, sizeof(note));
+    json_object_set_new(document, "opening_hours_note", json_string(note));
+}
+
 json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
 {
     json_t *document = json_pack("{s:s}", "id", lot->id);
@@ -100,7 +126,8 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
         return NULL;
     json_object_foreach(lot->static_json, key, value)
     {
-        if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0)
+        if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0 &&
+            strcmp(key, "leave_by") != 0)
             json_object_set(document, key, value);
     }
     add_spaces(snapshot, lot, document);
@@ -119,6 +146,7 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
     /* For map clients: derived from hours, so it always matches the state. */
     json_object_set_new(document, "opening_hours",
                         lot->opening_hours ? json_string(lot->opening_hours) : json_null());
+    add_leave_by(snapshot, lot, document);
     /* Redis is away: the count may have moved since; say so in the body too. */
     if (snapshot->stale_since_ms >= 0)
         json_object_set_new(document, "stale", json_true());

@@ -26,6 +26,7 @@ struct snapshot {
     size_t tombstone_capacity;
     char changed_id[WIRE_ID_MAX + 1];
     uint64_t revision;               /* see snapshot_revision */
+    uint64_t membership;             /* see snapshot_membership */
     struct list_cache *list_answers; /* kept for revision */
 };
 

@@ -1,6 +1,7 @@
 -- lot_put.lua: create or replace a lot's static fields as one atomic step.
 --
 -- KEYS[1] ps:lot:{id}   KEYS[2] ps:lots   KEYS[3] ps:audit:{id}   KEYS[4] ps:audit
+-- (KEYS[3] is no longer written: older versions kept a stream per lot.)
 -- ARGV: 1 lot id, 2 static JSON, 3 capacity, 4 token id, 5 client address,
 -- 6 change channel, 7 audit stream cap
 --
@@ -45,19 +46,21 @@ table.sort(space_clamps)
 redis.call('SADD', KEYS[2], ARGV[1])
 
 local new_occupied = clamped and capacity or occupied
+-- The fields of every lot entry, in occupancy.lua's order (see there).
 local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token', ARGV[4],
-               'old_capacity', old[1] or '', 'capacity', ARGV[3],
                'old', occupied and tostring(occupied) or '',
-               'new', new_occupied and tostring(new_occupied) or '',
-               'clamped', clamped and '1' or '0', 'client', ARGV[5], 'version', tostring(version)}
+               'new', new_occupied and tostring(new_occupied) or '', 'requested', '',
+               'clamped', clamped and '1' or '0', 'client', ARGV[5], 'version', tostring(version),
+               'old_capacity', old[1] or '', 'capacity', ARGV[3]}
+-- Space types: only a PUT that lowered a type's count says so (entries of another shape).
 if #space_clamps > 0 then
   table.insert(entry, 'space_clamped')
   table.insert(entry, table.concat(space_clamps, ','))
 end
--- The same id in both streams: the global one first, whose top is never
--- below a lot's, so the lot's stream accepts its id.
-local audit_id = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], audit_id, unpack(entry))
+-- One stream for every lot: a stream per lot would cost Redis some 4 KB a
+-- lot (each new stream node is preallocated), and a lot's entries are found
+-- by their "lot" field (audit_lot.lua).
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
 
 -- The static JSON goes in as stored: decoded in Lua it would lose its member order.
 local message = cjson.encode({type = 'lot', id = ARGV[1], version = version,

@@ -2,6 +2,7 @@
 --
 -- KEYS[1] ps:lot:{id}   KEYS[2] ps:idem:{id}:{key} (unused when ARGV[4] is "0")
 -- KEYS[3] ps:token:{sha256}   KEYS[4] ps:audit:{id}   KEYS[5] ps:audit
+-- (KEYS[4] is no longer written: older versions kept a stream per lot.)
 -- KEYS[6] ps:idem:{key}, where older versions kept a key for every lot (read only)
 -- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
@@ -98,17 +99,21 @@ if ARGV[4] == '1' then
 end
 
 local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
+-- Every lot entry has the same fields in the same order, "" where one does
+-- not apply: Redis then stores only the values (a third less memory).
 local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and tostring(old) or '',
                'new', tostring(new), 'requested', ARGV[3], 'clamped', clamped and '1' or '0',
-               'client', ARGV[7], 'version', tostring(version)}
+               'client', ARGV[7], 'version', tostring(version), 'old_capacity', '',
+               'capacity', ''}
+-- Space types: a type's count names its space (the lot's own count keeps the common shape).
 if space ~= '' then
   table.insert(entry, 'space')
   table.insert(entry, space)
 end
--- The same id in both streams: the global one first, whose top is never
--- below a lot's, so the lot's stream accepts its id.
-local audit_id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[9], audit_id, unpack(entry))
+-- One stream for every lot: a stream per lot would cost Redis some 4 KB a
+-- lot (each new stream node is preallocated), and a lot's entries are found
+-- by their "lot" field (audit_lot.lua).
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
                                              occupied = new, updated_at = now,

@@ -417,6 +417,15 @@ class EventStream:
         self.connection.close()
 
 
+def audit_entries(cli, lot_id):
+    """A lot's audit entries, oldest first, as dicts, read from the stream of every lot
+    with a redis-cli function (a daemon's or a RedisServer's cli)."""
+    raw = cli("--json", "XRANGE", "ps:audit", "-", "+")
+    entries = json.loads(raw) if raw.startswith("[") else []
+    found = [dict(zip(fields[::2], fields[1::2])) for _, fields in entries]
+    return [entry for entry in found if entry.get("lot") == lot_id]
+
+
 def sample_lot(**changes):
     """A valid lot body; keyword arguments replace or (with None) remove fields."""
     lot = {

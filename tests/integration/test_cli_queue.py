@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD_ROOT, DEMO_ATTENDANT_LOT, DEMO_LOTS, IntegrationTestCase,  # noqa: E402
-                     free_port, main)
+                     audit_entries, free_port, main)
 
 CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
 RUNS = 40
@@ -36,7 +36,7 @@ class CliQueueTest(IntegrationTestCase):
         self.token_path = first.demo_token_path()
         self.queue = os.path.join(first.workdir, "state", "parkshare", "queue")
         self.assertEqual(self.occupied(first) or 0, 0)
-        audit_before = int(first.redis_cli("XLEN", f"ps:audit:{DEMO_ATTENDANT_LOT}"))
+        audit_before = len(audit_entries(first.redis_cli, DEMO_ATTENDANT_LOT))
         self.assertEqual(first.stop(), 0)
 
         # Nothing listens on this loopback port: every run finds the daemon away.
@@ -69,7 +69,7 @@ class CliQueueTest(IntegrationTestCase):
         self.assertEqual(sync.returncode, 0, sync.stderr)
         self.assertEqual(sync.stdout, f"sent {RUNS} queued update(s)\n")
         self.assertEqual(self.occupied(again), RUNS)
-        audit_after = int(again.redis_cli("XLEN", f"ps:audit:{DEMO_ATTENDANT_LOT}"))
+        audit_after = len(audit_entries(again.redis_cli, DEMO_ATTENDANT_LOT))
         self.assertEqual(audit_after - audit_before, RUNS)
         with open(self.queue) as queue:
             self.assertEqual(queue.read(), "")

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOURCE_ROOT, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
@@ -107,8 +108,9 @@ class FeedsTest(FeedsTestCase):
     def test_parkapi_v3_full_closed_and_no_count(self):
         sites = self.feed("/v3/parking-sites")
         self.assertEqual(sites["total_count"], 5)
+        # ParkAPI's order: by site number.
         self.assertEqual([site["original_uid"] for site in sites["items"]],
-                         ["feed-closed", "feed-full", "feed-nodata", "feed-open", "other-city"])
+                         sorted(self.lots, key=parkapi_number))
         full = self.site(sites["items"], "feed-full")
         self.assertEqual((full["realtime_free_capacity"], full["realtime_opening_status"],
                           full["parkshare_state"]), (0, "OPEN", "full"))
@@ -260,12 +262,65 @@ class FeedsTest(FeedsTestCase):
                            "no city 'atlantis'")
 
     def test_query_parameters_are_refused(self):
-        for path in FEED_PATHS:
+        for path in FEED_PATHS[1:]:
             document = self.assertProblem(self.shared.get(path + "?limit=5"), 400, "bad-request",
-                                          "this feed takes no query parameters")
+                                          "limit: this feed takes no query parameters")
             self.assertEqual(document["errors"],
                              [{"field": "limit", "rule": "this feed takes no query parameters"}])
+        document = self.assertProblem(self.shared.get("/v3/parking-sites?city=feedcity"), 400,
+                                      "bad-request", "city: not a parameter of this list")
+        self.assertEqual(document["errors"],
+                         [{"field": "city", "rule": "not a parameter of this list"}])
+        for query, field, rule in [
+                ("limit=0", "limit", "must be a whole number from 1 to 1000"),
+                ("limit=1001", "limit", "must be a whole number from 1 to 1000"),
+                ("start=x", "start", "must be a site number of at least 1"),
+                ("purpose=BOAT", "purpose", "must be one of CAR, BIKE, MOTORCYCLE, ITEM"),
+                ("lat=26.5&lon=106.5", "radius",
+                 "lat, lon and radius have all to be set if one is set"),
+                ("ignore_duplicates=maybe", "ignore_duplicates", "must be true or false")]:
+            document = self.assertProblem(self.shared.get("/v3/parking-sites?" + query), 400,
+                                          "bad-request", f"{field}: {rule}")
+            self.assertEqual(document["errors"], [{"field": field, "rule": rule}])
 
+    def test_v3_list_pages_by_site_number(self):
+        """ParkAPI's cursor pages: by number, start=next_id, total_count before the pages."""
+        everything = self.feed("/v3/parking-sites")
+        numbers = [site["id"] for site in everything["items"]]
+        self.assertEqual(numbers, sorted(parkapi_number(lot_id) for lot_id in self.lots))
+        self.assertEqual(everything["total_count"], 5)
+        self.assertNotIn("next_id", everything)
+        seen, path = [], "/v3/parking-sites?limit=2"
+        while path:
+            page = self.feed(path)
+            self.assertEqual(page["total_count"], 5)
+            self.assertLessEqual(len(page["items"]), 2)
+            seen += [site["id"] for site in page["items"]]
+            path = page.get("next_path")
+            if path:
+                self.assertEqual(page["next_id"], numbers[len(seen)])
+                self.assertEqual(path, f"/v3/parking-sites?limit=2&start={page['next_id']}")
+        self.assertEqual(seen, numbers)
+        self.validate("parkapi-v3-parking-site.schema.json", self.feed(
+            "/v3/parking-sites?limit=2"))
+
+    def test_v3_list_filters(self):
+        def uids(query):
+            return [site["original_uid"] for site in self.feed("/v3/parking-sites?" + query)["items"]]
+        lot = self.lots["other-city"]
+        where = f"lat={lot['location']['lat']}&lon={lot['location']['lon']}"
+        by_number = sorted(self.lots, key=parkapi_number)
+        self.assertEqual(uids(where + "&radius=50"), by_number)
+        self.assertEqual(uids(f"location={lot['location']['lat']},{lot['location']['lon']}"
+                              "&radius=50"), by_number)
+        self.assertEqual(uids("lat=0&lon=0&radius=100000"), [])
+        self.assertEqual(sorted(uids("source_uid=parkshare&purpose=CAR")), sorted(self.lots))
+        self.assertEqual(uids("source_uid=elsewhere"), [])
+        self.assertEqual(uids("purpose=BIKE"), [])
+        # ParkAPI matches names as ILIKE does: a part, without regard to ASCII case.
+        self.assertEqual(self.lots["feed-open"]["name"], "Civic Centre East")
+        self.assertEqual(sorted(uids("name=civic%20CENTRE")), sorted(self.lots))
+        self.assertEqual(uids("name=Harbour"), [])
 
 class FeedChangeTest(FeedsTestCase):
     @classmethod

@@ -11,15 +11,14 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ClusterTestCase, main, sample_lot  # noqa: E402
+from harness import ClusterTestCase, audit_entries, main, sample_lot  # noqa: E402
 
 LOT = "/v1/lots/gov-a"
 
 
 class OccupancyTest(ClusterTestCase):
     def setUp(self):
-        self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit:gov-a",
-                              "ps:audit:gov-b")
+        self.redis_server.cli("DEL", "ps:lot:gov-a", "ps:lot:gov-b", "ps:audit")
         for lot_id, capacity in (("gov-a", 10), ("gov-b", 50)):
             response = self.first.put_lot(lot_id, sample_lot(capacity=capacity))
             self.assertIn(response.status, (200, 201), response.body)
@@ -36,7 +35,7 @@ class OccupancyTest(ClusterTestCase):
         return dict(zip(fields[::2], fields[1::2]))
 
     def audit_length(self, lot_id="gov-a"):
-        return int(self.redis_server.cli("XLEN", f"ps:audit:{lot_id}"))
+        return len(audit_entries(self.redis_server.cli, lot_id))
 
     def attendant(self, lots, daemon=None):
         response = (daemon or self.first).create_attendant_token(lots)
@@ -64,8 +63,9 @@ class OccupancyTest(ClusterTestCase):
         self.assertEqual((answer["occupied"], answer["free"], answer["clamped"]), (10, 0, True))
         answer = self.update({"delta": -3}).json()
         self.assertEqual((answer["occupied"], answer["clamped"]), (7, False))
-        entries = self.redis_server.cli("XRANGE", f"ps:audit:gov-a", "-", "+")
-        self.assertIn("clamped\n1", entries)
+        clamped = [entry["clamped"] for entry in audit_entries(self.redis_server.cli, "gov-a")
+                   if entry["kind"] == "delta"]
+        self.assertEqual(clamped, ["1", "1", "0"])
 
     def test_recount_above_capacity_is_refused_and_changes_nothing(self):
         self.update({"occupied": 4})
@@ -237,10 +237,8 @@ class OccupancyTest(ClusterTestCase):
         for thread in threads:
             thread.join()
         self.assertEqual(sum(acknowledged), 4000)
-        raw = self.redis_server.cli("--json", "XRANGE", "ps:audit:gov-a", "-", "+")
-        entries = json.loads(raw) if raw.startswith("[") else []
-        updates = [dict(zip(fields[::2], fields[1::2])) for _, fields in entries
-                   if "requested" in fields]
+        updates = [entry for entry in audit_entries(self.redis_server.cli, "gov-a")
+                   if entry["kind"] in ("delta", "recount")]
         self.assertEqual(len(updates), 4000)
         occupied = 0
         for entry in updates:

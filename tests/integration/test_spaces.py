@@ -9,7 +9,8 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ClusterTestCase, Daemon, EventStream, main, sample_lot, wait_for  # noqa: E402
+from harness import (ClusterTestCase, Daemon, EventStream, audit_entries, main,  # noqa: E402
+                     sample_lot, wait_for)
 
 PLAN = {"disabled": {"capacity": 4}, "charging": {"capacity": 6},
         "reserved": {"capacity": 40, "note": "service hall visitors"}}
@@ -53,10 +54,7 @@ class SpacesTest(ClusterTestCase):
         return dict(zip(fields[::2], fields[1::2]))
 
     def audit(self, lot_id=None):
-        lot_id = lot_id or self.hall
-        raw = self.redis_server.cli("--json", "XRANGE", f"ps:audit:{lot_id}", "-", "+")
-        entries = json.loads(raw) if raw.startswith("[") else []
-        return [dict(zip(fields[::2], fields[1::2])) for _, fields in entries]
+        return audit_entries(self.redis_server.cli, lot_id or self.hall)
 
     def test_plan_vehicles_and_entry_in_the_answer(self):
         answer = self.first.get(f"/v1/lots/{self.hall}").json()

@@ -96,6 +96,36 @@ class TokensAuditTest(DaemonTestCase):
                            "validation")
         self.assertProblem(self.shared.as_admin("GET", "/v1/audit?cursor=abc"), 400, "bad-request")
 
+    def test_a_lots_entries_are_found_in_pages_of_bounded_work(self):
+        """One stream for every lot: a lot's read looks at a bounded number of entries and
+        says where to go on, so following next_cursor finds exactly the lot's entries."""
+        daemon = self.daemon(environment={"PARKSHARE_TEST_AUDIT_SCAN": "3"}).start()
+        for lot_id in ("quiet", "busy"):
+            self.assertEqual(daemon.put_lot(lot_id, sample_lot(capacity=50)).status, 201)
+        for round_number in range(4):
+            for _ in range(3):
+                self.assertEqual(daemon.post_occupancy("busy", {"delta": 1}).status, 200)
+            self.assertEqual(daemon.post_occupancy("quiet", {"delta": 1}).status, 200)
+        found, pages, cursor = [], [], None
+        while True:
+            path = "/v1/audit?lot=quiet&limit=2" + (f"&cursor={cursor}" if cursor else "")
+            page = daemon.as_admin("GET", path).json()
+            pages.append(len(page["entries"]))
+            found += page["entries"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        self.assertEqual([(e["lot"], e["kind"], e["new"]) for e in found],
+                         [("quiet", "create", None)] + [("quiet", "delta", n) for n in (1, 2, 3, 4)])
+        # 18 entries in all, at most 3 looked at per read: pages with none of the lot's
+        # entries still carry the cursor on.
+        self.assertIn(0, pages)
+        self.assertGreaterEqual(len(pages), 6)
+        everything = daemon.as_admin("GET", "/v1/audit?limit=1000").json()["entries"]
+        self.assertEqual(len(everything), 18)
+        # No stream per lot: each would cost Redis some 4 KB.
+        self.assertEqual(daemon.redis_cli("EXISTS", "ps:audit:quiet", "ps:audit:busy"), "0")
+
     def test_revoked_admin_token_stays_revoked_after_restart(self):
         extra = self.daemon()
         extra.settings["redis"] = f"unix:{os.path.join(self.shared.data_dir, 'redis.sock')}"
