@@ -203,6 +203,8 @@ static void read_space_counts(const redisReply *reply, struct space_counts *coun
     for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
         counts->occupied[type] = store_reply_integer(reply->element[4 + 2 * type], -1);
         counts->updated_at_ms[type] = store_reply_integer(reply->element[5 + 2 * type], -1);
+        /* As loaded, each count is what the lot's version says (a later report is newer). */
+        counts->version[type] = store_reply_integer(reply->element[2], 0);
     }
 }
 

@@ -223,7 +223,8 @@ static void test_snapshot_answer(void)
     snapshot_free(snapshot);
 }
 
-/* A lot change (PUT) keeps the type counts this daemon holds; an older type report loses. */
+/* A lot change (PUT) keeps the type counts this daemon holds; a type report as old as them loses.
+ */
 static void test_snapshot_lot_change_keeps_counts(void)
 {
     struct snapshot_options options = {30 * MINUTE, {0}};
@@ -234,7 +235,7 @@ static void test_snapshot_lot_change_keeps_counts(void)
                        "\"updated_at\":1795489610000,\"lot\":{\"name\":\"Hall\",\"kind\":"
                        "\"government\",\"location\":{\"lat\":1,\"lon\":2},\"capacity\":50,"
                        "\"spaces\":{\"charging\":{\"capacity\":3}}}}";
-    const char older[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":4,\"occupied\":0,"
+    const char older[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":3,\"occupied\":0,"
                          "\"updated_at\":1795489670000,\"space\":\"charging\"}";
     const struct snapshot_lot *lot;
     size_t skipped;
@@ -242,6 +243,7 @@ static void test_snapshot_lot_change_keeps_counts(void)
     space_counts_clear(&counts);
     counts.occupied[SPACE_CHARGING] = 5;
     counts.updated_at_ms[SPACE_CHARGING] = now - MINUTE;
+    counts.version[SPACE_CHARGING] = 3; /* as the store loads it: the lot's version */
     CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1, now, &skipped),
                  0);
     CHECK_INT_EQ(snapshot_apply(snapshot, put, strlen(put), now, NULL), 0);
@@ -252,6 +254,41 @@ static void test_snapshot_lot_change_keeps_counts(void)
     CHECK_INT_EQ(space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
     CHECK(strstr(lot->body, "\"charging\":{\"capacity\":3,\"occupied\":3,\"free\":0,") != NULL);
     CHECK(strstr(lot->body, "disabled") == NULL);
+    snapshot_free(snapshot);
+}
+
+/*
+ * A daemon shows its own write at once, so a newer version of one count can
+ * arrive before an older one of another: each count is judged by its own
+ * version, and the lot's version is the newest.
+ */
+static void test_counts_race_by_their_own_versions(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record records[] = {{"hall", planned, 10, 3, now - MINUTE, NULL}};
+    const char type_five[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":5,"
+                             "\"occupied\":2,\"updated_at\":1795489670000,\"space\":\"charging\"}";
+    const char lot_four[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":4,"
+                            "\"occupied\":17,\"updated_at\":1795489670000}";
+    const char type_four[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":4,"
+                             "\"occupied\":6,\"updated_at\":1795489670000,\"space\":\"charging\"}";
+    const char lot_three[] = "{\"type\":\"occupancy\",\"id\":\"hall\",\"version\":3,"
+                             "\"occupied\":1,\"updated_at\":1795489670000}";
+    const struct snapshot_lot *lot;
+    size_t skipped;
+
+    CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1, now, &skipped),
+                 0);
+    CHECK_INT_EQ(snapshot_apply(snapshot, type_five, strlen(type_five), now, NULL), 0);
+    CHECK_INT_EQ(snapshot_apply(snapshot, lot_four, strlen(lot_four), now, NULL), 0);
+    CHECK_INT_EQ(snapshot_apply(snapshot, type_four, strlen(type_four), now, NULL), 0);
+    CHECK_INT_EQ(snapshot_apply(snapshot, lot_three, strlen(lot_three), now, NULL), 0);
+    lot = snapshot_find(snapshot, "hall");
+    CHECK_INT_EQ(lot->occupied, 17);                       /* version 4 still applied */
+    CHECK_INT_EQ(lot->spaces.occupied[SPACE_CHARGING], 2); /* version 4 of the type lost */
+    CHECK_INT_EQ(lot->version, 5);
+    CHECK(strstr(lot->body, "\"occupied\":17,") != NULL);
     snapshot_free(snapshot);
 }
 
@@ -284,6 +321,7 @@ int main(void)
     RUN_TEST(test_counts_and_freshness);
     RUN_TEST(test_snapshot_answer);
     RUN_TEST(test_snapshot_lot_change_keeps_counts);
+    RUN_TEST(test_counts_race_by_their_own_versions);
     RUN_TEST(test_change_space);
     return check_exit_status();
 }

@@ -232,10 +232,22 @@ static int apply_occupancy(struct snapshot *snapshot, const struct change *chang
     size_t index = search(snapshot, change->id, &found);
     struct snapshot_lot *lot;
 
-    /* Unknown lots are left to the next load; older versions lost the race. */
-    if (!found || snapshot->lots[index]->version >= change->version)
+    int64_t *held;
+
+    /* Unknown lots are left to the next load. */
+    if (!found)
         return 0;
     lot = snapshot->lots[index];
+    /*
+     * An older report of the same count lost the race. Each count is judged
+     * by its own version: a daemon shows its own write at once, so a newer
+     * version of one count (a space type's) may arrive before an older one
+     * of another (the lot's), which must still be applied.
+     */
+    held = change->has_space ? &lot->spaces.version[change->space] : &lot->count_version;
+    if (*held >= change->version)
+        return 0;
+    *held = change->version;
     if (change->has_space) {
         lot->spaces.occupied[change->space] = change->occupied;
         lot->spaces.updated_at_ms[change->space] = change->updated_at_ms;
@@ -243,7 +255,8 @@ static int apply_occupancy(struct snapshot *snapshot, const struct change *chang
         lot->occupied = change->occupied;
         lot->updated_at_ms = change->updated_at_ms;
     }
-    lot->version = change->version;
+    if (change->version > lot->version)
+        lot->version = change->version;
     lot->touched_generation = snapshot->generation;
     snapshot_lot_judge(snapshot, lot, now_ms);
     *changed = true;

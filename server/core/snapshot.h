@@ -37,6 +37,7 @@ struct snapshot_lot {
     char *opening_hours;     /* OSM string derived from hours, once per change */
     int64_t occupied;        /* -1 when never reported */
     int64_t version;
+    int64_t count_version; /* the version that last set occupied (see space_counts.version) */
     int64_t updated_at_ms; /* -1 when never reported */
     enum snapshot_state state;
     bool count_fresh; /* a count exists and is no older than stale_after */

@@ -232,6 +232,7 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     lot->static_json = json_loads(record->static_json, 0, NULL);
     lot->occupied = record->occupied;
     lot->version = record->version;
+    lot->count_version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
     if (record->spaces != NULL)
         lot->spaces = *record->spaces;

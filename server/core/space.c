@@ -218,6 +218,7 @@ void space_counts_clear(struct space_counts *counts)
     for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
         counts->occupied[type] = -1;
         counts->updated_at_ms[type] = -1;
+        counts->version[type] = -1;
     }
 }
 

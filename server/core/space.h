@@ -57,9 +57,10 @@ int64_t space_capacity(const json_t *static_json, enum space_type type);
 struct space_counts {
     int64_t occupied[SPACE_TYPE_COUNT];      /* -1 when never reported */
     int64_t updated_at_ms[SPACE_TYPE_COUNT]; /* -1 when never reported */
+    int64_t version[SPACE_TYPE_COUNT];       /* the lot's version that last set it; -1 */
 };
 
-/* Every count unknown. */
+/* Every count unknown, set by no version. */
 void space_counts_clear(struct space_counts *counts);
 
 /*
