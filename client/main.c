@@ -1,6 +1,7 @@
 /* main.c: parkshare-cli's options and the dispatch of its commands to their modules. */
 #include "board.h"
 #include "command.h"
+#include "forecast_eval.h"
 #include "operator.h"
 #include "reads.h"
 #include "simulate.h"
@@ -31,6 +32,7 @@ static void usage(FILE *out)
         "            token create --role R [--lots a,b] --name N [--link] [--qr]\n"
         "            token list | token revoke ID\n"
         "            audit [--lot L] [--since TIME] [--limit N]\n"
+        "            forecast-eval [--lot ID] [--from DATE] [--to DATE]\n"
         "Demo:       simulate [--rate N] [--group G] [--duration S] [--seed N]\n"
         "\n"
         "  -u, --url URL        the daemon (PARKSHARE_URL; default http://127.0.0.1:8080)\n"
@@ -138,6 +140,8 @@ static int dispatch(struct client *client, int argc, char **argv)
         return operator_audit(client, argc, argv);
     if (strcmp(command, "simulate") == 0)
         return simulate_run(client, argc, argv);
+    if (strcmp(command, "forecast-eval") == 0)
+        return forecast_eval_command(client, argc, argv);
     if (parse_filters(argc, argv, &filters) != 0)
         return EXIT_USAGE;
     argv += optind;

@@ -33,7 +33,7 @@ _parkshare_cli()
         if [[ $current == -* ]]; then
             COMPREPLY=($(compgen -W "--url --token --token-file --json --queue --help --version" -- "$current"))
         else
-            COMPREPLY=($(compgen -W "lots lot schedule totals in out set sync board import token audit" -- "$current"))
+            COMPREPLY=($(compgen -W "lots lot schedule totals in out set sync board import token audit forecast-eval" -- "$current"))
         fi
         return
     fi
@@ -44,6 +44,7 @@ _parkshare_cli()
     totals) COMPREPLY=($(compgen -W "--city --group" -- "$current")) ;;
     board) COMPREPLY=($(compgen -W "--city --group --once" -- "$current")) ;;
     audit) COMPREPLY=($(compgen -W "--lot --since --limit" -- "$current")) ;;
+    forecast-eval) COMPREPLY=($(compgen -W "--lot --from --to" -- "$current")) ;;
     import)
         if ((COMP_CWORD == index + 1)); then
             COMPREPLY=($(compgen -W "lots calendar" -- "$current"))

@@ -160,8 +160,8 @@ static void on_put(enum store_outcome outcome, void *data)
         json_object_set_new(call->stored, "id", json_string(call->id));
         http_reply_json(call->exchange, outcome == STORE_OUTCOME_CREATED ? 201 : 200, call->stored,
                         HTTP_REPLY_NO_STORE);
-    } else if (outcome == STORE_OUTCOME_UNAVAILABLE) {
-        endpoint_reply_store_unavailable(call->exchange);
+    } else if (store_outcome_unavailable(outcome)) {
+        endpoint_reply_unavailable(call->exchange, outcome);
     } else {
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the group could not be stored");
     }

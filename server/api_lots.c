@@ -75,8 +75,8 @@ static void on_put_stored(const struct store_lot_result *result, void *data)
             http_reply_json(call->exchange, result->outcome == STORE_OUTCOME_CREATED ? 201 : 200,
                             answer, HTTP_REPLY_NO_STORE);
         json_decref(answer);
-    } else if (result->outcome == STORE_OUTCOME_UNAVAILABLE) {
-        endpoint_reply_store_unavailable(call->exchange);
+    } else if (store_outcome_unavailable(result->outcome)) {
+        endpoint_reply_unavailable(call->exchange, result->outcome);
     } else {
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "the lot could not be stored");
     }

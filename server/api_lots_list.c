@@ -1,6 +1,7 @@
 /* api_lots_list.c: GET /v1/lots and GET /v1/lots.geojson: filtered, near-sorted, paged. */
 #include "api_lots_list.h"
 
+#include "api_arrivals.h"
 #include "endpoint.h"
 #include "list_answer.h"
 #include "lot_query.h"
@@ -51,7 +52,10 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
 
 void api_lots_list(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
-    answer(exchange, data, LIST_ANSWER_LOTS);
+    if (http_exchange_query(exchange, "arrive_at") != NULL) /* the forecast's own list */
+        api_arrivals_list(exchange, token, data);
+    else
+        answer(exchange, data, LIST_ANSWER_LOTS);
 }
 
 void api_lots_list_geojson(struct http_exchange *exchange, const struct store_token *token,

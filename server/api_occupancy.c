@@ -76,6 +76,12 @@ static void judge(const struct store_occupancy_result *result,
         snprintf(verdict->detail, sizeof(verdict->detail),
                  "Redis is not reachable; retry with the same Idempotency-Key");
         break;
+    case STORE_OUTCOME_NOT_REPLICATED:
+        verdict->problem = PROBLEM_NOT_REPLICATED;
+        snprintf(verdict->detail, sizeof(verdict->detail),
+                 "too few Redis replicas confirmed the update in time; retry with the same "
+                 "Idempotency-Key, which applies it once");
+        break;
     default:
         verdict->problem = PROBLEM_INTERNAL;
         snprintf(verdict->detail, sizeof(verdict->detail), "the update could not be applied");
@@ -100,7 +106,7 @@ static void count_write(struct metrics *metrics, const struct store_occupancy_re
                                              strstr(result->answer, "\"clamped\":true") != NULL
                                          ? METRICS_WRITE_CLAMPED
                                          : METRICS_WRITE_OK);
-    else if (outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_FAILED)
+    else if (store_outcome_unavailable(outcome) || outcome == STORE_OUTCOME_FAILED)
         metrics_count_write(metrics, METRICS_WRITE_UNAVAILABLE);
     else
         metrics_count_write(metrics, METRICS_WRITE_REFUSED);
@@ -153,7 +159,8 @@ static void on_single_result(const struct store_occupancy_result *result, void *
         http_reply(call->exchange, 200, WIRE_JSON_TYPE, result->answer, strlen(result->answer),
                    NULL, HTTP_REPLY_NO_STORE);
     } else {
-        if (verdict.problem == PROBLEM_STORE_UNAVAILABLE)
+        if (verdict.problem == PROBLEM_STORE_UNAVAILABLE ||
+            verdict.problem == PROBLEM_NOT_REPLICATED)
             http_exchange_add_header(call->exchange, "Retry-After", "1");
         if (verdict.problem == PROBLEM_UNAUTHORIZED) {
             /* Revoked since it was remembered: its next write is looked up, and counted as a

@@ -137,8 +137,8 @@ static void on_token_stored(enum store_outcome outcome, void *data)
     struct http_exchange *exchange = request->exchange;
     json_t *document, *lots;
 
-    if (outcome == STORE_OUTCOME_UNAVAILABLE) {
-        endpoint_reply_store_unavailable(exchange);
+    if (store_outcome_unavailable(outcome)) {
+        endpoint_reply_unavailable(exchange, outcome);
     } else if (outcome != STORE_OUTCOME_CREATED) {
         /* EXISTS would mean two equal 256-bit random tokens: treat as a fault. */
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the token could not be stored");

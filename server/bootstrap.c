@@ -509,7 +509,9 @@ static void on_demo_claimed(enum store_outcome outcome, void *data)
         log_info(component, "the store already has lots (or had the demo): no demo load");
         return;
     }
-    if (outcome != STORE_OUTCOME_OK)
+    /* NOT_REPLICATED: the claim is made on the master all the same, and a retry would
+     * find it taken (EXISTS) and never load the demo. */
+    if (outcome != STORE_OUTCOME_OK && outcome != STORE_OUTCOME_NOT_REPLICATED)
         return; /* retried on the next ready */
     bootstrap->demo_claimed = true;
     for (size_t i = 0; i < bootstrap->demo_count; i++) {

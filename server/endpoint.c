@@ -36,6 +36,18 @@ void endpoint_reply_store_unavailable(struct http_exchange *exchange)
                        "Redis is not reachable; nothing was changed, retry shortly");
 }
 
+void endpoint_reply_unavailable(struct http_exchange *exchange, enum store_outcome outcome)
+{
+    if (outcome != STORE_OUTCOME_NOT_REPLICATED) {
+        endpoint_reply_store_unavailable(exchange);
+        return;
+    }
+    http_exchange_add_header(exchange, "Retry-After", "1");
+    http_reply_problem(exchange, PROBLEM_NOT_REPLICATED,
+                       "too few Redis replicas confirmed the change in time; retry with the same "
+                       "Idempotency-Key, which applies it once");
+}
+
 void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome outcome,
                              enum store_outcome done, const char *noun, const char *failure)
 {
@@ -44,8 +56,8 @@ void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome 
     else if (outcome == STORE_OUTCOME_NOT_FOUND)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun,
                            http_exchange_parameter(exchange, "id"));
-    else if (outcome == STORE_OUTCOME_UNAVAILABLE)
-        endpoint_reply_store_unavailable(exchange);
+    else if (store_outcome_unavailable(outcome))
+        endpoint_reply_unavailable(exchange, outcome);
     else
         http_reply_problem(exchange, PROBLEM_INTERNAL, "%s", failure);
 }

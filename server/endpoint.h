@@ -10,6 +10,7 @@
 #include "store.h"
 #include "token_memo.h"
 
+struct api_forecast;
 struct api_metrics;
 struct api_stream;
 struct feed_numbers;
@@ -34,6 +35,7 @@ struct endpoint_context {
     struct api_stream *stream;
     struct api_web *web;
     struct api_metrics *metrics_endpoint;
+    struct api_forecast *forecast; /* lots' hourly history kept for forecasts */
 };
 
 /*
@@ -59,6 +61,13 @@ void *endpoint_allocate(struct http_exchange *exchange, size_t size);
 
 /* Answer 503 for an unreachable Redis, with Retry-After. The exchange is freed. */
 void endpoint_reply_store_unavailable(struct http_exchange *exchange);
+
+/*
+ * Answer a store outcome for which store_outcome_unavailable holds: 503
+ * with Retry-After, typed store-unavailable or (NOT_REPLICATED: the change
+ * was made on the master but too few replicas confirmed it) not-replicated.
+ */
+void endpoint_reply_unavailable(struct http_exchange *exchange, enum store_outcome outcome);
 
 /*
  * Answer 200 with an answer from the snapshot's list cache (or *uncached,

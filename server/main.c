@@ -1,4 +1,5 @@
 /* main.c: parkshare-server start-up, signals and shutdown: it wires the modules together. */
+#include "api_forecast.h"
 #include "api_metrics.h"
 #include "api_stream.h"
 #include "api_totals.h"
@@ -12,6 +13,7 @@
 #include "data_dir.h"
 #include "endpoint.h"
 #include "feed_parkapi.h"
+#include "forecast_refresh.h"
 #include "http.h"
 #include "log.h"
 #include "log_file.h"
@@ -51,6 +53,7 @@ struct daemon {
     struct snapshot_sync *sync;
     struct bootstrap *bootstrap;
     struct endpoint_context api;
+    struct forecast_refresh *forecast_refresh; /* each lot's trend for the feeds */
     struct http_server *http;
     struct routes *routes;
     struct event *sigint_event;
@@ -211,17 +214,34 @@ static int prepare_admin_token(const struct data_dir *dir)
     return 0;
 }
 
-/* The store's target: the embedded child's socket, or the configured Redis. */
-static void store_options_from(const struct daemon *daemon, struct store_options *options)
+/*
+ * The store's target: the embedded child's socket, or the configured Redis
+ * (sentinel mode: the sentinels, written into sentinels, CONFIG_SENTINELS_MAX long).
+ */
+static void store_options_from(const struct daemon *daemon, struct store_options *options,
+                               struct store_sentinel_host *sentinels)
 {
     const struct config *config = daemon->config;
     memset(options, 0, sizeof(*options));
     options->database = config->redis_database;
     options->idempotency_ttl_seconds = config->idempotency_ttl_seconds;
     options->audit_max_length = config->audit_max_length;
+    options->write_replicas = config->write_replicas;
+    options->write_replica_timeout_ms = config->write_replica_timeout_seconds * 1000;
+    for (size_t i = 0; i < config->redis_sentinel_count; i++)
+        sentinels[i] = (struct store_sentinel_host){config->redis_sentinels[i].host,
+                                                    config->redis_sentinels[i].port};
+    options->sentinels = sentinels;
+    options->sentinel_count = config->redis_sentinel_count;
+    options->master_name = config->redis_master_name;
+    options->history_days = config->history_days;
     if (config->redis_mode == CONFIG_REDIS_EMBEDDED) {
         options->socket_path = redis_child_socket_path(daemon->redis_child);
         options->database = 0;
+        if (config->write_replicas > 0)
+            log_warning(component, "write_replicas is not used: the embedded Redis has no "
+                                   "replicas to confirm writes");
+        options->write_replicas = 0;
     } else if (config->redis_mode == CONFIG_REDIS_UNIX) {
         options->socket_path = config->redis_socket;
         options->password = config->redis_password; /* from redis_password_file */
@@ -241,6 +261,7 @@ static int start_redis(struct daemon *daemon)
         .fsync_always = daemon->config->redis_fsync_always,
     };
     struct store_options store_options;
+    struct store_sentinel_host sentinels[CONFIG_SENTINELS_MAX];
     char error[1024];
 
     if (daemon->config->redis_mode == CONFIG_REDIS_EMBEDDED &&
@@ -249,7 +270,7 @@ static int start_redis(struct daemon *daemon)
         log_error(component, "embedded Redis: %s", error);
         return -1;
     }
-    store_options_from(daemon, &store_options);
+    store_options_from(daemon, &store_options, sentinels);
     /* The store reports through main's callbacks, which route to the sync and
      * the bootstrap created right after it: no callback runs before the loop. */
     if (store_new(daemon->base, &store_options, on_store_ready, on_store_change, daemon,
@@ -301,6 +322,11 @@ static int start_http(struct daemon *daemon)
         .metrics = daemon->api.metrics};
     char error[512];
 
+    if (api_forecast_new(&daemon->api.forecast) != 0 ||
+        forecast_refresh_new(daemon->base, &daemon->api, &daemon->forecast_refresh) != 0) {
+        log_error(component, "cannot set up the forecasts");
+        return -1;
+    }
     if (api_totals_new(daemon->base, &daemon->api, &daemon->api.totals) != 0) {
         log_error(component, "cannot set up the totals endpoints");
         return -1;
@@ -393,6 +419,8 @@ static void daemon_deinit(struct daemon *daemon)
     snapshot_sync_free(daemon->sync);
     api_stream_free(daemon->api.stream);
     api_totals_free(daemon->api.totals);
+    forecast_refresh_free(daemon->forecast_refresh);
+    api_forecast_free(daemon->api.forecast);
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);
     http_server_free(daemon->http);

@@ -4,8 +4,11 @@
 #include "api_audit.h"
 #include "api_calendars.h"
 #include "api_feeds.h"
+#include "api_forecast.h"
+#include "api_forecast_group.h"
 #include "api_groups.h"
 #include "api_health.h"
+#include "api_history.h"
 #include "api_info.h"
 #include "api_lots.h"
 #include "api_lots_list.h"
@@ -87,6 +90,12 @@ static const struct route table[] = {
     {ROUTER_GET, "/v3/parking-sites/{id}", api_feeds_parkapi_v3_site, 0},
     {ROUTER_GET, "/parkapi/v1/{city}", api_feeds_parkapi_v1_city, 0},
     {ROUTER_GET, "/datex2/v3/parking-light.json", api_feeds_datex_light, 0},
+    {ROUTER_GET, "/v1/lots/{id}/history", api_history_lot, 0},
+    {ROUTER_POST, "/v1/lots/{id}/history", api_history_import, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/groups/{id}/history", api_history_group, 0},
+    {ROUTER_GET, "/v1/lots/{id}/forecast", api_forecast_lot, 0},
+    {ROUTER_GET, "/v1/lots/{id}/forecast/eval", api_forecast_eval, ROUTE_ADMIN},
+    {ROUTER_GET, "/v1/groups/{id}/forecast", api_forecast_group, 0},
 };
 
 #define ROUTE_COUNT (sizeof(table) / sizeof(table[0]))

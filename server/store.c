@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "redact.h"
 #include "store_private.h"
+#include "store_sentinel.h"
 
 #include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
@@ -54,7 +55,11 @@ struct store {
     int database;
     int64_t idempotency_ttl_seconds;
     int64_t audit_max_length;
+    int64_t history_days;
     char target[300]; /* for messages: never holds the password */
+    int64_t write_replicas, write_replica_timeout_ms;
+    struct store_sentinel *sentinel; /* sentinel mode, else NULL */
+    bool master_known;               /* sentinel mode: host and port are the master's */
     char channel[64];
 
     struct link command;
@@ -108,6 +113,9 @@ static void schedule_reconnect(struct link *link)
 {
     struct timeval delay = {0, link->backoff_ms * 1000};
     set_state(link, LINK_DOWN);
+    /* The master's link failed: the next attempt asks the sentinels where it is now. */
+    if (!link->subscriber)
+        link->store->master_known = false;
     /* The subscriber waits for the command link instead of retrying alone. */
     if (link->subscriber && link->store->command.state != LINK_READY)
         return;
@@ -330,6 +338,10 @@ static void connect_link(struct link *link)
     struct store *store = link->store;
     redisAsyncContext *context;
 
+    if (!link->subscriber && store->sentinel != NULL && !store->master_known) {
+        store_sentinel_ask(store->sentinel); /* its answer connects (on_sentinel_master) */
+        return;
+    }
     if (store->socket_path != NULL)
         context = redisAsyncConnectUnix(store->socket_path);
     else
@@ -384,12 +396,79 @@ static void on_health_timer(evutil_socket_t fd, short events, void *data)
     if (check_link_timeouts(&store->command, now) || store->command.state != LINK_READY)
         return;
     if (store->ping_sent_ms != 0) {
-        if (now - store->ping_sent_ms > PING_TIMEOUT_MS)
+        /* A PING queues behind any WAIT on the link, which may take its whole timeout. */
+        if (now - store->ping_sent_ms > PING_TIMEOUT_MS + store->write_replica_timeout_ms)
             drop_link(&store->command, "no answer to PING within 3 s");
         return;
     }
     if (redisAsyncCommand(store->command.context, on_health_pong, NULL, "PING") == REDIS_OK)
         store->ping_sent_ms = now;
+}
+
+/*
+ * Sentinel named the master: connect to it, or move there when it is
+ * elsewhere than the command link is (a failover). The subscriber follows.
+ */
+static void on_sentinel_master(const char *host, uint16_t port, void *data)
+{
+    struct store *store = data;
+    bool moved = store->host == NULL || strcmp(store->host, host) != 0 || store->port != port;
+    char *copy;
+
+    if (moved) {
+        if ((copy = strdup(host)) == NULL) {
+            log_error(component, "out of memory");
+            return;
+        }
+        free(store->host);
+        store->host = copy;
+        store->port = port;
+        snprintf(store->target, sizeof(store->target), "%s:%u db %d (master '%s')", host,
+                 (unsigned)port, store->database, store_sentinel_master_name(store->sentinel));
+        log_info(component, "Sentinel names %s:%u as master '%s'", host, (unsigned)port,
+                 store_sentinel_master_name(store->sentinel));
+        if (store->command.context != NULL)
+            drop_link(&store->command, "Sentinel moved the master");
+    }
+    store->master_known = true;
+    if (store->command.context == NULL) {
+        /* Moved: at once. The same address again: the backoff that led to asking stands. */
+        evtimer_del(store->command.reconnect_timer);
+        if (moved)
+            store->command.backoff_ms = BACKOFF_FIRST_MS;
+        connect_link(&store->command);
+    }
+}
+
+void store_master_lost(struct store *store, const struct redisAsyncContext *context,
+                       const char *reason)
+{
+    if (context != store->command.context)
+        return;
+    log_warning(component, "Redis at %s is no master now (%s)", store->target, reason);
+    /* Freed after the current callback returns; the pending commands get NULL. */
+    drop_link(&store->command, "the server became a replica");
+}
+
+redisAsyncContext *store_command_context(struct store *store)
+{
+    return store->command.state == LINK_READY ? store->command.context : NULL;
+}
+
+const char *store_script_sha(const struct store *store, enum store_script script)
+{
+    return store->script_sha[script];
+}
+
+struct metrics *store_metrics(const struct store *store)
+{
+    return store->metrics;
+}
+
+void store_write_replicas(const struct store *store, int64_t *replicas, int64_t *timeout_ms)
+{
+    *replicas = store->write_replicas;
+    *timeout_ms = store->write_replica_timeout_ms;
 }
 
 static char *copy_optional(const char *text, bool *failed)
@@ -432,11 +511,21 @@ int store_new(struct event_base *base, const struct store_options *options,
     store->database = options->database;
     store->idempotency_ttl_seconds = options->idempotency_ttl_seconds;
     store->audit_max_length = options->audit_max_length;
+    store->write_replicas = options->write_replicas;
+    store->write_replica_timeout_ms = options->write_replica_timeout_ms;
+    store->history_days = options->history_days > 0 ? options->history_days : 400;
     store->on_ready = on_ready;
     store->on_change = on_change;
     store->callback_data = data;
     snprintf(store->channel, sizeof(store->channel), STORE_PREFIX "changes:%d", options->database);
-    if (options->socket_path != NULL)
+    if (options->sentinel_count > 0)
+        failed = failed || store_sentinel_new(base, options->sentinels, options->sentinel_count,
+                                              options->master_name, on_sentinel_master, store,
+                                              &store->sentinel) != 0;
+    if (options->sentinel_count > 0)
+        snprintf(store->target, sizeof(store->target), "master '%s' (asking Sentinel)",
+                 options->master_name);
+    else if (options->socket_path != NULL)
         snprintf(store->target, sizeof(store->target), "unix:%s db %d", options->socket_path,
                  options->database);
     else
@@ -475,162 +564,14 @@ int64_t store_idempotency_ttl(const struct store *store)
     return store->idempotency_ttl_seconds;
 }
 
+int64_t store_history_days(const struct store *store)
+{
+    return store->history_days;
+}
+
 int64_t store_audit_max_length(const struct store *store)
 {
     return store->audit_max_length;
-}
-
-/* A command in flight: whom to tell, and for scripts what to resend on NOSCRIPT. */
-struct pending_command {
-    struct store *store;
-    store_reader reader;
-    struct store_recipient recipient;
-    enum store_script script;
-    int argc;
-    char **argv; /* owned copies, scripts only */
-    size_t *lengths;
-    struct timespec sent; /* scripts: when first sent, for their latency */
-};
-
-static void pending_free(struct pending_command *pending)
-{
-    for (int i = 0; pending->argv != NULL && i < pending->argc; i++)
-        free(pending->argv[i]);
-    free(pending->argv);
-    free(pending->lengths);
-    free(pending);
-}
-
-static bool is_noscript(const redisReply *reply)
-{
-    return reply != NULL && reply->type == REDIS_REPLY_ERROR &&
-           strncmp(reply->str, "NOSCRIPT", 8) == 0;
-}
-
-static int send_pending(struct pending_command *pending, const char **argv, const size_t *lengths);
-
-/* Turn an EVALSHA into the EVAL of the script's text and send it again. */
-static int resend_as_eval(struct pending_command *pending)
-{
-    free(pending->argv[0]);
-    free(pending->argv[1]);
-    pending->argv[0] = strdup("EVAL");
-    pending->argv[1] = strdup(store_script_sources[pending->script]);
-    if (pending->argv[0] == NULL || pending->argv[1] == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    pending->lengths[0] = 4;
-    pending->lengths[1] = strlen(pending->argv[1]);
-    return send_pending(pending, (const char **)pending->argv, pending->lengths);
-}
-
-static void observe_script(const struct pending_command *pending)
-{
-    struct timespec now;
-
-    if (pending->store->metrics != NULL && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
-        metrics_observe_script(pending->store->metrics, (size_t)pending->script,
-                               (double)(now.tv_sec - pending->sent.tv_sec) +
-                                   (double)(now.tv_nsec - pending->sent.tv_nsec) / 1e9);
-}
-
-static void on_command_reply(redisAsyncContext *context, void *reply_pointer, void *data)
-{
-    struct pending_command *pending = data;
-    redisReply *reply = reply_pointer;
-
-    /* Redis lost its script cache (restart, SCRIPT FLUSH): EVAL caches it again. */
-    if (pending->script != STORE_SCRIPT_NONE && is_noscript(reply) &&
-        strcmp(pending->argv[0], "EVALSHA") == 0) {
-        if (resend_as_eval(pending) == 0)
-            return;
-        reply = NULL;
-    }
-    if (pending->script != STORE_SCRIPT_NONE && reply != NULL)
-        observe_script(pending);
-    pending->reader(reply, &pending->recipient);
-    pending_free(pending);
-}
-
-static int send_pending(struct pending_command *pending, const char **argv, const size_t *lengths)
-{
-    struct store *store = pending->store;
-    if (store->command.state != LINK_READY)
-        return STORE_ERROR_NOT_READY;
-    if (redisAsyncCommandArgv(store->command.context, on_command_reply, pending, pending->argc,
-                              argv, lengths) != REDIS_OK)
-        return STORE_ERROR_NO_MEMORY;
-    return 0;
-}
-
-static int copy_argument(struct pending_command *pending, int index, const char *value,
-                         size_t length)
-{
-    pending->argv[index] = malloc(length + 1);
-    if (pending->argv[index] == NULL)
-        return -1;
-    memcpy(pending->argv[index], value, length);
-    pending->argv[index][length] = '\0';
-    pending->lengths[index] = length;
-    return 0;
-}
-
-/* EVALSHA sha key_count keys... arguments..., copied for a resend as EVAL. */
-static int copy_script_call(struct pending_command *pending, const struct store_request *request)
-{
-    char key_count_text[16];
-    int index = 0;
-
-    pending->argc = 3 + request->keys.count + request->arguments.count;
-    pending->argv = calloc((size_t)pending->argc, sizeof(char *));
-    pending->lengths = calloc((size_t)pending->argc, sizeof(size_t));
-    if (pending->argv == NULL || pending->lengths == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    snprintf(key_count_text, sizeof(key_count_text), "%d", request->keys.count);
-    if (copy_argument(pending, index++, "EVALSHA", 7) != 0 ||
-        copy_argument(pending, index++, pending->store->script_sha[request->script], 40) != 0 ||
-        copy_argument(pending, index++, key_count_text, strlen(key_count_text)) != 0)
-        return STORE_ERROR_NO_MEMORY;
-    for (int i = 0; i < request->keys.count; i++) {
-        const char *key = request->keys.words[i];
-        if (copy_argument(pending, index++, key, strlen(key)) != 0)
-            return STORE_ERROR_NO_MEMORY;
-    }
-    for (int i = 0; i < request->arguments.count; i++) {
-        const char *argument = request->arguments.words[i];
-        if (copy_argument(pending, index++, argument, strlen(argument)) != 0)
-            return STORE_ERROR_NO_MEMORY;
-    }
-    return 0;
-}
-
-int store_call(struct store *store, const struct store_request *request, store_reader reader,
-               store_callback callback, void *data)
-{
-    struct pending_command *pending = calloc(1, sizeof(*pending));
-    int result;
-
-    if (pending == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    pending->store = store;
-    pending->reader = reader;
-    pending->recipient.callback = callback;
-    pending->recipient.data = data;
-    snprintf(pending->recipient.id, sizeof(pending->recipient.id), "%s",
-             request->id != NULL ? request->id : "");
-    pending->script = request->script;
-    clock_gettime(CLOCK_MONOTONIC, &pending->sent);
-    if (request->script == STORE_SCRIPT_NONE) {
-        /* hiredis copies a plain command at once: nothing to keep. */
-        pending->argc = request->arguments.count;
-        result = send_pending(pending, request->arguments.words, NULL);
-    } else {
-        result = copy_script_call(pending, request);
-        if (result == 0)
-            result = send_pending(pending, (const char **)pending->argv, pending->lengths);
-    }
-    if (result != 0)
-        pending_free(pending);
-    return result;
 }
 
 static void free_link(struct link *link)
@@ -656,6 +597,7 @@ void store_free(struct store *store)
         event_free(store->health_timer);
     free_link(&store->subscriber);
     free_link(&store->command);
+    store_sentinel_free(store->sentinel);
     free(store->host);
     free(store->socket_path);
     free(store->username);

@@ -32,7 +32,16 @@ enum store_outcome {
     STORE_OUTCOME_REVOKED,
     STORE_OUTCOME_UNAVAILABLE,
     STORE_OUTCOME_FAILED, /* Redis answered something unexpected (logged) */
+    /* The write was applied on the master but fewer than write_replicas replicas
+     * confirmed it within write_replica_timeout: retry with the same idempotency key. */
+    STORE_OUTCOME_NOT_REPLICATED,
 };
+
+/* Whether outcome means "retry later": Redis unreachable, or a write not confirmed. */
+static inline bool store_outcome_unavailable(enum store_outcome outcome)
+{
+    return outcome == STORE_OUTCOME_UNAVAILABLE || outcome == STORE_OUTCOME_NOT_REPLICATED;
+}
 
 /*
  * One JSON document kept by id (a calendar, a group's names): json is NULL
@@ -49,7 +58,16 @@ typedef void (*store_document_callback)(enum store_outcome outcome, const char *
  */
 typedef void (*store_outcome_callback)(enum store_outcome outcome, void *data);
 
-/* Where Redis is: a TCP address or a unix socket path. */
+/* One sentinel of sentinel mode (host borrowed during store_new). */
+struct store_sentinel_host {
+    const char *host;
+    uint16_t port;
+};
+
+/*
+ * Where Redis is: a TCP address, a unix socket path, or (sentinel_count >
+ * 0) the master that the sentinels name master_name.
+ */
 struct store_options {
     const char *host;                /* TCP; NULL for a unix socket */
     uint16_t port;                   /* TCP */
@@ -59,6 +77,15 @@ struct store_options {
     const char *password;            /* AUTH, optional; never logged */
     int64_t idempotency_ttl_seconds; /* how long an answer is kept for retries */
     int64_t audit_max_length;        /* cap of each audit stream (approximate) */
+    /* Sentinel mode (sentinel_count > 0): the sentinels, asked in turn, and the master's name. */
+    const struct store_sentinel_host *sentinels;
+    size_t sentinel_count;
+    const char *master_name;
+    /* Every write waits (WAIT) for this many replicas, up to write_replica_timeout_ms;
+     * fewer answer STORE_OUTCOME_NOT_REPLICATED. 0: no WAIT. */
+    int64_t write_replicas;
+    int64_t write_replica_timeout_ms;
+    int64_t history_days;            /* how long count history is kept (0: the default 400) */
 };
 
 struct store;
@@ -76,7 +103,10 @@ typedef void (*store_ready_callback)(bool ready, void *data);
 typedef void (*store_change_callback)(const char *message, size_t length, void *data);
 
 /*
- * A store for Redis at options (copied). It connects at once and keeps
+ * A store for Redis at options (copied). In sentinel mode it first asks
+ * the sentinels for the master, follows +switch-master to the new master,
+ * and asks again whenever the master's link breaks or a write answers
+ * READONLY. It connects at once and keeps
  * doing so with backoff (25 ms doubling to 500 ms, so the links are whole
  * within a second of Redis returning); it PINGs every second and drops a
  * link whose PING goes unanswered for 3 s. Nothing blocks the event loop.
@@ -85,6 +115,9 @@ typedef void (*store_change_callback)(const char *message, size_t length, void *
 int store_new(struct event_base *base, const struct store_options *options,
               store_ready_callback on_ready, store_change_callback on_change, void *data,
               struct store **store);
+
+/* How many days of count history are kept (store_options.history_days). */
+int64_t store_history_days(const struct store *store);
 
 /* Whether the store is ready for commands now. */
 bool store_is_ready(const struct store *store);

@@ -111,7 +111,7 @@ int store_audit_query(struct store *store, const char *lot_id, const char *start
     snprintf(count, sizeof(count), "%zu", limit);
     snprintf(bound, sizeof(bound), "%zu", scan);
     if (lot_id != NULL) {
-        const struct store_request request = {.script = STORE_SCRIPT_AUDIT_LOT,
+        const struct store_request request = {.script = STORE_SCRIPT_AUDIT_LIST,
                                               .keys = STORE_WORDS(keys),
                                               .arguments = STORE_WORDS(arguments)};
         return store_call(store, &request, read_lot, (store_callback)callback, data);

@@ -35,7 +35,7 @@ typedef void (*store_audit_callback)(enum store_outcome outcome,
  * Read up to limit entries, oldest first, from the stream of all lots,
  * starting at start: a stream id ("1700000000000-0"), "(" and an id to
  * start after it, or "-". With lot_id, only that lot's entries, found by
- * looking at no more than scan entries of the stream (audit_lot.lua):
+ * looking at no more than scan entries of the stream (audit_list.lua):
  * one call's work is bounded whatever the lot.
  */
 int store_audit_query(struct store *store, const char *lot_id, const char *start, size_t limit,

@@ -23,7 +23,7 @@ static void log_unexpected(const char *script, const redisReply *reply)
 static void read_occupancy(redisReply *reply, const struct store_recipient *recipient)
 {
     store_occupancy_callback callback = (store_occupancy_callback)recipient->callback;
-    struct store_occupancy_result result = {STORE_OUTCOME_UNAVAILABLE, NULL, 0, 0, -1, -1};
+    struct store_occupancy_result result = {store_outcome_missing(recipient), NULL, 0, 0, -1, -1};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
         reply->element[1]->type == REDIS_REPLY_STRING) {
@@ -49,6 +49,7 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     char lot_key[KEY_SIZE], idempotency_key[KEY_SIZE + 128], token_key[KEY_SIZE];
     char legacy_idempotency_key[KEY_SIZE + 128];
     char lot_audit_key[KEY_SIZE], value[32], fingerprint[KEY_SIZE], ttl[32], cap[32];
+    char history_prefix[KEY_SIZE], history_retention[32];
     const char *mode = update->recount ? "occupied" : "delta";
     const char *keys[] = {lot_key,       idempotency_key,      token_key,
                           lot_audit_key, STORE_PREFIX "audit", legacy_idempotency_key};
@@ -61,6 +62,8 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                                update->client,
                                store_change_channel(store),
                                cap,
+                               history_prefix,
+                               history_retention,
                                update->space ? update->space : ""};
     const struct store_request request = {.script = STORE_SCRIPT_OCCUPANCY,
                                           .keys = STORE_WORDS(keys),
@@ -83,13 +86,16 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                  update->space);
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
+    snprintf(history_prefix, sizeof(history_prefix), STORE_PREFIX "hist:%s:", update->lot_id);
+    snprintf(history_retention, sizeof(history_retention), "%" PRId64,
+             store_history_days(store) * 86400);
     return store_call(store, &request, read_occupancy, (store_callback)callback, data);
 }
 
 static void read_lot_write(redisReply *reply, const struct store_recipient *recipient)
 {
     store_lot_callback callback = (store_lot_callback)recipient->callback;
-    struct store_lot_result result = {STORE_OUTCOME_UNAVAILABLE, 0, -1, -1};
+    struct store_lot_result result = {store_outcome_missing(recipient), 0, -1, -1};
 
     if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
         result.outcome = store_outcome_from_word(reply->element[0]);

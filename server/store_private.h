@@ -32,6 +32,10 @@
  *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:groups               set of ids of groups that have names
  *   ps:group:{id}           string: a group's names {"name", "names": {"en"}}
+ *   ps:hist:{id}:{day}      string: a lot's count history for one UTC day
+ *                           (days since 1970), 288 records of 5 minutes
+ *                           (core/history.h); expires history_days after
+ *                           the day
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  *
@@ -75,7 +79,14 @@ struct store_recipient {
     store_callback callback;
     void *data;
     char id[WIRE_ID_MAX + 1]; /* "" when the request named none */
+    bool not_replicated;      /* the reply is NULL because WAIT counted too few replicas */
 };
+
+/* What a NULL reply means for recipient: UNAVAILABLE, or NOT_REPLICATED after a short WAIT. */
+static inline enum store_outcome store_outcome_missing(const struct store_recipient *recipient)
+{
+    return recipient->not_replicated ? STORE_OUTCOME_NOT_REPLICATED : STORE_OUTCOME_UNAVAILABLE;
+}
 
 /*
  * Turns a reply into the caller's result and calls recipient->callback
@@ -116,6 +127,29 @@ static inline int store_call_over_set(struct store *store, enum store_script scr
         .script = script, .keys = STORE_WORDS(keys), .arguments = STORE_WORDS(arguments)};
     return store_call(store, &request, reader, callback, data);
 }
+
+/*
+ * What store_call (store_call.c) needs of the links (store.c). The command
+ * link's context while it is ready, else NULL.
+ */
+struct redisAsyncContext *store_command_context(struct store *store);
+
+/* The SHA1 (40 hex digits) of a script as loaded on the command link. */
+const char *store_script_sha(const struct store *store, enum store_script script);
+
+/* The metrics to time scripts into, or NULL. */
+struct metrics *store_metrics(const struct store *store);
+
+/* write_replicas and write_replica_timeout in ms: what every write's WAIT asks. */
+void store_write_replicas(const struct store *store, int64_t *replicas, int64_t *timeout_ms);
+
+/*
+ * context answered READONLY: the server it is on is no master now. Drop
+ * the command link (when context is still it) so that it reconnects, in
+ * sentinel mode to the master the sentinels name.
+ */
+void store_master_lost(struct store *store, const struct redisAsyncContext *context,
+                       const char *reason);
 
 /* A reader for scripts that answer one outcome word: calls a store_outcome_callback. */
 void store_read_outcome(redisReply *reply, const struct store_recipient *recipient);

@@ -66,7 +66,8 @@ enum store_outcome store_outcome_from_word(const redisReply *reply)
 void store_read_outcome(redisReply *reply, const struct store_recipient *recipient)
 {
     store_outcome_callback callback = (store_outcome_callback)recipient->callback;
-    callback(store_outcome_from_word(reply), recipient->data);
+    callback(reply != NULL ? store_outcome_from_word(reply) : store_outcome_missing(recipient),
+             recipient->data);
 }
 
 static void read_document(redisReply *reply, const struct store_recipient *recipient)

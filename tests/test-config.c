@@ -112,6 +112,89 @@ static void test_redis_forms(void)
     config_free(config);
 }
 
+/* sentinel://: the sentinels in order (26379 by default), the master's name and credentials. */
+static void test_redis_sentinel_forms(void)
+{
+    char error[256];
+    struct config *config = config_new();
+
+    CHECK_INT_EQ(config_set(config, "redis",
+                            "sentinel://:pw@10.0.0.1:26380,sentinel-b,[::1]:5000/city-master.1",
+                            error, sizeof(error)),
+                 0);
+    CHECK_INT_EQ(config->redis_mode, CONFIG_REDIS_SENTINEL);
+    CHECK_INT_EQ(config->redis_sentinel_count, 3);
+    CHECK_STR_EQ(config->redis_sentinels[0].host, "10.0.0.1");
+    CHECK_INT_EQ(config->redis_sentinels[0].port, 26380);
+    CHECK_STR_EQ(config->redis_sentinels[1].host, "sentinel-b");
+    CHECK_INT_EQ(config->redis_sentinels[1].port, 26379);
+    CHECK_STR_EQ(config->redis_sentinels[2].host, "::1");
+    CHECK_INT_EQ(config->redis_sentinels[2].port, 5000);
+    CHECK_STR_EQ(config->redis_master_name, "city-master.1");
+    CHECK_STR_EQ(config->redis_password, "pw");
+    CHECK(config->redis_username == NULL);
+    CHECK_INT_EQ(config->redis_database, 0);
+
+    CHECK_INT_EQ(
+        config_set(config, "redis", "sentinel://app:pw@h1/mymaster/2", error, sizeof(error)), 0);
+    CHECK_INT_EQ(config->redis_sentinel_count, 1);
+    CHECK_STR_EQ(config->redis_username, "app");
+    CHECK_INT_EQ(config->redis_database, 2);
+
+    /* Another form replaces the sentinels entirely. */
+    CHECK_INT_EQ(config_set(config, "redis", "redis://h", error, sizeof(error)), 0);
+    CHECK_INT_EQ(config->redis_sentinel_count, 0);
+    CHECK(config->redis_master_name == NULL);
+    config_free(config);
+}
+
+/* Each broken sentinel:// value is refused with its cause, and the previous value stays. */
+static void test_redis_sentinel_errors(void)
+{
+    static const struct {
+        const char *value;
+        const char *message;
+    } cases[] = {
+        {"sentinel://h1:26379,h2:26379",
+         "redis: sentinel:// needs the master's name after the "
+         "sentinels, e.g. sentinel://host1:26379,host2:26379/mymaster"},
+        {"sentinel://h1/", "redis: sentinel:// needs the master's name after the sentinels, e.g. "
+                           "sentinel://host1:26379,host2:26379/mymaster"},
+        {"sentinel:///mymaster",
+         "redis: sentinel:// lists no sentinel, e.g. sentinel://host1:26379,host2:26379/mymaster"},
+        {"sentinel://h1,,h2/m",
+         "redis: sentinel 2 of the list is empty (write host1:26379,host2:26379)"},
+        {"sentinel://h1,/m",
+         "redis: sentinel 2 of the list is empty (write host1:26379,host2:26379)"},
+        {"sentinel://h1:0/m", "redis: port '0' is not a number from 1 to 65535"},
+        {"sentinel://h1,:26379/m", "redis: the URL has no host"},
+        {"sentinel://::1:26379/m",
+         "redis: write an IPv6 address in brackets, e.g. sentinel://[::1]:26379/mymaster"},
+        {"sentinel://:hunter2,h1/m",
+         "redis: the port is not a number from 1 to 65535 (credentials go before an '@': "
+         "sentinel://:password@host1:26379,host2:26379/mymaster)"},
+        {"sentinel://a,b,c,d,e,f,g,h,i/m", "redis: at most 8 sentinels"},
+        {"sentinel://h1/my master",
+         "redis: the master's name 'my master' must be 1 to 64 letters, digits, '.', '_' or '-'"},
+        {"sentinel://h1/m/x", "redis: database 'x' is not a whole number"},
+        {"sentinel://user@h1/m", "redis: credentials must be written user:password@ or :password@"},
+    };
+    char error[512];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct config *config = config_new();
+
+        CHECK_INT_EQ(config_set(config, "redis", cases[i].value, error, sizeof(error)),
+                     CONFIG_ERROR_BAD_VALUE);
+        CHECK_STR_EQ(error, cases[i].message);
+        CHECK(strstr(error, "hunter2") == NULL);
+        CHECK_INT_EQ(config->redis_mode, CONFIG_REDIS_EMBEDDED);
+        CHECK_INT_EQ(config->redis_sentinel_count, 0);
+        CHECK(config->redis_master_name == NULL);
+        config_free(config);
+    }
+}
+
 /* Each bad line is refused with its line number and a reason naming the cause. */
 static void test_file_errors(void)
 {
@@ -138,7 +221,8 @@ static void test_file_errors(void)
         {"listen 127.0.0.1:70000\n", CONFIG_ERROR_BAD_VALUE,
          "test.conf:1: listen: port '70000' is not a number from 0 to 65535"},
         {"redis mysql://x\n", CONFIG_ERROR_BAD_VALUE,
-         "test.conf:1: redis: 'mysql://x' is not 'embedded', redis://host:port/db or unix:/path"},
+         "test.conf:1: redis: 'mysql://x' is not 'embedded', redis://host:port/db, "
+         "sentinel://host:port,host:port/master or unix:/path"},
         {"redis redis://h:0\n", CONFIG_ERROR_BAD_VALUE,
          "test.conf:1: redis: port '0' is not a number from 1 to 65535"},
         {"redis redis://h/x\n", CONFIG_ERROR_BAD_VALUE,
@@ -376,9 +460,10 @@ static void test_redis_errors_never_echo_a_password(void)
         {"redis://:hunter2", "redis: the port is not a number from 1 to 65535 (credentials "
                              "go before an '@': redis://user:password@host:port/db)"},
         {"rediss://user:hunter2@h:6379",
-         "redis: 'rediss://user:***@h:6379' is not 'embedded', redis://host:port/db or unix:/path"},
-        {"redis:/:hunter2@h",
-         "redis: 'redis:***@h' is not 'embedded', redis://host:port/db or unix:/path"},
+         "redis: 'rediss://user:***@h:6379' is not 'embedded', redis://host:port/db, "
+         "sentinel://host:port,host:port/master or unix:/path"},
+        {"redis:/:hunter2@h", "redis: 'redis:***@h' is not 'embedded', redis://host:port/db, "
+                              "sentinel://host:port,host:port/master or unix:/path"},
         {"redis://:hunter2@h:70000", "redis: port '70000' is not a number from 1 to 65535"},
         {"redis://:hunter2@h/x", "redis: database 'x' is not a whole number"},
         {"redis://:hunter2@", "redis: the URL has no host"},
@@ -424,6 +509,8 @@ int main(void)
     RUN_TEST(test_defaults);
     RUN_TEST(test_file_values);
     RUN_TEST(test_redis_forms);
+    RUN_TEST(test_redis_sentinel_forms);
+    RUN_TEST(test_redis_sentinel_errors);
     RUN_TEST(test_file_errors);
     RUN_TEST(test_nul_byte_refused);
     RUN_TEST(test_failed_set_changes_nothing);

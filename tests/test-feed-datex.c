@@ -3,6 +3,7 @@
 #include "feed.h"
 #include "feed_datex.h"
 #include "feed_fixture.h"
+#include "forecast.h"
 
 #include <stdlib.h>
 
@@ -63,6 +64,26 @@ static void test_publication(struct snapshot *snapshot)
     json_decref(document);
 }
 
+/* A trend the forecast found shows as occupancyTrend, moves the revision, and goes with no basis.
+ */
+static void test_trend(struct snapshot *snapshot)
+{
+    uint64_t revision = snapshot_revision(snapshot);
+    json_t *site;
+
+    CHECK(snapshot_set_trend(snapshot, "a-open", FORECAST_TREND_INCREASING));
+    CHECK(!snapshot_set_trend(snapshot, "a-open", FORECAST_TREND_INCREASING));
+    CHECK(!snapshot_set_trend(snapshot, "no-such-lot", FORECAST_TREND_STABLE));
+    CHECK_INT_EQ(snapshot_revision(snapshot), revision + 1);
+    site = feed_datex_site(snapshot_find(snapshot, "a-open"));
+    CHECK_STR_EQ(json_string_value(json_object_get(site, "occupancyTrend")), "increasing");
+    json_decref(site);
+    CHECK(snapshot_set_trend(snapshot, "a-open", FORECAST_TREND_UNKNOWN));
+    site = feed_datex_site(snapshot_find(snapshot, "a-open"));
+    CHECK(json_object_get(site, "occupancyTrend") == NULL);
+    json_decref(site);
+}
+
 static void test_rendered_through_feed(struct snapshot *snapshot)
 {
     char *body = NULL;
@@ -83,6 +104,7 @@ int main(void)
     RUN_TEST_WITH(test_full_closed_and_never_counted, snapshot);
     RUN_TEST_WITH(test_publication, snapshot);
     RUN_TEST_WITH(test_rendered_through_feed, snapshot);
+    RUN_TEST_WITH(test_trend, snapshot);
     snapshot_free(snapshot);
     return check_exit_status();
 }

@@ -281,7 +281,8 @@ def bench_writes(daemon, workdir, lot_id):
                f"ps:lot:{lot_id}", f"ps:idem:{lot_id}:bench-__rand_int__",
                f"ps:token:{token_hash}", f"ps:audit:{lot_id}", "ps:audit",
                "ps:idem:bench-__rand_int__", lot_id, "delta", "1", "1",
-               f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000"]
+               f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000",
+               f"ps:hist:{lot_id}:", str(400 * 86400)]
     output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
                             check=True).stdout
     theirs = float(re.findall(r"([\d.]+) requests per second", output)[-1])

@@ -22,6 +22,10 @@ const TEXT = {
     you: "您的位置", page_title: "parkshare · 附近停车场", switch_to: "English",
     zoom_in: "放大", zoom_out: "缩小",
     leave_by: "请于 {when} 前驶离", weekdays: "周日,周一,周二,周三,周四,周五,周六",
+    chart_title: "{name}：今日空位", chart_today: "今天", chart_usual: "平常的{kind}",
+    chart_forecast: "未来 3 小时预测（80% 区间）", chart_insufficient: "历史数据不足，暂无预测",
+    kind_workday: "工作日", kind_weekend: "周末", kind_holiday: "节假日",
+    kind_makeup_workday: "调休上班日", kind_pre_holiday: "节前工作日",
   },
   en: {
     title: "Open car parks nearby", locate: "Use my location", area_label: "Choose an area",
@@ -42,6 +46,10 @@ const TEXT = {
     you: "You are here", page_title: "parkshare · car parks nearby", switch_to: "中文",
     zoom_in: "Zoom in", zoom_out: "Zoom out",
     leave_by: "Leave by {when}", weekdays: "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
+    chart_title: "{name}: free spaces today", chart_today: "today", chart_usual: "a usual {kind}",
+    chart_forecast: "next 3 hours (80 % range)", chart_insufficient: "Not enough history for a forecast yet",
+    kind_workday: "workday", kind_weekend: "weekend day", kind_holiday: "holiday",
+    kind_makeup_workday: "make-up workday", kind_pre_holiday: "day before a holiday",
   },
 };
 // Space types, who may park and how to get in (the lot's spaces, vehicles and entry).
@@ -87,7 +95,7 @@ const POLL_MS = 1000;
 const state = {
   language: chosenLanguage(), info: null, near: null, group: "", etag: null, timer: null,
   lots: [], cards: new Map(), markers: new Map(), selected: null, map: null, layer: null,
-  areas: null, you: null, zoom: null, fitted: false, first: true,
+  areas: null, you: null, zoom: null, fitted: false, first: true, chart: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -289,6 +297,7 @@ function placeMarker(lot) {
 // Choosing a lot in the list opens its marker's card; tapping a marker highlights its list item.
 function select(id, from) {
   state.selected = id;
+  loadChart(id);
   for (const [cardId, card] of state.cards) card.classList.toggle("selected", cardId === id);
   for (const lot of state.lots) placeMarker(lot);
   const card = state.cards.get(id), entry = state.markers.get(id);
@@ -431,6 +440,7 @@ function applyLanguage() {
     state.zoom = L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(state.map);
   }
   render(state.lots);
+  drawChart();
   $("status").textContent = statusText();
 }
 
@@ -484,6 +494,78 @@ async function start() {
     if (document.hidden) { clearTimeout(state.timer); state.timer = null; } else if (!state.timer) refresh();
   });
   locate();
+}
+
+// The chosen lot's day as a small inline SVG, no chart library: free spaces today so far (from
+// its history), the usual curve for today's kind of day and the next three hours' forecast
+// with its 80 % band. Times are read from the daemon's answers, which are in the city's zone.
+const CHART = { width: 320, height: 130, left: 28, bottom: 16, top: 6 };
+
+function hourOf(iso) { return Number(iso.slice(11, 13)) + Number(iso.slice(14, 16)) / 60; }
+
+function svgNode(tag, attributes) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+function chartPoint(hour, free, capacity) {
+  const x = CHART.left + (hour / 24) * (CHART.width - CHART.left - 4);
+  const y = CHART.top + (1 - free / capacity) * (CHART.height - CHART.top - CHART.bottom);
+  return `${x.toFixed(1)},${y.toFixed(1)}`;
+}
+
+function chartSvg(forecast, history) {
+  const capacity = forecast.capacity, today = forecast.made_at.slice(0, 10);
+  const svg = svgNode("svg", { viewBox: `0 0 ${CHART.width} ${CHART.height}`, role: "img", class: "chart" });
+  for (const hour of [0, 6, 12, 18, 24]) {
+    const [x] = chartPoint(hour, 0, capacity).split(",");
+    svg.append(svgNode("line", { x1: x, x2: x, y1: CHART.top, y2: CHART.height - CHART.bottom, class: "grid" }));
+    const label = svgNode("text", { x, y: CHART.height - 3, class: "axis" });
+    label.textContent = String(hour);
+    svg.append(label);
+  }
+  const usual = forecast.usual_today.map((free, hour) => (free === null ? null : chartPoint(hour + 0.5, free, capacity)));
+  svg.append(svgNode("polyline", { points: usual.filter(Boolean).join(" "), class: "usual" }));
+  const points = forecast.points.filter((p) => p.free !== null);
+  const band = points.map((p) => chartPoint(hourOf(p.time), p.free_high, capacity))
+    .concat(points.slice().reverse().map((p) => chartPoint(hourOf(p.time), p.free_low, capacity)));
+  if (points.length) svg.append(svgNode("polygon", { points: band.join(" "), class: "band" }));
+  svg.append(svgNode("polyline", { points: points.map((p) => chartPoint(hourOf(p.time), p.free, capacity)).join(" "), class: "ahead" }));
+  const so_far = history.points.filter((p) => p.mean !== null && p.time.slice(0, 10) === today)
+    .map((p) => chartPoint(hourOf(p.time) + 0.5, capacity - p.mean, capacity));
+  svg.append(svgNode("polyline", { points: so_far.join(" "), class: "today" }));
+  const title = svgNode("title", {});
+  title.textContent = `${t("chart_today")}, ${t("chart_usual", { kind: t("kind_" + forecast.today) })}, ${t("chart_forecast")}`;
+  svg.prepend(title);
+  return svg;
+}
+
+async function loadChart(id) {
+  const now = Date.now(), iso = (ms) => new Date(ms).toISOString().slice(0, 19) + "Z";
+  try {
+    const [forecast, history] = await Promise.all([
+      fetch(`/v1/lots/${encodeURIComponent(id)}/forecast?to=${iso(now + 3 * 3600000)}&step=5m`).then((r) => r.json()),
+      fetch(`/v1/lots/${encodeURIComponent(id)}/history?from=${iso(now - 24 * 3600000)}&to=${iso(now)}&step=1h`).then((r) => r.json()),
+    ]);
+    if (state.selected !== id) return;
+    state.chart = { id, forecast, history };
+    drawChart();
+  } catch (error) { $("chart-area").hidden = true; }
+}
+
+// Drawn again in the other language without asking the daemon again.
+function drawChart() {
+  if (!state.chart) return;
+  const { id, forecast, history } = state.chart;
+  const lot = state.lots.find((item) => item.id === id);
+  $("chart-title").textContent = t("chart_title", { name: lot ? lotName(lot) : id });
+  const enough = forecast.basis === "calendar";
+  $("chart").replaceChildren(...(enough ? [chartSvg(forecast, history)] : []));
+  $("chart-note").textContent = enough
+    ? `— ${t("chart_today")}  ┄ ${t("chart_usual", { kind: t("kind_" + forecast.today) })}  ▒ ${t("chart_forecast")}`
+    : t("chart_insufficient");
+  $("chart-area").hidden = false;
 }
 
 // For tests and for the curious: how the page words a time, in the daemon's timezone.

@@ -148,6 +148,16 @@ static int set_listen(struct config *config, const struct config_key *key, const
     return 0;
 }
 
+/* Free the sentinel mode's addresses and master name. */
+static void config_clear_sentinels(struct config *config)
+{
+    for (size_t i = 0; i < config->redis_sentinel_count; i++)
+        free(config->redis_sentinels[i].host);
+    config->redis_sentinel_count = 0;
+    free(config->redis_master_name);
+    config->redis_master_name = NULL;
+}
+
 static int set_redis(struct config *config, const struct config_key *key, const char *value,
                      char *error, size_t error_size)
 {
@@ -160,6 +170,7 @@ static int set_redis(struct config *config, const struct config_key *key, const 
     free(config->redis_username);
     free(config->redis_password);
     free(config->redis_socket);
+    config_clear_sentinels(config);
     config->redis_mode = target.mode;
     config->redis_host = target.host;
     config->redis_port = target.port;
@@ -167,6 +178,9 @@ static int set_redis(struct config *config, const struct config_key *key, const 
     config->redis_password = target.password;
     config->redis_socket = target.socket;
     config->redis_database = target.database;
+    memcpy(config->redis_sentinels, target.sentinels, sizeof(target.sentinels));
+    config->redis_sentinel_count = target.sentinel_count;
+    config->redis_master_name = target.master_name;
     return 0;
 }
 
@@ -403,6 +417,7 @@ void config_free(struct config *config)
     free(config->redis_username);
     free(config->redis_password);
     free(config->redis_socket);
+    config_clear_sentinels(config);
     free(config->redis_server);
     free(config->data_dir);
     free(config->timezone);

@@ -19,6 +19,16 @@ enum config_redis_mode {
     CONFIG_REDIS_EMBEDDED = 0, /* start and supervise a private redis-server */
     CONFIG_REDIS_TCP,          /* redis://[user:password@]host[:port][/db] */
     CONFIG_REDIS_UNIX,         /* unix:/path/to/socket */
+    CONFIG_REDIS_SENTINEL,     /* sentinel://[[user]:password@]host[:port],.../master[/db] */
+};
+
+/* At most this many sentinels in a sentinel:// value. */
+#define CONFIG_SENTINELS_MAX 8
+
+/* One sentinel's address; host is owned by the struct that holds it. */
+struct config_sentinel {
+    char *host;
+    uint16_t port;
 };
 
 enum config_log_format {
@@ -39,6 +49,10 @@ struct config {
     char *redis_password;    /* TCP mode, optional; a secret, never logged */
     char *redis_password_file; /* read at start into redis_password; NULL for none */
     char *redis_socket;      /* unix mode */
+    /* Sentinel mode: the sentinels asked, in turn, for the master named redis_master_name. */
+    struct config_sentinel redis_sentinels[CONFIG_SENTINELS_MAX];
+    size_t redis_sentinel_count;
+    char *redis_master_name;
     char *redis_server;      /* embedded mode: the redis-server program */
     bool redis_fsync_always; /* embedded mode: appendfsync always/everysec */
 

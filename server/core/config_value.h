@@ -30,10 +30,16 @@ struct config_value_redis {
     char *host, *username, *password, *socket;
     uint16_t port;
     int database;
+    /* sentinel:// only: the sentinels, in the order written, and the master's name. */
+    struct config_sentinel sentinels[CONFIG_SENTINELS_MAX];
+    size_t sentinel_count;
+    char *master_name;
 };
 
 /*
- * Parse "embedded", "redis://[[user]:password@]host[:port][/db]" or
+ * Parse "embedded", "redis://[[user]:password@]host[:port][/db]",
+ * "sentinel://[[user]:password@]host[:port],host[:port]/master[/db]"
+ * (sentinels default to port 26379; the credentials are the master's) or
  * "unix:/path" into target. Returns 0, or a config_error with the reason in
  * error (never echoing a password), target then holding nothing.
  */

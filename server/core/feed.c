@@ -6,6 +6,7 @@
 #include "feed_datex.h"
 #include "feed_parkapi.h"
 #include "feed_query.h"
+#include "forecast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,21 @@ int64_t feed_free_spaces(const struct snapshot_lot *lot)
     if (!lot->count_fresh)
         return -1;
     return lot->capacity > lot->occupied ? lot->capacity - lot->occupied : 0;
+}
+
+const char *feed_trend_word(const struct snapshot_lot *lot)
+{
+    switch ((enum forecast_trend)lot->trend) {
+    case FORECAST_TREND_STABLE:
+        return "stable";
+    case FORECAST_TREND_INCREASING:
+        return "increasing";
+    case FORECAST_TREND_DECREASING:
+        return "decreasing";
+    case FORECAST_TREND_UNKNOWN:
+        break;
+    }
+    return NULL;
 }
 
 const char *feed_static_string(const struct snapshot_lot *lot, const char *name)

@@ -58,6 +58,13 @@ void feed_format_time(int64_t utc_ms, char out[21]);
 /* A lot's free spaces while its count is fresh (never below 0), else -1. */
 int64_t feed_free_spaces(const struct snapshot_lot *lot);
 
+/*
+ * Where the lot's occupancy heads over the next hour, in DATEX II's words
+ * ("increasing", "decreasing", "stable"), or NULL when the forecast has no
+ * basis for the lot (or the refresh has not reached it yet).
+ */
+const char *feed_trend_word(const struct snapshot_lot *lot);
+
 /* A string member of a lot's static JSON, or NULL. */
 const char *feed_static_string(const struct snapshot_lot *lot, const char *name);
 

@@ -41,6 +41,8 @@ static int set_live(json_t *site, const struct snapshot_lot *lot)
         feed_format_time(lot->updated_at_ms, updated);
         result |= json_object_set_new(site, "lastUpdate", json_string(updated));
     }
+    /* DATEX's trend is the occupancy's, as the forecast's is: left out without a basis. */
+    result |= feed_set_string(site, "occupancyTrend", feed_trend_word(lot));
     return result;
 }
 

@@ -425,8 +425,8 @@ static json_t *v1_lot(const struct snapshot_lot *lot)
     result |=
         json_object_set_new(entry, "address", string_or_null(feed_static_string(lot, "address")));
     result |= feed_set_string(entry, "opening_hours", lot->opening_hours);
-    /* Forecasts do not exist yet: no lot has a basis for one. */
-    result |= json_object_set_new(entry, "forecast", json_false());
+    /* Whether GET /v1/lots/{id}/forecast has a basis, as the last refresh found. */
+    result |= json_object_set_new(entry, "forecast", json_boolean(feed_trend_word(lot) != NULL));
     if (result != 0) {
         json_decref(entry);
         return NULL;

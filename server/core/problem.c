@@ -28,6 +28,7 @@ static const struct {
     [PROBLEM_HEADERS_TOO_LARGE] = {431, "headers-too-large", "Request header fields too large"},
     [PROBLEM_VERSION_NOT_SUPPORTED] = {505, "version-not-supported", "HTTP version not supported"},
     [PROBLEM_OVER_CAPACITY] = {503, "over-capacity", "Too many connections or streams"},
+    [PROBLEM_NOT_REPLICATED] = {503, "not-replicated", "Write not confirmed by replicas"},
 };
 
 static enum problem_type checked(enum problem_type type)

@@ -28,6 +28,7 @@ enum problem_type {
     PROBLEM_HEADERS_TOO_LARGE,      /* 431 a request head over 16384 bytes or 100 fields */
     PROBLEM_VERSION_NOT_SUPPORTED,  /* 505 not HTTP/1.0 or HTTP/1.1 */
     PROBLEM_OVER_CAPACITY,          /* 503 a connection or stream cap is reached */
+    PROBLEM_NOT_REPLICATED,         /* 503 too few replicas confirmed a write (WAIT) */
     PROBLEM_TYPE_COUNT,
 };
 

@@ -38,7 +38,9 @@ struct schedule {
     struct schedule_rule classes[CLASS_COUNT];
     struct dated_rule *dates; /* sorted by day */
     size_t date_count;
-    struct season seasons[SCHEDULE_SEASONS_MAX]; /* the first that holds a date wins */
+    /* The first that holds a date wins. Allocated for the lots that have any:
+     * held inline, twelve seasons made every compiled schedule 10 KB. */
+    struct season *seasons;
     size_t season_count;
 };
 
@@ -221,6 +223,11 @@ static int parse_seasons(struct schedule *schedule, const json_t *seasons, char 
                  SCHEDULE_SEASONS_MAX);
         return SCHEDULE_ERROR_INVALID;
     }
+    if (json_array_size(seasons) == 0)
+        return 0;
+    schedule->seasons = calloc(json_array_size(seasons), sizeof(*schedule->seasons));
+    if (schedule->seasons == NULL)
+        return SCHEDULE_ERROR_NO_MEMORY;
     for (size_t i = 0; i < json_array_size(seasons); i++) {
         int result =
             parse_season(&schedule->seasons[i], i, json_array_get(seasons, i), error, error_size);
@@ -306,6 +313,7 @@ void schedule_free(struct schedule *schedule)
         return;
     free(schedule->osm);
     free(schedule->dates);
+    free(schedule->seasons);
     free(schedule);
 }
 

@@ -285,6 +285,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
     lot->touched_generation = snapshot->generation;
     *changed = true;
     if (found) {
+        lot->trend = snapshot->lots[index]->trend; /* until the next refresh says otherwise */
         unindex(snapshot, snapshot->lots[index]);
         snapshot_lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
@@ -498,6 +499,18 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot)
 uint64_t snapshot_revision(const struct snapshot *snapshot)
 {
     return snapshot->revision;
+}
+
+bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend)
+{
+    bool found;
+    size_t index = search(snapshot, id, &found);
+
+    if (!found || snapshot->lots[index]->trend == trend)
+        return false;
+    snapshot->lots[index]->trend = trend;
+    snapshot->revision++;
+    return true;
 }
 
 uint64_t snapshot_membership(const struct snapshot *snapshot)

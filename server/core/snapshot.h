@@ -41,6 +41,7 @@ struct snapshot_lot {
     int64_t updated_at_ms; /* -1 when never reported */
     enum snapshot_state state;
     bool count_fresh; /* a count exists and is no older than stale_after */
+    int trend;        /* where the count heads next hour (enum forecast_trend); 0: no basis */
     bool open_now;
     int64_t next_change_ms; /* -1 when none is known */
     int64_t leave_by_ms;    /* the leave-by deadline in force, -1 when none applies */
@@ -206,6 +207,13 @@ int64_t snapshot_stale_since(const struct snapshot *snapshot);
  * again. Answers built from the lots are good while it stays.
  */
 uint64_t snapshot_revision(const struct snapshot *snapshot);
+
+/*
+ * Set the trend of lot id (an enum forecast_trend value, set by the
+ * forecasts' refresh; the lot's own answer does not carry it, the feeds
+ * do). Moves the revision when it changed. Returns whether it changed.
+ */
+bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend);
 
 /*
  * A number that moves whenever the set of lot ids may have changed (a

@@ -14,8 +14,11 @@ import sys
 
 
 def c_string(text):
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return "\n".join(f'        "{line}\\n"' for line in escaped.split("\n")[:-1] or [""])
+    # An array of bytes rather than a string literal: ISO C caps literals at
+    # 4095 characters, and a script may be longer.
+    data = list(text.encode("utf-8")) + [0]
+    rows = (", ".join(str(b) for b in data[i:i + 24]) for i in range(0, len(data), 24))
+    return "(const char[]){\n" + ",\n".join(f"        {row}" for row in rows) + "}"
 
 
 def script_name(path):
@@ -66,11 +69,6 @@ def main():
             text = script.read()
         if not text.endswith("\n"):
             text += "\n"
-        # Whole-line comments are for readers of the file, not for Redis: left
-        # out (as empty lines, so Redis' line numbers still match the file),
-        # they keep each script within the 4095 characters C17 promises.
-        text = "\n".join("" if line.lstrip().startswith("--") else line
-                         for line in text.split("\n"))
         names.append(name)
         sources.append(c_string(text))
     write_header(header, names)

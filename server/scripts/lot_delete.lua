@@ -19,7 +19,7 @@ local entry = {'lot', ARGV[1], 'kind', 'delete', 'token', ARGV[2], 'old', old[2]
                'version', tostring(version), 'old_capacity', old[1], 'capacity', ''}
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
--- by their "lot" field (audit_lot.lua).
+-- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
 redis.call('PUBLISH', ARGV[4], cjson.encode({type = 'delete', id = ARGV[1], version = version}))
 return {'deleted', version}

@@ -59,7 +59,7 @@ if #space_clamps > 0 then
 end
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
--- by their "lot" field (audit_lot.lua).
+-- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
 
 -- The static JSON goes in as stored: decoded in Lua it would lose its member order.

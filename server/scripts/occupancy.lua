@@ -7,7 +7,8 @@
 -- ARGV: 1 lot id, 2 "delta" or "occupied", 3 the number, 4 "1" when an
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
 -- in seconds, 7 client address, 8 change channel, 9 audit stream cap,
--- 10 a space type whose count this is, or "" for the whole lot's
+-- 10 the history key prefix (ps:hist:{id}:), 11 history retention in seconds
+-- 12 a space type whose count this is, or "" for the whole lot's
 --
 -- Returns {outcome, answer-or-detail}: "ok" or "replay" with the answer's
 -- JSON text; "unauthorized", "forbidden", "not-found", "mismatch",
@@ -46,16 +47,16 @@ end
 -- Space types: which count this update writes. The whole lot's path reads
 -- what it always read; a type's reads the type's count and its capacity
 -- from the lot's plan, in the same single HMGET.
-local space = ARGV[10] or ''
+local space = ARGV[12] or ''
 local count_field, time_field = 'occupied', 'updated_at'
 local lot
 if space == '' then
-  lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version')
+  lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
 else
   count_field, time_field = 'space:' .. space, 'space:' .. space .. ':updated_at'
-  lot = redis.call('HMGET', KEYS[1], 'capacity', count_field, 'version', 'json')
+  lot = redis.call('HMGET', KEYS[1], 'capacity', count_field, 'version', time_field, 'json')
   if lot[1] then
-    local plan = cjson.decode(lot[4]).spaces
+    local plan = cjson.decode(lot[5]).spaces
     local type_plan = type(plan) == 'table' and plan[space]
     if type(type_plan) ~= 'table' or not tonumber(type_plan.capacity) then
       return {'no-space', space}
@@ -98,6 +99,62 @@ if ARGV[4] == '1' then
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 end
 
+-- History: fold the whole-lot count into 5-minute buckets, O(1) per write
+-- (docs/forecast.md; core/history.c reads them and folds imports the same
+-- way). One string per lot and UTC day, 288 records of 18 bytes:
+-- sum (occupied x seconds), covered seconds, min, max, last + 1 (0: none).
+-- The old count's share goes to the previous change's bucket (finishing it)
+-- and to the current bucket only; buckets between stay absent and readers
+-- carry the last count through them.
+-- (Space types: a type's count is not folded; only the whole lot's is.)
+if space == '' then
+  local size, record = 18, '<I4I2I4I4I4'
+  local function place(bucket)
+    local day = math.floor(bucket / 288)
+    return ARGV[10] .. day, (bucket - day * 288) * size, (day + 1) * 86400 + tonumber(ARGV[11])
+  end
+  local function load(bucket)
+    local key, offset = place(bucket)
+    local bytes = redis.call('GETRANGE', key, offset, offset + size - 1)
+    if #bytes < size then return nil end
+    local sum, covered, low, high, last = struct.unpack(record, bytes)
+    if last == 0 then return nil end
+    return {sum, covered, low, high, last - 1}
+  end
+  local function store(bucket, r)
+    local key, offset, expire_at = place(bucket)
+    redis.call('SETRANGE', key, offset, struct.pack(record, r[1], r[2], r[3], r[4], r[5] + 1))
+    redis.call('EXPIREAT', key, expire_at)
+  end
+  local now_s = math.floor(now / 1000)
+  local bucket = math.floor(now_s / 300)
+  local start = bucket * 300
+  local held, since = old, tonumber(lot[4])
+  if held == nil or since == nil then
+    held, since = new, start * 1000 -- a first report: taken to have held since its bucket began
+  end
+  since = math.min(math.floor(since / 1000), now_s)
+  local previous = math.floor(since / 300)
+  local current = previous == bucket and load(bucket) or nil
+  if current then
+    current[1] = current[1] + held * (now_s - since)
+    current[2] = now_s - start
+  else
+    local finished = previous < bucket and load(previous) or nil
+    if finished then
+      finished[1] = finished[1] + held * ((previous + 1) * 300 - since)
+      finished[2] = 300
+      store(previous, finished)
+    end
+    local edge = now_s > start and held or new -- at the bucket's start the old count never held
+    current = {held * (now_s - start), now_s - start, edge, edge, edge}
+  end
+  current[3] = math.min(current[3], new)
+  current[4] = math.max(current[4], new)
+  current[5] = new
+  store(bucket, current)
+end
+
 local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
 -- Every lot entry has the same fields in the same order, "" where one does
 -- not apply: Redis then stores only the values (a third less memory).
@@ -112,7 +169,7 @@ if space ~= '' then
 end
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
--- by their "lot" field (audit_lot.lua).
+-- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,

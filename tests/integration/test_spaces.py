@@ -95,6 +95,8 @@ class SpacesTest(ClusterTestCase):
         self.assertEqual((answer["occupied"], answer["free"], answer["clamped"]), (4, 0, True))
         answer = self.update({"delta": -9, "space": "disabled"}).json()
         self.assertEqual((answer["occupied"], answer["clamped"]), (0, True))
+        # History folds the whole lot's count only: a type's writes leave none.
+        self.assertEqual(self.redis_server.cli("KEYS", f"ps:hist:{self.hall}:*"), "")
         before, audit = self.stored(), len(self.audit())
         response = self.update({"occupied": 7, "space": "charging"})
         document = self.assertProblem(response, 422, "validation")

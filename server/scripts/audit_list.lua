@@ -1,4 +1,5 @@
--- audit_lot.lua: one lot's audit entries, found in the stream of every lot.
+-- audit_list.lua: one lot's audit entries, found in the stream of every lot (reads only:
+-- scripts named *_list are not followed by WAIT).
 --
 -- KEYS[1] ps:audit
 -- ARGV: 1 lot id, 2 where to start (an entry id, "(" and an id, or "-"),
