@@ -63,7 +63,8 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                                store_change_channel(store),
                                cap,
                                history_prefix,
-                               history_retention};
+                               history_retention,
+                               update->space ? update->space : ""};
     const struct store_request request = {.script = STORE_SCRIPT_OCCUPANCY,
                                           .keys = STORE_WORDS(keys),
                                           .arguments = STORE_WORDS(arguments)};
@@ -79,6 +80,10 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     snprintf(value, sizeof(value), "%" PRId64, update->value);
     /* What "the same request" means for idempotency: lot, kind and number. */
     snprintf(fingerprint, sizeof(fingerprint), "%s %s %s", update->lot_id, mode, value);
+    /* A space type's count is another request than the lot's with the same number. */
+    if (update->space != NULL)
+        snprintf(fingerprint, sizeof(fingerprint), "%s %s %s %s", update->lot_id, mode, value,
+                 update->space);
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
     snprintf(history_prefix, sizeof(history_prefix), STORE_PREFIX "hist:%s:", update->lot_id);
@@ -156,6 +161,7 @@ struct load_call {
     char **ids;
     char **jsons;
     struct snapshot_record *records;
+    struct space_counts *spaces; /* the records' type counts, by index */
     size_t count;
     size_t answered;
     bool failed;
@@ -175,6 +181,7 @@ static void load_free(struct load_call *load)
     free(load->ids);
     free(load->jsons);
     free(load->records);
+    free(load->spaces);
     free(load);
 }
 
@@ -193,6 +200,20 @@ static void load_finish(struct load_call *load)
     load_free(load);
 }
 
+/* The lot's hash fields a load reads: json, occupied, version, updated_at, then by type. */
+#define LOAD_FIELDS (4 + 2 * SPACE_TYPE_COUNT)
+
+/* The type counts of a load's HMGET reply, after its first four fields. */
+static void read_space_counts(const redisReply *reply, struct space_counts *counts)
+{
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
+        counts->occupied[type] = store_reply_integer(reply->element[4 + 2 * type], -1);
+        counts->updated_at_ms[type] = store_reply_integer(reply->element[5 + 2 * type], -1);
+        /* As loaded, each count is what the lot's version says (a later report is newer). */
+        counts->version[type] = store_reply_integer(reply->element[2], 0);
+    }
+}
+
 static void read_lot_fields(redisReply *reply, const struct store_recipient *recipient)
 {
     struct load_item *item = recipient->data;
@@ -200,15 +221,19 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
     size_t index = item->index;
 
     free(item);
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 4)
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != LOAD_FIELDS)
         load->failed = true;
     else if (reply->element[0]->type == REDIS_REPLY_STRING) {
         load->jsons[index] = strndup(reply->element[0]->str, reply->element[0]->len);
         if (load->jsons[index] == NULL)
             load->failed = true;
-        load->records[index] = (struct snapshot_record){
-            load->ids[index], load->jsons[index], store_reply_integer(reply->element[1], -1),
-            store_reply_integer(reply->element[2], 0), store_reply_integer(reply->element[3], -1)};
+        load->records[index] = (struct snapshot_record){load->ids[index],
+                                                        load->jsons[index],
+                                                        store_reply_integer(reply->element[1], -1),
+                                                        store_reply_integer(reply->element[2], 0),
+                                                        store_reply_integer(reply->element[3], -1),
+                                                        &load->spaces[index]};
+        read_space_counts(reply, &load->spaces[index]);
     }
     if (++load->answered == load->count)
         load_finish(load);
@@ -216,9 +241,10 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
 
 static int request_lot_fields(struct store *store, struct load_call *load, size_t index)
 {
-    char key[KEY_SIZE];
+    char key[KEY_SIZE], fields[2 * SPACE_TYPE_COUNT][48];
     struct load_item *item = malloc(sizeof(*item));
-    const char *command[] = {"HMGET", key, "json", "occupied", "version", "updated_at"};
+    const char *command[2 + LOAD_FIELDS] = {"HMGET",    key,       "json",
+                                            "occupied", "version", "updated_at"};
     int result;
     const struct store_request request = {.script = STORE_SCRIPT_NONE,
                                           .arguments = STORE_WORDS(command)};
@@ -227,6 +253,13 @@ static int request_lot_fields(struct store *store, struct load_call *load, size_
         return STORE_ERROR_NO_MEMORY;
     *item = (struct load_item){load, index};
     snprintf(key, sizeof(key), STORE_PREFIX "lot:%s", load->ids[index]);
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
+        snprintf(fields[2 * type], sizeof(fields[0]), "space:%s", space_type_name(type));
+        snprintf(fields[2 * type + 1], sizeof(fields[0]), "space:%s:updated_at",
+                 space_type_name(type));
+        command[6 + 2 * type] = fields[2 * type];
+        command[7 + 2 * type] = fields[2 * type + 1];
+    }
     result = store_call(store, &request, read_lot_fields, NULL, item);
     if (result != 0)
         free(item);
@@ -240,7 +273,8 @@ static bool keep_lot_ids(struct load_call *load, const redisReply *reply)
     load->ids = calloc(load->count + 1, sizeof(char *));
     load->jsons = calloc(load->count + 1, sizeof(char *));
     load->records = calloc(load->count + 1, sizeof(*load->records));
-    if (load->ids == NULL || load->jsons == NULL || load->records == NULL) {
+    load->spaces = calloc(load->count + 1, sizeof(*load->spaces));
+    if (load->ids == NULL || load->jsons == NULL || load->records == NULL || load->spaces == NULL) {
         load->count = 0;
         return false;
     }

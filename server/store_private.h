@@ -17,6 +17,8 @@
  *   ps:lot:{id}             hash: json (static fields), capacity, occupied
  *                           (absent until the first report), version,
  *                           updated_at (ms of the last occupancy report)
+ *                           space:<type>, space:<type>:updated_at (a space
+ *                           type's count and when, absent until reported)
  *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
  *                           idempotency_ttl (keys are per lot; older
  *                           versions wrote ps:idem:{key}, still read)
@@ -41,6 +43,7 @@
  * which change it is, with that type's members (core/change.h parses them):
  *
  *   occupancy          id, version, occupied, updated_at     occupancy.lua
+ *                      space (a space type's count, if any)
  *   lot                id, version, occupied, updated_at     lot_put.lua
  *                      (null when never reported), lot (the
  *                      static fields, as stored)
