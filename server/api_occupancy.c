@@ -5,6 +5,7 @@
 #include "endpoint.h"
 #include "lot.h"
 #include "occupancy.h"
+#include "space.h"
 #include "store_lots.h"
 
 #include <parkshare/wire.h>
@@ -52,10 +53,21 @@ static void judge(const struct store_occupancy_result *result,
         break;
     case STORE_OUTCOME_OVER_CAPACITY:
         verdict->problem = PROBLEM_VALIDATION;
-        field_error_set(&error, "occupied",
-                        "must not exceed the capacity %lld (fix the capacity if the "
-                        "lot has grown)",
-                        (long long)result->capacity);
+        if (update->space >= 0)
+            field_error_set(&error, "occupied", "must not exceed the %s capacity %lld",
+                            space_type_name(update->space), (long long)result->capacity);
+        else
+            field_error_set(&error, "occupied",
+                            "must not exceed the capacity %lld (fix the capacity if the "
+                            "lot has grown)",
+                            (long long)result->capacity);
+        field_error_format(&error, verdict->detail, sizeof(verdict->detail));
+        verdict->errors = field_error_to_json(&error);
+        break;
+    case STORE_OUTCOME_NO_SPACE:
+        verdict->problem = PROBLEM_VALIDATION;
+        field_error_set(&error, "space", "lot '%s' declares no %s spaces", update->lot_id,
+                        space_type_name(update->space));
         field_error_format(&error, verdict->detail, sizeof(verdict->detail));
         verdict->errors = field_error_to_json(&error);
         break;
@@ -115,13 +127,16 @@ struct single_call {
 };
 
 /* A count this daemon has just stored is shown by its own next read (read-your-writes). */
-static void show_own_write(struct snapshot_sync *sync, const char *lot_id,
+static void show_own_write(struct snapshot_sync *sync, const struct occupancy_update *update,
                            const struct store_occupancy_result *result)
 {
+    const char *lot_id = update->lot_id;
     struct change change = {.type = CHANGE_OCCUPANCY,
                             .version = result->version,
                             .occupied = result->occupied,
-                            .updated_at_ms = result->updated_at_ms};
+                            .updated_at_ms = result->updated_at_ms,
+                            .has_space = update->space >= 0,
+                            .space = update->space};
 
     if (result->outcome != STORE_OUTCOME_OK)
         return;
@@ -136,7 +151,7 @@ static void on_single_result(const struct store_occupancy_result *result, void *
     json_t *extensions;
 
     count_write(call->context->metrics, result);
-    show_own_write(call->context->sync, call->update.lot_id, result);
+    show_own_write(call->context->sync, &call->update, result);
     judge(result, &call->update, &verdict);
     if (verdict.status == 200) {
         if (result->outcome == STORE_OUTCOME_REPLAYED)
@@ -166,9 +181,13 @@ static struct store_occupancy_update store_request(const struct occupancy_update
                                                    const char *hash, const char *client)
 {
     return (struct store_occupancy_update){
-        update->lot_id, update->recount,
-        update->value,  update->has_idempotency_key ? update->idempotency_key : NULL,
-        hash,           client};
+        update->lot_id,
+        update->recount,
+        update->value,
+        update->has_idempotency_key ? update->idempotency_key : NULL,
+        hash,
+        client,
+        update->space >= 0 ? space_type_name(update->space) : NULL};
 }
 
 /* The Idempotency-Key header: absent, or one well-formed value. */
@@ -333,7 +352,7 @@ static void on_item_result(const struct store_occupancy_result *result, void *da
     json_t *slot;
 
     count_write(batch->metrics, result);
-    show_own_write(batch->sync, item->update.lot_id, result);
+    show_own_write(batch->sync, &item->update, result);
     judge(result, &item->update, &verdict);
     if (verdict.status == 200)
         slot = json_pack("{s:s, s:i, s:b, s:o*}", "id", item->update.lot_id, "status", 200,

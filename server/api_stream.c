@@ -90,7 +90,7 @@ static bool send_event(struct client *client, const char *name, const char *json
 
 static bool client_wants(const struct client *client, const struct snapshot_lot *lot)
 {
-    struct lot_selection selection = {client->city, client->group, NULL, client->lot};
+    struct lot_selection selection = {client->city, client->group, NULL, client->lot, NULL};
     return lot_query_selects(&selection, lot);
 }
 
@@ -106,6 +106,9 @@ static char *lot_event(const struct api_stream *stream, const struct snapshot_lo
 
     for (size_t i = 0; full != NULL && event != NULL && i < sizeof(live) / sizeof(live[0]); i++)
         json_object_set(event, live[i], json_object_get(full, live[i]));
+    /* A lot with space types streams their counts too (absent otherwise, like the answer). */
+    if (event != NULL && json_object_get(full, "spaces") != NULL)
+        json_object_set(event, "spaces", json_object_get(full, "spaces"));
     text = event ? json_dumps(event, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(event);
     json_decref(full);

@@ -5,6 +5,7 @@
 #include "endpoint.h"
 #include "etag.h"
 #include "growable.h"
+#include "space.h"
 #include "totals.h"
 
 #include <parkshare/wire.h>
@@ -31,6 +32,7 @@ struct waiter {
 
 struct selection {
     char *city, *group, *kind;
+    char *space; /* a space type's name, or NULL: the whole lots */
     struct totals totals;
     char *json;
     size_t json_length;
@@ -67,8 +69,10 @@ static bool same(const char *a, const char *b)
 /* Recompute one selection; returns whether what a sign sees changed. */
 static bool refresh(struct api_totals *totals_endpoint, struct selection *selection)
 {
-    struct lot_selection which = {
-        .city = selection->city, .group = selection->group, .kind = selection->kind};
+    struct lot_selection which = {.city = selection->city,
+                                  .group = selection->group,
+                                  .kind = selection->kind,
+                                  .space = selection->space};
     json_t *document;
     char *json, etag[24];
     bool changed;
@@ -100,6 +104,7 @@ static void selection_free(struct selection *selection)
     free(selection->city);
     free(selection->group);
     free(selection->kind);
+    free(selection->space);
     free(selection->json);
     free(selection);
 }
@@ -121,7 +126,9 @@ static struct selection *selection_new(struct api_totals *totals_endpoint,
     selection->city = copy(which->city);
     selection->group = copy(which->group);
     selection->kind = copy(which->kind);
-    if ((which->city != NULL && selection->city == NULL) ||
+    selection->space = copy(which->space);
+    if ((which->space != NULL && selection->space == NULL) ||
+        (which->city != NULL && selection->city == NULL) ||
         (which->group != NULL && selection->group == NULL) ||
         (which->kind != NULL && selection->kind == NULL))
         goto free_selection;
@@ -146,7 +153,7 @@ static struct selection *cached(const struct api_totals *totals_endpoint,
     for (size_t i = 0; i < totals_endpoint->count; i++) {
         struct selection *selection = totals_endpoint->selections[i];
         if (same(selection->city, which->city) && same(selection->group, which->group) &&
-            same(selection->kind, which->kind))
+            same(selection->kind, which->kind) && same(selection->space, which->space))
             return selection;
     }
     return NULL;
@@ -244,7 +251,8 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
         struct selection *selection = totals_endpoint->selections[i];
         if (!refresh(totals_endpoint, selection))
             continue;
-        if (totals_endpoint->observer != NULL)
+        /* Streams follow whole lots' totals; a space type's are asked for, never streamed. */
+        if (totals_endpoint->observer != NULL && selection->space == NULL)
             totals_endpoint->observer(selection->city, selection->group, selection->kind,
                                       selection->json, totals_endpoint->observer_data);
         while (!LIST_EMPTY(&selection->waiters))
@@ -261,14 +269,15 @@ void api_totals_changed(struct api_totals *totals_endpoint)
     evtimer_add(totals_endpoint->recompute, &delay);
 }
 
-static const char *const parameters[] = {"city", "group", "kind", "wait"};
+static const char *const parameters[] = {"city", "group", "kind", "wait", "space"};
 
 static void handle(struct http_exchange *exchange, struct api_totals *totals_endpoint, bool text)
 {
     struct lot_selection which = {.city = http_exchange_query(exchange, "city"),
                                   .group = http_exchange_query(exchange, "group"),
-                                  .kind = http_exchange_query(exchange, "kind")};
-    const char *unknown = http_exchange_unknown_query(exchange, parameters, 4);
+                                  .kind = http_exchange_query(exchange, "kind"),
+                                  .space = http_exchange_query(exchange, "space")};
+    const char *unknown = http_exchange_unknown_query(exchange, parameters, 5);
     const char *if_none_match = http_exchange_header(exchange, "If-None-Match");
     struct selection *selection;
     struct waiter *waiter;
@@ -278,7 +287,13 @@ static void handle(struct http_exchange *exchange, struct api_totals *totals_end
 
     if (unknown != NULL) {
         http_reply_invalid(exchange, unknown,
-                           "unknown query parameter; expected city, group, kind or wait");
+                           "unknown query parameter; expected city, group, kind, space or wait");
+        return;
+    }
+    if (which.space != NULL && space_type_from_name(which.space) < 0) {
+        char rule[160];
+        snprintf(rule, sizeof(rule), "must be a space type: %s", space_type_list);
+        http_reply_invalid(exchange, "space", rule);
         return;
     }
     /* 0: answer at once. */

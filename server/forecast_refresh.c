@@ -6,6 +6,7 @@
 #include "snapshot.h"
 
 #include <parkshare/wire.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ static void on_tick(evutil_socket_t fd, short what, void *data)
     index = snapshot_index_after(snapshot, refresh->last_id);
     if (index >= count)
         index = 0;
-    memcpy(refresh->last_id, snapshot_at(snapshot, index)->id, sizeof(refresh->last_id));
+    snprintf(refresh->last_id, sizeof(refresh->last_id), "%s", snapshot_at(snapshot, index)->id);
     ids[0] = refresh->last_id;
     /* A read that cannot be sent now (Redis away) is tried again next tick. */
     refresh->loading = api_forecast_load(refresh->context, ids, 1, on_loaded, refresh) == 0;

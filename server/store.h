@@ -27,6 +27,7 @@ enum store_outcome {
     STORE_OUTCOME_NOT_FOUND,
     STORE_OUTCOME_KEY_REUSED,    /* the idempotency key was used with another body */
     STORE_OUTCOME_OVER_CAPACITY, /* a recount above capacity */
+    STORE_OUTCOME_NO_SPACE,      /* the lot declares no spaces of the type counted */
     STORE_OUTCOME_EXISTS,
     STORE_OUTCOME_REVOKED,
     STORE_OUTCOME_UNAVAILABLE,

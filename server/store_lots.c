@@ -63,7 +63,8 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                                store_change_channel(store),
                                cap,
                                history_prefix,
-                               history_retention};
+                               history_retention,
+                               update->space ? update->space : ""};
     const struct store_request request = {.script = STORE_SCRIPT_OCCUPANCY,
                                           .keys = STORE_WORDS(keys),
                                           .arguments = STORE_WORDS(arguments)};
@@ -79,6 +80,10 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
     snprintf(value, sizeof(value), "%" PRId64, update->value);
     /* What "the same request" means for idempotency: lot, kind and number. */
     snprintf(fingerprint, sizeof(fingerprint), "%s %s %s", update->lot_id, mode, value);
+    /* A space type's count is another request than the lot's with the same number. */
+    if (update->space != NULL)
+        snprintf(fingerprint, sizeof(fingerprint), "%s %s %s %s", update->lot_id, mode, value,
+                 update->space);
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));
     snprintf(history_prefix, sizeof(history_prefix), STORE_PREFIX "hist:%s:", update->lot_id);
@@ -157,6 +162,7 @@ struct load_call {
     char **jsons;
     char **closures; /* the hash field "closures" per lot, or NULL */
     struct snapshot_record *records;
+    struct space_counts *spaces; /* the records' type counts, by index */
     size_t count;
     size_t answered;
     bool failed;
@@ -178,6 +184,7 @@ static void load_free(struct load_call *load)
     free(load->ids);
     free(load->jsons);
     free(load->records);
+    free(load->spaces);
     free(load);
 }
 
@@ -196,6 +203,21 @@ static void load_finish(struct load_call *load)
     load_free(load);
 }
 
+/* The lot's hash fields a load reads: json, occupied, version, updated_at, then by type,
+ * then closures. */
+#define LOAD_FIELDS (5 + 2 * SPACE_TYPE_COUNT)
+
+/* The type counts of a load's HMGET reply, after its first four fields. */
+static void read_space_counts(const redisReply *reply, struct space_counts *counts)
+{
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
+        counts->occupied[type] = store_reply_integer(reply->element[4 + 2 * type], -1);
+        counts->updated_at_ms[type] = store_reply_integer(reply->element[5 + 2 * type], -1);
+        /* As loaded, each count is what the lot's version says (a later report is newer). */
+        counts->version[type] = store_reply_integer(reply->element[2], 0);
+    }
+}
+
 static void read_lot_fields(redisReply *reply, const struct store_recipient *recipient)
 {
     struct load_item *item = recipient->data;
@@ -203,7 +225,7 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
     size_t index = item->index;
 
     free(item);
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 5)
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != LOAD_FIELDS)
         load->failed = true;
     else if (reply->element[0]->type == REDIS_REPLY_STRING) {
         load->jsons[index] = strndup(reply->element[0]->str, reply->element[0]->len);
@@ -214,9 +236,12 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
                                                         store_reply_integer(reply->element[1], -1),
                                                         store_reply_integer(reply->element[2], 0),
                                                         store_reply_integer(reply->element[3], -1),
+                                                        &load->spaces[index],
                                                         NULL};
-        if (reply->element[4]->type == REDIS_REPLY_STRING) {
-            load->closures[index] = strndup(reply->element[4]->str, reply->element[4]->len);
+        read_space_counts(reply, &load->spaces[index]);
+        if (reply->element[LOAD_FIELDS - 1]->type == REDIS_REPLY_STRING) {
+            const redisReply *closures = reply->element[LOAD_FIELDS - 1];
+            load->closures[index] = strndup(closures->str, closures->len);
             load->failed |= load->closures[index] == NULL;
             load->records[index].closures_json = load->closures[index];
         }
@@ -227,9 +252,10 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
 
 static int request_lot_fields(struct store *store, struct load_call *load, size_t index)
 {
-    char key[KEY_SIZE];
+    char key[KEY_SIZE], fields[2 * SPACE_TYPE_COUNT][48];
     struct load_item *item = malloc(sizeof(*item));
-    const char *command[] = {"HMGET", key, "json", "occupied", "version", "updated_at", "closures"};
+    const char *command[2 + LOAD_FIELDS] = {"HMGET",    key,       "json",
+                                            "occupied", "version", "updated_at"};
     int result;
     const struct store_request request = {.script = STORE_SCRIPT_NONE,
                                           .arguments = STORE_WORDS(command)};
@@ -238,6 +264,14 @@ static int request_lot_fields(struct store *store, struct load_call *load, size_
         return STORE_ERROR_NO_MEMORY;
     *item = (struct load_item){load, index};
     snprintf(key, sizeof(key), STORE_PREFIX "lot:%s", load->ids[index]);
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
+        snprintf(fields[2 * type], sizeof(fields[0]), "space:%s", space_type_name(type));
+        snprintf(fields[2 * type + 1], sizeof(fields[0]), "space:%s:updated_at",
+                 space_type_name(type));
+        command[6 + 2 * type] = fields[2 * type];
+        command[7 + 2 * type] = fields[2 * type + 1];
+    }
+    command[1 + LOAD_FIELDS] = "closures";
     result = store_call(store, &request, read_lot_fields, NULL, item);
     if (result != 0)
         free(item);
@@ -252,8 +286,9 @@ static bool keep_lot_ids(struct load_call *load, const redisReply *reply)
     load->jsons = calloc(load->count + 1, sizeof(char *));
     load->closures = calloc(load->count + 1, sizeof(char *));
     load->records = calloc(load->count + 1, sizeof(*load->records));
+    load->spaces = calloc(load->count + 1, sizeof(*load->spaces));
     if (load->ids == NULL || load->jsons == NULL || load->closures == NULL ||
-        load->records == NULL) {
+        load->records == NULL || load->spaces == NULL) {
         load->count = 0;
         return false;
     }

@@ -17,13 +17,15 @@ struct store_occupancy_update {
     const char *idempotency_key; /* NULL when the client gave none */
     const char *token_hash;      /* hex SHA-256 of the bearer token */
     const char *client;          /* the client's address, for the audit */
+    const char *space;           /* a space type's count (core/space.h); NULL: the lot's */
 };
 
 struct store_occupancy_result {
     enum store_outcome outcome; /* OK, REPLAYED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND,
-                                   KEY_REUSED, OVER_CAPACITY, UNAVAILABLE, FAILED */
+                                   KEY_REUSED, OVER_CAPACITY, NO_SPACE, UNAVAILABLE,
+                                   FAILED */
     const char *answer;         /* OK/REPLAYED: the answer's JSON text */
-    int64_t capacity;           /* OVER_CAPACITY: the lot's capacity */
+    int64_t capacity;           /* OVER_CAPACITY: the lot's (or the space type's) capacity */
     int64_t version;            /* OK: the lot's new version; 0 otherwise */
     int64_t occupied;           /* OK: the count as stored */
     int64_t updated_at_ms;      /* OK: when it was stored, by Redis' clock */
@@ -37,7 +39,8 @@ typedef void (*store_occupancy_callback)(const struct store_occupancy_result *re
  * within the TTL return the first answer, whichever token sends it; another
  * update under the key is KEY_REUSED; other lots' keys never count), the lot's
  * existence, the delta clamped to [0, capacity] or the recount (refused
- * above capacity), version and updated_at, the audit entries and the change
+ * above capacity; with a space, the type's capacity, and NO_SPACE when the
+ * lot declares no such type), version and updated_at, the audit entries and the change
  * notification. callback runs exactly once, later, unless this returns an
  * enum store_error (then nothing was sent).
  */

@@ -17,6 +17,8 @@
  *   ps:lot:{id}             hash: json (static fields), capacity, occupied
  *                           (absent until the first report), version,
  *                           updated_at (ms of the last occupancy report),
+ *                           space:<type>, space:<type>:updated_at (a space
+ *                           type's count and when, absent until reported),
  *                           closures (JSON array of current and upcoming
  *                           closures, core/closure.h; absent until one)
  *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
@@ -43,6 +45,7 @@
  * which change it is, with that type's members (core/change.h parses them):
  *
  *   occupancy          id, version, occupied, updated_at     occupancy.lua
+ *                      space (a space type's count, if any)
  *   lot                id, version, occupied, updated_at     lot_put.lua
  *                      (null when never reported), lot (the
  *                      static fields, as stored)

@@ -50,6 +50,7 @@ enum store_outcome store_outcome_from_word(const redisReply *reply)
         {"not-found", STORE_OUTCOME_NOT_FOUND},
         {"mismatch", STORE_OUTCOME_KEY_REUSED},
         {"over-capacity", STORE_OUTCOME_OVER_CAPACITY},
+        {"no-space", STORE_OUTCOME_NO_SPACE},
     };
     if (reply == NULL)
         return STORE_OUTCOME_UNAVAILABLE;

@@ -47,19 +47,19 @@ static struct snapshot *feed_city(void)
          ","
          "\"address\":\"1 Road\",\"notes\":\"Gate B\",\"capacity\":10,\"fee\":\"paid\","
          "\"fee_note\":\"5 yuan\",\"opening_hours\":\"24/7\"}",
-         4, 3, feed_now - FEED_MINUTE},
+         4, 3, feed_now - FEED_MINUTE, NULL},
         {"b-full",
          "{\"name\":\"Full\",\"kind\":\"public\",\"city\":\"qz\",\"groups\":[],"
          "\"location\":{\"lat\":26.25,\"lon\":106.5},\"capacity\":5}",
-         5, 2, feed_now},
+         5, 2, feed_now, NULL},
         {"c-shut",
          "{\"name\":\"Shut\",\"kind\":\"reclaimed\",\"city\":\"qz\",\"groups\":[\"g\"],"
          "\"location\":{\"lat\":26.0,\"lon\":106.0},\"capacity\":8,\"fee\":\"free\"}",
-         2, 2, feed_now},
+         2, 2, feed_now, NULL},
         {"d-none",
          "{\"name\":\"None\",\"kind\":\"public\",\"city\":\"other\",\"groups\":[\"g\"],"
          "\"location\":{\"lat\":26.75,\"lon\":106.75},\"capacity\":7}",
-         -1, 1, -1},
+         -1, 1, -1, NULL},
     };
     size_t skipped;
     snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 4, feed_now, &skipped);

@@ -414,7 +414,7 @@ static void test_snapshot_answer_follows_the_deadline(struct calendar *calendar)
     struct opening *opening = opening_new();
     struct snapshot_options options = {30 * 60000LL, opening_for_snapshot(opening)};
     struct snapshot *snapshot = snapshot_new(&options);
-    struct snapshot_record record = {"a", lot_json, -1, 1, -1};
+    struct snapshot_record record = {"a", lot_json, -1, 1, -1, NULL};
     const int64_t saturday_noon = clock_utc_ms(at(2026, 9, 19, 12, 0));
     size_t skipped = 0;
 

@@ -36,19 +36,19 @@ static struct snapshot *city(void)
         {"a-hall",
          "{\"name\":\"Hall\",\"groups\":[\"g\"],\"capacity\":10,"
          "\"location\":{\"lat\":26.5705,\"lon\":106.4707}}",
-         4, 3, now},
+         4, 3, now, NULL},
         {"b-night",
          "{\"name\":\"Night \\\"B\\\"\",\"groups\":[\"g\"],\"capacity\":5,"
          "\"location\":{\"lat\":26.5712,\"lon\":106.4711}}",
-         1, 1, now},
+         1, 1, now, NULL},
         {"c-far",
          "{\"name\":\"Far\",\"groups\":[\"g\"],\"capacity\":8,"
          "\"location\":{\"lat\":26.60000000000001,\"lon\":106.1}}",
-         -1, 1, -1},
+         -1, 1, -1, NULL},
         {"d-other",
          "{\"name\":\"Other\",\"groups\":[\"h\"],\"capacity\":99,"
          "\"location\":{\"lat\":26.5706,\"lon\":106.4708}}",
-         0, 1, now},
+         0, 1, now, NULL},
     };
     size_t skipped;
     snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 4, now, &skipped);

@@ -162,8 +162,8 @@ static void test_selects(void)
     struct lot_selection other_kind = {.kind = "public"};
     struct lot_selection one = {.lot_id = "gov-a"};
     struct lot_selection other_one = {.lot_id = "gov-b"};
-    struct lot_selection all = {"guiyang", "centre", "government", "gov-a"};
-    struct lot_selection all_but_group = {"guiyang", "market", "government", "gov-a"};
+    struct lot_selection all = {"guiyang", "centre", "government", "gov-a", NULL};
+    struct lot_selection all_but_group = {"guiyang", "market", "government", "gov-a", NULL};
 
     CHECK(lot_query_selects(&any, &lot));
     CHECK(lot_query_selects(&any, &bare));
@@ -264,6 +264,10 @@ static void test_keys_name_queries_exactly(void)
         key_of("near", "26.5,106.4", "radius", "2001"),
         key_of("near", "26.50000000000001,106.4", NULL, NULL),
         key_of("city", "", NULL, NULL), /* given empty is not absent */
+        key_of("space", "charging", NULL, NULL),
+        key_of("space", "charging", "min_free", "1"),
+        key_of("space", "disabled", "min_free", "1"),
+        key_of("min_free", "1", NULL, NULL),
     };
     size_t count = sizeof(keys) / sizeof(keys[0]);
 
@@ -280,6 +284,42 @@ static void test_keys_name_queries_exactly(void)
         free(keys[i]);
 }
 
+/* space=charging: lots that declare charging; with min_free, the type's fresh free count. */
+static void test_space_filter(void)
+{
+    struct parameters parameters = {{"space", "min_free", NULL}, {"charging", "2", NULL}};
+    struct lot_query query;
+    struct field_error error = {{0}, {0}};
+    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", NULL);
+    struct snapshot_lot plain = sample_lot("gov-b", "guiyang", "government", NULL);
+
+    CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
+    CHECK(query.has_space);
+    CHECK_INT_EQ(query.space, SPACE_CHARGING);
+    CHECK_INT_EQ(query.min_free, 2);
+    lot.static_json = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
+    space_counts_clear(&lot.spaces);
+    space_counts_clear(&plain.spaces);
+    /* Never reported: not trusted, whatever the lot's own count says. */
+    CHECK(!lot_query_matches(&query, &lot));
+    lot.spaces.occupied[SPACE_CHARGING] = 2;
+    lot.spaces.updated_at_ms[SPACE_CHARGING] = 1;
+    lot.spaces_fresh = 1u << SPACE_CHARGING;
+    CHECK(lot_query_matches(&query, &lot));
+    lot.spaces.occupied[SPACE_CHARGING] = 3; /* 1 free */
+    CHECK(!lot_query_matches(&query, &lot));
+    query.min_free = -1; /* the type declared is enough */
+    CHECK(lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, &plain));
+    query.min_free = 1;
+    lot.open_now = false;
+    CHECK(!lot_query_matches(&query, &lot));
+    json_decref(lot.static_json);
+    expect_refusal("space", "ev", "space",
+                   "must be a space type: disabled, charging, family, women, carsharing, bus, "
+                   "truck, motorcycle or reserved");
+}
+
 int main(void)
 {
     RUN_TEST(test_defaults_and_values);
@@ -289,5 +329,6 @@ int main(void)
     RUN_TEST(test_selects);
     RUN_TEST(test_matches_filters);
     RUN_TEST(test_keys_name_queries_exactly);
+    RUN_TEST(test_space_filter);
     return check_exit_status();
 }

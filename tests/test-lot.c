@@ -284,7 +284,7 @@ static void test_demo_city(void)
     char path[4096];
     json_t *document, *entry;
     size_t index;
-    int64_t government = 0, reclaimed = 0, government_lots = 0;
+    int64_t government = 0, reclaimed = 0, government_lots = 0, planned = 0;
 
     snprintf(path, sizeof(path), "%s/config/demo/lots.json", root ? root : ".");
     document = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
@@ -303,12 +303,19 @@ static void test_demo_city(void)
         if (lot->kind == LOT_KIND_GOVERNMENT) {
             government += lot->capacity;
             government_lots++;
+            /* The agency rule: at most 7 seats, no commercial vehicles; entry said. */
+            CHECK_INT_EQ(json_integer_value(json_object_get(lot->vehicles, "max_seats")), 7);
+            CHECK(json_is_false(json_object_get(lot->vehicles, "commercial")));
+            CHECK(lot->entry != NULL);
+            planned += json_object_get(lot->spaces, "disabled") != NULL &&
+                       json_object_get(lot->spaces, "charging") != NULL;
         } else if (lot->kind == LOT_KIND_RECLAIMED) {
             reclaimed += lot->capacity;
         }
         lot_free(lot);
     }
     CHECK_INT_EQ(government_lots, 15);
+    CHECK_INT_EQ(planned, 2); /* two agency lots declare disabled and charging spaces */
     CHECK_INT_EQ(government, 976);
     CHECK(reclaimed >= 2950 && reclaimed <= 3150);
     json_decref(document);

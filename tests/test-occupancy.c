@@ -1,6 +1,7 @@
 /* test-occupancy.c: parsing and validation of attendant update requests. */
 #include "check.h"
 #include "occupancy.h"
+#include "space.h"
 
 /* One refused request: the body, and the field and rule the refusal names. */
 struct refusal {
@@ -56,7 +57,8 @@ static void test_single_refusals(void)
         {"{}", "delta", "give exactly one of delta (a change) or occupied (a recount)"},
         {"{\"delta\": 1, \"occupied\": 1}", "occupied",
          "give exactly one of delta (a change) or occupied (a recount)"},
-        {"{\"delta\": 1, \"id\": \"gov-a\"}", "id", "unknown field; expected delta or occupied"},
+        {"{\"delta\": 1, \"id\": \"gov-a\"}", "id",
+         "unknown field; expected delta or occupied, and space"},
         {"[]", "body", "must be a JSON object"},
     };
     expect_refusals(refusals, sizeof(refusals) / sizeof(refusals[0]), false);
@@ -81,7 +83,7 @@ static void test_items(void)
         {"{\"id\": \"a\", \"delta\": 1, \"idempotency_key\": \"\"}", "idempotency_key",
          "must be 1 to 128 printable ASCII characters without spaces"},
         {"{\"id\": \"a\", \"delta\": 1, \"key\": \"x\"}", "key",
-         "unknown field; expected id, delta or occupied, and idempotency_key"},
+         "unknown field; expected id, delta or occupied, idempotency_key and space"},
     };
     expect_refusals(refusals, sizeof(refusals) / sizeof(refusals[0]), true);
 }
@@ -124,6 +126,36 @@ static void test_batch_envelope(void)
     json_decref(envelope);
 }
 
+/* "space" names the type counted; the whole lot's update carries -1. */
+static void test_space(void)
+{
+    struct occupancy_update update;
+    struct field_error problem;
+    json_t *body = json_loads("{\"delta\": 1, \"space\": \"charging\"}", 0, NULL);
+
+    CHECK_INT_EQ(occupancy_parse_single(body, "gov-a", &update, &problem), 0);
+    CHECK_INT_EQ(update.space, SPACE_CHARGING);
+    CHECK_INT_EQ(update.value, 1);
+    json_decref(body);
+    body = json_loads("{\"occupied\": 2}", 0, NULL);
+    CHECK_INT_EQ(occupancy_parse_single(body, "gov-a", &update, &problem), 0);
+    CHECK_INT_EQ(update.space, -1);
+    json_decref(body);
+    body = json_loads("{\"id\":\"gov-b\",\"occupied\":3,\"space\":\"reserved\"}", 0, NULL);
+    CHECK_INT_EQ(occupancy_parse_item(body, &update, &problem), 0);
+    CHECK_INT_EQ(update.space, SPACE_RESERVED);
+    json_decref(body);
+    static const struct refusal refusals[] = {
+        {"{\"delta\": 1, \"space\": \"electric\"}", "space",
+         "must be a space type: disabled, charging, family, women, carsharing, bus, truck, "
+         "motorcycle or reserved"},
+        {"{\"delta\": 1, \"space\": 3}", "space",
+         "must be a space type: disabled, charging, family, women, carsharing, bus, truck, "
+         "motorcycle or reserved"},
+    };
+    expect_refusals(refusals, sizeof(refusals) / sizeof(refusals[0]), false);
+}
+
 int main(void)
 {
     RUN_TEST(test_single);
@@ -131,5 +163,6 @@ int main(void)
     RUN_TEST(test_items);
     RUN_TEST(test_keys);
     RUN_TEST(test_batch_envelope);
+    RUN_TEST(test_space);
     return check_exit_status();
 }

@@ -20,7 +20,7 @@ static struct snapshot *loaded(const char *closures)
 {
     struct snapshot_options options = {30 * DAY, {NULL, NULL, NULL, NULL, NULL}};
     struct snapshot *snapshot = snapshot_new(&options);
-    struct snapshot_record records[] = {{"lot-a", lot_a, 4, 3, now, closures}};
+    struct snapshot_record records[] = {{"lot-a", lot_a, 4, 3, now, NULL, closures}};
     size_t skipped = 0;
 
     CHECK(snapshot != NULL);

@@ -49,8 +49,8 @@ static struct snapshot *loaded(bool with_hours)
             (struct snapshot_opening){.compile = compile_day_hours, .opening = day_hours};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
-        {"lot-b", lot_b, 5, 4, now - MINUTE},
-        {"lot-a", lot_a, -1, 1, -1},
+        {"lot-b", lot_b, 5, 4, now - MINUTE, NULL},
+        {"lot-a", lot_a, -1, 1, -1, NULL},
     };
     size_t skipped = 9;
     uint64_t generation = snapshot_begin_load(snapshot);
@@ -135,8 +135,8 @@ static void test_load_races(void)
 {
     struct snapshot *snapshot = loaded(false);
     struct snapshot_record stale[] = {
-        {"lot-a", lot_a, 1, 2, now},
-        {"lot-b", lot_b, 1, 5, now},
+        {"lot-a", lot_a, 1, 2, now, NULL},
+        {"lot-b", lot_b, 1, 5, now, NULL},
     };
     const char *changed;
     char message[512];
@@ -168,7 +168,7 @@ static void test_clock_states_and_deadlines(void)
     struct snapshot *snapshot = loaded(true);
     int64_t day = now - now % (1440 * MINUTE);
     int64_t noon = day + 12 * 60 * MINUTE;
-    struct snapshot_record records[] = {{"lot-a", lot_a, 2, 1, noon}};
+    struct snapshot_record records[] = {{"lot-a", lot_a, 2, 1, noon, NULL}};
     size_t skipped;
     json_t *document;
 
@@ -195,9 +195,9 @@ static void test_bad_records_are_skipped(void)
     struct snapshot_options options = {MINUTE, {0}};
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
-        {"good", lot_a, -1, 1, -1},
-        {"broken", "{not json", -1, 1, -1},
-        {"no-capacity", "{\"name\":\"x\"}", -1, 1, -1},
+        {"good", lot_a, -1, 1, -1, NULL},
+        {"broken", "{not json", -1, 1, -1, NULL},
+        {"no-capacity", "{\"name\":\"x\"}", -1, 1, -1, NULL},
     };
     size_t skipped = 0;
     CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 3, now, &skipped),

@@ -35,18 +35,18 @@ static struct snapshot *mixed(void)
     struct snapshot *snapshot = snapshot_new(&options);
     struct snapshot_record records[] = {
         {"a-open", "{\"name\":\"A\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":10}", 4, 1,
-         now},
+         now, NULL},
         {"b-full", "{\"name\":\"B\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":5}", 5, 1,
-         now},
+         now, NULL},
         {"c-unknown", "{\"name\":\"C\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":8}", -1,
-         1, -1},
+         1, -1, NULL},
         {"d-stale", "{\"name\":\"D\",\"kind\":\"reclaimed\",\"groups\":[\"g\"],\"capacity\":6}", 1,
-         1, now - 31 * MINUTE},
+         1, now - 31 * MINUTE, NULL},
         {"e-closed",
-         "{\"name\":\"Closed E\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":7}", 3, 1,
-         now},
+         "{\"name\":\"Closed E\",\"kind\":\"public\",\"groups\":[\"g\"],\"capacity\":7}", 3, 1, now,
+         NULL},
         {"f-other", "{\"name\":\"F\",\"kind\":\"public\",\"groups\":[\"h\"],\"capacity\":99}", 0, 1,
-         now},
+         now, NULL},
     };
     size_t skipped;
     snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 6, now, &skipped);
@@ -180,11 +180,51 @@ static void test_worth_caching(void)
     snapshot_free(snapshot);
 }
 
+/* space=charging: only lots that declare it, by the type's capacity and fresh count. */
+static void test_space(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct space_counts fresh, stale;
+    struct snapshot_record records[] = {
+        {"a", "{\"name\":\"A\",\"capacity\":50,\"spaces\":{\"charging\":{\"capacity\":6}}}", 10, 1,
+         now, &fresh},
+        {"b", "{\"name\":\"B\",\"capacity\":40,\"spaces\":{\"charging\":{\"capacity\":4}}}", 10, 1,
+         now, &stale},
+        {"c", "{\"name\":\"C\",\"capacity\":99}", 0, 1, now, NULL},
+    };
+    struct lot_selection charging = {.space = "charging"};
+    struct totals totals;
+    char line[TOTALS_TEXT_MAX];
+    size_t skipped;
+
+    space_counts_clear(&fresh);
+    space_counts_clear(&stale);
+    fresh.occupied[SPACE_CHARGING] = 2;
+    fresh.updated_at_ms[SPACE_CHARGING] = now - MINUTE;
+    stale.occupied[SPACE_CHARGING] = 1;
+    stale.updated_at_ms[SPACE_CHARGING] = now - 31 * MINUTE;
+    snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 3, now, &skipped);
+    totals_compute(snapshot, &charging, &totals);
+    CHECK_INT_EQ(totals.lots, 2);
+    CHECK_INT_EQ(totals.capacity, 10);
+    CHECK_INT_EQ(totals.free, 4);
+    CHECK_INT_EQ(totals.occupied, 2);
+    CHECK_INT_EQ(totals.lots_open, 2);
+    CHECK_INT_EQ(totals.lots_unknown, 1);
+    CHECK_INT_EQ(totals.lots_full, 0);
+    CHECK_INT_EQ(totals.updated_at_ms, now - MINUTE);
+    totals_text(&totals, "--", line);
+    CHECK_STR_EQ(line, "4\n");
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_eviction_victim);
     RUN_TEST(test_worth_caching);
     RUN_TEST(test_state_mix);
+    RUN_TEST(test_space);
     RUN_TEST(test_text_lines);
     RUN_TEST(test_text_unknown_cut_to_fit);
     RUN_TEST(test_json);

@@ -76,7 +76,7 @@ function escapeText(text) {
 function shownCount(lot) {
   let count = lot.occupied;
   for (const update of waiting) {
-    if (update.lot !== lot.id) continue;
+    if (update.lot !== lot.id || update.space) continue;
     if ("occupied" in update) count = update.occupied;
     else if (count !== null) count = Math.min(lot.capacity, Math.max(0, count + update.delta));
   }
@@ -114,6 +114,7 @@ function renderLot(id) {
   node.querySelector(".in").setAttribute("aria-label", `车辆驶入 Car in +1 · ${name}`);
   node.querySelector(".out").setAttribute("aria-label", `车辆驶出 Car out −1 · ${name}`);
   node.querySelector(".recount button").setAttribute("aria-label", `设为此数 Set to N · ${name}`);
+  renderSpaces(entry);
   renderClosure(node, lot);
 }
 
@@ -168,6 +169,7 @@ function age(ms) {
 
 function describe(update) {
   const name = lots.get(update.lot)?.lot.name || update.lot;
+  if (update.space) return `${name} · ${SPACE_NAMES[update.space]?.[0] || update.space}: ${update.delta > 0 ? "+" : ""}${update.delta}`;
   if ("occupied" in update) return `${name}: = ${update.occupied}`;
   return `${name}: ${update.delta > 0 ? "+" : ""}${update.delta}`;
 }
@@ -225,6 +227,7 @@ function accept(result) {
   if (!entry) return;
   // An older answer (a read that crossed a write) never undoes a newer one.
   if (entry.lot.version !== undefined && result.version < entry.lot.version) return;
+  if (result.space) return acceptSpace(entry.lot, result);
   Object.assign(entry.lot, { occupied: result.occupied, capacity: result.capacity, version: result.version });
   if (result.state) entry.lot.state = result.state;
   saveLots();
@@ -279,6 +282,7 @@ function itemOf(update) {
   const item = { id: update.lot, idempotency_key: update.key };
   if ("occupied" in update) item.occupied = update.occupied;
   else item.delta = update.delta;
+  if (update.space) item.space = update.space;
   return item;
 }
 
@@ -290,6 +294,7 @@ async function sendSome() {
   if (head.length === 1) {
     const item = itemOf(head[0]);
     const body = "occupied" in item ? { occupied: item.occupied } : { delta: item.delta };
+    if (item.space) body.space = item.space;
     answer = await call("POST", `/v1/lots/${encodeURIComponent(item.id)}/occupancy`, body,
       { "Idempotency-Key": item.idempotency_key });
     answer.results = [answer.status === 200
@@ -371,6 +376,60 @@ async function tap(lotId, change) {
   note(lotId, "");
   renderQueue();
   send();
+}
+
+// --- space types: a lot's declared types, each counted with its own taps ---
+
+const SPACE_NAMES = {
+  disabled: ["无障碍", "Disabled"], charging: ["充电", "Charging"], family: ["亲子", "Family"],
+  women: ["女士", "Women"], carsharing: ["共享汽车", "Car sharing"], bus: ["大客车", "Bus"],
+  truck: ["货车", "Truck"], motorcycle: ["摩托车", "Motorcycle"], reserved: ["预留", "Reserved"],
+};
+
+// A type's count as the server confirmed it, with its waiting taps applied in order.
+function shownSpaceCount(lot, type) {
+  const space = lot.spaces[type];
+  let count = space.occupied;
+  for (const update of waiting) {
+    if (update.lot !== lot.id || update.space !== type) continue;
+    count = Math.min(space.capacity, Math.max(0, (count ?? 0) + update.delta));
+  }
+  return count;
+}
+
+function acceptSpace(lot, result) {
+  const space = lot.spaces?.[result.space];
+  if (space) Object.assign(space, { occupied: result.occupied, capacity: result.capacity });
+  lot.version = result.version;
+  saveLots();
+}
+
+// One row per type: "充电 Charging 3 / 8 [+1] [−1]", built once and filled on every render.
+function spaceRow(lotId, type) {
+  const row = document.createElement("div");
+  row.className = "space";
+  row.dataset.space = type;
+  row.innerHTML = `<span class="space-name">${both(...SPACE_NAMES[type])}</span> <span class="space-count"></span>`
+    + '<button type="button" class="space-in">+1</button><button type="button" class="space-out">−1</button>';
+  row.querySelector(".space-in").addEventListener("click", () => tap(lotId, { delta: 1, space: type }));
+  row.querySelector(".space-out").addEventListener("click", () => tap(lotId, { delta: -1, space: type }));
+  return row;
+}
+
+function renderSpaces({ lot, node }) {
+  let box = node.querySelector(".spaces");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "spaces";
+    node.querySelector(".recount").before(box);
+  }
+  for (const type of Object.keys(lot.spaces || {})) {
+    if (!SPACE_NAMES[type]) continue;
+    let row = box.querySelector(`[data-space="${type}"]`);
+    if (!row) box.append(row = spaceRow(lot.id, type));
+    const count = shownSpaceCount(lot, type);
+    row.querySelector(".space-count").textContent = `${count === null ? "—" : count} / ${lot.spaces[type].capacity}`;
+  }
 }
 
 // --- the lots ---

@@ -54,6 +54,43 @@ const TEXT = {
     kind_makeup_workday: "make-up workday", kind_pre_holiday: "day before a holiday",
   },
 };
+// Space types, who may park and how to get in (the lot's spaces, vehicles and entry).
+const SPACE_TEXT = {
+  zh: {
+    space_disabled: "无障碍", space_charging: "充电", space_family: "亲子", space_women: "女士",
+    space_carsharing: "共享汽车", space_bus: "大客车", space_truck: "货车", space_motorcycle: "摩托车",
+    space_reserved: "预留", space_free: "{type} 空{free}/{capacity}", space_unknown: "{type} {capacity}个",
+    max_seats: "限{n}座及以下", no_commercial: "营运车辆不得入内", entry_free: "自由进出",
+    entry_registration: "入口登记",
+  },
+  en: {
+    space_disabled: "disabled", space_charging: "charging", space_family: "family", space_women: "women",
+    space_carsharing: "car sharing", space_bus: "bus", space_truck: "truck", space_motorcycle: "motorcycle",
+    space_reserved: "reserved", space_free: "{type} {free}/{capacity} free", space_unknown: "{type} {capacity}",
+    max_seats: "up to {n} seats", no_commercial: "no commercial vehicles", entry_free: "free entry",
+    entry_registration: "register at the gate",
+  },
+};
+Object.assign(TEXT.zh, SPACE_TEXT.zh);
+Object.assign(TEXT.en, SPACE_TEXT.en);
+
+// "充电 空3/8 · 无障碍 4个": each declared type with its free count where it is fresh.
+function spacesText(lot) {
+  return Object.entries(lot.spaces || {}).map(([type, space]) => {
+    const values = { type: t("space_" + type), free: space.free, capacity: space.capacity };
+    return t(space.free === null ? "space_unknown" : "space_free", values);
+  }).join(" · ");
+}
+
+// "限7座及以下 · 营运车辆不得入内 · 入口登记": who may park and how to get in.
+function rulesText(lot) {
+  const rules = [];
+  if (lot.vehicles && lot.vehicles.max_seats) rules.push(t("max_seats", { n: lot.vehicles.max_seats }));
+  if (lot.vehicles && lot.vehicles.commercial === false) rules.push(t("no_commercial"));
+  if (lot.entry) rules.push(t("entry_" + lot.entry));
+  return rules.join(" · ");
+}
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const POLL_MS = 1000;
 
@@ -207,7 +244,7 @@ function fillCard(card, lot) {
   const shown = shownState(lot);
   const setText = (selector, text) => { const node = card.querySelector(selector); if (node.textContent !== text) node.textContent = text; };
   setText("h3", lotName(lot));
-  setText(".meta", [distance(lot), hours(lot), leaveBy(lot), fee(lot)].filter(Boolean).join(" · "));
+  setText(".meta", [distance(lot), hours(lot), leaveBy(lot), fee(lot), spacesText(lot), rulesText(lot)].filter(Boolean).join(" · "));
   setText(".age", ageText(lot));
   setText(".free", freeText(lot));
   card.querySelector(".free").className = lot.free === null ? "free none" : "free";
@@ -234,6 +271,7 @@ function popupContent(lot) {
   card.append(count, element("p", "age", ageText(lot) || t("never")), element("p", "hours", hours(lot)));
   if (leaveBy(lot)) card.append(element("p", "leave-by", leaveBy(lot)));
   if (fee(lot)) card.append(element("p", "fee", fee(lot)));
+  for (const [name, text] of [["spaces", spacesText(lot)], ["rules", rulesText(lot)]]) if (text) card.append(element("p", name, text));
   card.append(links(lot));
   return card;
 }

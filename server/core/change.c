@@ -1,6 +1,8 @@
 /* change.c: the messages of the change channel, one format for every change; pure. */
 #include "change.h"
 
+#include "space.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,6 +59,17 @@ static int read_integer(const json_t *message, const char *name, bool null_allow
     return 0;
 }
 
+/* An occupancy report of one space type names it; a word outside the vocabulary is refused. */
+static int read_space(const json_t *message, struct change *change)
+{
+    const json_t *space = json_object_get(message, "space");
+    if (space == NULL)
+        return 0;
+    change->has_space = true;
+    change->space = space_type_from_name(json_string_value(space));
+    return change->space >= 0 ? 0 : CHANGE_ERROR_MEMBER;
+}
+
 static int read_lot_members(const json_t *message, struct change *change)
 {
     bool is_lot = change->type == CHANGE_LOT;
@@ -71,7 +84,7 @@ static int read_lot_members(const json_t *message, struct change *change)
         read_integer(message, "updated_at", is_lot, &change->updated_at_ms) != 0)
         return CHANGE_ERROR_MEMBER;
     if (!is_lot)
-        return 0;
+        return read_space(message, change);
     if (!json_is_object(static_fields))
         return CHANGE_ERROR_MEMBER;
     change->static_json = json_dumps(static_fields, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -3,6 +3,7 @@
 #define PARKSHARE_CHANGE_H
 
 #include <parkshare/wire.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,9 +32,10 @@ enum change_type {
  * Lot changes (OCCUPANCY, LOT, LOT_DELETED) carry "version", the lot's
  * version after the change (an integer >= 0). OCCUPANCY carries "occupied"
  * and "updated_at" (integers); LOT carries them too, null when the lot was
- * never reported, and "lot", the static fields as an object. CLOSURES
- * carries "closures" (an array), "event" and "closure" (an object). Other
- * members are ignored.
+ * never reported, and "lot", the static fields as an object. OCCUPANCY
+ * may carry "space", a space type (core/space.h): then "occupied" and
+ * "updated_at" are that type's count. CLOSURES carries "closures" (an
+ * array), "event" and "closure" (an object). Other members are ignored.
  */
 struct change {
     enum change_type type;
@@ -42,6 +44,8 @@ struct change {
     int64_t occupied;         /* OCCUPANCY, LOT; -1 when never reported or not carried */
     int64_t updated_at_ms;    /* OCCUPANCY, LOT; -1 when never reported or not carried */
     char *static_json;        /* LOT: the "lot" object as compact JSON text (owned); else NULL */
+    bool has_space; /* OCCUPANCY: a space type's count, not the lot's (zeroed: the lot's) */
+    int space;      /* OCCUPANCY with has_space: the space type (core/space.h) */
     /* CLOSURES: "closures", the lot's closures (core/closure.h's stored form) as JSON text;
      * "event", "announced" or "withdrawn"; "closure", that one record as JSON text (owned). */
     char *closures_json;

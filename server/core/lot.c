@@ -4,6 +4,7 @@
 #include "leave_by.h"
 
 #include "schedule.h"
+#include "space.h"
 #include "text.h"
 
 #include <math.h>
@@ -324,9 +325,9 @@ static int take_schedule(const json_t *body, struct lot *lot, struct field_error
 static void check_members(const char *id, const json_t *body, struct field_errors *errors)
 {
     static const char *const fields[] = {
-        "name",   "names",    "kind",    "operator",      "city",     "district",
-        "groups", "location", "address", "contact",       "notes",    "capacity",
-        "fee",    "fee_note", "hours",   "opening_hours", "calendar", "leave_by",
+        "name",     "names",         "kind",     "operator", "city",     "district", "groups",
+        "location", "address",       "contact",  "notes",    "capacity", "fee",      "fee_note",
+        "hours",    "opening_hours", "calendar", "spaces",   "vehicles", "entry",    "leave_by",
     };
     static const char *const live[] = {
         "occupied", "free",        "state",      "version",       "updated_at",
@@ -411,6 +412,9 @@ int lot_from_json(const char *id, const json_t *body, struct lot **out, struct f
             take_text(body, "fee_note", TEXT_MAX_CHARACTERS, false, false, &lot->fee_note, errors);
     if (result == 0)
         result = take_schedule(body, lot, errors);
+    if (result == 0)
+        result = space_take_lot_fields(body, lot->capacity, &lot->spaces, &lot->vehicles,
+                                       &lot->entry, errors);
     if (result == 0 && errors->count > 0)
         result = LOT_ERROR_INVALID;
     if (result != 0) {
@@ -456,6 +460,11 @@ json_t *lot_static_to_json(const struct lot *lot)
         failed |= json_object_set(object, "hours", lot->hours);
     failed |= set_text(object, "opening_hours", lot->opening_hours);
     failed |= set_text(object, "calendar", lot->calendar);
+    if (lot->spaces != NULL)
+        failed |= json_object_set(object, "spaces", lot->spaces);
+    if (lot->vehicles != NULL)
+        failed |= json_object_set(object, "vehicles", lot->vehicles);
+    failed |= set_text(object, "entry", lot->entry);
     if (lot->leave_by != NULL)
         failed |= json_object_set(object, "leave_by", lot->leave_by);
     if (failed) {
@@ -485,6 +494,9 @@ void lot_free(struct lot *lot)
     json_decref(lot->hours);
     free(lot->opening_hours);
     free(lot->calendar);
+    json_decref(lot->spaces);
+    json_decref(lot->vehicles);
+    free(lot->entry);
     json_decref(lot->leave_by);
     free(lot);
 }

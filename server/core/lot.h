@@ -48,6 +48,9 @@ struct lot {
     json_t *hours; /* the hours object as given (owned), or NULL */
     char *opening_hours;
     char *calendar;
+    json_t *spaces;   /* {"charging": {"capacity": n, "note"?}} in vocabulary order, or NULL */
+    json_t *vehicles; /* {"max_seats"?, "commercial"?}, or NULL */
+    char *entry;      /* "free" or "registration", or NULL */
     json_t *leave_by; /* the leave-by rule {"time", "on"} (owned), or NULL */
 };
 
@@ -71,8 +74,8 @@ int lot_from_json(const char *id, const json_t *body, struct lot **lot,
  * The canonical JSON of the static fields (without the id, which is the
  * key): name, names, kind, operator, city, district, groups, location, address,
  * contact, notes, capacity, fee, fee_note, hours, opening_hours, calendar,
- * leave_by, in that order, absent optionals left out. lot_from_json of it rebuilds an
- * equal lot. A new reference, or NULL when out of memory.
+ * spaces, vehicles, entry, leave_by, in that order, absent optionals left out. lot_from_json of
+ * it rebuilds an equal lot. A new reference, or NULL when out of memory.
  */
 json_t *lot_static_to_json(const struct lot *lot);
 

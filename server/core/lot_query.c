@@ -5,6 +5,7 @@
 #include "lot.h"
 #include "sha256.h"
 #include "snapshot.h"
+#include "space.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const lot_query_parameters[] = {"city", "group", "kind",     "near",  "radius",
-                                            "bbox", "open",  "min_free", "limit", "cursor"};
-const size_t lot_query_parameter_count = 10;
+const char *const lot_query_parameters[] = {"city", "group",    "kind",  "near",   "radius", "bbox",
+                                            "open", "min_free", "limit", "cursor", "space"};
+const size_t lot_query_parameter_count = 11;
 
 /* count comma-separated finite numbers, exactly. */
 static bool parse_numbers(const char *text, double *numbers, int count)
@@ -180,6 +181,12 @@ int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query
             return field_error_set(error, "min_free", "must be an integer from 0 to 100000");
         query->min_free = number;
     }
+    if (lookup("space", data) != NULL) {
+        query->has_space = true;
+        query->space = space_type_from_name(lookup("space", data));
+        if (query->space < 0)
+            return field_error_set(error, "space", "must be a space type: %s", space_type_list);
+    }
     limit = lookup("limit", data);
     if (limit != NULL && !parse_integer(limit, 1, LOT_QUERY_LIMIT_MAX, &query->limit))
         return field_error_set(error, "limit", "must be an integer from 1 to 500");
@@ -223,7 +230,20 @@ bool lot_query_selects(const struct lot_selection *selection, const struct snaps
 {
     return selects_text(selection->city, lot->city) && selects_text(selection->kind, lot->kind) &&
            selects_text(selection->lot_id, lot->id) &&
-           (selection->group == NULL || in_groups(lot->groups, selection->group));
+           (selection->group == NULL || in_groups(lot->groups, selection->group)) &&
+           (selection->space == NULL ||
+            space_capacity(lot->static_json, space_type_from_name(selection->space)) >= 0);
+}
+
+/* space=: the lot declares the type; with min_free, an open lot whose type count is fresh. */
+static bool space_matches(const struct lot_query *query, const struct snapshot_lot *lot)
+{
+    int64_t free_spaces = space_free(lot->static_json, &lot->spaces, lot->spaces_fresh,
+                                     (enum space_type)query->space);
+
+    if (space_capacity(lot->static_json, (enum space_type)query->space) < 0)
+        return false;
+    return query->min_free < 0 || (lot->open_now && free_spaces >= query->min_free);
 }
 
 bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot)
@@ -233,8 +253,10 @@ bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot 
     if ((query->open == LOT_QUERY_OPEN_ONLY && !lot->open_now) ||
         (query->open == LOT_QUERY_CLOSED_ONLY && lot->open_now))
         return false;
+    if (query->has_space && !space_matches(query, lot))
+        return false;
     /* min_free wants a count that can be trusted: fresh, of an open lot. */
-    if (query->min_free >= 0 &&
+    if (query->min_free >= 0 && !query->has_space &&
         (!lot->count_fresh || !lot->open_now || lot->capacity - lot->occupied < query->min_free))
         return false;
     struct geo_box box = {query->min_lat, query->min_lon, query->max_lat, query->max_lon};
@@ -312,16 +334,17 @@ static uint64_t bits_of(double value)
 static int write_key(char *out, size_t size, const struct lot_query *query, const char *prefix)
 {
     const struct lot_selection *selection = &query->selection;
-    return snprintf(
-        out, size,
-        "%s|city%d:%zu:%s|group%d:%zu:%s|kind%d:%zu:%s|near%d:%" PRIx64 ",%" PRIx64 ",%" PRIx64
-        "|bbox%d:%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64
-        "|open%d|min_free%lld|limit%ld|cursor%d:%lld_%s",
-        prefix, KEY_TEXT(selection->city), KEY_TEXT(selection->group), KEY_TEXT(selection->kind),
-        query->near, bits_of(query->near_lat), bits_of(query->near_lon), bits_of(query->radius_m),
-        query->bbox, bits_of(query->min_lon), bits_of(query->min_lat), bits_of(query->max_lon),
-        bits_of(query->max_lat), (int)query->open, (long long)query->min_free, query->limit,
-        query->has_cursor, (long long)query->cursor_millimetres, query->cursor_id);
+    return snprintf(out, size,
+                    "%s|city%d:%zu:%s|group%d:%zu:%s|kind%d:%zu:%s|near%d:%" PRIx64 ",%" PRIx64
+                    ",%" PRIx64 "|bbox%d:%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64
+                    "|open%d|min_free%lld|space%d:%d|limit%ld|cursor%d:%lld_%s",
+                    prefix, KEY_TEXT(selection->city), KEY_TEXT(selection->group),
+                    KEY_TEXT(selection->kind), query->near, bits_of(query->near_lat),
+                    bits_of(query->near_lon), bits_of(query->radius_m), query->bbox,
+                    bits_of(query->min_lon), bits_of(query->min_lat), bits_of(query->max_lon),
+                    bits_of(query->max_lat), (int)query->open, (long long)query->min_free,
+                    query->has_space, query->space, query->limit, query->has_cursor,
+                    (long long)query->cursor_millimetres, query->cursor_id);
 }
 
 char *lot_query_key(const struct lot_query *query, const char *prefix)

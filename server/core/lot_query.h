@@ -24,12 +24,13 @@ enum lot_query_error {
 struct snapshot;
 struct snapshot_lot;
 
-/* Which lots: those of a city, a group, a kind and/or one lot id (NULL: any); borrowed. */
+/* Which lots: those of a city, a group, a kind, one lot id and/or a space type (NULL: any). */
 struct lot_selection {
     const char *city;
     const char *group;
     const char *kind;
     const char *lot_id;
+    const char *space; /* a space type's name: lots that declare it, counted by it (totals) */
 };
 
 /* Which tri-state a boolean filter is in. */
@@ -48,6 +49,8 @@ struct lot_query {
     double min_lon, min_lat, max_lon, max_lat;
     enum lot_query_open open;
     int64_t min_free; /* -1: no filter */
+    bool has_space;   /* space=: lots that declare the type; min_free is then the type's */
+    int space;        /* the space type (core/space.h) when has_space */
     long limit;
     /* The cursor: after this id, or (near) after this distance and id. */
     bool has_cursor;
@@ -73,7 +76,8 @@ bool lot_query_selects(const struct lot_selection *selection, const struct snaps
 
 /*
  * Whether lot passes every filter of query but the cursor and the radius
- * (the spatial index applies those): the selection, open, min_free, bbox.
+ * (the spatial index applies those): the selection, open, space, min_free
+ * (with space, the type's free spaces), bbox.
  */
 bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot);
 

@@ -2,6 +2,7 @@
 #include "occupancy.h"
 
 #include "lot.h"
+#include "space.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,10 @@ static int parse_members(const json_t *object, bool item, struct occupancy_updat
         if (strcmp(name, "delta") == 0 || strcmp(name, "occupied") == 0) {
             counts++;
             result = parse_count(name, value, update, error);
+        } else if (strcmp(name, "space") == 0) {
+            update->space = space_type_from_name(json_string_value(value));
+            if (update->space < 0)
+                return field_error_set(error, "space", "must be a space type: %s", space_type_list);
         } else if (item && strcmp(name, "id") == 0) {
             if (!json_is_string(value) || !lot_id_is_valid(json_string_value(value)))
                 return field_error_set(error, "id", "must be a lot id ([a-z0-9][a-z0-9_-]{0,63})");
@@ -80,8 +85,8 @@ static int parse_members(const json_t *object, bool item, struct occupancy_updat
                      json_string_value(value));
         } else {
             return field_error_set(error, name, "unknown field; expected %s",
-                                   item ? "id, delta or occupied, and idempotency_key"
-                                        : "delta or occupied");
+                                   item ? "id, delta or occupied, idempotency_key and space"
+                                        : "delta or occupied, and space");
         }
         if (result != 0)
             return result;
@@ -98,6 +103,7 @@ int occupancy_parse_single(const json_t *body, const char *lot_id, struct occupa
                            struct field_error *error)
 {
     memset(update, 0, sizeof(*update));
+    update->space = -1;
     snprintf(update->lot_id, sizeof(update->lot_id), "%s", lot_id);
     return parse_members(body, false, update, error);
 }
@@ -106,6 +112,7 @@ int occupancy_parse_item(const json_t *item, struct occupancy_update *update,
                          struct field_error *error)
 {
     memset(update, 0, sizeof(*update));
+    update->space = -1;
     return parse_members(item, true, update, error);
 }
 

@@ -22,6 +22,7 @@ struct occupancy_update {
     int64_t value;
     bool has_idempotency_key;
     char idempotency_key[WIRE_IDEMPOTENCY_KEY_MAX + 1];
+    int space; /* the space type counted (core/space.h), or -1 for the whole lot */
 };
 
 /*
@@ -33,16 +34,16 @@ bool occupancy_key_is_valid(const char *key);
 /*
  * Parse the body of POST /v1/lots/{id}/occupancy: {"delta": n} with n a
  * non-zero integer, or {"occupied": n} with n an integer >= 0; exactly one,
- * nothing else. lot_id is the path's (already validated). The caller sets
- * the idempotency key from the header. Returns 0, or OCCUPANCY_ERROR_INVALID
- * with *error filled.
+ * and optionally "space", a space type whose count this is; nothing else. lot_id is the path's
+ * (already validated). The caller sets the idempotency key from the header. Returns 0, or
+ * OCCUPANCY_ERROR_INVALID with *error filled.
  */
 int occupancy_parse_single(const json_t *body, const char *lot_id, struct occupancy_update *update,
                            struct field_error *error);
 
 /*
  * Parse one item of a POST /v1/occupancy batch: {"id": …, "delta"|"occupied":
- * …, "idempotency_key": …}. Same returns as occupancy_parse_single.
+ * …, "idempotency_key": …, "space"?}. Same returns as occupancy_parse_single.
  */
 int occupancy_parse_item(const json_t *item, struct occupancy_update *update,
                          struct field_error *error);

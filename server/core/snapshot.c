@@ -234,13 +234,31 @@ static int apply_occupancy(struct snapshot *snapshot, const struct change *chang
     size_t index = search(snapshot, change->id, &found);
     struct snapshot_lot *lot;
 
-    /* Unknown lots are left to the next load; older versions lost the race. */
-    if (!found || snapshot->lots[index]->version >= change->version)
+    int64_t *held;
+
+    /* Unknown lots are left to the next load. */
+    if (!found)
         return 0;
     lot = snapshot->lots[index];
-    lot->occupied = change->occupied;
-    lot->updated_at_ms = change->updated_at_ms;
-    lot->version = change->version;
+    /*
+     * An older report of the same count lost the race. Each count is judged
+     * by its own version: a daemon shows its own write at once, so a newer
+     * version of one count (a space type's) may arrive before an older one
+     * of another (the lot's), which must still be applied.
+     */
+    held = change->has_space ? &lot->spaces.version[change->space] : &lot->count_version;
+    if (*held >= change->version)
+        return 0;
+    *held = change->version;
+    if (change->has_space) {
+        lot->spaces.occupied[change->space] = change->occupied;
+        lot->spaces.updated_at_ms[change->space] = change->updated_at_ms;
+    } else {
+        lot->occupied = change->occupied;
+        lot->updated_at_ms = change->updated_at_ms;
+    }
+    if (change->version > lot->version)
+        lot->version = change->version;
     lot->touched_generation = snapshot->generation;
     snapshot_lot_judge(snapshot, lot, now_ms);
     *changed = true;
@@ -251,8 +269,13 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
                      bool *changed)
 {
     const struct tombstone *deleted = find_tombstone(snapshot, change->id);
-    struct snapshot_record record = {change->id,      change->static_json,   change->occupied,
-                                     change->version, change->updated_at_ms, NULL};
+    struct snapshot_record record = {change->id,
+                                     change->static_json,
+                                     change->occupied,
+                                     change->version,
+                                     change->updated_at_ms,
+                                     NULL,
+                                     NULL};
     struct snapshot_lot *lot;
     bool found;
     size_t index = search(snapshot, change->id, &found);
@@ -261,6 +284,8 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
     if ((found && snapshot->lots[index]->version >= change->version) ||
         (deleted != NULL && deleted->version >= change->version))
         return 0;
+    if (found) /* new static fields keep the space types' counts, as they keep the lot's */
+        record.spaces = &snapshot->lots[index]->spaces;
     lot = snapshot_lot_from_record(snapshot, &record, now_ms);
     if (lot == NULL)
         return SNAPSHOT_ERROR_MESSAGE;
@@ -351,6 +376,7 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
         enum snapshot_state state = lot->state;
         bool open = lot->open_now, fresh = lot->count_fresh;
         int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
+        unsigned spaces_fresh = lot->spaces_fresh;
         int64_t boundary = lot->closure_boundary_ms;
         const json_t *closure = lot->closure;
         char closure_id[32];
@@ -359,7 +385,7 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
         if (snapshot_lot_note_closure_turn(snapshot, lot, closure_id, closure) || recompile ||
             lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
             lot->next_change_ms != next_change || lot->leave_by_ms != leave_by ||
-            lot->closure_boundary_ms != boundary) {
+            lot->spaces_fresh != spaces_fresh || lot->closure_boundary_ms != boundary) {
             snapshot_lot_rebuild_body(snapshot, lot);
             changed++;
         }
@@ -374,14 +400,16 @@ int64_t snapshot_next_deadline(const struct snapshot *snapshot)
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
         const struct snapshot_lot *lot = snapshot->lots[i];
-        /* The leave-by deadline passing changes the answer, not the state; closures
-         * also change it when one enters the upcoming window. */
-        int64_t candidates[4] = {lot->next_change_ms, -1, lot->leave_by_ms,
+        /* The leave-by deadline passing changes the answer, not the state; so does a
+         * space type's count going stale, and a closure entering the upcoming window. */
+        int64_t candidates[5] = {lot->next_change_ms, -1, lot->leave_by_ms, -1,
                                  lot->closure_boundary_ms};
         /* A fresh count turns stale at updated_at + stale_after. */
         if (lot->count_fresh)
             candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        for (size_t c = 0; c < 4; c++) {
+        candidates[3] = space_counts_next_stale(lot->spaces_fresh, &lot->spaces,
+                                                snapshot->options.stale_after_ms);
+        for (size_t c = 0; c < 5; c++) {
             if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
                 earliest = candidates[c];
         }

@@ -3,6 +3,7 @@
 #define PARKSHARE_SNAPSHOT_H
 
 #include "gzip.h"
+#include "space.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -36,6 +37,7 @@ struct snapshot_lot {
     char *opening_hours;     /* OSM string derived from hours, once per change */
     int64_t occupied;        /* -1 when never reported */
     int64_t version;
+    int64_t count_version; /* the version that last set occupied (see space_counts.version) */
     int64_t updated_at_ms; /* -1 when never reported */
     enum snapshot_state state;
     bool count_fresh; /* a count exists and is no older than stale_after */
@@ -48,6 +50,8 @@ struct snapshot_lot {
     char etag[24];
     struct gzip_copy gzip;       /* the body gzip-encoded, built with it (empty up to 1 KB) */
     uint64_t touched_generation; /* the load generation of the last change */
+    struct space_counts spaces;  /* the space types' counts (core/space.h) */
+    unsigned spaces_fresh;       /* which of them are fresh: bit (1 << type) */
     /* Announced closures (core/closure.h): the stored records (owned, never NULL once
      * built), the one in force at the last judgement (borrowed from them, or NULL), when
      * the lot opens again as far as closures go, the next instant they change the answer,
@@ -117,8 +121,9 @@ struct snapshot_record {
     const char *static_json; /* canonical static fields, JSON text */
     int64_t occupied;        /* -1 when never reported */
     int64_t version;
-    int64_t updated_at_ms;     /* -1 when never reported */
-    const char *closures_json; /* the hash field "closures", or NULL */
+    int64_t updated_at_ms;             /* -1 when never reported */
+    const struct space_counts *spaces; /* the space types' counts (borrowed); NULL: none */
+    const char *closures_json;         /* the hash field "closures", or NULL */
 };
 
 /*

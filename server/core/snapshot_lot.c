@@ -67,6 +67,8 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
         lot->state = SNAPSHOT_STATE_FULL;
     else
         lot->state = SNAPSHOT_STATE_OPEN;
+    lot->spaces_fresh = space_counts_fresh(lot->static_json, &lot->spaces, now_ms,
+                                           snapshot->options.stale_after_ms);
 }
 
 static json_t *time_or_null(const struct snapshot *snapshot, int64_t milliseconds)
@@ -79,6 +81,23 @@ static json_t *time_or_null(const struct snapshot *snapshot, int64_t millisecond
     else
         civil_format_utc_ms(milliseconds, text);
     return json_string(text);
+}
+
+static json_t *space_time(int64_t utc_ms, const void *snapshot)
+{
+    return time_or_null(snapshot, utc_ms);
+}
+
+/* The declared space types with their live counts, where the static "spaces" stood. */
+static void add_spaces(const struct snapshot *snapshot, const struct snapshot_lot *lot,
+                       json_t *document)
+{
+    json_t *spaces;
+
+    if (json_object_get(lot->static_json, "spaces") == NULL)
+        return;
+    spaces = space_answer(lot->static_json, &lot->spaces, lot->spaces_fresh, space_time, snapshot);
+    json_object_set_new(document, "spaces", spaces != NULL ? spaces : json_object());
 }
 
 /*
@@ -116,6 +135,7 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
             strcmp(key, "leave_by") != 0)
             json_object_set(document, key, value);
     }
+    add_spaces(snapshot, lot, document);
     json_object_set_new(document, "occupied",
                         lot->occupied >= 0 ? json_integer(lot->occupied) : json_null());
     /* free is null whenever the count cannot be trusted (never reported, or
@@ -193,6 +213,10 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     lot.occupied = occupied;
     lot.version = version;
     lot.updated_at_ms = updated_at_ms;
+    space_counts_clear(&lot.spaces);
+    /* A write's answer shows the type counts this daemon holds for the lot. */
+    if (snapshot_find(snapshot, id) != NULL)
+        lot.spaces = snapshot_find(snapshot, id)->spaces;
     /* A replaced lot keeps its closures (borrowed): the answer shows them as GET will. */
     if (snapshot_find(snapshot, id) != NULL)
         lot.closures = snapshot_find(snapshot, id)->closures;
@@ -217,7 +241,12 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     lot->static_json = json_loads(record->static_json, 0, NULL);
     lot->occupied = record->occupied;
     lot->version = record->version;
+    lot->count_version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
+    if (record->spaces != NULL)
+        lot->spaces = *record->spaces;
+    else
+        space_counts_clear(&lot->spaces);
     lot->closures = closure_list_parse(record->closures_json);
     if (lot->id == NULL || lot->static_json == NULL || lot->closures == NULL ||
         snapshot_lot_read_static(lot) != 0) {

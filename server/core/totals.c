@@ -2,9 +2,32 @@
 #include "totals.h"
 
 #include "civil.h"
+#include "space.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* One lot's spaces of a type (lot_query_selects made sure it declares them), as a lot counts. */
+static void add_space(struct totals *totals, const struct snapshot_lot *lot, int type)
+{
+    int64_t capacity = space_capacity(lot->static_json, (enum space_type)type);
+    int64_t free_spaces =
+        space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, (enum space_type)type);
+
+    totals->capacity += capacity;
+    if (lot->spaces.updated_at_ms[type] > totals->updated_at_ms)
+        totals->updated_at_ms = lot->spaces.updated_at_ms[type];
+    if (!lot->open_now)
+        return;
+    totals->lots_open++;
+    if (free_spaces < 0) {
+        totals->lots_unknown++;
+        return;
+    }
+    totals->lots_full += free_spaces == 0;
+    totals->occupied += capacity - free_spaces;
+    totals->free += free_spaces;
+}
 
 void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals)
@@ -16,6 +39,10 @@ void totals_compute(const struct snapshot *snapshot, const struct lot_selection 
         if (!lot_query_selects(selection, lot))
             continue;
         totals->lots++;
+        if (selection->space != NULL) {
+            add_space(totals, lot, space_type_from_name(selection->space));
+            continue;
+        }
         totals->capacity += lot->capacity;
         if (lot->updated_at_ms > totals->updated_at_ms)
             totals->updated_at_ms = lot->updated_at_ms;

@@ -20,7 +20,11 @@ struct totals {
     int64_t updated_at_ms; /* the newest count among the selected lots, or -1 */
 };
 
-/* Sum the selected lots of snapshot. */
+/*
+ * Sum the selected lots of snapshot. With selection->space, the lots that
+ * declare the type, by the type's capacity and count (a type's stale count
+ * makes its lot unknown, as a lot's does).
+ */
 void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals);
 

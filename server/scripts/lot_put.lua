@@ -8,7 +8,8 @@
 -- Returns {"created" or "replaced", version, occupied (-1: never reported),
 -- updated_at (-1: never)}.
 -- A capacity below the current count lowers the count to the capacity, and
--- the audit entry says so.
+-- the audit entry says so; so does a space type's capacity below its count
+-- ("space_clamped": "charging 12>10").
 
 local old = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
 local created = not old[1]
@@ -22,6 +23,26 @@ if clamped then
   redis.call('HSET', KEYS[1], 'occupied', capacity)
 end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'capacity', capacity, 'version', version)
+
+-- Space types: a type's capacity lowered below its count lowers the count
+-- to it, as the lot's own count is lowered above; the audit names each one.
+local space_clamps = {}
+if string.find(ARGV[2], '"spaces"', 1, true) then
+  local plan = cjson.decode(ARGV[2]).spaces
+  if type(plan) == 'table' then
+    for space, type_plan in pairs(plan) do
+      local field = 'space:' .. space
+      local count = tonumber(redis.call('HGET', KEYS[1], field))
+      local type_capacity = tonumber(type_plan.capacity)
+      if count and type_capacity and count > type_capacity then
+        redis.call('HSET', KEYS[1], field, type_capacity)
+        table.insert(space_clamps, space .. ' ' .. count .. '>' .. type_capacity)
+      end
+    end
+  end
+end
+table.sort(space_clamps)
+-- End of space types' block.
 redis.call('SADD', KEYS[2], ARGV[1])
 
 local new_occupied = clamped and capacity or occupied
@@ -31,6 +52,11 @@ local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token
                'new', new_occupied and tostring(new_occupied) or '', 'requested', '',
                'clamped', clamped and '1' or '0', 'client', ARGV[5], 'version', tostring(version),
                'old_capacity', old[1] or '', 'capacity', ARGV[3]}
+-- Space types: only a PUT that lowered a type's count says so (entries of another shape).
+if #space_clamps > 0 then
+  table.insert(entry, 'space_clamped')
+  table.insert(entry, table.concat(space_clamps, ','))
+end
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
 -- by their "lot" field (audit_list.lua).

@@ -8,10 +8,12 @@
 -- idempotency key is given, 5 the request's fingerprint, 6 idempotency TTL
 -- in seconds, 7 client address, 8 change channel, 9 audit stream cap,
 -- 10 the history key prefix (ps:hist:{id}:), 11 history retention in seconds
+-- 12 a space type whose count this is, or "" for the whole lot's
 --
 -- Returns {outcome, answer-or-detail}: "ok" or "replay" with the answer's
--- JSON text; "unauthorized", "forbidden", "not-found", "mismatch", or
--- "over-capacity" with the capacity.
+-- JSON text; "unauthorized", "forbidden", "not-found", "mismatch",
+-- "no-space" (the lot declares no such type), or "over-capacity" with the
+-- capacity.
 
 local token = redis.call('HMGET', KEYS[3], 'id', 'role', 'scope')
 if not token[1] then
@@ -42,7 +44,27 @@ if ARGV[4] == '1' then
   end
 end
 
-local lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
+-- Space types: which count this update writes. The whole lot's path reads
+-- what it always read; a type's reads the type's count and its capacity
+-- from the lot's plan, in the same single HMGET.
+local space = ARGV[12] or ''
+local count_field, time_field = 'occupied', 'updated_at'
+local lot
+if space == '' then
+  lot = redis.call('HMGET', KEYS[1], 'capacity', 'occupied', 'version', 'updated_at')
+else
+  count_field, time_field = 'space:' .. space, 'space:' .. space .. ':updated_at'
+  lot = redis.call('HMGET', KEYS[1], 'capacity', count_field, 'version', time_field, 'json')
+  if lot[1] then
+    local plan = cjson.decode(lot[5]).spaces
+    local type_plan = type(plan) == 'table' and plan[space]
+    if type(type_plan) ~= 'table' or not tonumber(type_plan.capacity) then
+      return {'no-space', space}
+    end
+    lot[1] = type_plan.capacity
+  end
+end
+-- End of space types' block.
 if not lot[1] then
   return {'not-found', ''}
 end
@@ -66,11 +88,12 @@ end
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('HSET', KEYS[1], 'occupied', new, 'version', version, 'updated_at', now)
+redis.call('HSET', KEYS[1], count_field, new, 'version', version, time_field, now)
 
 local answer = string.format(
-  '{"id":"%s","occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
-  ARGV[1], new, capacity - new, capacity, version, clamped and 'true' or 'false')
+  '{"id":"%s",%s"occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
+  ARGV[1], space ~= '' and ('"space":"' .. space .. '",') or '', new, capacity - new, capacity,
+  version, clamped and 'true' or 'false')
 if ARGV[4] == '1' then
   redis.call('HSET', KEYS[2], 'fingerprint', ARGV[5], 'answer', answer)
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
@@ -83,7 +106,8 @@ end
 -- The old count's share goes to the previous change's bucket (finishing it)
 -- and to the current bucket only; buckets between stay absent and readers
 -- carry the last count through them.
-do
+-- (Space types: a type's count is not folded; only the whole lot's is.)
+if space == '' then
   local size, record = 18, '<I4I2I4I4I4'
   local function place(bucket)
     local day = math.floor(bucket / 288)
@@ -138,12 +162,18 @@ local entry = {'lot', ARGV[1], 'kind', kind, 'token', token[1], 'old', old and t
                'new', tostring(new), 'requested', ARGV[3], 'clamped', clamped and '1' or '0',
                'client', ARGV[7], 'version', tostring(version), 'old_capacity', '',
                'capacity', ''}
+-- Space types: a type's count names its space (the lot's own count keeps the common shape).
+if space ~= '' then
+  table.insert(entry, 'space')
+  table.insert(entry, space)
+end
 -- One stream for every lot: a stream per lot would cost Redis some 4 KB a
 -- lot (each new stream node is preallocated), and a lot's entries are found
 -- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 
 redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
-                                             occupied = new, updated_at = now}))
+                                             occupied = new, updated_at = now,
+                                             space = space ~= '' and space or nil}))
 -- The count as stored, so that the daemon that took the write shows it at once.
 return {'ok', answer, version, new, now}

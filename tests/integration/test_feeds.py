@@ -410,7 +410,8 @@ class DemoCityFeedTest(FeedsTestCase):
             "name": "市政府大院停车场", "operator_name": "清镇市人民政府",
             "address": "清镇市云岭东路1号", "description": lot["notes"], "type": "OTHER",
             "lat": 26.557173, "lon": 106.466316, "capacity": 150, "has_fee": False,
-            "fee_description": "开放时段免费", "opening_hours": lot["opening_hours"],
+            "fee_description": "开放时段免费；次一工作日07:30后仍未驶离的，超时部分按市场价收费",
+            "opening_hours": lot["opening_hours"],
             "group": {"id": parkapi_number("admin-centre"), "original_uid": "admin-centre",
                       "created_at": site["static_data_updated_at"],
                       "modified_at": site["static_data_updated_at"]},
@@ -425,8 +426,9 @@ class DemoCityFeedTest(FeedsTestCase):
         datex = self.site(sites, "gov-city-hall")
         self.assertEqual((datex["name"], datex["freeParking"], datex["tariffDescription"],
                           datex["operatorInformation"], datex["isOpenNow"]),
-                         ("市政府大院停车场", True, ["开放时段免费"], ["清镇市人民政府"],
-                          lot["open_now"]))
+                         ("市政府大院停车场", True,
+                          ["开放时段免费；次一工作日07:30后仍未驶离的，超时部分按市场价收费"],
+                          ["清镇市人民政府"], lot["open_now"]))
 
     def test_the_whole_demo_city_validates(self):
         sites = self.feed("/v3/parking-sites")

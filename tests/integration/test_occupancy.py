@@ -88,7 +88,7 @@ class OccupancyTest(ClusterTestCase):
             ({}, "delta", "give exactly one of delta (a change) or occupied (a recount)"),
             ({"delta": 1, "occupied": 2}, "occupied",
              "give exactly one of delta (a change) or occupied (a recount)"),
-            ({"delta": 1, "detla": 2}, "detla", "unknown field; expected delta or occupied"),
+            ({"delta": 1, "detla": 2}, "detla", "unknown field; expected delta or occupied, and space"),
             ([1], "body", "must be a JSON object"),
         ]
         for body, field, rule in cases:
