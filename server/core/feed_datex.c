@@ -2,6 +2,7 @@
 #include "feed_datex.h"
 
 #include "feed.h"
+#include "feed_spaces.h"
 
 #include <string.h>
 
@@ -66,6 +67,7 @@ json_t *feed_datex_site(const struct snapshot_lot *lot)
     result |= set_texts(site, "tariffDescription", feed_static_string(lot, "fee_note"));
     result |= set_texts(site, "openingTimesDescription", lot->opening_hours);
     result |= set_texts(site, "operatorInformation", feed_static_string(lot, "operator"));
+    result |= feed_spaces_datex(site, lot);
     if (result != 0) {
         json_decref(site);
         return NULL;

@@ -3,6 +3,7 @@
 
 #include "feed.h"
 #include "feed_query.h"
+#include "feed_spaces.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -218,6 +219,8 @@ static int set_own(json_t *site, const struct snapshot_lot *lot)
         json_object_set_new(site, "parkshare_state", json_string(snapshot_state_name(lot->state)));
     if (lot->next_change_ms >= 0)
         result |= set_time(site, "parkshare_next_change", lot->next_change_ms);
+    if (lot->leave_by_ms >= 0)
+        result |= set_time(site, "parkshare_leave_by", lot->leave_by_ms);
     return result;
 }
 
@@ -247,6 +250,7 @@ json_t *feed_parkapi_v3_site(const struct snapshot *snapshot, const struct snaps
     result |= set_time(site, "modified_at", at_ms);
     result |= set_realtime(site, lot);
     result |= set_group(site, lot, at_ms);
+    result |= feed_spaces_parkapi(site, lot);
     result |= set_own(site, lot);
     if (result != 0) {
         json_decref(site);

@@ -172,8 +172,13 @@ end
 -- by their "lot" field (audit_list.lua).
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
 
-redis.call('PUBLISH', ARGV[8], cjson.encode({type = 'occupancy', id = ARGV[1], version = version,
-                                             occupied = new, updated_at = now,
-                                             space = space ~= '' and space or nil}))
+-- Formatted, not cjson.encode'd: a fifth of the cost, and every value is a
+-- lot id, a vocabulary word or a number, none of which JSON must escape.
+local message = string.format('{"type":"occupancy","id":"%s","version":%d,"occupied":%d,' ..
+                              '"updated_at":%d', ARGV[1], version, new, now)
+if space ~= '' then
+  message = message .. string.format(',"space":"%s"', space)
+end
+redis.call('PUBLISH', ARGV[8], message .. '}')
 -- The count as stored, so that the daemon that took the write shows it at once.
 return {'ok', answer, version, new, now}

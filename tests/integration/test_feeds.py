@@ -322,6 +322,43 @@ class FeedsTest(FeedsTestCase):
         self.assertEqual(sorted(uids("name=civic%20CENTRE")), sorted(self.lots))
         self.assertEqual(uids("name=Harbour"), [])
 
+class FeedSpacesTest(FeedsTestCase):
+    """A lot's space types as ParkAPI v3 restrictions and per-type capacities, and as DATEX II
+    assignedFor, with free counts only while a type's count is fresh."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        spaces = {"disabled": {"capacity": 4}, "charging": {"capacity": 6},
+                  "motorcycle": {"capacity": 8},
+                  "reserved": {"capacity": 10, "note": "办事大厅群众优先"}}
+        assert cls.shared.put_lot("typed", sample_lot(city="typecity", hours=None, capacity=80,
+                                                      spaces=spaces)).status == 201
+        assert cls.shared.post_occupancy("typed", {"occupied": 2, "space": "charging"}).status \
+            == 200
+
+    def test_parkapi_v3_restrictions_and_capacities(self):
+        site = self.feed("/v3/parking-sites/typed")
+        # ParkAPI names no motorcycle or reserved restriction: those two are left out.
+        self.assertEqual(site["restrictions"], [{"type": "DISABLED"}, {"type": "CHARGING"}])
+        self.assertEqual((site["capacity_disabled"], site["capacity_charging"]), (4, 6))
+        self.assertEqual(site["realtime_free_capacity_charging"], 4)
+        self.assertNotIn("realtime_free_capacity_disabled", site)  # never counted
+        self.validate("parkapi-v3-parking-site.schema.json", site)
+
+    def test_datex_assigned_for(self):
+        publication = self.feed("/datex2/v3/parking-light.json")
+        site = next(site for site in publication["parkingPublicationLight"]["parkingSite"]
+                    if site["_id"] == "typed")
+        self.assertEqual(site["assignedFor"], [
+            {"typeOfAssignment": "onlyFor", "user": "disabled"},
+            {"typeOfAssignment": "onlyFor", "fuelType": "battery", "availableSpaces": 4},
+            {"typeOfAssignment": "onlyFor", "vehicleType": "motorcycle"},
+            {"typeOfAssignment": "onlyFor", "user": "other",
+             "additionalAssignment": "办事大厅群众优先"}])
+        self.validate("datex2-parking-light.schema.json", publication)
+
+
 class FeedChangeTest(FeedsTestCase):
     @classmethod
     def setUpClass(cls):

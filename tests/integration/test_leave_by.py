@@ -62,6 +62,10 @@ class LeaveByTest(DaemonTestCase):
         self.assertEqual(lot["leave_by_rule"], {"time": clock(deadline), "on": "same_day"})
         self.assertEqual(lot["opening_hours_note"],
                          f"请于当日 {clock(deadline)} 前驶离 (leave by {clock(deadline)} the same day)")
+        # The ParkAPI v3 feed carries it under our prefix, in UTC as the feeds write times.
+        site = self.shared.get("/v3/parking-sites/open-now").json()
+        self.assertEqual(site["parkshare_leave_by"], deadline.astimezone(
+            datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def test_deadline_after_entry_closes_and_state_closed(self):
         now = datetime.datetime.now(SHANGHAI).replace(second=0, microsecond=0)
