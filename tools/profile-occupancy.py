@@ -95,7 +95,8 @@ def main():
                 ["EVALSHA", sha, "6", "ps:lot:profiled", "ps:idem:profiled:k-__rand_int__",
                  f"ps:token:{token_hash}", "ps:audit:profiled", "ps:audit",
                  "ps:idem:k-__rand_int__", "profiled", "delta", "1", "1", "profiled delta 1",
-                 "86400", "127.0.0.1", "ps:changes:0", "1000000"], requests)
+                 "86400", "127.0.0.1", "ps:changes:0", "1000000", "ps:hist:profiled:",
+                 str(400 * 86400), ""], requests)
         minimal = cli(socket_path, "SCRIPT", "LOAD", MINIMAL_SCRIPT)
         profile(socket_path, "minimal bounded counter (tools/bench.py)",
                 ["EVALSHA", minimal, "2", "bench:counter", "bench:audit", "1", "1000000000",

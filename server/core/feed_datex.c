@@ -36,8 +36,8 @@ static int set_live(json_t *site, const struct snapshot_lot *lot)
     if (feed_free_spaces(lot) >= 0)
         result |= json_object_set_new(site, "availableSpaces", json_integer(feed_free_spaces(lot)));
     result |= json_object_set_new(site, "isOpenNow", json_boolean(lot->open_now));
-    /* Closures outside the hours do not exist yet: no lot is temporarily closed. */
-    result |= json_object_set_new(site, "temporaryClosed", json_false());
+    /* An announced closure in force, as against closed by its opening times. */
+    result |= json_object_set_new(site, "temporaryClosed", json_boolean(lot->closure != NULL));
     if (lot->updated_at_ms >= 0) {
         feed_format_time(lot->updated_at_ms, updated);
         result |= json_object_set_new(site, "lastUpdate", json_string(updated));

@@ -1,6 +1,7 @@
 /* feed_parkapi.c: lots as ParkAPI v3 parking sites and as the legacy ParkAPI v1 city document. */
 #include "feed_parkapi.h"
 
+#include "closure.h"
 #include "feed.h"
 #include "feed_query.h"
 #include "feed_spaces.h"
@@ -206,8 +207,31 @@ static int set_realtime(json_t *site, const struct snapshot_lot *lot)
     return result;
 }
 
+/* A closure's instants as the feeds write them (closure_format_time's shape). */
+static void format_closure_time(int64_t utc_ms, char out[32])
+{
+    feed_format_time(utc_ms, out);
+}
+
+/* The lot's current and upcoming closures as the API shows them, when it has any. */
+static int set_closures(json_t *site, const struct snapshot_lot *lot, int64_t now_ms)
+{
+    json_t *list;
+
+    if (json_array_size(lot->closures) == 0)
+        return 0;
+    list = closure_public_list(lot->closures, now_ms, -1, format_closure_time);
+    if (list == NULL)
+        return -1;
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return 0;
+    }
+    return json_object_set_new(site, "parkshare_closures", list);
+}
+
 /* What ParkAPI v3 has no field for, under our own prefix. */
-static int set_own(json_t *site, const struct snapshot_lot *lot)
+static int set_own(json_t *site, const struct snapshot_lot *lot, int64_t now_ms)
 {
     int result = feed_set_string(site, "parkshare_kind", lot->kind);
 
@@ -221,6 +245,7 @@ static int set_own(json_t *site, const struct snapshot_lot *lot)
         result |= set_time(site, "parkshare_next_change", lot->next_change_ms);
     if (lot->leave_by_ms >= 0)
         result |= set_time(site, "parkshare_leave_by", lot->leave_by_ms);
+    result |= set_closures(site, lot, now_ms);
     return result;
 }
 
@@ -251,7 +276,7 @@ json_t *feed_parkapi_v3_site(const struct snapshot *snapshot, const struct snaps
     result |= set_realtime(site, lot);
     result |= set_group(site, lot, at_ms);
     result |= feed_spaces_parkapi(site, lot);
-    result |= set_own(site, lot);
+    result |= set_own(site, lot, now_ms);
     if (result != 0) {
         json_decref(site);
         return NULL;

@@ -36,7 +36,7 @@ class ClosuresTest(ClusterTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for lot_id in ("closing", "other", "replaced", "bad-input", "crowded"):
+        for lot_id in ("closing", "other", "replaced", "bad-input", "crowded", "in-feeds"):
             body = sample_lot(capacity=50, hours=None, calendar=None)
             assert cls.first.put_lot(lot_id, body).status == 201
             assert cls.first.post_occupancy(lot_id, {"occupied": 10}).status == 200
@@ -124,6 +124,35 @@ class ClosuresTest(ClusterTestCase):
                          datetime.timedelta(hours=24))
         self.assertEqual(self.first.as_admin(
             "DELETE", f"/v1/lots/other/closures/{closure['id']}").status, 204)
+
+    def test_the_feeds_show_a_closure_in_force(self):
+        """DATEX II temporaryClosed, ParkAPI v3 CLOSED with parkshare_closures, ParkAPI v1
+        closed; all back once it is withdrawn."""
+        def datex_site():
+            publication = self.first.get("/datex2/v3/parking-light.json").json()
+            return next(site for site in publication["parkingPublicationLight"]["parkingSite"]
+                        if site["_id"] == "in-feeds")
+
+        def v1_state():
+            lots = self.first.get("/parkapi/v1/qingzhen").json()["lots"]
+            return next(lot["state"] for lot in lots if lot["id"] == "in-feeds")
+
+        self.assertEqual((datex_site()["temporaryClosed"], v1_state()), (False, "open"))
+        self.assertNotIn("parkshare_closures", self.first.get("/v3/parking-sites/in-feeds").json())
+        response = self.first.as_admin("POST", "/v1/lots/in-feeds/closures",
+                                       {"from": stamp(in_hours(-1)), "to": stamp(in_hours(2)),
+                                        "reason": "Emergency duty"})
+        self.assertEqual(response.status, 201, response.body)
+        closure = response.json()
+        site = self.first.get("/v3/parking-sites/in-feeds").json()
+        self.assertEqual(site["realtime_opening_status"], "CLOSED")
+        self.assertEqual([(c["id"], c["reason"]) for c in site["parkshare_closures"]],
+                         [(closure["id"], "Emergency duty")])
+        self.assertEqual(instant(site["parkshare_closures"][0]["to"]), instant(closure["to"]))
+        self.assertEqual((datex_site()["temporaryClosed"], v1_state()), (True, "closed"))
+        self.assertEqual(self.first.as_admin(
+            "DELETE", f"/v1/lots/in-feeds/closures/{closure['id']}").status, 204)
+        self.assertEqual((datex_site()["temporaryClosed"], v1_state()), (False, "open"))
 
     def test_bad_input_names_the_field_and_stores_nothing(self):
         before = self.stored("bad-input")
