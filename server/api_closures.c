@@ -176,27 +176,6 @@ static void on_announce_authorised(struct http_exchange *exchange, const struct 
     }
 }
 
-/* The Idempotency-Key header: absent, or one well-formed value. */
-static int read_idempotency_header(struct http_exchange *exchange, struct closure_call *call)
-{
-    const char *key = NULL;
-    if (http_exchange_single_header(exchange, WIRE_IDEMPOTENCY_HEADER, &key) != 0) {
-        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "more than one Idempotency-Key header");
-        return -1;
-    }
-    if (key == NULL)
-        return 0;
-    if (!occupancy_key_is_valid(key)) {
-        http_reply_problem(exchange, PROBLEM_BAD_REQUEST,
-                           "Idempotency-Key must be 1 to 128 printable ASCII characters "
-                           "without spaces or control characters");
-        return -1;
-    }
-    call->has_idempotency_key = true;
-    snprintf(call->idempotency_key, sizeof(call->idempotency_key), "%s", key);
-    return 0;
-}
-
 /* A new call for the exchange's lot with the bearer's hash; NULL after answering. */
 static struct closure_call *start_call(struct http_exchange *exchange, void *data)
 {
@@ -243,7 +222,8 @@ void api_closures_announce(struct http_exchange *exchange, const struct store_to
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         goto free_call;
     }
-    if (read_idempotency_header(exchange, call) != 0)
+    if (endpoint_idempotency_key(exchange, call->idempotency_key, sizeof(call->idempotency_key),
+                                 &call->has_idempotency_key) != 0)
         goto free_call;
     /* The token's existence and its write limit here; the script checks its scope. */
     auth_require_hash(exchange, context->store, call->token_hash, (struct auth_demand){false, 1},

@@ -425,19 +425,6 @@ int api_forecast_load(struct endpoint_context *context, const char *const *lot_i
     return 0;
 }
 
-static int parse_instant(struct http_exchange *exchange, const char *name, int64_t fallback,
-                         int64_t *value)
-{
-    const char *text = http_exchange_query(exchange, name);
-    *value = fallback;
-    if (text != NULL && civil_parse_rfc3339(text, value) != 0) {
-        http_reply_invalid(exchange, name,
-                           "must be an RFC 3339 time such as 2026-10-01T09:00:00+08:00");
-        return -1;
-    }
-    return 0;
-}
-
 /* from (default now), to (default from + 24 h, at most 7 days ahead), step 1h (default) or 5m. */
 int api_forecast_query(struct http_exchange *exchange, int64_t now_ms, int64_t *from_ms,
                        int64_t *to_ms, int64_t *step_ms)
@@ -458,8 +445,8 @@ int api_forecast_query(struct http_exchange *exchange, int64_t now_ms, int64_t *
         http_reply_invalid(exchange, "step", "must be 5m or 1h");
         return -1;
     }
-    if (parse_instant(exchange, "from", now_ms, &from) != 0 ||
-        parse_instant(exchange, "to", from + DAY_MS, &to) != 0)
+    if (endpoint_query_instant(exchange, "from", now_ms, &from) != 0 ||
+        endpoint_query_instant(exchange, "to", from + DAY_MS, &to) != 0)
         return -1;
     if (from > to) {
         http_reply_invalid(exchange, "from", "must not be after to");

@@ -180,19 +180,6 @@ done:
     query_free(query);
 }
 
-static int parse_time(struct http_exchange *exchange, const char *name, int64_t fallback,
-                      int64_t *value)
-{
-    const char *text = http_exchange_query(exchange, name);
-    *value = fallback;
-    if (text != NULL && civil_parse_rfc3339(text, value) != 0) {
-        http_reply_invalid(exchange, name,
-                           "must be an RFC 3339 time such as 2026-10-01T09:00:00+08:00");
-        return -1;
-    }
-    return 0;
-}
-
 /* from (default to - 24 h), to (default now), step (default 5m), format (json or csv). */
 static struct history_query *query_parse(struct http_exchange *exchange, size_t lot_count,
                                          int64_t now_ms)
@@ -211,8 +198,8 @@ static struct history_query *query_parse(struct http_exchange *exchange, size_t 
                            "unknown query parameter; expected from, to, step or format");
         return NULL;
     }
-    if (parse_time(exchange, "to", now_ms, &to) != 0 ||
-        parse_time(exchange, "from", to - DAY_MS, &from) != 0)
+    if (endpoint_query_instant(exchange, "to", now_ms, &to) != 0 ||
+        endpoint_query_instant(exchange, "from", to - DAY_MS, &from) != 0)
         return NULL;
     query = endpoint_allocate(exchange, sizeof(*query) + lot_count * sizeof(int64_t));
     if (query == NULL)

@@ -190,27 +190,6 @@ static struct store_occupancy_update store_request(const struct occupancy_update
         update->space >= 0 ? space_type_name(update->space) : NULL};
 }
 
-/* The Idempotency-Key header: absent, or one well-formed value. */
-static int read_idempotency_header(struct http_exchange *exchange, struct occupancy_update *update)
-{
-    const char *key = NULL;
-    if (http_exchange_single_header(exchange, WIRE_IDEMPOTENCY_HEADER, &key) != 0) {
-        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "more than one Idempotency-Key header");
-        return -1;
-    }
-    if (key == NULL)
-        return 0;
-    if (!occupancy_key_is_valid(key)) {
-        http_reply_problem(exchange, PROBLEM_BAD_REQUEST,
-                           "Idempotency-Key must be 1 to 128 printable ASCII characters "
-                           "without spaces or control characters");
-        return -1;
-    }
-    update->has_idempotency_key = true;
-    snprintf(update->idempotency_key, sizeof(update->idempotency_key), "%s", key);
-    return 0;
-}
-
 /* The token is within its writes: the script checks it again, with its scope. */
 static void apply_single(struct http_exchange *exchange, struct single_call *call)
 {
@@ -283,7 +262,9 @@ void api_occupancy_single(struct http_exchange *exchange, const struct store_tok
         http_reply_invalid(exchange, error.field, error.rule);
         goto free_call;
     }
-    if (read_idempotency_header(exchange, &call->update) != 0)
+    if (endpoint_idempotency_key(exchange, call->update.idempotency_key,
+                                 sizeof(call->update.idempotency_key),
+                                 &call->update.has_idempotency_key) != 0)
         goto free_call;
     authorise_single(exchange, call);
     call = NULL; /* on_single_result, or a refusal on the way, frees it */

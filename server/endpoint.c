@@ -1,10 +1,12 @@
 /* endpoint.c: the answers every endpoint module shares: stale reads, Redis away. */
 #include "endpoint.h"
 
+#include "civil.h"
 #include "clock.h"
 #include "etag.h"
 #include "http.h"
 #include "list_answer.h"
+#include "occupancy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,4 +130,40 @@ void endpoint_reply_kept_document(struct http_exchange *exchange,
         return;
     }
     endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, answer, &uncached);
+}
+
+int endpoint_idempotency_key(struct http_exchange *exchange, char *key, size_t size, bool *present)
+{
+    const char *value = NULL;
+
+    *present = false;
+    if (http_exchange_single_header(exchange, WIRE_IDEMPOTENCY_HEADER, &value) != 0) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST, "more than one Idempotency-Key header");
+        return -1;
+    }
+    if (value == NULL)
+        return 0;
+    if (!occupancy_key_is_valid(value)) {
+        http_reply_problem(exchange, PROBLEM_BAD_REQUEST,
+                           "Idempotency-Key must be 1 to 128 printable ASCII characters "
+                           "without spaces or control characters");
+        return -1;
+    }
+    *present = true;
+    snprintf(key, size, "%s", value);
+    return 0;
+}
+
+int endpoint_query_instant(struct http_exchange *exchange, const char *name, int64_t fallback,
+                           int64_t *value)
+{
+    const char *text = http_exchange_query(exchange, name);
+
+    *value = fallback;
+    if (text != NULL && civil_parse_rfc3339(text, value) != 0) {
+        http_reply_invalid(exchange, name,
+                           "must be an RFC 3339 time such as 2026-10-01T09:00:00+08:00");
+        return -1;
+    }
+    return 0;
 }

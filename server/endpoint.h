@@ -109,4 +109,18 @@ void endpoint_reply_bad_cursor(struct http_exchange *exchange, const char *rule)
 void endpoint_reply_deletion(struct http_exchange *exchange, enum store_outcome outcome,
                              enum store_outcome done, const char *noun, const char *failure);
 
+/*
+ * The Idempotency-Key header into key (size bytes, at least
+ * WIRE_IDEMPOTENCY_KEY_MAX + 1): *present false when there is none.
+ * Returns 0, or -1 after answering 400 for a repeated or malformed one.
+ */
+int endpoint_idempotency_key(struct http_exchange *exchange, char *key, size_t size, bool *present);
+
+/*
+ * The query parameter name as an RFC 3339 instant in *value (fallback when
+ * absent). Returns 0, or -1 after answering 422 naming it.
+ */
+int endpoint_query_instant(struct http_exchange *exchange, const char *name, int64_t fallback,
+                           int64_t *value);
+
 #endif
