@@ -125,7 +125,8 @@ static void on_calendar_changed(enum store_outcome outcome, const char *id, cons
     } else {
         log_info(component, "calendar %s changed; lots re-judged", id);
     }
-    snapshot_refresh(sync->snapshot, clock_now_ms(), false);
+    /* Compiled again, so that no lot keeps what its schedule said under the old calendar. */
+    snapshot_refresh(sync->snapshot, clock_now_ms(), true);
     if (sync->on_change != NULL)
         sync->on_change(NULL, sync->data);
     arm_timer(sync);

@@ -45,6 +45,12 @@ struct snapshot_lot {
     bool open_now;
     int64_t next_change_ms; /* -1 when none is known */
     int64_t leave_by_ms;    /* the leave-by deadline in force, -1 when none applies */
+    /* What the schedule alone said at schedule_judged_ms (-1: nothing kept): good until
+     * its next change, its deadline passing, or an hour, whichever comes first. */
+    int64_t schedule_judged_ms;
+    bool schedule_open;
+    int64_t schedule_next_ms;
+    int64_t schedule_leave_by_ms;
     char *body;             /* GET /v1/lots/{id}, built when the lot changed */
     size_t body_length;
     char etag[24];

@@ -21,6 +21,7 @@ void snapshot_lot_release_schedule(const struct snapshot *snapshot, struct snaps
 void snapshot_lot_compile_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
     snapshot_lot_release_schedule(snapshot, lot);
+    lot->schedule_judged_ms = -1;
     if (snapshot->options.opening.compile != NULL)
         lot->compiled_schedule =
             snapshot->options.opening.compile(lot->static_json, snapshot->options.opening.data);
@@ -42,21 +43,61 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
 }
 
 /* Judge state from the schedule, the count and its age. */
+/* How long a schedule's answer is kept when it foresees no change at all. */
+#define SCHEDULE_KEPT_MS (60 * 60 * 1000)
+
+/* Whether what the schedule said at schedule_judged_ms still holds at now_ms. */
+static bool schedule_answer_holds(const struct snapshot_lot *lot, int64_t now_ms)
+{
+    int64_t until = lot->schedule_judged_ms + SCHEDULE_KEPT_MS;
+
+    if (lot->schedule_judged_ms < 0 || now_ms < lot->schedule_judged_ms)
+        return false;
+    if (lot->schedule_next_ms >= 0 && lot->schedule_next_ms < until)
+        until = lot->schedule_next_ms;
+    if (lot->schedule_leave_by_ms >= 0 && lot->schedule_leave_by_ms < until)
+        until = lot->schedule_leave_by_ms;
+    return now_ms < until;
+}
+
+/*
+ * Ask the schedule whether the lot is open, when that changes and the
+ * deadline in force, unless its last answer still holds. Judging is done on
+ * every count a lot receives and every clock tick, and the schedule engine
+ * looks up to a year ahead for a lot that never changes: asking once per
+ * change of the answer instead made the load of 50,000 always-open lots
+ * spend a third of its time there.
+ */
+static void ask_schedule(const struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms)
+{
+    const struct snapshot_opening *opening = &snapshot->options.opening;
+
+    if (schedule_answer_holds(lot, now_ms))
+        return;
+    lot->schedule_open = true;
+    lot->schedule_next_ms = -1;
+    lot->schedule_leave_by_ms = -1;
+    if (lot->compiled_schedule != NULL && opening->opening != NULL)
+        lot->schedule_open =
+            opening->opening(lot->compiled_schedule, now_ms, &lot->schedule_next_ms, opening->data);
+    if (lot->compiled_schedule != NULL && opening->leave_by != NULL)
+        lot->schedule_leave_by_ms =
+            opening->leave_by(lot->compiled_schedule, now_ms, opening->data);
+    lot->schedule_judged_ms = now_ms;
+}
+
 void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms)
 {
-    int64_t next_change = -1;
-    bool open = true;
+    int64_t next_change;
+    bool open;
 
-    if (lot->compiled_schedule != NULL && snapshot->options.opening.opening != NULL)
-        open = snapshot->options.opening.opening(lot->compiled_schedule, now_ms, &next_change,
-                                                 snapshot->options.opening.data);
+    ask_schedule(snapshot, lot, now_ms);
+    open = lot->schedule_open;
+    next_change = lot->schedule_next_ms;
     snapshot_lot_judge_closures(lot, now_ms, &open, &next_change);
     lot->open_now = open;
     lot->next_change_ms = next_change;
-    lot->leave_by_ms = -1;
-    if (lot->compiled_schedule != NULL && snapshot->options.opening.leave_by != NULL)
-        lot->leave_by_ms = snapshot->options.opening.leave_by(lot->compiled_schedule, now_ms,
-                                                              snapshot->options.opening.data);
+    lot->leave_by_ms = lot->schedule_leave_by_ms;
     lot->count_fresh = lot->occupied >= 0 && lot->updated_at_ms >= 0 &&
                        now_ms - lot->updated_at_ms <= snapshot->options.stale_after_ms;
     if (!open)
