@@ -444,6 +444,9 @@ bool schedule_open_at(const struct schedule *schedule, const struct calendar *ca
     bool open = false;
 
     *next_change = -1;
+    /* A lot without hours never changes: no year of windows to walk for it. */
+    if (schedule->always_open)
+        return true;
     for (int64_t from = now; from < horizon && *next_change < 0; from += step) {
         int64_t to = from + step > horizon ? horizon : from + step;
         if (schedule_windows(schedule, calendar, from, to, &windows, &count) != 0)
