@@ -4,13 +4,16 @@ clamping, idempotency, scope, bad input that stores nothing, lists, totals and t
 
 import json
 import os
+import subprocess
 import sys
 import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (ClusterTestCase, Daemon, EventStream, audit_entries, main,  # noqa: E402
-                     sample_lot, wait_for)
+from harness import (SOURCE_ROOT, ClusterTestCase, Daemon, EventStream,  # noqa: E402
+                     audit_entries, main, sample_lot, wait_for)
+
+BROWSER_DIR = os.path.join(SOURCE_ROOT, "tests", "browser")
 
 PLAN = {"disabled": {"capacity": 4}, "charging": {"capacity": 6},
         "reserved": {"capacity": 40, "note": "service hall visitors"}}
@@ -295,6 +298,18 @@ class SpacesTest(ClusterTestCase):
             self.assertEqual(stream.next_named("totals")["capacity"], 240)
         finally:
             stream.close()
+
+
+    def test_driver_page_and_board_show_the_types(self):
+        self.assertEqual(self.update({"occupied": 2, "space": "charging"}).status, 200)
+        driver = "无障碍 4个 · 充电 空4/6 · 预留 40个 · 限7座及以下 · 营运车辆不得入内 · 入口登记"
+        board = "无障碍 — · 充电 4 · 预留 —"
+        result = subprocess.run(["node", "space-pages.mjs", self.first.base_url, self.group,
+                                 self.hall, driver, board],
+                                capture_output=True, text=True, cwd=BROWSER_DIR, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn(f"space types shown on the driver page and the board: {board}",
+                      result.stdout)
 
 
 if __name__ == "__main__":
