@@ -395,24 +395,33 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
     return changed;
 }
 
+int64_t snapshot_lot_deadline(const struct snapshot *snapshot, const struct snapshot_lot *lot)
+{
+    /* The leave-by deadline passing changes the answer, not the state; so does a
+     * space type's count going stale, and a closure entering the upcoming window. */
+    int64_t candidates[5] = {lot->next_change_ms, -1, lot->leave_by_ms, -1,
+                             lot->closure_boundary_ms};
+    int64_t earliest = -1;
+
+    /* A fresh count turns stale at updated_at + stale_after. */
+    if (lot->count_fresh)
+        candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
+    candidates[3] =
+        space_counts_next_stale(lot->spaces_fresh, &lot->spaces, snapshot->options.stale_after_ms);
+    for (size_t c = 0; c < 5; c++) {
+        if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
+            earliest = candidates[c];
+    }
+    return earliest;
+}
+
 int64_t snapshot_next_deadline(const struct snapshot *snapshot)
 {
     int64_t earliest = -1;
     for (size_t i = 0; i < snapshot->count; i++) {
-        const struct snapshot_lot *lot = snapshot->lots[i];
-        /* The leave-by deadline passing changes the answer, not the state; so does a
-         * space type's count going stale, and a closure entering the upcoming window. */
-        int64_t candidates[5] = {lot->next_change_ms, -1, lot->leave_by_ms, -1,
-                                 lot->closure_boundary_ms};
-        /* A fresh count turns stale at updated_at + stale_after. */
-        if (lot->count_fresh)
-            candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-        candidates[3] = space_counts_next_stale(lot->spaces_fresh, &lot->spaces,
-                                                snapshot->options.stale_after_ms);
-        for (size_t c = 0; c < 5; c++) {
-            if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
-                earliest = candidates[c];
-        }
+        int64_t deadline = snapshot_lot_deadline(snapshot, snapshot->lots[i]);
+        if (deadline >= 0 && (earliest < 0 || deadline < earliest))
+            earliest = deadline;
     }
     return earliest;
 }

@@ -195,6 +195,9 @@ size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompil
  */
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);
 
+/* The same for one lot of the snapshot: O(1), for a change to one lot. */
+int64_t snapshot_lot_deadline(const struct snapshot *snapshot, const struct snapshot_lot *lot);
+
 /*
  * The lots within radius_m metres of lat, lon (their distance rounded to
  * whole metres is at most radius_m), through the spatial index,
