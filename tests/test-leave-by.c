@@ -8,12 +8,12 @@
 #include "opening.h"
 #include "osm_hours.h"
 #include "schedule.h"
+#include "schedule_fixture.h"
 #include "snapshot.h"
 
 #include <stdlib.h>
 #include <time.h>
 
-#define DAY SCHEDULE_MINUTES_PER_DAY
 
 /* The Qingzhen rule: entry 07:00-22:00 on weekends and holidays, out by 07:30 next workday. */
 static const char agency_hours[] = "{\"weekend\":\"07:00-22:00\",\"holiday\":\"07:00-22:00\"}";
@@ -40,26 +40,6 @@ static struct calendar *calendar_2025_2026(void)
         json_decref(file);
     }
     return calendar;
-}
-
-static struct schedule *compile(const char *hours_text)
-{
-    json_t *hours = json_loads(hours_text, 0, NULL);
-    struct schedule *schedule = NULL;
-    char error[256];
-    CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)), 0);
-    json_decref(hours);
-    return schedule;
-}
-
-static int64_t day_of(int year, int month, int day)
-{
-    return civil_days_from_date((struct civil_date){year, month, day});
-}
-
-static int64_t at(int year, int month, int day, int hour, int minute)
-{
-    return day_of(year, month, day) * DAY + hour * 60 + minute;
 }
 
 /* The worked examples. */

@@ -3,10 +3,10 @@
 #include "check.h"
 #include "civil.h"
 #include "schedule.h"
+#include "schedule_fixture.h"
 
 #include <stdlib.h>
 
-#define DAY SCHEDULE_MINUTES_PER_DAY
 
 /* The two lots the tests follow through the years: open on days off, and open nights too. */
 static const char weekend_lot_hours[] = "{\"weekend\":\"24h\",\"holiday\":\"24h\"}";
@@ -31,26 +31,6 @@ static struct calendar *calendar_from_year_files(void)
         json_decref(file);
     }
     return calendar;
-}
-
-static struct schedule *compile(const char *hours_text)
-{
-    json_t *hours = json_loads(hours_text, 0, NULL);
-    struct schedule *schedule = NULL;
-    char error[256];
-    CHECK_INT_EQ(schedule_from_hours(hours, &schedule, error, sizeof(error)), 0);
-    json_decref(hours);
-    return schedule;
-}
-
-static int64_t day_of(int year, int month, int day)
-{
-    return civil_days_from_date((struct civil_date){year, month, day});
-}
-
-static int64_t at(int year, int month, int day, int hour, int minute)
-{
-    return day_of(year, month, day) * DAY + hour * 60 + minute;
 }
 
 /* The facts, read independently of the calendar module. */
