@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-
 /* The Qingzhen rule: entry 07:00-22:00 on weekends and holidays, out by 07:30 next workday. */
 static const char agency_hours[] = "{\"weekend\":\"07:00-22:00\",\"holiday\":\"07:00-22:00\"}";
 static const struct leave_by agency_rule = {LEAVE_BY_NEXT_WORKDAY, 7 * 60 + 30};

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 
-
 /* The two lots the tests follow through the years: open on days off, and open nights too. */
 static const char weekend_lot_hours[] = "{\"weekend\":\"24h\",\"holiday\":\"24h\"}";
 static const char night_and_weekend_lot_hours[] =
