@@ -44,86 +44,44 @@ static struct store_audit_entry *parse_entries(const redisReply *list)
     return entries;
 }
 
-/* Where the next page starts: after a full page's last entry. */
-static const char *resume_after(const struct store_audit_entry *entries, size_t count, size_t limit)
-{
-    return count == limit && count > 0 ? entries[count - 1].id : NULL;
-}
-
-static void reply_entries(redisReply *reply, const struct store_recipient *recipient, size_t limit)
+/* The script's {entries, resume}: resume "" when no entry follows as far as it looked. */
+static void read_page(redisReply *reply, const struct store_recipient *recipient)
 {
     store_audit_callback callback = (store_audit_callback)recipient->callback;
-    const redisReply *list = reply, *resume = NULL;
     struct store_audit_entry *entries = NULL;
+    const redisReply *list, *resume;
 
     if (reply == NULL) {
         callback(STORE_OUTCOME_UNAVAILABLE, NULL, 0, NULL, recipient->data);
         return;
     }
-    /* A lot's search answers {entries, resume}; the whole stream, entries. */
-    if (limit == 0 && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
-        list = reply->element[0];
-        resume = reply->element[1];
-    }
-    if (list->type == REDIS_REPLY_ARRAY && (resume == NULL || resume->type == REDIS_REPLY_STRING))
-        entries = parse_entries(list);
-    if (entries == NULL || (limit == 0 && resume == NULL)) {
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY &&
+        reply->element[1]->type == REDIS_REPLY_STRING)
+        entries = parse_entries(reply->element[0]);
+    if (entries == NULL) {
         callback(STORE_OUTCOME_FAILED, NULL, 0, NULL, recipient->data);
-    } else {
-        const char *next = resume != NULL ? (resume->len > 0 ? resume->str : NULL)
-                                          : resume_after(entries, list->elements, limit);
-        callback(STORE_OUTCOME_OK, entries, list->elements, next, recipient->data);
+        return;
     }
+    list = reply->element[0];
+    resume = reply->element[1];
+    callback(STORE_OUTCOME_OK, entries, list->elements, resume->len > 0 ? resume->str : NULL,
+             recipient->data);
     free(entries);
-}
-
-/* The stream of all lots: the page's size travels in the recipient's data. */
-struct range_read {
-    store_audit_callback callback;
-    void *data;
-    size_t limit;
-};
-
-static void read_range(redisReply *reply, const struct store_recipient *recipient)
-{
-    struct range_read *read = recipient->data;
-    struct store_recipient inner = {.callback = (store_callback)read->callback, .data = read->data};
-
-    reply_entries(reply, &inner, read->limit);
-    free(read);
-}
-
-static void read_lot(redisReply *reply, const struct store_recipient *recipient)
-{
-    reply_entries(reply, recipient, 0);
 }
 
 int store_audit_query(struct store *store, const char *lot_id, const char *start, size_t limit,
                       size_t scan, store_audit_callback callback, void *data)
 {
     char count[32], bound[32];
-    const char *range[] = {"XRANGE", STORE_PREFIX "audit", start, "+", "COUNT", count};
     const char *keys[] = {STORE_PREFIX "audit"};
-    const char *arguments[] = {lot_id, start, count, bound};
-    struct range_read *read;
-    int result;
+    const char *arguments[] = {lot_id != NULL ? lot_id : "", start, count, bound};
+    const struct store_request request = {.script = STORE_SCRIPT_AUDIT_LIST,
+                                          .keys = STORE_WORDS(keys),
+                                          .arguments = STORE_WORDS(arguments)};
 
     snprintf(count, sizeof(count), "%zu", limit);
-    snprintf(bound, sizeof(bound), "%zu", scan);
-    if (lot_id != NULL) {
-        const struct store_request request = {.script = STORE_SCRIPT_AUDIT_LIST,
-                                              .keys = STORE_WORDS(keys),
-                                              .arguments = STORE_WORDS(arguments)};
-        return store_call(store, &request, read_lot, (store_callback)callback, data);
-    }
-    read = malloc(sizeof(*read));
-    if (read == NULL)
-        return STORE_ERROR_NO_MEMORY;
-    *read = (struct range_read){callback, data, limit};
-    const struct store_request request = {.script = STORE_SCRIPT_NONE,
-                                          .arguments = STORE_WORDS(range)};
-    result = store_call(store, &request, read_range, NULL, read);
-    if (result != 0)
-        free(read);
-    return result;
+    /* Every entry of the whole stream is wanted: looking at limit of them fills the page. */
+    snprintf(bound, sizeof(bound), "%zu", lot_id != NULL ? scan : limit);
+    return store_call(store, &request, read_page, (store_callback)callback, data);
 }

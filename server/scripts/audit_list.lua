@@ -1,8 +1,8 @@
--- audit_list.lua: one lot's audit entries, found in the stream of every lot (reads only:
--- scripts named *_list are not followed by WAIT).
+-- audit_list.lua: a page of the audit: every entry, or one lot's entries found in the
+-- stream of every lot (reads only: scripts named *_list are not followed by WAIT).
 --
 -- KEYS[1] ps:audit
--- ARGV: 1 lot id, 2 where to start (an entry id, "(" and an id, or "-"),
+-- ARGV: 1 lot id, or "" for every entry, 2 where to start (an entry id, "(" and an id, or "-"),
 -- 3 how many entries at most, 4 how many entries of the stream to look at
 -- at most (the bound on this call's work, whatever the lot)
 --
@@ -25,7 +25,7 @@ while budget > 0 do
     last = entry[1]
     local fields = entry[2]
     -- Every writer puts the lot first; look further only for entries of another shape.
-    local lot = fields[1] == 'lot' and fields[2] or nil
+    local lot = ARGV[1] == '' and '' or (fields[1] == 'lot' and fields[2] or nil)
     if lot == nil then
       for i = 1, #fields, 2 do
         if fields[i] == 'lot' then lot = fields[i + 1] break end
