@@ -297,6 +297,14 @@ static int compare_listed(const void *left, const void *right)
     return (a > b) - (a < b);
 }
 
+/* Number each site's lot and put them in ParkAPI's order. */
+static void number_and_sort(struct listed *sites, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        sites[i].number = feed_parkapi_number(sites[i].lot->id);
+    qsort(sites, count, sizeof(*sites), compare_listed);
+}
+
 /* The lots within the query's circle, through the spatial index, numbered; count or -1. */
 static ptrdiff_t list_circle(const struct snapshot *snapshot, const struct feed_query *query,
                              struct listed **out)
@@ -307,14 +315,12 @@ static ptrdiff_t list_circle(const struct snapshot *snapshot, const struct feed_
     if (count == (size_t)-1)
         return -1;
     *out = calloc(count > 0 ? count : 1, sizeof(**out));
-    if (*out == NULL) {
-        free(lots);
-        return -1;
-    }
-    for (size_t i = 0; i < count; i++)
-        (*out)[i] = (struct listed){feed_parkapi_number(lots[i]->id), lots[i]};
+    for (size_t i = 0; *out != NULL && i < count; i++)
+        (*out)[i].lot = lots[i];
     free(lots);
-    qsort(*out, count, sizeof(**out), compare_listed);
+    if (*out == NULL)
+        return -1;
+    number_and_sort(*out, count);
     return (ptrdiff_t)count;
 }
 
@@ -326,11 +332,9 @@ static ptrdiff_t list_hashed(const struct snapshot *snapshot, struct listed **ou
     *out = calloc(count > 0 ? count : 1, sizeof(**out));
     if (*out == NULL)
         return -1;
-    for (size_t i = 0; i < count; i++) {
-        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        (*out)[i] = (struct listed){feed_parkapi_number(lot->id), lot};
-    }
-    qsort(*out, count, sizeof(**out), compare_listed);
+    for (size_t i = 0; i < count; i++)
+        (*out)[i].lot = snapshot_at(snapshot, i);
+    number_and_sort(*out, count);
     return (ptrdiff_t)count;
 }
 
