@@ -43,6 +43,9 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     struct list_cache_answer uncached;
     int result;
 
+    /* The documents define no parameters; the list parsed its own (query). */
+    if (query == NULL && refuse_unknown(exchange, NULL, 0))
+        return;
     result = feed_get(context->snapshot, context->feed_numbers, kind, argument, query,
                       clock_now_ms(), &found, &uncached);
     if (result == FEED_ERROR_NOT_FOUND) {
@@ -79,8 +82,6 @@ void api_feeds_parkapi_v3_list(struct http_exchange *exchange, const struct stor
 void api_feeds_parkapi_v3_site(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    if (refuse_unknown(exchange, NULL, 0))
-        return;
     answer(exchange, data, FEED_PARKAPI_V3_SITE, http_exchange_parameter(exchange, "id"), NULL,
            "parking site");
 }
@@ -88,8 +89,6 @@ void api_feeds_parkapi_v3_site(struct http_exchange *exchange, const struct stor
 void api_feeds_parkapi_v1_city(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    if (refuse_unknown(exchange, NULL, 0))
-        return;
     answer(exchange, data, FEED_PARKAPI_V1_CITY, http_exchange_parameter(exchange, "city"), NULL,
            "city");
 }
@@ -97,7 +96,5 @@ void api_feeds_parkapi_v1_city(struct http_exchange *exchange, const struct stor
 void api_feeds_datex_light(struct http_exchange *exchange, const struct store_token *token,
                            void *data)
 {
-    if (refuse_unknown(exchange, NULL, 0))
-        return;
     answer(exchange, data, FEED_DATEX_LIGHT, NULL, NULL, NULL);
 }
