@@ -1,4 +1,4 @@
-/* feed_datex.c: lots as a DATEX II Parking Light publication, in the JSON ParkAPI v3 serves. */
+/* feed_datex.c: lots as a DATEX II Parking Light publication, in the profile's JSON encoding. */
 #include "feed_datex.h"
 
 #include "feed.h"
@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-/* A one-string array (DATEX II Light's multilingual texts as ParkAPI v3 gives them), if any. */
+/* A one-string array (the Light profile's free texts are String 0..*, in the publication's one
+ * language), if any. */
 static int set_texts(json_t *site, const char *name, const char *text)
 {
     if (text == NULL)
@@ -43,14 +44,21 @@ static int set_live(json_t *site, const struct snapshot_lot *lot)
         result |= json_object_set_new(site, "lastUpdate", json_string(updated));
     }
     /* DATEX's trend is the occupancy's, as the forecast's is: left out without a basis. */
-    result |= feed_set_string(site, "occupancyTrend", feed_trend_word(lot));
+    if (feed_trend_word(lot) != NULL)
+        result |=
+            json_object_set_new(site, "occupancyTrend", feed_datex_enum(feed_trend_word(lot)));
     return result;
+}
+
+json_t *feed_datex_enum(const char *value)
+{
+    return json_pack("{s:s}", "value", value);
 }
 
 json_t *feed_datex_site(const struct snapshot_lot *lot)
 {
     const char *fee = feed_static_string(lot, "fee");
-    json_t *site = json_pack("{s:s,s:s,s:o*}", "_id", lot->id, "type", "other",
+    json_t *site = json_pack("{s:s,s:o,s:o*}", "_id", lot->id, "type", feed_datex_enum("other"),
                              "locationAndDimension", location(lot));
     int result;
 
@@ -89,9 +97,11 @@ json_t *feed_datex_publication(const struct snapshot *snapshot, int64_t now_ms)
     if (sites == NULL)
         return NULL;
     feed_format_time(now_ms, published);
-    return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:o,s:[]}}", "_version", FEED_DATEX_VERSION,
-                     "_modelBaseVersion", "3", "_profileName", FEED_DATEX_PROFILE_NAME,
-                     "_profileVersion", FEED_DATEX_PROFILE_VERSION, "parkingPublicationLight",
-                     "name", "parkshare", "lang", "zh", "publicationTime", published, "parkingSite",
+    return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:s},s:o,s:[]}}", "_version",
+                     FEED_DATEX_VERSION, "_modelBaseVersion", "3", "_profileName",
+                     FEED_DATEX_PROFILE_NAME, "_profileVersion", FEED_DATEX_PROFILE_VERSION,
+                     "parkingPublicationLight", "name", "parkshare", "lang", FEED_DATEX_LANGUAGE,
+                     "publicationTime", published, "publicationCreator", "country",
+                     FEED_DATEX_COUNTRY, "nationalIdentifier", FEED_DATEX_CREATOR, "parkingSite",
                      sites, "parkingSpace");
 }

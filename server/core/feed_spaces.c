@@ -2,6 +2,7 @@
  * assignedFor); pure. */
 #include "feed_spaces.h"
 
+#include "feed_datex.h"
 #include "space.h"
 
 #include <stdio.h>
@@ -65,8 +66,8 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot)
 static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type)
 {
     int64_t free_spaces = space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, type);
-    json_t *assignment = json_pack("{s:s,s:s}", "typeOfAssignment", "onlyFor", spoken[type].member,
-                                   spoken[type].value);
+    json_t *assignment = json_pack("{s:o,s:o}", "typeOfAssignment", feed_datex_enum("onlyFor"),
+                                   spoken[type].member, feed_datex_enum(spoken[type].value));
     const json_t *declared =
         json_object_get(json_object_get(lot->static_json, "spaces"), space_type_name(type));
     const char *note = json_string_value(json_object_get(declared, "note"));

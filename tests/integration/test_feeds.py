@@ -12,13 +12,17 @@ import os
 import subprocess
 import sys
 import tempfile
+import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOURCE_ROOT, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+import datex_light  # noqa: E402
 
 FEEDS_DIR = os.path.join(SOURCE_ROOT, "tests", "feeds")
 SCHEMAS = os.path.join(SOURCE_ROOT, "tests", "data", "feeds")
+# The DATEX II Parking Light profile's own JSON Schema set (tests/data/feeds/README.md).
+DATEX_SCHEMA = "datex2-parking-light"
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 # Open by day every day: always a next change, whatever the hour of the run.
 DAY_HOURS = {"workday": "08:00-18:00", "weekend": "08:00-18:00", "holiday": "08:00-18:00"}
@@ -38,8 +42,9 @@ def utc(stamp):
 
 
 class FeedsTestCase(DaemonTestCase):
-    def validate(self, schema, *documents):
-        """Validate documents with ajv against tests/data/feeds/<schema>."""
+    def validate(self, schema, *documents, closed=False):
+        """Validate documents with ajv against tests/data/feeds/<schema> (a file, or a DATEX II
+        schema set; closed: no member the set does not define)."""
         self.assertTrue(os.path.isdir(os.path.join(FEEDS_DIR, "node_modules", "ajv")),
                         "ajv is not installed: run make feeds-deps")
         paths = []
@@ -48,10 +53,18 @@ class FeedsTestCase(DaemonTestCase):
                 paths.append(os.path.join(directory, f"{index}.json"))
                 with open(paths[-1], "w") as out:
                     json.dump(document, out, ensure_ascii=False)
-            result = subprocess.run(["node", "validate.mjs", os.path.join(SCHEMAS, schema)] + paths,
+            result = subprocess.run(["node", "validate.mjs"] + (["--closed"] if closed else [])
+                                    + [os.path.join(SCHEMAS, schema)] + paths,
                                     capture_output=True, text=True, cwd=FEEDS_DIR, timeout=60)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(result.stdout.strip(), f"valid: {len(documents)} documents")
+
+    def validate_datex(self, publication):
+        """A DATEX II Parking Light publication against the profile: its JSON Schema as published,
+        the same closed to the members it defines, and its data dictionary element by element."""
+        self.validate(DATEX_SCHEMA, publication)
+        self.validate(DATEX_SCHEMA, publication, closed=True)
+        self.assertEqual(datex_light.check(publication, "_PayloadPublication"), [])
 
     def feed(self, path):
         response = self.shared.get(path)
@@ -159,16 +172,17 @@ class FeedsTest(FeedsTestCase):
     def test_datex_light(self):
         document = self.feed("/datex2/v3/parking-light.json")
         self.assertEqual({key: document[key] for key in document if key.startswith("_")}, {
-            "_version": "3.4", "_modelBaseVersion": "3", "_profileName": "ParkingLight",
-            "_profileVersion": "1.0"})
+            "_version": "3.0", "_modelBaseVersion": "3", "_profileName": "ParkingLight",
+            "_profileVersion": "02-00-00"})
         light = document["parkingPublicationLight"]
-        self.assertEqual((light["name"], light["lang"], light["parkingSpace"]),
-                         ("parkshare", "zh", []))
+        self.assertEqual((light["name"], light["lang"], light["parkingSpace"],
+                          light["publicationCreator"]),
+                         ("parkshare", "zh", [], {"country": "CN", "nationalIdentifier": "parkshare"}))
         self.assertRegex(light["publicationTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(len(light["parkingSite"]), 5)
         lot = self.lots["feed-open"]
         self.assertEqual(self.site(light["parkingSite"], "feed-open"), {
-            "_id": "feed-open", "type": "other",
+            "_id": "feed-open", "type": {"value": "other"},
             "locationAndDimension": {
                 "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707},
                 "locationDescriptor": "1 Civic Road"},
@@ -193,8 +207,20 @@ class FeedsTest(FeedsTestCase):
         self.validate("parkapi-v3-parking-site.schema.json", sites, *items)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/feedcity"),
                       self.feed("/parkapi/v1/elsewhere"))
-        self.validate("datex2-parking-light.schema.json",
-                      self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed("/datex2/v3/parking-light.json"))
+
+    def test_the_profiles_own_example_passes_the_same_checks(self):
+        """The validator and the dictionary read the profile as its authors meant: the example
+        published with it (Belgian cities) passes both; "$schema" is the example's own note."""
+        with open(os.path.join(SCHEMAS, DATEX_SCHEMA, "example-belgium-cities.json")) as source:
+            example = json.load(source)
+        self.validate(DATEX_SCHEMA, example)
+        del example["$schema"]
+        self.validate(DATEX_SCHEMA, example, closed=True)
+        # Its lang is a placeholder the schema takes (a string) and the dictionary does not
+        # (ISO 639-1's two letters): the one element the example gets wrong.
+        self.assertEqual(datex_light.check(example, "_PayloadPublication"), [
+            "publication.parkingPublicationLight.lang: 'cccccc' is not a Language"])
 
     def test_schemas_refuse_what_they_should(self):
         """The validator can fail: a broken answer of each format is refused."""
@@ -212,14 +238,45 @@ class FeedsTest(FeedsTestCase):
              "/dev/stdin"], input=json.dumps(city), capture_output=True, text=True,
             cwd=FEEDS_DIR, timeout=60)
         self.assertEqual(result.returncode, 1)
-        document = self.feed("/datex2/v3/parking-light.json")
-        del document["parkingPublicationLight"]["parkingSite"][0]["locationAndDimension"]
-        result = subprocess.run(
-            ["node", "validate.mjs", os.path.join(SCHEMAS, "datex2-parking-light.schema.json"),
-             "/dev/stdin"], input=json.dumps(document), capture_output=True, text=True,
-            cwd=FEEDS_DIR, timeout=60)
-        self.assertEqual(result.returncode, 1)
-        self.assertIn("must have required property 'locationAndDimension'", result.stderr)
+        original = self.feed("/datex2/v3/parking-light.json")
+        # Each: a broken publication, the schema's message, the dictionary's, closed only.
+        cases = [
+            (lambda light, site: site.pop("locationAndDimension"),
+             "must have required property 'locationAndDimension'",
+             "ParkingSite requires locationAndDimension", False),
+            # ParkAPI v3's /datex2/json writes enumerations as bare strings.
+            (lambda light, site: site.update(type="other"), "/type must be object",
+             "'other' is not a ParkingSiteTypeEnum", False),
+            (lambda light, site: site.update(type={"value": "garage"}),
+             "must be equal to one of the allowed values", "is not a ParkingSiteTypeEnum", False),
+            (lambda light, site: light.pop("publicationCreator"),
+             "must have required property 'publicationCreator'",
+             "ParkingPublicationLight requires publicationCreator", False),
+            (lambda light, site: site.update(numberOfSpaces=-1), "must be >= 0",
+             "-1 is not a NonNegativeInteger", False),
+            (lambda light, site: site.update(tariffDescription="free"), "must be array",
+             "tariffDescription: 0..* is an array", False),
+            (lambda light, site: site.update(parkshare_kind="government"),
+             "must NOT have additional properties", "parkshare_kind is no member of ParkingSite",
+             True),
+        ]
+        for breaks, message, dictionary_says, closed_only in cases:
+            document = json.loads(json.dumps(original))
+            light = document["parkingPublicationLight"]
+            breaks(light, light["parkingSite"][0])
+            for closed in (False, True):
+                result = subprocess.run(
+                    ["node", "validate.mjs"] + (["--closed"] if closed else [])
+                    + [os.path.join(SCHEMAS, DATEX_SCHEMA), "/dev/stdin"],
+                    input=json.dumps(document), capture_output=True, text=True, cwd=FEEDS_DIR,
+                    timeout=60)
+                if closed_only and not closed:
+                    self.assertEqual(result.returncode, 0, message)
+                    continue
+                self.assertEqual(result.returncode, 1, message)
+                self.assertIn(message, result.stderr)
+            self.assertTrue(any(dictionary_says in error for error in datex_light.check(
+                document, "_PayloadPublication")), dictionary_says)
 
     def test_etags_304_and_gzip(self):
         for path in FEED_PATHS:
@@ -350,13 +407,14 @@ class FeedSpacesTest(FeedsTestCase):
         publication = self.feed("/datex2/v3/parking-light.json")
         site = next(site for site in publication["parkingPublicationLight"]["parkingSite"]
                     if site["_id"] == "typed")
+        only = {"value": "onlyFor"}
         self.assertEqual(site["assignedFor"], [
-            {"typeOfAssignment": "onlyFor", "user": "disabled"},
-            {"typeOfAssignment": "onlyFor", "fuelType": "battery", "availableSpaces": 4},
-            {"typeOfAssignment": "onlyFor", "vehicleType": "motorcycle"},
-            {"typeOfAssignment": "onlyFor", "user": "other",
+            {"typeOfAssignment": only, "user": {"value": "disabled"}},
+            {"typeOfAssignment": only, "fuelType": {"value": "battery"}, "availableSpaces": 4},
+            {"typeOfAssignment": only, "vehicleType": {"value": "motorcycle"}},
+            {"typeOfAssignment": only, "user": {"value": "other"},
              "additionalAssignment": "办事大厅群众优先"}])
-        self.validate("datex2-parking-light.schema.json", publication)
+        self.validate_datex(publication)
 
 
 class FeedChangeTest(FeedsTestCase):
@@ -472,8 +530,51 @@ class DemoCityFeedTest(FeedsTestCase):
         self.assertEqual(sites["total_count"], 29)
         self.validate("parkapi-v3-parking-site.schema.json", sites)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/qingzhen"))
-        self.validate("datex2-parking-light.schema.json",
-                      self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed("/datex2/v3/parking-light.json"))
+
+
+class DatexDictionaryTest(unittest.TestCase):
+    """The data dictionary as tests/integration/datex_light.py transcribes it says what the
+    profile's JSON Schema says: the same members, multiplicities and types, class by class."""
+
+    def test_the_transcription_matches_the_schema(self):
+        files = datex_light.schema_files()
+        light = files["DATEXII_3_ParkingPublicationLight.json"]["definitions"]
+        common = files["DATEXII_3_Common.json"]["definitions"]
+        merged = dict(light["ParkingPublicationLight"]["properties"],
+                      **common["PayloadPublication"]["properties"])
+        classes = {name: (light[name]["properties"], light[name].get("required", []))
+                   for name in ("ParkingSite", "ParkingSpace", "Assignment",
+                                "LocationAndDimension", "Coordinate", "Dimension")}
+        classes["ParkingPublicationLight"] = (merged, common["PayloadPublication"]["required"])
+        classes["InternationalIdentifier"] = (common["InternationalIdentifier"]["properties"],
+                                              common["InternationalIdentifier"]["required"])
+        classes["_PayloadPublication"] = (common["_PayloadPublication"]["properties"],
+                                          common["_PayloadPublication"]["required"])
+        for name, (properties, required) in classes.items():
+            members = {member: spec for member, spec in properties.items()
+                       if not member.endswith("Extension")}
+            self.assertEqual(set(members), set(datex_light.DICTIONARY[name]), name)
+            for member, spec in members.items():
+                kind, multiplicity = datex_light.DICTIONARY[name][member]
+                self.assertEqual(member in required or member == "parkingPublicationLight",
+                                 multiplicity.startswith("1"), f"{name}.{member}")
+                self.assertEqual(spec.get("type") == "array", multiplicity.endswith("*"),
+                                 f"{name}.{member}")
+                ref = spec.get("$ref", spec.get("items", {}).get("$ref", ""))
+                said = ref.rsplit("/", 1)[-1].lstrip("_") if ref else "String"
+                self.assertTrue(said.endswith(kind), f"{name}.{member}: {said} is not {kind}")
+
+    def test_the_enumerations_parkshare_writes_are_the_profiles(self):
+        values = datex_light.enumerations()
+        self.assertIn("other", values["ParkingSiteTypeEnum"])
+        self.assertLessEqual({"increasing", "decreasing", "stable"},
+                             set(values["ParkingOccupancyTrendEnum"]))
+        self.assertIn("onlyFor", values["AssignmentTypeEnum"])
+        self.assertLessEqual({"disabled", "families", "women", "other"},
+                             set(values["UserTypeEnum"]))
+        self.assertLessEqual({"bus", "lorry", "motorcycle"}, set(values["VehicleTypeEnum"]))
+        self.assertIn("battery", values["FuelTypeEnum"])
 
 
 if __name__ == "__main__":
