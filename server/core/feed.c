@@ -118,7 +118,8 @@ static char *cache_key(enum feed_kind kind, const char *argument, const struct f
     size_t size;
     char *key;
 
-    if (kind == FEED_PARKAPI_V3_LIST && query != NULL && query->given) {
+    /* With the default page in the canonical form, no limit and limit=1000 share one entry. */
+    if (kind == FEED_PARKAPI_V3_LIST && query != NULL) {
         canonical[0] = '?';
         feed_query_canonical(query, 0, canonical + 1, sizeof(canonical) - 1);
         argument = canonical;

@@ -290,6 +290,9 @@ class FeedsTest(FeedsTestCase):
                                  headers={"Accept-Encoding": "gzip"})
         self.assertEqual(packed.header("Content-Encoding"), "gzip")
         self.assertEqual(gzip.decompress(packed.body), plain.body)
+        # No limit is ParkAPI's largest page: the same kept answer as limit=1000.
+        self.assertEqual(self.shared.get("/v3/parking-sites").header("ETag"),
+                         self.shared.get("/v3/parking-sites?limit=1000").header("ETag"))
 
     def command_counts(self):
         """Redis' calls per command, less the daemon's health PINGs and this INFO."""
