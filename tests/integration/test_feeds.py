@@ -177,7 +177,8 @@ class FeedsTest(FeedsTestCase):
         light = document["parkingPublicationLight"]
         self.assertEqual((light["name"], light["lang"], light["parkingSpace"],
                           light["publicationCreator"]),
-                         ("parkshare", "zh", [], {"country": "CN", "nationalIdentifier": "parkshare"}))
+                         ("parkshare", "zh", [],
+                          {"country": "CN", "nationalIdentifier": "parkshare"}))
         self.assertRegex(light["publicationTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(len(light["parkingSite"]), 5)
         lot = self.lots["feed-open"]
