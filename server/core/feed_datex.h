@@ -1,5 +1,4 @@
-/* feed_datex.h: lots shaped as a DATEX II Parking Light publication (profile 02-00-00, JSON); pure.
- */
+/* feed_datex.h: lots as a DATEX II Parking Light publication (profile 02-00-00, JSON); pure. */
 #ifndef PARKSHARE_FEED_DATEX_H
 #define PARKSHARE_FEED_DATEX_H
 
