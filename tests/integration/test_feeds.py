@@ -26,8 +26,10 @@ DATEX_SCHEMA = "datex2-parking-light"
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 # Open by day every day: always a next change, whatever the hour of the run.
 DAY_HOURS = {"workday": "08:00-18:00", "weekend": "08:00-18:00", "holiday": "08:00-18:00"}
+DATEX_PATH = "/datex2/v3/parking-light.json"
+DATEX_EN_PATH = "/datex2/v3/en/parking-light.json"
 FEED_PATHS = ["/v3/parking-sites", "/v3/parking-sites/feed-open", "/parkapi/v1/feedcity",
-              "/datex2/v3/parking-light.json"]
+              DATEX_PATH, DATEX_EN_PATH]
 
 
 def parkapi_number(lot_id):
@@ -208,7 +210,8 @@ class FeedsTest(FeedsTestCase):
         self.validate("parkapi-v3-parking-site.schema.json", sites, *items)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/feedcity"),
                       self.feed("/parkapi/v1/elsewhere"))
-        self.validate_datex(self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed(DATEX_PATH))
+        self.validate_datex(self.feed(DATEX_EN_PATH))
 
     def test_the_profiles_own_example_passes_the_same_checks(self):
         """The validator and the dictionary read the profile as its authors meant: the example
@@ -367,7 +370,8 @@ class FeedsTest(FeedsTestCase):
 
     def test_v3_list_filters(self):
         def uids(query):
-            return [site["original_uid"] for site in self.feed("/v3/parking-sites?" + query)["items"]]
+            return [site["original_uid"]
+                    for site in self.feed("/v3/parking-sites?" + query)["items"]]
         lot = self.lots["other-city"]
         where = f"lat={lot['location']['lat']}&lon={lot['location']['lon']}"
         by_number = sorted(self.lots, key=parkapi_number)
@@ -419,6 +423,101 @@ class FeedSpacesTest(FeedsTestCase):
             {"typeOfAssignment": only, "user": {"value": "other"},
              "additionalAssignment": "办事大厅群众优先"}])
         self.validate_datex(publication)
+        # In English the reserved spaces' Chinese note gives way to the word; the rest stays.
+        english = self.feed(DATEX_EN_PATH)
+        self.assertEqual(self.site(english["parkingPublicationLight"]["parkingSite"], "typed")
+                         ["assignedFor"], site["assignedFor"][:3] + [
+            {"typeOfAssignment": only, "user": {"value": "other"},
+             "additionalAssignment": "reserved"}])
+        self.validate_datex(english)
+
+
+class DatexEnglishTest(FeedsTestCase):
+    """The English DATEX II publication beside the Chinese one: a lot's English name where it
+    has one and its own name where not, the fee and the leave-by rule in English, no Chinese
+    prose; both checked against the profile as the Chinese one is."""
+
+    LANGUAGE_NEUTRAL = ("_id", "type", "locationAndDimension", "numberOfSpaces",
+                        "availableSpaces", "isOpenNow", "temporaryClosed", "lastUpdate",
+                        "freeParking", "operatorInformation")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        named = sample_lot(city="encity", name="市政府停车场", capacity=40,
+                           names={"fr": "Parking de la mairie", "en": "City Hall Car Park"},
+                           operator="清镇市人民政府", address="云岭东路1号", notes="东门进出",
+                           fee="free", fee_note="开放时段免费", hours=DAY_HOURS,
+                           leave_by={"time": "07:30", "on": "next_workday"},
+                           spaces={"reserved": {"capacity": 4, "note": "值班车辆"}})
+        plain = sample_lot(city="encity", name="河边停车场", capacity=12, hours=None,
+                           operator=None, address=None, fee="paid", fee_note="每小时2元")
+        assert cls.shared.put_lot("en-named", named).status == 201
+        assert cls.shared.put_lot("en-plain", plain).status == 201
+        assert cls.shared.post_occupancy("en-named", {"occupied": 10}).status == 200
+        cls.lots = {lot_id: cls.shared.get(f"/v1/lots/{lot_id}").json()
+                    for lot_id in ("en-named", "en-plain")}
+
+    def sites(self, path):
+        light = self.feed(path)["parkingPublicationLight"]
+        return {site["_id"]: site for site in light["parkingSite"]}
+
+    def test_a_lot_with_an_english_name(self):
+        lot = self.lots["en-named"]
+        common = {
+            "_id": "en-named", "type": {"value": "other"},
+            "locationAndDimension": {
+                "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707},
+                "locationDescriptor": "云岭东路1号"},
+            "numberOfSpaces": 40, "availableSpaces": 30, "isOpenNow": lot["open_now"],
+            "temporaryClosed": False, "lastUpdate": utc(lot["updated_at"]),
+            "freeParking": True, "operatorInformation": ["清镇市人民政府"]}
+        self.assertEqual(self.sites(DATEX_PATH)["en-named"], dict(
+            common, name="市政府停车场", description="东门进出", tariffDescription=["开放时段免费"],
+            openingTimesDescription=[lot["opening_hours"], "请于次一工作日 07:30 前驶离"],
+            assignedFor=[{"typeOfAssignment": {"value": "onlyFor"}, "user": {"value": "other"},
+                          "additionalAssignment": "值班车辆"}]))
+        self.assertEqual(self.sites(DATEX_EN_PATH)["en-named"], dict(
+            common, name="City Hall Car Park", tariffDescription=["Free of charge"],
+            openingTimesDescription=[lot["opening_hours"],
+                                     "Leave by 07:30 on the next workday"],
+            assignedFor=[{"typeOfAssignment": {"value": "onlyFor"}, "user": {"value": "other"},
+                          "additionalAssignment": "reserved"}]))
+
+    def test_a_lot_without_one_keeps_its_own_name(self):
+        lot = self.lots["en-plain"]
+        common = {
+            "_id": "en-plain", "type": {"value": "other"},
+            "locationAndDimension": {
+                "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707}},
+            "name": "河边停车场", "numberOfSpaces": 12, "isOpenNow": True,
+            "temporaryClosed": False, "freeParking": False,
+            "openingTimesDescription": [lot["opening_hours"]]}
+        self.assertEqual(lot["opening_hours"], "24/7")
+        self.assertEqual(self.sites(DATEX_PATH)["en-plain"],
+                         dict(common, tariffDescription=["每小时2元"]))
+        self.assertEqual(self.sites(DATEX_EN_PATH)["en-plain"],
+                         dict(common, tariffDescription=["Charges apply"]))
+
+    def test_both_publications_pass_the_profile_and_agree_on_the_facts(self):
+        chinese, english = self.feed(DATEX_PATH), self.feed(DATEX_EN_PATH)
+        self.validate_datex(chinese)
+        self.validate_datex(english)
+        self.assertEqual((chinese["parkingPublicationLight"]["lang"],
+                          english["parkingPublicationLight"]["lang"]), ("zh", "en"))
+        for document in (chinese, english):
+            # Each is built on its first read: publicationTime may be a second apart.
+            for member in ("lang", "publicationTime"):
+                del document["parkingPublicationLight"][member]
+            for site in document["parkingPublicationLight"]["parkingSite"]:
+                for member in set(site) - set(self.LANGUAGE_NEUTRAL):
+                    del site[member]
+        self.assertEqual(chinese, english)
+
+    def test_other_languages_are_not_found(self):
+        for language in ("fr", "zh-Hant", "EN"):
+            self.assertProblem(self.shared.get(f"/datex2/v3/{language}/parking-light.json"),
+                               404, "not-found")
 
 
 class FeedChangeTest(FeedsTestCase):
@@ -432,37 +531,50 @@ class FeedChangeTest(FeedsTestCase):
     def snapshot(self):
         answers = {path: self.shared.get(path) for path in
                    ("/v3/parking-sites", "/v3/parking-sites/moving", "/parkapi/v1/movecity",
-                    "/datex2/v3/parking-light.json")}
+                    DATEX_PATH, DATEX_EN_PATH)}
         return {path: (answer.header("ETag"), answer.json()) for path, answer in answers.items()}
 
     def free_counts(self, answers):
         return (answers["/v3/parking-sites"][1]["items"][0]["realtime_free_capacity"],
                 answers["/v3/parking-sites/moving"][1]["realtime_free_capacity"],
                 answers["/parkapi/v1/movecity"][1]["lots"][0]["free"],
-                answers["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
-                ["parkingSite"][0]["availableSpaces"])
+                answers[DATEX_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                ["availableSpaces"],
+                answers[DATEX_EN_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                ["availableSpaces"])
 
     def test_a_count_and_a_lot_change_show_in_every_feed_with_new_etags(self):
         before = self.snapshot()
-        self.assertEqual(self.free_counts(before), (15, 15, 15, 15))
+        self.assertEqual(self.free_counts(before), (15, 15, 15, 15, 15))
         self.assertEqual(self.shared.post_occupancy("moving", {"occupied": 12}).status, 200)
         after = self.snapshot()
-        self.assertEqual(self.free_counts(after), (8, 8, 8, 8))
+        self.assertEqual(self.free_counts(after), (8, 8, 8, 8, 8))
         for path in before:
             self.assertNotEqual(before[path][0], after[path][0], path)
         # The old ETag no longer matches: a cache revalidating gets the new answer.
         for path, (etag, _) in before.items():
             self.assertEqual(self.shared.get(path, headers={"If-None-Match": etag}).status, 200)
         self.assertEqual(self.shared.put_lot("moving", sample_lot(
-            city="movecity", hours=None, capacity=20, name="Moved Hall")).status, 200)
+            city="movecity", hours=None, capacity=20, name="移动大厅停车场")).status, 200)
         renamed = self.snapshot()
         self.assertEqual([renamed["/v3/parking-sites"][1]["items"][0]["name"],
                           renamed["/v3/parking-sites/moving"][1]["name"],
                           renamed["/parkapi/v1/movecity"][1]["lots"][0]["name"],
-                          renamed["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
-                          ["parkingSite"][0]["name"]], ["Moved Hall"] * 4)
+                          renamed[DATEX_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                          ["name"],
+                          renamed[DATEX_EN_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                          ["name"]], ["移动大厅停车场"] * 5)
         for path in before:
             self.assertNotEqual(after[path][0], renamed[path][0], path)
+        # An English name: the English publication's name; the others keep the lot's own.
+        self.assertEqual(self.shared.put_lot("moving", sample_lot(
+            city="movecity", hours=None, capacity=20, name="移动大厅停车场",
+            names={"en": "Moved Hall"})).status, 200)
+        english = self.snapshot()
+        self.assertEqual([english[path][1]["parkingPublicationLight"]["parkingSite"][0]["name"]
+                          for path in (DATEX_PATH, DATEX_EN_PATH)],
+                         ["移动大厅停车场", "Moved Hall"])
+        self.assertNotEqual(renamed[DATEX_EN_PATH][0], english[DATEX_EN_PATH][0])
 
 
 class StaleCountFeedTest(FeedsTestCase):
@@ -528,13 +640,25 @@ class DemoCityFeedTest(FeedsTestCase):
                          ("市政府大院停车场", True,
                           ["开放时段免费；次一工作日07:30后仍未驶离的，超时部分按市场价收费"],
                           ["清镇市人民政府"], lot["open_now"]))
+        # The demo's lots have no English names: the English site keeps the lot's own name,
+        # and says the fee and the leave-by rule in English; the notes are left out.
+        english = self.site(self.feed(DATEX_EN_PATH)["parkingPublicationLight"]["parkingSite"],
+                            "gov-city-hall")
+        self.assertEqual((datex["openingTimesDescription"], english["name"],
+                          english["tariffDescription"], english["openingTimesDescription"],
+                          "description" in datex, "description" in english),
+                         ([lot["opening_hours"], "请于次一工作日 07:30 前驶离"], "市政府大院停车场",
+                          ["Free of charge"],
+                          [lot["opening_hours"], "Leave by 07:30 on the next workday"],
+                          True, False))
 
     def test_the_whole_demo_city_validates(self):
         sites = self.feed("/v3/parking-sites")
         self.assertEqual(sites["total_count"], 29)
         self.validate("parkapi-v3-parking-site.schema.json", sites)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/qingzhen"))
-        self.validate_datex(self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed(DATEX_PATH))
+        self.validate_datex(self.feed(DATEX_EN_PATH))
 
 
 class DatexDictionaryTest(unittest.TestCase):
