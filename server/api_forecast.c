@@ -298,11 +298,9 @@ static float *hourly_from_days(const struct forecast_request *request,
 
     if (hourly != NULL) {
         for (size_t d = 0; d < request->utc_days; d++)
-            for (size_t b = 0; days[d] != NULL && (b + 1) * HISTORY_RECORD_BYTES <= lengths[d] &&
-                               b < HISTORY_BUCKETS_PER_DAY;
-                 b++)
-                records[d * HISTORY_BUCKETS_PER_DAY + b] =
-                    history_record_decode(days[d] + b * HISTORY_RECORD_BYTES);
+            if (days[d] != NULL)
+                (void)history_day_decode(days[d], lengths[d],
+                                         records + d * HISTORY_BUCKETS_PER_DAY);
         history_points_5m(records, request->first_utc_day * HISTORY_BUCKETS_PER_DAY, buckets, carry,
                           clock_now_ms(), points);
         for (size_t i = 0; i <= hours; i++)
@@ -383,8 +381,8 @@ static int read_lots(struct forecast_request *request)
                                   ? lot->occupied
                                   : -1;
     }
-    return store_history_read(context->store, ids, request->lot_count, request->first_utc_day,
-                              request->utc_days, on_days, request);
+    return store_history_read(context->store, STORE_HISTORY_LOTS, ids, request->lot_count,
+                              request->first_utc_day, request->utc_days, on_days, request);
 }
 
 /* Answer from what is kept, or read the lot's history first (request is taken either way). */

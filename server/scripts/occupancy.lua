@@ -99,61 +99,148 @@ if ARGV[4] == '1' then
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
 end
 
--- History: fold the whole-lot count into 5-minute buckets, O(1) per write
--- (docs/forecast.md; core/history.c reads them and folds imports the same
--- way). One string per lot and UTC day, 288 records of 18 bytes:
--- sum (occupied x seconds), covered seconds, min, max, last + 1 (0: none).
--- The old count's share goes to the previous change's bucket (finishing it)
--- and to the current bucket only; buckets between stay absent and readers
--- carry the last count through them.
+-- History: fold the whole-lot count, and the sum of each of the lot's
+-- groups, into 5-minute buckets, O(1) per write (docs/forecast.md;
+-- core/history.c reads them and folds imports the same way). A bucket's
+-- record: sum (occupied x seconds), covered seconds, min, max, last.
+-- The bucket of the latest change is kept as text in the lot hash's "hist"
+-- field ("day bucket sum covered min max last"; a group's in
+-- ps:ghist:{group}:now); when a later bucket begins it is finished and
+-- appended, 17 bytes, to its day in ps:hist:{id}:d (ps:ghist:{group}:d), a
+-- hash of days (days since 1970) whose values are the records of the
+-- buckets that had a change. The old count's share goes to the previous
+-- change's bucket (finishing it) and to the current bucket only; buckets
+-- between have no record and readers carry the last count through them.
 -- (Space types: a type's count is not folded; only the whole lot's is.)
 if space == '' then
-  local size, record = 18, '<I4I2I4I4I4'
-  local function place(bucket)
-    local day = math.floor(bucket / 288)
-    return ARGV[10] .. day, (bucket - day * 288) * size, (day + 1) * 86400 + tonumber(ARGV[11])
-  end
-  local function load(bucket)
-    local key, offset = place(bucket)
-    local bytes = redis.call('GETRANGE', key, offset, offset + size - 1)
-    if #bytes < size then return nil end
-    local sum, covered, low, high, last = struct.unpack(record, bytes)
-    if last == 0 then return nil end
-    return {sum, covered, low, high, last - 1}
-  end
-  local function store(bucket, r)
-    local key, offset, expire_at = place(bucket)
-    redis.call('SETRANGE', key, offset, struct.pack(record, r[1], r[2], r[3], r[4], r[5] + 1))
-    redis.call('EXPIREAT', key, expire_at)
-  end
+  local record = '<I2I4I2I3I3I3'
+  local root = string.sub(ARGV[10], 1, #ARGV[10] - #ARGV[1] - 6) -- ps:
+  local retention = tonumber(ARGV[11])
   local now_s = math.floor(now / 1000)
   local bucket = math.floor(now_s / 300)
   local start = bucket * 300
-  local held, since = old, tonumber(lot[4])
-  if held == nil or since == nil then
-    held, since = new, start * 1000 -- a first report: taken to have held since its bucket began
-  end
-  since = math.min(math.floor(since / 1000), now_s)
-  local previous = math.floor(since / 300)
-  local current = previous == bucket and load(bucket) or nil
-  if current then
-    current[1] = current[1] + held * (now_s - since)
-    current[2] = now_s - start
-  else
-    local finished = previous < bucket and load(previous) or nil
-    if finished then
-      finished[1] = finished[1] + held * ((previous + 1) * 300 - since)
-      finished[2] = 300
-      store(previous, finished)
+  -- A day's records as {bucket of the day = {sum, covered, min, max, last}};
+  -- an hourly record (288 + hour) stands for the hour's buckets it covers.
+  local function buckets_of(text)
+    local found = {}
+    for at = 1, #text - 16, 17 do
+      local b, sum, covered, low, high, last = struct.unpack(record, text, at)
+      if b < 288 then
+        found[b] = {sum, covered, low, high, last}
+      else
+        local n = math.floor(covered / 300)
+        for k = 12 - n, 11 do
+          found[(b - 288) * 12 + k] = {math.floor(sum / n + 0.5), 300, low, high, last}
+        end
+      end
     end
-    local edge = now_s > start and held or new -- at the bucket's start the old count never held
-    current = {held * (now_s - start), now_s - start, edge, edge, edge}
+    return found
   end
-  current[3] = math.min(current[3], new)
-  current[4] = math.max(current[4], new)
-  current[5] = new
-  store(bucket, current)
+  -- A day older than the detail kept as hourly records (288 + hour): each
+  -- the time-weighted sum over the part of the hour with a known count (the
+  -- end of the hour: a day's first count is not known before it), min, max, last.
+  local function hourly(text)
+    local found, out, carry = buckets_of(text), {}, nil
+    for hour = 0, 23 do
+      local sum, covered, low, high
+      for k = 0, 11 do
+        local r = found[hour * 12 + k]
+        local part, b_low, b_high
+        if r then
+          part, b_low, b_high, carry = r[1] + r[5] * (300 - r[2]), r[3], r[4], r[5]
+        elseif carry then
+          part, b_low, b_high = carry * 300, carry, carry
+        end
+        if part then
+          sum, covered = (sum or 0) + part, (covered or 0) + 300
+          low, high = math.min(low or b_low, b_low), math.max(high or b_high, b_high)
+        end
+      end
+      if sum then out[#out + 1] = struct.pack(record, 288 + hour, sum, covered, low, high, carry) end
+    end
+    return table.concat(out)
+  end
+  -- A finished record {bucket since 1970, sum, covered, min, max, last} joins its day.
+  local function finish(days_key, r)
+    local day = math.floor(r[1] / 288)
+    local bytes = struct.pack(record, r[1] - day * 288, r[2], r[3], r[4], r[5], r[6])
+    local known = redis.call('HGET', days_key, day)
+    if known then
+      redis.call('HSET', days_key, day, known .. bytes)
+      return
+    end
+    -- A new day (once a day): the days past retention leave, and the hash
+    -- expires history_days after its latest day, so a lot that stops leaves none.
+    -- Days older than 35 (the 5-minute answers' reach) and at most 65 become
+    -- hourly when they are longer than 24 records.
+    local stale, today = {}, math.floor(now_s / 86400)
+    for _, field in ipairs(redis.call('HKEYS', days_key)) do
+      local d = tonumber(field)
+      if (d + 1) * 86400 + retention <= now_s then
+        stale[#stale + 1] = field
+      elseif d <= today - 35 and d > today - 65 and
+             redis.call('HSTRLEN', days_key, field) > 24 * 17 then
+        redis.call('HSET', days_key, field, hourly(redis.call('HGET', days_key, field)))
+      end
+    end
+    if #stale > 0 then redis.call('HDEL', days_key, unpack(stale)) end
+    redis.call('HSET', days_key, day, bytes)
+    local expire_at = (day + 1) * 86400 + retention
+    if redis.call('EXPIRETIME', days_key) < expire_at then
+      redis.call('EXPIREAT', days_key, expire_at)
+    end
+  end
+  -- held since since_s, now new_count; held nil: taken from the latest
+  -- record (a group's), or a first report, taken to have held since its bucket began.
+  local function fold(holder, days_key, text, held, since_s, new_count)
+    local last
+    if text then
+      local v = {}
+      for n in string.gmatch(text, '%d+') do v[#v + 1] = tonumber(n) end
+      last = {v[1] * 288 + v[2], v[3], v[4], v[5], v[6], v[7]}
+      if last[1] > bucket then return end -- the clock stepped back: nothing folded
+      if held == nil then held, since_s = last[6], last[1] * 300 + last[3] end
+    end
+    if held == nil or since_s == nil then held, since_s = new_count, start end
+    since_s = math.min(since_s, now_s)
+    local previous = math.floor(since_s / 300)
+    local current
+    if last and last[1] == bucket and previous == bucket then
+      current = last
+      current[2] = current[2] + held * (now_s - since_s)
+      current[3] = now_s - start
+    else
+      if last and last[1] ~= bucket then
+        if last[1] == previous then
+          last[2] = last[2] + held * ((previous + 1) * 300 - since_s)
+          last[3] = 300
+        end
+        finish(days_key, last)
+      end
+      local edge = now_s > start and held or new_count -- at the bucket's start the old count never held
+      current = {bucket, held * (now_s - start), now_s - start, edge, edge, edge}
+    end
+    local day = math.floor(bucket / 288)
+    redis.call('HSET', holder, 'hist', string.format('%d %d %d %d %d %d %d', day,
+               bucket - day * 288, current[2], current[3], math.min(current[4], new_count),
+               math.max(current[5], new_count), new_count))
+  end
+  local mine = redis.call('HMGET', KEYS[1], 'hist', 'groups')
+  fold(KEYS[1], ARGV[10] .. 'd', mine[1], old, lot[4] and math.floor(tonumber(lot[4]) / 1000), new)
+  -- Each group's sum: the lots' last counts in ps:ghist:{group} (and the sum in "*"),
+  -- kept by this script, lot_put.lua and lot_delete.lua.
+  for group in string.gmatch(mine[2] or '', '[^,]+') do
+    local lots = root .. 'ghist:' .. group
+    local now_key = lots .. ':now'
+    local counts = redis.call('HMGET', lots, ARGV[1], '*')
+    local sum = (tonumber(counts[2]) or 0) - (tonumber(counts[1]) or 0) + new
+    redis.call('HSET', lots, ARGV[1], new, '*', sum)
+    -- (a sum x 300 seconds must fit the record's 32 bits)
+    fold(now_key, lots .. ':d', redis.call('HGET', now_key, 'hist'), nil, nil,
+         math.min(sum, 14316557))
+  end
 end
+-- End of the history block.
 
 local kind = ARGV[2] == 'delta' and 'delta' or 'recount'
 -- Every lot entry has the same fields in the same order, "" where one does
