@@ -382,6 +382,7 @@ static void import_send(struct import_call *call, struct endpoint_context *conte
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
         free(call);
     } else if (store_history_import(context->store, call->id, records, first_bucket, buckets,
+                                    clock_now_ms() / DAY_MS - STORE_HISTORY_DETAIL_DAYS,
                                     on_imported, call) != 0) {
         endpoint_reply_store_unavailable(call->exchange);
         free(call);

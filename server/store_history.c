@@ -110,15 +110,26 @@ static void hex_of(const unsigned char *bytes, size_t length, char *out)
     *out = '\0';
 }
 
-/* One day's four arguments (day, first and last bucket of the day, hex) for records[from, to). */
+/*
+ * One day's four arguments (day, first and last bucket of the day, hex) for
+ * records[from, to); hourly records for a day before hourly_before_day.
+ */
 static void day_words(const struct history_record *records, int64_t first_bucket, size_t from,
-                      size_t to, const char **words)
+                      size_t to, int64_t hourly_before_day, const char **words)
 {
     int64_t bucket = first_bucket + (int64_t)from;
     int64_t day = bucket / HISTORY_BUCKETS_PER_DAY;
-    size_t of_day = (size_t)(bucket - day * HISTORY_BUCKETS_PER_DAY);
+    size_t of_day = (size_t)(bucket - day * HISTORY_BUCKETS_PER_DAY), length;
+    struct history_record whole[HISTORY_BUCKETS_PER_DAY] = {0}, hours[24];
     unsigned char bytes[HISTORY_DAY_BYTES];
-    size_t length = history_day_encode(records + from, to - from, of_day, bytes);
+
+    if (day < hourly_before_day) {
+        memcpy(whole + of_day, records + from, (to - from) * sizeof(*records));
+        history_day_hourly(whole, hours);
+        length = history_day_encode(hours, 24, HISTORY_HOURLY_FIRST, bytes);
+    } else {
+        length = history_day_encode(records + from, to - from, of_day, bytes);
+    }
 
     snprintf((char *)words[0], NUMBER_SIZE, "%" PRId64, day);
     snprintf((char *)words[1], NUMBER_SIZE, "%zu", of_day);
@@ -128,7 +139,7 @@ static void day_words(const struct history_record *records, int64_t first_bucket
 
 int store_history_import(struct store *store, const char *lot_id,
                          const struct history_record *records, int64_t first_bucket, size_t count,
-                         store_outcome_callback callback, void *data)
+                         int64_t hourly_before_day, store_outcome_callback callback, void *data)
 {
     int64_t first_day = first_bucket / HISTORY_BUCKETS_PER_DAY;
     size_t days =
@@ -148,7 +159,7 @@ int store_history_import(struct store *store, const char *lot_id,
     for (size_t d = 0, from = 0; d < days; d++) {
         int64_t day_end = (first_day + (int64_t)d + 1) * HISTORY_BUCKETS_PER_DAY - first_bucket;
         size_t to = day_end < (int64_t)count ? (size_t)day_end : count;
-        day_words(records, first_bucket, from, to, &arguments[1 + 4 * d]);
+        day_words(records, first_bucket, from, to, hourly_before_day, &arguments[1 + 4 * d]);
         from = to;
     }
     const struct store_request request = {.script = STORE_SCRIPT_HISTORY_IMPORT,

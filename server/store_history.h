@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Days older than this many are kept as hourly records (5-minute answers reach 34.7 days). */
+#define STORE_HISTORY_DETAIL_DAYS 35
+
 /*
  * The day strings asked for, lot by lot then day by day (lots x days of
  * them): days[i] of lengths[i] bytes, NULL when the day has none. Valid
@@ -36,12 +39,13 @@ int store_history_read(struct store *store, enum store_history_owner owner, cons
 /*
  * Write records (count of them, from first_bucket) into lot_id's history
  * in one script call: each day's records within the span replaced, the
- * others kept; the days expire history_days after their end. Outcomes: OK,
- * NOT_FOUND (no such lot; nothing written), UNAVAILABLE, FAILED. Returns 0
- * or -1 as store_history_read.
+ * others kept; a day before hourly_before_day (UTC days since 1970) as
+ * hourly records (history_day_hourly). Outcomes: OK, NOT_FOUND (no such
+ * lot; nothing written), UNAVAILABLE, FAILED. Returns 0 or -1 as
+ * store_history_read.
  */
 int store_history_import(struct store *store, const char *lot_id,
                          const struct history_record *records, int64_t first_bucket, size_t count,
-                         store_outcome_callback callback, void *data);
+                         int64_t hourly_before_day, store_outcome_callback callback, void *data);
 
 #endif

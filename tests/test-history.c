@@ -2,6 +2,7 @@
 #include "check.h"
 #include "history.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +303,58 @@ static void test_hourly_records_read_back_as_their_hour(void)
     CHECK_INT_EQ(out[1].last, 12);
 }
 
+/* A day's 1-hour steps from its records, carrying carry in. */
+static void hours_of(const struct history_record *day, int64_t carry, struct history_point *out)
+{
+    static struct history_point points[HISTORY_BUCKETS_PER_DAY];
+    int64_t bounds[25];
+
+    for (size_t i = 0; i <= 24; i++)
+        bounds[i] = (day_start + 3600 * (int64_t)i) * 1000;
+    history_points_5m(day, bucket_of(day_start), HISTORY_BUCKETS_PER_DAY, carry,
+                      (day_start + 86400) * 1000, points);
+    history_points_merge(points, HISTORY_BUCKETS_PER_DAY, bounds, 24, out);
+}
+
+/* Made hourly (as occupancy.lua does for old days, and an import of one), a day reads the same. */
+static void test_a_day_made_hourly_reads_the_same_by_the_hour(void)
+{
+    static struct history_record day[HISTORY_BUCKETS_PER_DAY], back[HISTORY_BUCKETS_PER_DAY];
+    struct history_record hours[24];
+    struct history_point before[24], after[24];
+    unsigned char bytes[24 * HISTORY_RECORD_BYTES];
+    int64_t first = bucket_of(day_start);
+    int64_t previous = 0, old = 0;
+    bool seen = false;
+
+    memset(day, 0, sizeof(day));
+    /* Changes at irregular times from 01:37:10, some buckets without one. */
+    for (int64_t t = 5830; t < 86400; t += 173 + (t % 7) * 151) {
+        int64_t next = (t * 37) % 400;
+        history_fold(day, first, HISTORY_BUCKETS_PER_DAY, seen, old, day_start + previous, next,
+                     day_start + t);
+        previous = t;
+        old = next;
+        seen = true;
+    }
+    history_day_hourly(day, hours);
+    CHECK(!hours[0].present); /* no count known before 01:37 */
+    CHECK(hours[1].present);
+    CHECK_INT_EQ(hours[1].covered, 1500); /* from 01:35, the first count's bucket, to 02:00 */
+    CHECK_INT_EQ(history_day_encode(hours, 24, HISTORY_HOURLY_FIRST, bytes),
+                 23 * HISTORY_RECORD_BYTES);
+    CHECK_INT_EQ(history_day_decode(bytes, 23 * HISTORY_RECORD_BYTES, back), 23);
+    hours_of(day, 5, before);
+    hours_of(back, 5, after);
+    for (size_t h = 0; h < 24; h++) {
+        CHECK_INT_EQ(after[h].known, before[h].known);
+        CHECK_INT_EQ(after[h].min, before[h].min);
+        CHECK_INT_EQ(after[h].max, before[h].max);
+        CHECK_INT_EQ(after[h].last, before[h].last);
+        CHECK(fabs(after[h].mean - before[h].mean) < 0.005);
+    }
+}
+
 /*
  * A group's buckets fold the SUM of its lots' counts as it changes (what
  * occupancy.lua does for each group of the lot written). Two lots moving in
@@ -345,6 +398,7 @@ int main(void)
     setenv("TZ", "UTC", 1);
     RUN_TEST(test_day_bytes_round_trip);
     RUN_TEST(test_hourly_records_read_back_as_their_hour);
+    RUN_TEST(test_a_day_made_hourly_reads_the_same_by_the_hour);
     RUN_TEST(test_group_fold_keeps_the_sums_own_extremes);
     RUN_TEST(test_fold_same_bucket_and_across);
     RUN_TEST(test_fold_at_bucket_start_and_backwards_clock);

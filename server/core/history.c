@@ -180,6 +180,43 @@ size_t history_day_encode(const struct history_record *records, size_t count, si
     return used;
 }
 
+void history_day_hourly(const struct history_record *day, struct history_record *hours)
+{
+    const size_t per_hour = 3600 / HISTORY_BUCKET_SECONDS;
+    bool known = false;
+    uint32_t carry = 0;
+
+    for (size_t h = 0; h < 24; h++) {
+        struct history_record out = {0};
+        uint64_t sum = 0;
+        for (size_t k = 0; k < per_hour; k++) {
+            const struct history_record *record = &day[h * per_hour + k];
+            uint32_t low = carry, high = carry;
+            uint64_t part = (uint64_t)carry * HISTORY_BUCKET_SECONDS;
+            if (record->present) {
+                uint32_t covered = record->covered < HISTORY_BUCKET_SECONDS
+                                       ? record->covered
+                                       : HISTORY_BUCKET_SECONDS;
+                part = record->sum + (uint64_t)record->last * (HISTORY_BUCKET_SECONDS - covered);
+                low = record->min;
+                high = record->max;
+                carry = record->last;
+                known = true;
+            } else if (!known) {
+                continue; /* before the day's first known count */
+            }
+            out.min = out.present && out.min < low ? out.min : low;
+            out.max = out.present && out.max > high ? out.max : high;
+            out.present = true;
+            out.covered = (uint16_t)(out.covered + HISTORY_BUCKET_SECONDS);
+            out.last = carry;
+            sum += part;
+        }
+        out.sum = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+        hours[h] = out;
+    }
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));

@@ -100,6 +100,16 @@ size_t history_day_encode(const struct history_record *records, size_t count, si
                           unsigned char *bytes);
 
 /*
+ * The hourly records of a day (day: HISTORY_BUCKETS_PER_DAY records) into
+ * hours (24; absent for an hour with no known count), as occupancy.lua
+ * makes them for days past the detail kept: each the time-weighted sum
+ * over the end of the hour from the day's first known count (absent
+ * buckets carry the count before them), covered seconds, min, max, last.
+ * A sum above 32 bits is stored as the largest that fits.
+ */
+void history_day_hourly(const struct history_record *day, struct history_record *hours);
+
+/*
  * The fold, as occupancy.lua does it: the count changed from old (held since
  * previous_s; has_old false on a first report) to new at now_s (seconds).
  * records[i] is bucket first_bucket + i (count of them); the previous

@@ -3,7 +3,8 @@
 -- KEYS[1] ps:lot:{id}   KEYS[2] ps:hist:{id}:d (the lot's days)
 -- ARGV: 1 retention in seconds; then for each day written, in order: the
 -- day (days since 1970), the first and last bucket of the day the import
--- spans, the span's records (the layout of core/history.h) as hex
+-- spans, the span's records (the layout of core/history.h; hourly for a
+-- day past the detail kept) as hex
 --
 -- Returns "ok", or "not-found" (nothing written). Within the span a day's
 -- records are replaced, outside it kept; the records are computed by
@@ -16,12 +17,15 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 local size = 17
 local retention = tonumber(ARGV[1])
--- known's records outside [first, last], with span's after them.
+-- known's records outside [first, last], with span's after them (an hourly
+-- record, 288 + hour, is inside when any bucket of its hour is).
 local function merge(known, first, last, span)
   local kept = {}
   for at = 1, #known - size + 1, size do
     local bucket = struct.unpack('<I2', known, at)
-    if bucket < first or bucket > last then
+    local low, high = bucket, bucket
+    if bucket >= 288 then low, high = (bucket - 288) * 12, (bucket - 288) * 12 + 11 end
+    if high < first or low > last then
       kept[#kept + 1] = string.sub(known, at, at + size - 1)
     end
   end

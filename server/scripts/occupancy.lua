@@ -156,7 +156,10 @@ if space == '' then
           low, high = math.min(low or b_low, b_low), math.max(high or b_high, b_high)
         end
       end
-      if sum then out[#out + 1] = struct.pack(record, 288 + hour, sum, covered, low, high, carry) end
+      if sum then
+        out[#out + 1] = struct.pack(record, 288 + hour, math.min(sum, 4294967295), covered, low,
+                                    high, carry)
+      end
     end
     return table.concat(out)
   end
@@ -178,7 +181,7 @@ if space == '' then
       local d = tonumber(field)
       if (d + 1) * 86400 + retention <= now_s then
         stale[#stale + 1] = field
-      elseif d <= today - 35 and d > today - 65 and
+      elseif d < today - 35 and d >= today - 65 and
              redis.call('HSTRLEN', days_key, field) > 24 * 17 then
         redis.call('HSET', days_key, field, hourly(redis.call('HGET', days_key, field)))
       end

@@ -272,13 +272,13 @@ class HistoryTest(DaemonTestCase):
         self.assertEqual(response.status, 401)
         self.assertEqual(day_records(), {})
 
-    def lot_day_bytes(self, lot_id, samples_of_day, days):
+    def lot_day_bytes(self, lot_id, samples_of_day, days, ago=0):
         """Redis memory per lot-day of a new lot given days of the same pattern, imported."""
         self.assertEqual(self.shared.put_lot(lot_id, sample_lot(capacity=500, hours=None)).status,
                          201)
         lot_before = int(self.shared.redis_cli("MEMORY", "USAGE", f"ps:lot:{lot_id}"))
         start = datetime.datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        start -= datetime.timedelta(days=days)
+        start -= datetime.timedelta(days=days + ago)
         samples = [{"time": stamp(start + datetime.timedelta(days=d, seconds=s)), "occupied": c}
                    for d in range(days) for s, c in samples_of_day]
         self.assertEqual(self.import_samples(lot_id, samples).status, 200)
@@ -287,9 +287,9 @@ class HistoryTest(DaemonTestCase):
         latest = int(self.shared.redis_cli("MEMORY", "USAGE", f"ps:lot:{lot_id}")) - lot_before
         self.assertEqual(self.shared.redis_cli("HLEN", f"ps:hist:{lot_id}:d"), str(days))
         ttl = int(self.shared.redis_cli("TTL", f"ps:hist:{lot_id}:d"))
-        # Kept history_days (400) after the end of its latest day (yesterday): the hash goes
-        # when the lot stops; days past retention leave it as later days come.
-        self.assertTrue(399 * 86400 < ttl <= 400 * 86400, ttl)
+        # Kept history_days (400) after the end of its latest day: the hash goes when the
+        # lot stops; days past retention leave it as later days come.
+        self.assertTrue((399 - ago) * 86400 < ttl <= (400 - ago) * 86400, ttl)
         return (finished + latest) / days
 
     def test_a_quiet_lot_day_and_a_busy_lot_day_are_bounded(self):
@@ -298,8 +298,12 @@ class HistoryTest(DaemonTestCase):
         quiet = self.lot_day_bytes("hist-quiet", [(43200, 7)], 30)
         busy = self.lot_day_bytes("hist-busy", [(60 * m + 30, 100 + (m * 37) % 300)
                                                 for m in range(1440)], 8)
-        print(f"bytes of Redis memory per lot-day: quiet {quiet:.0f}, busy {busy:.0f}",
-              file=sys.stderr)
+        # Past the 35 days of detail, a busy day is 24 hourly records.
+        busy_old = self.lot_day_bytes("hist-busy-old", [(60 * m + 30, 100 + (m * 37) % 300)
+                                                        for m in range(1440)], 8, ago=40)
+        print(f"bytes of Redis memory per lot-day: quiet {quiet:.0f}, busy {busy:.0f}, "
+              f"busy past 35 days {busy_old:.0f}", file=sys.stderr)
+        self.assertLessEqual(busy_old, 24 * 17 + 64)  # and the field, the key shared by 8
         self.assertLessEqual(quiet, 40)  # a 17-byte record and its field, in a listpack
         # 4,896 bytes of records, in allocations rounded up by at most a quarter
         self.assertLessEqual(busy, 288 * 17 * 5 // 4)
@@ -319,42 +323,61 @@ class HistoryTest(DaemonTestCase):
         self.assertLessEqual(with_history - without, 64)
         self.assertEqual(self.shared.redis_cli("KEYS", "ps:hist:hist-first*"), "")
 
-    def test_days_past_the_detail_become_hourly_and_read_the_same(self):
-        # A busy day 40 days ago (a count every minute, every bucket a record) reads the same
-        # by the hour once the lot's next day makes it hourly: 24 records instead of 288.
+    def hours(self, lot_id, start):
+        end = start + datetime.timedelta(days=1) - datetime.timedelta(seconds=1)
+        return [[{k: v for k, v in point.items() if k != "time"} for point in
+                 self.history(f"/v1/lots/{lot_id}/history", start, end, step).json()["points"]]
+                for step in ("1h", "1d")]
+
+    def assertSameHours(self, first, second):
+        for one, other in zip(first[0] + first[1], second[0] + second[1]):
+            self.assertEqual({k: one[k] for k in ("min", "max", "last")},
+                             {k: other[k] for k in ("min", "max", "last")})
+            if one["mean"] is None:
+                self.assertIsNone(other["mean"])
+            else:
+                self.assertAlmostEqual(one["mean"], other["mean"], delta=0.011)
+
+    def test_days_past_the_detail_are_hourly_and_read_the_same(self):
+        # A busy day (a count every minute from 01:30:20, every bucket a record from then)
+        # 20 days ago is kept in 5-minute records; the same day 40 days ago, past the 35 days
+        # of detail, in hourly ones: 23 records instead of 270, read the same by the hour.
         self.assertEqual(self.shared.put_lot("hist-old", sample_lot(capacity=500,
                                                                     hours=None)).status, 201)
-        start = datetime.datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        start -= datetime.timedelta(days=40)
-        samples = [{"time": stamp(start + datetime.timedelta(minutes=m, seconds=20)),
-                    "occupied": 100 + (m * 37) % 300 if m % 180 < 170 else 0}
-                   for m in range(90, 1440)]
-        self.assertEqual(self.import_samples("hist-old", samples).status, 200)
-        field = str(self.day_of(start))
-        self.assertEqual(self.shared.redis_cli("HSTRLEN", "ps:hist:hist-old:d", field),
+        midnight = datetime.datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        recent, old = (midnight - datetime.timedelta(days=n) for n in (20, 40))
+        pattern = [(datetime.timedelta(minutes=m, seconds=20),
+                    100 + (m * 37) % 300 if m % 180 < 170 else 0) for m in range(90, 1440)]
+        for start in (recent, old):
+            samples = [{"time": stamp(start + at), "occupied": count} for at, count in pattern]
+            self.assertEqual(self.import_samples("hist-old", samples).status, 200)
+        days = "ps:hist:hist-old:d"
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(recent))),
                          str((288 - 18) * 17))
-        end = start + datetime.timedelta(days=1) - datetime.timedelta(seconds=1)
-        before = [self.history("/v1/lots/hist-old/history", start, end, step).json()["points"]
-                  for step in ("1h", "1d")]
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(old))),
+                         str(23 * 17))  # hours 1 to 23: no count is known before 01:30:20
+        self.assertSameHours(self.hours("hist-old", recent), self.hours("hist-old", old))
+        imported = self.digest("hist-old", old)
+        samples = [{"time": stamp(old + at), "occupied": count} for at, count in pattern]
+        self.assertEqual(self.import_samples("hist-old", samples).status, 200)
+        self.assertEqual(self.digest("hist-old", old), imported)  # idempotent, hourly too
+
+        # The occupancy step makes a day hourly the same way, to the byte: give the old day
+        # the recent day's 5-minute records, as if it had been written live then.
+        self.shared.redis_cli("EVAL", "return redis.call('HSET', KEYS[1], ARGV[2], "
+                              "redis.call('HGET', KEYS[1], ARGV[1]))", "1", days,
+                              str(self.day_of(recent)), str(self.day_of(old)))
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(old))),
+                         str(270 * 17))
         # The lot's latest bucket was yesterday: its next count finishes it into a new day
-        # of its history, and that (once a day) turns the days past the detail hourly.
+        # of its history, and that (once a day) makes days 36 to 65 days old hourly.
         yesterday = self.day_of(datetime.datetime.now(UTC)) - 1
         self.shared.redis_cli("HSET", "ps:lot:hist-old", "hist", f"{yesterday} 100 0 0 5 5 5")
         self.assertEqual(self.shared.post_occupancy("hist-old", {"occupied": 6}).status, 200)
-        self.assertEqual(self.shared.redis_cli("HSTRLEN", "ps:hist:hist-old:d", field),
-                         str(23 * 17))  # hours 1 to 23: the day's first count came at 01:30
-        after = [self.history("/v1/lots/hist-old/history", start, end, step).json()["points"]
-                 for step in ("1h", "1d")]
-        for old, new in zip(before[0] + before[1], after[0] + after[1]):
-            self.assertEqual({k: new[k] for k in ("time", "min", "max", "last")},
-                             {k: old[k] for k in ("time", "min", "max", "last")})
-            if old["mean"] is None:
-                self.assertIsNone(new["mean"])
-            else:
-                self.assertAlmostEqual(new["mean"], old["mean"], delta=0.011)
-        self.assertIsNone(after[0][0]["mean"])  # 00:00 to 01:00: no count known yet
-        self.assertEqual(self.shared.redis_cli("HEXISTS", "ps:hist:hist-old:d", str(yesterday)),
-                         "1")
+        self.assertEqual(self.digest("hist-old", old), imported)
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(recent))),
+                         str(270 * 17))  # within the detail: unchanged
+        self.assertEqual(self.shared.redis_cli("HEXISTS", days, str(yesterday)), "1")
 
 if __name__ == "__main__":
     main()
