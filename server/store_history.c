@@ -66,7 +66,7 @@ static int words_new(size_t count, size_t size, const char ***words, char **stor
 static void owner_keys(enum store_history_owner owner, const char *id, char *latest, char *days)
 {
     if (owner == STORE_HISTORY_GROUPS) {
-        snprintf(latest, KEY_SIZE, STORE_PREFIX "ghist:%s:now", id);
+        snprintf(latest, KEY_SIZE, STORE_PREFIX "ghist:%s", id);
         snprintf(days, KEY_SIZE, STORE_PREFIX "ghist:%s:d", id);
     } else {
         snprintf(latest, KEY_SIZE, STORE_PREFIX "lot:%s", id);
@@ -80,7 +80,7 @@ int store_history_read(struct store *store, enum store_history_owner owner, cons
 {
     const char **keys;
     char *storage, first[NUMBER_SIZE], days[NUMBER_SIZE];
-    const char *arguments[] = {first, days};
+    const char *arguments[] = {first, days, owner == STORE_HISTORY_GROUPS ? "*hist" : "hist"};
     int result;
 
     if (words_new(2 * count, KEY_SIZE, &keys, &storage) != 0)
@@ -91,7 +91,7 @@ int store_history_read(struct store *store, enum store_history_owner owner, cons
     snprintf(days, sizeof(days), "%zu", day_count);
     const struct store_request request = {.script = STORE_SCRIPT_HISTORY_LOAD,
                                           .keys = {keys, (int)(2 * count)},
-                                          .arguments = {arguments, 2}};
+                                          .arguments = {arguments, 3}};
     result = store_call(store, &request, read_days, (store_callback)callback, data);
     free(keys);
     free(storage);

@@ -1,9 +1,10 @@
 -- history_load.lua: days of lots' or groups' count history, read at once.
 --
--- KEYS, two for each owner: the hash whose "hist" field holds its latest
--- bucket as text (ps:lot:{id}, or ps:ghist:{group}:now), and its hash of
--- days (ps:hist:{id}:d, or ps:ghist:{group}:d); occupancy.lua writes them
--- ARGV: 1 the first day (days since 1970), 2 the number of days
+-- KEYS, two for each owner: the hash whose field ARGV[3] holds its latest
+-- bucket as text (ps:lot:{id} "hist", or ps:ghist:{group} "*hist"), and
+-- its hash of days (ps:hist:{id}:d, or ps:ghist:{group}:d); occupancy.lua
+-- writes them
+-- ARGV: 1 the first day (days since 1970), 2 the number of days, 3 the field
 --
 -- Returns, owner by owner then day by day, each day's records (the layout
 -- of core/history.h, the latest bucket's last), or nil for a day with none.
@@ -14,7 +15,7 @@ for d = 1, count do fields[d] = first + d - 1 end
 local out = {}
 for owner = 1, #KEYS, 2 do
   local days = redis.call('HMGET', KEYS[owner + 1], unpack(fields))
-  local latest = redis.call('HGET', KEYS[owner], 'hist')
+  local latest = redis.call('HGET', KEYS[owner], ARGV[3])
   if latest then
     local v = {}
     for n in string.gmatch(latest, '%d+') do v[#v + 1] = tonumber(n) end

@@ -104,8 +104,8 @@ end
 -- core/history.c reads them and folds imports the same way). A bucket's
 -- record: sum (occupied x seconds), covered seconds, min, max, last.
 -- The bucket of the latest change is kept as text in the lot hash's "hist"
--- field ("day bucket sum covered min max last"; a group's in
--- ps:ghist:{group}:now); when a later bucket begins it is finished and
+-- field ("day bucket sum covered min max last"; a group's in the "*hist"
+-- field of ps:ghist:{group}); when a later bucket begins it is finished and
 -- appended, 17 bytes, to its day in ps:hist:{id}:d (ps:ghist:{group}:d), a
 -- hash of days (days since 1970) whose values are the records of the
 -- buckets that had a change. The old count's share goes to the previous
@@ -195,13 +195,14 @@ if space == '' then
   end
   -- held since since_s, now new_count; held nil: taken from the latest
   -- record (a group's), or a first report, taken to have held since its bucket began.
-  local function fold(holder, days_key, text, held, since_s, new_count)
+  -- Returns the latest bucket's new text ("day bucket sum covered min max last"), or nil.
+  local function fold(days_key, text, held, since_s, new_count)
     local last
     if text then
       local v = {}
       for n in string.gmatch(text, '%d+') do v[#v + 1] = tonumber(n) end
       last = {v[1] * 288 + v[2], v[3], v[4], v[5], v[6], v[7]}
-      if last[1] > bucket then return end -- the clock stepped back: nothing folded
+      if last[1] > bucket then return nil end -- the clock stepped back: nothing folded
       if held == nil then held, since_s = last[6], last[1] * 300 + last[3] end
     end
     if held == nil or since_s == nil then held, since_s = new_count, start end
@@ -224,23 +225,28 @@ if space == '' then
       current = {bucket, held * (now_s - start), now_s - start, edge, edge, edge}
     end
     local day = math.floor(bucket / 288)
-    redis.call('HSET', holder, 'hist', string.format('%d %d %d %d %d %d %d', day,
-               bucket - day * 288, current[2], current[3], math.min(current[4], new_count),
-               math.max(current[5], new_count), new_count))
+    return string.format('%d %d %d %d %d %d %d', day, bucket - day * 288, current[2], current[3],
+                         math.min(current[4], new_count), math.max(current[5], new_count),
+                         new_count)
   end
   local mine = redis.call('HMGET', KEYS[1], 'hist', 'groups')
-  fold(KEYS[1], ARGV[10] .. 'd', mine[1], old, lot[4] and math.floor(tonumber(lot[4]) / 1000), new)
-  -- Each group's sum: the lots' last counts in ps:ghist:{group} (and the sum in "*"),
-  -- kept by this script, lot_put.lua and lot_delete.lua.
+  local text = fold(ARGV[10] .. 'd', mine[1], old, lot[4] and math.floor(tonumber(lot[4]) / 1000),
+                    new)
+  if text then redis.call('HSET', KEYS[1], 'hist', text) end
+  -- Each group (ps:ghist:{group}): its lots' last counts, their sum ("*"; kept
+  -- by this script, lot_put.lua and lot_delete.lua) and its latest bucket
+  -- ("*hist"; no lot id begins with "*").
   for group in string.gmatch(mine[2] or '', '[^,]+') do
     local lots = root .. 'ghist:' .. group
-    local now_key = lots .. ':now'
-    local counts = redis.call('HMGET', lots, ARGV[1], '*')
-    local sum = (tonumber(counts[2]) or 0) - (tonumber(counts[1]) or 0) + new
-    redis.call('HSET', lots, ARGV[1], new, '*', sum)
+    local known = redis.call('HMGET', lots, ARGV[1], '*', '*hist')
+    local sum = (tonumber(known[2]) or 0) - (tonumber(known[1]) or 0) + new
     -- (a sum x 300 seconds must fit the record's 32 bits)
-    fold(now_key, lots .. ':d', redis.call('HGET', now_key, 'hist'), nil, nil,
-         math.min(sum, 14316557))
+    text = fold(lots .. ':d', known[3], nil, nil, math.min(sum, 14316557))
+    if text then
+      redis.call('HSET', lots, ARGV[1], new, '*', sum, '*hist', text)
+    else
+      redis.call('HSET', lots, ARGV[1], new, '*', sum)
+    end
   end
 end
 -- End of the history block.
