@@ -112,7 +112,8 @@ static void hex_of(const unsigned char *bytes, size_t length, char *out)
 
 /*
  * One day's four arguments (day, first and last bucket of the day, hex) for
- * records[from, to); hourly records for a day before hourly_before_day.
+ * records[from, to); hourly records for a day before hourly_before_day
+ * with more than 24 records.
  */
 static void day_words(const struct history_record *records, int64_t first_bucket, size_t from,
                       size_t to, int64_t hourly_before_day, const char **words)
@@ -123,7 +124,12 @@ static void day_words(const struct history_record *records, int64_t first_bucket
     struct history_record whole[HISTORY_BUCKETS_PER_DAY] = {0}, hours[24];
     unsigned char bytes[HISTORY_DAY_BYTES];
 
-    if (day < hourly_before_day) {
+    size_t present = 0;
+
+    for (size_t i = from; i < to; i++)
+        present += records[i].present;
+    /* A day of at most 24 records is no larger in 5-minute records, and exact. */
+    if (day < hourly_before_day && present > 24) {
         memcpy(whole + of_day, records + from, (to - from) * sizeof(*records));
         history_day_hourly(whole, hours);
         length = history_day_encode(hours, 24, HISTORY_HOURLY_FIRST, bytes);

@@ -39,8 +39,8 @@ int store_history_read(struct store *store, enum store_history_owner owner, cons
 /*
  * Write records (count of them, from first_bucket) into lot_id's history
  * in one script call: each day's records within the span replaced, the
- * others kept; a day before hourly_before_day (UTC days since 1970) as
- * hourly records (history_day_hourly). Outcomes: OK, NOT_FOUND (no such
+ * others kept; a day before hourly_before_day (UTC days since 1970) with
+ * more than 24 records as hourly records (history_day_hourly). Outcomes: OK, NOT_FOUND (no such
  * lot; nothing written), UNAVAILABLE, FAILED. Returns 0 or -1 as
  * store_history_read.
  */

@@ -174,19 +174,22 @@ if space == '' then
     end
     -- A new day (once a day): the days past retention leave, and the hash
     -- expires history_days after its latest day, so a lot that stops leaves none.
-    -- Days older than 35 (the 5-minute answers' reach) and at most 65 become
-    -- hourly when they are longer than 24 records.
+    -- Days older than 35 (the 5-minute answers' reach) and not yet looked at
+    -- (field "c": the last day that was) become hourly when longer than 24 records.
     local stale, today = {}, math.floor(now_s / 86400)
+    local compacted = tonumber(redis.call('HGET', days_key, 'c')) or -1
     for _, field in ipairs(redis.call('HKEYS', days_key)) do
       local d = tonumber(field)
-      if (d + 1) * 86400 + retention <= now_s then
+      if d == nil then -- "c"
+      elseif (d + 1) * 86400 + retention <= now_s then
         stale[#stale + 1] = field
-      elseif d < today - 35 and d >= today - 65 and
+      elseif d > compacted and d < today - 35 and
              redis.call('HSTRLEN', days_key, field) > 24 * 17 then
         redis.call('HSET', days_key, field, hourly(redis.call('HGET', days_key, field)))
       end
     end
     if #stale > 0 then redis.call('HDEL', days_key, unpack(stale)) end
+    redis.call('HSET', days_key, 'c', today - 36)
     redis.call('HSET', days_key, day, bytes)
     local expire_at = (day + 1) * 86400 + retention
     if redis.call('EXPIRETIME', days_key) < expire_at then

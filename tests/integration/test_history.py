@@ -378,6 +378,13 @@ class HistoryTest(DaemonTestCase):
         self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(recent))),
                          str(270 * 17))  # within the detail: unchanged
         self.assertEqual(self.shared.redis_cli("HEXISTS", days, str(yesterday)), "1")
+        # Each day is looked at once: "c" is the last day looked at.
+        self.assertEqual(self.shared.redis_cli("HGET", days, "c"), str(yesterday + 1 - 36))
+        # A quiet old day (at most 24 records) stays in 5-minute records: exact, no larger.
+        quiet = old - datetime.timedelta(days=5)
+        self.assertEqual(self.import_samples("hist-old", [
+            {"time": stamp(quiet + datetime.timedelta(hours=12)), "occupied": 7}]).status, 200)
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(quiet))), "17")
 
 if __name__ == "__main__":
     main()
