@@ -5,11 +5,12 @@ usage: python3 tools/history_cost.py BEFORE_BUILD [REV]
 
 memory  For each build (BEFORE_BUILD, then build/), a daemon with its embedded
         Redis: INFO memory's used_memory before and after
-          - a first count for each of 2,000 new lots (the 100,000-lot fill's step),
+          - 5,000 new lots, then a first count for each (the 100,000-lot fill's steps),
           - 30 days of one count a day (noon) imported for 1,000 lots (quiet),
           - 8 days of a count every minute imported for 50 lots (busy), and the same
             for 50 lots 40 days ago (busy, past the 35 days of detail),
-        reported as bytes per lot or per lot-day.
+        reported as bytes per lot or per lot-day (the first counts' time of day
+        matters before: the old layout's first count grew with it).
 writes  occupancy.lua as it was at REV (default main) and as it is now, on one
         private Redis (append-only, fsync always, as the embedded one), under
         redis-benchmark, alternately, three rounds: microseconds of Redis time
@@ -81,6 +82,8 @@ def import_days(client, lots, prefix, days, ago, samples_of_day):
 
 
 def first_counts(client, lots):
+    """Bytes per lot of a first count, and of a lot with its first count (the bench's fill)."""
+    empty = used_memory(client.daemon)
     for index in range(lots):
         client.send("PUT", f"/v1/lots/first-{index:05d}", {"name": "First", "kind": "public",
                                                           "location": {"lat": 26.5, "lon": 106.7},
@@ -88,7 +91,8 @@ def first_counts(client, lots):
     before = used_memory(client.daemon)
     for index in range(lots):
         client.send("POST", f"/v1/lots/first-{index:05d}/occupancy", {"occupied": index % 100})
-    return (used_memory(client.daemon) - before) / lots
+    after = used_memory(client.daemon)
+    return (after - before) / lots, (after - empty) / lots
 
 
 def memory(server):
@@ -99,7 +103,8 @@ def memory(server):
         client = Client(daemon)
         client.daemon = daemon
         every_minute = [(60 * m + 30, 100 + (m * 37) % 300) for m in range(1440)]
-        return {"first count, per lot": first_counts(client, 2000),
+        first, whole = first_counts(client, 5000)
+        return {"first count, per lot": first, "a lot and its first count, per lot": whole,
                 "quiet lot-day (a count a day)": import_days(client, 1000, "quiet", 30, 0,
                                                              [(43200, 7)]),
                 "busy lot-day (a count a minute)": import_days(client, 50, "busy", 8, 0,
