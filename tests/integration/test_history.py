@@ -231,6 +231,31 @@ class HistoryTest(DaemonTestCase):
         self.assertEqual(self.shared.redis_cli("HGET", "ps:ghist:hist-gone", "*"), "6")
         self.assertEqual(self.shared.redis_cli("HEXISTS", "ps:ghist:hist-gone", "gone-y"), "0")
 
+    def test_a_large_group_forecasts_from_its_own_history(self):
+        # 33 lots: more than a forecast summed from the lots takes (32). Without history of
+        # its own such a group is refused, naming id; with 20 days of its own buckets (here
+        # the group's count is 100 + the UTC hour on every day) it is forecast from them.
+        for group in ("hist-big", "hist-big-new"):
+            for index in range(33):
+                body = sample_lot(capacity=10, groups=[group], hours=None)
+                self.assertEqual(self.shared.put_lot(f"{group}-{index:02d}", body).status, 201)
+        self.assertRefused(self.shared.get("/v1/groups/hist-big-new/forecast"), "id",
+                           "until the group has 14 days of its own history")
+        today = self.day_of(datetime.datetime.now(UTC))
+        self.shared.redis_cli(
+            "EVAL", "for d = tonumber(ARGV[1]) - 20, tonumber(ARGV[1]) - 1 do local parts = {} "
+            "for h = 0, 23 do local c = 100 + h parts[#parts + 1] = struct.pack("
+            "'<I2I4I2I3I3I3', h * 12, c * 300, 300, c, c, c) end "
+            "redis.call('HSET', KEYS[1], d, table.concat(parts)) end", "1",
+            "ps:ghist:hist-big:d", str(today))
+        document = self.shared.get("/v1/groups/hist-big/forecast?step=1h").json()
+        self.assertEqual((document["basis"], document["lots"], document["capacity"]),
+                         ("calendar", 33, 330), document)
+        self.assertEqual(len(document["points"]), 25)
+        for point in document["points"]:
+            hour = instant(point["time"]).astimezone(UTC).hour
+            self.assertEqual(point["free"], 330 - 100 - hour, point)
+
     def assertRefused(self, response, field, rule_part):
         document = self.assertProblem(response, 422, "validation")
         self.assertEqual(document["errors"][0]["field"], field, document)
