@@ -62,15 +62,21 @@ static int words_new(size_t count, size_t size, const char ***words, char **stor
     return 0;
 }
 
-/* The two keys of one owner's history: the hash holding its latest bucket, and its days. */
-static void owner_keys(enum store_history_owner owner, const char *id, char *latest, char *days)
+/*
+ * The three keys of one owner's history: the hash holding its latest
+ * bucket, its days, and the day being written.
+ */
+static void owner_keys(enum store_history_owner owner, const char *id, char *latest, char *days,
+                       char *open)
 {
     if (owner == STORE_HISTORY_GROUPS) {
         snprintf(latest, KEY_SIZE, STORE_PREFIX "ghist:%s", id);
         snprintf(days, KEY_SIZE, STORE_PREFIX "ghist:%s:d", id);
+        snprintf(open, KEY_SIZE, STORE_PREFIX "ghist:%s:t", id);
     } else {
         snprintf(latest, KEY_SIZE, STORE_PREFIX "lot:%s", id);
         snprintf(days, KEY_SIZE, STORE_PREFIX "hist:%s:d", id);
+        snprintf(open, KEY_SIZE, STORE_PREFIX "hist:%s:t", id);
     }
 }
 
@@ -83,14 +89,15 @@ int store_history_read(struct store *store, enum store_history_owner owner, cons
     const char *arguments[] = {first, days, owner == STORE_HISTORY_GROUPS ? "*hist" : "hist"};
     int result;
 
-    if (words_new(2 * count, KEY_SIZE, &keys, &storage) != 0)
+    if (words_new(3 * count, KEY_SIZE, &keys, &storage) != 0)
         return -1;
     for (size_t i = 0; i < count; i++)
-        owner_keys(owner, ids[i], (char *)keys[2 * i], (char *)keys[2 * i + 1]);
+        owner_keys(owner, ids[i], (char *)keys[3 * i], (char *)keys[3 * i + 1],
+                   (char *)keys[3 * i + 2]);
     snprintf(first, sizeof(first), "%" PRId64, first_day);
     snprintf(days, sizeof(days), "%zu", day_count);
     const struct store_request request = {.script = STORE_SCRIPT_HISTORY_LOAD,
-                                          .keys = {keys, (int)(2 * count)},
+                                          .keys = {keys, (int)(3 * count)},
                                           .arguments = {arguments, 3}};
     result = store_call(store, &request, read_days, (store_callback)callback, data);
     free(keys);
@@ -152,12 +159,13 @@ int store_history_import(struct store *store, const char *lot_id,
         (size_t)((first_bucket + (int64_t)count - 1) / HISTORY_BUCKETS_PER_DAY - first_day + 1);
     const size_t word_size = 2 * HISTORY_DAY_BYTES + 1;
     const char *keys[2], **arguments;
-    char *argument_storage, lot_key[KEY_SIZE], days_key[KEY_SIZE], retention[NUMBER_SIZE];
+    char *argument_storage, lot_key[KEY_SIZE], days_key[KEY_SIZE], open_key[KEY_SIZE];
+    char retention[NUMBER_SIZE];
     int result;
 
     if (words_new(1 + 4 * days, word_size, &arguments, &argument_storage) != 0)
         return -1;
-    owner_keys(STORE_HISTORY_LOTS, lot_id, lot_key, days_key);
+    owner_keys(STORE_HISTORY_LOTS, lot_id, lot_key, days_key, open_key);
     keys[0] = lot_key;
     keys[1] = days_key;
     snprintf(retention, sizeof(retention), "%" PRId64, store_history_days(store) * 86400);

@@ -37,14 +37,17 @@
  *   ps:groups               set of ids of groups that have names
  *   ps:group:{id}           string: a group's names {"name", "names": {"en"}}
  *   ps:hist:{id}:d          hash: a lot's count history, day (days since
- *                           1970) -> its sparse records (core/history.h);
- *                           the latest bucket is the lot hash's "hist"
- *                           field; expires history_days after its latest
- *                           day (ps:hist:{id}:{day} strings: an older
- *                           layout, no longer read, left to expire)
+ *                           1970) -> its sparse records (core/history.h),
+ *                           "c" -> the last day made hourly; expires
+ *                           history_days after its latest day
+ *                           (ps:hist:{id}:{day} strings: an older layout,
+ *                           no longer read, left to expire)
+ *   ps:hist:{id}:t          string: the day being written (day number and
+ *                           records); the latest bucket is the lot hash's
+ *                           "hist" field
  *   ps:ghist:{group}        hash: a group's lots' last counts, their sum
  *                           "*", its latest bucket "*hist"
- *   ps:ghist:{group}:d      hash: a group's count history, as a lot's
+ *   ps:ghist:{group}:d, :t  a group's count history, as a lot's
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  *

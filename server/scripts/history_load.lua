@@ -1,20 +1,27 @@
 -- history_load.lua: days of lots' or groups' count history, read at once.
 --
--- KEYS, two for each owner: the hash whose field ARGV[3] holds its latest
--- bucket as text (ps:lot:{id} "hist", or ps:ghist:{group} "*hist"), and
--- its hash of days (ps:hist:{id}:d, or ps:ghist:{group}:d); occupancy.lua
--- writes them
+-- KEYS, three for each owner: the hash whose field ARGV[3] holds its
+-- latest bucket as text (ps:lot:{id} "hist", or ps:ghist:{group} "*hist"),
+-- its hash of days (ps:hist:{id}:d, or ps:ghist:{group}:d) and the day
+-- being written (ps:hist:{id}:t, or ps:ghist:{group}:t: the day number and
+-- its records); occupancy.lua writes them
 -- ARGV: 1 the first day (days since 1970), 2 the number of days, 3 the field
 --
 -- Returns, owner by owner then day by day, each day's records (the layout
--- of core/history.h, the latest bucket's last), or nil for a day with none.
+-- of core/history.h: the hash's, the day being written's, the latest
+-- bucket's, in that order), or nil for a day with none.
 
 local first, count = tonumber(ARGV[1]), tonumber(ARGV[2])
 local fields = {}
 for d = 1, count do fields[d] = first + d - 1 end
 local out = {}
-for owner = 1, #KEYS, 2 do
+for owner = 1, #KEYS, 3 do
   local days = redis.call('HMGET', KEYS[owner + 1], unpack(fields))
+  local open = redis.call('GET', KEYS[owner + 2])
+  if open and #open >= 4 then
+    local d = struct.unpack('<I4', open) - first + 1
+    if d >= 1 and d <= count then days[d] = (days[d] or '') .. string.sub(open, 5) end
+  end
   local latest = redis.call('HGET', KEYS[owner], ARGV[3])
   if latest then
     local v = {}

@@ -106,9 +106,10 @@ end
 -- The bucket of the latest change is kept as text in the lot hash's "hist"
 -- field ("day bucket sum covered min max last"; a group's in the "*hist"
 -- field of ps:ghist:{group}); when a later bucket begins it is finished and
--- appended, 17 bytes, to its day in ps:hist:{id}:d (ps:ghist:{group}:d), a
--- hash of days (days since 1970) whose values are the records of the
--- buckets that had a change. The old count's share goes to the previous
+-- appended, 17 bytes, to the day being written, ps:hist:{id}:t
+-- (ps:ghist:{group}:t), and that day, when a later one begins, to
+-- ps:hist:{id}:d (ps:ghist:{group}:d), a hash of days (days since 1970)
+-- whose values are the records of the buckets that had a change. The old count's share goes to the previous
 -- change's bucket (finishing it) and to the current bucket only; buckets
 -- between have no record and readers carry the last count through them.
 -- (Space types: a type's count is not folded; only the whole lot's is.)
@@ -163,19 +164,10 @@ if space == '' then
     end
     return table.concat(out)
   end
-  -- A finished record {bucket since 1970, sum, covered, min, max, last} joins its day.
-  local function finish(days_key, r)
-    local day = math.floor(r[1] / 288)
-    local bytes = struct.pack(record, r[1] - day * 288, r[2], r[3], r[4], r[5], r[6])
-    local known = redis.call('HGET', days_key, day)
-    if known then
-      redis.call('HSET', days_key, day, known .. bytes)
-      return
-    end
-    -- A new day (once a day): the days past retention leave, and the hash
-    -- expires history_days after its latest day, so a lot that stops leaves none.
-    -- Days older than 35 (the 5-minute answers' reach) and not yet looked at
-    -- (field "c": the last day that was) become hourly when longer than 24 records.
+  -- Once a day an owner: the days past retention leave its days hash, and
+  -- the days older than 35 (the 5-minute answers' reach) not yet looked at
+  -- (field "c": the last day that was) become hourly when longer than 24 records.
+  local function maintain(days_key)
     local stale, today = {}, math.floor(now_s / 86400)
     local compacted = tonumber(redis.call('HGET', days_key, 'c')) or -1
     for _, field in ipairs(redis.call('HKEYS', days_key)) do
@@ -190,16 +182,41 @@ if space == '' then
     end
     if #stale > 0 then redis.call('HDEL', days_key, unpack(stale)) end
     redis.call('HSET', days_key, 'c', today - 36)
-    redis.call('HSET', days_key, day, bytes)
+  end
+  -- A day's records join its days hash (after any there), which expires
+  -- history_days after its latest day, so an owner that stops leaves none.
+  local function keep(days_key, day, records)
+    local known = redis.call('HGET', days_key, day)
+    redis.call('HSET', days_key, day, (known or '') .. records)
     local expire_at = (day + 1) * 86400 + retention
     if redis.call('EXPIRETIME', days_key) < expire_at then
       redis.call('EXPIREAT', days_key, expire_at)
     end
   end
+  -- A finished record {bucket since 1970, sum, covered, min, max, last} is
+  -- appended (APPEND: no copy of the day) to the day being written, a string
+  -- of its day number and records (ps:hist:{id}:t); on a new day that one
+  -- moves into the days hash.
+  local function finish(days_key, day_key, r)
+    local day = math.floor(r[1] / 288)
+    local bytes = struct.pack(record, r[1] - day * 288, r[2], r[3], r[4], r[5], r[6])
+    local head = redis.call('GETRANGE', day_key, 0, 3)
+    local open_day = #head == 4 and struct.unpack('<I4', head) or nil
+    if open_day == day then
+      redis.call('APPEND', day_key, bytes)
+    elseif open_day and open_day > day then
+      keep(days_key, day, bytes) -- a record older than the day being written
+    else
+      if open_day then keep(days_key, open_day, string.sub(redis.call('GET', day_key), 5)) end
+      maintain(days_key)
+      redis.call('SET', day_key, struct.pack('<I4', day) .. bytes, 'EXAT',
+                 (day + 1) * 86400 + retention)
+    end
+  end
   -- held since since_s, now new_count; held nil: taken from the latest
   -- record (a group's), or a first report, taken to have held since its bucket began.
   -- Returns the latest bucket's new text ("day bucket sum covered min max last"), or nil.
-  local function fold(days_key, text, held, since_s, new_count)
+  local function fold(days_key, day_key, text, held, since_s, new_count)
     local last
     if text then
       local v = {}
@@ -222,7 +239,7 @@ if space == '' then
           last[2] = last[2] + held * ((previous + 1) * 300 - since_s)
           last[3] = 300
         end
-        finish(days_key, last)
+        finish(days_key, day_key, last)
       end
       local edge = now_s > start and held or new_count -- at the bucket's start the old count never held
       current = {bucket, held * (now_s - start), now_s - start, edge, edge, edge}
@@ -233,8 +250,8 @@ if space == '' then
                          new_count)
   end
   local mine = redis.call('HMGET', KEYS[1], 'hist', 'groups')
-  local text = fold(ARGV[10] .. 'd', mine[1], old, lot[4] and math.floor(tonumber(lot[4]) / 1000),
-                    new)
+  local text = fold(ARGV[10] .. 'd', ARGV[10] .. 't', mine[1], old,
+                    lot[4] and math.floor(tonumber(lot[4]) / 1000), new)
   if text then redis.call('HSET', KEYS[1], 'hist', text) end
   -- Each group (ps:ghist:{group}): its lots' last counts, their sum ("*"; kept
   -- by this script, lot_put.lua and lot_delete.lua) and its latest bucket
@@ -244,7 +261,7 @@ if space == '' then
     local known = redis.call('HMGET', lots, ARGV[1], '*', '*hist')
     local sum = (tonumber(known[2]) or 0) - (tonumber(known[1]) or 0) + new
     -- (a sum x 300 seconds must fit the record's 32 bits)
-    text = fold(lots .. ':d', known[3], nil, nil, math.min(sum, 14316557))
+    text = fold(lots .. ':d', lots .. ':t', known[3], nil, nil, math.min(sum, 14316557))
     if text then
       redis.call('HSET', lots, ARGV[1], new, '*', sum, '*hist', text)
     else

@@ -70,13 +70,21 @@ class HistoryTest(DaemonTestCase):
     def import_samples(self, lot_id, samples):
         return self.shared.as_admin("POST", f"/v1/lots/{lot_id}/history", samples)
 
-    # A day's records: those finished in the owner's hash of days, then its latest bucket's
-    # (text in the lot's hash, "day bucket sum covered min max last") when it is of that day.
+    # A day's records: those in the lot's hash of days, then in the day being written (its
+    # day number, then its records), then its latest bucket's (text in the lot's hash, "day
+    # bucket sum covered min max last") when they are of that day.
     DAY_RECORDS = ("local d = redis.call('HGET', KEYS[2], ARGV[1]) or '' "
+                   "local o = redis.call('GET', KEYS[3]) "
+                   "if o and struct.unpack('<I4', o) == tonumber(ARGV[1]) then "
+                   "d = d .. string.sub(o, 5) end "
                    "local t = redis.call('HGET', KEYS[1], 'hist') if t then local v = {} "
                    "for n in string.gmatch(t, '%d+') do v[#v + 1] = tonumber(n) end "
                    "if v[1] == tonumber(ARGV[1]) then d = d .. struct.pack('<I2I4I2I3I3I3', "
                    "v[2], v[3], v[4], v[5], v[6], v[7]) end end return d")
+
+    @staticmethod
+    def lot_keys(lot_id):
+        return (f"ps:lot:{lot_id}", f"ps:hist:{lot_id}:d", f"ps:hist:{lot_id}:t")
 
     def day_of(self, moment):
         return int(moment.timestamp()) // 86400
@@ -84,7 +92,7 @@ class HistoryTest(DaemonTestCase):
     def digest(self, lot_id, moment):
         return self.shared.redis_cli(
             "EVAL", "local f = function() " + self.DAY_RECORDS + " end "
-            "return redis.sha1hex(f() or '')", "2", f"ps:lot:{lot_id}", f"ps:hist:{lot_id}:d",
+            "return redis.sha1hex(f() or '')", "3", *self.lot_keys(lot_id),
             str(self.day_of(moment)))
 
     def records(self, keys, day):
@@ -94,7 +102,7 @@ class HistoryTest(DaemonTestCase):
             "local d, out = f() or '', {} "
             "for at = 1, #d, 17 do local r = {struct.unpack('<I2I4I2I3I3I3', d, at)} "
             "out[#out + 1] = table.concat(r, ' ', 1, 6) end return table.concat(out, ',')",
-            "2", *keys, str(day))
+            "3", *keys, str(day))
         found = {}
         for item in filter(None, text.split(",")):
             values = [int(v) for v in item.split(" ")]
@@ -158,7 +166,7 @@ class HistoryTest(DaemonTestCase):
         days = {bucket // 288 for bucket in records}
         stored = {}
         for day in days:
-            stored.update(self.records(("ps:lot:hist-b", "ps:hist:hist-b:d"), day))
+            stored.update(self.records(self.lot_keys("hist-b"), day))
         self.assertEqual(stored, records)
 
     def test_csv(self):
@@ -278,7 +286,7 @@ class HistoryTest(DaemonTestCase):
 
     def test_bad_imports_store_nothing(self):
         day = datetime.datetime.now(UTC) - datetime.timedelta(days=10)
-        day_records = lambda: self.records(("ps:lot:hist-b", "ps:hist:hist-b:d"),
+        day_records = lambda: self.records(self.lot_keys("hist-b"),
                                            self.day_of(day))  # noqa: E731
         later = stamp(day + datetime.timedelta(minutes=5))
         self.assertRefused(self.import_samples("hist-b", [{"time": later, "occupied": 1},
@@ -402,7 +410,23 @@ class HistoryTest(DaemonTestCase):
         self.assertEqual(self.digest("hist-old", old), imported)
         self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(self.day_of(recent))),
                          str(270 * 17))  # within the detail: unchanged
-        self.assertEqual(self.shared.redis_cli("HEXISTS", days, str(yesterday)), "1")
+        # Yesterday's bucket, finished, is in the day being written.
+        self.assertEqual(self.records(self.lot_keys("hist-old"), yesterday),
+                         {yesterday * 288 + 100: [5 * 300, 300, 5, 5, 5]})
+        self.assertEqual(self.shared.redis_cli("STRLEN", "ps:hist:hist-old:t"), str(4 + 17))
+        # A finished bucket of a later day moves the day being written into the days hash.
+        if time.time() % 86400 < 300:  # the forced bucket below must be before now's
+            time.sleep(301 - time.time() % 86400)
+        today = self.day_of(datetime.datetime.now(UTC))
+        self.shared.redis_cli("HSET", "ps:lot:hist-old", "hist", f"{today} 0 0 0 6 6 6")
+        self.assertEqual(self.shared.post_occupancy("hist-old", {"occupied": 8}).status, 200)
+        self.assertEqual(self.records(self.lot_keys("hist-old"), yesterday),
+                         {yesterday * 288 + 100: [5 * 300, 300, 5, 5, 5]})
+        self.assertEqual(self.shared.redis_cli("HSTRLEN", days, str(yesterday)), "17")
+        # (kept as it was: the lot's own last change, which the fold goes by, is later)
+        self.assertEqual(self.records(self.lot_keys("hist-old"), today)[today * 288],
+                         [0, 0, 6, 6, 6])
+        self.assertEqual(self.shared.redis_cli("STRLEN", "ps:hist:hist-old:t"), str(4 + 17))
         # Each day is looked at once: "c" is the last day looked at.
         self.assertEqual(self.shared.redis_cli("HGET", days, "c"), str(yesterday + 1 - 36))
         # A quiet old day (at most 24 records) stays in 5-minute records: exact, no larger.
