@@ -1,4 +1,5 @@
-/* api_forecast_group.h: GET /v1/groups/{id}/forecast: from the group's own history, or its lots'. */
+/* api_forecast_group.h: GET /v1/groups/{id}/forecast: from the group's own history, or its lots'.
+ */
 #ifndef PARKSHARE_API_FORECAST_GROUP_H
 #define PARKSHARE_API_FORECAST_GROUP_H
 
