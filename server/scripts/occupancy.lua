@@ -109,9 +109,10 @@ end
 -- appended, 17 bytes, to the day being written, ps:hist:{id}:t
 -- (ps:ghist:{group}:t), and that day, when a later one begins, to
 -- ps:hist:{id}:d (ps:ghist:{group}:d), a hash of days (days since 1970)
--- whose values are the records of the buckets that had a change. The old count's share goes to the previous
--- change's bucket (finishing it) and to the current bucket only; buckets
--- between have no record and readers carry the last count through them.
+-- whose values are the records of the buckets that had a change. The old
+-- count's share goes to the previous change's bucket (finishing it) and to
+-- the current bucket only; buckets between have no record and readers
+-- carry the last count through them.
 -- (Space types: a type's count is not folded; only the whole lot's is.)
 if space == '' then
   local record = '<I2I4I2I3I3I3'
