@@ -40,6 +40,9 @@ struct http_server {
     bool shutting_down;
     void (*on_drained)(void *data);
     void *on_drained_data;
+    /* A worker's: the connections it does not answer go here (see http_server_hand_over). */
+    void (*on_hand_over)(const struct http_handover *handover, void *data);
+    void *hand_over_data;
     time_t date_second; /* the second date was formatted for */
     char date[32];      /* "Sun, 06 Nov 1994 08:49:37 GMT" */
 };
