@@ -319,39 +319,6 @@ static void on_refused(struct http_connection *connection,
     http_reply_problem(exchange, refusal_problem(refusal->status), "%s", refusal->reason);
 }
 
-/*
- * A worker answers a GET or HEAD its routes have, without a query string
- * (those routes take none), and gives every other request's connection up
- * before its head is touched. Shutting down, it answers everything (503).
- */
-static bool answers_here(const struct http_request *request, void *data)
-{
-    struct http_server *server = data;
-    struct router_match match = {0};
-    unsigned method = request->method == HTTP_METHOD_GET    ? ROUTER_GET
-                      : request->method == HTTP_METHOD_HEAD ? ROUTER_HEAD
-                                                            : 0;
-    char path[512];
-    bool here;
-
-    if (server->shutting_down)
-        return true;
-    if (method == 0 || request->target_length >= sizeof(path) ||
-        memchr(request->target, '?', request->target_length) != NULL)
-        return false;
-    memcpy(path, request->target, request->target_length);
-    path[request->target_length] = '\0';
-    here = router_match(server->router, method, path, &match) == 0;
-    router_match_deinit(&match);
-    return here;
-}
-
-static void hand_over(const struct http_handover *handover, void *data)
-{
-    struct http_server *server = data;
-    server->on_hand_over(handover, server->hand_over_data);
-}
-
 /* An optional limiter: NULL when rate is 0, else *ok turns false when memory runs out. */
 static struct rate_limit *optional_limit(double rate, double burst, bool *ok)
 {
@@ -422,8 +389,8 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
         .reuse_port = settings->reuse_port};
     bool worker = server->on_hand_over != NULL;
     struct http_connection_handlers handlers = {on_request, on_refused,
-                                                worker ? answers_here : NULL,
-                                                worker ? hand_over : NULL, server};
+                                                worker ? http_worker_answers_here : NULL,
+                                                worker ? http_worker_hand_over : NULL, server};
     char address[128];
 
     if (http_connection_listen(server->base, host, port, &options, &handlers, &server->listener,
@@ -461,24 +428,6 @@ void http_server_begin_shutdown(struct http_server *server, void (*on_drained)(v
     if (server->listener != NULL)
         http_connection_listener_stop(server->listener);
     notify_if_drained(server);
-}
-
-uint16_t http_server_port(const struct http_server *server)
-{
-    return server->listener != NULL ? http_connection_listener_port(server->listener) : 0;
-}
-
-void http_server_hand_over(struct http_server *server,
-                           void (*on_hand_over)(const struct http_handover *handover, void *data),
-                           void *data)
-{
-    server->on_hand_over = on_hand_over;
-    server->hand_over_data = data;
-}
-
-void http_server_adopt(struct http_server *server, const struct http_handover *handover)
-{
-    http_connection_adopt(server->listener, handover);
 }
 
 size_t http_server_in_flight(const struct http_server *server)

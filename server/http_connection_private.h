@@ -78,7 +78,7 @@ struct http_connection_listener {
     struct timeval header;
     struct http_slots *slots; /* options.shared_slots, or the listener's own */
     bool owns_slots;
-    uint16_t port; /* the bound port */
+    uint16_t port;              /* the bound port */
     struct event *resume_timer; /* accepting again after a failed accept */
     bool paused;                /* accepting is off until a descriptor frees or the timer */
     struct http_log_throttle accept_failures, refused;

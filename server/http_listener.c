@@ -216,9 +216,8 @@ listener_new(struct event_base *base, const struct http_connection_options *opti
         listener->refusals[i].length = prebuild_refusal(
             listener->refusals[i].bytes, sizeof(listener->refusals[i].bytes), refusal_details[i]);
     listener->owns_slots = options->shared_slots == NULL;
-    listener->slots = options->shared_slots != NULL
-                          ? options->shared_slots
-                          : http_slots_new(connections, streams, false);
+    listener->slots = options->shared_slots != NULL ? options->shared_slots
+                                                    : http_slots_new(connections, streams, false);
     listener->resume_timer = evtimer_new(base, on_resume_timer, listener);
     if (listener->slots == NULL || listener->resume_timer == NULL) {
         http_connection_listener_free(listener);
@@ -245,17 +244,17 @@ int http_connection_listen(struct event_base *base, const char *host, uint16_t p
     snprintf(service, sizeof(service), "%u", (unsigned)port);
     if (getaddrinfo(host, service, &hints, &found) != 0)
         goto refuse;
-    listener->accepting = evconnlistener_new_bind(
-        base, on_accept, listener,
-        LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
-            (options->reuse_port ? LEV_OPT_REUSEABLE_PORT : 0),
-        LISTEN_BACKLOG, found->ai_addr, (int)found->ai_addrlen);
+    listener->accepting =
+        evconnlistener_new_bind(base, on_accept, listener,
+                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+                                    (options->reuse_port ? LEV_OPT_REUSEABLE_PORT : 0),
+                                LISTEN_BACKLOG, found->ai_addr, (int)found->ai_addrlen);
     freeaddrinfo(found);
     if (listener->accepting == NULL)
         goto refuse;
     evconnlistener_set_error_cb(listener->accepting, on_accept_error);
-    listener->port = format_bound_address(evconnlistener_get_fd(listener->accepting), bound,
-                                          bound_size);
+    listener->port =
+        format_bound_address(evconnlistener_get_fd(listener->accepting), bound, bound_size);
     *out = listener;
     return 0;
 refuse:

@@ -116,6 +116,14 @@ bool http_exchange_is_read(const struct http_exchange *exchange);
 /* The exchange is answered: free it, and tell a shutdown waiting for the last one. */
 void http_exchange_free(struct http_exchange *exchange);
 
+/*
+ * On a worker's server (http_server_hand_over): whether request is
+ * answered here, asked before its head is touched (data is the server),
+ * and the hand-over of a connection that is not, to the server's callback.
+ */
+bool http_worker_answers_here(const struct http_request *request, void *data);
+void http_worker_hand_over(const struct http_handover *handover, void *data);
+
 /* The Date header's value for now, formatted at most once a second. */
 const char *http_server_date(struct http_server *server);
 

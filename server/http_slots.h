@@ -1,4 +1,5 @@
-/* http_slots.h: the connection and stream counts (client_slots), shared by every loop's listener. */
+/* http_slots.h: the connection and stream counts (client_slots), shared by every loop's listener.
+ */
 #ifndef PARKSHARE_HTTP_SLOTS_H
 #define PARKSHARE_HTTP_SLOTS_H
 

@@ -117,8 +117,7 @@ static int put_lot(struct lot_view_draft *draft, const struct snapshot_lot *lot)
     const struct lot_view_entry *held = lot_view_find(lot_view_draft_view(draft), lot->id);
     struct lot_view_entry *entry;
 
-    if (held != NULL && held->body_length == lot->body_length &&
-        strcmp(held->etag, lot->etag) == 0)
+    if (held != NULL && held->body_length == lot->body_length && strcmp(held->etag, lot->etag) == 0)
         return 0;
     entry = lot_view_entry_new(lot->id, lot->body, lot->body_length, lot->etag, &lot->gzip);
     return entry != NULL ? lot_view_draft_put(draft, entry) : LOT_VIEW_ERROR_NO_MEMORY;

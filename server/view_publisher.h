@@ -18,7 +18,8 @@
  */
 struct view_publisher;
 
-/* A publisher for readers readers (numbered 0..readers-1), with no view yet. NULL without memory. */
+/* A publisher for readers readers (numbered 0..readers-1), with no view yet. NULL without memory.
+ */
 struct view_publisher *view_publisher_new(size_t readers);
 
 /*

@@ -245,8 +245,9 @@ static void *run_worker(void *data)
     http_server_free(worker->server);
     worker->server = NULL;
     fold_worker_counts(worker);
-    log_info(component, "worker %zu stopped: answered %llu request(s), handed %llu connection(s) "
-                        "over",
+    log_info(component,
+             "worker %zu stopped: answered %llu request(s), handed %llu connection(s) "
+             "over",
              worker->number, (unsigned long long)worker->answered,
              (unsigned long long)worker->handed_over);
     return NULL;
@@ -268,8 +269,8 @@ static struct event_base *worker_base(void)
 }
 
 /* Everything a worker needs, made on the owner's thread before the worker's starts. */
-static int worker_prepare(struct worker *worker, const struct workers_options *options,
-                          char *error, size_t error_size)
+static int worker_prepare(struct worker *worker, const struct workers_options *options, char *error,
+                          size_t error_size)
 {
     struct http_options http = *options->http;
     char bound[128];
@@ -291,8 +292,7 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     if (worker->wake == NULL || worker->fold_timer == NULL || event_add(worker->wake, NULL) != 0 ||
         event_add(worker->fold_timer, &fold_interval) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
-        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) !=
-            0)
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
         goto no_memory;
     http_server_hand_over(worker->server, on_hand_over, worker);
     if (http_server_listen(worker->server, options->host, http_server_port(options->owner), bound,
@@ -348,8 +348,8 @@ static int owner_prepare(struct workers *workers)
     workers->queue_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (workers->queue_fd < 0)
         return WORKERS_ERROR_NO_MEMORY;
-    workers->queue_event = event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST,
-                                     on_queue, workers);
+    workers->queue_event =
+        event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST, on_queue, workers);
     workers->fold_timer = event_new(workers->owner_base, -1, EV_PERSIST, on_owner_fold, workers);
     if (workers->queue_event == NULL || workers->fold_timer == NULL ||
         event_add(workers->queue_event, NULL) != 0 ||

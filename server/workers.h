@@ -1,4 +1,5 @@
-/* workers.h: `workers N`: event loops on threads of their own, on the owner's port, reading a view. */
+/* workers.h: `workers N`: event loops on threads of their own, on the owner's port, reading a view.
+ */
 #ifndef PARKSHARE_WORKERS_H
 #define PARKSHARE_WORKERS_H
 
@@ -28,13 +29,13 @@ enum workers_error {
 };
 
 struct workers_options {
-    size_t count;                     /* worker threads, besides the owner's loop */
-    const struct http_options *http;  /* the owner's options: its shared_slots are shared */
-    const char *host;                 /* where the owner listens */
-    struct event_base *owner_base;    /* borrowed */
-    struct http_server *owner;        /* borrowed: takes the connections handed over */
-    struct metrics *owner_metrics;    /* borrowed, may be NULL: the workers' counts join it */
-    const struct snapshot *snapshot;  /* borrowed: the view is built from it, on the owner */
+    size_t count;                    /* worker threads, besides the owner's loop */
+    const struct http_options *http; /* the owner's options: its shared_slots are shared */
+    const char *host;                /* where the owner listens */
+    struct event_base *owner_base;   /* borrowed */
+    struct http_server *owner;       /* borrowed: takes the connections handed over */
+    struct metrics *owner_metrics;   /* borrowed, may be NULL: the workers' counts join it */
+    const struct snapshot *snapshot; /* borrowed: the view is built from it, on the owner */
 };
 
 /*
