@@ -210,7 +210,8 @@ static void on_owner_fold(evutil_socket_t fd, short events, void *data)
         metrics_add_counts(workers->owner_metrics, worker->folded, true);
         pthread_mutex_unlock(&worker->metrics_lock);
     }
-    view_publisher_reclaim(workers->publisher);
+    if (workers->publisher != NULL)
+        view_publisher_reclaim(workers->publisher);
 }
 
 /* --- a worker's loop --- */
@@ -486,19 +487,19 @@ void workers_free(struct workers *workers)
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         if (workers->workers[i].started)
             command(&workers->workers[i], COMMAND_EXIT);
-    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++) {
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         if (workers->workers[i].started)
             pthread_join(workers->workers[i].thread, NULL);
-        worker_deinit(&workers->workers[i]);
-    }
     close_queued(workers);
+    /* Their last counts, while their registries still exist. */
+    if (workers->workers != NULL)
+        on_owner_fold(-1, 0, workers);
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        worker_deinit(&workers->workers[i]);
     if (workers->queue_event != NULL)
         event_free(workers->queue_event);
-    if (workers->fold_timer != NULL) {
-        if (workers->workers != NULL)
-            on_owner_fold(-1, 0, workers);
+    if (workers->fold_timer != NULL)
         event_free(workers->fold_timer);
-    }
     if (workers->queue_fd >= 0)
         close(workers->queue_fd);
     view_publisher_free(workers->publisher);
