@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,13 +314,19 @@ static int start_redis(struct daemon *daemon)
     return 0;
 }
 
-/* `workers`: 0 asks for one loop per online core, within CONFIG_WORKERS_MAX. */
+/*
+ * `workers`: 0 asks for one loop per core this process may run on (its
+ * affinity: taskset, a cgroup's cpuset), within CONFIG_WORKERS_MAX.
+ */
 static size_t event_loops(int64_t configured)
 {
+    cpu_set_t allowed;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
     if (configured > 0)
         return (size_t)configured;
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+        cores = CPU_COUNT(&allowed);
     if (cores < 1)
         return 1;
     return cores > CONFIG_WORKERS_MAX ? CONFIG_WORKERS_MAX : (size_t)cores;

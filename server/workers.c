@@ -38,6 +38,7 @@ enum worker_command {
 /* A connection on its way from a worker to the owner, with the bytes read so far. */
 struct handover_item {
     struct handover_item *next;
+    struct worker *worker;
     struct http_handover handover;
     char bytes[];
 };
@@ -129,29 +130,47 @@ static void worker_lot_get(struct http_exchange *exchange, void *data)
 
 /* --- hand-overs: worker to owner --- */
 
-/* On a worker: queue the connection for the owner and wake it. */
-static void on_hand_over(const struct http_handover *handover, void *data)
+/* On a worker, a loop iteration after the hand-over: queue the connection for the owner. */
+static void push_hand_over(evutil_socket_t fd, short events, void *data)
 {
-    struct worker *worker = data;
-    struct workers *workers = worker->workers;
-    struct handover_item *item = malloc(sizeof(*item) + handover->length);
+    struct handover_item *item = data;
+    struct workers *workers = item->worker->workers;
 
-    if (item == NULL) {
-        log_error(component, "no memory to hand a connection over; closing it");
-        close(handover->fd);
-        http_slots_close(workers->slots, handover->slot);
-        return;
-    }
-    item->next = NULL;
-    item->handover = *handover;
-    memcpy(item->bytes, handover->bytes, handover->length);
-    item->handover.bytes = item->bytes;
-    worker->handed_over++;
     pthread_mutex_lock(&workers->queue_lock);
     *workers->queue_tail = item;
     workers->queue_tail = &item->next;
     pthread_mutex_unlock(&workers->queue_lock);
     wake(workers->queue_fd);
+}
+
+/*
+ * On a worker: copy the connection's bytes and queue it for the owner one
+ * loop iteration later. The epoll changelist applies the removal of the
+ * socket's events at the start of the next iteration: until then the
+ * socket must stay this thread's, or the owner could close it (and the
+ * number be reused) under that late epoll_ctl.
+ */
+static void on_hand_over(const struct http_handover *handover, void *data)
+{
+    /* Not zero: event_base_once runs a zero timeout in this very iteration. */
+    static const struct timeval next_iteration = {0, 1};
+    struct worker *worker = data;
+    struct handover_item *item = malloc(sizeof(*item) + handover->length);
+
+    if (item == NULL ||
+        event_base_once(worker->base, -1, EV_TIMEOUT, push_hand_over, item, &next_iteration) != 0) {
+        log_error(component, "no memory to hand a connection over; closing it");
+        free(item);
+        close(handover->fd);
+        http_slots_close(worker->workers->slots, handover->slot);
+        return;
+    }
+    item->next = NULL;
+    item->worker = worker;
+    item->handover = *handover;
+    memcpy(item->bytes, handover->bytes, handover->length);
+    item->handover.bytes = item->bytes;
+    worker->handed_over++;
 }
 
 static struct handover_item *take_queue(struct workers *workers)
