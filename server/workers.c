@@ -38,7 +38,6 @@ enum worker_command {
 /* A connection on its way from a worker to the owner, with the bytes read so far. */
 struct handover_item {
     struct handover_item *next;
-    struct worker *worker;
     struct http_handover handover;
     char bytes[];
 };
@@ -54,8 +53,10 @@ struct worker {
     struct event *wake;
     _Atomic unsigned commands;
     struct event *fold_timer;
-    struct metrics *counting; /* this thread's alone */
-    struct metrics *folded;   /* under metrics_lock: counts on their way to the owner */
+    struct event *flush; /* hands pending over to the owner, one loop iteration later */
+    struct handover_item *pending, **pending_tail; /* this thread's alone */
+    struct metrics *counting;                      /* this thread's alone */
+    struct metrics *folded; /* under metrics_lock: counts on their way to the owner */
     pthread_mutex_t metrics_lock;
     bool metrics_lock_ready;
     uint64_t answered, handed_over; /* this thread's alone, for the last log line */
@@ -130,16 +131,20 @@ static void worker_lot_get(struct http_exchange *exchange, void *data)
 
 /* --- hand-overs: worker to owner --- */
 
-/* On a worker, a loop iteration after the hand-over: queue the connection for the owner. */
-static void push_hand_over(evutil_socket_t fd, short events, void *data)
+/* On a worker, a loop iteration after the hand-overs: queue the connections for the owner. */
+static void on_flush(evutil_socket_t fd, short events, void *data)
 {
-    struct handover_item *item = data;
-    struct workers *workers = item->worker->workers;
+    struct worker *worker = data;
+    struct workers *workers = worker->workers;
 
+    if (worker->pending == NULL)
+        return;
     pthread_mutex_lock(&workers->queue_lock);
-    *workers->queue_tail = item;
-    workers->queue_tail = &item->next;
+    *workers->queue_tail = worker->pending;
+    workers->queue_tail = worker->pending_tail;
     pthread_mutex_unlock(&workers->queue_lock);
+    worker->pending = NULL;
+    worker->pending_tail = &worker->pending;
     wake(workers->queue_fd);
 }
 
@@ -152,13 +157,13 @@ static void push_hand_over(evutil_socket_t fd, short events, void *data)
  */
 static void on_hand_over(const struct http_handover *handover, void *data)
 {
-    /* Not zero: event_base_once runs a zero timeout in this very iteration. */
+    /* Not zero: a zero timeout would not wait for the next iteration's epoll_ctl calls. */
     static const struct timeval next_iteration = {0, 1};
     struct worker *worker = data;
     struct handover_item *item = malloc(sizeof(*item) + handover->length);
 
-    if (item == NULL ||
-        event_base_once(worker->base, -1, EV_TIMEOUT, push_hand_over, item, &next_iteration) != 0) {
+    if (item == NULL || (!evtimer_pending(worker->flush, NULL) &&
+                         evtimer_add(worker->flush, &next_iteration) != 0)) {
         log_error(component, "no memory to hand a connection over; closing it");
         free(item);
         close(handover->fd);
@@ -166,10 +171,11 @@ static void on_hand_over(const struct http_handover *handover, void *data)
         return;
     }
     item->next = NULL;
-    item->worker = worker;
     item->handover = *handover;
     memcpy(item->bytes, handover->bytes, handover->length);
     item->handover.bytes = item->bytes;
+    *worker->pending_tail = item;
+    worker->pending_tail = &item->next;
     worker->handed_over++;
 }
 
@@ -309,8 +315,9 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     http.metrics = worker->counting;
     worker->wake = event_new(worker->base, worker->wake_fd, EV_READ | EV_PERSIST, on_wake, worker);
     worker->fold_timer = event_new(worker->base, -1, EV_PERSIST, on_worker_fold, worker);
-    if (worker->wake == NULL || worker->fold_timer == NULL || event_add(worker->wake, NULL) != 0 ||
-        event_add(worker->fold_timer, &fold_interval) != 0 ||
+    worker->flush = evtimer_new(worker->base, on_flush, worker);
+    if (worker->wake == NULL || worker->fold_timer == NULL || worker->flush == NULL ||
+        event_add(worker->wake, NULL) != 0 || event_add(worker->fold_timer, &fold_interval) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
         goto no_memory;
@@ -331,6 +338,8 @@ static void worker_deinit(struct worker *worker)
         event_free(worker->wake);
     if (worker->fold_timer != NULL)
         event_free(worker->fold_timer);
+    if (worker->flush != NULL)
+        event_free(worker->flush);
     if (worker->base != NULL)
         event_base_free(worker->base);
     if (worker->wake_fd >= 0)
@@ -413,7 +422,10 @@ int workers_new(const struct workers_options *options, struct workers **out, cha
     }
     workers->workers = calloc(options->count, sizeof(*workers->workers));
     for (size_t i = 0; workers->workers != NULL && i < options->count; i++)
-        workers->workers[i] = (struct worker){.workers = workers, .number = i + 1, .wake_fd = -1};
+        workers->workers[i] = (struct worker){.workers = workers,
+                                              .number = i + 1,
+                                              .wake_fd = -1,
+                                              .pending_tail = &workers->workers[i].pending};
     workers->publisher = view_publisher_new(options->count);
     if (workers->workers == NULL || workers->publisher == NULL || owner_prepare(workers) != 0) {
         snprintf(error, error_size, "no memory for the workers");
@@ -486,10 +498,8 @@ void workers_begin_shutdown(struct workers *workers)
 }
 
 /* Connections handed over that the owner never took: closed, their counts given back. */
-static void close_queued(struct workers *workers)
+static void close_items(struct workers *workers, struct handover_item *item)
 {
-    struct handover_item *item = take_queue(workers);
-
     while (item != NULL) {
         struct handover_item *next = item->next;
         close(item->handover.fd);
@@ -509,7 +519,9 @@ void workers_free(struct workers *workers)
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         if (workers->workers[i].started)
             pthread_join(workers->workers[i].thread, NULL);
-    close_queued(workers);
+    close_items(workers, take_queue(workers));
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        close_items(workers, workers->workers[i].pending);
     /* Their last counts, while their registries still exist. */
     if (workers->workers != NULL)
         on_owner_fold(-1, 0, workers);
