@@ -23,12 +23,24 @@ struct retired {
     struct lot_view_garbage *garbage;
 };
 
+/* A lot's answer as the last full update saw it, by snapshot index. */
+struct seen_answer {
+    char etag[24];
+    size_t length;
+};
+
 struct view_publisher {
     _Atomic(struct lot_view *) current;
     _Atomic uint64_t epoch; /* starts at 1; moved by each publication */
     size_t readers;
     struct retired *retired, **retired_tail; /* oldest first; the writer's alone */
     struct reader_slot *slots;
+    /* The writer's: while the snapshot's membership stays, a full update compares each
+     * lot's ETag with this, in order, and looks up only the lots whose answer moved. */
+    struct seen_answer *seen;
+    size_t seen_count;
+    uint64_t seen_membership;
+    bool seen_valid;
 };
 
 struct view_publisher *view_publisher_new(size_t readers)
@@ -149,21 +161,61 @@ static void note_if_gone(const struct lot_view_entry *entry, void *data)
     gone->ids[gone->count++] = entry->id;
 }
 
-/* Every lot: changed ones put, gone ones removed. */
-static int update_all(struct lot_view_draft *draft, const struct snapshot *snapshot)
+/* Room for count answers seen; false (and nothing seen) without memory. */
+static bool reserve_seen(struct view_publisher *publisher, size_t count)
+{
+    struct seen_answer *grown = realloc(publisher->seen, (count ? count : 1) * sizeof(*grown));
+
+    if (grown == NULL) {
+        free(publisher->seen);
+        publisher->seen = NULL;
+        publisher->seen_count = 0;
+        return false;
+    }
+    publisher->seen = grown;
+    publisher->seen_count = count;
+    return true;
+}
+
+/*
+ * Every lot: changed ones put, gone ones removed. While the set of lots is
+ * the one the last full update saw, only the lots whose ETag moved since
+ * are looked up (a clock re-judgement at 100,000 lots).
+ */
+static int update_all(struct view_publisher *publisher, struct lot_view_draft *draft,
+                      const struct snapshot *snapshot)
 {
     struct gone_lots gone = {.snapshot = snapshot};
     size_t count = snapshot_count(snapshot);
+    uint64_t membership = snapshot_membership(snapshot);
+    bool quick = publisher->seen_valid && publisher->seen_membership == membership &&
+                 publisher->seen_count == count;
+    bool seeing = quick || reserve_seen(publisher, count);
     int result = 0;
 
-    for (size_t i = 0; i < count && result == 0; i++)
-        result = put_lot(draft, snapshot_at(snapshot, i));
-    lot_view_each(lot_view_draft_view(draft), note_if_gone, &gone);
-    /* The ids are the entries' own: removing frees nothing before the view is retired. */
-    for (size_t i = 0; i < gone.count && result == 0; i++)
-        result = lot_view_draft_remove(draft, gone.ids[i]);
-    free(gone.ids);
-    return gone.failed ? LOT_VIEW_ERROR_NO_MEMORY : result;
+    for (size_t i = 0; i < count && result == 0; i++) {
+        const struct snapshot_lot *lot = snapshot_at(snapshot, i);
+        struct seen_answer *seen = seeing ? &publisher->seen[i] : NULL;
+        if (quick && seen->length == lot->body_length && strcmp(seen->etag, lot->etag) == 0)
+            continue;
+        result = put_lot(draft, lot);
+        if (seen != NULL) {
+            memcpy(seen->etag, lot->etag, sizeof(seen->etag));
+            seen->length = lot->body_length;
+        }
+    }
+    if (!quick) {
+        lot_view_each(lot_view_draft_view(draft), note_if_gone, &gone);
+        /* The ids are the entries' own: removing frees nothing before the view is retired. */
+        for (size_t i = 0; i < gone.count && result == 0; i++)
+            result = lot_view_draft_remove(draft, gone.ids[i]);
+        free(gone.ids);
+        if (gone.failed)
+            result = LOT_VIEW_ERROR_NO_MEMORY;
+    }
+    publisher->seen_valid = seeing && result == 0;
+    publisher->seen_membership = membership;
+    return result;
 }
 
 void view_publisher_update(struct view_publisher *publisher, const struct snapshot *snapshot,
@@ -180,15 +232,17 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
         return;
     }
     if (id == NULL) {
-        result = update_all(draft, snapshot);
+        result = update_all(publisher, draft, snapshot);
         lot_view_draft_set_stale(draft, snapshot_stale_since(snapshot));
     } else {
         lot = snapshot_find(snapshot, id);
         result = lot != NULL ? put_lot(draft, lot) : lot_view_draft_remove(draft, id);
     }
-    if (result != 0)
+    if (result != 0) {
+        publisher->seen_valid = false; /* the next full update looks at every lot */
         log_error(component, "no memory for a change in the workers' view; mended at the next "
                              "full update");
+    }
     next = lot_view_draft_finish(draft, &garbage);
     publish(publisher, next, garbage);
 }
@@ -204,6 +258,7 @@ void view_publisher_free(struct view_publisher *publisher)
         free(done);
     }
     lot_view_free(atomic_load(&publisher->current));
+    free(publisher->seen);
     free(publisher->slots);
     free(publisher);
 }
