@@ -77,6 +77,47 @@ class WorkersTest(IntegrationTestCase):
         self.assertGreater(answered, 0)
         self.assertLess(answered, CONNECTIONS)
 
+    def fresh(self, daemon, method, path, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            body = response.read()
+            kept = {name: response.getheader(name) for name in
+                    ("ETag", "Content-Encoding", "Content-Length", "Vary", "Cache-Control",
+                     "Access-Control-Allow-Origin", "Content-Type")}
+            return response.status, kept, body
+        finally:
+            connection.close()
+
+    def test_every_loop_answers_alike(self):
+        """HEAD, gzip, 304 and 404 are answered the same whichever loop accepted: every
+        answer over many fresh connections is one of a single set."""
+        daemon = self.start()
+        # Long texts make the answer worth compressing (over 1 KB).
+        self.assertEqual(daemon.put_lot("w-2", sample_lot(name="停" * 200, address="车" * 200,
+                                                          hours=None, calendar=None)).status,
+                         201)
+        etag = daemon.get("/v1/lots/w-2").header("ETag")
+        asks = [("GET", "/v1/lots/w-2", {}),
+                ("HEAD", "/v1/lots/w-2", {}),
+                ("GET", "/v1/lots/w-2", {"Accept-Encoding": "gzip"}),
+                ("GET", "/v1/lots/w-2", {"If-None-Match": etag}),
+                ("GET", "/v1/lots/no-such-lot", {})]
+        for method, path, headers in asks:
+            answers = {repr(self.fresh(daemon, method, path, headers)) for _ in range(16)}
+            self.assertEqual(len(answers), 1, (method, path, headers, answers))
+        status, kept, body = self.fresh(daemon, "HEAD", "/v1/lots/w-2")
+        self.assertEqual((status, body), (200, b""))
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/lots/w-2",
+                                    {"Accept-Encoding": "gzip"})[1]["Content-Encoding"], "gzip")
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/lots/w-2",
+                                    {"If-None-Match": etag})[0], 304)
+        status, _, body = self.fresh(daemon, "GET", "/v1/lots/no-such-lot")
+        self.assertEqual((status, json.loads(body)["detail"]), (404, "no lot 'no-such-lot'"))
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
     def test_a_write_is_seen_by_the_next_read_on_any_connection(self):
         daemon = self.start()
         # Readers that only read stay on the loop that accepted them.
