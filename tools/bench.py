@@ -486,6 +486,22 @@ def bench_workers(workdir, lot_id):
     return loops, rates[1], rates[loops]
 
 
+def bench_workers_one_core(workdir, lot_id, rounds=3):
+    """`workers 1` against `workers 2` with both loops on core 0 (wrk on core 1), alternating:
+    not a speed-up, the cost of a second loop and of the worker's read path. Median req/s."""
+    rates = {1: [], 2: []}
+    for round_number in range(rounds):
+        for count in (1, 2):
+            directory = os.path.join(workdir, f"one-core-{count}-{round_number}")
+            os.makedirs(directory, exist_ok=True)
+            daemon = Daemon(directory, ["--set", f"workers={count}"], "0")
+            try:
+                rates[count].append(wrk(daemon.url(f"/v1/lots/{lot_id}"))[0])
+            finally:
+                daemon.stop()
+    return sorted(rates[1])[rounds // 2], sorted(rates[2])[rounds // 2]
+
+
 def bench_scale(daemon, workdir):
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
     memory_before = redis_used_memory(socket_path)
@@ -561,6 +577,11 @@ def main():
         if workers is None:
             print(f"workers: 1 loop against N needs cores for N loops and for wrk besides; this "
                   f"machine has {CORES}: not measured")
+            if CORES == 2:
+                one, two = bench_workers_one_core(workdir, lot_id)
+                print(f"GET /v1/lots/{lot_id} with both loops on one core (the cost of a second "
+                      f"loop, not a speed-up; median of 3): workers 1 {one:,.0f} req/s, "
+                      f"workers 2 {two:,.0f} req/s, ratio {two / one:.2f}")
         else:
             loops, one, many = workers
             print(f"GET /v1/lots/{lot_id}, {loops} cores for the daemon and {CORES - loops} for "
