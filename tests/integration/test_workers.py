@@ -219,12 +219,17 @@ class WorkersTest(IntegrationTestCase):
         self.assertEqual((len(accepted), refused), (6, 10))
         # A connection closed gives its place back, whichever loop held it.
         accepted.pop().close()
-        wait_for(lambda: metric(daemon.get("/metrics").body.decode(),
-                                "parkshare_connections_open") <= 6, what="the place given back")
-        wire = Wire(daemon.port)
-        self.addCleanup(wire.close)
-        wire.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
-        self.assertEqual(wire.answer()[0], 200)
+
+        def served_again():
+            again = Wire(daemon.port)
+            self.addCleanup(again.close)
+            again.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            if again.answer()[0] == 200:
+                return True
+            again.close()
+            return False
+
+        wait_for(served_again, timeout=5, what="the closed connection's place")
 
     def test_sigterm_stops_every_loop_and_refuses_new_requests(self):
         daemon = self.start()
