@@ -254,6 +254,23 @@ class WorkersTest(IntegrationTestCase):
         self.assertIn("worker 1 stopped", daemon.log_text())
         self.assertIn("stopped", daemon.log_text().splitlines()[-1])
 
+    def test_workers_0_is_one_loop_per_core_the_daemon_may_use(self):
+        allowed = os.sched_getaffinity(0)
+        self.addCleanup(os.sched_setaffinity, 0, allowed)
+        # The daemon inherits the affinity it is started with (as from taskset or a cpuset).
+        os.sched_setaffinity(0, {min(allowed)})
+        one = self.start(workers=0)
+        os.sched_setaffinity(0, allowed)
+        self.assertEqual(one.stop(), 0)
+        self.assertNotIn("event loops", one.log_text())
+        if len(allowed) < 2:
+            return
+        os.sched_setaffinity(0, set(sorted(allowed)[:2]))
+        two = self.start(workers=0)
+        os.sched_setaffinity(0, allowed)
+        self.assertEqual(two.stop(), 0)
+        self.assertIn("2 event loops: this one and 1 worker(s)", two.log_text())
+
     def test_one_worker_is_one_loop(self):
         daemon = self.start(workers=1)
         self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
