@@ -22,8 +22,8 @@
 
 static const char component[] = "workers";
 
-/* How often a worker's counts reach the owner's /metrics, and old views are freed. */
-#define FOLD_INTERVAL_MS 100
+/* While a reader holds an old view back, the owner tries to free it again after this. */
+#define RECLAIM_RETRY_MS 10
 
 /* What the owner asks of a worker, as bits, with a wake-up on its eventfd. */
 enum worker_command {
@@ -52,7 +52,6 @@ struct worker {
     int wake_fd; /* eventfd: the owner's commands */
     struct event *wake;
     _Atomic unsigned commands;
-    struct event *fold_timer;
     struct event *flush; /* hands pending over to the owner, one loop iteration later */
     struct handover_item *pending, **pending_tail; /* this thread's alone */
     struct metrics *counting;                      /* this thread's alone */
@@ -76,14 +75,14 @@ struct workers {
     struct handover_item *queue, **queue_tail;
     int queue_fd; /* eventfd: the owner's loop wakes for the queue */
     struct event *queue_event;
-    struct event *fold_timer;
+    struct event *reclaim_timer; /* armed while a reader holds an old view back */
     pthread_mutex_t gather_lock; /* a scrape waits here for every worker's counts */
     pthread_cond_t gathered;
     bool gather_ready;
     _Atomic uint64_t gather_serial;
 };
 
-static const struct timeval fold_interval = {0, FOLD_INTERVAL_MS * 1000};
+static const struct timeval reclaim_retry = {0, RECLAIM_RETRY_MS * 1000};
 
 static void wake(int fd)
 {
@@ -218,14 +217,9 @@ static void fold_worker_counts(struct worker *worker)
     pthread_mutex_unlock(&worker->metrics_lock);
 }
 
-static void on_worker_fold(evutil_socket_t fd, short events, void *data)
+/* On the owner: add the counts every worker has handed over into the owner's registry. */
+static void add_worker_counts(struct workers *workers)
 {
-    fold_worker_counts(data);
-}
-
-static void on_owner_fold(evutil_socket_t fd, short events, void *data)
-{
-    struct workers *workers = data;
 
     for (size_t i = 0; workers->owner_metrics != NULL && i < workers->count; i++) {
         struct worker *worker = &workers->workers[i];
@@ -235,8 +229,20 @@ static void on_owner_fold(evutil_socket_t fd, short events, void *data)
         metrics_add_counts(workers->owner_metrics, worker->folded, true);
         pthread_mutex_unlock(&worker->metrics_lock);
     }
-    if (workers->publisher != NULL)
-        view_publisher_reclaim(workers->publisher);
+}
+
+/* Free the old views no reader holds; try again shortly while one still does. */
+static void reclaim(struct workers *workers)
+{
+    if (view_publisher_reclaim(workers->publisher) > 0 &&
+        !evtimer_pending(workers->reclaim_timer, NULL) &&
+        evtimer_add(workers->reclaim_timer, &reclaim_retry) != 0)
+        log_error(component, "cannot arm the timer that frees old views");
+}
+
+static void on_reclaim_timer(evutil_socket_t fd, short events, void *data)
+{
+    reclaim(data);
 }
 
 /* --- a worker's loop --- */
@@ -314,10 +320,8 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
         goto no_memory;
     http.metrics = worker->counting;
     worker->wake = event_new(worker->base, worker->wake_fd, EV_READ | EV_PERSIST, on_wake, worker);
-    worker->fold_timer = event_new(worker->base, -1, EV_PERSIST, on_worker_fold, worker);
     worker->flush = evtimer_new(worker->base, on_flush, worker);
-    if (worker->wake == NULL || worker->fold_timer == NULL || worker->flush == NULL ||
-        event_add(worker->wake, NULL) != 0 || event_add(worker->fold_timer, &fold_interval) != 0 ||
+    if (worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
         goto no_memory;
@@ -336,8 +340,6 @@ static void worker_deinit(struct worker *worker)
     http_server_free(worker->server);
     if (worker->wake != NULL)
         event_free(worker->wake);
-    if (worker->fold_timer != NULL)
-        event_free(worker->fold_timer);
     if (worker->flush != NULL)
         event_free(worker->flush);
     if (worker->base != NULL)
@@ -379,10 +381,9 @@ static int owner_prepare(struct workers *workers)
         return WORKERS_ERROR_NO_MEMORY;
     workers->queue_event =
         event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST, on_queue, workers);
-    workers->fold_timer = event_new(workers->owner_base, -1, EV_PERSIST, on_owner_fold, workers);
-    if (workers->queue_event == NULL || workers->fold_timer == NULL ||
-        event_add(workers->queue_event, NULL) != 0 ||
-        event_add(workers->fold_timer, &fold_interval) != 0)
+    workers->reclaim_timer = evtimer_new(workers->owner_base, on_reclaim_timer, workers);
+    if (workers->queue_event == NULL || workers->reclaim_timer == NULL ||
+        event_add(workers->queue_event, NULL) != 0)
         return WORKERS_ERROR_NO_MEMORY;
     return 0;
 }
@@ -450,8 +451,10 @@ fail:
 
 void workers_lots_changed(struct workers *workers, const char *id)
 {
-    if (workers != NULL)
-        view_publisher_update(workers->publisher, workers->snapshot, id);
+    if (workers == NULL)
+        return;
+    view_publisher_update(workers->publisher, workers->snapshot, id);
+    reclaim(workers);
 }
 
 static void command(struct worker *worker, unsigned bits)
@@ -487,7 +490,7 @@ void workers_gather_metrics(void *data)
     while (!all_gathered(workers, serial) && waited == 0)
         waited = pthread_cond_timedwait(&workers->gathered, &workers->gather_lock, &deadline);
     pthread_mutex_unlock(&workers->gather_lock);
-    on_owner_fold(-1, 0, workers);
+    add_worker_counts(workers);
 }
 
 void workers_begin_shutdown(struct workers *workers)
@@ -524,13 +527,13 @@ void workers_free(struct workers *workers)
         close_items(workers, workers->workers[i].pending);
     /* Their last counts, while their registries still exist. */
     if (workers->workers != NULL)
-        on_owner_fold(-1, 0, workers);
+        add_worker_counts(workers);
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         worker_deinit(&workers->workers[i]);
     if (workers->queue_event != NULL)
         event_free(workers->queue_event);
-    if (workers->fold_timer != NULL)
-        event_free(workers->fold_timer);
+    if (workers->reclaim_timer != NULL)
+        event_free(workers->reclaim_timer);
     if (workers->queue_fd >= 0)
         close(workers->queue_fd);
     view_publisher_free(workers->publisher);
