@@ -261,8 +261,11 @@ static void on_wake(evutil_socket_t fd, short events, void *data)
         pthread_cond_broadcast(&workers->gathered);
         pthread_mutex_unlock(&workers->gather_lock);
     }
-    if (commands & COMMAND_SHUT_DOWN)
+    if (commands & COMMAND_SHUT_DOWN) {
         http_server_begin_shutdown(worker->server, NULL, NULL);
+        log_info(component, "worker %zu: no new connections; new requests are answered 503",
+                 worker->number);
+    }
     if (commands & COMMAND_EXIT)
         event_base_loopexit(worker->base, NULL);
 }

@@ -241,7 +241,8 @@ class WorkersTest(IntegrationTestCase):
             self.assertEqual(wire.answer()[0], 200)
             kept.append(wire)
         daemon.signal(signal.SIGTERM)
-        wait_for(lambda: "no new connections" in daemon.log_text(), what="the shutdown to begin")
+        wait_for(lambda: "worker 1: no new connections" in daemon.log_text(),
+                 what="the worker to begin its shutdown")
         # Whichever loop holds a kept connection answers its next request 503 or closes it.
         for wire in kept:
             try:
