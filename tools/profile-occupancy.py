@@ -17,12 +17,14 @@ the network, the fsync and redis-benchmark.
                                        [--against REV] [--blocks]
 
 --against REV also profiles occupancy.lua as it was at git revision REV, on
-the same Redis, the scripts taking turns for R rounds (default 3; the best
-round of each is reported), and prints the two ratios to the minimal
+the same Redis, the scripts taking turns for R rounds (default 3; the
+median round of each is reported), and prints the two ratios to the minimal
 counter side by side. --blocks times each block of the script by running
 copies of it that return early at the start of each block (the markers
 below), R rounds each in turns: a block's cost is the difference between
-the copies that stop after it and before it.
+the copies that stop after it and before it. Every run starts from an
+empty database but for the token and the lot; Redis runs on core 0 and
+redis-benchmark on core 1, as in tools/bench.py.
 """
 
 import argparse
@@ -37,10 +39,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from bench import MINIMAL_SCRIPT, occupancy_call, occupancy_source  # noqa: E402
+from bench import MINIMAL_SCRIPT, occupancy_call, occupancy_source, pinned  # noqa: E402
 
 CONNECTIONS = 50
 TOKEN = "bench-profile-token"
+TOKEN_HASH = hashlib.sha256(TOKEN.encode()).hexdigest()
 LOT = "profiled"
 
 # Where each block of occupancy.lua begins, by its first line; those of the
@@ -75,11 +78,22 @@ def command_stats(socket_path):
     return stats
 
 
+def seed(socket_path):
+    """An empty database but for the admin token and the lot: every run starts alike (the
+    keys a run leaves, one per write, would make the next runs' lookups slower)."""
+    cli(socket_path, "FLUSHALL")
+    cli(socket_path, "HSET", f"ps:token:{TOKEN_HASH}", "id", "tok_profile", "role", "admin",
+        "scope", "")
+    cli(socket_path, "HSET", f"ps:lot:{LOT}", "json", '{"name":"Profiled"}', "capacity",
+        "1000000000", "occupied", "0", "version", "1", "updated_at", "0")
+
+
 def measure(socket_path, arguments, requests):
     """(µs of Redis time per call, {command: (calls, usec)}) of one redis-benchmark run."""
+    seed(socket_path)
     cli(socket_path, "CONFIG", "RESETSTAT")
-    subprocess.run(["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
-                    str(requests), "-r", "100000000", "-q"] + arguments,
+    subprocess.run(pinned(["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
+                           str(requests), "-r", "100000000", "-q"] + arguments, 1),
                    capture_output=True, text=True, check=True)
     stats = command_stats(socket_path)
     calls, total = stats.pop("evalsha")
@@ -88,15 +102,15 @@ def measure(socket_path, arguments, requests):
     return total / calls, calls, stats
 
 
-def best_of(socket_path, runs, rounds, requests):
-    """Each named run's fastest round; the runs take turns, so load falls on them alike."""
-    best = {}
+def median_of(socket_path, runs, rounds, requests):
+    """Each named run's median round (by its time per call); the runs take turns, so that
+    other work on the machine falls on them alike."""
+    results = {name: [] for name in runs}
     for _ in range(rounds):
         for name, arguments in runs.items():
-            result = measure(socket_path, arguments, requests)
-            if name not in best or result[0] < best[name][0]:
-                best[name] = result
-    return best
+            results[name].append(measure(socket_path, arguments, requests))
+    return {name: sorted(rows, key=lambda row: row[0])[len(rows) // 2]
+            for name, rows in results.items()}
 
 
 def print_profile(label, result):
@@ -138,12 +152,12 @@ def profile_blocks(socket_path, scripts, rounds, requests):
             steps.append((label, f"{name}/{label}"))
         runs[f"{name}/whole"] = arguments
         plan[name] = steps + [(None, f"{name}/whole")]
-    best = best_of(socket_path, runs, rounds, requests)
+    typical = median_of(socket_path, runs, rounds, requests)
     for name, steps in plan.items():
-        print(f"\n{name}, block by block (µs of Redis time per write, best of {rounds}):")
+        print(f"\n{name}, block by block (µs of Redis time per write, median of {rounds}):")
         previous = 0.0
         for (label, _), (_, until) in zip(steps, steps[1:]):
-            reached = best[until][0]
+            reached = typical[until][0]
             print(f"  {label:<40} {reached - previous:6.2f}")
             previous = reached
         print(f"  {'whole script':<40} {previous:6.2f}")
@@ -151,9 +165,10 @@ def profile_blocks(socket_path, scripts, rounds, requests):
 
 def start_redis(workdir):
     socket_path = os.path.join(workdir, "redis.sock")
-    server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", socket_path,
-                               "--dir", workdir, "--appendonly", "yes", "--appendfsync",
-                               "always", "--save", "", "--hash-max-listpack-value", "8192"],
+    server = subprocess.Popen(pinned(["redis-server", "--port", "0", "--unixsocket",
+                                      socket_path, "--dir", workdir, "--appendonly", "yes",
+                                      "--appendfsync", "always", "--save", "",
+                                      "--hash-max-listpack-value", "8192"], 0),
                               stdout=subprocess.DEVNULL)
     for _ in range(100):
         if os.path.exists(socket_path):
@@ -177,11 +192,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="parkshare-profile-")
     server, socket_path = start_redis(workdir)
     try:
-        token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
-        cli(socket_path, "HSET", f"ps:token:{token_hash}", "id", "tok_profile", "role", "admin",
-            "scope", "")
-        cli(socket_path, "HSET", f"ps:lot:{LOT}", "json", '{"name":"Profiled"}', "capacity",
-            "1000000000", "occupied", "0", "version", "1", "updated_at", "0")
+        token_hash = TOKEN_HASH
         scripts = {"occupancy.lua": occupancy_source()}
         if options.against:
             scripts[f"occupancy.lua at {options.against}"] = occupancy_source(options.against)
@@ -194,14 +205,14 @@ def main():
         runs = {name: arguments for name, (_, arguments) in calls.items()}
         runs["minimal"] = ["EVALSHA", minimal, "2", "bench:counter", "bench:audit", "1",
                            "1000000000", "bench:changes"]
-        best = best_of(socket_path, runs, options.rounds if options.against else 1, requests)
+        typical = median_of(socket_path, runs, options.rounds if options.against else 1, requests)
         for name in calls:
-            print_profile(f"{name} (delta 1, an Idempotency-Key each)", best[name])
-        print_profile("minimal bounded counter (tools/bench.py)", best["minimal"])
+            print_profile(f"{name} (delta 1, an Idempotency-Key each)", typical[name])
+        print_profile("minimal bounded counter (tools/bench.py)", typical["minimal"])
         print()
         for name in calls:
-            print(f"{name}: {best[name][0]:.2f} µs a write, minimal counter / it = "
-                  f"{best['minimal'][0] / best[name][0]:.2f}")
+            print(f"{name}: {typical[name][0]:.2f} µs a write, minimal counter / it = "
+                  f"{typical['minimal'][0] / typical[name][0]:.2f}")
         if options.blocks:
             profile_blocks(socket_path, calls, options.rounds, requests)
     finally:
