@@ -70,7 +70,7 @@ int store_closure_announce(struct store *store, const struct store_closure_write
 
     fill_keys(&names, write);
     /* The occupancy keys' space, told apart by a word no idempotency key can hold. */
-    snprintf(idempotency_key, sizeof(idempotency_key), STORE_PREFIX "idem:%s:closure %s",
+    snprintf(idempotency_key, sizeof(idempotency_key), STORE_PREFIX "replay:%s:closure %s",
              write->lot_id, write->idempotency_key ? write->idempotency_key : "");
     snprintf(ttl, sizeof(ttl), "%" PRId64, store_idempotency_ttl(store));
     snprintf(cap, sizeof(cap), "%" PRId64, store_audit_max_length(store));

@@ -47,12 +47,10 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
                           store_occupancy_callback callback, void *data)
 {
     char lot_key[KEY_SIZE], idempotency_key[KEY_SIZE + 128], token_key[KEY_SIZE];
-    char legacy_idempotency_key[KEY_SIZE + 128];
-    char lot_audit_key[KEY_SIZE], value[32], fingerprint[KEY_SIZE], ttl[32], cap[32];
+    char value[32], fingerprint[KEY_SIZE], ttl[32], cap[32];
     char history_prefix[KEY_SIZE], history_retention[32];
     const char *mode = update->recount ? "occupied" : "delta";
-    const char *keys[] = {lot_key,       idempotency_key,      token_key,
-                          lot_audit_key, STORE_PREFIX "audit", legacy_idempotency_key};
+    const char *keys[] = {lot_key, idempotency_key, token_key, STORE_PREFIX "audit"};
     const char *arguments[] = {update->lot_id,
                                mode,
                                value,
@@ -71,12 +69,9 @@ int store_occupancy_apply(struct store *store, const struct store_occupancy_upda
 
     snprintf(lot_key, sizeof(lot_key), STORE_PREFIX "lot:%s", update->lot_id);
     /* Scoped to the lot (ids never hold ':'), not to the token: rotation keeps replays safe. */
-    snprintf(idempotency_key, sizeof(idempotency_key), STORE_PREFIX "idem:%s:%s", update->lot_id,
-             update->idempotency_key ? update->idempotency_key : "");
-    snprintf(legacy_idempotency_key, sizeof(legacy_idempotency_key), STORE_PREFIX "idem:%s",
+    snprintf(idempotency_key, sizeof(idempotency_key), STORE_PREFIX "replay:%s:%s", update->lot_id,
              update->idempotency_key ? update->idempotency_key : "");
     snprintf(token_key, sizeof(token_key), STORE_PREFIX "token:%s", update->token_hash);
-    snprintf(lot_audit_key, sizeof(lot_audit_key), STORE_PREFIX "audit:%s", update->lot_id);
     snprintf(value, sizeof(value), "%" PRId64, update->value);
     /* What "the same request" means for idempotency: lot, kind and number. */
     snprintf(fingerprint, sizeof(fingerprint), "%s %s %s", update->lot_id, mode, value);

@@ -23,9 +23,10 @@
  *                           closures, core/closure.h; absent until one),
  *                           hist (the latest bucket of its history, text),
  *                           groups (",a,b,", its groups, for the history)
- *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
- *                           idempotency_ttl (keys are per lot; older
- *                           versions wrote ps:idem:{key}, still read)
+ *   ps:replay:{id}:{key}    string: an idempotency key's request fingerprint,
+ *                           a newline, the answer; expires after
+ *                           idempotency_ttl (keys are per lot; a closure's
+ *                           key is "closure {key}")
  *   ps:audit                stream of every change, capped
  *   ps:audit:{id}           no longer written: older versions' stream per lot
  *   ps:token:{sha256}       hash: id, role, lots (JSON array), name, created_at

@@ -264,7 +264,10 @@ def print_reads(label, reads):
           + (f", ceiling ratio {reads['ours'] / reads['memory']:.2f}" if reads["memory"] else ""))
 
 
-def bench_writes(daemon, workdir, lot_id):
+def bench_writes(daemon, workdir, lot_id, source=None):
+    """(parkshare's writes/s, the occupancy script's EVALSHA/s, the minimal counter's
+    EVALSHA/s, non-2xx answers), the last two on the daemon's Redis; source is the
+    occupancy script to run under redis-benchmark (default: the work tree's)."""
     token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
     script = os.path.join(workdir, "write.lua")
     with open(script, "w") as out:
@@ -273,33 +276,64 @@ def bench_writes(daemon, workdir, lot_id):
 
     import hashlib
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
-    source = open(os.path.join(ROOT, "server", "scripts", "occupancy.lua")).read()
-    sha = subprocess.run(["redis-cli", "-s", socket_path, "SCRIPT", "LOAD", source],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    source = source or occupancy_source()
+    sha = redis_benchmark_load(socket_path, source)
     token_hash = hashlib.sha256(token.encode()).hexdigest()
-    requests = 200000
-    command = ["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
-               str(requests), "-r", "100000000", "-q", "EVALSHA", sha, "6",
-               f"ps:lot:{lot_id}", f"ps:idem:{lot_id}:bench-__rand_int__",
-               f"ps:token:{token_hash}", f"ps:audit:{lot_id}", "ps:audit",
-               "ps:idem:bench-__rand_int__", lot_id, "delta", "1", "1",
-               f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000",
-               f"ps:hist:{lot_id}:", str(400 * 86400)]
-    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
-                            check=True).stdout
-    theirs = float(re.findall(r"([\d.]+) requests per second", output)[-1])
-    minimal_sha = subprocess.run(["redis-cli", "-s", socket_path, "SCRIPT", "LOAD",
-                                  MINIMAL_SCRIPT], capture_output=True, text=True,
-                                 check=True).stdout.strip()
-    command = ["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
-               str(requests), "-q", "EVALSHA", minimal_sha, "2", "bench:counter",
-               "bench:audit", "1", "100", "bench:changes"]
-    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
-                            check=True).stdout
-    minimal = float(re.findall(r"([\d.]+) requests per second", output)[-1])
+    theirs = redis_benchmark_rate(socket_path, ["-r", "100000000", "EVALSHA", sha] +
+                                  occupancy_call(source, lot_id, token_hash, "bench-__rand_int__"))
+    minimal_sha = redis_benchmark_load(socket_path, MINIMAL_SCRIPT)
+    minimal = redis_benchmark_rate(socket_path, ["EVALSHA", minimal_sha, "2", "bench:counter",
+                                                 "bench:audit", "1", "100", "bench:changes"])
     subprocess.run(["redis-cli", "-s", socket_path, "DEL", "bench:counter", "bench:audit"],
                    capture_output=True, check=True)
     return ours, theirs, minimal, errors
+
+
+def redis_benchmark_load(socket_path, source):
+    """SCRIPT LOAD of source on the Redis at socket_path; its sha."""
+    return subprocess.run(["redis-cli", "-s", socket_path, "SCRIPT", "LOAD", source],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def redis_benchmark_rate(socket_path, arguments, requests=200000):
+    """Calls per second of redis-benchmark (pinned to the load core) at the bench's
+    concurrency: arguments are its options and command."""
+    command = ["redis-benchmark", "-s", socket_path, "-c", str(CONNECTIONS), "-n",
+               str(requests), "-q"] + arguments
+    output = subprocess.run(pinned(command, 1), capture_output=True, text=True,
+                            check=True).stdout
+    return float(re.findall(r"([\d.]+) requests per second", output)[-1])
+
+
+def occupancy_source(revision=None):
+    """occupancy.lua as the daemon loads it (its --@include lines expanded by
+    server/scripts/embed.py), from the work tree or as it was at a git revision."""
+    sys.path.insert(0, os.path.join(ROOT, "server", "scripts"))
+    import embed
+    path = os.path.join("server", "scripts", "occupancy.lua")
+    if revision is None:
+        return embed.script_text(os.path.join(ROOT, path))
+
+    def read(name):
+        return subprocess.run(["git", "-C", ROOT, "show", f"{revision}:{name}"],
+                              capture_output=True, text=True, check=True).stdout
+    return embed.script_text(path, read)
+
+
+def occupancy_call(source, lot_id, token_hash, idempotency_key, change="1"):
+    """The keys and arguments after EVALSHA's sha for one write of delta `change` to
+    lot_id by the token of token_hash, with idempotency_key (redis-benchmark's
+    __rand_int__ makes it fresh each call), in the layout of the given source:
+    scripts before 2026-11-30 took six keys (a stream per lot, keys not per lot)."""
+    replay = f"ps:replay:{lot_id}:{idempotency_key}"
+    keys = [f"ps:lot:{lot_id}", replay, f"ps:token:{token_hash}", "ps:audit"]
+    if "KEYS[6]" in source:
+        keys = [f"ps:lot:{lot_id}", f"ps:idem:{lot_id}:{idempotency_key}",
+                f"ps:token:{token_hash}", f"ps:audit:{lot_id}", "ps:audit",
+                f"ps:idem:{idempotency_key}"]
+    return [str(len(keys))] + keys + [
+        lot_id, "delta", change, "1", f"{lot_id} delta {change}", "86400", "127.0.0.1",
+        "ps:changes:0", "1000000", f"ps:hist:{lot_id}:", str(400 * 86400), ""]
 
 
 # The least a Redis-backed bounded counter does per write: read the count,

@@ -47,11 +47,8 @@ def script_rate(daemon, lot_id, token, source):
                          capture_output=True, text=True, check=True).stdout.strip()
     token_hash = hashlib.sha256(token.encode()).hexdigest()
     command = ["redis-benchmark", "-s", socket_path, "-c", str(bench.CONNECTIONS), "-n", "100000",
-               "-r", "100000000", "-q", "EVALSHA", sha, "6", f"ps:lot:{lot_id}",
-               f"ps:idem:{lot_id}:bench-__rand_int__", f"ps:token:{token_hash}",
-               f"ps:audit:{lot_id}", "ps:audit", "ps:idem:bench-__rand_int__", lot_id, "delta",
-               "1", "1", f"{lot_id} delta 1", "86400", "127.0.0.1", "ps:changes:0", "1000000",
-               f"ps:hist:{lot_id}:", str(400 * 86400)]
+               "-r", "100000000", "-q", "EVALSHA", sha] + \
+        bench.occupancy_call(source, lot_id, token_hash, "bench-__rand_int__")
     output = subprocess.run(bench.pinned(command, 1), capture_output=True, text=True,
                             check=True).stdout
     return float(re.findall(r"([\d.]+) requests per second", output)[-1])
@@ -62,10 +59,8 @@ def main():
         sys.exit(__doc__)
     before_server = os.path.join(sys.argv[1], "server", "parkshare-server")
     revision = sys.argv[2] if len(sys.argv) > 2 else "main"
-    old_source = subprocess.run(["git", "-C", bench.ROOT, "show",
-                                 f"{revision}:server/scripts/occupancy.lua"],
-                                capture_output=True, text=True, check=True).stdout
-    new_source = open(os.path.join(bench.ROOT, "server", "scripts", "occupancy.lua")).read()
+    old_source = bench.occupancy_source(revision)
+    new_source = bench.occupancy_source()
     rates = {"before": [], "after": [], "script before": [], "script after": []}
     for _ in range(ROUNDS):
         for name, server in (("before", before_server), ("after", bench.SERVER)):

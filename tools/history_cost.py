@@ -120,8 +120,9 @@ def cli(socket_path, *arguments):
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-def write_cost(socket_path, sha, groups, requests=50000):
-    """µs of Redis time per write of the script sha, the lot in groups (",a,b," or "")."""
+def write_cost(socket_path, sha, source, groups, requests=50000):
+    """µs of Redis time per write of the script sha (of source), the lot in groups
+    (",a,b," or "")."""
     token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
     if groups:
         cli(socket_path, "HSET", "ps:lot:costed", "groups", groups)
@@ -129,12 +130,9 @@ def write_cost(socket_path, sha, groups, requests=50000):
         cli(socket_path, "HDEL", "ps:lot:costed", "groups")
     cli(socket_path, "CONFIG", "RESETSTAT")
     subprocess.run(bench.pinned(["redis-benchmark", "-s", socket_path, "-c", "50", "-n",
-                                 str(requests), "-r", "100000000", "-q", "EVALSHA", sha, "6",
-                                 "ps:lot:costed", "ps:idem:costed:k-__rand_int__",
-                                 f"ps:token:{token_hash}", "ps:audit:costed", "ps:audit",
-                                 "ps:idem:k-__rand_int__", "costed", "delta", "1", "1",
-                                 "costed delta 1", "86400", "127.0.0.1", "ps:changes:0",
-                                 "1000000", "ps:hist:costed:", str(400 * 86400), ""], 1),
+                                 str(requests), "-r", "100000000", "-q", "EVALSHA", sha] +
+                                bench.occupancy_call(source, "costed", token_hash,
+                                                     "k-__rand_int__"), 1),
                    capture_output=True, text=True, check=True)
     line = re.search(r"cmdstat_evalsha:calls=(\d+),usec=(\d+)",
                      cli(socket_path, "INFO", "commandstats"))
@@ -165,11 +163,12 @@ def writes(old_source, new_source):
         costs = {"before": [], "after": [], "after, 1 group": [], "after, 3 groups": []}
         for _ in range(ROUNDS):
             cli(socket_path, "HSET", "ps:lot:costed", "occupied", "0")
-            costs["before"].append(write_cost(socket_path, old_sha, ""))
+            costs["before"].append(write_cost(socket_path, old_sha, old_source, ""))
             cli(socket_path, "HSET", "ps:lot:costed", "occupied", "0")
-            costs["after"].append(write_cost(socket_path, new_sha, ""))
-            costs["after, 1 group"].append(write_cost(socket_path, new_sha, ",g1,"))
-            costs["after, 3 groups"].append(write_cost(socket_path, new_sha, ",g1,g2,g3,"))
+            costs["after"].append(write_cost(socket_path, new_sha, new_source, ""))
+            costs["after, 1 group"].append(write_cost(socket_path, new_sha, new_source, ",g1,"))
+            costs["after, 3 groups"].append(write_cost(socket_path, new_sha, new_source,
+                                                       ",g1,g2,g3,"))
         return costs
     finally:
         server.terminate()
@@ -182,10 +181,8 @@ def main():
         sys.exit(__doc__)
     before_server = os.path.join(os.path.abspath(sys.argv[1]), "server", "parkshare-server")
     revision = sys.argv[2] if len(sys.argv) > 2 else "main"
-    old_source = subprocess.run(["git", "-C", bench.ROOT, "show",
-                                 f"{revision}:server/scripts/occupancy.lua"],
-                                capture_output=True, text=True, check=True).stdout
-    new_source = open(os.path.join(bench.ROOT, "server", "scripts", "occupancy.lua")).read()
+    old_source = bench.occupancy_source(revision)
+    new_source = bench.occupancy_source()
     after_server = bench.SERVER
     results = {"before": memory(before_server), "after": memory(after_server)}
     print("Redis memory (INFO memory used_memory, before / after):")

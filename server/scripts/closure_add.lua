@@ -1,9 +1,9 @@
 -- closure_add.lua: announce a closure of a lot as one atomic step.
 --
 -- KEYS[1] ps:lot:{id}   KEYS[2] ps:token:{sha256}   KEYS[3] ps:audit
--- KEYS[4] ps:idem:{id}:{key} (unused when ARGV[3] is "0")
+-- KEYS[4] ps:replay:{id}:closure {key} (unused when ARGV[3] is "0")
 -- ARGV: 1 lot id, 2 the closure's stored form without its id (core/closure.h),
--- 3 "1" when an idempotency key is given, 4 the request's fingerprint,
+-- 3 "1" when an idempotency key is given, 4 the request's fingerprint (no newline),
 -- 5 idempotency TTL in seconds, 6 client address, 7 change channel,
 -- 8 audit stream cap, 9 most closures a lot may hold, 10 and 11 from and to
 -- as RFC 3339 text, for the audit
@@ -14,21 +14,18 @@
 -- with the number of current and upcoming closures the lot already has.
 -- Closures already over are pruned from the lot's list on the way.
 
-local token = redis.call('HMGET', KEYS[2], 'id', 'role', 'scope')
-if not token[1] then
-  return {'unauthorized', ''}
-end
-if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ',', 1, true) then
-  return {'forbidden', token[1]}
-end
+local token_key = KEYS[2]
+--@include token_scope.lua
 
+-- The same record as occupancy.lua's: the fingerprint, a newline, the answer.
 if ARGV[3] == '1' then
-  local stored = redis.call('HMGET', KEYS[4], 'fingerprint', 'answer')
-  if stored[1] then
-    if stored[1] == ARGV[4] then
-      return {'replay', stored[2]}
+  local stored = redis.call('GET', KEYS[4])
+  if stored then
+    local fingerprint = ARGV[4]
+    if string.sub(stored, 1, #fingerprint + 1) == fingerprint .. '\n' then
+      return {'replay', string.sub(stored, #fingerprint + 2)}
     end
-    return {'mismatch', stored[1]}
+    return {'mismatch', ''}
   end
 end
 
@@ -59,8 +56,7 @@ local record = cjson.encode(closure)
 local list = cjson.encode(kept)
 redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
 if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[4], 'fingerprint', ARGV[4], 'answer', record)
-  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[5]))
+  redis.call('SET', KEYS[4], ARGV[4] .. '\n' .. record, 'EX', ARGV[5])
 end
 
 local entry = {'lot', ARGV[1], 'kind', 'closure', 'token', token[1], 'closure', closure['id'],

@@ -8,13 +8,8 @@
 -- "unauthorized", "forbidden", or "not-found" with "lot" or "closure" (one
 -- that is over is pruned, and no longer found).
 
-local token = redis.call('HMGET', KEYS[2], 'id', 'role', 'scope')
-if not token[1] then
-  return {'unauthorized', ''}
-end
-if token[2] ~= 'admin' and not string.find(token[3] or '', ',' .. ARGV[1] .. ',', 1, true) then
-  return {'forbidden', token[1]}
-end
+local token_key = KEYS[2]
+--@include token_scope.lua
 
 local lot = redis.call('HMGET', KEYS[1], 'capacity', 'version', 'closures')
 if not lot[1] then

@@ -7,6 +7,12 @@ The list of scripts is the one in server/meson.build. Each script's name is
 its file name (lot_put.lua: "lot_put") and its enum constant follows from it
 (STORE_SCRIPT_LOT_PUT), so a script missing from the list or named wrong in
 C is a compile error, and the order of the list does not matter.
+
+A line "--@include NAME.lua" is replaced by the text of include/NAME.lua
+beside the script, so that a check several scripts make is written once
+(include/token_scope.lua). Tools that load a script into Redis themselves
+(tools/bench.py, tools/profile-occupancy.py) call script_text() for the
+same text the daemon loads.
 """
 import os
 import re
@@ -19,6 +25,40 @@ def c_string(text):
     data = list(text.encode("utf-8")) + [0]
     rows = (", ".join(str(b) for b in data[i:i + 24]) for i in range(0, len(data), 24))
     return "(const char[]){\n" + ",\n".join(f"        {row}" for row in rows) + "}"
+
+
+INCLUDE = re.compile(r"^--@include ([a-z][a-z0-9_]*\.lua)[ \t]*$", re.MULTILINE)
+
+
+def script_text(path, read=None):
+    """The script at path with its --@include lines replaced, ending in a newline.
+
+    read(path) returns a file's text (default: from the disk), so that a
+    tool can expand a script as it was at another revision. An include
+    names a file of include/ beside the script; fragments do not nest.
+    """
+    if read is None:
+        def read(name):
+            with open(name, encoding="utf-8") as source:
+                return source.read()
+    directory = os.path.join(os.path.dirname(path), "include")
+
+    def fragment(match):
+        name = os.path.join(directory, match.group(1))
+        try:
+            text = read(name)
+        except (OSError, KeyError) as error:
+            sys.exit(f"embed.py: {path}: cannot include {match.group(1)}: {error}")
+        if INCLUDE.search(text):
+            sys.exit(f"embed.py: {name}: an included fragment includes nothing itself")
+        return text.rstrip("\n")
+
+    text = INCLUDE.sub(fragment, read(path))
+    # A misspelt directive would leave a script that fails only when run.
+    stray = re.search(r"^--@.*$", text, re.MULTILINE)
+    if stray:
+        sys.exit(f"embed.py: {path}: not an include: {stray.group(0)}")
+    return text if text.endswith("\n") else text + "\n"
 
 
 def script_name(path):
@@ -65,12 +105,8 @@ def main():
         name = script_name(path)
         if name in names or name == "none" or name == "count":
             sys.exit(f"embed.py: {path}: the name {name} is taken")
-        with open(path, encoding="utf-8") as script:
-            text = script.read()
-        if not text.endswith("\n"):
-            text += "\n"
         names.append(name)
-        sources.append(c_string(text))
+        sources.append(c_string(script_text(path)))
     write_header(header, names)
     write_sources(output, names, sources)
 

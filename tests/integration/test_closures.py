@@ -199,6 +199,13 @@ class ClosuresTest(ClusterTestCase):
         self.assertEqual((first.status, again.status), (201, 201))
         self.assertEqual(again.header("Idempotent-Replayed"), "true")
         self.assertEqual(again.json()["id"], first.json()["id"])
+        # Stored as occupancy's are: one expiring string, the fingerprint, a newline, the answer.
+        record = "ps:replay:crowded:closure closure-retry-1"
+        self.assertEqual(self.redis_server.cli("TYPE", record), "string")
+        fingerprint, answer = self.redis_server.cli("GET", record).split("\n")
+        self.assertEqual((json.loads(fingerprint)["reason"], json.loads(answer)["id"]),
+                         ("Market day", first.json()["id"]))
+        self.assertGreater(int(self.redis_server.cli("TTL", record)), 86000)
         other = dict(body, reason="Another")
         response = self.first.as_admin("POST", "/v1/lots/crowded/closures", other, key)
         self.assertProblem(response, 422, "validation")

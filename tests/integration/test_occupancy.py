@@ -2,6 +2,7 @@
 """Attendant writes: atomic updates, clamping, idempotency across instances, scope, revocation,
 batches, concurrency against the audit stream."""
 
+import datetime
 import json
 import os
 import random
@@ -11,9 +12,14 @@ import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ClusterTestCase, audit_entries, main, sample_lot  # noqa: E402
+from harness import ClusterTestCase, EventStream, audit_entries, main, sample_lot  # noqa: E402
 
 LOT = "/v1/lots/gov-a"
+
+
+def seconds(rfc3339):
+    """An RFC 3339 time of the API (to the second, with its offset) in seconds since 1970."""
+    return int(datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp())
 
 
 class OccupancyTest(ClusterTestCase):
@@ -162,8 +168,43 @@ class OccupancyTest(ClusterTestCase):
         self.assertProblem(response, 422, "validation",
                            f"Idempotency-Key '{key}' was already used for a different update")
         self.assertEqual(self.stored()["occupied"], "2")
-        ttl = int(self.redis_server.cli("TTL", f"ps:idem:gov-a:{key}"))
+        # One string per key and lot: the fingerprint, a newline, the answer, with its expiry.
+        record = f"ps:replay:gov-a:{key}"
+        self.assertEqual(self.redis_server.cli("TYPE", record), "string")
+        self.assertEqual(self.redis_server.cli("GET", record),
+                         "gov-a delta 2\n" + first.body.decode())
+        ttl = int(self.redis_server.cli("TTL", record))
         self.assertTrue(86000 < ttl <= 86400, ttl)
+        self.assertEqual(self.redis_server.cli("KEYS", "ps:idem*"), "")
+
+    def test_updated_at_is_the_time_of_the_audit_entry(self):
+        """The stored updated_at is the time of the write's audit entry id (Redis's clock,
+        never behind the entry before), to the ms; the lot read back on the instance that
+        took the write and the other instance's lot event say the same second."""
+        stream = EventStream(self.second, "lot=gov-a")
+        self.addCleanup(stream.close)
+        times = []
+        for delta in (1, 2, -1):
+            answer = self.update({"delta": delta})
+            self.assertEqual(answer.status, 200)
+            entry = json.loads(self.redis_server.cli("--json", "XREVRANGE", "ps:audit", "+", "-",
+                                                     "COUNT", "1"))[0]
+            self.assertEqual(dict(zip(entry[1][::2], entry[1][1::2]))["requested"], str(delta))
+            stored = self.stored()
+            self.assertEqual(stored["updated_at"], entry[0].split("-")[0])
+            times.append(int(stored["updated_at"]))
+        self.assertEqual(times, sorted(times))
+        wanted = times[-1] // 1000
+        self.assertEqual(seconds(self.first.get(LOT).json()["updated_at"]), wanted)
+        # On the other instance, through the change message: its state when the stream
+        # opened (maybe not yet this test's lot), then the lot events up to the last write.
+        version = answer.json()["version"]
+        for _ in range(5):
+            event = stream.next_named("lot")
+            if event["version"] == version:
+                break
+        self.assertEqual((event["version"], event["occupied"], seconds(event["updated_at"])),
+                         (version, 2, wanted))
 
     def test_attendant_scope(self):
         token = self.attendant(["gov-a"])["token"]
