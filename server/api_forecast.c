@@ -104,7 +104,7 @@ static int64_t local_day_of(int64_t utc_ms, int *hour)
 static int profile_of(const struct endpoint_context *context, const struct kept *kept,
                       const struct snapshot_lot *lot, struct forecast_profile *profile)
 {
-    const char *calendar_id = json_string_value(json_object_get(lot->static_json, "calendar"));
+    const char *calendar_id = snapshot_lot_string(lot, "calendar");
     const struct calendar *calendar =
         calendar_id != NULL ? opening_calendar(context->opening, calendar_id) : NULL;
 

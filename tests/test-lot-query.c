@@ -297,7 +297,7 @@ static void test_space_filter(void)
     CHECK(query.has_space);
     CHECK_INT_EQ(query.space, SPACE_CHARGING);
     CHECK_INT_EQ(query.min_free, 2);
-    lot.static_json = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
+    lot.space_plan = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
     space_counts_clear(&lot.spaces);
     space_counts_clear(&plain.spaces);
     /* Never reported: not trusted, whatever the lot's own count says. */
@@ -314,7 +314,7 @@ static void test_space_filter(void)
     query.min_free = 1;
     lot.open_now = false;
     CHECK(!lot_query_matches(&query, &lot));
-    json_decref(lot.static_json);
+    json_decref(lot.space_plan);
     expect_refusal("space", "ev", "space",
                    "must be a space type: disabled, charging, family, women, carsharing, bus, "
                    "truck, motorcycle or reserved");

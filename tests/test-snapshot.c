@@ -16,7 +16,7 @@ static const char lot_b[] = "{\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"q
 /* Every lot gets the same schedule handle: open 08:00 to 20:00 UTC each day. */
 static int day_hours_handle;
 
-static void *compile_day_hours(const json_t *lot, void *data)
+static void *compile_day_hours(const char *lot, void *data)
 {
     (void)lot;
     (void)data;

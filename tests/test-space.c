@@ -251,7 +251,7 @@ static void test_snapshot_lot_change_keeps_counts(void)
     lot = snapshot_find(snapshot, "hall");
     CHECK_INT_EQ(lot->spaces.occupied[SPACE_CHARGING], 5);
     /* Shown against the lowered capacity 3: occupied 3, free 0. */
-    CHECK_INT_EQ(space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
+    CHECK_INT_EQ(space_free(lot->space_plan, &lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
     CHECK(strstr(lot->body, "\"charging\":{\"capacity\":3,\"occupied\":3,\"free\":0,") != NULL);
     CHECK(strstr(lot->body, "disabled") == NULL);
     snapshot_free(snapshot);

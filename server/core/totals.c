@@ -10,9 +10,9 @@
 /* One lot's spaces of a type (lot_query_selects made sure it declares them), as a lot counts. */
 static void add_space(struct totals *totals, const struct snapshot_lot *lot, int type)
 {
-    int64_t capacity = space_capacity(lot->static_json, (enum space_type)type);
+    int64_t capacity = space_capacity(lot->space_plan, (enum space_type)type);
     int64_t free_spaces =
-        space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, (enum space_type)type);
+        space_free(lot->space_plan, &lot->spaces, lot->spaces_fresh, (enum space_type)type);
 
     totals->capacity += capacity;
     if (lot->spaces.updated_at_ms[type] > totals->updated_at_ms)
