@@ -30,7 +30,8 @@ static const struct spoken_type spoken[SPACE_TYPE_COUNT] = {
 static int parkapi_type(json_t *site, json_t *restrictions, const struct snapshot_lot *lot,
                         enum space_type type, int64_t capacity)
 {
-    int64_t free_spaces = space_free(lot->space_plan, &lot->spaces, lot->spaces_fresh, type);
+    int64_t free_spaces =
+        space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh, type);
     char name[64];
     int result;
 
@@ -64,7 +65,8 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot)
 /* The assignment of one declared type. */
 static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type)
 {
-    int64_t free_spaces = space_free(lot->space_plan, &lot->spaces, lot->spaces_fresh, type);
+    int64_t free_spaces =
+        space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh, type);
     json_t *assignment = json_pack("{s:s,s:s}", "typeOfAssignment", "onlyFor", spoken[type].member,
                                    spoken[type].value);
     const json_t *declared =

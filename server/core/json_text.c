@@ -24,7 +24,8 @@ static size_t skip_value(const char *text, size_t length, size_t at)
 {
     size_t depth = 0;
 
-    if (at >= length)
+    /* Compact text: a value starts right after its colon. */
+    if (at >= length || text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')
         return 0;
     if (text[at] == '"')
         return skip_string(text, length, at);

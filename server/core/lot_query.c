@@ -238,8 +238,8 @@ bool lot_query_selects(const struct lot_selection *selection, const struct snaps
 /* space=: the lot declares the type; with min_free, an open lot whose type count is fresh. */
 static bool space_matches(const struct lot_query *query, const struct snapshot_lot *lot)
 {
-    int64_t free_spaces =
-        space_free(lot->space_plan, &lot->spaces, lot->spaces_fresh, (enum space_type)query->space);
+    int64_t free_spaces = space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
+                                     (enum space_type)query->space);
 
     if (space_capacity(lot->space_plan, (enum space_type)query->space) < 0)
         return false;

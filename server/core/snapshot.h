@@ -65,8 +65,12 @@ struct snapshot_lot {
     char etag[24];
     struct gzip_copy gzip;       /* the body gzip-encoded, built with it (empty up to 1 KB) */
     uint64_t touched_generation; /* the load generation of the last change */
-    struct space_counts spaces;  /* the space types' counts (core/space.h) */
-    unsigned spaces_fresh;       /* which of them are fresh: bit (1 << type) */
+    /* The space types' counts (core/space.h; owned), NULL while none was ever stored or
+     * reported: most lots have none, and the counts are 216 bytes. While NULL, a type
+     * count's message is judged against spaces_version (see snapshot_lot_counts). */
+    struct space_counts *spaces;
+    int64_t spaces_version;
+    unsigned spaces_fresh; /* which of them are fresh: bit (1 << type) */
     /* Announced closures (core/closure.h): the stored records (owned; NULL when
      * there are none), the one in force at the last judgement (borrowed from them, or NULL), when
      * the lot opens again as far as closures go, the next instant they change the answer,
@@ -281,6 +285,9 @@ struct list_cache *snapshot_list_cache(struct snapshot *snapshot);
  * "state"}. Loads make no events.
  */
 uint64_t snapshot_closure_serial(const struct snapshot *snapshot);
+
+/* The lot's space type counts: lot->spaces, or every count unknown when it holds none. */
+const struct space_counts *snapshot_lot_counts(const struct snapshot_lot *lot);
 
 /* The state's name: "closed", "unknown", "full" or "open". */
 const char *snapshot_state_name(enum snapshot_state state);

@@ -34,6 +34,7 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
         return;
     snapshot_lot_release_schedule(snapshot, lot);
     snapshot_lot_clear_static(lot);
+    free(lot->spaces);
     free(lot->id);
     free(lot->body);
     gzip_copy_clear(&lot->gzip);
@@ -108,8 +109,8 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
         lot->state = SNAPSHOT_STATE_FULL;
     else
         lot->state = SNAPSHOT_STATE_OPEN;
-    lot->spaces_fresh =
-        space_counts_fresh(lot->space_plan, &lot->spaces, now_ms, snapshot->options.stale_after_ms);
+    lot->spaces_fresh = space_counts_fresh(lot->space_plan, snapshot_lot_counts(lot), now_ms,
+                                           snapshot->options.stale_after_ms);
 }
 
 /* An instant as the answer shows it (the deployment's zone, RFC 3339), or null. */
@@ -147,8 +148,8 @@ static json_t *space_time(int64_t utc_ms, const void *data)
 static void write_spaces(struct json_text_buffer *out, const struct snapshot *snapshot,
                          const struct snapshot_lot *lot)
 {
-    json_t *spaces =
-        space_answer(lot->space_plan, &lot->spaces, lot->spaces_fresh, space_time, snapshot);
+    json_t *spaces = space_answer(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
+                                  space_time, snapshot);
 
     json_text_append_text(out, ",\"spaces\":");
     if (spaces != NULL)
@@ -306,8 +307,7 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     lot.occupied = occupied;
     lot.version = version;
     lot.updated_at_ms = updated_at_ms;
-    space_counts_clear(&lot.spaces);
-    /* A write's answer shows the type counts this daemon holds for the lot. */
+    /* A write's answer shows the type counts this daemon holds for the lot (borrowed). */
     if (held != NULL)
         lot.spaces = held->spaces;
     /* A replaced lot keeps its closures (borrowed): the answer shows them as GET will. */
@@ -324,6 +324,25 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
     return document;
 }
 
+int snapshot_lot_take_counts(struct snapshot_lot *lot, const struct space_counts *counts)
+{
+    bool any = false;
+
+    lot->spaces_version = -1;
+    for (int type = 0; counts != NULL && type < SPACE_TYPE_COUNT; type++) {
+        any |= counts->occupied[type] >= 0 || counts->updated_at_ms[type] >= 0;
+        if (counts->version[type] > lot->spaces_version)
+            lot->spaces_version = counts->version[type];
+    }
+    if (!any)
+        return 0;
+    lot->spaces = malloc(sizeof(*lot->spaces));
+    if (lot->spaces == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    *lot->spaces = *counts;
+    return 0;
+}
+
 /* A new lot from a record; NULL when its JSON is unusable or memory is out. */
 struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
                                               const struct snapshot_record *record, int64_t now_ms)
@@ -336,10 +355,10 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     lot->version = record->version;
     lot->count_version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
-    if (record->spaces != NULL)
-        lot->spaces = *record->spaces;
-    else
-        space_counts_clear(&lot->spaces);
+    if (snapshot_lot_take_counts(lot, record->spaces) != 0) {
+        snapshot_lot_free(snapshot, lot);
+        return NULL;
+    }
     if (record->closures_json != NULL && record->closures_json[0] != '\0') {
         lot->closures = closure_list_parse(record->closures_json);
         if (lot->closures == NULL) {

@@ -57,6 +57,13 @@ void snapshot_lot_clear_static(struct snapshot_lot *lot);
 /* Rebuild the lot's answer, ETag and gzip copy. Returns 0 or SNAPSHOT_ERROR_NO_MEMORY. */
 int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot);
 
+/*
+ * Give the lot a copy of counts (may be NULL: none) when any count is
+ * known, else none, with spaces_version the newest of their versions.
+ * Returns 0 or SNAPSHOT_ERROR_NO_MEMORY.
+ */
+int snapshot_lot_take_counts(struct snapshot_lot *lot, const struct space_counts *counts);
+
 /* A new, judged lot with its answer built; NULL when its JSON is unusable or memory is out. */
 struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
                                               const struct snapshot_record *record, int64_t now_ms);

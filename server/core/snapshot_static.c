@@ -172,6 +172,18 @@ void snapshot_lot_clear_static(struct snapshot_lot *lot)
     lot->static_length = 0;
 }
 
+const struct space_counts *snapshot_lot_counts(const struct snapshot_lot *lot)
+{
+    static const struct space_counts unknown = {
+        {-1, -1, -1, -1, -1, -1, -1, -1, -1},
+        {-1, -1, -1, -1, -1, -1, -1, -1, -1},
+        {-1, -1, -1, -1, -1, -1, -1, -1, -1},
+    };
+    _Static_assert(SPACE_TYPE_COUNT == 9, "unknown counts: one -1 per type");
+
+    return lot->spaces != NULL ? lot->spaces : &unknown;
+}
+
 json_t *snapshot_lot_static(const struct snapshot_lot *lot)
 {
     return json_loadb(lot->static_text, lot->static_length, 0, NULL);
