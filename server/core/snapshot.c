@@ -461,14 +461,16 @@ static bool collect(void *item, void *data)
     const struct snapshot_lot *lot = item;
     double distance = 0;
 
+    /* The walked cells reach past the box; what lies outside it is out of any
+     * circle the box was drawn around, without the trigonometry. */
+    if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude))
+        return true;
     if (collector->by_distance) {
         distance = geo_distance_m(collector->lat, collector->lon, lot->latitude, lot->longitude);
         /* Within the radius means the distance shown (whole metres) is at most
          * the radius: a lot at 1000.0000001 m is in a 1000 m search. */
         if ((double)llround(distance) > collector->radius_m)
             return true;
-    } else if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude)) {
-        return true;
     }
     if (growable_reserve((void **)&collector->lots, &collector->lots_capacity, collector->count + 1,
                          sizeof(*collector->lots)) != 0 ||
@@ -506,6 +508,7 @@ size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, do
     struct geo_box box = geo_box_around(lat, lon, radius_m);
 
     collector.by_distance = true;
+    collector.box = box;
     collector.lat = lat;
     collector.lon = lon;
     collector.radius_m = radius_m;
