@@ -126,6 +126,59 @@ static void test_reals_as_jansson_prints_them(void)
     CHECK_INT_EQ(checked, 20000);
 }
 
+/* Whether jansson prints the real that token reads as, exactly as token: the truth for a real. */
+static bool jansson_prints_real(const char *token)
+{
+    json_t *real = json_real(strtod(token, NULL));
+    char *printed = jansson_printed(real);
+    bool same = printed != NULL && strcmp(printed, token) == 0;
+
+    free(printed);
+    json_decref(real);
+    return same;
+}
+
+/*
+ * Reals in every form jansson might or might not print (its own 17 digits,
+ * the last one moved, 15 and 16 digits, trailing zeros, exponents of -6 to
+ * 18): judged canonical exactly when jansson prints them so.
+ */
+static void test_reals_are_judged_as_jansson_prints_them(void)
+{
+    unsigned state = 99;
+    int agreed = 0, canonical_ones = 0;
+
+    for (int i = 0; i < 100000; i++) {
+        char token[64], text[80];
+        double value;
+        int length;
+
+        state = state * 1103515245u + 12345u;
+        value = ldexp((double)(state % 1000003) + (double)(i % 97) / 97.0, (int)(state % 90) - 60);
+        if (i % 3 == 0)
+            value = -value;
+        length = snprintf(token, sizeof(token),
+                          (i % 4 == 0)   ? "%.17g"
+                          : (i % 4 == 1) ? "%.16g"
+                          : (i % 4 == 2) ? "%.15g"
+                                         : "%.6f",
+                          value);
+        if (strchr(token, 'e') != NULL || strchr(token, '.') == NULL)
+            continue; /* fixed notation with a point is what this judges */
+        if (i % 5 == 0 && token[length - 1] < '9')
+            token[length - 1]++; /* the last digit moved: mostly no longer jansson's */
+        else if (i % 7 == 0)
+            strcat(token, "0"); /* a trailing zero: never jansson's */
+        snprintf(text, sizeof(text), "{\"a\":%s}", token);
+        canonical_ones += canonical(text);
+        agreed += canonical(text) == jansson_prints_real(token);
+        if (canonical(text) != jansson_prints_real(token))
+            CHECK_STR_EQ(text, "judged as jansson prints it");
+    }
+    CHECK(agreed > 60000);
+    CHECK(canonical_ones > 10000 && canonical_ones < agreed - 10000);
+}
+
 /* Every character and some UTF-8 written as a JSON string byte for byte as jansson does. */
 static void test_strings_as_jansson_prints_them(void)
 {
@@ -210,6 +263,7 @@ int main(void)
     RUN_TEST(test_members_are_delimited);
     RUN_TEST(test_canonical_objects_are_told_apart);
     RUN_TEST(test_reals_as_jansson_prints_them);
+    RUN_TEST(test_reals_are_judged_as_jansson_prints_them);
     RUN_TEST(test_strings_as_jansson_prints_them);
     RUN_TEST(test_string_values_are_read);
     RUN_TEST(test_buffer);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,27 +349,57 @@ static bool canonical_string(struct canonical *scan)
     return false;
 }
 
-/* The significant digits of a number's mantissa: from the first non-zero digit, trailing zeros left
- * out. */
-static int significant_digits(const char *token)
-{
-    int count = 0, zeros = 0;
-    bool started = false;
+/* 10^-20 to 10^0: half of one of them is the rounding margin of a 17-digit real. */
+static const long double powers_of_ten[] = {
+    1e-20L, 1e-19L, 1e-18L, 1e-17L, 1e-16L, 1e-15L, 1e-14L, 1e-13L, 1e-12L, 1e-11L, 1e-10L,
+    1e-9L,  1e-8L,  1e-7L,  1e-6L,  1e-5L,  1e-4L,  1e-3L,  1e-2L,  1e-1L,  1e0L,
+};
 
-    for (; *token != '\0' && *token != 'e' && *token != 'E'; token++) {
-        if (*token < '0' || *token > '9')
+/*
+ * Whether %.17g prints value as token, a real in fixed notation ("26.5",
+ * "-0.0012"): 1 yes, 0 no, -1 not decided here (print it to know).
+ * %.17g prints the 17 significant digits nearest to value, trailing zeros
+ * (and a bare point) dropped, in fixed notation for decimal exponents from
+ * -4 to 16; jansson adds ".0" to a whole number. So token is printed so
+ * when it has that shape and lies within half a unit of the 17th digit of
+ * value, which long double decides with room to spare away from the
+ * boundary (strtold errs by 2^-64 of the value, a hundredth of that unit).
+ */
+static int fixed_real_printed(const char *token, double value)
+{
+    const char *digits = token + (*token == '-');
+    const char *point = strchr(digits, '.');
+    const char *first = NULL, *last = NULL;
+    int exponent, count = 0;
+    long double unit, difference;
+
+    /* Trailing zeros are dropped, except the ".0" of a whole number. */
+    if (point == NULL || (strlen(point) > 2 && token[strlen(token) - 1] == '0'))
+        return 0;
+    for (const char *p = digits; *p != '\0'; p++) {
+        if (*p == '.' || (*p == '0' && first == NULL))
             continue;
-        started |= *token != '0';
-        if (!started)
-            continue;
-        if (*token == '0') {
-            zeros++;
-        } else {
-            count += zeros + 1;
-            zeros = 0;
-        }
+        first = first != NULL ? first : p;
+        if (*p != '0')
+            last = p;
     }
-    return count;
+    if (first == NULL) /* zero: printed "0", or "-0" for -0.0, then ".0" */
+        return point - digits == 1 && strcmp(point, ".0") == 0;
+    exponent = first < point ? (int)(point - first) - 1 : -(int)(first - point);
+    for (const char *p = first; p <= last; p++)
+        count += *p != '.';
+    if (exponent < -4 || exponent > 16 || count > 17)
+        return 0;
+    unit = powers_of_ten[exponent + 4]; /* 10^(exponent - 16): one in the 17th digit */
+    /* The value's own decimal exponent must be the token's, else its 17th digit is another. */
+    if (fabsl((long double)value) < unit * 1e16L || fabsl((long double)value) >= unit * 1e17L)
+        return -1;
+    difference = fabsl((long double)value - strtold(token, NULL));
+    if (difference < 0.45L * unit)
+        return 1;
+    if (difference > 0.55L * unit)
+        return 0;
+    return -1;
 }
 
 static const char *skip_digits(const char *p)
@@ -423,12 +454,14 @@ static bool canonical_number(struct canonical *scan)
     memcpy(token, start, length);
     token[length] = '\0';
     scan->at += length;
-    /* %.17g prints 17 significant digits when none of them is a trailing zero:
-     * such a token is taken as printed by jansson without printing it again. */
     if (!number_grammar(token))
         return false;
-    if (real && strpbrk(token, "eE") == NULL && significant_digits(token) == 17) {
-        return true;
+    if (real && strpbrk(token, "eE") == NULL) {
+        double value = strtod(token, NULL);
+        int printed_so = fixed_real_printed(token, value);
+        if (printed_so >= 0)
+            return printed_so == 1;
+        jansson_real(value, printed);
     } else if (real) {
         jansson_real(strtod(token, NULL), printed);
     } else {

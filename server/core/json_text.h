@@ -40,9 +40,7 @@ bool json_text_member_is(const struct json_text_member *member, const char *key)
  * Whether text is an object exactly as json_dumps prints its parse with
  * JSON_COMPACT | JSON_PRESERVE_ORDER: no space between tokens, strings in
  * UTF-8 escaped as jansson escapes them, reals as jansson prints them
- * (%.17g; a real of 17 significant digits without exponent is taken as
- * printed so, not printed again), nothing after the closing brace. False
- * says nothing more than
+ * (%.17g), nothing after the closing brace. False says nothing more than
  * "not certainly": such text is parsed and printed again. Objects with a
  * key twice are not looked for (jansson keeps the last value).
  */

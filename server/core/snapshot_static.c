@@ -61,6 +61,16 @@ static double number_of(const struct json_text_member *member)
     return strtod(digits, NULL);
 }
 
+/* An integer's text (at most 19 digits) as an integer. */
+static int64_t integer_of(const struct json_text_member *member)
+{
+    char digits[24];
+
+    memcpy(digits, member->value, member->value_length);
+    digits[member->value_length] = '\0';
+    return strtoll(digits, NULL, 10);
+}
+
 /* latitude and longitude from the location's members lat and lon (canonical text: numbers). */
 static void read_location(struct snapshot_lot *lot, const struct json_text_member *location)
 {
@@ -82,11 +92,13 @@ static bool read_member(struct snapshot_lot *lot, const struct json_text_member 
     if (member->value[0] == '"') {
         return true; /* gathered into strings */
     } else if (json_text_member_is(member, "capacity")) {
-        json_t *capacity = parse_value(member);
-        bool usable = json_is_integer(capacity);
-        lot->capacity = json_integer_value(capacity);
-        json_decref(capacity);
-        return usable;
+        /* Canonical text: an integer is digits after an optional minus, nothing else. */
+        bool integer = member->value_length > 0 && member->value_length < 20;
+        for (size_t i = 0; integer && i < member->value_length; i++)
+            integer = (member->value[i] >= '0' && member->value[i] <= '9') ||
+                      (i == 0 && member->value[i] == '-' && member->value_length > 1);
+        lot->capacity = integer ? integer_of(member) : 0;
+        return integer;
     } else if (json_text_member_is(member, "location")) {
         read_location(lot, member);
     } else if (json_text_member_is(member, "groups") && member->value_length > 2) {
