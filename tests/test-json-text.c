@@ -74,6 +74,7 @@ static void test_canonical_objects_are_told_apart(void)
         "{\"a\":\"\\u00e9\"}",      /* "é" */
         "{\"a\":\"\\u001f\"}",      /* "\u001F" */
         "{\"a\":\"\\u000a\"}",      /* "\n" */
+        "{\"a\":\"\\u0000\"}",      /* NUL: no character jansson reads */
         "{\"a\":\"\x01\"}",         /* a raw control character is no JSON */
         "{\"a\":\"\xc3\"}",         /* half a UTF-8 sequence */
         "{\"a\":\"\xed\xa0\x80\"}", /* a surrogate */

@@ -317,7 +317,9 @@ static bool canonical_escape(const struct canonical *scan, size_t at, size_t *ne
     if (at + 5 >= scan->length || s[1] != 'u' || s[2] != '0' || s[3] != '0' ||
         (s[4] != '0' && s[4] != '1') || strchr(hex, s[5]) == NULL || s[5] == '\0')
         return false;
-    if (s[4] == '0' && (s[5] == '8' || s[5] == '9' || s[5] == 'A' || s[5] == 'C' || s[5] == 'D'))
+    /* Those with short forms are printed short; NUL is no character jansson reads. */
+    if (s[4] == '0' &&
+        (s[5] == '0' || s[5] == '8' || s[5] == '9' || s[5] == 'A' || s[5] == 'C' || s[5] == 'D'))
         return false;
     *next = at + 6;
     return true;
