@@ -98,3 +98,9 @@ void api_feeds_datex_light(struct http_exchange *exchange, const struct store_to
 {
     answer(exchange, data, FEED_DATEX_LIGHT, NULL, NULL, NULL);
 }
+
+void api_feeds_datex_light_english(struct http_exchange *exchange, const struct store_token *token,
+                                   void *data)
+{
+    answer(exchange, data, FEED_DATEX_LIGHT, "en", NULL, NULL);
+}

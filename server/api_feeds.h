@@ -14,7 +14,11 @@ endpoint_handler api_feeds_parkapi_v3_site;
 /* GET /parkapi/v1/{city}: a city's lots in the legacy ParkAPI v1 format, 404 when none. */
 endpoint_handler api_feeds_parkapi_v1_city;
 
-/* GET /datex2/v3/parking-light.json: every lot as a DATEX II Parking Light publication. */
+/* GET /datex2/v3/parking-light.json: every lot as a DATEX II Parking Light publication in
+ * Chinese. */
 endpoint_handler api_feeds_datex_light;
+
+/* GET /datex2/v3/en/parking-light.json: the same publication in English (docs/feeds.md). */
+endpoint_handler api_feeds_datex_light_english;
 
 #endif

@@ -20,6 +20,7 @@
 /* One lot's hourly means, as read at loaded_ms. */
 struct kept {
     char id[WIRE_ID_MAX + 1];
+    bool group; /* a group's own history (api_forecast_load_group), not a lot's */
     int64_t loaded_ms;
     int64_t first_day;
     size_t day_count;
@@ -43,7 +44,8 @@ struct forecast_request {
     size_t day_count;
     int64_t first_utc_day; /* the day strings read */
     size_t utc_days;
-    /* The lots being read: the lot itself, or a group's lots (api_forecast_load). */
+    /* The lots being read: the lot itself, or a group's lots (api_forecast_load), or a group. */
+    bool group;
     size_t lot_count;
     char lots[API_FORECAST_LOAD_MAX][WIRE_ID_MAX + 1];
     int64_t carries[API_FORECAST_LOAD_MAX];
@@ -66,24 +68,25 @@ void api_forecast_free(struct api_forecast *forecast)
     free(forecast);
 }
 
-static struct kept *kept_find(struct api_forecast *forecast, const char *id, int64_t now_ms)
+static struct kept *kept_find(struct api_forecast *forecast, const char *id, bool group,
+                              int64_t now_ms)
 {
     for (size_t i = 0; i < API_FORECAST_LOTS; i++) {
         struct kept *kept = &forecast->kept[i];
-        if (kept->hourly != NULL && strcmp(kept->id, id) == 0 &&
+        if (kept->hourly != NULL && kept->group == group && strcmp(kept->id, id) == 0 &&
             now_ms - kept->loaded_ms < API_FORECAST_KEEP_MS)
             return kept;
     }
     return NULL;
 }
 
-/* The lot's own slot, else an empty one, else the oldest. */
-static struct kept *kept_slot(struct api_forecast *forecast, const char *id)
+/* The lot's (or group's) own slot, else an empty one, else the oldest. */
+static struct kept *kept_slot(struct api_forecast *forecast, const char *id, bool group)
 {
     struct kept *oldest = &forecast->kept[0];
     for (size_t i = 0; i < API_FORECAST_LOTS; i++) {
         struct kept *kept = &forecast->kept[i];
-        if (kept->hourly == NULL || strcmp(kept->id, id) == 0)
+        if (kept->hourly == NULL || (kept->group == group && strcmp(kept->id, id) == 0))
             return kept;
         if (kept->loaded_ms < oldest->loaded_ms)
             oldest = kept;
@@ -100,9 +103,13 @@ static int64_t local_day_of(int64_t utc_ms, int *hour)
     return day;
 }
 
-/* The profile of a kept lot with today's calendar (the days' classes are never kept). */
+/*
+ * The profile of a kept history with today's calendar of lot (the days'
+ * classes are never kept), for capacity spaces.
+ */
 static int profile_of(const struct endpoint_context *context, const struct kept *kept,
-                      const struct snapshot_lot *lot, struct forecast_profile *profile)
+                      const struct snapshot_lot *lot, int64_t capacity,
+                      struct forecast_profile *profile)
 {
     const char *calendar_id = snapshot_lot_string(lot, "calendar");
     const struct calendar *calendar =
@@ -111,7 +118,7 @@ static int profile_of(const struct endpoint_context *context, const struct kept 
     *profile = (struct forecast_profile){.first_day = kept->first_day,
                                          .day_count = kept->day_count,
                                          .hourly = kept->hourly,
-                                         .capacity = lot->capacity};
+                                         .capacity = capacity};
     return forecast_profile_classify(profile, calendar);
 }
 
@@ -125,12 +132,23 @@ static void profile_release(struct forecast_profile *profile)
 int api_forecast_profile(const struct endpoint_context *context, const char *lot_id,
                          struct forecast_profile *profile)
 {
-    const struct kept *kept = kept_find(context->forecast, lot_id, clock_now_ms());
+    const struct kept *kept = kept_find(context->forecast, lot_id, false, clock_now_ms());
     const struct snapshot_lot *lot = snapshot_find(context->snapshot, lot_id);
 
     if (kept == NULL || lot == NULL)
         return -1;
-    return profile_of(context, kept, lot, profile);
+    return profile_of(context, kept, lot, lot->capacity, profile);
+}
+
+int api_forecast_group_profile(const struct endpoint_context *context, const char *group_id,
+                               const struct snapshot_lot *calendar_lot, int64_t capacity,
+                               struct forecast_profile *profile)
+{
+    const struct kept *kept = kept_find(context->forecast, group_id, true, clock_now_ms());
+
+    if (kept == NULL)
+        return -1;
+    return profile_of(context, kept, calendar_lot, capacity, profile);
 }
 
 void api_forecast_profile_release(struct forecast_profile *profile)
@@ -146,14 +164,14 @@ static double observed_now(const struct snapshot_lot *lot)
 enum forecast_trend api_forecast_trend(const struct endpoint_context *context, const char *lot_id)
 {
     int64_t now_ms = clock_now_ms();
-    const struct kept *kept = kept_find(context->forecast, lot_id, now_ms);
+    const struct kept *kept = kept_find(context->forecast, lot_id, false, now_ms);
     const struct snapshot_lot *lot = snapshot_find(context->snapshot, lot_id);
     struct forecast_profile profile;
     enum forecast_trend trend = FORECAST_TREND_UNKNOWN;
     int hour;
     int64_t day = local_day_of(now_ms, &hour);
 
-    if (kept == NULL || lot == NULL || profile_of(context, kept, lot, &profile) != 0)
+    if (kept == NULL || lot == NULL || profile_of(context, kept, lot, lot->capacity, &profile) != 0)
         return FORECAST_TREND_UNKNOWN;
     trend = forecast_trend_of(&profile, day, hour, observed_now(lot));
     profile_release(&profile);
@@ -271,7 +289,7 @@ static void answer(const struct forecast_request *request, const struct kept *ke
         endpoint_reply_store_unavailable(request->exchange);
         return;
     }
-    if (profile_of(request->context, kept, lot, &profile) == 0)
+    if (profile_of(request->context, kept, lot, lot->capacity, &profile) == 0)
         document = request->eval ? eval_document(request, &profile)
                                  : forecast_document(request, &profile, lot, clock_now_ms());
     profile_release(&profile);
@@ -298,11 +316,9 @@ static float *hourly_from_days(const struct forecast_request *request,
 
     if (hourly != NULL) {
         for (size_t d = 0; d < request->utc_days; d++)
-            for (size_t b = 0; days[d] != NULL && (b + 1) * HISTORY_RECORD_BYTES <= lengths[d] &&
-                               b < HISTORY_BUCKETS_PER_DAY;
-                 b++)
-                records[d * HISTORY_BUCKETS_PER_DAY + b] =
-                    history_record_decode(days[d] + b * HISTORY_RECORD_BYTES);
+            if (days[d] != NULL)
+                (void)history_day_decode(days[d], lengths[d],
+                                         records + d * HISTORY_BUCKETS_PER_DAY);
         history_points_5m(records, request->first_utc_day * HISTORY_BUCKETS_PER_DAY, buckets, carry,
                           clock_now_ms(), points);
         for (size_t i = 0; i <= hours; i++)
@@ -342,9 +358,10 @@ static void on_days(enum store_outcome outcome, const unsigned char *const *days
             http_reply_problem(request->exchange, PROBLEM_INTERNAL, "out of memory");
             goto done;
         }
-        kept = kept_slot(request->context->forecast, request->lots[i]);
+        kept = kept_slot(request->context->forecast, request->lots[i], request->group);
         free(kept->hourly);
-        *kept = (struct kept){.loaded_ms = clock_now_ms(),
+        *kept = (struct kept){.group = request->group,
+                              .loaded_ms = clock_now_ms(),
                               .first_day = request->first_day,
                               .day_count = request->day_count,
                               .hourly = hourly};
@@ -354,7 +371,7 @@ static void on_days(enum store_outcome outcome, const unsigned char *const *days
         request->loaded(true, request->loaded_data);
         goto done;
     }
-    answer(request, kept_find(request->context->forecast, request->id, clock_now_ms()));
+    answer(request, kept_find(request->context->forecast, request->id, false, clock_now_ms()));
 done:
     free(request);
     return;
@@ -376,21 +393,24 @@ static int read_lots(struct forecast_request *request)
     request->first_utc_day = clock_utc_ms(request->first_day * 1440) / DAY_MS - 1;
     request->utc_days = (size_t)(now_ms / DAY_MS - request->first_utc_day + 1);
     for (size_t i = 0; i < request->lot_count; i++) {
-        const struct snapshot_lot *lot = snapshot_find(context->snapshot, request->lots[i]);
+        /* A group's count before its days is not looked for: its days read show it. */
+        const struct snapshot_lot *lot =
+            request->group ? NULL : snapshot_find(context->snapshot, request->lots[i]);
         ids[i] = request->lots[i];
         request->carries[i] = lot != NULL && lot->updated_at_ms >= 0 &&
                                       lot->updated_at_ms < request->first_utc_day * DAY_MS
                                   ? lot->occupied
                                   : -1;
     }
-    return store_history_read(context->store, ids, request->lot_count, request->first_utc_day,
-                              request->utc_days, on_days, request);
+    return store_history_read(
+        context->store, request->group ? STORE_HISTORY_GROUPS : STORE_HISTORY_LOTS, ids,
+        request->lot_count, request->first_utc_day, request->utc_days, on_days, request);
 }
 
 /* Answer from what is kept, or read the lot's history first (request is taken either way). */
 static void serve(struct forecast_request *request, const struct snapshot_lot *lot)
 {
-    const struct kept *kept = kept_find(request->context->forecast, lot->id, clock_now_ms());
+    const struct kept *kept = kept_find(request->context->forecast, lot->id, false, clock_now_ms());
 
     if (kept != NULL) {
         answer(request, kept);
@@ -418,6 +438,23 @@ int api_forecast_load(struct endpoint_context *context, const char *const *lot_i
         .context = context, .lot_count = count, .loaded = loaded, .loaded_data = data};
     for (size_t i = 0; i < count; i++)
         snprintf(request->lots[i], sizeof(request->lots[i]), "%s", lot_ids[i]);
+    if (read_lots(request) != 0) {
+        free(request);
+        return -1;
+    }
+    return 0;
+}
+
+int api_forecast_load_group(struct endpoint_context *context, const char *group_id,
+                            api_forecast_loaded *loaded, void *data)
+{
+    struct forecast_request *request = calloc(1, sizeof(*request));
+
+    if (request == NULL)
+        return -1;
+    *request = (struct forecast_request){
+        .context = context, .group = true, .lot_count = 1, .loaded = loaded, .loaded_data = data};
+    snprintf(request->lots[0], sizeof(request->lots[0]), "%s", group_id);
     if (read_lots(request) != 0) {
         free(request);
         return -1;

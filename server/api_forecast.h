@@ -35,6 +35,22 @@ int api_forecast_load(struct endpoint_context *context, const char *const *lot_i
                       api_forecast_loaded *loaded, void *data);
 
 /*
+ * Read group_id's own history (its buckets, folded from its lots' counts)
+ * into what is kept, then call loaded. Returns 0, or -1 (not sent).
+ */
+int api_forecast_load_group(struct endpoint_context *context, const char *group_id,
+                            api_forecast_loaded *loaded, void *data);
+
+/*
+ * The forecast profile of group_id's own history from what is kept now,
+ * for capacity spaces, classified with calendar_lot's calendar: 0, or -1
+ * when it is not kept (or out of memory). Release it as a lot's.
+ */
+int api_forecast_group_profile(const struct endpoint_context *context, const char *group_id,
+                               const struct snapshot_lot *calendar_lot, int64_t capacity,
+                               struct forecast_profile *profile);
+
+/*
  * The forecast profile of lot_id from what is kept now, classified with
  * the lot's calendar: 0, or -1 when it is not kept (or out of memory).
  * Release it with api_forecast_profile_release (the hourly means stay kept).

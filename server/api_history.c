@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY_MS        86400000LL
-#define CARRY_DAYS    7    /* how far back a count is looked for to carry into the range */
-#define KEYS_PER_READ 2000 /* lots x days one answer may read: a group's range is bounded */
+#define DAY_MS     86400000LL
+#define CARRY_DAYS 7 /* how far back a count is looked for to carry into the range */
 
 struct history_query {
     struct http_exchange *exchange;
@@ -28,8 +27,8 @@ struct history_query {
     size_t day_count;
     int64_t now_ms;
     int64_t capacity;
-    size_t lot_count;
-    int64_t carries[]; /* per lot: the count before first_day, -1 when unknown */
+    enum store_history_owner owner;
+    int64_t carry; /* the count before first_day, -1 when unknown */
 };
 
 static void query_free(struct history_query *query)
@@ -108,7 +107,7 @@ static void reply_points(const struct history_query *query, const struct history
     json_decref(document);
 }
 
-/* One lot's steps from its day strings (day_count of them). */
+/* The owner's steps from its days (day_count of them). */
 static int lot_steps(const struct history_query *query, const unsigned char *const *days,
                      const size_t *lengths, int64_t carry, struct history_point *out)
 {
@@ -117,12 +116,10 @@ static int lot_steps(const struct history_query *query, const unsigned char *con
     struct history_point *points = calloc(buckets, sizeof(*points));
     int result = records != NULL && points != NULL ? 0 : -1;
 
+    /* A day that does not decode keeps the records before the fault: a day lost, not the answer. */
     for (size_t d = 0; result == 0 && d < query->day_count; d++)
-        for (size_t b = 0; days[d] != NULL && b < HISTORY_BUCKETS_PER_DAY &&
-                           (b + 1) * HISTORY_RECORD_BYTES <= lengths[d];
-             b++)
-            records[d * HISTORY_BUCKETS_PER_DAY + b] =
-                history_record_decode(days[d] + b * HISTORY_RECORD_BYTES);
+        if (days[d] != NULL)
+            (void)history_day_decode(days[d], lengths[d], records + d * HISTORY_BUCKETS_PER_DAY);
     if (result == 0) {
         history_points_5m(records, query->first_day * HISTORY_BUCKETS_PER_DAY, buckets, carry,
                           query->now_ms, points);
@@ -133,30 +130,11 @@ static int lot_steps(const struct history_query *query, const unsigned char *con
     return result;
 }
 
-/* A group's step is the sum of its lots', known only when every lot's is. */
-static void add_steps(struct history_point *total, const struct history_point *lot, size_t steps,
-                      bool first)
-{
-    for (size_t i = 0; i < steps; i++) {
-        if (first) {
-            total[i] = lot[i];
-            continue;
-        }
-        total[i].known = total[i].known && lot[i].known;
-        total[i].mean += lot[i].mean;
-        total[i].min += lot[i].min;
-        total[i].max += lot[i].max;
-        total[i].last += lot[i].last;
-    }
-}
-
 static void on_days(enum store_outcome outcome, const unsigned char *const *days,
                     const size_t *lengths, void *data)
 {
     struct history_query *query = data;
-    struct history_point *total = calloc(query->steps, sizeof(*total));
-    struct history_point *one = calloc(query->steps, sizeof(*one));
-    int result = total != NULL && one != NULL ? 0 : -1;
+    struct history_point *points = NULL;
 
     if (outcome != STORE_OUTCOME_OK) {
         if (outcome == STORE_OUTCOME_UNAVAILABLE)
@@ -165,24 +143,18 @@ static void on_days(enum store_outcome outcome, const unsigned char *const *days
             http_reply_problem(query->exchange, PROBLEM_INTERNAL, "the history could not be read");
         goto done;
     }
-    for (size_t lot = 0; result == 0 && lot < query->lot_count; lot++) {
-        size_t at = lot * query->day_count;
-        result = lot_steps(query, days + at, lengths + at, query->carries[lot], one);
-        add_steps(total, one, query->steps, lot == 0);
-    }
-    if (result == 0)
-        reply_points(query, total);
+    points = calloc(query->steps, sizeof(*points));
+    if (points != NULL && lot_steps(query, days, lengths, query->carry, points) == 0)
+        reply_points(query, points);
     else
         http_reply_problem(query->exchange, PROBLEM_INTERNAL, "out of memory");
 done:
-    free(total);
-    free(one);
+    free(points);
     query_free(query);
 }
 
 /* from (default to - 24 h), to (default now), step (default 5m), format (json or csv). */
-static struct history_query *query_parse(struct http_exchange *exchange, size_t lot_count,
-                                         int64_t now_ms)
+static struct history_query *query_parse(struct http_exchange *exchange, int64_t now_ms)
 {
     static const char *const known[] = {"from", "to", "step", "format"};
     const char *unknown = http_exchange_unknown_query(exchange, known, 4);
@@ -201,7 +173,7 @@ static struct history_query *query_parse(struct http_exchange *exchange, size_t 
     if (endpoint_query_instant(exchange, "to", now_ms, &to) != 0 ||
         endpoint_query_instant(exchange, "from", to - DAY_MS, &from) != 0)
         return NULL;
-    query = endpoint_allocate(exchange, sizeof(*query) + lot_count * sizeof(int64_t));
+    query = endpoint_allocate(exchange, sizeof(*query));
     if (query == NULL)
         return NULL;
     if (step != NULL && history_step_parse(step, &query->step) != 0) {
@@ -222,7 +194,6 @@ static struct history_query *query_parse(struct http_exchange *exchange, size_t 
         goto refused;
     query->exchange = exchange;
     query->now_ms = now_ms;
-    query->lot_count = lot_count;
     return query;
 refused:
     query_free(query);
@@ -252,11 +223,12 @@ static int64_t lot_carry(const struct snapshot_lot *lot, int64_t first_day)
     return lot->updated_at_ms >= 0 && lot->updated_at_ms < first_day * DAY_MS ? lot->occupied : -1;
 }
 
-static void query_send(struct history_query *query, struct endpoint_context *context,
-                       const char *const *ids)
+static void query_send(struct history_query *query, struct endpoint_context *context)
 {
-    if (store_history_read(context->store, ids, query->lot_count, query->first_day,
-                           query->day_count, on_days, query) != 0) {
+    const char *id = query->id;
+
+    if (store_history_read(context->store, query->owner, &id, 1, query->first_day, query->day_count,
+                           on_days, query) != 0) {
         endpoint_reply_store_unavailable(query->exchange);
         query_free(query);
     }
@@ -274,14 +246,15 @@ void api_history_lot(struct http_exchange *exchange, const struct store_token *t
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return;
     }
-    query = query_parse(exchange, 1, clock_now_ms());
+    query = query_parse(exchange, clock_now_ms());
     if (query == NULL)
         return;
     snprintf(query->id, sizeof(query->id), "%s", lot->id);
     query->capacity = lot->capacity;
+    query->owner = STORE_HISTORY_LOTS;
     query_days(query, store_history_days(context->store));
-    query->carries[0] = lot_carry(lot, query->first_day);
-    query_send(query, context, (const char *const *)&lot->id);
+    query->carry = lot_carry(lot, query->first_day);
+    query_send(query, context);
 }
 
 static bool lot_in_group(const struct snapshot_lot *lot, const char *group)
@@ -312,6 +285,28 @@ const char **api_history_group_lots(const struct snapshot *snapshot, const char 
     return ids;
 }
 
+/*
+ * A group's count before first_day: the sum of its lots' counts when none
+ * of them changed since (the group's own history holds it otherwise).
+ */
+static int64_t group_carry(const struct snapshot *snapshot, const char *const *ids, size_t count,
+                           int64_t first_day)
+{
+    int64_t sum = 0;
+    bool known = false;
+
+    for (size_t i = 0; i < count; i++) {
+        const struct snapshot_lot *lot = snapshot_find(snapshot, ids[i]);
+        if (lot->updated_at_ms >= first_day * DAY_MS)
+            return -1;
+        if (lot->updated_at_ms >= 0) {
+            sum += lot->occupied;
+            known = true;
+        }
+    }
+    return known ? sum : -1;
+}
+
 void api_history_group(struct http_exchange *exchange, const struct store_token *token, void *data)
 {
     struct endpoint_context *context = data;
@@ -329,24 +324,17 @@ void api_history_group(struct http_exchange *exchange, const struct store_token 
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot is in group '%s'", id);
         goto free_ids;
     }
-    query = query_parse(exchange, count, clock_now_ms());
+    query = query_parse(exchange, clock_now_ms());
     if (query == NULL)
         goto free_ids;
     snprintf(query->id, sizeof(query->id), "%s", id);
+    query->owner = STORE_HISTORY_GROUPS;
     query_days(query, store_history_days(context->store));
-    /* Folded at read time from the member lots: bounded by lots x days per answer. */
-    if (count * query->day_count > KEYS_PER_READ) {
-        http_reply_invalid(exchange, "from",
-                           "the range is too long for a group of this many lots; shorten it");
-        query_free(query);
-        goto free_ids;
-    }
-    for (size_t i = 0; i < count; i++) {
-        const struct snapshot_lot *lot = snapshot_find(context->snapshot, ids[i]);
-        query->capacity += lot->capacity;
-        query->carries[i] = lot_carry(lot, query->first_day);
-    }
-    query_send(query, context, ids);
+    /* The group's own buckets, folded as its lots' counts changed: one owner's days to read. */
+    for (size_t i = 0; i < count; i++)
+        query->capacity += snapshot_find(context->snapshot, ids[i])->capacity;
+    query->carry = group_carry(context->snapshot, ids, count, query->first_day);
+    query_send(query, context);
 free_ids:
     free(ids);
 }
@@ -394,6 +382,7 @@ static void import_send(struct import_call *call, struct endpoint_context *conte
         http_reply_problem(call->exchange, PROBLEM_INTERNAL, "out of memory");
         free(call);
     } else if (store_history_import(context->store, call->id, records, first_bucket, buckets,
+                                    clock_now_ms() / DAY_MS - STORE_HISTORY_DETAIL_DAYS,
                                     on_imported, call) != 0) {
         endpoint_reply_store_unavailable(call->exchange);
         free(call);

@@ -12,6 +12,8 @@
 struct api_metrics {
     struct client_address_list *allow; /* never NULL; may be empty */
     const struct http_server *server;  /* NULL until watched */
+    void (*gather)(void *data);        /* NULL: every count is in the registry already */
+    void *gather_data;
 };
 
 int api_metrics_new(const char *allow, struct api_metrics **out, char *error, size_t error_size)
@@ -37,6 +39,12 @@ int api_metrics_new(const char *allow, struct api_metrics **out, char *error, si
 void api_metrics_watch(struct api_metrics *endpoint, const struct http_server *server)
 {
     endpoint->server = server;
+}
+
+void api_metrics_gather(struct api_metrics *endpoint, void (*gather)(void *data), void *data)
+{
+    endpoint->gather = gather;
+    endpoint->gather_data = data;
 }
 
 /* What is read rather than counted, read now. */
@@ -65,6 +73,8 @@ static void answer(struct http_exchange *exchange, const struct store_token *tok
     size_t length = 0;
     char *text;
 
+    if (context->metrics_endpoint->gather != NULL)
+        context->metrics_endpoint->gather(context->metrics_endpoint->gather_data);
     read_gauges(context, &gauges);
     text = metrics_render(context->metrics, &gauges, &length);
     if (text == NULL) {

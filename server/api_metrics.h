@@ -26,6 +26,12 @@ int api_metrics_new(const char *allow, struct api_metrics **endpoint, char *erro
 void api_metrics_watch(struct api_metrics *endpoint, const struct http_server *server);
 
 /*
+ * Call gather(data) before each rendering: counts kept elsewhere (other
+ * threads' registries) are added into the context's registry then.
+ */
+void api_metrics_gather(struct api_metrics *endpoint, void (*gather)(void *data), void *data);
+
+/*
  * GET /metrics (the context's metrics and metrics_endpoint must be set).
  * Answered 200 with the registry's text and the gauges read now when the
  * client (the peer, or behind a trusted proxy the client it names) is in

@@ -384,8 +384,13 @@ int http_server_listen(struct http_server *server, const char *host, uint16_t po
         .max_streams = settings->max_streams,
         .max_streams_per_client = settings->max_streams_per_client,
         .exempt_peers = server->trusted_proxies,
-        .metrics = settings->metrics};
-    struct http_connection_handlers handlers = {on_request, on_refused, server};
+        .metrics = settings->metrics,
+        .shared_slots = settings->shared_slots,
+        .reuse_port = settings->reuse_port};
+    bool worker = server->on_hand_over != NULL;
+    struct http_connection_handlers handlers = {on_request, on_refused,
+                                                worker ? http_worker_answers_here : NULL,
+                                                worker ? http_worker_hand_over : NULL, server};
     char address[128];
 
     if (http_connection_listen(server->base, host, port, &options, &handlers, &server->listener,

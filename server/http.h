@@ -41,9 +41,15 @@ struct http_options {
     size_t max_streams; /* event streams and long polls together */
     size_t max_streams_per_client;
     struct metrics *metrics; /* borrowed, may be NULL: requests, refusals and 429s are counted */
+    /* Borrowed, may be NULL: connection and stream counts shared by every loop's server (their
+     * caps apply); NULL: the server counts its own with the caps above. */
+    struct http_slots *shared_slots;
+    bool reuse_port; /* SO_REUSEPORT, for a server per loop on one port */
 };
 
 struct http_server;
+struct http_slots;
+struct http_handover;
 
 /*
  * One request in flight, from routing until its reply. Handlers receive it
@@ -69,6 +75,26 @@ int http_server_new(struct event_base *base, const struct http_options *options,
  */
 int http_server_listen(struct http_server *server, const char *host, uint16_t port, char *bound,
                        size_t bound_size, char *error, size_t error_size);
+
+/* The port the server listens on (0 before listening). */
+uint16_t http_server_port(const struct http_server *server);
+
+/*
+ * Make server a worker's: it answers the GETs and HEADs its routes have,
+ * without a query string, and gives every other connection up, at its
+ * first such request, to on_hand_over (see struct http_handover) before
+ * anything is read from it. While shutting down it answers everything
+ * itself (with 503). Call before http_server_listen.
+ */
+void http_server_hand_over(struct http_server *server,
+                           void (*on_hand_over)(const struct http_handover *handover, void *data),
+                           void *data);
+
+/*
+ * Carry on a connection a worker gave up as this server's own, its bytes
+ * read as if they had just come. Must run on server's loop.
+ */
+void http_server_adopt(struct http_server *server, const struct http_handover *handover);
 
 /*
  * Route methods (enum router_method bits) on pattern: literal segments and

@@ -38,7 +38,7 @@ static void process(struct http_connection *connection);
 static void release_stream(struct http_connection *connection)
 {
     if (connection->holds_stream)
-        client_slots_release_stream(connection->listener->slots, connection->slot);
+        http_slots_release_stream(connection->listener->slots, connection->slot);
     connection->holds_stream = false;
 }
 
@@ -53,7 +53,7 @@ static void close_socket(struct http_connection *connection)
     if (connection->fd >= 0) {
         if (close(connection->fd) != 0)
             log_debug(component, "close: %s", strerror(errno));
-        client_slots_close(connection->listener->slots, connection->slot);
+        http_slots_close(connection->listener->slots, connection->slot);
         connection->slot = NULL;
         http_listener_descriptor_freed(connection->listener);
     }
@@ -301,6 +301,27 @@ static void begin_body(struct http_connection *connection)
     }
 }
 
+/*
+ * Give the connection up before its head is touched (its strings are not
+ * terminated yet, so its bytes are still exactly what the client sent):
+ * the socket, the slot and the bytes go to on_hand_over; what is left here
+ * is freed by settle() as a connection whose client has gone.
+ */
+static void hand_over(struct http_connection *connection)
+{
+    const struct http_connection_handlers *handlers = &connection->listener->handlers;
+    struct http_handover handover = {connection->fd, connection->address, connection->slot,
+                                     connection->input, connection->used};
+
+    event_free(connection->readable);
+    event_free(connection->writable);
+    connection->readable = connection->writable = NULL;
+    connection->fd = -1;
+    connection->slot = NULL;
+    connection->gone = true;
+    handlers->on_hand_over(&handover, handlers->data);
+}
+
 /* Parse when a line has ended since the last try; false when nothing can go on yet. */
 static bool parse_head(struct http_connection *connection)
 {
@@ -325,6 +346,11 @@ static bool parse_head(struct http_connection *connection)
         connection->owed = true;
         connection->consumed = connection->used;
         handlers->on_refused(connection, &refusal, handlers->data);
+        return true;
+    }
+    if (handlers->answers_here != NULL &&
+        !handlers->answers_here(&connection->request, handlers->data)) {
+        hand_over(connection);
         return true;
     }
     terminate_strings(connection);
@@ -475,8 +501,10 @@ void http_connection_format_address(const struct sockaddr *address, char *out, s
         snprintf(out, size, "unknown");
 }
 
-void http_connection_start(struct http_connection_listener *listener, evutil_socket_t fd,
-                           const struct sockaddr *address, struct client_slot *slot)
+/* A connection on fd, reading; NULL (fd closed, slot uncounted) when memory runs out. */
+static struct http_connection *connection_open(struct http_connection_listener *listener,
+                                               evutil_socket_t fd, const struct sockaddr *address,
+                                               struct client_slot *slot)
 {
     struct http_connection *connection = malloc(sizeof(*connection));
     int one = 1;
@@ -484,14 +512,17 @@ void http_connection_start(struct http_connection_listener *listener, evutil_soc
     if (connection == NULL) {
         log_error(component, "no memory for a connection");
         close(fd);
-        client_slots_close(listener->slots, slot);
-        return;
+        http_slots_close(listener->slots, slot);
+        return NULL;
     }
     memset(connection, 0, offsetof(struct http_connection, input));
     connection->listener = listener;
     connection->fd = fd;
     connection->slot = slot;
     LIST_INSERT_HEAD(&listener->connections, connection, link);
+    memcpy(&connection->address, address,
+           address->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                          : sizeof(struct sockaddr_in));
     http_connection_format_address(address, connection->client, sizeof(connection->client));
     /* Answers are written whole: Nagle would only hold their last segment back. */
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
@@ -506,7 +537,33 @@ void http_connection_start(struct http_connection_listener *listener, evutil_soc
         arm_reading(connection) != 0) {
         log_error(component, "no memory for a connection's events");
         connection_free(connection);
+        return NULL;
     }
+    return connection;
+}
+
+void http_connection_start(struct http_connection_listener *listener, evutil_socket_t fd,
+                           const struct sockaddr *address, struct client_slot *slot)
+{
+    connection_open(listener, fd, address, slot);
+}
+
+void http_connection_adopt(struct http_connection_listener *listener,
+                           const struct http_handover *handover)
+{
+    struct http_connection *connection = connection_open(
+        listener, handover->fd, (const struct sockaddr *)&handover->address, handover->slot);
+
+    if (connection == NULL)
+        return;
+    if (handover->length > sizeof(connection->input)) {
+        connection_free(connection);
+        return;
+    }
+    /* The head clock starts again here: the head is whole, the bytes were only in transit. */
+    memcpy(connection->input, handover->bytes, handover->length);
+    connection->used = handover->length;
+    resume(connection);
 }
 
 void http_connection_close_all(struct http_connection_listener *listener)
@@ -527,7 +584,7 @@ int http_connection_claim_stream(struct http_connection *connection)
         return 0;
     if (connection->gone)
         return HTTP_CONNECTION_ERROR_GONE;
-    result = client_slots_claim_stream(connection->listener->slots, connection->slot);
+    result = http_slots_claim_stream(connection->listener->slots, connection->slot);
     if (result != 0) {
         connection->close_after = true; /* refused: the answer is the connection's last */
         return result == CLIENT_SLOTS_ERROR_CLIENT_FULL ? HTTP_CONNECTION_ERROR_CLIENT_FULL

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 enum http_connection_error {
@@ -25,6 +26,21 @@ enum http_connection_error {
 
 struct http_connection;
 struct http_connection_listener;
+struct http_slots;
+
+/*
+ * A connection a loop gives up to another: its socket, its peer, its
+ * client's count in the shared slots, and the bytes read but not yet
+ * answered (a whole head at least, exactly as they came). Borrowed by the
+ * callback, which copies what it keeps.
+ */
+struct http_handover {
+    evutil_socket_t fd;
+    struct sockaddr_storage address;
+    struct client_slot *slot;
+    const char *bytes;
+    size_t length;
+};
 
 /*
  * Connections over max_connections (all clients) or max_connections_per_client
@@ -43,6 +59,10 @@ struct http_connection_options {
      */
     const struct client_address_list *exempt_peers;
     struct metrics *metrics; /* borrowed, may be NULL: refusals by limit are counted */
+    /* Borrowed, may be NULL: counts shared with the other loops' listeners (its caps apply
+     * then, not the ones above); NULL: the listener counts its own. */
+    struct http_slots *shared_slots;
+    bool reuse_port; /* SO_REUSEPORT: each loop listens on the same port */
 };
 
 /*
@@ -65,6 +85,14 @@ struct http_connection_handlers {
                        const char *body, void *data);
     void (*on_refused)(struct http_connection *connection,
                        const struct http_request_refusal *refusal, void *data);
+    /*
+     * May both be NULL. answers_here is asked about each parsed head before
+     * anything else happens to it: false gives the connection up, socket,
+     * slot and unanswered bytes, to on_hand_over, which owns them from then
+     * on (and must close the socket and the slot if it cannot carry on).
+     */
+    bool (*answers_here)(const struct http_request *request, void *data);
+    void (*on_hand_over)(const struct http_handover *handover, void *data);
     void *data;
 };
 
@@ -80,6 +108,17 @@ int http_connection_listen(struct event_base *base, const char *host, uint16_t p
                            const struct http_connection_handlers *handlers,
                            struct http_connection_listener **listener, char *bound,
                            size_t bound_size, char *error, size_t error_size);
+
+/*
+ * Carry on a connection another loop gave up, as if listener had accepted
+ * it: its bytes are read as if they had just arrived. On failure the
+ * socket is closed and the slot uncounted.
+ */
+void http_connection_adopt(struct http_connection_listener *listener,
+                           const struct http_handover *handover);
+
+/* The port listener is bound to. */
+uint16_t http_connection_listener_port(const struct http_connection_listener *listener);
 
 /* The connections open now, streams included. */
 size_t http_connection_listener_open(const struct http_connection_listener *listener);

@@ -4,6 +4,7 @@
 
 #include "client_slots.h"
 #include "http_connection.h"
+#include "http_slots.h"
 
 #include <event2/listener.h>
 #include <netinet/in.h>
@@ -51,6 +52,7 @@ struct http_connection {
     struct output output;
     void (*on_close)(void *data);
     void *close_data;
+    struct sockaddr_storage address; /* the peer, for a hand-over */
     char client[INET6_ADDRSTRLEN];
     char input[HTTP_REQUEST_MAX_HEAD]; /* last: not zeroed at accept */
 };
@@ -74,7 +76,9 @@ struct http_connection_listener {
     struct http_connection_handlers handlers;
     struct timeval idle;
     struct timeval header;
-    struct client_slots *slots;
+    struct http_slots *slots; /* options.shared_slots, or the listener's own */
+    bool owns_slots;
+    uint16_t port;              /* the bound port */
     struct event *resume_timer; /* accepting again after a failed accept */
     bool paused;                /* accepting is off until a descriptor frees or the timer */
     struct http_log_throttle accept_failures, refused;

@@ -111,7 +111,7 @@ static void on_accept(struct evconnlistener *accepting, evutil_socket_t fd,
     int result;
 
     client_slots_key_of(address, &key);
-    result = client_slots_open(listener->slots, &key, is_exempt(listener, address), &slot);
+    result = http_slots_open(listener->slots, &key, is_exempt(listener, address), &slot);
     if (result == CLIENT_SLOTS_ERROR_NO_MEMORY) {
         log_error(component, "no memory for a connection");
         close(fd);
@@ -172,7 +172,8 @@ static void on_accept_error(struct evconnlistener *accepting, void *data)
     listener->paused = true;
 }
 
-static void format_bound_address(evutil_socket_t fd, char *out, size_t size)
+/* Write "http://host:port" of the socket into out; returns the port. */
+static uint16_t format_bound_address(evutil_socket_t fd, char *out, size_t size)
 {
     struct sockaddr_storage address;
     socklen_t length = sizeof(address);
@@ -186,6 +187,12 @@ static void format_bound_address(evutil_socket_t fd, char *out, size_t size)
     }
     snprintf(out, size, address.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u", host,
              port);
+    return (uint16_t)port;
+}
+
+uint16_t http_connection_listener_port(const struct http_connection_listener *listener)
+{
+    return listener->port;
 }
 
 static struct http_connection_listener *
@@ -208,7 +215,9 @@ listener_new(struct event_base *base, const struct http_connection_options *opti
     for (size_t i = 0; i < 2; i++)
         listener->refusals[i].length = prebuild_refusal(
             listener->refusals[i].bytes, sizeof(listener->refusals[i].bytes), refusal_details[i]);
-    listener->slots = client_slots_new(connections, streams);
+    listener->owns_slots = options->shared_slots == NULL;
+    listener->slots = options->shared_slots != NULL ? options->shared_slots
+                                                    : http_slots_new(connections, streams, false);
     listener->resume_timer = evtimer_new(base, on_resume_timer, listener);
     if (listener->slots == NULL || listener->resume_timer == NULL) {
         http_connection_listener_free(listener);
@@ -237,13 +246,15 @@ int http_connection_listen(struct event_base *base, const char *host, uint16_t p
         goto refuse;
     listener->accepting =
         evconnlistener_new_bind(base, on_accept, listener,
-                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+                                LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+                                    (options->reuse_port ? LEV_OPT_REUSEABLE_PORT : 0),
                                 LISTEN_BACKLOG, found->ai_addr, (int)found->ai_addrlen);
     freeaddrinfo(found);
     if (listener->accepting == NULL)
         goto refuse;
     evconnlistener_set_error_cb(listener->accepting, on_accept_error);
-    format_bound_address(evconnlistener_get_fd(listener->accepting), bound, bound_size);
+    listener->port =
+        format_bound_address(evconnlistener_get_fd(listener->accepting), bound, bound_size);
     *out = listener;
     return 0;
 refuse:
@@ -256,7 +267,7 @@ refuse:
 
 size_t http_connection_listener_open(const struct http_connection_listener *listener)
 {
-    return client_slots_connections(listener->slots);
+    return http_slots_connections(listener->slots);
 }
 
 void http_connection_listener_stop(struct http_connection_listener *listener)
@@ -274,6 +285,7 @@ void http_connection_listener_free(struct http_connection_listener *listener)
     http_connection_close_all(listener);
     if (listener->resume_timer != NULL)
         event_free(listener->resume_timer);
-    client_slots_free(listener->slots);
+    if (listener->owns_slots)
+        http_slots_free(listener->slots);
     free(listener);
 }

@@ -40,6 +40,9 @@ struct http_server {
     bool shutting_down;
     void (*on_drained)(void *data);
     void *on_drained_data;
+    /* A worker's: the connections it does not answer go here (see http_server_hand_over). */
+    void (*on_hand_over)(const struct http_handover *handover, void *data);
+    void *hand_over_data;
     time_t date_second; /* the second date was formatted for */
     char date[32];      /* "Sun, 06 Nov 1994 08:49:37 GMT" */
 };
@@ -112,6 +115,14 @@ bool http_exchange_is_read(const struct http_exchange *exchange);
 
 /* The exchange is answered: free it, and tell a shutdown waiting for the last one. */
 void http_exchange_free(struct http_exchange *exchange);
+
+/*
+ * On a worker's server (http_server_hand_over): whether request is
+ * answered here, asked before its head is touched (data is the server),
+ * and the hand-over of a connection that is not, to the server's callback.
+ */
+bool http_worker_answers_here(const struct http_request *request, void *data);
+void http_worker_hand_over(const struct http_handover *handover, void *data);
 
 /* The Date header's value for now, formatted at most once a second. */
 const char *http_server_date(struct http_server *server);

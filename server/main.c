@@ -15,6 +15,7 @@
 #include "feed_parkapi.h"
 #include "forecast_refresh.h"
 #include "http.h"
+#include "http_slots.h"
 #include "log.h"
 #include "log_file.h"
 #include "notify.h"
@@ -27,10 +28,12 @@
 #include "store.h"
 #include "token.h"
 #include "token_memo.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <event2/event.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,8 @@ struct daemon {
     struct endpoint_context api;
     struct forecast_refresh *forecast_refresh; /* each lot's trend for the feeds */
     struct http_server *http;
+    struct http_slots *slots; /* shared by every loop's listener; NULL with one loop */
+    struct workers *workers;  /* the other loops; NULL with one */
     struct routes *routes;
     struct event *sigint_event;
     struct event *sigterm_event;
@@ -102,6 +107,7 @@ static void on_stop_signal(evutil_socket_t signal_number, short events, void *da
     /* Long polls are answered now, so a sign never holds the daemon up. */
     api_totals_release(daemon->api.totals);
     api_stream_close_all(daemon->api.stream);
+    workers_begin_shutdown(daemon->workers);
     http_server_begin_shutdown(daemon->http, on_drained, daemon);
 }
 
@@ -112,6 +118,7 @@ static void on_store_ready(bool ready, void *data)
         log_info(component, "not ready: waiting for Redis");
     /* Reads go on from the snapshot while Redis is away, marked stale. */
     snapshot_set_stale(daemon->snapshot, !ready, clock_now_ms());
+    workers_lots_changed(daemon->workers, NULL);
     api_totals_changed(daemon->api.totals);
     /* Bootstrap first: its seeds reach Redis before the sync's loads read. */
     if (ready)
@@ -130,6 +137,8 @@ static void tell_if_ready(struct daemon *daemon)
 static void on_lots_changed(const char *id, void *data)
 {
     struct daemon *daemon = data;
+    /* First: a write's answer goes out after this, and a read on any loop must see it. */
+    workers_lots_changed(daemon->workers, id);
     tell_if_ready(daemon);
     api_totals_changed(daemon->api.totals);
     api_stream_lot_changed(daemon->api.stream, id);
@@ -305,6 +314,59 @@ static int start_redis(struct daemon *daemon)
     return 0;
 }
 
+/*
+ * `workers`: 0 asks for one loop per core this process may run on (its
+ * affinity: taskset, a cgroup's cpuset), within CONFIG_WORKERS_MAX.
+ */
+static size_t event_loops(int64_t configured)
+{
+    cpu_set_t allowed;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (configured > 0)
+        return (size_t)configured;
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+        cores = CPU_COUNT(&allowed);
+    if (cores < 1)
+        return 1;
+    return cores > CONFIG_WORKERS_MAX ? CONFIG_WORKERS_MAX : (size_t)cores;
+}
+
+/* Several loops: one count of connections and streams for all, on one port each. */
+static int share_slots(struct daemon *daemon, struct http_options *options)
+{
+    daemon->slots = http_slots_new(
+        (struct client_slots_caps){options->max_connections, options->max_connections_per_client},
+        (struct client_slots_caps){options->max_streams, options->max_streams_per_client}, true);
+    if (daemon->slots == NULL) {
+        log_error(component, "out of memory");
+        return -1;
+    }
+    options->shared_slots = daemon->slots;
+    options->reuse_port = true;
+    return 0;
+}
+
+static int start_workers(struct daemon *daemon, const struct http_options *options, size_t loops)
+{
+    struct workers_options settings = {.count = loops - 1,
+                                       .http = options,
+                                       .host = daemon->config->listen_host,
+                                       .owner_base = daemon->base,
+                                       .owner = daemon->http,
+                                       .owner_metrics = daemon->api.metrics,
+                                       .snapshot = daemon->snapshot};
+    char error[512];
+
+    if (workers_new(&settings, &daemon->workers, error, sizeof(error)) != 0) {
+        log_error(component, "%s", error);
+        return -1;
+    }
+    api_metrics_gather(daemon->api.metrics_endpoint, workers_gather_metrics, daemon->workers);
+    log_info(component, "%zu event loops: this one and %zu worker(s)", loops, loops - 1);
+    return 0;
+}
+
 static int start_http(struct daemon *daemon)
 {
     struct http_options options = {
@@ -322,6 +384,7 @@ static int start_http(struct daemon *daemon)
         .max_streams = (size_t)daemon->config->max_streams,
         .max_streams_per_client = (size_t)daemon->config->max_streams_per_client,
         .metrics = daemon->api.metrics};
+    size_t loops = event_loops(daemon->config->workers);
     char error[512];
 
     if (api_forecast_new(&daemon->api.forecast) != 0 ||
@@ -347,6 +410,8 @@ static int start_http(struct daemon *daemon)
         log_error(component, "metrics_allow: %s", error);
         return -1;
     }
+    if (loops > 1 && share_slots(daemon, &options) != 0)
+        return -1;
     if (http_server_new(daemon->base, &options, &daemon->http) != 0 ||
         routes_new(daemon->http, &daemon->api, &daemon->routes) != 0) {
         log_error(component, "cannot set up the HTTP server");
@@ -358,7 +423,7 @@ static int start_http(struct daemon *daemon)
         log_error(component, "%s", error);
         return -1;
     }
-    return 0;
+    return loops > 1 ? start_workers(daemon, &options, loops) : 0;
 }
 
 /*
@@ -416,6 +481,8 @@ static int watch_signals(struct daemon *daemon)
  */
 static void daemon_deinit(struct daemon *daemon)
 {
+    /* The workers first: they hand connections to the owner's server and read the view. */
+    workers_free(daemon->workers);
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);
     snapshot_sync_free(daemon->sync);
@@ -426,6 +493,7 @@ static void daemon_deinit(struct daemon *daemon)
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);
     http_server_free(daemon->http);
+    http_slots_free(daemon->slots);
     routes_free(daemon->routes);
     api_metrics_free(daemon->api.metrics_endpoint);
     metrics_free(daemon->api.metrics);

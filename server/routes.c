@@ -94,6 +94,7 @@ static const struct route table[] = {
     {ROUTER_GET, "/v3/parking-sites/{id}", api_feeds_parkapi_v3_site, 0},
     {ROUTER_GET, "/parkapi/v1/{city}", api_feeds_parkapi_v1_city, 0},
     {ROUTER_GET, "/datex2/v3/parking-light.json", api_feeds_datex_light, 0},
+    {ROUTER_GET, "/datex2/v3/en/parking-light.json", api_feeds_datex_light_english, 0},
     {ROUTER_GET, "/v1/lots/{id}/history", api_history_lot, 0},
     {ROUTER_POST, "/v1/lots/{id}/history", api_history_import, ROUTE_ADMIN},
     {ROUTER_GET, "/v1/groups/{id}/history", api_history_group, 0},

@@ -20,7 +20,9 @@
  *                           space:<type>, space:<type>:updated_at (a space
  *                           type's count and when, absent until reported),
  *                           closures (JSON array of current and upcoming
- *                           closures, core/closure.h; absent until one)
+ *                           closures, core/closure.h; absent until one),
+ *                           hist (the latest bucket of its history, text),
+ *                           groups (",a,b,", its groups, for the history)
  *   ps:idem:{id}:{key}      hash: fingerprint, answer; expires after
  *                           idempotency_ttl (keys are per lot; older
  *                           versions wrote ps:idem:{key}, still read)
@@ -34,10 +36,18 @@
  *   ps:calendar:{id}        string: the calendar in the native JSON form
  *   ps:groups               set of ids of groups that have names
  *   ps:group:{id}           string: a group's names {"name", "names": {"en"}}
- *   ps:hist:{id}:{day}      string: a lot's count history for one UTC day
- *                           (days since 1970), 288 records of 5 minutes
- *                           (core/history.h); expires history_days after
- *                           the day
+ *   ps:hist:{id}:d          hash: a lot's count history, day (days since
+ *                           1970) -> its sparse records (core/history.h),
+ *                           "c" -> the last day made hourly; expires
+ *                           history_days after its latest day
+ *                           (ps:hist:{id}:{day} strings: an older layout,
+ *                           no longer read, left to expire)
+ *   ps:hist:{id}:t          string: the day being written (day number and
+ *                           records); the latest bucket is the lot hash's
+ *                           "hist" field
+ *   ps:ghist:{group}        hash: a group's lots' last counts, their sum
+ *                           "*", its latest bucket "*hist"
+ *   ps:ghist:{group}:d, :t  a group's count history, as a lot's
  *   ps:changes:{db}         pub/sub channel of changes (channels are not
  *                           per database, so the name carries it)
  *

@@ -37,8 +37,24 @@ static void test_defaults(void)
     CHECK_INT_EQ(config->rate_limit_writes, 50);
     CHECK_INT_EQ(config->rate_limit_burst, 100);
     CHECK_INT_EQ(config->stream_buffer_bytes, 262144);
+    CHECK_INT_EQ(config->workers, 0);
     config_free(config);
     config_free(NULL);
+}
+
+/* `workers`: 0 (one loop per core) to 64; the refusal names the range. */
+static void test_workers_range(void)
+{
+    struct config *config = config_new();
+    char error[256];
+
+    CHECK_INT_EQ(config_set(config, "workers", "4", error, sizeof(error)), 0);
+    CHECK_INT_EQ(config->workers, 4);
+    CHECK_INT_EQ(config_set(config, "workers", "64", error, sizeof(error)), 0);
+    CHECK_INT_EQ(config_set(config, "workers", "65", error, sizeof(error)), CONFIG_ERROR_BAD_VALUE);
+    CHECK_STR_EQ(error, "workers: 65 is out of range (0 to 64)");
+    CHECK_INT_EQ(config->workers, 64);
+    config_free(config);
 }
 
 static void test_file_values(void)
@@ -507,6 +523,7 @@ static void test_assignment_without_equals_hides_a_password(void)
 int main(void)
 {
     RUN_TEST(test_defaults);
+    RUN_TEST(test_workers_range);
     RUN_TEST(test_file_values);
     RUN_TEST(test_redis_forms);
     RUN_TEST(test_redis_sentinel_forms);

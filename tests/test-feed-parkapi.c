@@ -275,6 +275,80 @@ static void test_answers_are_kept_until_a_change(void)
     snapshot_free(snapshot);
 }
 
+static const char *no_parameters(const char *name, void *data)
+{
+    (void)name;
+    (void)data;
+    return NULL;
+}
+
+static const char *limit_1000(const char *name, void *data)
+{
+    (void)data;
+    return strcmp(name, "limit") == 0 ? "1000" : NULL;
+}
+
+/*
+ * A list without limit is never every site at once: 1,001 lots answer 1,000
+ * sites and where the rest start, as a ParkAPI page; the page is kept, and
+ * "limit=1000" is the same kept answer.
+ */
+static void test_v3_list_without_limit_is_one_page(void)
+{
+    struct snapshot_options options = {30 * FEED_MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record *records = calloc(1001, sizeof(*records));
+    char(*ids)[16] = calloc(1001, sizeof(*ids));
+    const char *json = "{\"name\":\"Lot\",\"kind\":\"public\",\"city\":\"qz\",\"groups\":[],"
+                       "\"location\":{\"lat\":26.5,\"lon\":106.25},\"capacity\":5}";
+    struct feed_numbers *numbers = feed_numbers_new();
+    struct feed_query query, explicit;
+    struct field_error error;
+    const struct list_cache_answer *unlimited = NULL, *limited = NULL;
+    struct list_cache_answer uncached;
+    json_t *first, *rest;
+    size_t skipped;
+    bool complete = false;
+
+    for (int i = 0; i < 1001; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "lot-%04d", i);
+        records[i] = (struct snapshot_record){ids[i], json, -1, 1, -1, NULL};
+    }
+    snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1001, feed_now, &skipped);
+    CHECK_INT_EQ(feed_query_parse(no_parameters, NULL, &query, &error), 0);
+    first =
+        feed_parkapi_v3_list(snapshot, numbers, &query, "/v3/parking-sites", feed_now, &complete);
+    CHECK(complete);
+    CHECK_INT_EQ(json_integer_value(json_object_get(first, "total_count")), 1001);
+    CHECK_INT_EQ(json_array_size(json_object_get(first, "items")), 1000);
+    query.start = json_integer_value(json_object_get(first, "next_id"));
+    CHECK(query.start > 0);
+    char expected[128];
+    snprintf(expected, sizeof(expected), "/v3/parking-sites?limit=1000&start=%lld",
+             (long long)query.start);
+    CHECK_STR_EQ(json_string_value(json_object_get(first, "next_path")), expected);
+    rest =
+        feed_parkapi_v3_list(snapshot, numbers, &query, "/v3/parking-sites", feed_now, &complete);
+    CHECK_INT_EQ(json_array_size(json_object_get(rest, "items")), 1);
+    CHECK(json_object_get(rest, "next_id") == NULL);
+    query.start = 0;
+    CHECK_INT_EQ(feed_get(snapshot, numbers, FEED_PARKAPI_V3_LIST, NULL, &query, feed_now,
+                          &unlimited, &uncached),
+                 0);
+    CHECK(unlimited != &uncached); /* kept: the next request costs nothing */
+    CHECK_INT_EQ(feed_query_parse(limit_1000, NULL, &explicit, &error), 0);
+    CHECK_INT_EQ(feed_get(snapshot, numbers, FEED_PARKAPI_V3_LIST, NULL, &explicit, feed_now,
+                          &limited, &uncached),
+                 0);
+    CHECK(limited == unlimited);
+    json_decref(first);
+    json_decref(rest);
+    feed_numbers_free(numbers);
+    free(records);
+    free(ids);
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     struct snapshot *snapshot = feed_city();
@@ -285,6 +359,7 @@ int main(void)
     RUN_TEST_WITH(test_v3_find_by_id_or_number, snapshot);
     RUN_TEST(test_numbers_follow_the_snapshot_once_a_second);
     RUN_TEST_WITH(test_v3_list_pages, snapshot);
+    RUN_TEST(test_v3_list_without_limit_is_one_page);
     RUN_TEST_WITH(test_v3_list_filters, snapshot);
     RUN_TEST_WITH(test_v3_list, snapshot);
     RUN_TEST_WITH(test_v1_city, snapshot);

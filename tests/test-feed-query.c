@@ -59,9 +59,14 @@ static void test_nothing_given(void)
     CHECK_INT_EQ(parse("", &query, &error), 0);
     CHECK(!query.given);
     CHECK(query.ignore_duplicates);
-    CHECK_INT_EQ(query.limit, 0);
+    /* No limit is ParkAPI's largest page, never every site at once; it is in the canonical form,
+     * so "no limit" and "limit=1000" are one query. */
+    CHECK_INT_EQ(query.limit, 1000);
     feed_query_canonical(&query, 0, canonical, sizeof(canonical));
-    CHECK_STR_EQ(canonical, "");
+    CHECK_STR_EQ(canonical, "limit=1000");
+    CHECK_INT_EQ(parse("limit=1000", &query, &error), 0);
+    feed_query_canonical(&query, 0, canonical, sizeof(canonical));
+    CHECK_STR_EQ(canonical, "limit=1000");
 }
 
 static void test_every_parameter(void)
@@ -116,7 +121,7 @@ static void test_exclusions(void)
     CHECK(query.source_excluded);
     CHECK(query.purpose_excluded);
     feed_query_canonical(&query, 0, canonical, sizeof(canonical));
-    CHECK_STR_EQ(canonical, "source_uid=other&purpose=other");
+    CHECK_STR_EQ(canonical, "source_uid=other&purpose=other&limit=1000");
     CHECK_INT_EQ(parse("source_uids=a,b", &query, &error), 0);
     CHECK(query.source_excluded);
 }

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "history.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,30 +14,43 @@ static int64_t bucket_of(int64_t seconds)
     return seconds / HISTORY_BUCKET_SECONDS;
 }
 
-static void test_record_bytes_round_trip(void)
+static void test_day_bytes_round_trip(void)
 {
-    struct history_record record = {123456, 299, 7, 100000, 99999, true}, back;
-    unsigned char bytes[HISTORY_RECORD_BYTES];
+    struct history_record records[3] = {
+        {123456, 299, 7, 100000, 99999, true}, {0}, {.present = true, .covered = 300, .last = 0}};
+    struct history_record day[HISTORY_BUCKETS_PER_DAY];
+    unsigned char bytes[3 * HISTORY_RECORD_BYTES];
 
-    history_record_encode(&record, bytes);
-    /* Little-endian, as Lua's struct.pack('<I4I2I4I4I4') writes it; last is stored plus one. */
-    CHECK_INT_EQ(bytes[0], 0x40);
-    CHECK_INT_EQ(bytes[1], 0xe2);
-    CHECK_INT_EQ(bytes[2], 0x01);
-    CHECK_INT_EQ(bytes[4], 299 & 0xff);
-    CHECK_INT_EQ(bytes[14], 100000 & 0xff);
-    back = history_record_decode(bytes);
-    CHECK(back.present);
-    CHECK_INT_EQ(back.sum, 123456);
-    CHECK_INT_EQ(back.covered, 299);
-    CHECK_INT_EQ(back.min, 7);
-    CHECK_INT_EQ(back.max, 100000);
-    CHECK_INT_EQ(back.last, 99999);
-    memset(bytes, 0, sizeof(bytes));
-    CHECK(!history_record_decode(bytes).present);
-    record = (struct history_record){.present = true, .last = 0};
-    history_record_encode(&record, bytes);
-    CHECK(history_record_decode(bytes).present); /* a count of 0 is not "no record" */
+    /* Buckets 285, 286 (absent: left out) and 287, the day's last. */
+    CHECK_INT_EQ(history_day_encode(records, 3, 285, bytes), 2 * HISTORY_RECORD_BYTES);
+    /* Little-endian, as Lua's struct.pack('<I2I4I2I3I3I3') writes it. */
+    CHECK_INT_EQ(bytes[0], 285 & 0xff);
+    CHECK_INT_EQ(bytes[1], 285 >> 8);
+    CHECK_INT_EQ(bytes[2], 0x40);
+    CHECK_INT_EQ(bytes[3], 0xe2);
+    CHECK_INT_EQ(bytes[4], 0x01);
+    CHECK_INT_EQ(bytes[6], 299 & 0xff);
+    CHECK_INT_EQ(bytes[11], 100000 & 0xff);
+    CHECK_INT_EQ(bytes[13], 100000 >> 16);
+    CHECK_INT_EQ(bytes[HISTORY_RECORD_BYTES], 287 & 0xff);
+    CHECK_INT_EQ(history_day_decode(bytes, 2 * HISTORY_RECORD_BYTES, day), 2);
+    CHECK(day[285].present);
+    CHECK_INT_EQ(day[285].sum, 123456);
+    CHECK_INT_EQ(day[285].covered, 299);
+    CHECK_INT_EQ(day[285].min, 7);
+    CHECK_INT_EQ(day[285].max, 100000);
+    CHECK_INT_EQ(day[285].last, 99999);
+    CHECK(!day[286].present);
+    CHECK(day[287].present); /* a count of 0 is a record */
+    CHECK_INT_EQ(day[287].last, 0);
+    CHECK(!day[0].present);
+    /* A torn record or a bucket outside the day is refused. */
+    CHECK_INT_EQ(history_day_decode(bytes, HISTORY_RECORD_BYTES + 1, day), -1);
+    bytes[0] = 0x38;
+    bytes[1] = 0x01; /* bucket 312: after the last hourly record (288 + 23) */
+    CHECK_INT_EQ(history_day_decode(bytes, 2 * HISTORY_RECORD_BYTES, day), -1);
+    /* A quiet day is one record: the layout is sparse. */
+    CHECK_INT_EQ(history_day_encode(records, 1, 0, bytes), HISTORY_RECORD_BYTES);
 }
 
 static void test_fold_same_bucket_and_across(void)
@@ -251,10 +265,141 @@ static void test_import_fold_is_the_live_fold(void)
     free(imported);
 }
 
+/*
+ * Days older than the detail kept are hourly records (288 + hour) over the
+ * end of the hour that had a known count: read back, each covered bucket
+ * holds the hour's mean, the ones before carry the count before, so an
+ * hour's step is the same time-weighted mean as from the 5-minute records.
+ */
+static void test_hourly_records_read_back_as_their_hour(void)
+{
+    /* Hour 1: 30 minutes known, mean 20.5 (sum 20.5 x 1800 s), min 10, max 40, last 12. */
+    struct history_record hour = {36900, 1800, 10, 40, 12, true};
+    struct history_record day[HISTORY_BUCKETS_PER_DAY];
+    struct history_point points[24], out[2];
+    unsigned char bytes[HISTORY_RECORD_BYTES];
+    int64_t bounds[3] = {day_start * 1000, (day_start + 3600) * 1000, (day_start + 7200) * 1000};
+
+    CHECK_INT_EQ(history_day_encode(&hour, 1, HISTORY_HOURLY_FIRST + 1, bytes),
+                 HISTORY_RECORD_BYTES);
+    CHECK_INT_EQ(history_day_decode(bytes, HISTORY_RECORD_BYTES, day), 1);
+    for (size_t b = 12; b < 18; b++)
+        CHECK(!day[b].present); /* the first half of hour 1 was not known */
+    for (size_t b = 18; b < 24; b++) {
+        CHECK(day[b].present);
+        CHECK_INT_EQ(day[b].sum, 6150); /* 20.5 x 300 */
+        CHECK_INT_EQ(day[b].covered, 300);
+        CHECK_INT_EQ(day[b].min, 10);
+        CHECK_INT_EQ(day[b].max, 40);
+        CHECK_INT_EQ(day[b].last, 12);
+    }
+    /* With 8 carried in from before: hour 1 is (8 x 1800 + 20.5 x 1800) / 3600 = 14.25. */
+    history_points_5m(day, bucket_of(day_start), 24, 8, (day_start + 86400) * 1000, points);
+    history_points_merge(points, 24, bounds, 2, out);
+    CHECK_INT_EQ((int64_t)(out[0].mean * 100), 800);
+    CHECK_INT_EQ((int64_t)(out[1].mean * 100), 1425);
+    CHECK_INT_EQ(out[1].min, 8);
+    CHECK_INT_EQ(out[1].max, 40);
+    CHECK_INT_EQ(out[1].last, 12);
+}
+
+/* A day's 1-hour steps from its records, carrying carry in. */
+static void hours_of(const struct history_record *day, int64_t carry, struct history_point *out)
+{
+    static struct history_point points[HISTORY_BUCKETS_PER_DAY];
+    int64_t bounds[25];
+
+    for (size_t i = 0; i <= 24; i++)
+        bounds[i] = (day_start + 3600 * (int64_t)i) * 1000;
+    history_points_5m(day, bucket_of(day_start), HISTORY_BUCKETS_PER_DAY, carry,
+                      (day_start + 86400) * 1000, points);
+    history_points_merge(points, HISTORY_BUCKETS_PER_DAY, bounds, 24, out);
+}
+
+/* Made hourly (as occupancy.lua does for old days, and an import of one), a day reads the same. */
+static void test_a_day_made_hourly_reads_the_same_by_the_hour(void)
+{
+    static struct history_record day[HISTORY_BUCKETS_PER_DAY], back[HISTORY_BUCKETS_PER_DAY];
+    struct history_record hours[24];
+    struct history_point before[24], after[24];
+    unsigned char bytes[24 * HISTORY_RECORD_BYTES];
+    int64_t first = bucket_of(day_start);
+    int64_t previous = 0, old = 0;
+    bool seen = false;
+
+    memset(day, 0, sizeof(day));
+    /* Changes at irregular times from 01:37:10, some buckets without one. */
+    for (int64_t t = 5830; t < 86400; t += 173 + (t % 7) * 151) {
+        int64_t next = (t * 37) % 400;
+        history_fold(day, first, HISTORY_BUCKETS_PER_DAY, seen, old, day_start + previous, next,
+                     day_start + t);
+        previous = t;
+        old = next;
+        seen = true;
+    }
+    history_day_hourly(day, hours);
+    CHECK(!hours[0].present); /* no count known before 01:37 */
+    CHECK(hours[1].present);
+    CHECK_INT_EQ(hours[1].covered, 1500); /* from 01:35, the first count's bucket, to 02:00 */
+    CHECK_INT_EQ(history_day_encode(hours, 24, HISTORY_HOURLY_FIRST, bytes),
+                 23 * HISTORY_RECORD_BYTES);
+    CHECK_INT_EQ(history_day_decode(bytes, 23 * HISTORY_RECORD_BYTES, back), 23);
+    hours_of(day, 5, before);
+    hours_of(back, 5, after);
+    for (size_t h = 0; h < 24; h++) {
+        CHECK_INT_EQ(after[h].known, before[h].known);
+        CHECK_INT_EQ(after[h].min, before[h].min);
+        CHECK_INT_EQ(after[h].max, before[h].max);
+        CHECK_INT_EQ(after[h].last, before[h].last);
+        CHECK(fabs(after[h].mean - before[h].mean) < 0.005);
+    }
+}
+
+/*
+ * A group's buckets fold the SUM of its lots' counts as it changes (what
+ * occupancy.lua does for each group of the lot written). Two lots moving in
+ * opposite directions within one bucket: the group's own minimum and
+ * maximum are the true ones, where summing the lots' extremes is not.
+ */
+static void test_group_fold_keeps_the_sums_own_extremes(void)
+{
+    struct history_record lot_a[1] = {0}, lot_b[1] = {0}, group[1] = {0};
+    int64_t first = bucket_of(day_start);
+    int64_t a = 10, b = 30, sum;
+
+    /* At 00:00:00 a holds 10 and b 30 (they held them before): the group 40. */
+    history_fold(lot_a, first, 1, false, 0, 0, a, day_start);
+    history_fold(lot_b, first, 1, false, 0, 0, b, day_start);
+    sum = a + b;
+    history_fold(group, first, 1, false, 0, 0, sum, day_start);
+    /* 00:01:00: a fills to 30 while b empties to 10 (at 00:01:00 and 00:02:00). */
+    history_fold(lot_a, first, 1, true, a, day_start, 30, day_start + 60);
+    history_fold(group, first, 1, true, sum, day_start, sum - a + 30, day_start + 60);
+    sum = sum - a + 30;
+    a = 30;
+    history_fold(lot_b, first, 1, true, b, day_start, 10, day_start + 120);
+    history_fold(group, first, 1, true, sum, day_start + 60, sum - b + 10, day_start + 120);
+    sum = sum - b + 10;
+    b = 10;
+    /* The group was 40, then 60 for a minute, then 40: its own min 40 and max 60. */
+    CHECK_INT_EQ(group[0].min, 40);
+    CHECK_INT_EQ(group[0].max, 60);
+    CHECK_INT_EQ(group[0].last, 40);
+    CHECK_INT_EQ(group[0].sum, 40 * 60 + 60 * 60);
+    CHECK_INT_EQ(group[0].covered, 120);
+    /* Summing the lots' extremes gives 20 and 60, a minimum the group never had. */
+    CHECK_INT_EQ(lot_a[0].min + lot_b[0].min, 20);
+    CHECK_INT_EQ(lot_a[0].max + lot_b[0].max, 60);
+    CHECK_INT_EQ(sum, a + b);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
-    RUN_TEST(test_record_bytes_round_trip);
+    RUN_TEST(test_day_bytes_round_trip);
+    RUN_TEST(test_hourly_records_read_back_as_their_hour);
+    RUN_TEST(test_a_day_made_hourly_reads_the_same_by_the_hour);
+    RUN_TEST(test_group_fold_keeps_the_sums_own_extremes);
     RUN_TEST(test_fold_same_bucket_and_across);
     RUN_TEST(test_fold_at_bucket_start_and_backwards_clock);
     RUN_TEST(test_points_carry_and_tail);

@@ -346,12 +346,24 @@ static void test_osm_string_and_note(void)
     json_t *hours = json_loads(agency_hours, 0, NULL);
     char *osm = schedule_osm_string(hours);
     struct osm_hours parsed;
+    const struct leave_by same_day = {LEAVE_BY_SAME_DAY, 23 * 60}, none = {LEAVE_BY_NONE, 0};
     char error[256], note[160];
 
     CHECK_STR_EQ(osm, "Sa,Su 07:00-22:00; PH 07:00-22:00");
     CHECK_INT_EQ(osm_hours_parse(osm, &parsed, error, sizeof(error)), 0);
     leave_by_note(&agency_rule, note, sizeof(note));
     CHECK_STR_EQ(note, "请于次一工作日 07:30 前驶离 (leave by 07:30 on the next workday)");
+    /* One language each, for the DATEX II publications. */
+    leave_by_say(&agency_rule, LEAVE_BY_CHINESE, note, sizeof(note));
+    CHECK_STR_EQ(note, "请于次一工作日 07:30 前驶离");
+    leave_by_say(&agency_rule, LEAVE_BY_ENGLISH, note, sizeof(note));
+    CHECK_STR_EQ(note, "Leave by 07:30 on the next workday");
+    leave_by_note(&same_day, note, sizeof(note));
+    CHECK_STR_EQ(note, "请于当日 23:00 前驶离 (leave by 23:00 the same day)");
+    leave_by_note(&none, note, sizeof(note));
+    CHECK_STR_EQ(note, "");
+    leave_by_say(&none, LEAVE_BY_ENGLISH, note, sizeof(note));
+    CHECK_STR_EQ(note, "");
     free(osm);
     json_decref(hours);
 }

@@ -342,6 +342,38 @@ static void test_routes_are_bounded(void)
     metrics_free(metrics);
 }
 
+/* A thread's own registry has the same route slots and adds into the main one exactly. */
+static void test_sibling_counts_add_into_the_model(void)
+{
+    struct metrics *main_registry = metrics_new("1"), *worker;
+    struct metrics_gauges gauges = {0};
+    size_t lots = 0, health = 0, worker_lots = 99;
+
+    CHECK_INT_EQ(metrics_add_route(main_registry, "/healthz", &health), 0);
+    CHECK_INT_EQ(metrics_add_route(main_registry, "/v1/lots/{id}", &lots), 0);
+    worker = metrics_new_sibling(main_registry);
+    CHECK(worker != NULL);
+    CHECK_INT_EQ(metrics_add_route(worker, "/v1/lots/{id}", &worker_lots), 0);
+    CHECK_INT_EQ(worker_lots, lots);
+    metrics_count_request(main_registry, lots, METRICS_METHOD_GET, 200);
+    metrics_count_request(worker, lots, METRICS_METHOD_GET, 200);
+    metrics_count_request(worker, lots, METRICS_METHOD_GET, 304);
+    metrics_count_refusal(worker, METRICS_LIMIT_MAX_CONNECTIONS_PER_CLIENT);
+    metrics_add_counts(main_registry, worker, true);
+    /* Cleared: adding again adds nothing. */
+    metrics_add_counts(main_registry, worker, true);
+    check_family(main_registry, &gauges, "parkshare_http_requests_total",
+                 "# HELP parkshare_http_requests_total HTTP requests answered, by route "
+                 "template, method and status.\n"
+                 "# TYPE parkshare_http_requests_total counter\n"
+                 "parkshare_http_requests_total{route=\"/v1/lots/{id}\",method=\"GET\","
+                 "status=\"200\"} 2\n"
+                 "parkshare_http_requests_total{route=\"/v1/lots/{id}\",method=\"GET\","
+                 "status=\"304\"} 1\n");
+    metrics_free(worker);
+    metrics_free(main_registry);
+}
+
 int main(void)
 {
     RUN_TEST(test_a_new_registry_renders_every_family);
@@ -351,5 +383,6 @@ int main(void)
     RUN_TEST(test_fixed_counters_move_by_one);
     RUN_TEST(test_label_values_are_escaped);
     RUN_TEST(test_routes_are_bounded);
+    RUN_TEST(test_sibling_counts_add_into_the_model);
     return check_exit_status();
 }

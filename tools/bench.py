@@ -43,7 +43,8 @@ CORES = os.cpu_count() or 1
 
 
 def pinned(command, core):
-    """Pin to one core when the machine has two or more (wrk and server apart)."""
+    """Pin to one core (or a taskset list) when the machine has two or more (wrk and server
+    apart)."""
     if CORES >= 2 and shutil.which("taskset"):
         return ["taskset", "-c", str(core)] + command
     return command
@@ -104,7 +105,7 @@ UNLIMITED = ["--set", "rate_limit_writes=0", "--set", "rate_limit_admin=0",
 
 
 class Daemon:
-    def __init__(self, workdir):
+    def __init__(self, workdir, extra=(), cores="0"):
         self.workdir = workdir
         self.port = free_port()
         self.data_dir = os.path.join(workdir, "data")
@@ -114,7 +115,8 @@ class Daemon:
                    f"demo={os.path.join(ROOT, 'config', 'demo', 'lots.json')}",
                    "--set", "log_level=warning",
                    "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"] + UNLIMITED
-        self.process = subprocess.Popen(pinned(command, 0), stdout=self.log, stderr=self.log)
+        command += list(extra)
+        self.process = subprocess.Popen(pinned(command, cores), stdout=self.log, stderr=self.log)
         wait_for(lambda: http_ok(f"http://127.0.0.1:{self.port}/readyz"))
         wait_for(lambda: json.loads(urllib.request.urlopen(
             f"http://127.0.0.1:{self.port}/v1/lots?limit=1").read())["lots"])
@@ -490,6 +492,46 @@ def near_queries(workdir, port, script_text):
     return {"p50": p50, "p99": p99, "rate": rate}
 
 
+def bench_workers(workdir, lot_id):
+    """GET /v1/lots/{id} with `workers 1` and `workers N` on the same N cores, wrk on the others.
+    Returns None when the machine has no cores to spare for both (2 or fewer)."""
+    if CORES <= 2 or not shutil.which("taskset"):
+        return None
+    loops = CORES // 2
+    server_cores = f"0-{loops - 1}"
+    load_cores = f"{loops}-{CORES - 1}"
+    rates = {}
+    for count in (1, loops):
+        directory = os.path.join(workdir, f"workers-{count}")
+        os.makedirs(directory, exist_ok=True)
+        daemon = Daemon(directory, ["--set", f"workers={count}"], server_cores)
+        try:
+            command = ["wrk", f"-t{CORES - loops}", f"-c{CONNECTIONS * loops}", f"-d{DURATION}",
+                       "--latency", daemon.url(f"/v1/lots/{lot_id}")]
+            output = subprocess.run(["taskset", "-c", load_cores] + command, capture_output=True,
+                                    text=True, check=True).stdout
+            rates[count] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        finally:
+            daemon.stop()
+    return loops, rates[1], rates[loops]
+
+
+def bench_workers_one_core(workdir, lot_id, rounds=3):
+    """`workers 1` against `workers 2` with both loops on core 0 (wrk on core 1), alternating:
+    not a speed-up, the cost of a second loop and of the worker's read path. Median req/s."""
+    rates = {1: [], 2: []}
+    for round_number in range(rounds):
+        for count in (1, 2):
+            directory = os.path.join(workdir, f"one-core-{count}-{round_number}")
+            os.makedirs(directory, exist_ok=True)
+            daemon = Daemon(directory, ["--set", f"workers={count}"], "0")
+            try:
+                rates[count].append(wrk(daemon.url(f"/v1/lots/{lot_id}"))[0])
+            finally:
+                daemon.stop()
+    return sorted(rates[1])[rounds // 2], sorted(rates[2])[rounds // 2]
+
+
 def bench_scale(daemon, workdir):
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
     memory_before = redis_used_memory(socket_path)
@@ -575,6 +617,20 @@ def main():
         for path in ("/v1/totals?group=admin-centre", "/v1/totals.txt?group=admin-centre",
                      "/v1/lots?group=admin-centre"):
             print_reads(path, bench_reads(daemon, workdir, lot_id, path))
+        workers = bench_workers(workdir, lot_id)
+        if workers is None:
+            print(f"workers: 1 loop against N needs cores for N loops and for wrk besides; this "
+                  f"machine has {CORES}: not measured")
+            if CORES == 2:
+                one, two = bench_workers_one_core(workdir, lot_id)
+                print(f"GET /v1/lots/{lot_id} with both loops on one core (the cost of a second "
+                      f"loop, not a speed-up; median of 3): workers 1 {one:,.0f} req/s, "
+                      f"workers 2 {two:,.0f} req/s, ratio {two / one:.2f}")
+        else:
+            loops, one, many = workers
+            print(f"GET /v1/lots/{lot_id}, {loops} cores for the daemon and {CORES - loops} for "
+                  f"wrk: workers 1 {one:,.0f} req/s, workers {loops} {many:,.0f} req/s, "
+                  f"ratio {many / one:.2f}")
         p50, p99 = bench_stream_latency(daemon, workdir, lot_id)
         print(f"update to stream across two daemons (write answered, then the lot event read): "
               f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")

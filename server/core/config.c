@@ -356,6 +356,7 @@ static const struct config_key config_keys[] = {
     {"history_days", "400", set_count, FIELD(history_days), 1, 3660},
     {"write_replicas", "0", set_count, FIELD(write_replicas), 0, 16},
     {"write_replica_timeout", "1", set_seconds, FIELD(write_replica_timeout_seconds), 1, 60},
+    {"workers", "0", set_count, FIELD(workers), 0, CONFIG_WORKERS_MAX},
     {"stream_buffer", "256k", set_bytes, FIELD(stream_buffer_bytes), 1024, 64 * 1048576},
     {"log_file", "", set_optional_path, FIELD(log_file), 0, 0},
     {"log_level", "info", set_log_level, 0, 0, 0},

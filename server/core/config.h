@@ -24,6 +24,8 @@ enum config_redis_mode {
 
 /* At most this many sentinels in a sentinel:// value. */
 #define CONFIG_SENTINELS_MAX 8
+/* The most event loops `workers` may ask for (0 asks for one per core, this at most). */
+#define CONFIG_WORKERS_MAX 64
 
 /* One sentinel's address; host is owned by the struct that holds it. */
 struct config_sentinel {
@@ -87,6 +89,7 @@ struct config {
     int64_t write_replicas;           /* replicas that must confirm a write (WAIT); 0: none */
     int64_t write_replica_timeout_seconds; /* how long a write waits for them */
     int64_t stream_buffer_bytes;      /* a stream client with more waiting is dropped */
+    int64_t workers; /* event loops, each on a thread; 0: one per core the daemon may use */
     char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
     char *log_file;              /* reopened on SIGHUP; NULL: standard error */
     int log_level;               /* an enum log_level value */

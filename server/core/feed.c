@@ -63,6 +63,7 @@ static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbe
 {
     static const struct feed_query everything = {.ignore_duplicates = true};
     const struct snapshot_lot *lot;
+    int language;
 
     *found = true;
     *complete = true;
@@ -77,7 +78,10 @@ static json_t *build(const struct snapshot *snapshot, struct feed_numbers *numbe
     case FEED_PARKAPI_V1_CITY:
         return feed_parkapi_v1_city(snapshot, argument, now_ms, found);
     case FEED_DATEX_LIGHT:
-        return feed_datex_publication(snapshot, now_ms);
+        language = feed_datex_language_of(argument != NULL ? argument : FEED_DATEX_LANGUAGE);
+        *found = language >= 0;
+        return *found ? feed_datex_publication(snapshot, (enum feed_datex_language)language, now_ms)
+                      : NULL;
     }
     return NULL;
 }
@@ -113,16 +117,19 @@ int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, e
  */
 static char *cache_key(enum feed_kind kind, const char *argument, const struct feed_query *query)
 {
-    static const char *const names[] = {"feed:v3", "feed:v3:", "feed:v1:", "feed:datex"};
+    static const char *const names[] = {"feed:v3", "feed:v3:", "feed:v1:", "feed:datex:"};
     char canonical[FEED_QUERY_CANONICAL_SIZE] = "";
     size_t size;
     char *key;
 
-    if (kind == FEED_PARKAPI_V3_LIST && query != NULL && query->given) {
+    /* With the default page in the canonical form, no limit and limit=1000 share one entry. */
+    if (kind == FEED_PARKAPI_V3_LIST && query != NULL) {
         canonical[0] = '?';
         feed_query_canonical(query, 0, canonical + 1, sizeof(canonical) - 1);
         argument = canonical;
     }
+    if (kind == FEED_DATEX_LIGHT && argument == NULL)
+        argument = FEED_DATEX_LANGUAGE;
     size = strlen(names[kind]) + (argument ? strlen(argument) : 0) + 1;
     key = malloc(size);
     if (key != NULL)

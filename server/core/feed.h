@@ -20,7 +20,8 @@ enum feed_kind {
     FEED_PARKAPI_V3_LIST = 0, /* {"items":[…],"total_count":n,…}; argument NULL, a query */
     FEED_PARKAPI_V3_SITE,     /* one parking site; argument: a lot id or its ParkAPI number */
     FEED_PARKAPI_V1_CITY,     /* the legacy city document; argument: the city */
-    FEED_DATEX_LIGHT,         /* the DATEX II Parking Light publication; argument NULL */
+    FEED_DATEX_LIGHT,         /* a DATEX II Parking Light publication; argument: its language, "zh"
+                                 (or NULL) or "en"; any other is not found */
 };
 
 /* The path of the ParkAPI v3 list, as next_path gives it. */

@@ -134,6 +134,8 @@ static int parse_pages(feed_query_lookup lookup, void *data, struct feed_query *
     if (limit != NULL && !parse_whole(limit, 1, FEED_QUERY_LIMIT_MAX, &query->limit))
         return field_error_set(error, "limit", "must be a whole number from 1 to %d",
                                FEED_QUERY_LIMIT_MAX);
+    if (limit == NULL)
+        query->limit = FEED_QUERY_LIMIT_DEFAULT;
     /* Site numbers are 48 bits (feed_parkapi_number). */
     if (start != NULL && !parse_whole(start, 1, 0xFFFFFFFFFFFFLL, &query->start))
         return field_error_set(error, "start", "must be a site number of at least 1");

@@ -10,6 +10,10 @@
 
 /* ParkAPI's own page limit (PaginationLimitValidator(max_value=1000)). */
 #define FEED_QUERY_LIMIT_MAX 1000
+/* The page a list without limit gets: ParkAPI's largest, so that a city of up to 1,000 lots is
+ * one page as ParkAPI answers it, and a larger one is answered (and kept) a page at a time,
+ * never every site in one request (docs/feeds.md). */
+#define FEED_QUERY_LIMIT_DEFAULT FEED_QUERY_LIMIT_MAX
 /* The uid of parkshare as a ParkAPI source: every site's source. */
 #define FEED_QUERY_SOURCE_UID "parkshare"
 /* A name filter longer than any name is refused rather than searched. */
@@ -30,14 +34,15 @@ struct snapshot_lot;
  * ignore_duplicates, limit and start (cursor pagination by site number).
  */
 struct feed_query {
-    bool given;                         /* any parameter at all: an unfiltered list is kept whole */
+    bool given;                         /* any parameter at all */
     bool source_excluded;               /* source_uid(s) name no source of ours: nothing matches */
     bool purpose_excluded;              /* a purpose other than CAR: nothing matches */
     char name[FEED_QUERY_NAME_MAX + 1]; /* "" for none; matched without ASCII case */
     bool has_circle;
     double lat, lon, radius_m;
     bool ignore_duplicates; /* accepted for compatibility: parkshare has no duplicates */
-    int64_t limit;          /* 0: no pages */
+    int64_t limit;          /* FEED_QUERY_LIMIT_DEFAULT when not given; 0 (no pages) only
+                               for callers that build a query themselves */
     int64_t start;          /* 0: from the first site; else the first number to include */
 };
 
@@ -46,7 +51,8 @@ typedef const char *(*feed_query_lookup)(const char *name, void *data);
 
 /*
  * Parse the parameters (looked up by name; the caller has refused unknown
- * ones with feed_query_parameters). Returns 0, or FEED_QUERY_ERROR_INVALID
+ * ones with feed_query_parameters); no limit is FEED_QUERY_LIMIT_DEFAULT,
+ * so a request never renders more sites than one page. Returns 0, or FEED_QUERY_ERROR_INVALID
  * with *error naming the parameter and its rule.
  */
 int feed_query_parse(feed_query_lookup lookup, void *data, struct feed_query *query,

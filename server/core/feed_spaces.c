@@ -2,6 +2,7 @@
  * assignedFor); pure. */
 #include "feed_spaces.h"
 
+#include "feed_datex.h"
 #include "space.h"
 
 #include <stdio.h>
@@ -63,20 +64,24 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot)
 }
 
 /* The assignment of one declared type. */
-static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type)
+static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type,
+                          enum feed_datex_language language)
 {
     int64_t free_spaces =
         space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh, type);
-    json_t *assignment = json_pack("{s:s,s:s}", "typeOfAssignment", "onlyFor", spoken[type].member,
-                                   spoken[type].value);
+    json_t *assignment = json_pack("{s:o,s:o}", "typeOfAssignment", feed_datex_enum("onlyFor"),
+                                   spoken[type].member, feed_datex_enum(spoken[type].value));
     const json_t *declared =
         json_object_get(json_object_get(lot->space_plan, "spaces"), space_type_name(type));
     const char *note = json_string_value(json_object_get(declared, "note"));
     int result = assignment != NULL ? 0 : -1;
 
-    /* DATEX has no user for car sharing, and a reserved type's purpose is its note. */
+    /* DATEX has no user for car sharing, and a reserved type's purpose is its note: Chinese
+     * text, so the English publication says only that the spaces are reserved. */
     if (result == 0 && type == SPACE_CARSHARING)
         result = json_object_set_new(assignment, "additionalAssignment", json_string("carsharing"));
+    else if (result == 0 && type == SPACE_RESERVED && language == FEED_DATEX_ENGLISH)
+        result = json_object_set_new(assignment, "additionalAssignment", json_string("reserved"));
     else if (result == 0 && note != NULL)
         result = json_object_set_new(assignment, "additionalAssignment", json_string(note));
     if (result == 0 && free_spaces >= 0)
@@ -88,14 +93,16 @@ static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type)
     return assignment;
 }
 
-int feed_spaces_datex(json_t *site, const struct snapshot_lot *lot)
+int feed_spaces_datex(json_t *site, const struct snapshot_lot *lot,
+                      enum feed_datex_language language)
 {
     json_t *assigned = json_array();
     int result = assigned != NULL ? 0 : -1;
 
     for (int type = 0; result == 0 && type < SPACE_TYPE_COUNT; type++) {
         if (space_capacity(lot->space_plan, (enum space_type)type) >= 0)
-            result = json_array_append_new(assigned, datex_type(lot, (enum space_type)type));
+            result =
+                json_array_append_new(assigned, datex_type(lot, (enum space_type)type, language));
     }
     if (result == 0 && json_array_size(assigned) > 0)
         return json_object_set_new(site, "assignedFor", assigned);

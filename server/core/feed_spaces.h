@@ -3,6 +3,7 @@
 #ifndef PARKSHARE_FEED_SPACES_H
 #define PARKSHARE_FEED_SPACES_H
 
+#include "feed_datex.h"
 #include "snapshot.h"
 
 #include <jansson.h>
@@ -18,9 +19,11 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot);
 /*
  * Set on a DATEX II site "assignedFor": one entry per declared type,
  * typeOfAssignment "onlyFor", with availableSpaces while the type's count
- * is fresh. Nothing when the lot declares none. Returns 0, or -1 when out
- * of memory.
+ * is fresh; a reserved type's note is its additionalAssignment in Chinese,
+ * "reserved" in English. Nothing when the lot declares none. Returns 0, or
+ * -1 when out of memory.
  */
-int feed_spaces_datex(json_t *site, const struct snapshot_lot *lot);
+int feed_spaces_datex(json_t *site, const struct snapshot_lot *lot,
+                      enum feed_datex_language language);
 
 #endif

@@ -98,32 +98,123 @@ static void write_le(unsigned char *bytes, uint32_t value, size_t width)
         bytes[i] = (unsigned char)(value & 0xff);
 }
 
-struct history_record history_record_decode(const unsigned char *bytes)
+/* One record at bytes, and its bucket of the day. */
+static struct history_record record_decode(const unsigned char *bytes, size_t *bucket)
 {
-    struct history_record record = {
-        .sum = read_le(bytes, 4),
-        .covered = (uint16_t)read_le(bytes + 4, 2),
-        .min = read_le(bytes + 6, 4),
-        .max = read_le(bytes + 10, 4),
-        .last = read_le(bytes + 14, 4),
+    *bucket = read_le(bytes, 2);
+    return (struct history_record){
+        .sum = read_le(bytes + 2, 4),
+        .covered = (uint16_t)read_le(bytes + 6, 2),
+        .min = read_le(bytes + 8, 3),
+        .max = read_le(bytes + 11, 3),
+        .last = read_le(bytes + 14, 3),
+        .present = true,
     };
-    /* last is stored plus one, so that zero bytes (SETRANGE's padding) mean "no record". */
-    record.present = record.last != 0;
-    record.last = record.present ? record.last - 1 : 0;
-    return record;
 }
 
-void history_record_encode(const struct history_record *record, unsigned char *bytes)
+/*
+ * An hourly record into the buckets of its hour that it covers (the end of
+ * the hour: covered / 300 of them), each at the hour's mean; the buckets
+ * before them stay absent and carry the count before.
+ */
+static void hour_expand(const struct history_record *hour, size_t index,
+                        struct history_record *records)
 {
-    if (!record->present) {
-        memset(bytes, 0, HISTORY_RECORD_BYTES);
-        return;
+    size_t known = hour->covered / HISTORY_BUCKET_SECONDS, per_hour = 3600 / HISTORY_BUCKET_SECONDS;
+
+    if (known > per_hour)
+        known = per_hour;
+    for (size_t k = per_hour - known; k < per_hour; k++)
+        records[index * per_hour + k] = (struct history_record){
+            .sum = (uint32_t)((hour->sum + known / 2) / known),
+            .covered = HISTORY_BUCKET_SECONDS,
+            .min = hour->min,
+            .max = hour->max,
+            .last = hour->last,
+            .present = true,
+        };
+}
+
+int history_day_decode(const unsigned char *bytes, size_t length, struct history_record *records)
+{
+    size_t count = length / HISTORY_RECORD_BYTES, bucket;
+
+    memset(records, 0, HISTORY_BUCKETS_PER_DAY * sizeof(*records));
+    if (length % HISTORY_RECORD_BYTES != 0)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        struct history_record record = record_decode(bytes + i * HISTORY_RECORD_BYTES, &bucket);
+        if (bucket >= HISTORY_HOURLY_FIRST + 24)
+            return -1;
+        if (bucket >= HISTORY_HOURLY_FIRST)
+            hour_expand(&record, bucket - HISTORY_HOURLY_FIRST, records);
+        else
+            records[bucket] = record; /* a later record of a bucket replaces an earlier one */
     }
-    write_le(bytes, record->sum, 4);
-    write_le(bytes + 4, record->covered, 2);
-    write_le(bytes + 6, record->min, 4);
-    write_le(bytes + 10, record->max, 4);
-    write_le(bytes + 14, record->last + 1, 4);
+    return (int)count;
+}
+
+/* Counts above 24 bits are stored as the largest that fits. */
+static uint32_t count_field(uint32_t count)
+{
+    return count > HISTORY_COUNT_MAX ? HISTORY_COUNT_MAX : count;
+}
+
+size_t history_day_encode(const struct history_record *records, size_t count, size_t first_of_day,
+                          unsigned char *bytes)
+{
+    size_t used = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        const struct history_record *record = &records[i];
+        if (!record->present)
+            continue;
+        write_le(bytes + used, (uint32_t)(first_of_day + i), 2);
+        write_le(bytes + used + 2, record->sum, 4);
+        write_le(bytes + used + 6, record->covered, 2);
+        write_le(bytes + used + 8, count_field(record->min), 3);
+        write_le(bytes + used + 11, count_field(record->max), 3);
+        write_le(bytes + used + 14, count_field(record->last), 3);
+        used += HISTORY_RECORD_BYTES;
+    }
+    return used;
+}
+
+void history_day_hourly(const struct history_record *day, struct history_record *hours)
+{
+    const size_t per_hour = 3600 / HISTORY_BUCKET_SECONDS;
+    bool known = false;
+    uint32_t carry = 0;
+
+    for (size_t h = 0; h < 24; h++) {
+        struct history_record out = {0};
+        uint64_t sum = 0;
+        for (size_t k = 0; k < per_hour; k++) {
+            const struct history_record *record = &day[h * per_hour + k];
+            uint32_t low = carry, high = carry;
+            uint64_t part = (uint64_t)carry * HISTORY_BUCKET_SECONDS;
+            if (record->present) {
+                uint32_t covered = record->covered < HISTORY_BUCKET_SECONDS
+                                       ? record->covered
+                                       : HISTORY_BUCKET_SECONDS;
+                part = record->sum + (uint64_t)record->last * (HISTORY_BUCKET_SECONDS - covered);
+                low = record->min;
+                high = record->max;
+                carry = record->last;
+                known = true;
+            } else if (!known) {
+                continue; /* before the day's first known count */
+            }
+            out.min = out.present && out.min < low ? out.min : low;
+            out.max = out.present && out.max > high ? out.max : high;
+            out.present = true;
+            out.covered = (uint16_t)(out.covered + HISTORY_BUCKET_SECONDS);
+            out.last = carry;
+            sum += part;
+        }
+        out.sum = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+        hours[h] = out;
+    }
 }
 
 static int64_t floor_div(int64_t a, int64_t b)

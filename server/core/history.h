@@ -11,18 +11,24 @@
 #include <stdint.h>
 
 /*
- * Storage (docs/forecast.md): one Redis string per lot and UTC day, 288
- * records of HISTORY_RECORD_BYTES each at offset (bucket of the day) *
- * HISTORY_RECORD_BYTES, little-endian: sum (uint32, occupied x seconds
- * accounted so far), covered (uint16, seconds of the bucket accounted from
- * its start), min, max (uint32) and last + 1 (uint32; 0: no record, the
- * bucket had no change and carries the previous bucket's last count).
- * occupancy.lua writes the same layout with struct.pack('<I4I2I4I4I4').
+ * Storage (docs/forecast.md): a day is a string of sparse records, one for
+ * each 5-minute bucket that had a change (in the order written; a later
+ * record of a bucket replaces an earlier one), each HISTORY_RECORD_BYTES
+ * little-endian: the bucket of the day (uint16), sum
+ * (uint32, occupied x seconds accounted so far), covered (uint16, seconds
+ * of the bucket accounted from its start), min, max and last (uint24 each).
+ * A bucket without a record carries the previous bucket's last count.
+ * Days older than the detail kept hold hourly records instead: bucket
+ * HISTORY_HOURLY_FIRST + hour, sum over the end of the hour that had a
+ * known count (covered seconds of it), min, max and last over that part.
+ * occupancy.lua writes the same layout with struct.pack('<I2I4I2I3I3I3').
  */
 #define HISTORY_BUCKET_SECONDS  300
 #define HISTORY_BUCKETS_PER_DAY 288
-#define HISTORY_RECORD_BYTES    18
+#define HISTORY_RECORD_BYTES    17
 #define HISTORY_DAY_BYTES       (HISTORY_BUCKETS_PER_DAY * HISTORY_RECORD_BYTES)
+#define HISTORY_COUNT_MAX       0xffffff /* min, max and last are 24 bits */
+#define HISTORY_HOURLY_FIRST    288      /* an hourly record's "bucket": 288 + hour */
 #define HISTORY_POINTS_MAX      10000
 #define HISTORY_IMPORT_MAX      200000
 
@@ -75,11 +81,33 @@ const char *history_step_name(enum history_step step);
 int history_bounds(int64_t from_ms, int64_t to_ms, enum history_step step, int64_t **bounds,
                    size_t *steps, struct field_error *error);
 
-/* The record at bytes (HISTORY_RECORD_BYTES of them). */
-struct history_record history_record_decode(const unsigned char *bytes);
+/*
+ * The records of a day string (length bytes) into records
+ * (HISTORY_BUCKETS_PER_DAY of them, all set: absent where the day has no
+ * record; an hourly record sets the buckets of its hour that it covers,
+ * each at the hour's mean, min, max and last). Returns the number of
+ * records, or -1 when length is not a whole number of records or a bucket
+ * is out of the day (then records holds the ones before it).
+ */
+int history_day_decode(const unsigned char *bytes, size_t length, struct history_record *records);
 
-/* Write record into bytes (HISTORY_RECORD_BYTES); an absent record is all zero. */
-void history_record_encode(const struct history_record *record, unsigned char *bytes);
+/*
+ * The day string of records[0 .. count - 1], buckets first_of_day ..
+ * first_of_day + count - 1 of one day, absent ones left out, into bytes
+ * (room for count * HISTORY_RECORD_BYTES). Returns the bytes written.
+ */
+size_t history_day_encode(const struct history_record *records, size_t count, size_t first_of_day,
+                          unsigned char *bytes);
+
+/*
+ * The hourly records of a day (day: HISTORY_BUCKETS_PER_DAY records) into
+ * hours (24; absent for an hour with no known count), as occupancy.lua
+ * makes them for days past the detail kept: each the time-weighted sum
+ * over the end of the hour from the day's first known count (absent
+ * buckets carry the count before them), covered seconds, min, max, last.
+ * A sum above 32 bits is stored as the largest that fits.
+ */
+void history_day_hourly(const struct history_record *day, struct history_record *hours);
 
 /*
  * The fold, as occupancy.lua does it: the count changed from old (held since

@@ -1,6 +1,7 @@
 /* leave_by.c: a lot's leave-by deadline: when cars that entered must be out; pure. */
 #include "leave_by.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,16 +143,35 @@ int64_t leave_by_for_day(const struct leave_by *rule, const struct schedule *sch
     return deadline;
 }
 
-void leave_by_note(const struct leave_by *rule, char *out, size_t size)
+void leave_by_say(const struct leave_by *rule, enum leave_by_language language, char *out,
+                  size_t size)
 {
     int hours = rule->minute / 60 % 100, minutes = rule->minute % 60;
+    bool english = language == LEAVE_BY_ENGLISH;
+
     if (rule->on == LEAVE_BY_NEXT_WORKDAY)
         snprintf(out, size,
-                 "请于次一工作日 %02d:%02d 前驶离 (leave by %02d:%02d on the next workday)", hours,
-                 minutes, hours, minutes);
+                 english ? "Leave by %02d:%02d on the next workday"
+                         : "请于次一工作日 %02d:%02d 前驶离",
+                 hours, minutes);
     else if (rule->on == LEAVE_BY_SAME_DAY)
-        snprintf(out, size, "请于当日 %02d:%02d 前驶离 (leave by %02d:%02d the same day)", hours,
-                 minutes, hours, minutes);
+        snprintf(out, size,
+                 english ? "Leave by %02d:%02d the same day" : "请于当日 %02d:%02d 前驶离", hours,
+                 minutes);
+    else if (size > 0)
+        out[0] = '\0';
+}
+
+void leave_by_note(const struct leave_by *rule, char *out, size_t size)
+{
+    char chinese[64], english[64];
+
+    leave_by_say(rule, LEAVE_BY_CHINESE, chinese, sizeof(chinese));
+    leave_by_say(rule, LEAVE_BY_ENGLISH, english, sizeof(english));
+    /* The English said within the Chinese sentence: "… (leave by …)". */
+    english[0] = (char)tolower((unsigned char)english[0]);
+    if (chinese[0] != '\0')
+        snprintf(out, size, "%s (%s)", chinese, english);
     else if (size > 0)
         out[0] = '\0';
 }

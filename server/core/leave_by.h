@@ -67,6 +67,20 @@ int64_t leave_by_at(const struct leave_by *rule, const struct schedule *schedule
 int64_t leave_by_for_day(const struct leave_by *rule, const struct schedule *schedule,
                          const struct calendar *calendar, int64_t day);
 
+/* The languages a rule is said in. */
+enum leave_by_language {
+    LEAVE_BY_CHINESE = 0,
+    LEAVE_BY_ENGLISH,
+};
+
+/*
+ * The rule said in one language, for texts of one language (the DATEX II
+ * publications): "请于次一工作日 07:30 前驶离" or "Leave by 07:30 on the
+ * next workday"; an empty string without a rule. 64 bytes are enough.
+ */
+void leave_by_say(const struct leave_by *rule, enum leave_by_language language, char *out,
+                  size_t size);
+
 /*
  * The rule said for people, for the answer's note, "请于次一工作日 07:30 前驶离
  * (leave by 07:30 on the next workday)"; an empty string without a rule.

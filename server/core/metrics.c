@@ -86,6 +86,57 @@ void metrics_free(struct metrics *metrics)
     free(metrics);
 }
 
+struct metrics *metrics_new_sibling(const struct metrics *model)
+{
+    struct metrics *metrics = metrics_new(model->version);
+    size_t slot;
+
+    for (size_t i = 1; metrics != NULL && i < model->route_count; i++) {
+        if (metrics_add_route(metrics, model->routes[i], &slot) != 0) {
+            metrics_free(metrics);
+            return NULL;
+        }
+    }
+    return metrics;
+}
+
+static void add_histogram(struct histogram *into, const struct histogram *from)
+{
+    for (size_t i = 0; i <= MAX_BOUNDS; i++)
+        into->buckets[i] += from->buckets[i];
+    into->count += from->count;
+    into->sum += from->sum;
+}
+
+void metrics_add_counts(struct metrics *into, struct metrics *from, bool clear)
+{
+    const uint64_t *source = &from->requests[0][0][0];
+    uint64_t *target = &into->requests[0][0][0];
+
+    for (size_t i = 0; i < sizeof(from->requests) / sizeof(*source); i++)
+        target[i] += source[i];
+    for (size_t i = 0; i <= METRICS_MAX_ROUTES; i++)
+        add_histogram(&into->request_latency[i], &from->request_latency[i]);
+    for (size_t i = 0; i < METRICS_MAX_SCRIPTS; i++)
+        add_histogram(&into->script_latency[i], &from->script_latency[i]);
+    for (size_t i = 0; i < METRICS_WRITE_COUNT; i++)
+        into->writes[i] += from->writes[i];
+    into->reconnects += from->reconnects;
+    for (size_t i = 0; i < METRICS_LIMIT_COUNT; i++)
+        into->refusals[i] += from->refusals[i];
+    for (size_t i = 0; i < METRICS_RATE_LIMIT_COUNT; i++)
+        into->rate_limited[i] += from->rate_limited[i];
+    if (!clear)
+        return;
+    memset(from->requests, 0, sizeof(from->requests));
+    memset(from->request_latency, 0, sizeof(from->request_latency));
+    memset(from->script_latency, 0, sizeof(from->script_latency));
+    memset(from->writes, 0, sizeof(from->writes));
+    from->reconnects = 0;
+    memset(from->refusals, 0, sizeof(from->refusals));
+    memset(from->rate_limited, 0, sizeof(from->rate_limited));
+}
+
 int metrics_add_route(struct metrics *metrics, const char *pattern, size_t *slot)
 {
     for (size_t i = 1; i < metrics->route_count; i++) {

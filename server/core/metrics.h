@@ -78,6 +78,20 @@ struct metrics *metrics_new(const char *version);
 void metrics_free(struct metrics *metrics);
 
 /*
+ * A registry with model's version and routes (same slots), everything at
+ * zero: one per thread that counts, added into model's with
+ * metrics_add_counts. NULL without memory.
+ */
+struct metrics *metrics_new_sibling(const struct metrics *model);
+
+/*
+ * Add every count and observation of from into into (a sibling: the same
+ * route slots), then, with clear, set from's to zero. Neither may be
+ * counted into meanwhile (the caller's lock).
+ */
+void metrics_add_counts(struct metrics *into, struct metrics *from, bool clear);
+
+/*
  * The slot of the route template pattern (copied), for metrics_count_request:
  * the same pattern gets the same slot. At registration, never per request.
  * Returns 0, METRICS_ERROR_FULL past METRICS_MAX_ROUTES, or _NO_MEMORY.

@@ -196,10 +196,22 @@ json_t *snapshot_lot_static(const struct snapshot_lot *lot);
 
 /*
  * A string-valued static field of the lot ("name", "address", "calendar",
- * …), or NULL when the lot has no such field or it is not a string.
- * Borrowed from the lot: valid until it changes.
+ * …; the names by language as "names.en", "names.zh"), or NULL when the
+ * lot has no such field or it is not a string. Borrowed from the lot:
+ * valid until it changes.
  */
 const char *snapshot_lot_string(const struct snapshot_lot *lot, const char *name);
+
+/*
+ * The string fields of snapshot_lot_string in turn, in stored order: *at
+ * starts NULL and each call moves it on; returns the next value with its
+ * key in *key, NULL after the last.
+ */
+const char *snapshot_lot_next_string(const struct snapshot_lot *lot, const char **at,
+                                     const char **key);
+
+/* One static member's value parsed (a new reference), or NULL when the lot has none. */
+json_t *snapshot_lot_member(const struct snapshot_lot *lot, const char *name);
 
 /*
  * The same for a lot as a write answers it (static JSON text and the live

@@ -43,6 +43,20 @@ static void gather_string(struct json_text_buffer *strings, const struct json_te
     free(value);
 }
 
+/* The names' strings ("names": {"en": …}) gathered as "names.en" and so on. */
+static void gather_names(struct json_text_buffer *strings, const struct json_text_member *names)
+{
+    struct json_text_member member;
+    size_t cursor = 0;
+
+    while (json_text_next_member(names->value, names->value_length, &cursor, &member) == 1) {
+        if (member.value[0] != '"')
+            continue;
+        json_text_append_text(strings, "names.");
+        gather_string(strings, &member);
+    }
+}
+
 /* A member's value parsed (a small one: groups, location, spaces, hours); NULL when it fails. */
 static json_t *parse_value(const struct json_text_member *member)
 {
@@ -149,6 +163,8 @@ static int read_views(struct snapshot_lot *lot)
         usable = read_member(lot, &member, &hours);
         if (member.value[0] == '"')
             gather_string(&strings, &member);
+        else if (member.value[0] == '{' && json_text_member_is(&member, "names"))
+            gather_names(&strings, &member);
     }
     json_text_append(&strings, "", 1);
     lot->strings = json_text_finish(&strings, &length);
@@ -199,6 +215,32 @@ const struct space_counts *snapshot_lot_counts(const struct snapshot_lot *lot)
 json_t *snapshot_lot_static(const struct snapshot_lot *lot)
 {
     return json_loadb(lot->static_text, lot->static_length, 0, NULL);
+}
+
+json_t *snapshot_lot_member(const struct snapshot_lot *lot, const char *name)
+{
+    struct json_text_member member;
+    size_t cursor = 0;
+
+    while (json_text_next_member(lot->static_text, lot->static_length, &cursor, &member) == 1) {
+        if (json_text_member_is(&member, name))
+            return json_loadb(member.value, member.value_length, JSON_DECODE_ANY, NULL);
+    }
+    return NULL;
+}
+
+const char *snapshot_lot_next_string(const struct snapshot_lot *lot, const char **at,
+                                     const char **key)
+{
+    const char *next = *at != NULL ? *at : lot->strings;
+    const char *value;
+
+    if (next == NULL || *next == '\0')
+        return NULL;
+    *key = next;
+    value = next + strlen(next) + 1;
+    *at = value + strlen(value) + 1;
+    return value;
 }
 
 const char *snapshot_lot_string(const struct snapshot_lot *lot, const char *name)

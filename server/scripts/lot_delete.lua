@@ -11,6 +11,17 @@ if not old[1] then
   return {'not-found', 0}
 end
 local version = (tonumber(old[3]) or 0) + 1
+-- Group history (see lot_put.lua): the lot's count leaves its groups' sums.
+local root = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 4) -- ps:
+for group in string.gmatch(redis.call('HGET', KEYS[1], 'groups') or '', '[^,]+') do
+  local lots = root .. 'ghist:' .. group
+  local count = tonumber(redis.call('HGET', lots, ARGV[1]))
+  if count then
+    redis.call('HDEL', lots, ARGV[1])
+    redis.call('HINCRBY', lots, '*', -count)
+  end
+end
+-- End of group history's block.
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 -- The fields of every lot entry, in occupancy.lua's order (see there).

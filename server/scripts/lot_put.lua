@@ -46,6 +46,50 @@ table.sort(space_clamps)
 redis.call('SADD', KEYS[2], ARGV[1])
 
 local new_occupied = clamped and capacity or occupied
+
+-- Group history (docs/forecast.md): the lot's groups as ",a,b," in its
+-- "groups" field, which occupancy.lua reads on every write instead of
+-- decoding the JSON; and each group's record of its lots' counts
+-- (ps:ghist:{group}, with their sum in "*"): a lot that joins adds its
+-- count, one that leaves takes it away, a lowered count is lowered there.
+local groups = {}
+if string.find(ARGV[2], '"groups"', 1, true) then
+  local list = cjson.decode(ARGV[2]).groups
+  if type(list) == 'table' then
+    for _, group in ipairs(list) do
+      if type(group) == 'string' then groups[#groups + 1] = group end
+    end
+  end
+end
+local joined = #groups > 0 and (',' .. table.concat(groups, ',') .. ',') or ''
+local had = redis.call('HGET', KEYS[1], 'groups') or ''
+if joined ~= had or (clamped and joined ~= '') then
+  local root = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 4) -- ps:
+  for group in string.gmatch(had, '[^,]+') do
+    if not string.find(joined, ',' .. group .. ',', 1, true) then
+      local lots = root .. 'ghist:' .. group
+      local count = tonumber(redis.call('HGET', lots, ARGV[1]))
+      if count then
+        redis.call('HDEL', lots, ARGV[1])
+        redis.call('HINCRBY', lots, '*', -count)
+      end
+    end
+  end
+  for _, group in ipairs(groups) do
+    local lots = root .. 'ghist:' .. group
+    local count = tonumber(redis.call('HGET', lots, ARGV[1]))
+    if new_occupied and count ~= new_occupied then
+      redis.call('HSET', lots, ARGV[1], new_occupied)
+      redis.call('HINCRBY', lots, '*', new_occupied - (count or 0))
+    end
+  end
+  if joined == '' then
+    redis.call('HDEL', KEYS[1], 'groups')
+  else
+    redis.call('HSET', KEYS[1], 'groups', joined)
+  end
+end
+-- End of group history's block.
 -- The fields of every lot entry, in occupancy.lua's order (see there).
 local entry = {'lot', ARGV[1], 'kind', created and 'create' or 'replace', 'token', ARGV[4],
                'old', occupied and tostring(occupied) or '',

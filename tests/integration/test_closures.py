@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEMO_LOTS, SERVER, SOURCE_ROOT, ClusterTestCase, Daemon,  # noqa: E402
                      DaemonTestCase, EventStream, IntegrationTestCase, main, sample_lot,
                      wait_for)
+import datex_light  # noqa: E402
 
 
 def stamp(moment):
@@ -130,6 +131,8 @@ class ClosuresTest(ClusterTestCase):
         closed; all back once it is withdrawn."""
         def datex_site():
             publication = self.first.get("/datex2/v3/parking-light.json").json()
+            # Every element as the DATEX II Parking Light data dictionary defines it.
+            self.assertEqual(datex_light.check(publication, "_PayloadPublication"), [])
             return next(site for site in publication["parkingPublicationLight"]["parkingSite"]
                         if site["_id"] == "in-feeds")
 

@@ -12,18 +12,24 @@ import os
 import subprocess
 import sys
 import tempfile
+import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import SOURCE_ROOT, DaemonTestCase, main, sample_lot, wait_for  # noqa: E402
+import datex_light  # noqa: E402
 
 FEEDS_DIR = os.path.join(SOURCE_ROOT, "tests", "feeds")
 SCHEMAS = os.path.join(SOURCE_ROOT, "tests", "data", "feeds")
+# The DATEX II Parking Light profile's own JSON Schema set (tests/data/feeds/README.md).
+DATEX_SCHEMA = "datex2-parking-light"
 CLOSED_HOURS = {"workday": "off", "weekend": "off"}
 # Open by day every day: always a next change, whatever the hour of the run.
 DAY_HOURS = {"workday": "08:00-18:00", "weekend": "08:00-18:00", "holiday": "08:00-18:00"}
+DATEX_PATH = "/datex2/v3/parking-light.json"
+DATEX_EN_PATH = "/datex2/v3/en/parking-light.json"
 FEED_PATHS = ["/v3/parking-sites", "/v3/parking-sites/feed-open", "/parkapi/v1/feedcity",
-              "/datex2/v3/parking-light.json"]
+              DATEX_PATH, DATEX_EN_PATH]
 
 
 def parkapi_number(lot_id):
@@ -38,8 +44,9 @@ def utc(stamp):
 
 
 class FeedsTestCase(DaemonTestCase):
-    def validate(self, schema, *documents):
-        """Validate documents with ajv against tests/data/feeds/<schema>."""
+    def validate(self, schema, *documents, closed=False):
+        """Validate documents with ajv against tests/data/feeds/<schema> (a file, or a DATEX II
+        schema set; closed: no member the set does not define)."""
         self.assertTrue(os.path.isdir(os.path.join(FEEDS_DIR, "node_modules", "ajv")),
                         "ajv is not installed: run make feeds-deps")
         paths = []
@@ -48,10 +55,18 @@ class FeedsTestCase(DaemonTestCase):
                 paths.append(os.path.join(directory, f"{index}.json"))
                 with open(paths[-1], "w") as out:
                     json.dump(document, out, ensure_ascii=False)
-            result = subprocess.run(["node", "validate.mjs", os.path.join(SCHEMAS, schema)] + paths,
+            result = subprocess.run(["node", "validate.mjs"] + (["--closed"] if closed else [])
+                                    + [os.path.join(SCHEMAS, schema)] + paths,
                                     capture_output=True, text=True, cwd=FEEDS_DIR, timeout=60)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(result.stdout.strip(), f"valid: {len(documents)} documents")
+
+    def validate_datex(self, publication):
+        """A DATEX II Parking Light publication against the profile: its JSON Schema as published,
+        the same closed to the members it defines, and its data dictionary element by element."""
+        self.validate(DATEX_SCHEMA, publication)
+        self.validate(DATEX_SCHEMA, publication, closed=True)
+        self.assertEqual(datex_light.check(publication, "_PayloadPublication"), [])
 
     def feed(self, path):
         response = self.shared.get(path)
@@ -159,16 +174,18 @@ class FeedsTest(FeedsTestCase):
     def test_datex_light(self):
         document = self.feed("/datex2/v3/parking-light.json")
         self.assertEqual({key: document[key] for key in document if key.startswith("_")}, {
-            "_version": "3.4", "_modelBaseVersion": "3", "_profileName": "ParkingLight",
-            "_profileVersion": "1.0"})
+            "_version": "3.0", "_modelBaseVersion": "3", "_profileName": "ParkingLight",
+            "_profileVersion": "02-00-00"})
         light = document["parkingPublicationLight"]
-        self.assertEqual((light["name"], light["lang"], light["parkingSpace"]),
-                         ("parkshare", "zh", []))
+        self.assertEqual((light["name"], light["lang"], light["parkingSpace"],
+                          light["publicationCreator"]),
+                         ("parkshare", "zh", [],
+                          {"country": "CN", "nationalIdentifier": "parkshare"}))
         self.assertRegex(light["publicationTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(len(light["parkingSite"]), 5)
         lot = self.lots["feed-open"]
         self.assertEqual(self.site(light["parkingSite"], "feed-open"), {
-            "_id": "feed-open", "type": "other",
+            "_id": "feed-open", "type": {"value": "other"},
             "locationAndDimension": {
                 "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707},
                 "locationDescriptor": "1 Civic Road"},
@@ -193,8 +210,21 @@ class FeedsTest(FeedsTestCase):
         self.validate("parkapi-v3-parking-site.schema.json", sites, *items)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/feedcity"),
                       self.feed("/parkapi/v1/elsewhere"))
-        self.validate("datex2-parking-light.schema.json",
-                      self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed(DATEX_PATH))
+        self.validate_datex(self.feed(DATEX_EN_PATH))
+
+    def test_the_profiles_own_example_passes_the_same_checks(self):
+        """The validator and the dictionary read the profile as its authors meant: the example
+        published with it (Belgian cities) passes both; "$schema" is the example's own note."""
+        with open(os.path.join(SCHEMAS, DATEX_SCHEMA, "example-belgium-cities.json")) as source:
+            example = json.load(source)
+        self.validate(DATEX_SCHEMA, example)
+        del example["$schema"]
+        self.validate(DATEX_SCHEMA, example, closed=True)
+        # Its lang is a placeholder the schema takes (a string) and the dictionary does not
+        # (ISO 639-1's two letters): the one element the example gets wrong.
+        self.assertEqual(datex_light.check(example, "_PayloadPublication"), [
+            "publication.parkingPublicationLight.lang: 'cccccc' is not a Language"])
 
     def test_schemas_refuse_what_they_should(self):
         """The validator can fail: a broken answer of each format is refused."""
@@ -212,14 +242,45 @@ class FeedsTest(FeedsTestCase):
              "/dev/stdin"], input=json.dumps(city), capture_output=True, text=True,
             cwd=FEEDS_DIR, timeout=60)
         self.assertEqual(result.returncode, 1)
-        document = self.feed("/datex2/v3/parking-light.json")
-        del document["parkingPublicationLight"]["parkingSite"][0]["locationAndDimension"]
-        result = subprocess.run(
-            ["node", "validate.mjs", os.path.join(SCHEMAS, "datex2-parking-light.schema.json"),
-             "/dev/stdin"], input=json.dumps(document), capture_output=True, text=True,
-            cwd=FEEDS_DIR, timeout=60)
-        self.assertEqual(result.returncode, 1)
-        self.assertIn("must have required property 'locationAndDimension'", result.stderr)
+        original = self.feed("/datex2/v3/parking-light.json")
+        # Each: a broken publication, the schema's message, the dictionary's, closed only.
+        cases = [
+            (lambda light, site: site.pop("locationAndDimension"),
+             "must have required property 'locationAndDimension'",
+             "ParkingSite requires locationAndDimension", False),
+            # ParkAPI v3's /datex2/json writes enumerations as bare strings.
+            (lambda light, site: site.update(type="other"), "/type must be object",
+             "'other' is not a ParkingSiteTypeEnum", False),
+            (lambda light, site: site.update(type={"value": "garage"}),
+             "must be equal to one of the allowed values", "is not a ParkingSiteTypeEnum", False),
+            (lambda light, site: light.pop("publicationCreator"),
+             "must have required property 'publicationCreator'",
+             "ParkingPublicationLight requires publicationCreator", False),
+            (lambda light, site: site.update(numberOfSpaces=-1), "must be >= 0",
+             "-1 is not a NonNegativeInteger", False),
+            (lambda light, site: site.update(tariffDescription="free"), "must be array",
+             "tariffDescription: 0..* is an array", False),
+            (lambda light, site: site.update(parkshare_kind="government"),
+             "must NOT have additional properties", "parkshare_kind is no member of ParkingSite",
+             True),
+        ]
+        for breaks, message, dictionary_says, closed_only in cases:
+            document = json.loads(json.dumps(original))
+            light = document["parkingPublicationLight"]
+            breaks(light, light["parkingSite"][0])
+            for closed in (False, True):
+                result = subprocess.run(
+                    ["node", "validate.mjs"] + (["--closed"] if closed else [])
+                    + [os.path.join(SCHEMAS, DATEX_SCHEMA), "/dev/stdin"],
+                    input=json.dumps(document), capture_output=True, text=True, cwd=FEEDS_DIR,
+                    timeout=60)
+                if closed_only and not closed:
+                    self.assertEqual(result.returncode, 0, message)
+                    continue
+                self.assertEqual(result.returncode, 1, message)
+                self.assertIn(message, result.stderr)
+            self.assertTrue(any(dictionary_says in error for error in datex_light.check(
+                document, "_PayloadPublication")), dictionary_says)
 
     def test_etags_304_and_gzip(self):
         for path in FEED_PATHS:
@@ -233,6 +294,9 @@ class FeedsTest(FeedsTestCase):
                                  headers={"Accept-Encoding": "gzip"})
         self.assertEqual(packed.header("Content-Encoding"), "gzip")
         self.assertEqual(gzip.decompress(packed.body), plain.body)
+        # No limit is ParkAPI's largest page: the same kept answer as limit=1000.
+        self.assertEqual(self.shared.get("/v3/parking-sites").header("ETag"),
+                         self.shared.get("/v3/parking-sites?limit=1000").header("ETag"))
 
     def command_counts(self):
         """Redis' calls per command, less the daemon's health PINGs and this INFO."""
@@ -306,7 +370,8 @@ class FeedsTest(FeedsTestCase):
 
     def test_v3_list_filters(self):
         def uids(query):
-            return [site["original_uid"] for site in self.feed("/v3/parking-sites?" + query)["items"]]
+            return [site["original_uid"]
+                    for site in self.feed("/v3/parking-sites?" + query)["items"]]
         lot = self.lots["other-city"]
         where = f"lat={lot['location']['lat']}&lon={lot['location']['lon']}"
         by_number = sorted(self.lots, key=parkapi_number)
@@ -350,13 +415,109 @@ class FeedSpacesTest(FeedsTestCase):
         publication = self.feed("/datex2/v3/parking-light.json")
         site = next(site for site in publication["parkingPublicationLight"]["parkingSite"]
                     if site["_id"] == "typed")
+        only = {"value": "onlyFor"}
         self.assertEqual(site["assignedFor"], [
-            {"typeOfAssignment": "onlyFor", "user": "disabled"},
-            {"typeOfAssignment": "onlyFor", "fuelType": "battery", "availableSpaces": 4},
-            {"typeOfAssignment": "onlyFor", "vehicleType": "motorcycle"},
-            {"typeOfAssignment": "onlyFor", "user": "other",
+            {"typeOfAssignment": only, "user": {"value": "disabled"}},
+            {"typeOfAssignment": only, "fuelType": {"value": "battery"}, "availableSpaces": 4},
+            {"typeOfAssignment": only, "vehicleType": {"value": "motorcycle"}},
+            {"typeOfAssignment": only, "user": {"value": "other"},
              "additionalAssignment": "办事大厅群众优先"}])
-        self.validate("datex2-parking-light.schema.json", publication)
+        self.validate_datex(publication)
+        # In English the reserved spaces' Chinese note gives way to the word; the rest stays.
+        english = self.feed(DATEX_EN_PATH)
+        self.assertEqual(self.site(english["parkingPublicationLight"]["parkingSite"], "typed")
+                         ["assignedFor"], site["assignedFor"][:3] + [
+            {"typeOfAssignment": only, "user": {"value": "other"},
+             "additionalAssignment": "reserved"}])
+        self.validate_datex(english)
+
+
+class DatexEnglishTest(FeedsTestCase):
+    """The English DATEX II publication beside the Chinese one: a lot's English name where it
+    has one and its own name where not, the fee and the leave-by rule in English, no Chinese
+    prose; both checked against the profile as the Chinese one is."""
+
+    LANGUAGE_NEUTRAL = ("_id", "type", "locationAndDimension", "numberOfSpaces",
+                        "availableSpaces", "isOpenNow", "temporaryClosed", "lastUpdate",
+                        "freeParking", "operatorInformation")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        named = sample_lot(city="encity", name="市政府停车场", capacity=40,
+                           names={"fr": "Parking de la mairie", "en": "City Hall Car Park"},
+                           operator="清镇市人民政府", address="云岭东路1号", notes="东门进出",
+                           fee="free", fee_note="开放时段免费", hours=DAY_HOURS,
+                           leave_by={"time": "07:30", "on": "next_workday"},
+                           spaces={"reserved": {"capacity": 4, "note": "值班车辆"}})
+        plain = sample_lot(city="encity", name="河边停车场", capacity=12, hours=None,
+                           operator=None, address=None, fee="paid", fee_note="每小时2元")
+        assert cls.shared.put_lot("en-named", named).status == 201
+        assert cls.shared.put_lot("en-plain", plain).status == 201
+        assert cls.shared.post_occupancy("en-named", {"occupied": 10}).status == 200
+        cls.lots = {lot_id: cls.shared.get(f"/v1/lots/{lot_id}").json()
+                    for lot_id in ("en-named", "en-plain")}
+
+    def sites(self, path):
+        light = self.feed(path)["parkingPublicationLight"]
+        return {site["_id"]: site for site in light["parkingSite"]}
+
+    def test_a_lot_with_an_english_name(self):
+        lot = self.lots["en-named"]
+        common = {
+            "_id": "en-named", "type": {"value": "other"},
+            "locationAndDimension": {
+                "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707},
+                "locationDescriptor": "云岭东路1号"},
+            "numberOfSpaces": 40, "availableSpaces": 30, "isOpenNow": lot["open_now"],
+            "temporaryClosed": False, "lastUpdate": utc(lot["updated_at"]),
+            "freeParking": True, "operatorInformation": ["清镇市人民政府"]}
+        self.assertEqual(self.sites(DATEX_PATH)["en-named"], dict(
+            common, name="市政府停车场", description="东门进出", tariffDescription=["开放时段免费"],
+            openingTimesDescription=[lot["opening_hours"], "请于次一工作日 07:30 前驶离"],
+            assignedFor=[{"typeOfAssignment": {"value": "onlyFor"}, "user": {"value": "other"},
+                          "additionalAssignment": "值班车辆"}]))
+        self.assertEqual(self.sites(DATEX_EN_PATH)["en-named"], dict(
+            common, name="City Hall Car Park", tariffDescription=["Free of charge"],
+            openingTimesDescription=[lot["opening_hours"],
+                                     "Leave by 07:30 on the next workday"],
+            assignedFor=[{"typeOfAssignment": {"value": "onlyFor"}, "user": {"value": "other"},
+                          "additionalAssignment": "reserved"}]))
+
+    def test_a_lot_without_one_keeps_its_own_name(self):
+        lot = self.lots["en-plain"]
+        common = {
+            "_id": "en-plain", "type": {"value": "other"},
+            "locationAndDimension": {
+                "coordinatesForDisplay": {"latitude": 26.5705, "longitude": 106.4707}},
+            "name": "河边停车场", "numberOfSpaces": 12, "isOpenNow": True,
+            "temporaryClosed": False, "freeParking": False,
+            "openingTimesDescription": [lot["opening_hours"]]}
+        self.assertEqual(lot["opening_hours"], "24/7")
+        self.assertEqual(self.sites(DATEX_PATH)["en-plain"],
+                         dict(common, tariffDescription=["每小时2元"]))
+        self.assertEqual(self.sites(DATEX_EN_PATH)["en-plain"],
+                         dict(common, tariffDescription=["Charges apply"]))
+
+    def test_both_publications_pass_the_profile_and_agree_on_the_facts(self):
+        chinese, english = self.feed(DATEX_PATH), self.feed(DATEX_EN_PATH)
+        self.validate_datex(chinese)
+        self.validate_datex(english)
+        self.assertEqual((chinese["parkingPublicationLight"]["lang"],
+                          english["parkingPublicationLight"]["lang"]), ("zh", "en"))
+        for document in (chinese, english):
+            # Each is built on its first read: publicationTime may be a second apart.
+            for member in ("lang", "publicationTime"):
+                del document["parkingPublicationLight"][member]
+            for site in document["parkingPublicationLight"]["parkingSite"]:
+                for member in set(site) - set(self.LANGUAGE_NEUTRAL):
+                    del site[member]
+        self.assertEqual(chinese, english)
+
+    def test_other_languages_are_not_found(self):
+        for language in ("fr", "zh-Hant", "EN"):
+            self.assertProblem(self.shared.get(f"/datex2/v3/{language}/parking-light.json"),
+                               404, "not-found")
 
 
 class FeedChangeTest(FeedsTestCase):
@@ -370,37 +531,50 @@ class FeedChangeTest(FeedsTestCase):
     def snapshot(self):
         answers = {path: self.shared.get(path) for path in
                    ("/v3/parking-sites", "/v3/parking-sites/moving", "/parkapi/v1/movecity",
-                    "/datex2/v3/parking-light.json")}
+                    DATEX_PATH, DATEX_EN_PATH)}
         return {path: (answer.header("ETag"), answer.json()) for path, answer in answers.items()}
 
     def free_counts(self, answers):
         return (answers["/v3/parking-sites"][1]["items"][0]["realtime_free_capacity"],
                 answers["/v3/parking-sites/moving"][1]["realtime_free_capacity"],
                 answers["/parkapi/v1/movecity"][1]["lots"][0]["free"],
-                answers["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
-                ["parkingSite"][0]["availableSpaces"])
+                answers[DATEX_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                ["availableSpaces"],
+                answers[DATEX_EN_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                ["availableSpaces"])
 
     def test_a_count_and_a_lot_change_show_in_every_feed_with_new_etags(self):
         before = self.snapshot()
-        self.assertEqual(self.free_counts(before), (15, 15, 15, 15))
+        self.assertEqual(self.free_counts(before), (15, 15, 15, 15, 15))
         self.assertEqual(self.shared.post_occupancy("moving", {"occupied": 12}).status, 200)
         after = self.snapshot()
-        self.assertEqual(self.free_counts(after), (8, 8, 8, 8))
+        self.assertEqual(self.free_counts(after), (8, 8, 8, 8, 8))
         for path in before:
             self.assertNotEqual(before[path][0], after[path][0], path)
         # The old ETag no longer matches: a cache revalidating gets the new answer.
         for path, (etag, _) in before.items():
             self.assertEqual(self.shared.get(path, headers={"If-None-Match": etag}).status, 200)
         self.assertEqual(self.shared.put_lot("moving", sample_lot(
-            city="movecity", hours=None, capacity=20, name="Moved Hall")).status, 200)
+            city="movecity", hours=None, capacity=20, name="移动大厅停车场")).status, 200)
         renamed = self.snapshot()
         self.assertEqual([renamed["/v3/parking-sites"][1]["items"][0]["name"],
                           renamed["/v3/parking-sites/moving"][1]["name"],
                           renamed["/parkapi/v1/movecity"][1]["lots"][0]["name"],
-                          renamed["/datex2/v3/parking-light.json"][1]["parkingPublicationLight"]
-                          ["parkingSite"][0]["name"]], ["Moved Hall"] * 4)
+                          renamed[DATEX_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                          ["name"],
+                          renamed[DATEX_EN_PATH][1]["parkingPublicationLight"]["parkingSite"][0]
+                          ["name"]], ["移动大厅停车场"] * 5)
         for path in before:
             self.assertNotEqual(after[path][0], renamed[path][0], path)
+        # An English name: the English publication's name; the others keep the lot's own.
+        self.assertEqual(self.shared.put_lot("moving", sample_lot(
+            city="movecity", hours=None, capacity=20, name="移动大厅停车场",
+            names={"en": "Moved Hall"})).status, 200)
+        english = self.snapshot()
+        self.assertEqual([english[path][1]["parkingPublicationLight"]["parkingSite"][0]["name"]
+                          for path in (DATEX_PATH, DATEX_EN_PATH)],
+                         ["移动大厅停车场", "Moved Hall"])
+        self.assertNotEqual(renamed[DATEX_EN_PATH][0], english[DATEX_EN_PATH][0])
 
 
 class StaleCountFeedTest(FeedsTestCase):
@@ -466,14 +640,69 @@ class DemoCityFeedTest(FeedsTestCase):
                          ("市政府大院停车场", True,
                           ["开放时段免费；次一工作日07:30后仍未驶离的，超时部分按市场价收费"],
                           ["清镇市人民政府"], lot["open_now"]))
+        # The demo's lots have no English names: the English site keeps the lot's own name,
+        # and says the fee and the leave-by rule in English; the notes are left out.
+        english = self.site(self.feed(DATEX_EN_PATH)["parkingPublicationLight"]["parkingSite"],
+                            "gov-city-hall")
+        self.assertEqual((datex["openingTimesDescription"], english["name"],
+                          english["tariffDescription"], english["openingTimesDescription"],
+                          "description" in datex, "description" in english),
+                         ([lot["opening_hours"], "请于次一工作日 07:30 前驶离"], "市政府大院停车场",
+                          ["Free of charge"],
+                          [lot["opening_hours"], "Leave by 07:30 on the next workday"],
+                          True, False))
 
     def test_the_whole_demo_city_validates(self):
         sites = self.feed("/v3/parking-sites")
         self.assertEqual(sites["total_count"], 29)
         self.validate("parkapi-v3-parking-site.schema.json", sites)
         self.validate("parkapi-v1-city.schema.json", self.feed("/parkapi/v1/qingzhen"))
-        self.validate("datex2-parking-light.schema.json",
-                      self.feed("/datex2/v3/parking-light.json"))
+        self.validate_datex(self.feed(DATEX_PATH))
+        self.validate_datex(self.feed(DATEX_EN_PATH))
+
+
+class DatexDictionaryTest(unittest.TestCase):
+    """The data dictionary as tests/integration/datex_light.py transcribes it says what the
+    profile's JSON Schema says: the same members, multiplicities and types, class by class."""
+
+    def test_the_transcription_matches_the_schema(self):
+        files = datex_light.schema_files()
+        light = files["DATEXII_3_ParkingPublicationLight.json"]["definitions"]
+        common = files["DATEXII_3_Common.json"]["definitions"]
+        merged = dict(light["ParkingPublicationLight"]["properties"],
+                      **common["PayloadPublication"]["properties"])
+        classes = {name: (light[name]["properties"], light[name].get("required", []))
+                   for name in ("ParkingSite", "ParkingSpace", "Assignment",
+                                "LocationAndDimension", "Coordinate", "Dimension")}
+        classes["ParkingPublicationLight"] = (merged, common["PayloadPublication"]["required"])
+        classes["InternationalIdentifier"] = (common["InternationalIdentifier"]["properties"],
+                                              common["InternationalIdentifier"]["required"])
+        classes["_PayloadPublication"] = (common["_PayloadPublication"]["properties"],
+                                          common["_PayloadPublication"]["required"])
+        for name, (properties, required) in classes.items():
+            members = {member: spec for member, spec in properties.items()
+                       if not member.endswith("Extension")}
+            self.assertEqual(set(members), set(datex_light.DICTIONARY[name]), name)
+            for member, spec in members.items():
+                kind, multiplicity = datex_light.DICTIONARY[name][member]
+                self.assertEqual(member in required or member == "parkingPublicationLight",
+                                 multiplicity.startswith("1"), f"{name}.{member}")
+                self.assertEqual(spec.get("type") == "array", multiplicity.endswith("*"),
+                                 f"{name}.{member}")
+                ref = spec.get("$ref", spec.get("items", {}).get("$ref", ""))
+                said = ref.rsplit("/", 1)[-1].lstrip("_") if ref else "String"
+                self.assertTrue(said.endswith(kind), f"{name}.{member}: {said} is not {kind}")
+
+    def test_the_enumerations_parkshare_writes_are_the_profiles(self):
+        values = datex_light.enumerations()
+        self.assertIn("other", values["ParkingSiteTypeEnum"])
+        self.assertLessEqual({"increasing", "decreasing", "stable"},
+                             set(values["ParkingOccupancyTrendEnum"]))
+        self.assertIn("onlyFor", values["AssignmentTypeEnum"])
+        self.assertLessEqual({"disabled", "families", "women", "other"},
+                             set(values["UserTypeEnum"]))
+        self.assertLessEqual({"bus", "lorry", "motorcycle"}, set(values["VehicleTypeEnum"]))
+        self.assertIn("battery", values["FuelTypeEnum"])
 
 
 if __name__ == "__main__":

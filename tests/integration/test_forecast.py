@@ -18,6 +18,7 @@ import zoneinfo
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD_ROOT, SOURCE_ROOT, DaemonTestCase, main, sample_lot,  # noqa: E402
                      wait_for)
+import datex_light  # noqa: E402
 
 CLI = os.path.join(BUILD_ROOT, "client", "parkshare-cli")
 
@@ -219,8 +220,11 @@ class ForecastTest(DaemonTestCase):
                  timeout=20, what="every lot's forecast flag in the ParkAPI v1 feed")
         publication = self.shared.get("/datex2/v3/parking-light.json").json()
         sites = {site["_id"]: site for site in publication["parkingPublicationLight"]["parkingSite"]}
-        self.assertIn(sites["scenic"]["occupancyTrend"], ("increasing", "decreasing", "stable"))
-        self.assertIn(sites["shut"]["occupancyTrend"], ("increasing", "decreasing", "stable"))
+        self.assertEqual(datex_light.check(publication, "_PayloadPublication"), [])
+        # A DATEX II enumeration: {"value": …}.
+        trends = ({"value": "increasing"}, {"value": "decreasing"}, {"value": "stable"})
+        self.assertIn(sites["scenic"]["occupancyTrend"], trends)
+        self.assertIn(sites["shut"]["occupancyTrend"], trends)
         self.assertNotIn("occupancyTrend", sites["fresh"])
 
     def test_little_history_is_insufficient(self):

@@ -219,7 +219,10 @@ class MetricsTraffic(DaemonTestCase):
         waiting.start()
         wait_for(lambda: value(self.scrape(), "parkshare_long_poll_waiters") == 1,
                  what="the long poll in the gauge")
-        self.shared.post_occupancy("metrics-b", {"delta": 1})
+        # The long poll and a scrape fill max_connections_per_client (2); a scrape's connection
+        # counts until the daemon has read its close, on whichever loop holds it.
+        wait_for(lambda: self.shared.post_occupancy("metrics-b", {"delta": 1}).status == 200,
+                 what="the write that wakes the long poll")
         waiting.join(timeout=25)
         self.assertEqual(answered.get("status"), 200)
         self.assertEqual(value(self.scrape(), "parkshare_long_poll_waiters"), 0)

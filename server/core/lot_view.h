@@ -1,0 +1,105 @@
+/* lot_view.h: lots' answers in an immutable, path-copied map, for threads that only read; pure. */
+#ifndef PARKSHARE_LOT_VIEW_H
+#define PARKSHARE_LOT_VIEW_H
+
+#include "gzip.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A version of the view is never changed once finished: readers on other
+ * threads walk it without locks. The next version is a draft that copies
+ * only the path to what it changes (three levels of 32 pointers and a
+ * bucket: some 800 bytes a change), sharing everything else; what the
+ * previous version alone reached is handed back as garbage, to be freed
+ * once no reader can still be walking that version (the caller's epochs).
+ */
+
+enum lot_view_error {
+    LOT_VIEW_ERROR_NO_MEMORY = -1,
+};
+
+/* One lot's answer to GET /v1/lots/{id}: immutable once in a view. */
+struct lot_view_entry {
+    char *id;
+    char *body;
+    size_t body_length;
+    char etag[24];
+    struct gzip_copy gzip; /* empty when the lot has none */
+};
+
+struct lot_view;
+struct lot_view_draft;
+struct lot_view_garbage;
+
+/*
+ * A new entry with copies of id, body (length bytes), etag and gzip (may
+ * be NULL or empty). Returns NULL when out of memory.
+ */
+struct lot_view_entry *lot_view_entry_new(const char *id, const char *body, size_t length,
+                                          const char *etag, const struct gzip_copy *gzip);
+
+/* Free an entry that is in no view; accepts NULL. */
+void lot_view_entry_free(struct lot_view_entry *entry);
+
+/*
+ * Start the version after from (NULL: an empty view). from stays valid and
+ * unchanged for its readers; after lot_view_draft_finish it belongs to the
+ * garbage. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY.
+ */
+int lot_view_draft_begin(struct lot_view *from, struct lot_view_draft **draft);
+
+/*
+ * Add entry (taken over, freed on failure), replacing the entry with the
+ * same id. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY (the draft then holds the
+ * entries it held, possibly with some paths copied).
+ */
+int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entry);
+
+/* Remove the entry with id, if any. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY. */
+int lot_view_draft_remove(struct lot_view_draft *draft, const char *id);
+
+/* When the content went stale (Redis away), or -1 while it is fresh. */
+void lot_view_draft_set_stale(struct lot_view_draft *draft, int64_t since_ms);
+
+/* The draft as it is now, to read (lot_view_find, lot_view_each) before it is finished. */
+const struct lot_view *lot_view_draft_view(const struct lot_view_draft *draft);
+
+/*
+ * Finish the draft: the new version (owned by the caller, to publish), and
+ * in *garbage what only the previous version reached (its nodes, buckets
+ * and replaced entries, and the version itself), to free with
+ * lot_view_garbage_free once no reader can still hold the previous
+ * version. Never fails.
+ */
+struct lot_view *lot_view_draft_finish(struct lot_view_draft *draft,
+                                       struct lot_view_garbage **garbage);
+
+/* Free what a finished draft left behind; accepts NULL. */
+void lot_view_garbage_free(struct lot_view_garbage *garbage);
+
+/* How many pieces garbage holds (nodes, buckets, entries, the version). */
+size_t lot_view_garbage_size(const struct lot_view_garbage *garbage);
+
+/* The entry for id, or NULL. Safe on any thread while view is not freed. */
+const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id);
+
+/* How many entries view holds. */
+size_t lot_view_count(const struct lot_view *view);
+
+/* When view's content went stale, or -1 while it is fresh. */
+int64_t lot_view_stale_since(const struct lot_view *view);
+
+/* Call visit for every entry of view, in no particular order. */
+void lot_view_each(const struct lot_view *view,
+                   void (*visit)(const struct lot_view_entry *entry, void *data), void *data);
+
+/*
+ * Free view and everything it reaches: for the last version, when no
+ * reader is left and every earlier garbage has been freed. Accepts NULL.
+ */
+void lot_view_free(struct lot_view *view);
+
+#endif

@@ -1,0 +1,548 @@
+/* workers.c: worker threads: a loop and a server each, lot reads from the view, hand-overs. */
+#include "workers.h"
+
+#include "clock.h"
+#include "http_connection.h"
+#include "http_slots.h"
+#include "log.h"
+#include "router.h"
+#include "view_publisher.h"
+
+#include <errno.h>
+#include <parkshare/wire.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char component[] = "workers";
+
+/* While a reader holds an old view back, the owner tries to free it again after this. */
+#define RECLAIM_RETRY_MS 10
+
+/* What the owner asks of a worker, as bits, with a wake-up on its eventfd. */
+enum worker_command {
+    COMMAND_SHUT_DOWN = 1 << 0, /* stop accepting; answer new requests 503 */
+    COMMAND_EXIT = 1 << 1,      /* leave the loop */
+    COMMAND_FOLD = 1 << 2,      /* hand the counts over now: /metrics is being read */
+};
+
+/* How long a scrape of /metrics waits for the workers' counts at most. */
+#define GATHER_WAIT_MS 250
+
+/* A connection on its way from a worker to the owner, with the bytes read so far. */
+struct handover_item {
+    struct handover_item *next;
+    struct http_handover handover;
+    char bytes[];
+};
+
+struct worker {
+    struct workers *workers;
+    size_t number; /* 1.. (the owner's loop is 0) */
+    pthread_t thread;
+    bool started;
+    struct event_base *base;
+    struct http_server *server;
+    int wake_fd; /* eventfd: the owner's commands */
+    struct event *wake;
+    _Atomic unsigned commands;
+    struct event *flush; /* hands pending over to the owner, one loop iteration later */
+    struct handover_item *pending, **pending_tail; /* this thread's alone */
+    struct metrics *counting;                      /* this thread's alone */
+    struct metrics *folded; /* under metrics_lock: counts on their way to the owner */
+    pthread_mutex_t metrics_lock;
+    bool metrics_lock_ready;
+    uint64_t answered, handed_over; /* this thread's alone, for the last log line */
+    uint64_t gathered;              /* under gather_lock: the last gather answered */
+};
+
+struct workers {
+    size_t count;
+    struct worker *workers;
+    struct view_publisher *publisher;
+    struct http_slots *slots; /* borrowed: the owner's options.shared_slots */
+    struct event_base *owner_base;
+    struct http_server *owner;
+    struct metrics *owner_metrics;
+    const struct snapshot *snapshot;
+    pthread_mutex_t queue_lock; /* the hand-over queue: taken once per connection handed over */
+    struct handover_item *queue, **queue_tail;
+    int queue_fd; /* eventfd: the owner's loop wakes for the queue */
+    struct event *queue_event;
+    struct event *reclaim_timer; /* armed while a reader holds an old view back */
+    pthread_mutex_t gather_lock; /* a scrape waits here for every worker's counts */
+    pthread_cond_t gathered;
+    bool gather_ready;
+    _Atomic uint64_t gather_serial;
+};
+
+static const struct timeval reclaim_retry = {0, RECLAIM_RETRY_MS * 1000};
+
+static void wake(int fd)
+{
+    uint64_t one = 1;
+    if (write(fd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+        log_debug(component, "eventfd write: %s", strerror(errno));
+}
+
+static void drain_wake(int fd)
+{
+    uint64_t count;
+    if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+        log_debug(component, "eventfd read: %s", strerror(errno));
+}
+
+/* --- the read a worker answers: GET and HEAD /v1/lots/{id} from the view --- */
+
+/* As api_lots_get answers from the snapshot, with the view the owner published last. */
+static void worker_lot_get(struct http_exchange *exchange, void *data)
+{
+    struct worker *worker = data;
+    struct view_publisher *publisher = worker->workers->publisher;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const struct lot_view *view = view_publisher_enter(publisher, worker->number - 1);
+    const struct lot_view_entry *entry = lot_view_find(view, id);
+    int64_t stale_since = lot_view_stale_since(view);
+    char age[32];
+
+    worker->answered++;
+    if (entry == NULL) {
+        view_publisher_leave(publisher, worker->number - 1);
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return;
+    }
+    if (stale_since >= 0) {
+        snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
+        http_exchange_add_header(exchange, "Age", age);
+        http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
+    }
+    /* The entry's bytes are written or copied before the reply returns: then they may go. */
+    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
+                       &entry->gzip, HTTP_REPLY_PUBLIC);
+    view_publisher_leave(publisher, worker->number - 1);
+}
+
+/* --- hand-overs: worker to owner --- */
+
+/* On a worker, a loop iteration after the hand-overs: queue the connections for the owner. */
+static void on_flush(evutil_socket_t fd, short events, void *data)
+{
+    struct worker *worker = data;
+    struct workers *workers = worker->workers;
+
+    if (worker->pending == NULL)
+        return;
+    pthread_mutex_lock(&workers->queue_lock);
+    *workers->queue_tail = worker->pending;
+    workers->queue_tail = worker->pending_tail;
+    pthread_mutex_unlock(&workers->queue_lock);
+    worker->pending = NULL;
+    worker->pending_tail = &worker->pending;
+    wake(workers->queue_fd);
+}
+
+/*
+ * On a worker: copy the connection's bytes and queue it for the owner one
+ * loop iteration later. The epoll changelist applies the removal of the
+ * socket's events at the start of the next iteration: until then the
+ * socket must stay this thread's, or the owner could close it (and the
+ * number be reused) under that late epoll_ctl.
+ */
+static void on_hand_over(const struct http_handover *handover, void *data)
+{
+    /* Not zero: a zero timeout would not wait for the next iteration's epoll_ctl calls. */
+    static const struct timeval next_iteration = {0, 1};
+    struct worker *worker = data;
+    struct handover_item *item = malloc(sizeof(*item) + handover->length);
+
+    if (item == NULL || (!evtimer_pending(worker->flush, NULL) &&
+                         evtimer_add(worker->flush, &next_iteration) != 0)) {
+        log_error(component, "no memory to hand a connection over; closing it");
+        free(item);
+        close(handover->fd);
+        http_slots_close(worker->workers->slots, handover->slot);
+        return;
+    }
+    item->next = NULL;
+    item->handover = *handover;
+    memcpy(item->bytes, handover->bytes, handover->length);
+    item->handover.bytes = item->bytes;
+    *worker->pending_tail = item;
+    worker->pending_tail = &item->next;
+    worker->handed_over++;
+}
+
+static struct handover_item *take_queue(struct workers *workers)
+{
+    struct handover_item *items;
+
+    pthread_mutex_lock(&workers->queue_lock);
+    items = workers->queue;
+    workers->queue = NULL;
+    workers->queue_tail = &workers->queue;
+    pthread_mutex_unlock(&workers->queue_lock);
+    return items;
+}
+
+/* On the owner: carry on each connection handed over, as if it had accepted it. */
+static void on_queue(evutil_socket_t fd, short events, void *data)
+{
+    struct workers *workers = data;
+    struct handover_item *item;
+
+    drain_wake(workers->queue_fd);
+    item = take_queue(workers);
+    while (item != NULL) {
+        struct handover_item *next = item->next;
+        http_server_adopt(workers->owner, &item->handover);
+        free(item);
+        item = next;
+    }
+}
+
+/* --- metrics: each worker counts alone; the owner adds the counts up --- */
+
+static void fold_worker_counts(struct worker *worker)
+{
+    if (worker->counting == NULL)
+        return;
+    pthread_mutex_lock(&worker->metrics_lock);
+    metrics_add_counts(worker->folded, worker->counting, true);
+    pthread_mutex_unlock(&worker->metrics_lock);
+}
+
+/* On the owner: add the counts every worker has handed over into the owner's registry. */
+static void add_worker_counts(struct workers *workers)
+{
+
+    for (size_t i = 0; workers->owner_metrics != NULL && i < workers->count; i++) {
+        struct worker *worker = &workers->workers[i];
+        if (worker->folded == NULL)
+            continue;
+        pthread_mutex_lock(&worker->metrics_lock);
+        metrics_add_counts(workers->owner_metrics, worker->folded, true);
+        pthread_mutex_unlock(&worker->metrics_lock);
+    }
+}
+
+/* Free the old views no reader holds; try again shortly while one still does. */
+static void reclaim(struct workers *workers)
+{
+    if (view_publisher_reclaim(workers->publisher) > 0 &&
+        !evtimer_pending(workers->reclaim_timer, NULL) &&
+        evtimer_add(workers->reclaim_timer, &reclaim_retry) != 0)
+        log_error(component, "cannot arm the timer that frees old views");
+}
+
+static void on_reclaim_timer(evutil_socket_t fd, short events, void *data)
+{
+    reclaim(data);
+}
+
+/* --- a worker's loop --- */
+
+static void on_wake(evutil_socket_t fd, short events, void *data)
+{
+    struct worker *worker = data;
+    unsigned commands = atomic_exchange(&worker->commands, 0);
+
+    drain_wake(worker->wake_fd);
+    if (commands & COMMAND_FOLD) {
+        struct workers *workers = worker->workers;
+        fold_worker_counts(worker);
+        pthread_mutex_lock(&workers->gather_lock);
+        worker->gathered = atomic_load(&workers->gather_serial);
+        pthread_cond_broadcast(&workers->gathered);
+        pthread_mutex_unlock(&workers->gather_lock);
+    }
+    if (commands & COMMAND_SHUT_DOWN) {
+        http_server_begin_shutdown(worker->server, NULL, NULL);
+        log_info(component, "worker %zu: no new connections; new requests are answered 503",
+                 worker->number);
+    }
+    if (commands & COMMAND_EXIT)
+        event_base_loopexit(worker->base, NULL);
+}
+
+static void *run_worker(void *data)
+{
+    struct worker *worker = data;
+
+    if (event_base_dispatch(worker->base) < 0)
+        log_error(component, "worker %zu: the event loop failed", worker->number);
+    /* Its connections close here, on its own thread; the slots they held are given back. */
+    http_server_free(worker->server);
+    worker->server = NULL;
+    fold_worker_counts(worker);
+    log_info(component,
+             "worker %zu stopped: answered %llu request(s), handed %llu connection(s) "
+             "over",
+             worker->number, (unsigned long long)worker->answered,
+             (unsigned long long)worker->handed_over);
+    return NULL;
+}
+
+static struct event_base *worker_base(void)
+{
+    struct event_config *settings = event_config_new();
+    struct event_base *base;
+
+    if (settings == NULL)
+        return NULL;
+    /* As the owner's (main.c): epoll_ctl calls folded per iteration; no locks, one thread. */
+    event_config_set_flag(settings, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    event_config_set_flag(settings, EVENT_BASE_FLAG_NOLOCK);
+    base = event_base_new_with_config(settings);
+    event_config_free(settings);
+    return base;
+}
+
+/* Everything a worker needs, made on the owner's thread before the worker's starts. */
+static int worker_prepare(struct worker *worker, const struct workers_options *options, char *error,
+                          size_t error_size)
+{
+    struct http_options http = *options->http;
+    char bound[128];
+
+    worker->metrics_lock_ready = pthread_mutex_init(&worker->metrics_lock, NULL) == 0;
+    worker->base = worker_base();
+    worker->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!worker->metrics_lock_ready || worker->base == NULL || worker->wake_fd < 0)
+        goto no_memory;
+    worker->counting =
+        options->owner_metrics != NULL ? metrics_new_sibling(options->owner_metrics) : NULL;
+    worker->folded =
+        options->owner_metrics != NULL ? metrics_new_sibling(options->owner_metrics) : NULL;
+    if (options->owner_metrics != NULL && (worker->counting == NULL || worker->folded == NULL))
+        goto no_memory;
+    http.metrics = worker->counting;
+    worker->wake = event_new(worker->base, worker->wake_fd, EV_READ | EV_PERSIST, on_wake, worker);
+    worker->flush = evtimer_new(worker->base, on_flush, worker);
+    if (worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
+        http_server_new(worker->base, &http, &worker->server) != 0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
+        goto no_memory;
+    http_server_hand_over(worker->server, on_hand_over, worker);
+    if (http_server_listen(worker->server, options->host, http_server_port(options->owner), bound,
+                           sizeof(bound), error, error_size) != 0)
+        return WORKERS_ERROR_LISTEN;
+    return 0;
+no_memory:
+    snprintf(error, error_size, "no memory for worker %zu", worker->number);
+    return WORKERS_ERROR_NO_MEMORY;
+}
+
+static void worker_deinit(struct worker *worker)
+{
+    http_server_free(worker->server);
+    if (worker->wake != NULL)
+        event_free(worker->wake);
+    if (worker->flush != NULL)
+        event_free(worker->flush);
+    if (worker->base != NULL)
+        event_base_free(worker->base);
+    if (worker->wake_fd >= 0)
+        close(worker->wake_fd);
+    metrics_free(worker->counting);
+    metrics_free(worker->folded);
+    if (worker->metrics_lock_ready)
+        pthread_mutex_destroy(&worker->metrics_lock);
+}
+
+/* Workers take no signal: the owner's loop handles SIGTERM, SIGINT and SIGHUP. */
+static int start_threads(struct workers *workers, char *error, size_t error_size)
+{
+    sigset_t all, previous;
+    int result = 0;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    for (size_t i = 0; i < workers->count && result == 0; i++) {
+        struct worker *worker = &workers->workers[i];
+        result = pthread_create(&worker->thread, NULL, run_worker, worker);
+        worker->started = result == 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (result != 0) {
+        snprintf(error, error_size, "cannot start a worker thread: %s", strerror(result));
+        return WORKERS_ERROR_THREAD;
+    }
+    return 0;
+}
+
+static int owner_prepare(struct workers *workers)
+{
+    workers->queue_tail = &workers->queue;
+    workers->queue_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (workers->queue_fd < 0)
+        return WORKERS_ERROR_NO_MEMORY;
+    workers->queue_event =
+        event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST, on_queue, workers);
+    workers->reclaim_timer = evtimer_new(workers->owner_base, on_reclaim_timer, workers);
+    if (workers->queue_event == NULL || workers->reclaim_timer == NULL ||
+        event_add(workers->queue_event, NULL) != 0)
+        return WORKERS_ERROR_NO_MEMORY;
+    return 0;
+}
+
+int workers_new(const struct workers_options *options, struct workers **out, char *error,
+                size_t error_size)
+{
+    struct workers *workers = calloc(1, sizeof(*workers));
+    int result = WORKERS_ERROR_NO_MEMORY;
+
+    if (workers == NULL) {
+        snprintf(error, error_size, "no memory for the workers");
+        return WORKERS_ERROR_NO_MEMORY;
+    }
+    *workers = (struct workers){.count = options->count,
+                                .slots = options->http->shared_slots,
+                                .owner_base = options->owner_base,
+                                .owner = options->owner,
+                                .owner_metrics = options->owner_metrics,
+                                .snapshot = options->snapshot,
+                                .queue_fd = -1};
+    if (pthread_mutex_init(&workers->queue_lock, NULL) != 0) {
+        free(workers);
+        snprintf(error, error_size, "no memory for the workers");
+        return WORKERS_ERROR_NO_MEMORY;
+    }
+    workers->gather_ready = pthread_mutex_init(&workers->gather_lock, NULL) == 0;
+    if (workers->gather_ready && pthread_cond_init(&workers->gathered, NULL) != 0) {
+        pthread_mutex_destroy(&workers->gather_lock);
+        workers->gather_ready = false;
+    }
+    if (!workers->gather_ready) {
+        pthread_mutex_destroy(&workers->queue_lock);
+        free(workers);
+        snprintf(error, error_size, "no memory for the workers");
+        return WORKERS_ERROR_NO_MEMORY;
+    }
+    workers->workers = calloc(options->count, sizeof(*workers->workers));
+    for (size_t i = 0; workers->workers != NULL && i < options->count; i++)
+        workers->workers[i] = (struct worker){.workers = workers,
+                                              .number = i + 1,
+                                              .wake_fd = -1,
+                                              .pending_tail = &workers->workers[i].pending};
+    workers->publisher = view_publisher_new(options->count);
+    if (workers->workers == NULL || workers->publisher == NULL || owner_prepare(workers) != 0) {
+        snprintf(error, error_size, "no memory for the workers");
+        goto fail;
+    }
+    /* The view first: a worker that accepts at once already answers as the owner would. */
+    view_publisher_update(workers->publisher, workers->snapshot, NULL);
+    for (size_t i = 0; i < options->count; i++) {
+        result = worker_prepare(&workers->workers[i], options, error, error_size);
+        if (result != 0)
+            goto fail;
+    }
+    result = start_threads(workers, error, error_size);
+    if (result != 0)
+        goto fail;
+    *out = workers;
+    return 0;
+fail:
+    workers_free(workers);
+    return result;
+}
+
+void workers_lots_changed(struct workers *workers, const char *id)
+{
+    if (workers == NULL)
+        return;
+    view_publisher_update(workers->publisher, workers->snapshot, id);
+    reclaim(workers);
+}
+
+static void command(struct worker *worker, unsigned bits)
+{
+    atomic_fetch_or(&worker->commands, bits);
+    wake(worker->wake_fd);
+}
+
+static bool all_gathered(const struct workers *workers, uint64_t serial)
+{
+    for (size_t i = 0; i < workers->count; i++)
+        if (workers->workers[i].started && workers->workers[i].gathered < serial)
+            return false;
+    return true;
+}
+
+void workers_gather_metrics(void *data)
+{
+    struct workers *workers = data;
+    uint64_t serial = atomic_fetch_add(&workers->gather_serial, 1) + 1;
+    struct timespec deadline;
+    int waited = 0;
+
+    for (size_t i = 0; i < workers->count; i++)
+        if (workers->workers[i].started)
+            command(&workers->workers[i], COMMAND_FOLD);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += GATHER_WAIT_MS * 1000000L;
+    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+    deadline.tv_nsec %= 1000000000L;
+    /* Each worker answers from its loop within microseconds unless it is stopping. */
+    pthread_mutex_lock(&workers->gather_lock);
+    while (!all_gathered(workers, serial) && waited == 0)
+        waited = pthread_cond_timedwait(&workers->gathered, &workers->gather_lock, &deadline);
+    pthread_mutex_unlock(&workers->gather_lock);
+    add_worker_counts(workers);
+}
+
+void workers_begin_shutdown(struct workers *workers)
+{
+    for (size_t i = 0; workers != NULL && i < workers->count; i++)
+        if (workers->workers[i].started)
+            command(&workers->workers[i], COMMAND_SHUT_DOWN);
+}
+
+/* Connections handed over that the owner never took: closed, their counts given back. */
+static void close_items(struct workers *workers, struct handover_item *item)
+{
+    while (item != NULL) {
+        struct handover_item *next = item->next;
+        close(item->handover.fd);
+        http_slots_close(workers->slots, item->handover.slot);
+        free(item);
+        item = next;
+    }
+}
+
+void workers_free(struct workers *workers)
+{
+    if (workers == NULL)
+        return;
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        if (workers->workers[i].started)
+            command(&workers->workers[i], COMMAND_EXIT);
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        if (workers->workers[i].started)
+            pthread_join(workers->workers[i].thread, NULL);
+    close_items(workers, take_queue(workers));
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        close_items(workers, workers->workers[i].pending);
+    /* Their last counts, while their registries still exist. */
+    if (workers->workers != NULL)
+        add_worker_counts(workers);
+    for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
+        worker_deinit(&workers->workers[i]);
+    if (workers->queue_event != NULL)
+        event_free(workers->queue_event);
+    if (workers->reclaim_timer != NULL)
+        event_free(workers->reclaim_timer);
+    if (workers->queue_fd >= 0)
+        close(workers->queue_fd);
+    view_publisher_free(workers->publisher);
+    pthread_mutex_destroy(&workers->queue_lock);
+    pthread_cond_destroy(&workers->gathered);
+    pthread_mutex_destroy(&workers->gather_lock);
+    free(workers->workers);
+    free(workers);
+}

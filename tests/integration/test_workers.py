@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""`workers N`: several event loops on one port. Reads of a lot are answered by whichever loop
+accepted the connection, from the view the first loop publishes; writes, streams and long polls
+on a worker's connection are handed to the first loop; the caps hold across loops; SIGTERM stops
+them all."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import EventStream, IntegrationTestCase, Wire, main, sample_lot, wait_for  # noqa: E402
+
+# SO_REUSEPORT spreads connections by a hash of their ports: with this many fresh
+# connections, the chance that one loop gets none is 2^-39.
+CONNECTIONS = 40
+
+
+def metric(text, name, **labels):
+    """The value of one sample of the Prometheus text, 0 when absent."""
+    wanted = ",".join(f'{key}="{value}"' for key, value in labels.items())
+    prefix = f"{name}{{{wanted}}} " if labels else f"{name} "
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return float(line.split(" ")[-1])
+    return 0.0
+
+
+class WorkersTest(IntegrationTestCase):
+    def start(self, **settings):
+        options = {"workers": "2"}
+        options.update({key: str(value) for key, value in settings.items()})
+        daemon = self.daemon(settings=options).start()
+        self.assertEqual(daemon.put_lot("w-1", sample_lot(capacity=50, hours=None,
+                                                                   calendar=None)).status, 201)
+        return daemon
+
+    def worker_answered(self, daemon):
+        """Stop daemon with SIGTERM; the requests worker 1 answered, from its last log line."""
+        self.assertEqual(daemon.stop(), 0, daemon.log_text())
+        found = re.search(r"worker 1 stopped: answered (\d+) request\(s\), handed (\d+)",
+                          daemon.log_text())
+        self.assertIsNotNone(found, daemon.log_text())
+        return int(found.group(1)), int(found.group(2))
+
+    def fresh_get(self, daemon, path):
+        connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def test_both_loops_answer_reads_and_the_metrics_add_up(self):
+        daemon = self.start()
+        before = daemon.get("/metrics").body.decode()
+        labels = {"route": "/v1/lots/{id}", "method": "GET", "status": "200"}
+        bodies = set()
+        for _ in range(CONNECTIONS):
+            status, body = self.fresh_get(daemon, "/v1/lots/w-1")
+            self.assertEqual(status, 200, body)
+            bodies.add(body)
+        # Every loop answers the same bytes.
+        self.assertEqual(len(bodies), 1)
+        self.assertEqual(json.loads(bodies.pop())["id"], "w-1")
+        # A scrape right after the answers counts every one of them, whichever loop answered.
+        after = daemon.get("/metrics").body.decode()
+        self.assertEqual(metric(after, "parkshare_http_requests_total", **labels)
+                         - metric(before, "parkshare_http_requests_total", **labels), CONNECTIONS)
+        answered, _ = self.worker_answered(daemon)
+        print(f"worker 1 answered {answered} of {CONNECTIONS} reads", file=sys.stderr)
+        self.assertGreater(answered, 0)
+        self.assertLess(answered, CONNECTIONS)
+
+    def fresh(self, daemon, method, path, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            body = response.read()
+            kept = {name: response.getheader(name) for name in
+                    ("ETag", "Content-Encoding", "Content-Length", "Vary", "Cache-Control",
+                     "Access-Control-Allow-Origin", "Content-Type")}
+            return response.status, kept, body
+        finally:
+            connection.close()
+
+    def test_every_loop_answers_alike(self):
+        """HEAD, gzip, 304 and 404 are answered the same whichever loop accepted: every
+        answer over many fresh connections is one of a single set."""
+        daemon = self.start()
+        # Long texts make the answer worth compressing (over 1 KB).
+        self.assertEqual(daemon.put_lot("w-2", sample_lot(name="停" * 200, address="车" * 200,
+                                                          hours=None, calendar=None)).status,
+                         201)
+        etag = daemon.get("/v1/lots/w-2").header("ETag")
+        asks = [("GET", "/v1/lots/w-2", {}),
+                ("HEAD", "/v1/lots/w-2", {}),
+                ("GET", "/v1/lots/w-2", {"Accept-Encoding": "gzip"}),
+                ("GET", "/v1/lots/w-2", {"If-None-Match": etag}),
+                ("GET", "/v1/lots/no-such-lot", {})]
+        for method, path, headers in asks:
+            answers = {repr(self.fresh(daemon, method, path, headers)) for _ in range(16)}
+            self.assertEqual(len(answers), 1, (method, path, headers, answers))
+        status, kept, body = self.fresh(daemon, "HEAD", "/v1/lots/w-2")
+        self.assertEqual((status, body), (200, b""))
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/lots/w-2",
+                                    {"Accept-Encoding": "gzip"})[1]["Content-Encoding"], "gzip")
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/lots/w-2",
+                                    {"If-None-Match": etag})[0], 304)
+        status, _, body = self.fresh(daemon, "GET", "/v1/lots/no-such-lot")
+        self.assertEqual((status, json.loads(body)["detail"]), (404, "no lot 'no-such-lot'"))
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
+    def test_a_write_is_seen_by_the_next_read_on_any_connection(self):
+        daemon = self.start()
+        # Readers that only read stay on the loop that accepted them.
+        readers = [http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+                   for _ in range(8)]
+        for reader in readers:
+            self.addCleanup(reader.close)
+        stale = []
+        for count in range(1, 31):
+            # Each write on a connection of its own: on a worker's, it is handed over.
+            response = daemon.post_occupancy("w-1", {"occupied": count})
+            self.assertEqual(response.status, 200, response.body)
+            status, body = self.fresh_get(daemon, "/v1/lots/w-1")
+            self.assertEqual(status, 200)
+            if json.loads(body)["occupied"] != count:
+                stale.append(("fresh", count, json.loads(body)["occupied"]))
+            for number, reader in enumerate(readers):
+                reader.request("GET", "/v1/lots/w-1")
+                answer = reader.getresponse()
+                seen = json.loads(answer.read())["occupied"]
+                if seen != count:
+                    stale.append((number, count, seen))
+        self.assertEqual(stale, [])
+        answered, handed = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+        # The writes that landed on the worker went to the first loop.
+        self.assertGreater(handed, 0)
+
+    def test_a_write_on_a_kept_connection_is_handed_over_with_its_pipelined_read(self):
+        daemon = self.start()
+        token = daemon.admin_token()
+        for count in range(1, 13):
+            body = json.dumps({"occupied": count}).encode()
+            wire = Wire(daemon.port)
+            self.addCleanup(wire.close)
+            # A read, then a write and a read sent at once: answered in order, the write seen.
+            wire.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(wire.answer()[0], 200)
+            wire.send(b"POST /v1/lots/w-1/occupancy HTTP/1.1\r\nHost: x\r\n"
+                      b"Authorization: Bearer " + token.encode() + b"\r\n"
+                      b"Content-Type: application/json\r\n"
+                      b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                      + b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, _, answer = wire.answer()
+            self.assertEqual(status, 200, answer)
+            status, _, answer = wire.answer()
+            self.assertEqual((status, json.loads(answer)["occupied"]), (200, count))
+
+    def test_streams_and_long_polls_on_any_connection_hear_of_changes(self):
+        daemon = self.start(max_streams_per_client=32)
+        streams = []
+        for _ in range(14):
+            stream = EventStream(daemon, "lot=w-1")
+            self.addCleanup(stream.close)
+            self.assertEqual(stream.response.status, 200)
+            self.assertEqual(stream.next_named("lot")["id"], "w-1")
+            streams.append(stream)
+        etag = daemon.get("/v1/totals").header("ETag")
+        answers = []
+
+        def poll():
+            connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=30)
+            try:
+                connection.request("GET", "/v1/totals?wait=20", headers={"If-None-Match": etag})
+                response = connection.getresponse()
+                answers.append((response.status, json.loads(response.read())))
+            finally:
+                connection.close()
+
+        polls = [threading.Thread(target=poll) for _ in range(8)]
+        for waiting in polls:
+            waiting.start()
+        wait_for(lambda: metric(daemon.get("/metrics").body.decode(),
+                                "parkshare_long_poll_waiters") == 8, what="8 waiting long polls")
+        self.assertEqual(daemon.post_occupancy("w-1", {"occupied": 17}).status, 200)
+        for stream in streams:
+            self.assertEqual(stream.next_named("lot")["occupied"], 17)
+        for waiting in polls:
+            waiting.join(timeout=15)
+            self.assertFalse(waiting.is_alive(), "a long poll was never answered")
+        self.assertEqual(len(answers), 8)
+        for status, document in answers:
+            self.assertEqual((status, document["occupied"]), (200, 17))
+
+    def test_the_per_client_cap_holds_across_loops(self):
+        daemon = self.start(max_connections_per_client=6)
+        accepted, refused = [], 0
+        for _ in range(16):
+            wire = Wire(daemon.port)
+            self.addCleanup(wire.close)
+            wire.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, _ = wire.answer()
+            if status == 200:
+                accepted.append(wire)
+            else:
+                self.assertEqual((status, headers["retry-after"]), (503, "5"))
+                refused += 1
+        # Counted per loop, each of two loops would take up to 6.
+        self.assertEqual((len(accepted), refused), (6, 10))
+        # A connection closed gives its place back, whichever loop held it.
+        accepted.pop().close()
+
+        def served_again():
+            again = Wire(daemon.port)
+            self.addCleanup(again.close)
+            again.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            if again.answer()[0] == 200:
+                return True
+            again.close()
+            return False
+
+        wait_for(served_again, timeout=5, what="the closed connection's place")
+
+    def test_sigterm_stops_every_loop_and_refuses_new_requests(self):
+        daemon = self.start()
+        kept = []
+        for _ in range(10):
+            wire = Wire(daemon.port)
+            self.addCleanup(wire.close)
+            wire.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(wire.answer()[0], 200)
+            kept.append(wire)
+        daemon.signal(signal.SIGTERM)
+        wait_for(lambda: "worker 1: no new connections" in daemon.log_text(),
+                 what="the worker to begin its shutdown")
+        # Whichever loop holds a kept connection answers its next request 503 or closes it.
+        for wire in kept:
+            try:
+                wire.send(b"GET /v1/lots/w-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(wire.answer()[0], 503)
+            except (EOFError, ConnectionResetError, BrokenPipeError):
+                pass
+        self.assertEqual(daemon.process.wait(timeout=30), 0, daemon.log_text())
+        daemon.stop()  # exited already: only closes the log
+        self.assertIn("worker 1 stopped", daemon.log_text())
+        self.assertIn("stopped", daemon.log_text().splitlines()[-1])
+
+    def test_workers_0_is_one_loop_per_core_the_daemon_may_use(self):
+        allowed = os.sched_getaffinity(0)
+        self.addCleanup(os.sched_setaffinity, 0, allowed)
+        # The daemon inherits the affinity it is started with (as from taskset or a cpuset).
+        os.sched_setaffinity(0, {min(allowed)})
+        one = self.start(workers=0)
+        os.sched_setaffinity(0, allowed)
+        self.assertEqual(one.stop(), 0)
+        self.assertNotIn("event loops", one.log_text())
+        if len(allowed) < 2:
+            return
+        os.sched_setaffinity(0, set(sorted(allowed)[:2]))
+        two = self.start(workers=0)
+        os.sched_setaffinity(0, allowed)
+        self.assertEqual(two.stop(), 0)
+        self.assertIn("2 event loops: this one and 1 worker(s)", two.log_text())
+
+    def test_one_worker_is_one_loop(self):
+        daemon = self.start(workers=1)
+        self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
+        self.assertEqual(daemon.stop(), 0)
+        self.assertNotIn("event loops", daemon.log_text())
+        self.assertNotIn("worker 1", daemon.log_text())
+
+
+if __name__ == "__main__":
+    main()
