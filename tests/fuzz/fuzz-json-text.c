@@ -19,7 +19,8 @@ static void check_members(const char *text, size_t size, const json_t *parsed)
         char *string = json_text_string(member.value, member.value_length);
         if (value == NULL)
             abort();
-        if (json_is_string(value) && (string == NULL || strcmp(string, json_string_value(value)) != 0))
+        if (json_is_string(value) &&
+            (string == NULL || strcmp(string, json_string_value(value)) != 0))
             abort();
         free(string);
         json_decref(value);
