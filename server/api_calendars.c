@@ -202,7 +202,7 @@ static const char *lot_using(const struct snapshot *snapshot, const char *id, si
     *count = 0;
     for (size_t i = 0; i < snapshot_count(snapshot); i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        const char *calendar = json_string_value(json_object_get(lot->static_json, "calendar"));
+        const char *calendar = snapshot_lot_string(lot, "calendar");
         if (calendar != NULL && strcmp(calendar, id) == 0) {
             first = first ? first : lot->id;
             (*count)++;

@@ -111,7 +111,7 @@ static int profile_of(const struct endpoint_context *context, const struct kept 
                       const struct snapshot_lot *lot, int64_t capacity,
                       struct forecast_profile *profile)
 {
-    const char *calendar_id = json_string_value(json_object_get(lot->static_json, "calendar"));
+    const char *calendar_id = snapshot_lot_string(lot, "calendar");
     const struct calendar *calendar =
         calendar_id != NULL ? opening_calendar(context->opening, calendar_id) : NULL;
 

@@ -30,7 +30,7 @@ static json_t *every_group_id(const struct snapshot *snapshot, const struct grou
     for (size_t i = 0; ids != NULL && i < group_names_count(names); i++)
         json_object_set_new(ids, group_names_at(names, i)->id, json_true());
     for (size_t i = 0; ids != NULL && i < snapshot_count(snapshot); i++) {
-        const json_t *groups = json_object_get(snapshot_at(snapshot, i)->static_json, "groups");
+        const json_t *groups = snapshot_at(snapshot, i)->groups;
         size_t index;
         const json_t *group;
         json_array_foreach(groups, index, group)
@@ -50,16 +50,23 @@ static json_t *lots_of(const struct snapshot *snapshot, const char *id)
 
     for (size_t i = 0; lots != NULL && i < snapshot_count(snapshot); i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        const char *english = english_name(lot->static_json);
+        json_t *fields;
+        const char *english;
+        int failed;
+
         if (!lot_query_selects(&which, lot))
             continue;
-        if (json_array_append_new(
-                lots,
-                english != NULL
-                    ? json_pack("{s:s, s:O?, s:{s:s}}", "id", lot->id, "name",
-                                json_object_get(lot->static_json, "name"), "names", "en", english)
-                    : json_pack("{s:s, s:O?, s:{}}", "id", lot->id, "name",
-                                json_object_get(lot->static_json, "name"), "names")) != 0) {
+        /* Names are read from the stored fields of the group's lots alone. */
+        fields = snapshot_lot_static(lot);
+        english = english_name(fields);
+        failed = json_array_append_new(
+            lots, english != NULL
+                      ? json_pack("{s:s, s:O?, s:{s:s}}", "id", lot->id, "name",
+                                  json_object_get(fields, "name"), "names", "en", english)
+                      : json_pack("{s:s, s:O?, s:{}}", "id", lot->id, "name",
+                                  json_object_get(fields, "name"), "names"));
+        json_decref(fields);
+        if (failed != 0) {
             json_decref(lots);
             return NULL;
         }

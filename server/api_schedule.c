@@ -26,8 +26,21 @@ static json_t *local_time(int64_t local_minute)
 static void lot_leave_by(const struct snapshot_lot *lot, struct leave_by *rule)
 {
     struct field_error error;
-    if (leave_by_parse(json_object_get(lot->static_json, "leave_by"), rule, &error) != 0)
+    json_t *fields = snapshot_lot_static(lot);
+    if (leave_by_parse(json_object_get(fields, "leave_by"), rule, &error) != 0)
         rule->on = LEAVE_BY_NONE;
+    json_decref(fields);
+}
+
+/* The lot's schedule, compiled from its stored hours (schedule_from_lot). */
+static int lot_hours(const struct snapshot_lot *lot, struct schedule **schedule, char *error,
+                     size_t error_size)
+{
+    json_t *fields = snapshot_lot_static(lot);
+    int result = fields != NULL ? schedule_from_lot(fields, schedule, error, error_size) : -1;
+
+    json_decref(fields);
+    return result;
 }
 
 /* A day's leave-by deadline, or null. */
@@ -123,11 +136,11 @@ void api_schedule_days(struct http_exchange *exchange, const struct store_token 
     }
     if (parse_range(exchange, &first_day, &days) != 0)
         return;
-    if (schedule_from_lot(lot->static_json, &schedule, error, sizeof(error)) != 0) {
+    if (lot_hours(lot, &schedule, error, sizeof(error)) != 0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
         return;
     }
-    calendar_id = json_string_value(json_object_get(lot->static_json, "calendar"));
+    calendar_id = snapshot_lot_string(lot, "calendar");
     if (calendar_id != NULL)
         calendar = opening_calendar(context->opening, calendar_id);
     lot_leave_by(lot, &rule);
@@ -163,11 +176,11 @@ static int lot_schedule(struct http_exchange *exchange, struct endpoint_context 
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return -1;
     }
-    if (schedule_from_lot((*lot)->static_json, schedule, error, sizeof(error)) != 0) {
+    if (lot_hours(*lot, schedule, error, sizeof(error)) != 0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the lot's stored hours do not compile");
         return -1;
     }
-    calendar_id = json_string_value(json_object_get((*lot)->static_json, "calendar"));
+    calendar_id = snapshot_lot_string(*lot, "calendar");
     *calendar = calendar_id ? opening_calendar(context->opening, calendar_id) : NULL;
     return 0;
 }
@@ -222,7 +235,7 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
     struct schedule *schedule = NULL;
     struct ical_event *events = NULL;
     struct leave_by rule;
-    const json_t *fee_note;
+    const char *fee_note;
     size_t count = 0, length = 0;
     int64_t first_day;
     int64_t days;
@@ -233,18 +246,16 @@ void api_schedule_ical(struct http_exchange *exchange, const struct store_token 
         return;
     lot_leave_by(lot, &rule);
     leave_by_note(&rule, leave_summary, sizeof(leave_summary));
-    fee_note = json_object_get(lot->static_json, "fee_note");
+    fee_note = snapshot_lot_string(lot, "fee_note");
     if (ical_schedule_events(schedule, calendar, &rule, leave_summary,
                              first_day * SCHEDULE_MINUTES_PER_DAY,
                              (first_day + days) * SCHEDULE_MINUTES_PER_DAY, &events, &count) == 0) {
-        struct ical_calendar about = {
-            lot->id, json_string_value(json_object_get(lot->static_json, "name")),
-            json_string_value(json_object_get(lot->static_json, "address")),
-            fee_note ? json_string_value(fee_note)
-                     : json_string_value(json_object_get(lot->static_json, "fee")),
-            /* Stamped with the first day, so the same request gives the same
-             * bytes (and ETag) all day. */
-            clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
+        struct ical_calendar about = {lot->id, snapshot_lot_string(lot, "name"),
+                                      snapshot_lot_string(lot, "address"),
+                                      fee_note ? fee_note : snapshot_lot_string(lot, "fee"),
+                                      /* Stamped with the first day, so the same request gives the
+                                       * same bytes (and ETag) all day. */
+                                      clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY)};
         /* Openings cut by announced closures, each closure an event with its reason. */
         text = render_with_closures(
             lot, &about, events, count, clock_utc_ms(first_day * SCHEDULE_MINUTES_PER_DAY),

@@ -5,6 +5,7 @@
 #include "store_private.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,9 +147,14 @@ int store_lot_delete(struct store *store, const char *lot_id, const char *token_
 }
 
 /*
- * A load in progress: the ids from SMEMBERS, then one HMGET reply per id
- * filling records; the last reply (or the first failure) ends it.
+ * A load in progress: the ids from SMEMBERS, then one HGETALL reply per id
+ * filling records; the last reply (or the first failure) ends it. At most
+ * LOAD_WINDOW HGETALLs are in flight: each reply sends the next, so the
+ * link's output buffer stays small (hiredis moves what is left of it after
+ * every write: 100,000 commands queued at once cost a sixth of the load).
  */
+#define LOAD_WINDOW 1024
+
 struct load_call {
     struct store *store;
     store_load_callback callback;
@@ -159,6 +165,7 @@ struct load_call {
     struct snapshot_record *records;
     struct space_counts *spaces; /* the records' type counts, by index */
     size_t count;
+    size_t sent;
     size_t answered;
     bool failed;
 };
@@ -187,7 +194,7 @@ static void load_finish(struct load_call *load)
 {
     size_t filled = 0;
     if (!load->failed) {
-        /* Compact: lots deleted between SMEMBERS and HMGET have no JSON. */
+        /* Compact: lots deleted between SMEMBERS and HGETALL have no JSON. */
         for (size_t i = 0; i < load->count; i++) {
             if (load->jsons[i] != NULL)
                 load->records[filled++] = load->records[i];
@@ -196,22 +203,91 @@ static void load_finish(struct load_call *load)
     load->callback(load->failed ? NULL : load->records, load->failed ? 0 : filled, !load->failed,
                    load->data);
     load_free(load);
+    /* The records' copies are freed by now, scattered among what the snapshot
+     * keeps: hand the free pages back (tens of MB at 100,000 lots). */
+    malloc_trim(0);
 }
 
-/* The lot's hash fields a load reads: json, occupied, version, updated_at, then by type,
- * then closures. */
-#define LOAD_FIELDS (5 + 2 * SPACE_TYPE_COUNT)
-
-/* The type counts of a load's HMGET reply, after its first four fields. */
-static void read_space_counts(const redisReply *reply, struct space_counts *counts)
+/* A field of a lot's hash, by name, from an HGETALL reply (field, value, …); NULL: absent. */
+static const redisReply *hash_field(const redisReply *reply, const char *name)
 {
-    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
-        counts->occupied[type] = store_reply_integer(reply->element[4 + 2 * type], -1);
-        counts->updated_at_ms[type] = store_reply_integer(reply->element[5 + 2 * type], -1);
-        /* As loaded, each count is what the lot's version says (a later report is newer). */
-        counts->version[type] = store_reply_integer(reply->element[2], 0);
+    size_t length = strlen(name);
+
+    for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+        const redisReply *field = reply->element[i];
+        if (field->type == REDIS_REPLY_STRING && field->len == length &&
+            memcmp(field->str, name, length) == 0)
+            return reply->element[i + 1];
+    }
+    return NULL;
+}
+
+/*
+ * The type counts of a lot's hash: "space:<type>" and
+ * "space:<type>:updated_at" fields. As loaded, each count is what the
+ * lot's version says (a later report is newer).
+ */
+static void read_space_counts(const redisReply *reply, int64_t version, struct space_counts *counts)
+{
+    space_counts_clear(counts);
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++)
+        counts->version[type] = version;
+    for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+        const redisReply *field = reply->element[i];
+        char name[48];
+        int type;
+        bool updated;
+
+        if (field->type != REDIS_REPLY_STRING || field->len < 6 || field->len >= sizeof(name) ||
+            memcmp(field->str, "space:", 6) != 0)
+            continue;
+        memcpy(name, field->str + 6, field->len - 6);
+        name[field->len - 6] = '\0';
+        updated = strlen(name) > 11 && strcmp(name + strlen(name) - 11, ":updated_at") == 0;
+        if (updated)
+            name[strlen(name) - 11] = '\0';
+        type = space_type_from_name(name);
+        if (type < 0)
+            continue;
+        if (updated)
+            counts->updated_at_ms[type] = store_reply_integer(reply->element[i + 1], -1);
+        else
+            counts->occupied[type] = store_reply_integer(reply->element[i + 1], -1);
     }
 }
+
+/* One lot's record from its HGETALL reply; false when memory is out. */
+static bool read_record(struct load_call *load, size_t index, const redisReply *reply)
+{
+    const redisReply *json = hash_field(reply, "json");
+    const redisReply *closures = hash_field(reply, "closures");
+    int64_t version = store_reply_integer(hash_field(reply, "version"), 0);
+
+    /* A lot deleted between SMEMBERS and HGETALL has no JSON: left out. */
+    if (json == NULL || json->type != REDIS_REPLY_STRING)
+        return true;
+    load->jsons[index] = strndup(json->str, json->len);
+    if (load->jsons[index] == NULL)
+        return false;
+    load->records[index] =
+        (struct snapshot_record){load->ids[index],
+                                 load->jsons[index],
+                                 store_reply_integer(hash_field(reply, "occupied"), -1),
+                                 version,
+                                 store_reply_integer(hash_field(reply, "updated_at"), -1),
+                                 &load->spaces[index],
+                                 NULL};
+    read_space_counts(reply, version, &load->spaces[index]);
+    if (closures != NULL && closures->type == REDIS_REPLY_STRING) {
+        load->closures[index] = strndup(closures->str, closures->len);
+        if (load->closures[index] == NULL)
+            return false;
+        load->records[index].closures_json = load->closures[index];
+    }
+    return true;
+}
+
+static void send_lot_requests(struct load_call *load);
 
 static void read_lot_fields(redisReply *reply, const struct store_recipient *recipient)
 {
@@ -220,37 +296,21 @@ static void read_lot_fields(redisReply *reply, const struct store_recipient *rec
     size_t index = item->index;
 
     free(item);
-    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != LOAD_FIELDS)
+    if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements % 2 != 0 ||
+        !read_record(load, index, reply))
         load->failed = true;
-    else if (reply->element[0]->type == REDIS_REPLY_STRING) {
-        load->jsons[index] = strndup(reply->element[0]->str, reply->element[0]->len);
-        if (load->jsons[index] == NULL)
-            load->failed = true;
-        load->records[index] = (struct snapshot_record){load->ids[index],
-                                                        load->jsons[index],
-                                                        store_reply_integer(reply->element[1], -1),
-                                                        store_reply_integer(reply->element[2], 0),
-                                                        store_reply_integer(reply->element[3], -1),
-                                                        &load->spaces[index],
-                                                        NULL};
-        read_space_counts(reply, &load->spaces[index]);
-        if (reply->element[LOAD_FIELDS - 1]->type == REDIS_REPLY_STRING) {
-            const redisReply *closures = reply->element[LOAD_FIELDS - 1];
-            load->closures[index] = strndup(closures->str, closures->len);
-            load->failed |= load->closures[index] == NULL;
-            load->records[index].closures_json = load->closures[index];
-        }
-    }
     if (++load->answered == load->count)
         load_finish(load);
+    else
+        send_lot_requests(load);
 }
 
+/* The whole hash of one lot: its JSON, counts, type counts and closures, in one reply. */
 static int request_lot_fields(struct store *store, struct load_call *load, size_t index)
 {
-    char key[KEY_SIZE], fields[2 * SPACE_TYPE_COUNT][48];
+    char key[KEY_SIZE];
     struct load_item *item = malloc(sizeof(*item));
-    const char *command[2 + LOAD_FIELDS] = {"HMGET",    key,       "json",
-                                            "occupied", "version", "updated_at"};
+    const char *command[] = {"HGETALL", key};
     int result;
     const struct store_request request = {.script = STORE_SCRIPT_NONE,
                                           .arguments = STORE_WORDS(command)};
@@ -259,18 +319,30 @@ static int request_lot_fields(struct store *store, struct load_call *load, size_
         return STORE_ERROR_NO_MEMORY;
     *item = (struct load_item){load, index};
     snprintf(key, sizeof(key), STORE_PREFIX "lot:%s", load->ids[index]);
-    for (int type = 0; type < SPACE_TYPE_COUNT; type++) {
-        snprintf(fields[2 * type], sizeof(fields[0]), "space:%s", space_type_name(type));
-        snprintf(fields[2 * type + 1], sizeof(fields[0]), "space:%s:updated_at",
-                 space_type_name(type));
-        command[6 + 2 * type] = fields[2 * type];
-        command[7 + 2 * type] = fields[2 * type + 1];
-    }
-    command[1 + LOAD_FIELDS] = "closures";
     result = store_call(store, &request, read_lot_fields, NULL, item);
     if (result != 0)
         free(item);
     return result;
+}
+
+/*
+ * Send HGETALLs until LOAD_WINDOW are in flight or every id is asked for.
+ * After a failure to send, the ids not sent count as answered (the load
+ * has failed), so the replies still in flight end it.
+ */
+static void send_lot_requests(struct load_call *load)
+{
+    while (load->sent < load->count && load->sent - load->answered < LOAD_WINDOW) {
+        if (load->failed || request_lot_fields(load->store, load, load->sent) != 0) {
+            load->failed = true;
+            load->answered += load->count - load->sent;
+            load->sent = load->count;
+            if (load->answered == load->count)
+                load_finish(load);
+            return;
+        }
+        load->sent++;
+    }
 }
 
 /* Keep the ids of an SMEMBERS reply; false when out of memory. */
@@ -305,16 +377,8 @@ static void read_lot_ids(redisReply *reply, const struct store_recipient *recipi
         load_finish(load);
         return;
     }
-    /* The HMGETs go out on the same link from within this reply callback. */
-    for (size_t i = 0; i < load->count; i++) {
-        if (request_lot_fields(load->store, load, i) != 0) {
-            load->failed = true;
-            load->answered += load->count - i;
-            if (load->answered == load->count)
-                load_finish(load);
-            return;
-        }
-    }
+    /* The HGETALLs go out on the same link from within this reply callback. */
+    send_lot_requests(load);
 }
 
 int store_lots_load(struct store *store, store_load_callback callback, void *data)

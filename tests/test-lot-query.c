@@ -292,21 +292,22 @@ static void test_space_filter(void)
     struct field_error error = {{0}, {0}};
     struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", NULL);
     struct snapshot_lot plain = sample_lot("gov-b", "guiyang", "government", NULL);
+    struct space_counts counts;
 
     CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
     CHECK(query.has_space);
     CHECK_INT_EQ(query.space, SPACE_CHARGING);
     CHECK_INT_EQ(query.min_free, 2);
-    lot.static_json = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
-    space_counts_clear(&lot.spaces);
-    space_counts_clear(&plain.spaces);
+    lot.space_plan = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
+    space_counts_clear(&counts);
+    lot.spaces = &counts;
     /* Never reported: not trusted, whatever the lot's own count says. */
     CHECK(!lot_query_matches(&query, &lot));
-    lot.spaces.occupied[SPACE_CHARGING] = 2;
-    lot.spaces.updated_at_ms[SPACE_CHARGING] = 1;
+    counts.occupied[SPACE_CHARGING] = 2;
+    counts.updated_at_ms[SPACE_CHARGING] = 1;
     lot.spaces_fresh = 1u << SPACE_CHARGING;
     CHECK(lot_query_matches(&query, &lot));
-    lot.spaces.occupied[SPACE_CHARGING] = 3; /* 1 free */
+    counts.occupied[SPACE_CHARGING] = 3; /* 1 free */
     CHECK(!lot_query_matches(&query, &lot));
     query.min_free = -1; /* the type declared is enough */
     CHECK(lot_query_matches(&query, &lot));
@@ -314,7 +315,7 @@ static void test_space_filter(void)
     query.min_free = 1;
     lot.open_now = false;
     CHECK(!lot_query_matches(&query, &lot));
-    json_decref(lot.static_json);
+    json_decref(lot.space_plan);
     expect_refusal("space", "ev", "space",
                    "must be a space type: disabled, charging, family, women, carsharing, bus, "
                    "truck, motorcycle or reserved");

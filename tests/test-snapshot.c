@@ -16,7 +16,7 @@ static const char lot_b[] = "{\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"q
 /* Every lot gets the same schedule handle: open 08:00 to 20:00 UTC each day. */
 static int day_hours_handle;
 
-static void *compile_day_hours(const json_t *lot, void *data)
+static void *compile_day_hours(const char *lot, void *data)
 {
     (void)lot;
     (void)data;
@@ -208,6 +208,56 @@ static void test_bad_records_are_skipped(void)
     snapshot_free(NULL);
 }
 
+/*
+ * A lot holds what it has and no more: no closures array without closures,
+ * no type counts until one arrives; that first count is still judged by the
+ * version the lot was loaded with, and the answer is the stored text spliced.
+ */
+static void test_lots_hold_only_what_they_have(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct space_counts loaded;
+    struct snapshot_record records[] = {{"plain", lot_b, 1, 4, now - MINUTE, &loaded, NULL}};
+    const char older[] = "{\"type\":\"occupancy\",\"id\":\"plain\",\"version\":3,\"occupied\":1,"
+                         "\"updated_at\":1795489670000,\"space\":\"charging\"}";
+    const char newer[] = "{\"type\":\"occupancy\",\"id\":\"plain\",\"version\":5,\"occupied\":2,"
+                         "\"updated_at\":1795489670000,\"space\":\"charging\"}";
+    const char same[] = "{\"type\":\"occupancy\",\"id\":\"plain\",\"version\":4,\"occupied\":3,"
+                        "\"updated_at\":1795489670000,\"space\":\"women\"}";
+    const struct snapshot_lot *lot;
+    size_t skipped;
+
+    /* As the store loads a lot without type counts: each judged by the lot's version. */
+    space_counts_clear(&loaded);
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++)
+        loaded.version[type] = 4;
+    CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1, now, &skipped),
+                 0);
+    lot = snapshot_find(snapshot, "plain");
+    CHECK(lot->spaces == NULL && lot->closures == NULL && lot->groups == NULL);
+    CHECK_INT_EQ(lot->spaces_version, 4);
+    CHECK_STR_EQ(lot->static_text, lot_b);
+    CHECK_STR_EQ(lot->body,
+                 "{\"id\":\"plain\",\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"qz\","
+                 "\"groups\":[],\"location\":{\"lat\":1,\"lon\":2},\"capacity\":5,"
+                 "\"occupied\":1,\"free\":4,\"state\":\"open\",\"open_now\":true,"
+                 "\"next_change\":null,\"updated_at\":\"2026-11-24T03:06:50.000Z\","
+                 "\"version\":4,\"opening_hours\":\"24/7\",\"leave_by\":null,"
+                 "\"closure\":null,\"upcoming_closures\":[]}");
+    CHECK_STR_EQ(snapshot_lot_string(lot, "kind"), "reclaimed");
+    CHECK(snapshot_lot_string(lot, "capacity") == NULL);
+    CHECK_INT_EQ(snapshot_apply(snapshot, older, strlen(older), now, NULL), 0);
+    CHECK(lot->spaces == NULL);
+    CHECK_INT_EQ(snapshot_apply(snapshot, newer, strlen(newer), now, NULL), 0);
+    CHECK(lot->spaces != NULL);
+    CHECK_INT_EQ(lot->spaces->occupied[SPACE_CHARGING], 2);
+    CHECK_INT_EQ(lot->spaces->version[SPACE_WOMEN], 4);
+    CHECK_INT_EQ(snapshot_apply(snapshot, same, strlen(same), now, NULL), 0);
+    CHECK_INT_EQ(lot->spaces->occupied[SPACE_WOMEN], -1);
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_load_sorts_and_judges);
@@ -215,5 +265,6 @@ int main(void)
     RUN_TEST(test_load_races);
     RUN_TEST(test_clock_states_and_deadlines);
     RUN_TEST(test_bad_records_are_skipped);
+    RUN_TEST(test_lots_hold_only_what_they_have);
     return check_exit_status();
 }

@@ -249,9 +249,9 @@ static void test_snapshot_lot_change_keeps_counts(void)
     CHECK_INT_EQ(snapshot_apply(snapshot, put, strlen(put), now, NULL), 0);
     CHECK_INT_EQ(snapshot_apply(snapshot, older, strlen(older), now, NULL), 0);
     lot = snapshot_find(snapshot, "hall");
-    CHECK_INT_EQ(lot->spaces.occupied[SPACE_CHARGING], 5);
+    CHECK_INT_EQ(lot->spaces->occupied[SPACE_CHARGING], 5);
     /* Shown against the lowered capacity 3: occupied 3, free 0. */
-    CHECK_INT_EQ(space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
+    CHECK_INT_EQ(space_free(lot->space_plan, lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
     CHECK(strstr(lot->body, "\"charging\":{\"capacity\":3,\"occupied\":3,\"free\":0,") != NULL);
     CHECK(strstr(lot->body, "disabled") == NULL);
     snapshot_free(snapshot);
@@ -285,8 +285,8 @@ static void test_counts_race_by_their_own_versions(void)
     CHECK_INT_EQ(snapshot_apply(snapshot, type_four, strlen(type_four), now, NULL), 0);
     CHECK_INT_EQ(snapshot_apply(snapshot, lot_three, strlen(lot_three), now, NULL), 0);
     lot = snapshot_find(snapshot, "hall");
-    CHECK_INT_EQ(lot->occupied, 17);                       /* version 4 still applied */
-    CHECK_INT_EQ(lot->spaces.occupied[SPACE_CHARGING], 2); /* version 4 of the type lost */
+    CHECK_INT_EQ(lot->occupied, 17);                        /* version 4 still applied */
+    CHECK_INT_EQ(lot->spaces->occupied[SPACE_CHARGING], 2); /* version 4 of the type lost */
     CHECK_INT_EQ(lot->version, 5);
     CHECK(strstr(lot->body, "\"occupied\":17,") != NULL);
     snapshot_free(snapshot);

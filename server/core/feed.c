@@ -46,7 +46,7 @@ const char *feed_trend_word(const struct snapshot_lot *lot)
 
 const char *feed_static_string(const struct snapshot_lot *lot, const char *name)
 {
-    return json_string_value(json_object_get(lot->static_json, name));
+    return snapshot_lot_string(lot, name);
 }
 
 int feed_set_string(json_t *object, const char *name, const char *value)

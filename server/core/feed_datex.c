@@ -30,20 +30,17 @@ json_t *feed_datex_enum(const char *value)
 
 const char *feed_datex_english_name(const struct snapshot_lot *lot)
 {
-    const json_t *names = json_object_get(lot->static_json, "names");
-    const char *chosen = json_string_value(json_object_get(names, "en")), *tag;
+    const char *chosen = snapshot_lot_string(lot, "names.en"), *tag, *value, *at = NULL;
     const char *chosen_tag = NULL;
-    json_t *value;
 
     if (chosen != NULL)
         return chosen;
     /* A regional English ("en-GB") is English too; the first by tag, whatever the stored order. */
-    json_object_foreach((json_t *)names, tag, value)
-    {
-        if (strncmp(tag, "en-", 3) == 0 && json_is_string(value) &&
+    while ((value = snapshot_lot_next_string(lot, &at, &tag)) != NULL) {
+        if (strncmp(tag, "names.en-", 9) == 0 &&
             (chosen_tag == NULL || strcmp(tag, chosen_tag) < 0)) {
             chosen_tag = tag;
-            chosen = json_string_value(value);
+            chosen = value;
         }
     }
     return chosen;
@@ -80,13 +77,15 @@ static json_t *one_text(const char *text)
 /* The OSM string (the same in every language), then the leave-by rule said in language. */
 static json_t *opening_times(const struct snapshot_lot *lot, enum feed_datex_language language)
 {
-    const json_t *rule_json = json_object_get(lot->static_json, "leave_by");
+    json_t *rule_json = snapshot_lot_member(lot, "leave_by");
     json_t *texts = one_text(lot->opening_hours);
     struct field_error error;
     struct leave_by rule;
     char note[64];
+    int unusable = texts == NULL || rule_json == NULL || leave_by_parse(rule_json, &rule, &error);
 
-    if (texts == NULL || rule_json == NULL || leave_by_parse(rule_json, &rule, &error) != 0)
+    json_decref(rule_json);
+    if (unusable != 0)
         return texts;
     leave_by_say(&rule, language == FEED_DATEX_ENGLISH ? LEAVE_BY_ENGLISH : LEAVE_BY_CHINESE, note,
                  sizeof(note));

@@ -279,7 +279,7 @@ bool feed_query_matches(const struct feed_query *query, const struct snapshot_lo
     if (query->source_excluded || query->purpose_excluded)
         return false;
     if (query->name[0] != '\0') {
-        name = json_string_value(json_object_get(lot->static_json, "name"));
+        name = snapshot_lot_string(lot, "name");
         if (name == NULL || !contains(name, query->name))
             return false;
     }

@@ -31,7 +31,8 @@ static const struct spoken_type spoken[SPACE_TYPE_COUNT] = {
 static int parkapi_type(json_t *site, json_t *restrictions, const struct snapshot_lot *lot,
                         enum space_type type, int64_t capacity)
 {
-    int64_t free_spaces = space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, type);
+    int64_t free_spaces =
+        space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh, type);
     char name[64];
     int result;
 
@@ -52,7 +53,7 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot)
     int result = restrictions != NULL ? 0 : -1;
 
     for (int type = 0; result == 0 && type < SPACE_TYPE_COUNT; type++) {
-        int64_t capacity = space_capacity(lot->static_json, (enum space_type)type);
+        int64_t capacity = space_capacity(lot->space_plan, (enum space_type)type);
         if (capacity >= 0 && spoken[type].restriction != NULL)
             result = parkapi_type(site, restrictions, lot, (enum space_type)type, capacity);
     }
@@ -66,11 +67,12 @@ int feed_spaces_parkapi(json_t *site, const struct snapshot_lot *lot)
 static json_t *datex_type(const struct snapshot_lot *lot, enum space_type type,
                           enum feed_datex_language language)
 {
-    int64_t free_spaces = space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, type);
+    int64_t free_spaces =
+        space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh, type);
     json_t *assignment = json_pack("{s:o,s:o}", "typeOfAssignment", feed_datex_enum("onlyFor"),
                                    spoken[type].member, feed_datex_enum(spoken[type].value));
     const json_t *declared =
-        json_object_get(json_object_get(lot->static_json, "spaces"), space_type_name(type));
+        json_object_get(json_object_get(lot->space_plan, "spaces"), space_type_name(type));
     const char *note = json_string_value(json_object_get(declared, "note"));
     int result = assignment != NULL ? 0 : -1;
 
@@ -98,7 +100,7 @@ int feed_spaces_datex(json_t *site, const struct snapshot_lot *lot,
     int result = assigned != NULL ? 0 : -1;
 
     for (int type = 0; result == 0 && type < SPACE_TYPE_COUNT; type++) {
-        if (space_capacity(lot->static_json, (enum space_type)type) >= 0)
+        if (space_capacity(lot->space_plan, (enum space_type)type) >= 0)
             result =
                 json_array_append_new(assigned, datex_type(lot, (enum space_type)type, language));
     }

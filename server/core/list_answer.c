@@ -2,127 +2,103 @@
 #include "list_answer.h"
 
 #include "etag.h"
+#include "json_text.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The answer being written; failed when memory ran out outside the stream. */
-struct writer {
-    FILE *out;
-    bool failed;
-};
-
-/* Write document as jansson prints it compact, without its closing character. */
-static void write_open(struct writer *writer, json_t *document)
-{
-    char *printed = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(document);
-    if (printed == NULL)
-        writer->failed = true;
-    else
-        fwrite(printed, 1, strlen(printed) - 1, writer->out);
-    free(printed);
-}
-
 /* The lot's body; under near, with "distance_m" as its last member. */
-static void write_lot(struct writer *writer, const struct lot_query_hit *hit, bool near)
+static void write_lot(struct json_text_buffer *out, const struct lot_query_hit *hit, bool near)
 {
     if (!near) {
-        fwrite(hit->lot->body, 1, hit->lot->body_length, writer->out);
+        json_text_append(out, hit->lot->body, hit->lot->body_length);
         return;
     }
-    fwrite(hit->lot->body, 1, hit->lot->body_length - 1, writer->out);
-    fprintf(writer->out, ",\"distance_m\":%lld}",
-            (long long)llround((double)hit->millimetres / 1000.0));
+    json_text_append(out, hit->lot->body, hit->lot->body_length - 1);
+    json_text_append_text(out, ",\"distance_m\":");
+    json_text_append_integer(out, (int64_t)llround((double)hit->millimetres / 1000.0));
+    json_text_append(out, "}", 1);
 }
 
 /* A Feature with Point geometry [lon, lat] and the lot as properties. */
-static void write_feature(struct writer *writer, const struct lot_query_hit *hit, bool near)
+static void write_feature(struct json_text_buffer *out, const struct lot_query_hit *hit, bool near)
 {
-    write_open(writer, json_pack("{s:s, s:s, s:{s:s, s:[f, f]}}", "type", "Feature", "id",
-                                 hit->lot->id, "geometry", "type", "Point", "coordinates",
-                                 hit->lot->longitude, hit->lot->latitude));
-    fputs(",\"properties\":", writer->out);
-    write_lot(writer, hit, near);
-    fputc('}', writer->out);
+    json_text_append_text(out, "{\"type\":\"Feature\",\"id\":");
+    json_text_append_string(out, hit->lot->id);
+    json_text_append_text(out, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+    json_text_append_real(out, hit->lot->longitude);
+    json_text_append(out, ",", 1);
+    json_text_append_real(out, hit->lot->latitude);
+    json_text_append_text(out, "]},\"properties\":");
+    write_lot(out, hit, near);
+    json_text_append(out, "}", 1);
 }
 
 /* The end: ],"next_cursor":"…"} resuming after last, or null after every lot. */
-static void write_end(struct writer *writer, const struct lot_query *query,
+static void write_end(struct json_text_buffer *out, const struct lot_query *query,
                       const struct lot_query_hit *last)
 {
     char cursor[128];
-    json_t *string;
-    char *quoted;
 
     if (last == NULL) {
-        fputs("],\"next_cursor\":null}", writer->out);
+        json_text_append_text(out, "],\"next_cursor\":null}");
         return;
     }
     lot_query_cursor(query, last->millimetres, last->lot->id, cursor, sizeof(cursor));
-    string = json_string(cursor);
-    quoted = string ? json_dumps(string, JSON_ENCODE_ANY) : NULL;
-    json_decref(string);
-    if (quoted == NULL)
-        writer->failed = true;
-    else
-        fprintf(writer->out, "],\"next_cursor\":%s}", quoted);
-    free(quoted);
+    json_text_append_text(out, "],\"next_cursor\":");
+    json_text_append_string(out, cursor);
+    json_text_append(out, "}", 1);
+}
+
+/* Room for the whole answer at once: the bodies shown and what goes around each. */
+static size_t answer_size(const struct lot_query_hit *hits, size_t shown)
+{
+    size_t size = 256;
+
+    for (size_t i = 0; i < shown; i++)
+        size += hits[i].lot->body_length + 160;
+    return size;
 }
 
 /* Write the answer's document around the hits shown. */
-static void write_answer(struct writer *writer, const struct lot_query *query,
+static void write_answer(struct json_text_buffer *out, const struct lot_query *query,
                          enum list_answer_format format, const struct lot_query_hit *hits,
                          size_t count)
 {
     size_t shown = count < (size_t)query->limit ? count : (size_t)query->limit;
 
-    fputs(format == LIST_ANSWER_GEOJSON ? "{\"type\":\"FeatureCollection\",\"features\":["
-                                        : "{\"lots\":[",
-          writer->out);
+    json_text_reserve(out, answer_size(hits, shown));
+    json_text_append_text(out, format == LIST_ANSWER_GEOJSON
+                                   ? "{\"type\":\"FeatureCollection\",\"features\":["
+                                   : "{\"lots\":[");
     for (size_t i = 0; i < shown; i++) {
         if (i > 0)
-            fputc(',', writer->out);
+            json_text_append(out, ",", 1);
         if (format == LIST_ANSWER_GEOJSON)
-            write_feature(writer, &hits[i], query->near);
+            write_feature(out, &hits[i], query->near);
         else
-            write_lot(writer, &hits[i], query->near);
+            write_lot(out, &hits[i], query->near);
     }
-    write_end(writer, query, count > shown ? &hits[shown - 1] : NULL);
+    write_end(out, query, count > shown ? &hits[shown - 1] : NULL);
 }
 
 int list_answer_render(const struct snapshot *snapshot, const struct lot_query *query,
                        enum list_answer_format format, char **body, size_t *length)
 {
     struct lot_query_hit *hits = NULL;
-    struct writer writer = {0};
+    struct json_text_buffer out = {0};
     size_t count;
-    char *bytes = NULL;
-    size_t size = 0;
-    int result = LIST_ANSWER_ERROR_NO_MEMORY;
 
     if (lot_query_select(snapshot, query, &hits, &count) != 0)
         return LIST_ANSWER_ERROR_NO_MEMORY;
-    /* A stream in memory grows as the answer is written; no I/O. */
-    writer.out = open_memstream(&bytes, &size);
-    if (writer.out == NULL)
-        goto free_hits;
-    write_answer(&writer, query, format, hits, count);
-    writer.failed |= ferror(writer.out) != 0;
-    if (fclose(writer.out) != 0 || writer.failed) {
-        free(bytes);
-        goto free_hits;
-    }
-    *body = bytes;
-    *length = size;
-    result = 0;
-free_hits:
+    /* The lots' prebuilt bodies spliced in: no document per lot, no I/O. */
+    write_answer(&out, query, format, hits, count);
     free(hits);
-    return result;
+    *body = json_text_finish(&out, length);
+    return *body != NULL ? 0 : LIST_ANSWER_ERROR_NO_MEMORY;
 }
 
 int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,

@@ -232,16 +232,16 @@ bool lot_query_selects(const struct lot_selection *selection, const struct snaps
            selects_text(selection->lot_id, lot->id) &&
            (selection->group == NULL || in_groups(lot->groups, selection->group)) &&
            (selection->space == NULL ||
-            space_capacity(lot->static_json, space_type_from_name(selection->space)) >= 0);
+            space_capacity(lot->space_plan, space_type_from_name(selection->space)) >= 0);
 }
 
 /* space=: the lot declares the type; with min_free, an open lot whose type count is fresh. */
 static bool space_matches(const struct lot_query *query, const struct snapshot_lot *lot)
 {
-    int64_t free_spaces = space_free(lot->static_json, &lot->spaces, lot->spaces_fresh,
+    int64_t free_spaces = space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
                                      (enum space_type)query->space);
 
-    if (space_capacity(lot->static_json, (enum space_type)query->space) < 0)
+    if (space_capacity(lot->space_plan, (enum space_type)query->space) < 0)
         return false;
     return query->min_free < 0 || (lot->open_now && free_spaces >= query->min_free);
 }

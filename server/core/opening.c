@@ -95,14 +95,43 @@ int opening_set_calendar(struct opening *opening, const char *id, struct calenda
     return 0;
 }
 
-static void *compile(const json_t *static_json, void *data)
+/*
+ * Whether the lot's canonical text has a member that a schedule is made
+ * of (a string value that merely holds these words costs a parse, no more).
+ */
+static bool has_schedule_member(const char *static_text)
+{
+    return strstr(static_text, "\"hours\":") != NULL ||
+           strstr(static_text, "\"opening_hours\":") != NULL ||
+           strstr(static_text, "\"leave_by\":") != NULL;
+}
+
+static void *compile_fields(const json_t *static_json);
+
+static void *compile(const char *static_text, void *data)
+{
+    json_t *static_json;
+    void *compiled;
+
+    (void)data;
+    /* A lot without hours is open at every instant whatever its calendar
+     * says: no handle, which the snapshot judges always open (no memory
+     * kept for each of 100,000 such lots). */
+    if (!has_schedule_member(static_text))
+        return NULL;
+    static_json = json_loads(static_text, 0, NULL);
+    compiled = static_json != NULL ? compile_fields(static_json) : NULL;
+    json_decref(static_json);
+    return compiled;
+}
+
+static void *compile_fields(const json_t *static_json)
 {
     const char *calendar = json_string_value(json_object_get(static_json, "calendar"));
     struct compiled *compiled;
     struct field_error field_error;
     char error[256];
 
-    (void)data;
     compiled = calloc(1, sizeof(*compiled));
     if (compiled == NULL)
         return NULL;

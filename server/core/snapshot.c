@@ -153,10 +153,11 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
         else
             used++;
     }
+    size_t loaded = used;
     qsort(lots, used, sizeof(*lots), compare_lots);
     /* Keep what changed during the load and is not in it (created meanwhile,
      * or newer than its record). */
-    for (size_t i = 0, loaded = used; i < snapshot->count; i++) {
+    for (size_t i = 0; i < snapshot->count; i++) {
         struct snapshot_lot *lot = snapshot->lots[i];
         if (lot->touched_generation < generation ||
             (loaded > 0 && bsearch(&lot, lots, loaded, sizeof(*lots), compare_lots) != NULL))
@@ -167,7 +168,9 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     for (size_t i = 0; i < snapshot->count; i++)
         snapshot_lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
-    qsort(lots, used, sizeof(*lots), compare_lots);
+    /* Sorted already unless lots kept from before were added at the end. */
+    if (used > loaded)
+        qsort(lots, used, sizeof(*lots), compare_lots);
     /* A fresh index for the new content; without memory, reads by location
      * find nothing rather than freed lots. */
     geo_index_free(snapshot->geo);
@@ -246,13 +249,24 @@ static int apply_occupancy(struct snapshot *snapshot, const struct change *chang
      * version of one count (a space type's) may arrive before an older one
      * of another (the lot's), which must still be applied.
      */
-    held = change->has_space ? &lot->spaces.version[change->space] : &lot->count_version;
+    if (change->has_space && lot->spaces == NULL) {
+        if (lot->spaces_version >= change->version)
+            return 0;
+        /* The lot's first type count: every type's version is what was judged so far. */
+        lot->spaces = malloc(sizeof(*lot->spaces));
+        if (lot->spaces == NULL)
+            return SNAPSHOT_ERROR_NO_MEMORY;
+        space_counts_clear(lot->spaces);
+        for (int type = 0; type < SPACE_TYPE_COUNT; type++)
+            lot->spaces->version[type] = lot->spaces_version;
+    }
+    held = change->has_space ? &lot->spaces->version[change->space] : &lot->count_version;
     if (*held >= change->version)
         return 0;
     *held = change->version;
     if (change->has_space) {
-        lot->spaces.occupied[change->space] = change->occupied;
-        lot->spaces.updated_at_ms[change->space] = change->updated_at_ms;
+        lot->spaces->occupied[change->space] = change->occupied;
+        lot->spaces->updated_at_ms[change->space] = change->updated_at_ms;
     } else {
         lot->occupied = change->occupied;
         lot->updated_at_ms = change->updated_at_ms;
@@ -285,10 +299,12 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         (deleted != NULL && deleted->version >= change->version))
         return 0;
     if (found) /* new static fields keep the space types' counts, as they keep the lot's */
-        record.spaces = &snapshot->lots[index]->spaces;
+        record.spaces = snapshot->lots[index]->spaces;
     lot = snapshot_lot_from_record(snapshot, &record, now_ms);
     if (lot == NULL)
         return SNAPSHOT_ERROR_MESSAGE;
+    if (found && snapshot->lots[index]->spaces == NULL)
+        lot->spaces_version = snapshot->lots[index]->spaces_version;
     lot->touched_generation = snapshot->generation;
     *changed = true;
     if (found) {
@@ -406,8 +422,8 @@ int64_t snapshot_lot_deadline(const struct snapshot *snapshot, const struct snap
     /* A fresh count turns stale at updated_at + stale_after. */
     if (lot->count_fresh)
         candidates[1] = lot->updated_at_ms + snapshot->options.stale_after_ms + 1;
-    candidates[3] =
-        space_counts_next_stale(lot->spaces_fresh, &lot->spaces, snapshot->options.stale_after_ms);
+    candidates[3] = space_counts_next_stale(lot->spaces_fresh, snapshot_lot_counts(lot),
+                                            snapshot->options.stale_after_ms);
     for (size_t c = 0; c < 5; c++) {
         if (candidates[c] >= 0 && (earliest < 0 || candidates[c] < earliest))
             earliest = candidates[c];
@@ -445,14 +461,16 @@ static bool collect(void *item, void *data)
     const struct snapshot_lot *lot = item;
     double distance = 0;
 
+    /* The walked cells reach past the box; what lies outside it is out of any
+     * circle the box was drawn around, without the trigonometry. */
+    if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude))
+        return true;
     if (collector->by_distance) {
         distance = geo_distance_m(collector->lat, collector->lon, lot->latitude, lot->longitude);
         /* Within the radius means the distance shown (whole metres) is at most
          * the radius: a lot at 1000.0000001 m is in a 1000 m search. */
         if ((double)llround(distance) > collector->radius_m)
             return true;
-    } else if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude)) {
-        return true;
     }
     if (growable_reserve((void **)&collector->lots, &collector->lots_capacity, collector->count + 1,
                          sizeof(*collector->lots)) != 0 ||
@@ -490,6 +508,7 @@ size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, do
     struct geo_box box = geo_box_around(lat, lon, radius_m);
 
     collector.by_distance = true;
+    collector.box = box;
     collector.lat = lat;
     collector.lon = lon;
     collector.radius_m = radius_m;

@@ -51,22 +51,43 @@ static json_t *closure_now(const struct snapshot *snapshot, const struct snapsho
     return shown;
 }
 
-void snapshot_lot_add_closure_fields(const struct snapshot *snapshot,
-                                     const struct snapshot_lot *lot, json_t *document)
+void snapshot_lot_write_closure_fields(const struct snapshot *snapshot,
+                                       const struct snapshot_lot *lot, struct json_text_buffer *out)
 {
-    json_object_set_new(document, "closure", closure_now(snapshot, lot));
-    json_object_set_new(document, "upcoming_closures",
-                        closure_public_list(lot->closures, lot->judged_at_ms, CLOSURE_UPCOMING_MS,
-                                            snapshot->options.opening.format_time));
+    json_t *shown, *upcoming;
+
+    /* Most lots never have a closure: their members need no document. */
+    if (json_array_size(lot->closures) == 0) {
+        json_text_append_text(out, ",\"closure\":null,\"upcoming_closures\":[]");
+        return;
+    }
+    shown = closure_now(snapshot, lot);
+    upcoming = closure_public_list(lot->closures, lot->judged_at_ms, CLOSURE_UPCOMING_MS,
+                                   snapshot->options.opening.format_time);
+    out->failed |= shown == NULL || upcoming == NULL;
+    json_text_append_text(out, ",\"closure\":");
+    json_text_append_json(out, shown);
+    json_text_append_text(out, ",\"upcoming_closures\":");
+    json_text_append_json(out, upcoming);
+    json_decref(shown);
+    json_decref(upcoming);
+}
+
+void snapshot_lot_drop_empty_closures(struct snapshot_lot *lot)
+{
+    /* An empty array costs about 130 bytes: 13 MB for 100,000 lots without closures. */
+    if (lot->closures != NULL && json_array_size(lot->closures) == 0) {
+        json_decref(lot->closures);
+        lot->closures = NULL;
+    }
 }
 
 int snapshot_lot_set_closures(const struct snapshot *snapshot, struct snapshot_lot *lot,
                               json_t *closures, int64_t now_ms)
 {
     json_decref(lot->closures);
-    lot->closures = closures != NULL ? closures : json_array();
-    if (lot->closures == NULL)
-        return SNAPSHOT_ERROR_NO_MEMORY;
+    lot->closures = closures;
+    snapshot_lot_drop_empty_closures(lot);
     snapshot_lot_judge(snapshot, lot, now_ms);
     return snapshot_lot_rebuild_body(snapshot, lot);
 }

@@ -4,6 +4,7 @@
 #define PARKSHARE_SNAPSHOT_CLOSURE_H
 
 #include "civil.h"
+#include "json_text.h"
 #include "snapshot_private.h"
 
 /*
@@ -15,9 +16,13 @@
 void snapshot_lot_judge_closures(struct snapshot_lot *lot, int64_t now_ms, bool *open,
                                  int64_t *next_change_ms);
 
-/* Add "closure" ({"id", "reason", "until", "names"?} or null) and "upcoming_closures" to document. */
-void snapshot_lot_add_closure_fields(const struct snapshot *snapshot,
-                                     const struct snapshot_lot *lot, json_t *document);
+/*
+ * Write the answer's members ,"closure": ({"id", "reason", "until",
+ * "names"?} or null) and ,"upcoming_closures": to out.
+ */
+void snapshot_lot_write_closure_fields(const struct snapshot *snapshot,
+                                       const struct snapshot_lot *lot,
+                                       struct json_text_buffer *out);
 
 /* The id of the closure in force at the last judgement; "" when none. Borrowed. */
 const char *snapshot_lot_closure_id(const struct snapshot_lot *lot);

@@ -5,6 +5,7 @@
 #include "civil.h"
 #include "closure.h"
 #include "etag.h"
+#include "json_text.h"
 #include "leave_by.h"
 #include "schedule.h"
 
@@ -24,7 +25,7 @@ void snapshot_lot_compile_schedule(const struct snapshot *snapshot, struct snaps
     lot->schedule_judged_ms = -1;
     if (snapshot->options.opening.compile != NULL)
         lot->compiled_schedule =
-            snapshot->options.opening.compile(lot->static_json, snapshot->options.opening.data);
+            snapshot->options.opening.compile(lot->static_text, snapshot->options.opening.data);
 }
 
 void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot)
@@ -32,9 +33,9 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
     if (lot == NULL)
         return;
     snapshot_lot_release_schedule(snapshot, lot);
-    free(lot->opening_hours);
+    snapshot_lot_clear_static(lot);
+    free(lot->spaces);
     free(lot->id);
-    json_decref(lot->static_json);
     free(lot->body);
     gzip_copy_clear(&lot->gzip);
     json_decref(lot->closures);
@@ -108,37 +109,81 @@ void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lo
         lot->state = SNAPSHOT_STATE_FULL;
     else
         lot->state = SNAPSHOT_STATE_OPEN;
-    lot->spaces_fresh = space_counts_fresh(lot->static_json, &lot->spaces, now_ms,
+    lot->spaces_fresh = space_counts_fresh(lot->space_plan, snapshot_lot_counts(lot), now_ms,
                                            snapshot->options.stale_after_ms);
 }
 
-static json_t *time_or_null(const struct snapshot *snapshot, int64_t milliseconds)
+/* An instant as the answer shows it (the deployment's zone, RFC 3339), or null. */
+static void write_time(struct json_text_buffer *out, const struct snapshot *snapshot,
+                       int64_t milliseconds)
 {
     char text[32];
-    if (milliseconds < 0)
-        return json_null();
+
+    if (milliseconds < 0) {
+        json_text_append(out, "null", 4);
+        return;
+    }
     if (snapshot->options.opening.format_time != NULL)
         snapshot->options.opening.format_time(milliseconds, text);
     else
         civil_format_utc_ms(milliseconds, text);
+    json_text_append_string(out, text);
+}
+
+static json_t *space_time(int64_t utc_ms, const void *data)
+{
+    const struct snapshot *snapshot = data;
+    char text[32];
+
+    if (utc_ms < 0)
+        return json_null();
+    if (snapshot->options.opening.format_time != NULL)
+        snapshot->options.opening.format_time(utc_ms, text);
+    else
+        civil_format_utc_ms(utc_ms, text);
     return json_string(text);
 }
 
-static json_t *space_time(int64_t utc_ms, const void *snapshot)
+/* The declared space types with their live counts, where the static "spaces" stands. */
+static void write_spaces(struct json_text_buffer *out, const struct snapshot *snapshot,
+                         const struct snapshot_lot *lot)
 {
-    return time_or_null(snapshot, utc_ms);
+    json_t *spaces = space_answer(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
+                                  space_time, snapshot);
+
+    json_text_append_text(out, ",\"spaces\":");
+    if (spaces != NULL)
+        json_text_append_json(out, spaces);
+    else
+        json_text_append(out, "{}", 2);
+    json_decref(spaces);
 }
 
-/* The declared space types with their live counts, where the static "spaces" stood. */
-static void add_spaces(const struct snapshot *snapshot, const struct snapshot_lot *lot,
-                       json_t *document)
+/*
+ * The static fields as the answer begins: the id, then every static
+ * member in its stored order (its text as it stands: the stored text is
+ * what jansson prints), except opening_hours and leave_by, which the
+ * answer shows after the live members, and spaces, shown with its counts.
+ */
+static void write_static(struct json_text_buffer *out, const struct snapshot *snapshot,
+                         const struct snapshot_lot *lot)
 {
-    json_t *spaces;
+    struct json_text_member member;
+    size_t cursor = 0;
 
-    if (json_object_get(lot->static_json, "spaces") == NULL)
-        return;
-    spaces = space_answer(lot->static_json, &lot->spaces, lot->spaces_fresh, space_time, snapshot);
-    json_object_set_new(document, "spaces", spaces != NULL ? spaces : json_object());
+    json_text_append_text(out, "{\"id\":");
+    json_text_append_string(out, lot->id);
+    while (json_text_next_member(lot->static_text, lot->static_length, &cursor, &member) == 1) {
+        if (json_text_member_is(&member, "id") || json_text_member_is(&member, "opening_hours") ||
+            json_text_member_is(&member, "leave_by"))
+            continue;
+        if (json_text_member_is(&member, "spaces")) {
+            write_spaces(out, snapshot, lot);
+            continue;
+        }
+        json_text_append(out, ",", 1);
+        json_text_append(out, member.member, member.member_length);
+    }
 }
 
 /*
@@ -146,96 +191,103 @@ static void add_spaces(const struct snapshot *snapshot, const struct snapshot_lo
  * the rule the lot gave (leave_by_rule) and the rule said for people
  * (opening_hours_note), because the OSM string cannot say it.
  */
-static void add_leave_by(const struct snapshot *snapshot, const struct snapshot_lot *lot,
-                         json_t *document)
+static void write_leave_by(struct json_text_buffer *out, const struct snapshot *snapshot,
+                           const struct snapshot_lot *lot)
 {
-    const json_t *rule_json = json_object_get(lot->static_json, "leave_by");
+    struct json_text_member member;
     struct field_error error;
     struct leave_by rule;
+    size_t cursor = 0;
     char note[160];
+    json_t *rule_json = NULL;
 
-    json_object_set_new(document, "leave_by", time_or_null(snapshot, lot->leave_by_ms));
-    if (rule_json == NULL || leave_by_parse(rule_json, &rule, &error) != 0)
-        return;
-    json_object_set(document, "leave_by_rule", (json_t *)rule_json);
-    leave_by_note(&rule, note, sizeof(note));
-    json_object_set_new(document, "opening_hours_note", json_string(note));
+    json_text_append_text(out, ",\"leave_by\":");
+    write_time(out, snapshot, lot->leave_by_ms);
+    while (rule_json == NULL &&
+           json_text_next_member(lot->static_text, lot->static_length, &cursor, &member) == 1) {
+        if (json_text_member_is(&member, "leave_by"))
+            rule_json = json_loadb(member.value, member.value_length, JSON_DECODE_ANY, NULL);
+    }
+    if (rule_json != NULL && leave_by_parse(rule_json, &rule, &error) == 0) {
+        json_text_append_text(out, ",\"leave_by_rule\":");
+        json_text_append(out, member.value, member.value_length);
+        leave_by_note(&rule, note, sizeof(note));
+        json_text_append_text(out, ",\"opening_hours_note\":");
+        json_text_append_string(out, note);
+    }
+    json_decref(rule_json);
+}
+
+/* The live members: the count, the state, the times and the version, then opening_hours. */
+static void write_live(struct json_text_buffer *out, const struct snapshot *snapshot,
+                       const struct snapshot_lot *lot)
+{
+    json_text_append_text(out, ",\"occupied\":");
+    if (lot->occupied >= 0)
+        json_text_append_integer(out, lot->occupied);
+    else
+        json_text_append(out, "null", 4);
+    /* free is null whenever the count cannot be trusted (never reported, or
+     * older than stale_after), so a sign never shows an old number. */
+    json_text_append_text(out, ",\"free\":");
+    if (lot->count_fresh)
+        json_text_append_integer(out, lot->capacity - lot->occupied);
+    else
+        json_text_append(out, "null", 4);
+    json_text_append_text(out, ",\"state\":");
+    json_text_append_string(out, snapshot_state_name(lot->state));
+    json_text_append_text(out, lot->open_now ? ",\"open_now\":true" : ",\"open_now\":false");
+    json_text_append_text(out, ",\"next_change\":");
+    write_time(out, snapshot, lot->next_change_ms);
+    json_text_append_text(out, ",\"updated_at\":");
+    write_time(out, snapshot, lot->updated_at_ms);
+    json_text_append_text(out, ",\"version\":");
+    json_text_append_integer(out, lot->version);
+    /* For map clients: derived from hours, so it always matches the state. */
+    json_text_append_text(out, ",\"opening_hours\":");
+    if (lot->opening_hours != NULL)
+        json_text_append_string(out, lot->opening_hours);
+    else
+        json_text_append(out, "null", 4);
+}
+
+/* The lot's answer, as json_dumps would print its document compact and in order. */
+static char *render(const struct snapshot *snapshot, const struct snapshot_lot *lot, size_t *length)
+{
+    struct json_text_buffer out = {0};
+
+    json_text_reserve(&out, lot->static_length + 400);
+    write_static(&out, snapshot, lot);
+    write_live(&out, snapshot, lot);
+    write_leave_by(&out, snapshot, lot);
+    snapshot_lot_write_closure_fields(snapshot, lot, &out);
+    /* Redis is away: the count may have moved since; say so in the body too. */
+    if (snapshot->stale_since_ms >= 0)
+        json_text_append_text(&out, ",\"stale\":true");
+    json_text_append(&out, "}", 1);
+    return json_text_finish(&out, length);
 }
 
 json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot_lot *lot)
 {
-    json_t *document = json_pack("{s:s}", "id", lot->id);
-    const char *key;
-    json_t *value;
+    size_t length;
+    char *body = render(snapshot, lot, &length);
+    json_t *document = body != NULL ? json_loadb(body, length, 0, NULL) : NULL;
 
-    if (document == NULL)
-        return NULL;
-    json_object_foreach(lot->static_json, key, value)
-    {
-        if (strcmp(key, "id") != 0 && strcmp(key, "opening_hours") != 0 &&
-            strcmp(key, "leave_by") != 0)
-            json_object_set(document, key, value);
-    }
-    add_spaces(snapshot, lot, document);
-    json_object_set_new(document, "occupied",
-                        lot->occupied >= 0 ? json_integer(lot->occupied) : json_null());
-    /* free is null whenever the count cannot be trusted (never reported, or
-     * older than stale_after), so a sign never shows an old number. */
-    json_object_set_new(document, "free",
-                        lot->count_fresh ? json_integer(lot->capacity - lot->occupied)
-                                         : json_null());
-    json_object_set_new(document, "state", json_string(snapshot_state_name(lot->state)));
-    json_object_set_new(document, "open_now", json_boolean(lot->open_now));
-    json_object_set_new(document, "next_change", time_or_null(snapshot, lot->next_change_ms));
-    json_object_set_new(document, "updated_at", time_or_null(snapshot, lot->updated_at_ms));
-    json_object_set_new(document, "version", json_integer(lot->version));
-    /* For map clients: derived from hours, so it always matches the state. */
-    json_object_set_new(document, "opening_hours",
-                        lot->opening_hours ? json_string(lot->opening_hours) : json_null());
-    add_leave_by(snapshot, lot, document);
-    snapshot_lot_add_closure_fields(snapshot, lot, document);
-    /* Redis is away: the count may have moved since; say so in the body too. */
-    if (snapshot->stale_since_ms >= 0)
-        json_object_set_new(document, "stale", json_true());
+    free(body);
     return document;
-}
-
-/* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
-int snapshot_lot_read_static(struct snapshot_lot *lot)
-{
-    const json_t *capacity = json_object_get(lot->static_json, "capacity");
-    if (!json_is_object(lot->static_json) || !json_is_integer(capacity))
-        return -1;
-    lot->capacity = json_integer_value(capacity);
-    lot->city = json_string_value(json_object_get(lot->static_json, "city"));
-    lot->kind = json_string_value(json_object_get(lot->static_json, "kind"));
-    lot->groups = json_object_get(lot->static_json, "groups");
-    {
-        const json_t *location = json_object_get(lot->static_json, "location");
-        lot->latitude = json_number_value(json_object_get(location, "lat"));
-        lot->longitude = json_number_value(json_object_get(location, "lon"));
-    }
-    free(lot->opening_hours);
-    /* Given OSM text stands as it is; an hours object is said in OSM. */
-    if (json_object_get(lot->static_json, "hours") == NULL &&
-        json_is_string(json_object_get(lot->static_json, "opening_hours")))
-        lot->opening_hours =
-            strdup(json_string_value(json_object_get(lot->static_json, "opening_hours")));
-    else
-        lot->opening_hours = schedule_osm_string(json_object_get(lot->static_json, "hours"));
-    return lot->opening_hours != NULL ? 0 : -1;
 }
 
 int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
-    json_t *document = snapshot_lot_json(snapshot, lot);
-    char *body = document ? json_dumps(document, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(document);
+    size_t length;
+    char *body = render(snapshot, lot, &length);
+
     if (body == NULL)
         return SNAPSHOT_ERROR_NO_MEMORY;
     free(lot->body);
     lot->body = body;
-    lot->body_length = strlen(body);
+    lot->body_length = length;
     etag_of(body, lot->body_length, lot->etag, sizeof(lot->etag));
     /* Without memory for the copy the identity body still serves every client. */
     gzip_copy_update(&lot->gzip, body, lot->body_length, lot->etag);
@@ -246,29 +298,49 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
                               const json_t *static_json, int64_t occupied, int64_t version,
                               int64_t updated_at_ms, int64_t now_ms)
 {
+    const struct snapshot_lot *held = snapshot_find(snapshot, id);
+    char *text = json_dumps(static_json, JSON_COMPACT | JSON_PRESERVE_ORDER);
     struct snapshot_lot lot = {0};
-    json_t *document;
+    json_t *document = NULL;
 
     lot.id = (char *)id;
-    lot.static_json = (json_t *)static_json;
     lot.occupied = occupied;
     lot.version = version;
     lot.updated_at_ms = updated_at_ms;
-    space_counts_clear(&lot.spaces);
-    /* A write's answer shows the type counts this daemon holds for the lot. */
-    if (snapshot_find(snapshot, id) != NULL)
-        lot.spaces = snapshot_find(snapshot, id)->spaces;
+    /* A write's answer shows the type counts this daemon holds for the lot (borrowed). */
+    if (held != NULL)
+        lot.spaces = held->spaces;
     /* A replaced lot keeps its closures (borrowed): the answer shows them as GET will. */
-    if (snapshot_find(snapshot, id) != NULL)
-        lot.closures = snapshot_find(snapshot, id)->closures;
-    if (snapshot_lot_read_static(&lot) != 0)
-        return NULL;
-    snapshot_lot_compile_schedule(snapshot, &lot);
-    snapshot_lot_judge(snapshot, &lot, now_ms);
-    document = snapshot_lot_json(snapshot, &lot);
-    snapshot_lot_release_schedule(snapshot, &lot);
-    free(lot.opening_hours);
+    if (held != NULL)
+        lot.closures = held->closures;
+    if (text != NULL && snapshot_lot_set_static(&lot, text, strlen(text)) == 0) {
+        snapshot_lot_compile_schedule(snapshot, &lot);
+        snapshot_lot_judge(snapshot, &lot, now_ms);
+        document = snapshot_lot_json(snapshot, &lot);
+        snapshot_lot_release_schedule(snapshot, &lot);
+    }
+    snapshot_lot_clear_static(&lot);
+    free(text);
     return document;
+}
+
+int snapshot_lot_take_counts(struct snapshot_lot *lot, const struct space_counts *counts)
+{
+    bool any = false;
+
+    lot->spaces_version = -1;
+    for (int type = 0; counts != NULL && type < SPACE_TYPE_COUNT; type++) {
+        any |= counts->occupied[type] >= 0 || counts->updated_at_ms[type] >= 0;
+        if (counts->version[type] > lot->spaces_version)
+            lot->spaces_version = counts->version[type];
+    }
+    if (!any)
+        return 0;
+    lot->spaces = malloc(sizeof(*lot->spaces));
+    if (lot->spaces == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    *lot->spaces = *counts;
+    return 0;
 }
 
 /* A new lot from a record; NULL when its JSON is unusable or memory is out. */
@@ -279,18 +351,24 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     if (lot == NULL)
         return NULL;
     lot->id = strdup(record->id);
-    lot->static_json = json_loads(record->static_json, 0, NULL);
     lot->occupied = record->occupied;
     lot->version = record->version;
     lot->count_version = record->version;
     lot->updated_at_ms = record->updated_at_ms;
-    if (record->spaces != NULL)
-        lot->spaces = *record->spaces;
-    else
-        space_counts_clear(&lot->spaces);
-    lot->closures = closure_list_parse(record->closures_json);
-    if (lot->id == NULL || lot->static_json == NULL || lot->closures == NULL ||
-        snapshot_lot_read_static(lot) != 0) {
+    if (snapshot_lot_take_counts(lot, record->spaces) != 0) {
+        snapshot_lot_free(snapshot, lot);
+        return NULL;
+    }
+    if (record->closures_json != NULL && record->closures_json[0] != '\0') {
+        lot->closures = closure_list_parse(record->closures_json);
+        if (lot->closures == NULL) {
+            snapshot_lot_free(snapshot, lot);
+            return NULL;
+        }
+        snapshot_lot_drop_empty_closures(lot);
+    }
+    if (lot->id == NULL ||
+        snapshot_lot_set_static(lot, record->static_json, strlen(record->static_json)) != 0) {
         snapshot_lot_free(snapshot, lot);
         return NULL;
     }

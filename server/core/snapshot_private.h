@@ -43,11 +43,26 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
 /* Judge the lot's state at now_ms from its schedule, its count and the count's age. */
 void snapshot_lot_judge(const struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms);
 
-/* Fill the typed views of a lot from its static JSON. Returns -1 if unusable. */
-int snapshot_lot_read_static(struct snapshot_lot *lot);
+/*
+ * Give the lot its static fields, JSON text of length bytes (copied; made
+ * canonical when it is not compact), and fill its typed views. Returns 0,
+ * or -1 when the text is no usable lot (no integer capacity, not an
+ * object) or memory is out; the lot then holds no usable static fields.
+ */
+int snapshot_lot_set_static(struct snapshot_lot *lot, const char *text, size_t length);
+
+/* Free the lot's static text and typed views. */
+void snapshot_lot_clear_static(struct snapshot_lot *lot);
 
 /* Rebuild the lot's answer, ETag and gzip copy. Returns 0 or SNAPSHOT_ERROR_NO_MEMORY. */
 int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot);
+
+/*
+ * Give the lot a copy of counts (may be NULL: none) when any count is
+ * known, else none, with spaces_version the newest of their versions.
+ * Returns 0 or SNAPSHOT_ERROR_NO_MEMORY.
+ */
+int snapshot_lot_take_counts(struct snapshot_lot *lot, const struct space_counts *counts);
 
 /* A new, judged lot with its answer built; NULL when its JSON is unusable or memory is out. */
 struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
@@ -60,6 +75,9 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
  */
 int snapshot_lot_set_closures(const struct snapshot *snapshot, struct snapshot_lot *lot,
                               json_t *closures, int64_t now_ms);
+
+/* Hold no array for a lot without closures: lot->closures becomes NULL when it is empty. */
+void snapshot_lot_drop_empty_closures(struct snapshot_lot *lot);
 
 /*
  * Record a closure event of the lot: kind ("announced", "withdrawn",

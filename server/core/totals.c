@@ -10,13 +10,13 @@
 /* One lot's spaces of a type (lot_query_selects made sure it declares them), as a lot counts. */
 static void add_space(struct totals *totals, const struct snapshot_lot *lot, int type)
 {
-    int64_t capacity = space_capacity(lot->static_json, (enum space_type)type);
-    int64_t free_spaces =
-        space_free(lot->static_json, &lot->spaces, lot->spaces_fresh, (enum space_type)type);
+    int64_t capacity = space_capacity(lot->space_plan, (enum space_type)type);
+    int64_t free_spaces = space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
+                                     (enum space_type)type);
 
     totals->capacity += capacity;
-    if (lot->spaces.updated_at_ms[type] > totals->updated_at_ms)
-        totals->updated_at_ms = lot->spaces.updated_at_ms[type];
+    if (snapshot_lot_counts(lot)->updated_at_ms[type] > totals->updated_at_ms)
+        totals->updated_at_ms = snapshot_lot_counts(lot)->updated_at_ms[type];
     if (!lot->open_now)
         return;
     totals->lots_open++;
