@@ -14,6 +14,5 @@ void api_openapi_document(struct http_exchange *exchange, const struct store_tok
 
     snprintf(packed.etag, sizeof(packed.etag), "%s", openapi_document_gzip_etag);
     http_reply_encoded(exchange, "application/json", (const char *)openapi_document_json,
-                       openapi_document_length, openapi_document_etag, &packed,
-                       HTTP_REPLY_PUBLIC);
+                       openapi_document_length, openapi_document_etag, &packed, HTTP_REPLY_PUBLIC);
 }

@@ -134,8 +134,7 @@ static void test_closures(void)
     CHECK_INT_EQ(change.version, 9);
     CHECK_STR_EQ(change.closure_event, "withdrawn");
     CHECK_STR_EQ(change.closures_json, "[]");
-    CHECK_STR_EQ(change.closure_json,
-                 "{\"id\":\"4\",\"from\":1000,\"to\":2000,\"reason\":\"M\"}");
+    CHECK_STR_EQ(change.closure_json, "{\"id\":\"4\",\"from\":1000,\"to\":2000,\"reason\":\"M\"}");
     change_deinit(&change);
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         CHECK_INT_EQ(parse(refused[i], &change), CHANGE_ERROR_MEMBER);

@@ -159,7 +159,8 @@ bool closure_id_is_valid(const char *id)
     return true;
 }
 
-/* An instant a stored record may hold: from 1970 to the end of year 9999, so sums never overflow. */
+/* An instant a stored record may hold: from 1970 to the end of year 9999, so sums never overflow.
+ */
 static bool instant_is_sane(const json_t *value)
 {
     return json_is_integer(value) && json_integer_value(value) >= 0 &&
