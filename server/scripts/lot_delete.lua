@@ -12,14 +12,10 @@ if not old[1] then
 end
 local version = (tonumber(old[3]) or 0) + 1
 -- Group history (see lot_put.lua): the lot's count leaves its groups' sums.
+--@include group_leave.lua
 local root = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 4) -- ps:
 for group in string.gmatch(redis.call('HGET', KEYS[1], 'groups') or '', '[^,]+') do
-  local lots = root .. 'ghist:' .. group
-  local count = tonumber(redis.call('HGET', lots, ARGV[1]))
-  if count then
-    redis.call('HDEL', lots, ARGV[1])
-    redis.call('HINCRBY', lots, '*', -count)
-  end
+  group_leave(root .. 'ghist:' .. group)
 end
 -- End of group history's block.
 redis.call('DEL', KEYS[1])

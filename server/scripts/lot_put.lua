@@ -52,6 +52,7 @@ local new_occupied = clamped and capacity or occupied
 -- decoding the JSON; and each group's record of its lots' counts
 -- (ps:ghist:{group}, with their sum in "*"): a lot that joins adds its
 -- count, one that leaves takes it away, a lowered count is lowered there.
+--@include group_leave.lua
 local groups = {}
 if string.find(ARGV[2], '"groups"', 1, true) then
   local list = cjson.decode(ARGV[2]).groups
@@ -67,12 +68,7 @@ if joined ~= had or (clamped and joined ~= '') then
   local root = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[1] - 4) -- ps:
   for group in string.gmatch(had, '[^,]+') do
     if not string.find(joined, ',' .. group .. ',', 1, true) then
-      local lots = root .. 'ghist:' .. group
-      local count = tonumber(redis.call('HGET', lots, ARGV[1]))
-      if count then
-        redis.call('HDEL', lots, ARGV[1])
-        redis.call('HINCRBY', lots, '*', -count)
-      end
+      group_leave(root .. 'ghist:' .. group)
     end
   end
   for _, group in ipairs(groups) do
