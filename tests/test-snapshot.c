@@ -258,6 +258,75 @@ static void test_lots_hold_only_what_they_have(void)
     snapshot_free(snapshot);
 }
 
+#define AGING_LOTS 300
+
+/* The lot of the aging test whose count ages out at at_ms, or -1 for none: see below. */
+static int aging_lot_due(const int64_t *due, int64_t at_ms)
+{
+    for (int i = 0; i < AGING_LOTS; i++)
+        if (due[i] == at_ms)
+            return i;
+    return -1;
+}
+
+/*
+ * Counts reported a second apart age out one by one, and each deadline
+ * judges exactly its own lot: the clock timer wakes per lot from a queue
+ * of deadlines, kept as counts, replacements and deletions move them.
+ */
+static void test_counts_age_out_one_by_one(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    struct snapshot_record records[AGING_LOTS];
+    char ids[AGING_LOTS][16], message[512];
+    int64_t due[AGING_LOTS];
+    size_t skipped;
+
+    for (int i = 0; i < AGING_LOTS; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "lot-%03d", i);
+        records[i] = (struct snapshot_record){ids[i], lot_a, 3, 1, now - 1000LL * (AGING_LOTS - i),
+                                              NULL,   NULL};
+        due[i] = records[i].updated_at_ms + 30 * MINUTE + 1;
+    }
+    CHECK_INT_EQ(
+        snapshot_load(snapshot, snapshot_begin_load(snapshot), records, AGING_LOTS, now, &skipped),
+        0);
+    /* lot-010 goes, lot-020's static fields are replaced (its count and deadline kept), a new
+     * count moves lot-030's deadline past every other. */
+    snprintf(message, sizeof(message), "{\"type\":\"delete\",\"id\":\"lot-010\",\"version\":2}");
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, NULL), 0);
+    due[10] = -1;
+    snprintf(message, sizeof(message),
+             "{\"type\":\"lot\",\"id\":\"lot-020\",\"version\":2,\"occupied\":3,"
+             "\"updated_at\":%lld,\"lot\":%s}",
+             (long long)records[20].updated_at_ms, lot_b);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, NULL), 0);
+    snprintf(message, sizeof(message),
+             "{\"type\":\"occupancy\",\"id\":\"lot-030\",\"version\":2,\"occupied\":4,"
+             "\"updated_at\":%lld}",
+             (long long)now);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, NULL), 0);
+    due[30] = now + 30 * MINUTE + 1;
+    for (int step = 0; step < AGING_LOTS - 1; step++) {
+        int64_t next = snapshot_next_deadline(snapshot);
+        int lot = aging_lot_due(due, next);
+        CHECK(lot >= 0);
+        if (lot < 0)
+            break;
+        /* Nothing a millisecond before; exactly that lot at its instant. */
+        CHECK_INT_EQ(snapshot_refresh(snapshot, next - 1, false), 0);
+        CHECK_INT_EQ(snapshot_refresh(snapshot, next, false), 1);
+        CHECK_INT_EQ(snapshot_find(snapshot, ids[lot])->state, SNAPSHOT_STATE_UNKNOWN);
+        if (lot + 1 < AGING_LOTS && due[lot + 1] > next)
+            CHECK_INT_EQ(snapshot_find(snapshot, ids[lot + 1])->state, SNAPSHOT_STATE_OPEN);
+        due[lot] = -1;
+    }
+    CHECK_INT_EQ(snapshot_next_deadline(snapshot), -1);
+    CHECK(snapshot_find(snapshot, "lot-010") == NULL);
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_load_sorts_and_judges);
@@ -266,5 +335,6 @@ int main(void)
     RUN_TEST(test_clock_states_and_deadlines);
     RUN_TEST(test_bad_records_are_skipped);
     RUN_TEST(test_lots_hold_only_what_they_have);
+    RUN_TEST(test_counts_age_out_one_by_one);
     return check_exit_status();
 }

@@ -27,6 +27,7 @@ struct snapshot *snapshot_new(const struct snapshot_options *options)
         return NULL;
     snapshot->options = *options;
     snapshot->stale_since_ms = -1;
+    deadline_queue_init(&snapshot->deadlines);
     snapshot->geo = geo_index_new();
     snapshot->list_answers = list_cache_new(LIST_CACHE_DEFAULT_ENTRIES, LIST_CACHE_DEFAULT_BYTES);
     if (snapshot->geo == NULL || snapshot->list_answers == NULL) {
@@ -53,6 +54,7 @@ void snapshot_free(struct snapshot *snapshot)
     for (size_t i = 0; i < snapshot->count; i++)
         snapshot_lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
+    deadline_queue_deinit(&snapshot->deadlines);
     clear_tombstones(snapshot);
     geo_index_free(snapshot->geo);
     list_cache_free(snapshot->list_answers);
@@ -123,6 +125,26 @@ static const struct tombstone *find_tombstone(const struct snapshot *snapshot, c
     return NULL;
 }
 
+/* Queue lot at its next deadline, or take it out when it has none. */
+static void track_deadline(struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms)
+{
+    int64_t due = snapshot_lot_deadline(snapshot, lot);
+
+    /* Just judged at now_ms, a lot is due later; never again at once (no endless refresh). */
+    if (due >= 0 && due <= now_ms)
+        due = now_ms + 1;
+    if (deadline_queue_set(&snapshot->deadlines, lot, &lot->deadline_position, due) != 0)
+        snapshot->deadlines_incomplete = true;
+}
+
+static void track_every_deadline(struct snapshot *snapshot, int64_t now_ms)
+{
+    deadline_queue_clear(&snapshot->deadlines);
+    snapshot->deadlines_incomplete = false;
+    for (size_t i = 0; i < snapshot->count; i++)
+        track_deadline(snapshot, snapshot->lots[i], now_ms);
+}
+
 uint64_t snapshot_begin_load(struct snapshot *snapshot)
 {
     clear_tombstones(snapshot);
@@ -165,6 +187,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
         lots[used++] = lot;
         snapshot->lots[i] = NULL;
     }
+    deadline_queue_clear(&snapshot->deadlines); /* before the lots it points into go */
     for (size_t i = 0; i < snapshot->count; i++)
         snapshot_lot_free(snapshot, snapshot->lots[i]);
     free(snapshot->lots);
@@ -183,6 +206,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->loaded = true;
     snapshot->revision++;
     snapshot->membership++;
+    track_every_deadline(snapshot, now_ms);
     clear_tombstones(snapshot);
     return 0;
 }
@@ -313,6 +337,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         result = snapshot_lot_set_closures(snapshot, lot,
                                            json_incref(snapshot->lots[index]->closures), now_ms);
         unindex(snapshot, snapshot->lots[index]);
+        deadline_queue_remove(&snapshot->deadlines, &snapshot->lots[index]->deadline_position);
         snapshot_lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
         return result != 0 ? result : reindex(snapshot, lot);
@@ -333,6 +358,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
 
     if (found && snapshot->lots[index]->version < version) {
         unindex(snapshot, snapshot->lots[index]);
+        deadline_queue_remove(&snapshot->deadlines, &snapshot->lots[index]->deadline_position);
         snapshot_lot_free(snapshot, snapshot->lots[index]);
         memmove(snapshot->lots + index, snapshot->lots + index + 1,
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
@@ -360,6 +386,12 @@ int snapshot_apply_change(struct snapshot *snapshot, const struct change *change
     else if (change->type == CHANGE_CLOSURES)
         result = snapshot_apply_closures(snapshot, change, now_ms, &changed);
     snapshot->revision += changed ? 1 : 0;
+    if (changed && change->type != CHANGE_LOT_DELETED) {
+        bool found;
+        size_t index = search(snapshot, change->id, &found);
+        if (found)
+            track_deadline(snapshot, snapshot->lots[index], now_ms);
+    }
     if (changed && changed_id != NULL) {
         memcpy(snapshot->changed_id, change->id, sizeof(snapshot->changed_id));
         *changed_id = snapshot->changed_id;
@@ -382,28 +414,45 @@ int snapshot_apply(struct snapshot *snapshot, const char *message, size_t length
     return result;
 }
 
+/* Judge lot again at now_ms and rebuild its answer if that changed it; whether it did. */
+static bool refresh_lot(struct snapshot *snapshot, struct snapshot_lot *lot, int64_t now_ms,
+                        bool recompile)
+{
+    if (recompile)
+        snapshot_lot_compile_schedule(snapshot, lot);
+    enum snapshot_state state = lot->state;
+    bool open = lot->open_now, fresh = lot->count_fresh;
+    int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
+    unsigned spaces_fresh = lot->spaces_fresh;
+    int64_t boundary = lot->closure_boundary_ms;
+    const json_t *closure = lot->closure;
+    char closure_id[32];
+    snprintf(closure_id, sizeof(closure_id), "%s", snapshot_lot_closure_id(lot));
+    snapshot_lot_judge(snapshot, lot, now_ms);
+    if (snapshot_lot_note_closure_turn(snapshot, lot, closure_id, closure) || recompile ||
+        lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
+        lot->next_change_ms != next_change || lot->leave_by_ms != leave_by ||
+        lot->spaces_fresh != spaces_fresh || lot->closure_boundary_ms != boundary) {
+        snapshot_lot_rebuild_body(snapshot, lot);
+        return true;
+    }
+    return false;
+}
+
 size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompile)
 {
+    struct snapshot_lot *lot;
     size_t changed = 0;
-    for (size_t i = 0; i < snapshot->count; i++) {
-        struct snapshot_lot *lot = snapshot->lots[i];
-        if (recompile)
-            snapshot_lot_compile_schedule(snapshot, lot);
-        enum snapshot_state state = lot->state;
-        bool open = lot->open_now, fresh = lot->count_fresh;
-        int64_t next_change = lot->next_change_ms, leave_by = lot->leave_by_ms;
-        unsigned spaces_fresh = lot->spaces_fresh;
-        int64_t boundary = lot->closure_boundary_ms;
-        const json_t *closure = lot->closure;
-        char closure_id[32];
-        snprintf(closure_id, sizeof(closure_id), "%s", snapshot_lot_closure_id(lot));
-        snapshot_lot_judge(snapshot, lot, now_ms);
-        if (snapshot_lot_note_closure_turn(snapshot, lot, closure_id, closure) || recompile ||
-            lot->state != state || lot->open_now != open || lot->count_fresh != fresh ||
-            lot->next_change_ms != next_change || lot->leave_by_ms != leave_by ||
-            lot->spaces_fresh != spaces_fresh || lot->closure_boundary_ms != boundary) {
-            snapshot_lot_rebuild_body(snapshot, lot);
-            changed++;
+
+    if (recompile || snapshot->deadlines_incomplete) {
+        for (size_t i = 0; i < snapshot->count; i++)
+            changed += refresh_lot(snapshot, snapshot->lots[i], now_ms, recompile) ? 1 : 0;
+        track_every_deadline(snapshot, now_ms);
+    } else {
+        /* Each lot taken is queued again at its next deadline, which is after now_ms. */
+        while ((lot = deadline_queue_take_due(&snapshot->deadlines, now_ms)) != NULL) {
+            changed += refresh_lot(snapshot, lot, now_ms, false) ? 1 : 0;
+            track_deadline(snapshot, lot, now_ms);
         }
     }
     if (changed > 0)
@@ -434,6 +483,9 @@ int64_t snapshot_lot_deadline(const struct snapshot *snapshot, const struct snap
 int64_t snapshot_next_deadline(const struct snapshot *snapshot)
 {
     int64_t earliest = -1;
+
+    if (!snapshot->deadlines_incomplete)
+        return deadline_queue_earliest(&snapshot->deadlines);
     for (size_t i = 0; i < snapshot->count; i++) {
         int64_t deadline = snapshot_lot_deadline(snapshot, snapshot->lots[i]);
         if (deadline >= 0 && (earliest < 0 || deadline < earliest))

@@ -83,6 +83,7 @@ struct snapshot_lot {
     int64_t judged_at_ms;
     char *closure_event;
     uint64_t closure_event_serial;
+    size_t deadline_position; /* in the snapshot's queue of deadlines (core/deadline_queue.h) */
 };
 
 struct snapshot;
@@ -222,16 +223,18 @@ json_t *snapshot_compose_json(const struct snapshot *snapshot, const char *id,
                               int64_t updated_at_ms, int64_t now_ms);
 
 /*
- * Re-judge every lot against the clock (opening times, stale counts) and
- * rebuild the answers of those whose state changed. Returns how many changed.
- * With recompile, every lot's schedule is compiled again first (a holiday
- * calendar changed).
+ * Re-judge against the clock (opening times, stale counts) the lots whose
+ * deadline (snapshot_lot_deadline) has come by now_ms, and rebuild the
+ * answers of those whose state changed. Returns how many changed. With
+ * recompile, every lot's schedule is compiled again and every lot is
+ * judged (a holiday calendar changed).
  */
 size_t snapshot_refresh(struct snapshot *snapshot, int64_t now_ms, bool recompile);
 
 /*
  * The earliest instant a lot's answer will change by time alone (its state,
- * a count turning stale, a leave-by deadline passing), or -1.
+ * a count turning stale, a leave-by deadline passing), or -1. O(1): lots are
+ * kept in a queue by their deadlines as they change.
  */
 int64_t snapshot_next_deadline(const struct snapshot *snapshot);
 

@@ -350,6 +350,7 @@ struct snapshot_lot *snapshot_lot_from_record(const struct snapshot *snapshot,
     struct snapshot_lot *lot = calloc(1, sizeof(*lot));
     if (lot == NULL)
         return NULL;
+    lot->deadline_position = DEADLINE_QUEUE_ABSENT;
     lot->id = strdup(record->id);
     lot->occupied = record->occupied;
     lot->version = record->version;

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_SNAPSHOT_PRIVATE_H
 #define PARKSHARE_SNAPSHOT_PRIVATE_H
 
+#include "deadline_queue.h"
 #include "snapshot.h"
 
 #include <parkshare/wire.h>
@@ -29,6 +30,12 @@ struct snapshot {
     uint64_t membership;             /* see snapshot_membership */
     struct list_cache *list_answers; /* kept for revision */
     uint64_t closure_serial;         /* see snapshot_closure_serial */
+    /* Every lot with a deadline, by it, so that the clock timer wakes for the
+     * earliest and judges only the lots due (a scan of 100,000 lots per
+     * deadline, one every few milliseconds when counts age out, would not
+     * do); incomplete when memory ran out, and then every lot is scanned. */
+    struct deadline_queue deadlines;
+    bool deadlines_incomplete;
 };
 
 /* Release a lot's compiled schedule, if any. */
