@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.parse
 
@@ -310,12 +311,18 @@ class FeedsTest(FeedsTestCase):
     def test_reads_cost_no_redis_call(self):
         for path in FEED_PATHS:
             self.feed(path)  # built once after the set-up's changes
-        before = self.command_counts()
-        self.assertGreater(before.get("evalsha", 0), 0)  # the set-up's writes are seen
-        for _ in range(50):
+        self.assertGreater(self.command_counts().get("evalsha", 0), 0)  # the writes are seen
+        # Rounds of every feed read, each between two counts of Redis's commands. The
+        # forecasts' refresh reads one lot's history every 2 s, whatever the reads do, so
+        # a few rounds may see its calls; a read that cost a call would show in every one.
+        started, busy_rounds = time.monotonic(), 0
+        for _ in range(30):
+            before = self.command_counts()
             for path in FEED_PATHS + ["/parkapi/v1/elsewhere", "/v3/parking-sites/nope"]:
                 self.shared.get(path)
-        self.assertEqual(self.command_counts(), before)
+            busy_rounds += self.command_counts() != before
+        refreshes = int((time.monotonic() - started) / 2) + 1
+        self.assertLessEqual(busy_rounds, min(refreshes, 10))
 
     def test_unknown_id_or_city_is_a_404_problem(self):
         self.assertProblem(self.shared.get("/v3/parking-sites/no-such-lot"), 404, "not-found",
