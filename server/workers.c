@@ -2,6 +2,7 @@
 #include "workers.h"
 
 #include "clock.h"
+#include "gather_rounds.h"
 #include "http_connection.h"
 #include "http_slots.h"
 #include "log.h"
@@ -59,7 +60,16 @@ struct worker {
     pthread_mutex_t metrics_lock;
     bool metrics_lock_ready;
     uint64_t answered, handed_over; /* this thread's alone, for the last log line */
-    uint64_t gathered;              /* under gather_lock: the last gather answered */
+    _Atomic uint64_t gathered;      /* the newest scrape answered, or GATHER_ROUNDS_GONE */
+};
+
+/* A scrape of /metrics waiting for the workers' counts, on the owner's loop. */
+struct gather_wait {
+    struct workers *workers;
+    uint64_t serial;
+    struct event *timer; /* the most it waits */
+    api_metrics_gathered done;
+    void *cookie;
 };
 
 struct workers {
@@ -75,11 +85,11 @@ struct workers {
     struct handover_item *queue, **queue_tail;
     int queue_fd; /* eventfd: the owner's loop wakes for the queue */
     struct event *queue_event;
-    struct event *reclaim_timer; /* armed while a reader holds an old view back */
-    pthread_mutex_t gather_lock; /* a scrape waits here for every worker's counts */
-    pthread_cond_t gathered;
-    bool gather_ready;
-    _Atomic uint64_t gather_serial;
+    struct event *reclaim_timer;    /* armed while a reader holds an old view back */
+    struct gather_rounds *rounds;   /* the owner's: scrapes waiting for counts */
+    _Atomic uint64_t gather_serial; /* the newest scrape's: a worker answers up to it */
+    int gathered_fd;                /* eventfd: a worker has handed its counts over */
+    struct event *gathered_event;
 };
 
 static const struct timeval reclaim_retry = {0, RECLAIM_RETRY_MS * 1000};
@@ -255,11 +265,11 @@ static void on_wake(evutil_socket_t fd, short events, void *data)
     drain_wake(worker->wake_fd);
     if (commands & COMMAND_FOLD) {
         struct workers *workers = worker->workers;
+        /* Read before the fold: every scrape up to this serial asked before the counts went. */
+        uint64_t serial = atomic_load(&workers->gather_serial);
         fold_worker_counts(worker);
-        pthread_mutex_lock(&workers->gather_lock);
-        worker->gathered = atomic_load(&workers->gather_serial);
-        pthread_cond_broadcast(&workers->gathered);
-        pthread_mutex_unlock(&workers->gather_lock);
+        atomic_store(&worker->gathered, serial);
+        wake(workers->gathered_fd);
     }
     if (commands & COMMAND_SHUT_DOWN) {
         http_server_begin_shutdown(worker->server, NULL, NULL);
@@ -280,6 +290,9 @@ static void *run_worker(void *data)
     http_server_free(worker->server);
     worker->server = NULL;
     fold_worker_counts(worker);
+    /* No scrape waits for this worker any more: its last counts are handed over. */
+    atomic_store(&worker->gathered, GATHER_ROUNDS_GONE);
+    wake(worker->workers->gathered_fd);
     log_info(component,
              "worker %zu stopped: answered %llu request(s), handed %llu connection(s) "
              "over",
@@ -376,6 +389,8 @@ static int start_threads(struct workers *workers, char *error, size_t error_size
     return 0;
 }
 
+static void on_gathered(evutil_socket_t fd, short events, void *data);
+
 static int owner_prepare(struct workers *workers)
 {
     workers->queue_tail = &workers->queue;
@@ -385,8 +400,14 @@ static int owner_prepare(struct workers *workers)
     workers->queue_event =
         event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST, on_queue, workers);
     workers->reclaim_timer = evtimer_new(workers->owner_base, on_reclaim_timer, workers);
-    if (workers->queue_event == NULL || workers->reclaim_timer == NULL ||
-        event_add(workers->queue_event, NULL) != 0)
+    workers->rounds = gather_rounds_new(workers->count);
+    workers->gathered_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (workers->queue_event == NULL || workers->reclaim_timer == NULL || workers->rounds == NULL ||
+        workers->gathered_fd < 0 || event_add(workers->queue_event, NULL) != 0)
+        return WORKERS_ERROR_NO_MEMORY;
+    workers->gathered_event = event_new(workers->owner_base, workers->gathered_fd,
+                                        EV_READ | EV_PERSIST, on_gathered, workers);
+    if (workers->gathered_event == NULL || event_add(workers->gathered_event, NULL) != 0)
         return WORKERS_ERROR_NO_MEMORY;
     return 0;
 }
@@ -407,19 +428,9 @@ int workers_new(const struct workers_options *options, struct workers **out, cha
                                 .owner = options->owner,
                                 .owner_metrics = options->owner_metrics,
                                 .snapshot = options->snapshot,
-                                .queue_fd = -1};
+                                .queue_fd = -1,
+                                .gathered_fd = -1};
     if (pthread_mutex_init(&workers->queue_lock, NULL) != 0) {
-        free(workers);
-        snprintf(error, error_size, "no memory for the workers");
-        return WORKERS_ERROR_NO_MEMORY;
-    }
-    workers->gather_ready = pthread_mutex_init(&workers->gather_lock, NULL) == 0;
-    if (workers->gather_ready && pthread_cond_init(&workers->gathered, NULL) != 0) {
-        pthread_mutex_destroy(&workers->gather_lock);
-        workers->gather_ready = false;
-    }
-    if (!workers->gather_ready) {
-        pthread_mutex_destroy(&workers->queue_lock);
         free(workers);
         snprintf(error, error_size, "no memory for the workers");
         return WORKERS_ERROR_NO_MEMORY;
@@ -466,34 +477,68 @@ static void command(struct worker *worker, unsigned bits)
     wake(worker->wake_fd);
 }
 
-static bool all_gathered(const struct workers *workers, uint64_t serial)
+/* On the owner: a round is over. Add what the workers handed over, then answer the scrape. */
+static void round_closed(void *cookie, size_t missing, void *data)
 {
-    for (size_t i = 0; i < workers->count; i++)
-        if (workers->workers[i].started && workers->workers[i].gathered < serial)
-            return false;
-    return true;
+    struct gather_wait *wait = cookie;
+
+    add_worker_counts(data);
+    event_free(wait->timer);
+    wait->done(wait->cookie, missing);
+    free(wait);
 }
 
-void workers_gather_metrics(void *data)
+/* Read which scrape each worker answered last (their atomics) into the rounds. */
+static void note_answers(struct workers *workers)
+{
+    for (size_t i = 0; i < workers->count; i++)
+        gather_rounds_answered(workers->rounds, i, atomic_load(&workers->workers[i].gathered));
+}
+
+static void on_gathered(evutil_socket_t fd, short events, void *data)
 {
     struct workers *workers = data;
-    uint64_t serial = atomic_fetch_add(&workers->gather_serial, 1) + 1;
-    struct timespec deadline;
-    int waited = 0;
 
+    drain_wake(workers->gathered_fd);
+    note_answers(workers);
+    gather_rounds_settle(workers->rounds, round_closed, workers);
+}
+
+/* A scrape's time is over: it is answered with the counts that came. */
+static void on_gather_timeout(evutil_socket_t fd, short events, void *data)
+{
+    struct gather_wait *wait = data;
+    struct workers *workers = wait->workers;
+    uint64_t serial = wait->serial;
+
+    note_answers(workers);
+    if (gather_rounds_expire(workers->rounds, serial, round_closed, workers))
+        log_info(component, "a scrape of /metrics went without some workers' counts");
+}
+
+int workers_gather_metrics(void *data, api_metrics_gathered done, void *cookie)
+{
+    static const struct timeval most = {0, GATHER_WAIT_MS * 1000};
+    struct workers *workers = data;
+    struct gather_wait *wait = calloc(1, sizeof(*wait));
+
+    if (wait == NULL)
+        return -1;
+    *wait = (struct gather_wait){workers, 0, NULL, done, cookie};
+    wait->timer = evtimer_new(workers->owner_base, on_gather_timeout, wait);
+    if (wait->timer == NULL || evtimer_add(wait->timer, &most) != 0 ||
+        (wait->serial = gather_rounds_open(workers->rounds, wait)) == 0) {
+        if (wait->timer != NULL)
+            event_free(wait->timer);
+        free(wait);
+        return -1;
+    }
+    /* Stored before the commands: a worker woken by one answers at least this serial. */
+    atomic_store(&workers->gather_serial, wait->serial);
     for (size_t i = 0; i < workers->count; i++)
         if (workers->workers[i].started)
             command(&workers->workers[i], COMMAND_FOLD);
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += GATHER_WAIT_MS * 1000000L;
-    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-    deadline.tv_nsec %= 1000000000L;
-    /* Each worker answers from its loop within microseconds unless it is stopping. */
-    pthread_mutex_lock(&workers->gather_lock);
-    while (!all_gathered(workers, serial) && waited == 0)
-        waited = pthread_cond_timedwait(&workers->gathered, &workers->gather_lock, &deadline);
-    pthread_mutex_unlock(&workers->gather_lock);
-    add_worker_counts(workers);
+    return 0;
 }
 
 void workers_begin_shutdown(struct workers *workers)
@@ -528,9 +573,11 @@ void workers_free(struct workers *workers)
     close_items(workers, take_queue(workers));
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         close_items(workers, workers->workers[i].pending);
-    /* Their last counts, while their registries still exist. */
+    /* Their last counts, while their registries still exist; scrapes still waiting answered. */
     if (workers->workers != NULL)
         add_worker_counts(workers);
+    if (workers->rounds != NULL)
+        gather_rounds_expire_all(workers->rounds, round_closed, workers);
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         worker_deinit(&workers->workers[i]);
     if (workers->queue_event != NULL)
@@ -539,10 +586,13 @@ void workers_free(struct workers *workers)
         event_free(workers->reclaim_timer);
     if (workers->queue_fd >= 0)
         close(workers->queue_fd);
+    if (workers->gathered_event != NULL)
+        event_free(workers->gathered_event);
+    if (workers->gathered_fd >= 0)
+        close(workers->gathered_fd);
+    gather_rounds_free(workers->rounds);
     view_publisher_free(workers->publisher);
     pthread_mutex_destroy(&workers->queue_lock);
-    pthread_cond_destroy(&workers->gathered);
-    pthread_mutex_destroy(&workers->gather_lock);
     free(workers->workers);
     free(workers);
 }

@@ -3,6 +3,7 @@
 #ifndef PARKSHARE_WORKERS_H
 #define PARKSHARE_WORKERS_H
 
+#include "api_metrics.h"
 #include "http.h"
 #include "metrics.h"
 #include "snapshot.h"
@@ -55,11 +56,15 @@ int workers_new(const struct workers_options *options, struct workers **workers,
 void workers_lots_changed(struct workers *workers, const char *id);
 
 /*
- * Add every worker's counts into the owner's registry now (workers, as a
- * void pointer: api_metrics_gather's callback). Each worker hands its counts
- * over from its loop; this waits for them, 250 ms at most.
+ * api_metrics_gather's callback (workers as a void pointer): ask every
+ * worker to hand its counts over, without waiting; done(cookie, missing)
+ * is called on the owner's loop once all have (a worker whose loop has
+ * ended counts as having answered), or after 250 ms with the workers still
+ * missing, the counts that came added into the owner's registry. Several
+ * scrapes may wait at once, each answered on its own. Returns 0, or -1
+ * without memory (done is then never called).
  */
-void workers_gather_metrics(void *workers);
+int workers_gather_metrics(void *workers, api_metrics_gathered done, void *cookie);
 
 /* Stop accepting on every worker; their new requests are answered 503. */
 void workers_begin_shutdown(struct workers *workers);

@@ -77,6 +77,47 @@ class WorkersTest(IntegrationTestCase):
         self.assertGreater(answered, 0)
         self.assertLess(answered, CONNECTIONS)
 
+    def test_concurrent_scrapes_each_count_every_answer(self):
+        """/metrics waits for the workers' counts off the owner's loop: scrapes at once are each
+        answered with every request answered before them, and say that no worker was missing."""
+        daemon = self.start()
+        labels = {"route": "/v1/lots/{id}", "method": "GET", "status": "200"}
+        before = metric(daemon.get("/metrics").body.decode(), "parkshare_http_requests_total",
+                        **labels)
+        for _ in range(CONNECTIONS):
+            self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
+        texts = []
+
+        def scrape():
+            status, body = self.fresh_get(daemon, "/metrics")
+            texts.append((status, body.decode()))
+
+        scrapes = [threading.Thread(target=scrape) for _ in range(8)]
+        for started in scrapes:
+            started.start()
+        # Reads go on being answered by every loop while the scrapes wait.
+        for _ in range(8):
+            self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
+        for started in scrapes:
+            started.join(timeout=15)
+            self.assertFalse(started.is_alive(), "a scrape was never answered")
+        self.assertEqual(len(texts), 8)
+        for status, text in texts:
+            self.assertEqual(status, 200)
+            self.assertEqual(metric(text, "parkshare_metrics_workers_missing"), 0)
+            self.assertIn("\nparkshare_metrics_workers_missing 0\n", text)
+            counted = metric(text, "parkshare_http_requests_total", **labels) - before
+            self.assertGreaterEqual(counted, CONNECTIONS)
+            self.assertLessEqual(counted, CONNECTIONS + 8)
+        after = metric(daemon.get("/metrics").body.decode(), "parkshare_http_requests_total",
+                       **labels)
+        self.assertEqual(after - before, CONNECTIONS + 8)
+
+    def test_one_loop_has_no_workers_gauge(self):
+        daemon = self.start(workers=1)
+        self.assertNotIn("parkshare_metrics_workers_missing",
+                         daemon.get("/metrics").body.decode())
+
     def fresh(self, daemon, method, path, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
         try:
