@@ -1,7 +1,8 @@
 /* workers.c: worker threads: a loop and a server each, lot reads from the view, hand-overs. */
 #include "workers.h"
 
-#include "clock.h"
+#include "workers_private.h"
+
 #include "gather_rounds.h"
 #include "http_connection.h"
 #include "http_slots.h"
@@ -10,7 +11,6 @@
 #include "view_publisher.h"
 
 #include <errno.h>
-#include <parkshare/wire.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -26,72 +26,6 @@ static const char component[] = "workers";
 /* While a reader holds an old view back, the owner tries to free it again after this. */
 #define RECLAIM_RETRY_MS 10
 
-/* What the owner asks of a worker, as bits, with a wake-up on its eventfd. */
-enum worker_command {
-    COMMAND_SHUT_DOWN = 1 << 0, /* stop accepting; answer new requests 503 */
-    COMMAND_EXIT = 1 << 1,      /* leave the loop */
-    COMMAND_FOLD = 1 << 2,      /* hand the counts over now: /metrics is being read */
-};
-
-/* How long a scrape of /metrics waits for the workers' counts at most. */
-#define GATHER_WAIT_MS 250
-
-/* A connection on its way from a worker to the owner, with the bytes read so far. */
-struct handover_item {
-    struct handover_item *next;
-    struct http_handover handover;
-    char bytes[];
-};
-
-struct worker {
-    struct workers *workers;
-    size_t number; /* 1.. (the owner's loop is 0) */
-    pthread_t thread;
-    bool started;
-    struct event_base *base;
-    struct http_server *server;
-    int wake_fd; /* eventfd: the owner's commands */
-    struct event *wake;
-    _Atomic unsigned commands;
-    struct event *flush; /* hands pending over to the owner, one loop iteration later */
-    struct handover_item *pending, **pending_tail; /* this thread's alone */
-    struct metrics *counting;                      /* this thread's alone */
-    struct metrics *folded; /* under metrics_lock: counts on their way to the owner */
-    pthread_mutex_t metrics_lock;
-    bool metrics_lock_ready;
-    uint64_t answered, handed_over; /* this thread's alone, for the last log line */
-    _Atomic uint64_t gathered;      /* the newest scrape answered, or GATHER_ROUNDS_GONE */
-};
-
-/* A scrape of /metrics waiting for the workers' counts, on the owner's loop. */
-struct gather_wait {
-    struct workers *workers;
-    uint64_t serial;
-    struct event *timer; /* the most it waits */
-    api_metrics_gathered done;
-    void *cookie;
-};
-
-struct workers {
-    size_t count;
-    struct worker *workers;
-    struct view_publisher *publisher;
-    struct http_slots *slots; /* borrowed: the owner's options.shared_slots */
-    struct event_base *owner_base;
-    struct http_server *owner;
-    struct metrics *owner_metrics;
-    const struct snapshot *snapshot;
-    pthread_mutex_t queue_lock; /* the hand-over queue: taken once per connection handed over */
-    struct handover_item *queue, **queue_tail;
-    int queue_fd; /* eventfd: the owner's loop wakes for the queue */
-    struct event *queue_event;
-    struct event *reclaim_timer;    /* armed while a reader holds an old view back */
-    struct gather_rounds *rounds;   /* the owner's: scrapes waiting for counts */
-    _Atomic uint64_t gather_serial; /* the newest scrape's: a worker answers up to it */
-    int gathered_fd;                /* eventfd: a worker has handed its counts over */
-    struct event *gathered_event;
-};
-
 static const struct timeval reclaim_retry = {0, RECLAIM_RETRY_MS * 1000};
 
 static void wake(int fd)
@@ -106,36 +40,6 @@ static void drain_wake(int fd)
     uint64_t count;
     if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
         log_debug(component, "eventfd read: %s", strerror(errno));
-}
-
-/* --- the read a worker answers: GET and HEAD /v1/lots/{id} from the view --- */
-
-/* As api_lots_get answers from the snapshot, with the view the owner published last. */
-static void worker_lot_get(struct http_exchange *exchange, void *data)
-{
-    struct worker *worker = data;
-    struct view_publisher *publisher = worker->workers->publisher;
-    const char *id = http_exchange_parameter(exchange, "id");
-    const struct lot_view *view = view_publisher_enter(publisher, worker->number - 1);
-    const struct lot_view_entry *entry = lot_view_find(view, id);
-    int64_t stale_since = lot_view_stale_since(view);
-    char age[32];
-
-    worker->answered++;
-    if (entry == NULL) {
-        view_publisher_leave(publisher, worker->number - 1);
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
-        return;
-    }
-    if (stale_since >= 0) {
-        snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
-        http_exchange_add_header(exchange, "Age", age);
-        http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
-    }
-    /* The entry's bytes are written or copied before the reply returns: then they may go. */
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
-                       &entry->gzip, HTTP_REPLY_PUBLIC);
-    view_publisher_leave(publisher, worker->number - 1);
 }
 
 /* --- hand-overs: worker to owner --- */
@@ -242,7 +146,7 @@ static void add_worker_counts(struct workers *workers)
 }
 
 /* Free the old views no reader holds; try again shortly while one still does. */
-static void reclaim(struct workers *workers)
+void workers_reclaim(struct workers *workers)
 {
     if (view_publisher_reclaim(workers->publisher) > 0 &&
         !evtimer_pending(workers->reclaim_timer, NULL) &&
@@ -252,7 +156,7 @@ static void reclaim(struct workers *workers)
 
 static void on_reclaim_timer(evutil_socket_t fd, short events, void *data)
 {
-    reclaim(data);
+    workers_reclaim(data);
 }
 
 /* --- a worker's loop --- */
@@ -339,9 +243,15 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     worker->flush = evtimer_new(worker->base, on_flush, worker);
     if (worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
-        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_reads_lot, worker) !=
+            0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/totals", worker_reads_totals_json,
+                          worker) != 0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/totals.txt", worker_reads_totals_text,
+                          worker) != 0)
         goto no_memory;
     http_server_hand_over(worker->server, on_hand_over, worker);
+    http_server_decide(worker->server, worker_reads_decide, worker);
     if (http_server_listen(worker->server, options->host, http_server_port(options->owner), bound,
                            sizeof(bound), error, error_size) != 0)
         return WORKERS_ERROR_LISTEN;
@@ -468,7 +378,7 @@ void workers_lots_changed(struct workers *workers, const char *id)
     if (workers == NULL)
         return;
     view_publisher_update(workers->publisher, workers->snapshot, id);
-    reclaim(workers);
+    workers_reclaim(workers);
 }
 
 static void command(struct worker *worker, unsigned bits)

@@ -4,6 +4,7 @@
 #define PARKSHARE_WORKERS_H
 
 #include "api_metrics.h"
+#include "api_totals.h"
 #include "http.h"
 #include "metrics.h"
 #include "snapshot.h"
@@ -65,6 +66,17 @@ void workers_lots_changed(struct workers *workers, const char *id);
  * without memory (done is then never called).
  */
 int workers_gather_metrics(void *workers, api_metrics_gathered done, void *cookie);
+
+/*
+ * api_totals_publish's callback (workers as a void pointer): a kept
+ * selection's answers (NULL: evicted) reach the view now, before the owner
+ * answers from them, so a worker answers /v1/totals and /v1/totals.txt with
+ * exactly that query as the owner would; it hands every other totals read
+ * (a selection not kept, a long poll, an unknown parameter) over.
+ */
+void workers_totals_published(const char *city, const char *group, const char *kind,
+                              const char *space, const struct api_totals_answers *answers,
+                              void *data);
 
 /* Stop accepting on every worker; their new requests are answered 503. */
 void workers_begin_shutdown(struct workers *workers);

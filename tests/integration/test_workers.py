@@ -159,6 +159,73 @@ class WorkersTest(IntegrationTestCase):
         answered, _ = self.worker_answered(daemon)
         self.assertGreater(answered, 0)
 
+    def test_totals_are_answered_alike_by_every_loop(self):
+        """/v1/totals and /v1/totals.txt with their query parameters: every answer over many
+        fresh connections, whichever loop accepted it, is one of a single set, and the worker
+        answers some of them itself (from the totals the first loop published)."""
+        daemon = self.start()
+        self.assertEqual(daemon.put_lot("w-2", sample_lot(capacity=30, groups=["east-side"],
+                                                          hours=None, calendar=None)).status, 201)
+        self.assertEqual(daemon.post_occupancy("w-2", {"occupied": 7}).status, 200)
+        paths = ["/v1/totals", "/v1/totals?group=admin-centre", "/v1/totals?group=east-side",
+                 "/v1/totals?group=east%2Dside&kind=government", "/v1/totals?city=qingzhen",
+                 "/v1/totals.txt", "/v1/totals.txt?group=admin-centre",
+                 "/v1/totals?group=admin-centre&city=qingzhen&kind=government"]
+        for path in paths:
+            # The first loop keeps (and publishes) each selection once asked.
+            self.assertEqual(daemon.get(path).status, 200, path)
+        asks = []
+        for path in paths:
+            etag = daemon.get(path).header("ETag")
+            asks += [("GET", path, {}), ("HEAD", path, {}),
+                     ("GET", path, {"Accept-Encoding": "gzip"}),
+                     ("GET", path, {"If-None-Match": etag})]
+        asks += [("GET", "/v1/totals?group=nobody", {}), ("GET", "/v1/totals?colour=red", {}),
+                 ("GET", "/v1/totals?group=admin-centre&group=east-side", {}),
+                 ("GET", "/v1/totals?space=nothing", {})]
+        for method, path, headers in asks:
+            answers = {repr(self.fresh(daemon, method, path, headers)) for _ in range(12)}
+            self.assertEqual(len(answers), 1, (method, path, headers, answers))
+        status, _, body = self.fresh(daemon, "GET", "/v1/totals?group=east%2dside")
+        self.assertEqual((status, json.loads(body)["occupied"]), (200, 7))
+        status, kept, _ = self.fresh(daemon, "GET", "/v1/totals",
+                                     {"If-None-Match": daemon.get("/v1/totals").header("ETag")})
+        self.assertEqual(status, 304)
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/totals?colour=red")[0], 422)
+        answered, _ = self.worker_answered(daemon)
+        print(f"worker 1 answered {answered} totals reads", file=sys.stderr)
+        self.assertGreater(answered, 0)
+
+    def test_no_loop_answers_totals_older_than_one_already_answered(self):
+        """Totals are recomputed on the first loop after each change and published before it
+        answers from them: once any connection has seen a write in the totals, every later
+        read on any connection sees it too."""
+        daemon = self.start()
+        path = "/v1/totals.txt?group=admin-centre"
+        self.assertEqual(daemon.get(path).status, 200)
+        readers = [http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+                   for _ in range(6)]
+        for reader in readers:
+            self.addCleanup(reader.close)
+        older = []
+        for count in range(1, 21):
+            self.assertEqual(daemon.post_occupancy("w-1", {"occupied": count}).status, 200)
+            wanted = f"{50 - count}"
+            wait_for(lambda: wanted in self.fresh_get(daemon, path)[1].decode(),
+                     what=f"the totals after writing {count}")
+            for number, reader in enumerate(readers):
+                reader.request("GET", path)
+                answer = reader.getresponse().read().decode()
+                if wanted not in answer:
+                    older.append((number, count, answer))
+            for _ in range(4):
+                answer = self.fresh_get(daemon, path)[1].decode()
+                if wanted not in answer:
+                    older.append(("fresh", count, answer))
+        self.assertEqual(older, [])
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
     def test_a_write_is_seen_by_the_next_read_on_any_connection(self):
         daemon = self.start()
         # Readers that only read stay on the loop that accepted them.
