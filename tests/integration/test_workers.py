@@ -226,6 +226,39 @@ class WorkersTest(IntegrationTestCase):
         answered, _ = self.worker_answered(daemon)
         self.assertGreater(answered, 0)
 
+    def test_stale_answers_are_marked_alike_by_every_loop(self):
+        """With Redis gone, lots and totals are answered from memory on every loop with the same
+        stale marks: `"stale": true` in the body, Warning and Age."""
+        redis = self.redis()
+        daemon = self.daemon(settings={"redis": redis.url(), "workers": "2"}).start()
+        self.assertEqual(daemon.put_lot("w-1", sample_lot(hours=None, calendar=None)).status,
+                         201)
+        self.assertEqual(daemon.get("/v1/totals?group=admin-centre").status, 200)
+        redis.stop()
+        wait_for(lambda: daemon.get("/v1/totals?group=admin-centre").json().get("stale") is True,
+                 timeout=10, what="stale totals")
+        for path in ("/v1/lots/w-1", "/v1/totals?group=admin-centre",
+                     "/v1/totals.txt?group=admin-centre"):
+            answers = set()
+            for _ in range(12):
+                connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    body = response.read()
+                    self.assertRegex(response.getheader("Age") or "", r"^\d+$", path)
+                    answers.add((response.status, response.getheader("Warning"),
+                                 response.getheader("ETag"), body))
+                finally:
+                    connection.close()
+            self.assertEqual(len(answers), 1, (path, answers))
+            status, warning, _, body = answers.pop()
+            self.assertEqual((status, warning), (200, '110 - "Response is Stale"'), path)
+            if not path.startswith("/v1/totals.txt"):
+                self.assertIs(json.loads(body)["stale"], True, path)
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
     def test_a_write_is_seen_by_the_next_read_on_any_connection(self):
         daemon = self.start()
         # Readers that only read stay on the loop that accepted them.
