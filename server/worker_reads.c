@@ -112,9 +112,11 @@ bool worker_reads_decide(const char *path, const char *query, size_t length, voi
         worker->held = NULL; /* never handled (not expected): let the old view go */
         view_publisher_leave(publisher, worker->number - 1);
     }
-    if (strncmp(path, "/v1/totals", 10) != 0)
+    if (strncmp(path, "/v1/lots/", 9) == 0)
         return query == NULL;
-    if (!totals_key_of(path, query, length, key))
+    /* The totals' two paths exactly; any other spelling the router took is the owner's. */
+    if ((strcmp(path, "/v1/totals") != 0 && strcmp(path, "/v1/totals.txt") != 0) ||
+        !totals_key_of(path, query, length, key))
         return false;
     view = view_publisher_enter(publisher, worker->number - 1);
     worker->held = lot_view_find_answer(view, key);
