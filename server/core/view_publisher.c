@@ -250,7 +250,7 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
 void view_publisher_answers(struct view_publisher *publisher, struct lot_view_entry *const *put,
                             size_t put_count, const char *const *gone, size_t gone_count)
 {
-    struct lot_view *current = atomic_load(&publisher->current);
+    struct lot_view *current = atomic_load(&publisher->current), *next;
     struct lot_view_draft *draft = NULL;
     struct lot_view_garbage *garbage = NULL;
     int result = 0;
@@ -276,7 +276,9 @@ void view_publisher_answers(struct view_publisher *publisher, struct lot_view_en
         log_error(component, "no memory to publish answers to the workers; the owner answers "
                              "those reads until they are published again");
     }
-    publish(publisher, lot_view_draft_finish(draft, &garbage), garbage);
+    /* Two statements: an argument's order of evaluation is unspecified, garbage is set here. */
+    next = lot_view_draft_finish(draft, &garbage);
+    publish(publisher, next, garbage);
 }
 
 void view_publisher_free(struct view_publisher *publisher)
