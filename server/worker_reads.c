@@ -10,38 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* --- the read a worker answers: GET and HEAD /v1/lots/{id} from the view --- */
-
-/* As api_lots_get answers from the snapshot, with the view the owner published last. */
-void worker_reads_lot(struct http_exchange *exchange, void *data)
-{
-    struct worker *worker = data;
-    struct view_publisher *publisher = worker->workers->publisher;
-    const char *id = http_exchange_parameter(exchange, "id");
-    const struct lot_view *view;
-
-    worker->held = NULL; /* a totals read decided but never handled: its epoch is left below */
-    view = view_publisher_enter(publisher, worker->number - 1);
-    const struct lot_view_entry *entry = lot_view_find(view, id);
-    int64_t stale_since = lot_view_stale_since(view);
-    char age[32];
-
-    worker->answered++;
-    if (entry == NULL) {
-        view_publisher_leave(publisher, worker->number - 1);
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
-        return;
-    }
-    if (stale_since >= 0) {
-        snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
-        http_exchange_add_header(exchange, "Age", age);
-        http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
-    }
-    /* The entry's bytes are written or copied before the reply returns: then they may go. */
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
-                       &entry->gzip, HTTP_REPLY_PUBLIC);
-    view_publisher_leave(publisher, worker->number - 1);
-}
+/* --- the reads a worker answers: lots, and the totals the owner keeps --- */
 
 static const char totals_text_type[] = "text/plain; charset=utf-8";
 
@@ -55,6 +24,31 @@ static void mark_stale(struct http_exchange *exchange, int64_t stale_since)
     snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
     http_exchange_add_header(exchange, "Age", age);
     http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
+}
+
+/* As api_lots_get answers from the snapshot, with the view the owner published last. */
+void worker_reads_lot(struct http_exchange *exchange, void *data)
+{
+    struct worker *worker = data;
+    struct view_publisher *publisher = worker->workers->publisher;
+    const char *id = http_exchange_parameter(exchange, "id");
+    const struct lot_view *view;
+    const struct lot_view_entry *entry;
+
+    worker->held = NULL; /* a totals read decided but never handled: its epoch is left below */
+    view = view_publisher_enter(publisher, worker->number - 1);
+    entry = lot_view_find(view, id);
+    worker->answered++;
+    if (entry == NULL) {
+        view_publisher_leave(publisher, worker->number - 1);
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
+        return;
+    }
+    mark_stale(exchange, lot_view_stale_since(view));
+    /* The entry's bytes are written or copied before the reply returns: then they may go. */
+    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
+                       &entry->gzip, HTTP_REPLY_PUBLIC);
+    view_publisher_leave(publisher, worker->number - 1);
 }
 
 /*

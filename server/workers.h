@@ -17,9 +17,10 @@
  * The loop in main.c (the owner) keeps everything it kept with one loop:
  * the store, the snapshot, the clock, streams and every handler. Each
  * worker runs an event loop on a thread of its own with a server on the
- * same port (SO_REUSEPORT) that answers GET and HEAD /v1/lots/{id} from
- * the lot view the owner publishes after every change, and gives every
- * other connection, at its first other request, to the owner
+ * same port (SO_REUSEPORT) that answers GET and HEAD /v1/lots/{id}, and
+ * /v1/totals and /v1/totals.txt for the selections the owner keeps, from
+ * the view the owner publishes after every change, and gives every other
+ * connection, at its first other request, to the owner
  * (docs/architecture.md, "Workers").
  */
 struct workers;
