@@ -7,12 +7,13 @@
 #include "client_address.h"
 #include "metrics.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 struct api_metrics {
     struct client_address_list *allow; /* never NULL; may be empty */
     const struct http_server *server;  /* NULL until watched */
-    void (*gather)(void *data);        /* NULL: every count is in the registry already */
+    api_metrics_gather_fn gather;      /* NULL: every count is in the registry already */
     void *gather_data;
 };
 
@@ -41,7 +42,7 @@ void api_metrics_watch(struct api_metrics *endpoint, const struct http_server *s
     endpoint->server = server;
 }
 
-void api_metrics_gather(struct api_metrics *endpoint, void (*gather)(void *data), void *data)
+void api_metrics_gather(struct api_metrics *endpoint, api_metrics_gather_fn gather, void *data)
 {
     endpoint->gather = gather;
     endpoint->gather_data = data;
@@ -66,23 +67,76 @@ static void read_gauges(const struct endpoint_context *context, struct metrics_g
         gauges->connections_open = http_server_connections_open(context->metrics_endpoint->server);
 }
 
-static void answer(struct http_exchange *exchange, const struct store_token *token, void *data)
-{
-    const struct endpoint_context *context = data;
-    struct metrics_gauges gauges;
-    size_t length = 0;
-    char *text;
+/* A scrape waiting for the other threads' counts. */
+struct scrape {
+    struct http_exchange *exchange;
+    const struct endpoint_context *context;
+};
 
-    if (context->metrics_endpoint->gather != NULL)
-        context->metrics_endpoint->gather(context->metrics_endpoint->gather_data);
+static const char missing_help[] =
+    "# HELP parkshare_metrics_workers_missing Worker loops whose counts did not come in time for "
+    "this scrape (they come with the next).\n"
+    "# TYPE parkshare_metrics_workers_missing gauge\n"
+    "parkshare_metrics_workers_missing %zu\n";
+
+/* The registry and the gauges read now; with workers, how many of them did not answer. */
+static void render(struct http_exchange *exchange, const struct endpoint_context *context,
+                   bool gathered, size_t missing)
+{
+    struct metrics_gauges gauges;
+    size_t length = 0, extra;
+    char *text, *grown;
+
     read_gauges(context, &gauges);
     text = metrics_render(context->metrics, &gauges, &length);
+    if (text != NULL && gathered) {
+        extra = (size_t)snprintf(NULL, 0, missing_help, missing);
+        grown = realloc(text, length + extra + 1);
+        if (grown == NULL) {
+            free(text);
+            text = NULL;
+        } else {
+            text = grown;
+            length += (size_t)snprintf(text + length, extra + 1, missing_help, missing);
+        }
+    }
     if (text == NULL) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
     http_reply(exchange, 200, API_METRICS_TYPE, text, length, NULL, HTTP_REPLY_NO_STORE);
     free(text);
+}
+
+static void on_gathered(void *cookie, size_t missing)
+{
+    struct scrape *scrape = cookie;
+    render(scrape->exchange, scrape->context, true, missing);
+    free(scrape);
+}
+
+static void answer(struct http_exchange *exchange, const struct store_token *token, void *data)
+{
+    const struct endpoint_context *context = data;
+    const struct api_metrics *endpoint = context->metrics_endpoint;
+    struct scrape *scrape;
+
+    if (endpoint->gather == NULL) {
+        render(exchange, context, false, 0);
+        return;
+    }
+    scrape = malloc(sizeof(*scrape));
+    if (scrape == NULL) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    *scrape = (struct scrape){exchange, context};
+    /* The answer comes from on_gathered, once every worker's counts are in (or their time is
+     * over): the loop goes on serving meanwhile. */
+    if (endpoint->gather(endpoint->gather_data, on_gathered, scrape) != 0) {
+        free(scrape);
+        render(exchange, context, false, 0);
+    }
 }
 
 /*

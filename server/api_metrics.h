@@ -25,18 +25,28 @@ int api_metrics_new(const char *allow, struct api_metrics **endpoint, char *erro
 /* Read the open connections from server (borrowed; it must outlive the endpoint's use). */
 void api_metrics_watch(struct api_metrics *endpoint, const struct http_server *server);
 
+/* Told on the owner's loop that a gather is over: how many threads' counts did not come. */
+typedef void (*api_metrics_gathered)(void *cookie, size_t missing);
+
 /*
- * Call gather(data) before each rendering: counts kept elsewhere (other
- * threads' registries) are added into the context's registry then.
+ * Before each rendering call gather(data, done, cookie): it asks the other
+ * threads for their counts (kept in their own registries) and calls
+ * done(cookie, missing) once, on the owner's loop, after they are added
+ * into the context's registry, or after its timeout with what came. It
+ * never blocks the loop. It returns 0, or -1 without memory (then done is
+ * not called and the counts already there are rendered).
  */
-void api_metrics_gather(struct api_metrics *endpoint, void (*gather)(void *data), void *data);
+typedef int (*api_metrics_gather_fn)(void *data, api_metrics_gathered done, void *cookie);
+void api_metrics_gather(struct api_metrics *endpoint, api_metrics_gather_fn gather, void *data);
 
 /*
  * GET /metrics (the context's metrics and metrics_endpoint must be set).
  * Answered 200 with the registry's text and the gauges read now when the
  * client (the peer, or behind a trusted proxy the client it names) is in
  * metrics_allow, or with an admin token; 401 for a token that is not one,
- * 403 for another role or for no token from elsewhere.
+ * 403 for another role or for no token from elsewhere. With other threads
+ * (api_metrics_gather) the answer waits, off the loop, for their counts;
+ * the gauge parkshare_metrics_workers_missing says how many did not come.
  */
 endpoint_handler api_metrics_read;
 

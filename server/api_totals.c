@@ -59,14 +59,30 @@ struct api_totals {
     bool scheduled;
     api_totals_observer observer;
     void *observer_data;
+    api_totals_publisher publisher;
+    void *publisher_data;
 };
+
+/* Tell the publisher what a kept selection answers now (kept true), or that it is gone. */
+static void publish(const struct api_totals *totals_endpoint, const struct selection *selection,
+                    bool kept)
+{
+    struct api_totals_answers answers = {selection->json, selection->json_length,
+                                         selection->json_etag, selection->text,
+                                         selection->text_etag};
+
+    if (totals_endpoint->publisher != NULL)
+        totals_endpoint->publisher(selection->city, selection->group, selection->kind,
+                                   selection->space, kept ? &answers : NULL,
+                                   totals_endpoint->publisher_data);
+}
 
 static bool same(const char *a, const char *b)
 {
     return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Recompute one selection; returns whether what a sign sees changed. */
+/* Recompute one selection; returns whether what a sign sees (its JSON) changed. */
 static bool refresh(struct api_totals *totals_endpoint, struct selection *selection)
 {
     struct lot_selection which = {.city = selection->city,
@@ -166,6 +182,7 @@ static void make_room(struct api_totals *totals_endpoint)
         size_t victim = totals_eviction_victim(totals_endpoint->count, use_at, totals_endpoint);
         if (victim == totals_endpoint->count)
             return; /* every one is followed */
+        publish(totals_endpoint, totals_endpoint->selections[victim], false);
         selection_free(totals_endpoint->selections[victim]);
         totals_endpoint->selections[victim] = totals_endpoint->selections[--totals_endpoint->count];
     }
@@ -183,6 +200,7 @@ static bool keep(struct api_totals *totals_endpoint, struct selection *fresh, bo
                          totals_endpoint->count + 1, sizeof(*totals_endpoint->selections)) != 0)
         return false;
     totals_endpoint->selections[totals_endpoint->count++] = fresh;
+    publish(totals_endpoint, fresh, true);
     return true;
 }
 
@@ -249,7 +267,15 @@ static void on_recompute(evutil_socket_t fd, short events, void *data)
     totals_endpoint->scheduled = false;
     for (size_t i = 0; i < totals_endpoint->count; i++) {
         struct selection *selection = totals_endpoint->selections[i];
-        if (!refresh(totals_endpoint, selection))
+        char text_etag[sizeof(selection->text_etag)];
+        bool changed;
+
+        memcpy(text_etag, selection->text_etag, sizeof(text_etag));
+        changed = refresh(totals_endpoint, selection);
+        /* Before anything is answered from it: the workers never answer older totals. */
+        if (changed || strcmp(text_etag, selection->text_etag) != 0)
+            publish(totals_endpoint, selection, true);
+        if (!changed)
             continue;
         /* Streams follow whole lots' totals; a space type's are asked for, never streamed. */
         if (totals_endpoint->observer != NULL && selection->space == NULL)
@@ -377,6 +403,15 @@ void api_totals_observe(struct api_totals *totals_endpoint, api_totals_observer 
 {
     totals_endpoint->observer = observer;
     totals_endpoint->observer_data = data;
+}
+
+void api_totals_publish(struct api_totals *totals_endpoint, api_totals_publisher publisher,
+                        void *data)
+{
+    totals_endpoint->publisher = publisher;
+    totals_endpoint->publisher_data = data;
+    for (size_t i = 0; i < totals_endpoint->count; i++)
+        publish(totals_endpoint, totals_endpoint->selections[i], true);
 }
 
 const char *api_totals_follow(struct api_totals *totals_endpoint, const char *city,

@@ -52,6 +52,31 @@ const char *api_totals_follow(struct api_totals *totals_endpoint, const char *ci
 void api_totals_unfollow(struct api_totals *totals_endpoint, const char *city, const char *group,
                          const char *kind);
 
+/* A kept selection's two answers, as GET /v1/totals and /v1/totals.txt send them. */
+struct api_totals_answers {
+    const char *json;
+    size_t json_length;
+    const char *json_etag;
+    const char *text; /* NUL-terminated */
+    const char *text_etag;
+};
+
+/*
+ * Told, on the owner's loop, whenever a kept selection's answers are what
+ * the endpoint would send from then on: when it is kept, each time it is
+ * recomputed, and when it is evicted (answers NULL: from then on it would
+ * be computed afresh). city, group, kind and space are the query's values
+ * (NULL when absent). Transient selections (computed for one answer) are
+ * never told.
+ */
+typedef void (*api_totals_publisher)(const char *city, const char *group, const char *kind,
+                                     const char *space, const struct api_totals_answers *answers,
+                                     void *data);
+
+/* Set the one publisher (the workers' view); NULL to unset. Every kept selection is told now. */
+void api_totals_publish(struct api_totals *totals_endpoint, api_totals_publisher publisher,
+                        void *data);
+
 /* The long polls waiting now (for the metrics; counted when read). */
 size_t api_totals_waiter_count(const struct api_totals *totals_endpoint);
 

@@ -91,6 +91,20 @@ void http_server_hand_over(struct http_server *server,
                            void *data);
 
 /*
+ * On a worker's server: whether it answers a GET or HEAD whose path
+ * (undecoded, NUL-terminated) one of its routes has, with query (the raw
+ * bytes after '?', query_length of them; NULL when the target has none).
+ * Asked before the head is touched; a request with a body is never asked
+ * (it is handed over). When it answers true, the route's handler is called
+ * for that request next, on the same thread, before any other is decided.
+ */
+typedef bool (*http_worker_decide)(const char *path, const char *query, size_t query_length,
+                                   void *data);
+
+/* Set the decision (default: a route's path without a query string is answered here). */
+void http_server_decide(struct http_server *server, http_worker_decide decide, void *data);
+
+/*
  * Carry on a connection a worker gave up as this server's own, its bytes
  * read as if they had just come. Must run on server's loop.
  */

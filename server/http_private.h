@@ -43,6 +43,8 @@ struct http_server {
     /* A worker's: the connections it does not answer go here (see http_server_hand_over). */
     void (*on_hand_over)(const struct http_handover *handover, void *data);
     void *hand_over_data;
+    http_worker_decide decide; /* NULL: the routes without a query string */
+    void *decide_data;
     time_t date_second; /* the second date was formatted for */
     char date[32];      /* "Sun, 06 Nov 1994 08:49:37 GMT" */
 };

@@ -363,6 +363,7 @@ static int start_workers(struct daemon *daemon, const struct http_options *optio
         return -1;
     }
     api_metrics_gather(daemon->api.metrics_endpoint, workers_gather_metrics, daemon->workers);
+    api_totals_publish(daemon->api.totals, workers_totals_published, daemon->workers);
     log_info(component, "%zu event loops: this one and %zu worker(s)", loops, loops - 1);
     return 0;
 }
@@ -482,6 +483,8 @@ static int watch_signals(struct daemon *daemon)
 static void daemon_deinit(struct daemon *daemon)
 {
     /* The workers first: they hand connections to the owner's server and read the view. */
+    if (daemon->workers != NULL && daemon->api.totals != NULL)
+        api_totals_publish(daemon->api.totals, NULL, NULL);
     workers_free(daemon->workers);
     store_free(daemon->store);
     bootstrap_free(daemon->bootstrap);

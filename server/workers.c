@@ -1,7 +1,9 @@
 /* workers.c: worker threads: a loop and a server each, lot reads from the view, hand-overs. */
 #include "workers.h"
 
-#include "clock.h"
+#include "workers_private.h"
+
+#include "gather_rounds.h"
 #include "http_connection.h"
 #include "http_slots.h"
 #include "log.h"
@@ -9,7 +11,6 @@
 #include "view_publisher.h"
 
 #include <errno.h>
-#include <parkshare/wire.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,63 +26,6 @@ static const char component[] = "workers";
 /* While a reader holds an old view back, the owner tries to free it again after this. */
 #define RECLAIM_RETRY_MS 10
 
-/* What the owner asks of a worker, as bits, with a wake-up on its eventfd. */
-enum worker_command {
-    COMMAND_SHUT_DOWN = 1 << 0, /* stop accepting; answer new requests 503 */
-    COMMAND_EXIT = 1 << 1,      /* leave the loop */
-    COMMAND_FOLD = 1 << 2,      /* hand the counts over now: /metrics is being read */
-};
-
-/* How long a scrape of /metrics waits for the workers' counts at most. */
-#define GATHER_WAIT_MS 250
-
-/* A connection on its way from a worker to the owner, with the bytes read so far. */
-struct handover_item {
-    struct handover_item *next;
-    struct http_handover handover;
-    char bytes[];
-};
-
-struct worker {
-    struct workers *workers;
-    size_t number; /* 1.. (the owner's loop is 0) */
-    pthread_t thread;
-    bool started;
-    struct event_base *base;
-    struct http_server *server;
-    int wake_fd; /* eventfd: the owner's commands */
-    struct event *wake;
-    _Atomic unsigned commands;
-    struct event *flush; /* hands pending over to the owner, one loop iteration later */
-    struct handover_item *pending, **pending_tail; /* this thread's alone */
-    struct metrics *counting;                      /* this thread's alone */
-    struct metrics *folded; /* under metrics_lock: counts on their way to the owner */
-    pthread_mutex_t metrics_lock;
-    bool metrics_lock_ready;
-    uint64_t answered, handed_over; /* this thread's alone, for the last log line */
-    uint64_t gathered;              /* under gather_lock: the last gather answered */
-};
-
-struct workers {
-    size_t count;
-    struct worker *workers;
-    struct view_publisher *publisher;
-    struct http_slots *slots; /* borrowed: the owner's options.shared_slots */
-    struct event_base *owner_base;
-    struct http_server *owner;
-    struct metrics *owner_metrics;
-    const struct snapshot *snapshot;
-    pthread_mutex_t queue_lock; /* the hand-over queue: taken once per connection handed over */
-    struct handover_item *queue, **queue_tail;
-    int queue_fd; /* eventfd: the owner's loop wakes for the queue */
-    struct event *queue_event;
-    struct event *reclaim_timer; /* armed while a reader holds an old view back */
-    pthread_mutex_t gather_lock; /* a scrape waits here for every worker's counts */
-    pthread_cond_t gathered;
-    bool gather_ready;
-    _Atomic uint64_t gather_serial;
-};
-
 static const struct timeval reclaim_retry = {0, RECLAIM_RETRY_MS * 1000};
 
 static void wake(int fd)
@@ -96,36 +40,6 @@ static void drain_wake(int fd)
     uint64_t count;
     if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
         log_debug(component, "eventfd read: %s", strerror(errno));
-}
-
-/* --- the read a worker answers: GET and HEAD /v1/lots/{id} from the view --- */
-
-/* As api_lots_get answers from the snapshot, with the view the owner published last. */
-static void worker_lot_get(struct http_exchange *exchange, void *data)
-{
-    struct worker *worker = data;
-    struct view_publisher *publisher = worker->workers->publisher;
-    const char *id = http_exchange_parameter(exchange, "id");
-    const struct lot_view *view = view_publisher_enter(publisher, worker->number - 1);
-    const struct lot_view_entry *entry = lot_view_find(view, id);
-    int64_t stale_since = lot_view_stale_since(view);
-    char age[32];
-
-    worker->answered++;
-    if (entry == NULL) {
-        view_publisher_leave(publisher, worker->number - 1);
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
-        return;
-    }
-    if (stale_since >= 0) {
-        snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
-        http_exchange_add_header(exchange, "Age", age);
-        http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
-    }
-    /* The entry's bytes are written or copied before the reply returns: then they may go. */
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
-                       &entry->gzip, HTTP_REPLY_PUBLIC);
-    view_publisher_leave(publisher, worker->number - 1);
 }
 
 /* --- hand-overs: worker to owner --- */
@@ -232,7 +146,7 @@ static void add_worker_counts(struct workers *workers)
 }
 
 /* Free the old views no reader holds; try again shortly while one still does. */
-static void reclaim(struct workers *workers)
+void workers_reclaim(struct workers *workers)
 {
     if (view_publisher_reclaim(workers->publisher) > 0 &&
         !evtimer_pending(workers->reclaim_timer, NULL) &&
@@ -242,7 +156,7 @@ static void reclaim(struct workers *workers)
 
 static void on_reclaim_timer(evutil_socket_t fd, short events, void *data)
 {
-    reclaim(data);
+    workers_reclaim(data);
 }
 
 /* --- a worker's loop --- */
@@ -255,11 +169,11 @@ static void on_wake(evutil_socket_t fd, short events, void *data)
     drain_wake(worker->wake_fd);
     if (commands & COMMAND_FOLD) {
         struct workers *workers = worker->workers;
+        /* Read before the fold: every scrape up to this serial asked before the counts went. */
+        uint64_t serial = atomic_load(&workers->gather_serial);
         fold_worker_counts(worker);
-        pthread_mutex_lock(&workers->gather_lock);
-        worker->gathered = atomic_load(&workers->gather_serial);
-        pthread_cond_broadcast(&workers->gathered);
-        pthread_mutex_unlock(&workers->gather_lock);
+        atomic_store(&worker->gathered, serial);
+        wake(workers->gathered_fd);
     }
     if (commands & COMMAND_SHUT_DOWN) {
         http_server_begin_shutdown(worker->server, NULL, NULL);
@@ -280,6 +194,9 @@ static void *run_worker(void *data)
     http_server_free(worker->server);
     worker->server = NULL;
     fold_worker_counts(worker);
+    /* No scrape waits for this worker any more: its last counts are handed over. */
+    atomic_store(&worker->gathered, GATHER_ROUNDS_GONE);
+    wake(worker->workers->gathered_fd);
     log_info(component,
              "worker %zu stopped: answered %llu request(s), handed %llu connection(s) "
              "over",
@@ -326,9 +243,15 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     worker->flush = evtimer_new(worker->base, on_flush, worker);
     if (worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
-        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_lot_get, worker) != 0)
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_reads_lot, worker) !=
+            0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/totals", worker_reads_totals_json,
+                          worker) != 0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/totals.txt", worker_reads_totals_text,
+                          worker) != 0)
         goto no_memory;
     http_server_hand_over(worker->server, on_hand_over, worker);
+    http_server_decide(worker->server, worker_reads_decide, worker);
     if (http_server_listen(worker->server, options->host, http_server_port(options->owner), bound,
                            sizeof(bound), error, error_size) != 0)
         return WORKERS_ERROR_LISTEN;
@@ -376,6 +299,8 @@ static int start_threads(struct workers *workers, char *error, size_t error_size
     return 0;
 }
 
+static void on_gathered(evutil_socket_t fd, short events, void *data);
+
 static int owner_prepare(struct workers *workers)
 {
     workers->queue_tail = &workers->queue;
@@ -385,8 +310,14 @@ static int owner_prepare(struct workers *workers)
     workers->queue_event =
         event_new(workers->owner_base, workers->queue_fd, EV_READ | EV_PERSIST, on_queue, workers);
     workers->reclaim_timer = evtimer_new(workers->owner_base, on_reclaim_timer, workers);
-    if (workers->queue_event == NULL || workers->reclaim_timer == NULL ||
-        event_add(workers->queue_event, NULL) != 0)
+    workers->rounds = gather_rounds_new(workers->count);
+    workers->gathered_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (workers->queue_event == NULL || workers->reclaim_timer == NULL || workers->rounds == NULL ||
+        workers->gathered_fd < 0 || event_add(workers->queue_event, NULL) != 0)
+        return WORKERS_ERROR_NO_MEMORY;
+    workers->gathered_event = event_new(workers->owner_base, workers->gathered_fd,
+                                        EV_READ | EV_PERSIST, on_gathered, workers);
+    if (workers->gathered_event == NULL || event_add(workers->gathered_event, NULL) != 0)
         return WORKERS_ERROR_NO_MEMORY;
     return 0;
 }
@@ -407,19 +338,9 @@ int workers_new(const struct workers_options *options, struct workers **out, cha
                                 .owner = options->owner,
                                 .owner_metrics = options->owner_metrics,
                                 .snapshot = options->snapshot,
-                                .queue_fd = -1};
+                                .queue_fd = -1,
+                                .gathered_fd = -1};
     if (pthread_mutex_init(&workers->queue_lock, NULL) != 0) {
-        free(workers);
-        snprintf(error, error_size, "no memory for the workers");
-        return WORKERS_ERROR_NO_MEMORY;
-    }
-    workers->gather_ready = pthread_mutex_init(&workers->gather_lock, NULL) == 0;
-    if (workers->gather_ready && pthread_cond_init(&workers->gathered, NULL) != 0) {
-        pthread_mutex_destroy(&workers->gather_lock);
-        workers->gather_ready = false;
-    }
-    if (!workers->gather_ready) {
-        pthread_mutex_destroy(&workers->queue_lock);
         free(workers);
         snprintf(error, error_size, "no memory for the workers");
         return WORKERS_ERROR_NO_MEMORY;
@@ -457,7 +378,7 @@ void workers_lots_changed(struct workers *workers, const char *id)
     if (workers == NULL)
         return;
     view_publisher_update(workers->publisher, workers->snapshot, id);
-    reclaim(workers);
+    workers_reclaim(workers);
 }
 
 static void command(struct worker *worker, unsigned bits)
@@ -466,34 +387,68 @@ static void command(struct worker *worker, unsigned bits)
     wake(worker->wake_fd);
 }
 
-static bool all_gathered(const struct workers *workers, uint64_t serial)
+/* On the owner: a round is over. Add what the workers handed over, then answer the scrape. */
+static void round_closed(void *cookie, size_t missing, void *data)
 {
-    for (size_t i = 0; i < workers->count; i++)
-        if (workers->workers[i].started && workers->workers[i].gathered < serial)
-            return false;
-    return true;
+    struct gather_wait *wait = cookie;
+
+    add_worker_counts(data);
+    event_free(wait->timer);
+    wait->done(wait->cookie, missing);
+    free(wait);
 }
 
-void workers_gather_metrics(void *data)
+/* Read which scrape each worker answered last (their atomics) into the rounds. */
+static void note_answers(struct workers *workers)
+{
+    for (size_t i = 0; i < workers->count; i++)
+        gather_rounds_answered(workers->rounds, i, atomic_load(&workers->workers[i].gathered));
+}
+
+static void on_gathered(evutil_socket_t fd, short events, void *data)
 {
     struct workers *workers = data;
-    uint64_t serial = atomic_fetch_add(&workers->gather_serial, 1) + 1;
-    struct timespec deadline;
-    int waited = 0;
 
+    drain_wake(workers->gathered_fd);
+    note_answers(workers);
+    gather_rounds_settle(workers->rounds, round_closed, workers);
+}
+
+/* A scrape's time is over: it is answered with the counts that came. */
+static void on_gather_timeout(evutil_socket_t fd, short events, void *data)
+{
+    struct gather_wait *wait = data;
+    struct workers *workers = wait->workers;
+    uint64_t serial = wait->serial;
+
+    note_answers(workers);
+    if (gather_rounds_expire(workers->rounds, serial, round_closed, workers))
+        log_info(component, "a scrape of /metrics went without some workers' counts");
+}
+
+int workers_gather_metrics(void *data, api_metrics_gathered done, void *cookie)
+{
+    static const struct timeval most = {0, GATHER_WAIT_MS * 1000};
+    struct workers *workers = data;
+    struct gather_wait *wait = calloc(1, sizeof(*wait));
+
+    if (wait == NULL)
+        return -1;
+    *wait = (struct gather_wait){workers, 0, NULL, done, cookie};
+    wait->timer = evtimer_new(workers->owner_base, on_gather_timeout, wait);
+    if (wait->timer == NULL || evtimer_add(wait->timer, &most) != 0 ||
+        (wait->serial = gather_rounds_open(workers->rounds, wait)) == 0) {
+        if (wait->timer != NULL)
+            event_free(wait->timer);
+        free(wait);
+        return -1;
+    }
+    /* Stored before the commands: a worker woken by one answers at least this serial. */
+    atomic_store(&workers->gather_serial, wait->serial);
     for (size_t i = 0; i < workers->count; i++)
         if (workers->workers[i].started)
             command(&workers->workers[i], COMMAND_FOLD);
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += GATHER_WAIT_MS * 1000000L;
-    deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-    deadline.tv_nsec %= 1000000000L;
-    /* Each worker answers from its loop within microseconds unless it is stopping. */
-    pthread_mutex_lock(&workers->gather_lock);
-    while (!all_gathered(workers, serial) && waited == 0)
-        waited = pthread_cond_timedwait(&workers->gathered, &workers->gather_lock, &deadline);
-    pthread_mutex_unlock(&workers->gather_lock);
-    add_worker_counts(workers);
+    return 0;
 }
 
 void workers_begin_shutdown(struct workers *workers)
@@ -528,9 +483,11 @@ void workers_free(struct workers *workers)
     close_items(workers, take_queue(workers));
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         close_items(workers, workers->workers[i].pending);
-    /* Their last counts, while their registries still exist. */
+    /* Their last counts, while their registries still exist; scrapes still waiting answered. */
     if (workers->workers != NULL)
         add_worker_counts(workers);
+    if (workers->rounds != NULL)
+        gather_rounds_expire_all(workers->rounds, round_closed, workers);
     for (size_t i = 0; workers->workers != NULL && i < workers->count; i++)
         worker_deinit(&workers->workers[i]);
     if (workers->queue_event != NULL)
@@ -539,10 +496,13 @@ void workers_free(struct workers *workers)
         event_free(workers->reclaim_timer);
     if (workers->queue_fd >= 0)
         close(workers->queue_fd);
+    if (workers->gathered_event != NULL)
+        event_free(workers->gathered_event);
+    if (workers->gathered_fd >= 0)
+        close(workers->gathered_fd);
+    gather_rounds_free(workers->rounds);
     view_publisher_free(workers->publisher);
     pthread_mutex_destroy(&workers->queue_lock);
-    pthread_cond_destroy(&workers->gathered);
-    pthread_mutex_destroy(&workers->gather_lock);
     free(workers->workers);
     free(workers);
 }

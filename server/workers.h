@@ -3,6 +3,8 @@
 #ifndef PARKSHARE_WORKERS_H
 #define PARKSHARE_WORKERS_H
 
+#include "api_metrics.h"
+#include "api_totals.h"
 #include "http.h"
 #include "metrics.h"
 #include "snapshot.h"
@@ -15,9 +17,10 @@
  * The loop in main.c (the owner) keeps everything it kept with one loop:
  * the store, the snapshot, the clock, streams and every handler. Each
  * worker runs an event loop on a thread of its own with a server on the
- * same port (SO_REUSEPORT) that answers GET and HEAD /v1/lots/{id} from
- * the lot view the owner publishes after every change, and gives every
- * other connection, at its first other request, to the owner
+ * same port (SO_REUSEPORT) that answers GET and HEAD /v1/lots/{id}, and
+ * /v1/totals and /v1/totals.txt for the selections the owner keeps, from
+ * the view the owner publishes after every change, and gives every other
+ * connection, at its first other request, to the owner
  * (docs/architecture.md, "Workers").
  */
 struct workers;
@@ -55,11 +58,26 @@ int workers_new(const struct workers_options *options, struct workers **workers,
 void workers_lots_changed(struct workers *workers, const char *id);
 
 /*
- * Add every worker's counts into the owner's registry now (workers, as a
- * void pointer: api_metrics_gather's callback). Each worker hands its counts
- * over from its loop; this waits for them, 250 ms at most.
+ * api_metrics_gather's callback (workers as a void pointer): ask every
+ * worker to hand its counts over, without waiting; done(cookie, missing)
+ * is called on the owner's loop once all have (a worker whose loop has
+ * ended counts as having answered), or after 250 ms with the workers still
+ * missing, the counts that came added into the owner's registry. Several
+ * scrapes may wait at once, each answered on its own. Returns 0, or -1
+ * without memory (done is then never called).
  */
-void workers_gather_metrics(void *workers);
+int workers_gather_metrics(void *workers, api_metrics_gathered done, void *cookie);
+
+/*
+ * api_totals_publish's callback (workers as a void pointer): a kept
+ * selection's answers (NULL: evicted) reach the view now, before the owner
+ * answers from them, so a worker answers /v1/totals and /v1/totals.txt with
+ * exactly that query as the owner would; it hands every other totals read
+ * (a selection not kept, a long poll, an unknown parameter) over.
+ */
+void workers_totals_published(const char *city, const char *group, const char *kind,
+                              const char *space, const struct api_totals_answers *answers,
+                              void *data);
 
 /* Stop accepting on every worker; their new requests are answered 503. */
 void workers_begin_shutdown(struct workers *workers);

@@ -170,6 +170,52 @@ static void test_remove_and_absent_ids(void)
     lot_view_free(next);
 }
 
+/* Whether entry is there with exactly body (bodies are not NUL-terminated). */
+static bool body_is(const struct lot_view_entry *entry, const char *body)
+{
+    return entry != NULL && entry->body_length == strlen(body) &&
+           memcmp(entry->body, body, entry->body_length) == 0;
+}
+
+/* Other reads' answers: a map of their own, never seen as lots; dropped whole when asked. */
+static void test_answers_are_kept_apart_from_lots(void)
+{
+    struct lot_view *first = view_with(3), *second, *third;
+    struct lot_view_draft *draft = NULL;
+    struct lot_view_garbage *garbage = NULL;
+
+    CHECK_INT_EQ(lot_view_draft_begin(first, &draft), 0);
+    CHECK_INT_EQ(lot_view_draft_put_answer(draft, entry_of("lot-1", "answer")), 0);
+    CHECK_INT_EQ(lot_view_draft_put_answer(draft, entry_of("totals.j|-|-|-|-", "t1")), 0);
+    second = lot_view_draft_finish(draft, &garbage);
+    CHECK(lot_view_find_answer(first, "lot-1") == NULL);
+    lot_view_garbage_free(garbage);
+    /* The lot and the answer under the same key are two entries. */
+    CHECK(body_is(lot_view_find(second, "lot-1"), "v0-1"));
+    CHECK(body_is(lot_view_find_answer(second, "lot-1"), "answer"));
+    CHECK(lot_view_find(second, "totals.j|-|-|-|-") == NULL);
+    CHECK(lot_view_find_answer(second, "lot-0") == NULL);
+    CHECK_INT_EQ(lot_view_count(second), 3);
+    CHECK_INT_EQ(lot_view_answer_count(second), 2);
+
+    CHECK_INT_EQ(lot_view_draft_begin(second, &draft), 0);
+    CHECK_INT_EQ(lot_view_draft_remove_answer(draft, "lot-1"), 0);
+    CHECK_INT_EQ(lot_view_draft_put_answer(draft, entry_of("totals.j|-|-|-|-", "t2")), 0);
+    lot_view_draft_drop_answers(draft);
+    CHECK_INT_EQ(lot_view_draft_put_answer(draft, entry_of("totals.t|-|-|-|-", "t3")), 0);
+    third = lot_view_draft_finish(draft, &garbage);
+    /* The previous version is unchanged for its readers until its garbage is freed. */
+    CHECK(body_is(lot_view_find_answer(second, "totals.j|-|-|-|-"), "t1"));
+    CHECK(body_is(lot_view_find_answer(second, "lot-1"), "answer"));
+    lot_view_garbage_free(garbage);
+    CHECK(lot_view_find_answer(third, "totals.j|-|-|-|-") == NULL);
+    CHECK(lot_view_find_answer(third, "lot-1") == NULL);
+    CHECK(body_is(lot_view_find_answer(third, "totals.t|-|-|-|-"), "t3"));
+    CHECK_INT_EQ(lot_view_answer_count(third), 1);
+    CHECK(body_is(lot_view_find(third, "lot-2"), "v0-2"));
+    lot_view_free(third);
+}
+
 int main(void)
 {
     RUN_TEST(test_entries_are_found_by_id_and_copied);
@@ -177,5 +223,6 @@ int main(void)
     RUN_TEST(test_a_change_copies_one_path_and_keeps_the_old_version);
     RUN_TEST(test_garbage_counts_replaced_entries_of_the_draft_too);
     RUN_TEST(test_remove_and_absent_ids);
+    RUN_TEST(test_answers_are_kept_apart_from_lots);
     return check_exit_status();
 }

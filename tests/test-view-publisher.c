@@ -128,9 +128,47 @@ static void test_a_reader_inside_holds_back_the_freeing(void)
     snapshot_free(snapshot);
 }
 
+/* Other reads' answers: published beside the lots, replaced, removed, freed with their versions. */
+static void test_answers_are_published_and_withdrawn(void)
+{
+    struct snapshot *snapshot = loaded();
+    struct view_publisher *publisher = view_publisher_new(1);
+    struct lot_view_entry *put[2];
+    const char *gone[] = {"totals.j|-|-|-|-"};
+    const struct lot_view *view;
+
+    view_publisher_update(publisher, snapshot, NULL);
+    put[0] = lot_view_entry_new("totals.j|-|-|-|-", "{\"a\":1}", 7, "\"a1\"", NULL);
+    put[1] = lot_view_entry_new("totals.t|-|-|-|-", "1", 1, "\"t1\"", NULL);
+    view_publisher_answers(publisher, put, 2, NULL, 0);
+    view = view_publisher_enter(publisher, 0);
+    CHECK_STR_EQ(lot_view_find_answer(view, "totals.j|-|-|-|-")->etag, "\"a1\"");
+    CHECK_INT_EQ(lot_view_answer_count(view), 2);
+    CHECK_INT_EQ(lot_view_count(view), 2);
+    /* A reader inside holds the version it entered; the next ones go on without it. */
+    put[0] = lot_view_entry_new("totals.t|-|-|-|-", "2", 1, "\"t2\"", NULL);
+    view_publisher_answers(publisher, put, 1, gone, 1);
+    CHECK_STR_EQ(lot_view_find_answer(view, "totals.j|-|-|-|-")->etag, "\"a1\"");
+    CHECK(view_publisher_reclaim(publisher) > 0);
+    view_publisher_leave(publisher, 0);
+    CHECK_INT_EQ(view_publisher_reclaim(publisher), 0);
+    view = view_publisher_enter(publisher, 0);
+    CHECK(lot_view_find_answer(view, "totals.j|-|-|-|-") == NULL);
+    CHECK_STR_EQ(lot_view_find_answer(view, "totals.t|-|-|-|-")->etag, "\"t2\"");
+    /* A full update of the lots leaves the answers alone. */
+    view_publisher_leave(publisher, 0);
+    view_publisher_update(publisher, snapshot, NULL);
+    view = view_publisher_enter(publisher, 0);
+    CHECK_INT_EQ(lot_view_answer_count(view), 1);
+    view_publisher_leave(publisher, 0);
+    view_publisher_free(publisher);
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_the_view_follows_every_kind_of_change);
     RUN_TEST(test_a_reader_inside_holds_back_the_freeing);
+    RUN_TEST(test_answers_are_published_and_withdrawn);
     return check_exit_status();
 }

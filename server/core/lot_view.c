@@ -24,12 +24,17 @@ struct bucket {
 
 struct lot_view {
     struct node *root;
-    size_t count;
+    struct node *answers; /* other reads' answers, by their key: a trie of its own */
+    size_t count, answers_count;
     int64_t stale_since_ms;
     uint64_t generation;
 };
 
-enum piece_kind { PIECE_NODE, PIECE_BUCKET, PIECE_ENTRY, PIECE_VIEW };
+/* PIECE_ANSWERS: a whole answers trie dropped, freed with everything under it. */
+enum piece_kind { PIECE_NODE, PIECE_BUCKET, PIECE_ENTRY, PIECE_VIEW, PIECE_ANSWERS };
+
+static void walk(void *pointer, int level, bool release,
+                 void (*visit)(const struct lot_view_entry *, void *), void *data);
 
 struct piece {
     void *pointer;
@@ -161,9 +166,9 @@ static struct node *own_node(struct lot_view_draft *draft, void **slot)
 
 /* The slot of the bucket for hash, with the path to it made the draft's own; NULL without memory.
  */
-static void **own_path(struct lot_view_draft *draft, uint64_t hash)
+static void **own_path(struct lot_view_draft *draft, struct node **root, uint64_t hash)
 {
-    void **slot = (void **)&draft->view->root;
+    void **slot = (void **)root;
 
     for (int level = 0; level < LEVELS; level++) {
         struct node *node = own_node(draft, slot);
@@ -203,9 +208,9 @@ static struct bucket *own_bucket(struct lot_view_draft *draft, void **slot, size
     return copy;
 }
 
-static const struct bucket *find_bucket(const struct lot_view *view, uint64_t hash)
+static const struct bucket *find_bucket(const struct node *root, uint64_t hash)
 {
-    const struct node *node = view->root;
+    const struct node *node = root;
 
     for (int level = 0; level < LEVELS - 1 && node != NULL; level++)
         node = node->children[index_at(hash, level)];
@@ -220,10 +225,12 @@ static size_t position_in(const struct bucket *bucket, const char *id)
     return i;
 }
 
-int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entry)
+/* Put entry into the trie at *root; *count counts its entries. */
+static int put_in(struct lot_view_draft *draft, struct node **root, size_t *count_of,
+                  struct lot_view_entry *entry)
 {
     uint64_t hash = hash_of(entry->id);
-    void **slot = own_path(draft, hash);
+    void **slot = own_path(draft, root, hash);
     const struct bucket *old = slot != NULL ? *slot : NULL;
     size_t at = position_in(old, entry->id), count = old != NULL ? old->count : 0;
     struct bucket *bucket =
@@ -237,23 +244,24 @@ int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entr
         retire(draft, bucket->entries[at], PIECE_ENTRY);
     } else {
         bucket->count++;
-        draft->view->count++;
+        (*count_of)++;
     }
     bucket->entries[at] = entry;
     return 0;
 }
 
-int lot_view_draft_remove(struct lot_view_draft *draft, const char *id)
+static int remove_from(struct lot_view_draft *draft, struct node **root, size_t *count_of,
+                       const char *id)
 {
     uint64_t hash = hash_of(id);
-    const struct bucket *old = find_bucket(draft->view, hash);
+    const struct bucket *old = find_bucket(*root, hash);
     size_t at = position_in(old, id);
     struct bucket *bucket;
     void **slot;
 
     if (old == NULL || at == old->count)
         return 0;
-    slot = own_path(draft, hash);
+    slot = own_path(draft, root, hash);
     bucket = slot != NULL ? own_bucket(draft, slot, old->count) : NULL;
     if (bucket == NULL)
         return LOT_VIEW_ERROR_NO_MEMORY;
@@ -261,8 +269,37 @@ int lot_view_draft_remove(struct lot_view_draft *draft, const char *id)
     memmove(&bucket->entries[at], &bucket->entries[at + 1],
             (bucket->count - at - 1) * sizeof(bucket->entries[0]));
     bucket->count--;
-    draft->view->count--;
+    (*count_of)--;
     return 0;
+}
+
+int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entry)
+{
+    return put_in(draft, &draft->view->root, &draft->view->count, entry);
+}
+
+int lot_view_draft_remove(struct lot_view_draft *draft, const char *id)
+{
+    return remove_from(draft, &draft->view->root, &draft->view->count, id);
+}
+
+int lot_view_draft_put_answer(struct lot_view_draft *draft, struct lot_view_entry *entry)
+{
+    return put_in(draft, &draft->view->answers, &draft->view->answers_count, entry);
+}
+
+int lot_view_draft_remove_answer(struct lot_view_draft *draft, const char *key)
+{
+    return remove_from(draft, &draft->view->answers, &draft->view->answers_count, key);
+}
+
+void lot_view_draft_drop_answers(struct lot_view_draft *draft)
+{
+    /* The draft's trie is reached by no later version: all of it goes with the garbage. */
+    if (draft->view->answers != NULL)
+        retire(draft, draft->view->answers, PIECE_ANSWERS);
+    draft->view->answers = NULL;
+    draft->view->answers_count = 0;
 }
 
 void lot_view_draft_set_stale(struct lot_view_draft *draft, int64_t since_ms)
@@ -294,6 +331,8 @@ void lot_view_garbage_free(struct lot_view_garbage *garbage)
     for (size_t i = 0; i < garbage->count; i++) {
         if (garbage->pieces[i].kind == PIECE_ENTRY)
             lot_view_entry_free(garbage->pieces[i].pointer);
+        else if (garbage->pieces[i].kind == PIECE_ANSWERS)
+            walk(garbage->pieces[i].pointer, 0, true, NULL, NULL);
         else
             free(garbage->pieces[i].pointer);
     }
@@ -306,12 +345,27 @@ size_t lot_view_garbage_size(const struct lot_view_garbage *garbage)
     return garbage != NULL ? garbage->count : 0;
 }
 
-const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id)
+static const struct lot_view_entry *find_in(const struct node *root, const char *id)
 {
-    const struct bucket *bucket = view != NULL ? find_bucket(view, hash_of(id)) : NULL;
+    const struct bucket *bucket = find_bucket(root, hash_of(id));
     size_t at = position_in(bucket, id);
 
     return bucket != NULL && at < bucket->count ? bucket->entries[at] : NULL;
+}
+
+const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id)
+{
+    return view != NULL ? find_in(view->root, id) : NULL;
+}
+
+const struct lot_view_entry *lot_view_find_answer(const struct lot_view *view, const char *key)
+{
+    return view != NULL ? find_in(view->answers, key) : NULL;
+}
+
+size_t lot_view_answer_count(const struct lot_view *view)
+{
+    return view != NULL ? view->answers_count : 0;
 }
 
 size_t lot_view_count(const struct lot_view *view)
@@ -359,5 +413,6 @@ void lot_view_free(struct lot_view *view)
     if (view == NULL)
         return;
     walk(view->root, 0, true, NULL, NULL);
+    walk(view->answers, 0, true, NULL, NULL);
     free(view);
 }

@@ -61,6 +61,22 @@ int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entr
 /* Remove the entry with id, if any. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY. */
 int lot_view_draft_remove(struct lot_view_draft *draft, const char *id);
 
+/*
+ * Answers of other reads (totals, lists), kept beside the lots in a map of
+ * their own under a key their reader builds (entry->id is the key): put
+ * and remove as lot_view_draft_put and lot_view_draft_remove, never seen
+ * by lot_view_find, lot_view_count or lot_view_each.
+ */
+int lot_view_draft_put_answer(struct lot_view_draft *draft, struct lot_view_entry *entry);
+int lot_view_draft_remove_answer(struct lot_view_draft *draft, const char *key);
+
+/*
+ * Drop every answer of other reads (their readers then find none): what a
+ * writer does when it could not put or remove one, so that no answer stays
+ * behind its key. Never fails (without memory the dropped pieces leak).
+ */
+void lot_view_draft_drop_answers(struct lot_view_draft *draft);
+
 /* When the content went stale (Redis away), or -1 while it is fresh. */
 void lot_view_draft_set_stale(struct lot_view_draft *draft, int64_t since_ms);
 
@@ -85,6 +101,12 @@ size_t lot_view_garbage_size(const struct lot_view_garbage *garbage);
 
 /* The entry for id, or NULL. Safe on any thread while view is not freed. */
 const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id);
+
+/* The answer under key (lot_view_draft_put_answer), or NULL. Safe on any thread. */
+const struct lot_view_entry *lot_view_find_answer(const struct lot_view *view, const char *key);
+
+/* How many answers of other reads view holds. */
+size_t lot_view_answer_count(const struct lot_view *view);
 
 /* How many entries view holds. */
 size_t lot_view_count(const struct lot_view *view);

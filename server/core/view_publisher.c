@@ -247,6 +247,40 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
     publish(publisher, next, garbage);
 }
 
+void view_publisher_answers(struct view_publisher *publisher, struct lot_view_entry *const *put,
+                            size_t put_count, const char *const *gone, size_t gone_count)
+{
+    struct lot_view *current = atomic_load(&publisher->current), *next;
+    struct lot_view_draft *draft = NULL;
+    struct lot_view_garbage *garbage = NULL;
+    int result = 0;
+
+    if (lot_view_draft_begin(current, &draft) != 0) {
+        for (size_t i = 0; i < put_count; i++)
+            lot_view_entry_free(put[i]);
+        log_error(component, "no memory to publish answers to the workers; the old ones stay "
+                             "until the next publication");
+        return;
+    }
+    for (size_t i = 0; i < gone_count && result == 0; i++)
+        result = lot_view_draft_remove_answer(draft, gone[i]);
+    for (size_t i = 0; i < put_count; i++) {
+        if (result == 0)
+            result = lot_view_draft_put_answer(draft, put[i]);
+        else
+            lot_view_entry_free(put[i]);
+    }
+    if (result != 0) {
+        /* No answer may outlive its change: the workers hand every such read over instead. */
+        lot_view_draft_drop_answers(draft);
+        log_error(component, "no memory to publish answers to the workers; the owner answers "
+                             "those reads until they are published again");
+    }
+    /* Two statements: an argument's order of evaluation is unspecified, garbage is set here. */
+    next = lot_view_draft_finish(draft, &garbage);
+    publish(publisher, next, garbage);
+}
+
 void view_publisher_free(struct view_publisher *publisher)
 {
     if (publisher == NULL)

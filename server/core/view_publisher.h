@@ -32,6 +32,16 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
                            const char *id);
 
 /*
+ * Publish other reads' answers (writer only): the entries put (taken over,
+ * each replacing the answer under its key) and the keys gone, in one
+ * version. Without memory for one of them every answer is dropped from
+ * the view (readers then find none, and leave those reads to the writer),
+ * so that no answer stays published after it changed.
+ */
+void view_publisher_answers(struct view_publisher *publisher, struct lot_view_entry *const *put,
+                            size_t put_count, const char *const *gone, size_t gone_count);
+
+/*
  * The current view for reader (NULL before the first publication), valid
  * until view_publisher_leave(reader). Not reentrant per reader.
  */

@@ -77,6 +77,47 @@ class WorkersTest(IntegrationTestCase):
         self.assertGreater(answered, 0)
         self.assertLess(answered, CONNECTIONS)
 
+    def test_concurrent_scrapes_each_count_every_answer(self):
+        """/metrics waits for the workers' counts off the owner's loop: scrapes at once are each
+        answered with every request answered before them, and say that no worker was missing."""
+        daemon = self.start()
+        labels = {"route": "/v1/lots/{id}", "method": "GET", "status": "200"}
+        before = metric(daemon.get("/metrics").body.decode(), "parkshare_http_requests_total",
+                        **labels)
+        for _ in range(CONNECTIONS):
+            self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
+        texts = []
+
+        def scrape():
+            status, body = self.fresh_get(daemon, "/metrics")
+            texts.append((status, body.decode()))
+
+        scrapes = [threading.Thread(target=scrape) for _ in range(8)]
+        for started in scrapes:
+            started.start()
+        # Reads go on being answered by every loop while the scrapes wait.
+        for _ in range(8):
+            self.assertEqual(self.fresh_get(daemon, "/v1/lots/w-1")[0], 200)
+        for started in scrapes:
+            started.join(timeout=15)
+            self.assertFalse(started.is_alive(), "a scrape was never answered")
+        self.assertEqual(len(texts), 8)
+        for status, text in texts:
+            self.assertEqual(status, 200)
+            self.assertEqual(metric(text, "parkshare_metrics_workers_missing"), 0)
+            self.assertIn("\nparkshare_metrics_workers_missing 0\n", text)
+            counted = metric(text, "parkshare_http_requests_total", **labels) - before
+            self.assertGreaterEqual(counted, CONNECTIONS)
+            self.assertLessEqual(counted, CONNECTIONS + 8)
+        after = metric(daemon.get("/metrics").body.decode(), "parkshare_http_requests_total",
+                       **labels)
+        self.assertEqual(after - before, CONNECTIONS + 8)
+
+    def test_one_loop_has_no_workers_gauge(self):
+        daemon = self.start(workers=1)
+        self.assertNotIn("parkshare_metrics_workers_missing",
+                         daemon.get("/metrics").body.decode())
+
     def fresh(self, daemon, method, path, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
         try:
@@ -115,6 +156,106 @@ class WorkersTest(IntegrationTestCase):
                                     {"If-None-Match": etag})[0], 304)
         status, _, body = self.fresh(daemon, "GET", "/v1/lots/no-such-lot")
         self.assertEqual((status, json.loads(body)["detail"]), (404, "no lot 'no-such-lot'"))
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
+    def test_totals_are_answered_alike_by_every_loop(self):
+        """/v1/totals and /v1/totals.txt with their query parameters: every answer over many
+        fresh connections, whichever loop accepted it, is one of a single set, and the worker
+        answers some of them itself (from the totals the first loop published)."""
+        daemon = self.start()
+        self.assertEqual(daemon.put_lot("w-2", sample_lot(capacity=30, groups=["east-side"],
+                                                          hours=None, calendar=None)).status, 201)
+        self.assertEqual(daemon.post_occupancy("w-2", {"occupied": 7}).status, 200)
+        paths = ["/v1/totals", "/v1/totals?group=admin-centre", "/v1/totals?group=east-side",
+                 "/v1/totals?group=east%2Dside&kind=government", "/v1/totals?city=qingzhen",
+                 "/v1/totals.txt", "/v1/totals.txt?group=admin-centre",
+                 "/v1/totals?group=admin-centre&city=qingzhen&kind=government"]
+        for path in paths:
+            # The first loop keeps (and publishes) each selection once asked.
+            self.assertEqual(daemon.get(path).status, 200, path)
+        asks = []
+        for path in paths:
+            etag = daemon.get(path).header("ETag")
+            asks += [("GET", path, {}), ("HEAD", path, {}),
+                     ("GET", path, {"Accept-Encoding": "gzip"}),
+                     ("GET", path, {"If-None-Match": etag})]
+        asks += [("GET", "/v1/totals?group=nobody", {}), ("GET", "/v1/totals?colour=red", {}),
+                 ("GET", "/v1/totals?group=admin-centre&group=east-side", {}),
+                 ("GET", "/v1/totals?space=nothing", {})]
+        for method, path, headers in asks:
+            answers = {repr(self.fresh(daemon, method, path, headers)) for _ in range(12)}
+            self.assertEqual(len(answers), 1, (method, path, headers, answers))
+        status, _, body = self.fresh(daemon, "GET", "/v1/totals?group=east%2dside")
+        self.assertEqual((status, json.loads(body)["occupied"]), (200, 7))
+        status, kept, _ = self.fresh(daemon, "GET", "/v1/totals",
+                                     {"If-None-Match": daemon.get("/v1/totals").header("ETag")})
+        self.assertEqual(status, 304)
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/totals?colour=red")[0], 422)
+        answered, _ = self.worker_answered(daemon)
+        print(f"worker 1 answered {answered} totals reads", file=sys.stderr)
+        self.assertGreater(answered, 0)
+
+    def test_no_loop_answers_totals_older_than_one_already_answered(self):
+        """Totals are recomputed on the first loop after each change and published before it
+        answers from them: once any connection has seen a write in the totals, every later
+        read on any connection sees it too."""
+        daemon = self.start()
+        path = "/v1/totals.txt?group=admin-centre"
+        self.assertEqual(daemon.get(path).status, 200)
+        readers = [http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+                   for _ in range(6)]
+        for reader in readers:
+            self.addCleanup(reader.close)
+        older = []
+        for count in range(1, 21):
+            self.assertEqual(daemon.post_occupancy("w-1", {"occupied": count}).status, 200)
+            wanted = f"{50 - count}"
+            wait_for(lambda: wanted in self.fresh_get(daemon, path)[1].decode(),
+                     what=f"the totals after writing {count}")
+            for number, reader in enumerate(readers):
+                reader.request("GET", path)
+                answer = reader.getresponse().read().decode()
+                if wanted not in answer:
+                    older.append((number, count, answer))
+            for _ in range(4):
+                answer = self.fresh_get(daemon, path)[1].decode()
+                if wanted not in answer:
+                    older.append(("fresh", count, answer))
+        self.assertEqual(older, [])
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
+    def test_stale_answers_are_marked_alike_by_every_loop(self):
+        """With Redis gone, lots and totals are answered from memory on every loop with the same
+        stale marks: `"stale": true` in the body, Warning and Age."""
+        redis = self.redis()
+        daemon = self.daemon(settings={"redis": redis.url(), "workers": "2"}).start()
+        self.assertEqual(daemon.put_lot("w-1", sample_lot(hours=None, calendar=None)).status,
+                         201)
+        self.assertEqual(daemon.get("/v1/totals?group=admin-centre").status, 200)
+        redis.stop()
+        wait_for(lambda: daemon.get("/v1/totals?group=admin-centre").json().get("stale") is True,
+                 timeout=10, what="stale totals")
+        for path in ("/v1/lots/w-1", "/v1/totals?group=admin-centre",
+                     "/v1/totals.txt?group=admin-centre"):
+            answers = set()
+            for _ in range(12):
+                connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+                try:
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    body = response.read()
+                    self.assertRegex(response.getheader("Age") or "", r"^\d+$", path)
+                    answers.add((response.status, response.getheader("Warning"),
+                                 response.getheader("ETag"), body))
+                finally:
+                    connection.close()
+            self.assertEqual(len(answers), 1, (path, answers))
+            status, warning, _, body = answers.pop()
+            self.assertEqual((status, warning), (200, '110 - "Response is Stale"'), path)
+            if not path.startswith("/v1/totals.txt"):
+                self.assertIs(json.loads(body)["stale"], True, path)
         answered, _ = self.worker_answered(daemon)
         self.assertGreater(answered, 0)
 
