@@ -85,7 +85,7 @@ struct store_options {
      * fewer answer STORE_OUTCOME_NOT_REPLICATED. 0: no WAIT. */
     int64_t write_replicas;
     int64_t write_replica_timeout_ms;
-    int64_t history_days;            /* how long count history is kept (0: the default 400) */
+    int64_t history_days; /* how long count history is kept (0: the default 400) */
 };
 
 struct store;

@@ -44,13 +44,13 @@ struct config {
     uint16_t listen_port;
 
     enum config_redis_mode redis_mode;
-    char *redis_host;        /* TCP mode */
-    uint16_t redis_port;     /* TCP mode */
-    int redis_database;      /* TCP and unix modes; SELECT after connect */
-    char *redis_username;    /* TCP mode, optional; NULL when absent */
-    char *redis_password;    /* TCP mode, optional; a secret, never logged */
+    char *redis_host;          /* TCP mode */
+    uint16_t redis_port;       /* TCP mode */
+    int redis_database;        /* TCP and unix modes; SELECT after connect */
+    char *redis_username;      /* TCP mode, optional; NULL when absent */
+    char *redis_password;      /* TCP mode, optional; a secret, never logged */
     char *redis_password_file; /* read at start into redis_password; NULL for none */
-    char *redis_socket;      /* unix mode */
+    char *redis_socket;        /* unix mode */
     /* Sentinel mode: the sentinels asked, in turn, for the master named redis_master_name. */
     struct config_sentinel redis_sentinels[CONFIG_SENTINELS_MAX];
     size_t redis_sentinel_count;
@@ -62,8 +62,8 @@ struct config {
     char *timezone;
     char *web_root;
     char *calendar_dir; /* <id>.json calendars loaded at start */
-    char *leaflet_dir;  /* Leaflet's files (Debian's libjs-leaflet), served under /assets/leaflet/ */
-    char *map_tiles;    /* a tile URL template for the driver's map; NULL for none */
+    char *leaflet_dir; /* Leaflet's files (Debian's libjs-leaflet), served under /assets/leaflet/ */
+    char *map_tiles;   /* a tile URL template for the driver's map; NULL for none */
     char *map_attribution;   /* the tiles' attribution text; NULL for none */
     char *sign_unknown_text; /* totals.txt when no selected open lot has a fresh count */
     int64_t stale_after_seconds;
@@ -79,20 +79,20 @@ struct config {
     int64_t max_streams_per_client;
     int64_t rate_limit_writes; /* per second per token; 0: off */
     int64_t rate_limit_burst;
-    int64_t rate_limit_admin;         /* per second per admin token; 0: off */
-    int64_t auth_failures_per_minute; /* per client address; 0: off */
-    char *trusted_proxies;            /* addresses and CIDR blocks; NULL for none */
-    char *metrics_allow;              /* who may read /metrics without a token; NULL: none */
-    char *cors_origins;               /* origins allowed to call the API; "*" for any */
-    int64_t closure_max_open_seconds; /* a closure announced with no end expires after it */
-    int64_t history_days;             /* how long count history is kept */
-    int64_t write_replicas;           /* replicas that must confirm a write (WAIT); 0: none */
+    int64_t rate_limit_admin;              /* per second per admin token; 0: off */
+    int64_t auth_failures_per_minute;      /* per client address; 0: off */
+    char *trusted_proxies;                 /* addresses and CIDR blocks; NULL for none */
+    char *metrics_allow;                   /* who may read /metrics without a token; NULL: none */
+    char *cors_origins;                    /* origins allowed to call the API; "*" for any */
+    int64_t closure_max_open_seconds;      /* a closure announced with no end expires after it */
+    int64_t history_days;                  /* how long count history is kept */
+    int64_t write_replicas;                /* replicas that must confirm a write (WAIT); 0: none */
     int64_t write_replica_timeout_seconds; /* how long a write waits for them */
-    int64_t stream_buffer_bytes;      /* a stream client with more waiting is dropped */
+    int64_t stream_buffer_bytes;           /* a stream client with more waiting is dropped */
     int64_t workers; /* event loops, each on a thread; 0: one per core the daemon may use */
-    char *demo_path;             /* demo lots loaded into an empty store; NULL for none */
-    char *log_file;              /* reopened on SIGHUP; NULL: standard error */
-    int log_level;               /* an enum log_level value */
+    char *demo_path; /* demo lots loaded into an empty store; NULL for none */
+    char *log_file;  /* reopened on SIGHUP; NULL: standard error */
+    int log_level;   /* an enum log_level value */
     enum config_log_format log_format;
 };
 
