@@ -79,12 +79,13 @@ static void test_load_sorts_and_judges(void)
     CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-a"), 1);
     CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-aa"), 1);
     CHECK_INT_EQ(snapshot_index_after(snapshot, "a"), 0);
-    CHECK_STR_EQ(a->body, "{\"id\":\"lot-a\",\"name\":\"A\",\"kind\":\"government\",\"city\":"
-                          "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
-                          "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
-                          "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
-                          "\"version\":1,\"opening_hours\":\"24/7\",\"leave_by\":null,"
-                          "\"closure\":null,\"upcoming_closures\":[]}");
+    CHECK_STR_EQ(a->answer->body,
+                 "{\"id\":\"lot-a\",\"name\":\"A\",\"kind\":\"government\",\"city\":"
+                 "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
+                 "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
+                 "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
+                 "\"version\":1,\"opening_hours\":\"24/7\",\"leave_by\":null,"
+                 "\"closure\":null,\"upcoming_closures\":[]}");
     snapshot_free(snapshot);
 }
 
@@ -95,7 +96,7 @@ static void test_messages_and_versions(void)
     char message[512];
     char etag[24];
 
-    strcpy(etag, snapshot_find(snapshot, "lot-a")->etag);
+    strcpy(etag, snapshot_find(snapshot, "lot-a")->answer->etag);
     snprintf(message, sizeof(message),
              "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":3,\"version\":2,"
              "\"updated_at\":%lld}",
@@ -104,7 +105,7 @@ static void test_messages_and_versions(void)
     CHECK_STR_EQ(changed, "lot-a");
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->occupied, 3);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_OPEN);
-    CHECK(strcmp(etag, snapshot_find(snapshot, "lot-a")->etag) != 0);
+    CHECK(strcmp(etag, snapshot_find(snapshot, "lot-a")->answer->etag) != 0);
     /* A replayed older version changes nothing. */
     snprintf(message, sizeof(message),
              "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":9,\"version\":2,"
@@ -238,7 +239,7 @@ static void test_lots_hold_only_what_they_have(void)
     CHECK(lot->spaces == NULL && lot->closures == NULL && lot->groups == NULL);
     CHECK_INT_EQ(lot->spaces_version, 4);
     CHECK_STR_EQ(lot->static_text, lot_b);
-    CHECK_STR_EQ(lot->body,
+    CHECK_STR_EQ(lot->answer->body,
                  "{\"id\":\"plain\",\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"qz\","
                  "\"groups\":[],\"location\":{\"lat\":1,\"lon\":2},\"capacity\":5,"
                  "\"occupied\":1,\"free\":4,\"state\":\"open\",\"open_now\":true,"
