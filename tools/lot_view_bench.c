@@ -2,6 +2,7 @@
  * lot_view_bench.c: what the workers' view costs at 100,000 lots: a full build, one change
  * published, a lookup, a full update that finds nothing changed, and the bytes a lot.
  * cc -O2 -std=c17 -D_GNU_SOURCE -Iserver/core tools/lot_view_bench.c server/core/lot_view.c \
+ *    server/core/rendered_answer.c server/core/etag.c server/core/gzip.c -lz \
  *    -o lot_view_bench && ./lot_view_bench
  */
 #include "lot_view.h"

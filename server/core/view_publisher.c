@@ -123,13 +123,15 @@ static void publish(struct view_publisher *publisher, struct lot_view *view,
     view_publisher_reclaim(publisher);
 }
 
-/* Put lot's answer into draft unless the same answer is there already. */
+/*
+ * Put lot's answer into draft unless that very answer is there already.
+ * Equal bytes in another object (a reload builds every lot afresh) are
+ * replaced too: the view then shares the snapshot's object, and the old
+ * one goes with the garbage instead of staying as a second copy.
+ */
 static int put_lot(struct lot_view_draft *draft, const struct snapshot_lot *lot)
 {
-    const struct rendered_answer *held = lot_view_find(lot_view_draft_view(draft), lot->id);
-
-    if (held == lot->answer || (held != NULL && held->body_length == lot->answer->body_length &&
-                                strcmp(held->etag, lot->answer->etag) == 0))
+    if (lot_view_find(lot_view_draft_view(draft), lot->id) == lot->answer)
         return 0;
     /* The snapshot's own answer, shared: the view's reference goes with its garbage. */
     return lot_view_draft_put(draft, rendered_answer_hold(lot->answer));
