@@ -4,7 +4,6 @@
 
 #include "civil.h"
 #include "closure.h"
-#include "etag.h"
 #include "json_text.h"
 #include "leave_by.h"
 #include "schedule.h"
