@@ -126,7 +126,7 @@ static json_t *judge(const struct arrivals *arrivals, const struct snapshot_lot 
     api_forecast_profile_release(&profile);
     if (!found || lround(capacity - expected) < arrivals->min_free)
         return NULL;
-    answer = json_loadb(lot->body, lot->body_length, 0, NULL);
+    answer = json_loadb(lot->answer->body, lot->answer->body_length, 0, NULL);
     if (answer != NULL)
         json_object_set_new(answer, "forecast",
                             json_pack("{s:I, s:I, s:I}", "free",

@@ -25,8 +25,7 @@ void api_lots_get(struct http_exchange *exchange, const struct store_token *toke
         return;
     }
     endpoint_mark_stale(exchange, context->snapshot);
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, lot->body, lot->body_length, lot->etag, &lot->gzip,
-                       HTTP_REPLY_PUBLIC);
+    http_reply_answer(exchange, WIRE_JSON_TYPE, lot->answer, HTTP_REPLY_PUBLIC);
 }
 
 /* --- PUT /v1/lots/{id} --- */

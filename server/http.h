@@ -5,6 +5,7 @@
 #include "gzip.h"
 #include "metrics.h"
 #include "problem.h"
+#include "rendered_answer.h"
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -286,6 +287,15 @@ void http_reply(struct http_exchange *exchange, int status, const char *content_
  */
 bool http_exchange_wants_gzip(const struct http_exchange *exchange, const char *content_type,
                               size_t length);
+
+/*
+ * Answer 200 with a shared rendered answer (borrowed: its bytes are
+ * written, or the unsent rest copied, before this returns, so the caller
+ * only has to hold it for the call). A client that accepts gzip gets the
+ * answer's gzip copy, made by the first such request (rendered_answer_gzip).
+ */
+void http_reply_answer(struct http_exchange *exchange, const char *content_type,
+                       const struct rendered_answer *answer, unsigned flags);
 
 /*
  * Answer 200 like http_reply, for a body kept with its gzip copy (gzip;

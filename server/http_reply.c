@@ -178,7 +178,8 @@ static void take_gzip_body(const struct gzip_copy *copy, struct representation *
  */
 static void reply_with(struct http_exchange *exchange, int status, const char *content_type,
                        const char *body, size_t length, const char *etag,
-                       const struct gzip_copy *copy, unsigned flags)
+                       const struct gzip_copy *copy, const struct rendered_answer *shared,
+                       unsigned flags)
 {
     static const char failed[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
                                  "Connection: close\r\n\r\n";
@@ -199,7 +200,7 @@ static void reply_with(struct http_exchange *exchange, int status, const char *c
         if (etag_matches(http_exchange_header(exchange, "If-None-Match"), chosen.etag))
             status = 304;
         else if (chosen.gzip)
-            take_gzip_body(copy, &chosen, etag);
+            take_gzip_body(shared != NULL ? rendered_answer_gzip(shared) : copy, &chosen, etag);
     }
     exchange->status = status; /* for the metrics, counted when the exchange is freed */
     http_head_begin(&head, exchange, status, status == 304 ? NULL : content_type, flags);
@@ -227,14 +228,22 @@ static void reply_with(struct http_exchange *exchange, int status, const char *c
 void http_reply(struct http_exchange *exchange, int status, const char *content_type,
                 const char *body, size_t length, const char *etag, unsigned flags)
 {
-    reply_with(exchange, status, content_type, body, length, etag, NULL, flags);
+    reply_with(exchange, status, content_type, body, length, etag, NULL, NULL, flags);
 }
 
 void http_reply_encoded(struct http_exchange *exchange, const char *content_type, const char *body,
                         size_t length, const char *etag, const struct gzip_copy *gzip,
                         unsigned flags)
 {
-    reply_with(exchange, 200, content_type, body, length, etag, gzip, flags);
+    reply_with(exchange, 200, content_type, body, length, etag, gzip, NULL, flags);
+}
+
+void http_reply_answer(struct http_exchange *exchange, const char *content_type,
+                       const struct rendered_answer *answer, unsigned flags)
+{
+    /* The gzip copy's tag is the identity tag's variant, made or not: choose needs no copy. */
+    reply_with(exchange, 200, content_type, answer->body, answer->body_length, answer->etag, NULL,
+               answer, flags);
 }
 
 void http_reply_preflight(struct http_exchange *exchange, unsigned methods)

@@ -33,7 +33,7 @@ void worker_reads_lot(struct http_exchange *exchange, void *data)
     struct view_publisher *publisher = worker->workers->publisher;
     const char *id = http_exchange_parameter(exchange, "id");
     const struct lot_view *view;
-    const struct lot_view_entry *entry;
+    const struct rendered_answer *entry;
 
     worker->held = NULL; /* a totals read decided but never handled: its epoch is left below */
     view = view_publisher_enter(publisher, worker->number - 1);
@@ -46,8 +46,7 @@ void worker_reads_lot(struct http_exchange *exchange, void *data)
     }
     mark_stale(exchange, lot_view_stale_since(view));
     /* The entry's bytes are written or copied before the reply returns: then they may go. */
-    http_reply_encoded(exchange, WIRE_JSON_TYPE, entry->body, entry->body_length, entry->etag,
-                       &entry->gzip, HTTP_REPLY_PUBLIC);
+    http_reply_answer(exchange, WIRE_JSON_TYPE, entry, HTTP_REPLY_PUBLIC);
     view_publisher_leave(publisher, worker->number - 1);
 }
 
@@ -124,7 +123,7 @@ bool worker_reads_decide(const char *path, const char *query, size_t length, voi
 static void worker_totals_reply(struct http_exchange *exchange, struct worker *worker,
                                 const char *content_type)
 {
-    const struct lot_view_entry *entry = worker->held;
+    const struct rendered_answer *entry = worker->held;
 
     worker->held = NULL;
     worker->answered++;
@@ -133,8 +132,7 @@ static void worker_totals_reply(struct http_exchange *exchange, struct worker *w
         return;
     }
     mark_stale(exchange, worker->held_stale_since);
-    http_reply_encoded(exchange, content_type, entry->body, entry->body_length, entry->etag,
-                       &entry->gzip, HTTP_REPLY_PUBLIC);
+    http_reply_answer(exchange, content_type, entry, HTTP_REPLY_PUBLIC);
     view_publisher_leave(worker->workers->publisher, worker->number - 1);
 }
 
@@ -148,20 +146,6 @@ void worker_reads_totals_text(struct http_exchange *exchange, void *data)
     worker_totals_reply(exchange, data, totals_text_type);
 }
 
-/* A published answer: a copy of body with its gzip copy (none when not worth it). */
-static struct lot_view_entry *answer_entry(const char *key, const char *body, size_t length,
-                                           const char *etag)
-{
-    struct gzip_copy gzip = {0};
-    struct lot_view_entry *entry;
-
-    /* Without one the worker compresses per request, as the owner's http_reply does. */
-    (void)gzip_copy_update(&gzip, body, length, etag);
-    entry = lot_view_entry_new(key, body, length, etag, &gzip);
-    gzip_copy_clear(&gzip);
-    return entry;
-}
-
 void workers_totals_published(const char *city, const char *group, const char *kind,
                               const char *space, const struct api_totals_answers *answers,
                               void *data)
@@ -169,7 +153,7 @@ void workers_totals_published(const char *city, const char *group, const char *k
     struct workers *workers = data;
     char json_key[ANSWER_KEY_MAX], text_key[ANSWER_KEY_MAX];
     const char *gone[] = {json_key, text_key};
-    struct lot_view_entry *put[2] = {NULL, NULL};
+    struct rendered_answer *put[2] = {NULL, NULL};
 
     /* A key too long is never published: the workers hand such a read over. */
     if (answer_key_totals(ANSWER_KEY_JSON, city, group, kind, space, json_key, ANSWER_KEY_MAX) ==
@@ -177,15 +161,17 @@ void workers_totals_published(const char *city, const char *group, const char *k
         answer_key_totals(ANSWER_KEY_TEXT, city, group, kind, space, text_key, ANSWER_KEY_MAX) == 0)
         return;
     if (answers != NULL) {
-        put[0] = answer_entry(json_key, answers->json, answers->json_length, answers->json_etag);
-        put[1] = answer_entry(text_key, answers->text, strlen(answers->text), answers->text_etag);
+        put[0] =
+            rendered_answer_copy(json_key, answers->json, answers->json_length, answers->json_etag);
+        put[1] = rendered_answer_copy(text_key, answers->text, strlen(answers->text),
+                                      answers->text_etag);
     }
     if (put[0] != NULL && put[1] != NULL) {
         view_publisher_answers(workers->publisher, put, 2, NULL, 0);
     } else {
         /* Gone, or no memory for the new answers: the old ones must not stay. */
-        lot_view_entry_free(put[0]);
-        lot_view_entry_free(put[1]);
+        rendered_answer_drop(put[0]);
+        rendered_answer_drop(put[1]);
         view_publisher_answers(workers->publisher, NULL, 0, gone, 2);
     }
     workers_reclaim(workers);

@@ -52,7 +52,7 @@ struct worker {
     uint64_t answered, handed_over; /* this thread's alone, for the last log line */
     /* Between the decision to answer a totals read and its handler: the answer found, inside
      * the reader's epoch (this thread's alone; NULL otherwise). */
-    const struct lot_view_entry *held;
+    const struct rendered_answer *held;
     int64_t held_stale_since;
     _Atomic uint64_t gathered; /* the newest scrape answered, or GATHER_ROUNDS_GONE */
 };

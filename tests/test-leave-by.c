@@ -371,7 +371,7 @@ static void test_osm_string_and_note(void)
 static json_t *answer_of(const struct snapshot *snapshot)
 {
     const struct snapshot_lot *lot = snapshot_find(snapshot, "a");
-    return lot != NULL ? json_loads(lot->body, 0, NULL) : NULL;
+    return lot != NULL ? json_loads(lot->answer->body, 0, NULL) : NULL;
 }
 
 static void expect_answer(const struct snapshot *snapshot, const char *state, const char *leave_by)

@@ -32,7 +32,7 @@ static struct snapshot *loaded(const char *closures)
 
 static json_t *answer(const struct snapshot *snapshot)
 {
-    return json_loads(snapshot_find(snapshot, "lot-a")->body, 0, NULL);
+    return json_loads(snapshot_find(snapshot, "lot-a")->answer->body, 0, NULL);
 }
 
 /* A closure in force closes the lot, with its reason and until; loads make no events. */
@@ -140,7 +140,7 @@ static void test_replaced_lot_keeps_closures(void)
     CHECK_INT_EQ(snapshot_apply(snapshot, replaced, strlen(replaced), now, &changed), 0);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->capacity, 12);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_CLOSED);
-    CHECK(strstr(snapshot_find(snapshot, "lot-a")->body, "\"reason\":\"Works\"") != NULL);
+    CHECK(strstr(snapshot_find(snapshot, "lot-a")->answer->body, "\"reason\":\"Works\"") != NULL);
     snapshot_free(snapshot);
 }
 

@@ -79,12 +79,13 @@ static void test_load_sorts_and_judges(void)
     CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-a"), 1);
     CHECK_INT_EQ(snapshot_index_after(snapshot, "lot-aa"), 1);
     CHECK_INT_EQ(snapshot_index_after(snapshot, "a"), 0);
-    CHECK_STR_EQ(a->body, "{\"id\":\"lot-a\",\"name\":\"A\",\"kind\":\"government\",\"city\":"
-                          "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
-                          "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
-                          "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
-                          "\"version\":1,\"opening_hours\":\"24/7\",\"leave_by\":null,"
-                          "\"closure\":null,\"upcoming_closures\":[]}");
+    CHECK_STR_EQ(a->answer->body,
+                 "{\"id\":\"lot-a\",\"name\":\"A\",\"kind\":\"government\",\"city\":"
+                 "\"qz\",\"groups\":[\"centre\"],\"location\":{\"lat\":1,\"lon\":2},"
+                 "\"capacity\":10,\"occupied\":null,\"free\":null,\"state\":\"unknown\","
+                 "\"open_now\":true,\"next_change\":null,\"updated_at\":null,"
+                 "\"version\":1,\"opening_hours\":\"24/7\",\"leave_by\":null,"
+                 "\"closure\":null,\"upcoming_closures\":[]}");
     snapshot_free(snapshot);
 }
 
@@ -95,7 +96,7 @@ static void test_messages_and_versions(void)
     char message[512];
     char etag[24];
 
-    strcpy(etag, snapshot_find(snapshot, "lot-a")->etag);
+    strcpy(etag, snapshot_find(snapshot, "lot-a")->answer->etag);
     snprintf(message, sizeof(message),
              "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":3,\"version\":2,"
              "\"updated_at\":%lld}",
@@ -104,7 +105,7 @@ static void test_messages_and_versions(void)
     CHECK_STR_EQ(changed, "lot-a");
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->occupied, 3);
     CHECK_INT_EQ(snapshot_find(snapshot, "lot-a")->state, SNAPSHOT_STATE_OPEN);
-    CHECK(strcmp(etag, snapshot_find(snapshot, "lot-a")->etag) != 0);
+    CHECK(strcmp(etag, snapshot_find(snapshot, "lot-a")->answer->etag) != 0);
     /* A replayed older version changes nothing. */
     snprintf(message, sizeof(message),
              "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":9,\"version\":2,"
@@ -238,7 +239,7 @@ static void test_lots_hold_only_what_they_have(void)
     CHECK(lot->spaces == NULL && lot->closures == NULL && lot->groups == NULL);
     CHECK_INT_EQ(lot->spaces_version, 4);
     CHECK_STR_EQ(lot->static_text, lot_b);
-    CHECK_STR_EQ(lot->body,
+    CHECK_STR_EQ(lot->answer->body,
                  "{\"id\":\"plain\",\"name\":\"B\",\"kind\":\"reclaimed\",\"city\":\"qz\","
                  "\"groups\":[],\"location\":{\"lat\":1,\"lon\":2},\"capacity\":5,"
                  "\"occupied\":1,\"free\":4,\"state\":\"open\",\"open_now\":true,"
@@ -327,6 +328,46 @@ static void test_counts_age_out_one_by_one(void)
     snapshot_free(snapshot);
 }
 
+/* A write builds the lot's new answer without compressing it: the gzip copy waits for a reader. */
+static void test_answers_are_compressed_only_when_asked(void)
+{
+    struct snapshot_options options = {30 * MINUTE, {0}};
+    struct snapshot *snapshot = snapshot_new(&options);
+    char name[1200], record[1400], message[256];
+    struct snapshot_record records[1] = {{"lot-a", record, 1, 1, now - MINUTE, NULL}};
+    const struct snapshot_lot *lot;
+    const struct rendered_answer *first;
+    size_t skipped = 0;
+
+    memset(name, 'n', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    snprintf(record, sizeof(record),
+             "{\"name\":\"%s\",\"kind\":\"government\",\"city\":\"qz\",\"groups\":[],"
+             "\"location\":{\"lat\":1,\"lon\":2},\"capacity\":10}",
+             name);
+    CHECK_INT_EQ(snapshot_load(snapshot, snapshot_begin_load(snapshot), records, 1, now, &skipped),
+                 0);
+    lot = snapshot_find(snapshot, "lot-a");
+    CHECK(lot != NULL && lot->answer->body_length > GZIP_MIN_LENGTH);
+    if (lot == NULL)
+        goto free_snapshot;
+    first = lot->answer;
+    CHECK(!rendered_answer_has_gzip(first));
+    CHECK(rendered_answer_gzip(first) != NULL);
+    snprintf(message, sizeof(message),
+             "{\"type\":\"occupancy\",\"id\":\"lot-a\",\"occupied\":3,\"version\":2,"
+             "\"updated_at\":%lld}",
+             (long long)now);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), now, NULL), 0);
+    /* A new version: a new answer, not compressed by the write. */
+    CHECK(lot->answer != first);
+    CHECK(strstr(lot->answer->body, "\"occupied\":3,") != NULL);
+    CHECK(!rendered_answer_has_gzip(lot->answer));
+    CHECK_INT_EQ(atomic_load(&lot->answer->references), 1);
+free_snapshot:
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_load_sorts_and_judges);
@@ -336,5 +377,6 @@ int main(void)
     RUN_TEST(test_bad_records_are_skipped);
     RUN_TEST(test_lots_hold_only_what_they_have);
     RUN_TEST(test_counts_age_out_one_by_one);
+    RUN_TEST(test_answers_are_compressed_only_when_asked);
     return check_exit_status();
 }

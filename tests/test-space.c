@@ -252,8 +252,9 @@ static void test_snapshot_lot_change_keeps_counts(void)
     CHECK_INT_EQ(lot->spaces->occupied[SPACE_CHARGING], 5);
     /* Shown against the lowered capacity 3: occupied 3, free 0. */
     CHECK_INT_EQ(space_free(lot->space_plan, lot->spaces, lot->spaces_fresh, SPACE_CHARGING), 0);
-    CHECK(strstr(lot->body, "\"charging\":{\"capacity\":3,\"occupied\":3,\"free\":0,") != NULL);
-    CHECK(strstr(lot->body, "disabled") == NULL);
+    CHECK(strstr(lot->answer->body, "\"charging\":{\"capacity\":3,\"occupied\":3,\"free\":0,") !=
+          NULL);
+    CHECK(strstr(lot->answer->body, "disabled") == NULL);
     snapshot_free(snapshot);
 }
 
@@ -288,7 +289,7 @@ static void test_counts_race_by_their_own_versions(void)
     CHECK_INT_EQ(lot->occupied, 17);                        /* version 4 still applied */
     CHECK_INT_EQ(lot->spaces->occupied[SPACE_CHARGING], 2); /* version 4 of the type lost */
     CHECK_INT_EQ(lot->version, 5);
-    CHECK(strstr(lot->body, "\"occupied\":17,") != NULL);
+    CHECK(strstr(lot->answer->body, "\"occupied\":17,") != NULL);
     snapshot_free(snapshot);
 }
 

@@ -20,6 +20,9 @@ cancels out. The benchmark reports; it never fails.
      RSS, the latency (p50, p99) of near queries at random points at about
      1,000 requests a second (and as fast as wrk sends them), and a
      world-wide bbox's first page. BENCH_ONLY=scale runs this part alone.
+     BENCH_SCALE_WORKERS=1,2 adds the RSS of a daemon once loaded with each
+     `workers` count, and BENCH_SCALE_BEFORE=<build dir> the same for that
+     build, side by side on the same Redis.
 """
 
 import json
@@ -566,6 +569,41 @@ def bench_workers_one_core(workdir, lot_id, rounds=3):
     return sorted(rates[1])[rounds // 2], sorted(rates[2])[rounds // 2]
 
 
+def reader_command(server, port, directory, socket_path, extra=()):
+    """A daemon that reads the lots another daemon filled (its Redis, a data directory of its own)."""
+    return [server, "--set", f"listen=127.0.0.1:{port}", "--set", f"data_dir={directory}/data",
+            "--set", f"redis=unix:{socket_path}",
+            "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}", *extra]
+
+
+def resident_at_load(workdir, socket_path):
+    """{(build label, workers): RSS in MB once loaded}, for BENCH_SCALE_WORKERS (e.g. "1,2")
+    and, with BENCH_SCALE_BEFORE (another build directory), that build too, taking turns."""
+    counts = [int(c) for c in os.environ.get("BENCH_SCALE_WORKERS", "").split(",") if c]
+    builds = [("this build", SERVER)]
+    if os.environ.get("BENCH_SCALE_BEFORE"):
+        builds.insert(0, ("before", os.path.join(os.environ["BENCH_SCALE_BEFORE"], "server",
+                                                  "parkshare-server")))
+    found = {}
+    for count in counts:
+        for label, server in builds:
+            directory = os.path.join(workdir, f"rss-{len(found)}")
+            os.makedirs(directory)
+            port = free_port()
+            with open(os.path.join(directory, "daemon.log"), "wb") as log:
+                command = reader_command(server, port, directory, socket_path,
+                                         ["--set", f"workers={count}"])
+                process = subprocess.Popen(pinned(command, 0), stdout=log, stderr=log)
+                try:
+                    wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), timeout=300)
+                    time.sleep(2)  # the workers' view is published just after the load
+                    found[(label, count)] = resident_megabytes(process.pid)
+                finally:
+                    process.send_signal(signal.SIGTERM)
+                    process.wait(timeout=60)
+    return found
+
+
 def bench_scale(daemon, workdir):
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
     memory_before = redis_used_memory(socket_path)
@@ -576,9 +614,7 @@ def bench_scale(daemon, workdir):
     port = free_port()
     log_path = os.path.join(second_dir, "daemon.log")
     with open(log_path, "wb") as log:
-        command = [SERVER, "--set", f"listen=127.0.0.1:{port}", "--set",
-                   f"data_dir={second_dir}/data", "--set", f"redis=unix:{socket_path}",
-                   "--set", f"calendar_dir={os.path.join(ROOT, 'config', 'calendars')}"]
+        command = reader_command(SERVER, port, second_dir, socket_path)
         started = time.monotonic()
         process = subprocess.Popen(pinned(command, 0), stdout=log, stderr=log)
         wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), timeout=300)
@@ -594,7 +630,9 @@ def bench_scale(daemon, workdir):
     rss = resident_megabytes(process.pid)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
-    return {"ready": ready, "load": loaded - redis_ready, "paced": paced, "flat_out": flat_out,
+    loaded_rss = resident_at_load(workdir, socket_path)
+    return {"loaded_rss": loaded_rss,
+            "ready": ready, "load": loaded - redis_ready, "paced": paced, "flat_out": flat_out,
             "fill": fill_seconds, "redis_per_lot": redis_per_lot, "rss": rss,
             "world_cold": world_cold, "world_cached": world_cached}
 
@@ -606,6 +644,9 @@ def print_scale(scale):
           f"(goal <= 600)")
     print(f"{LOT_COUNT:,} lots: snapshot load {scale['load']:.2f} s (goal <= 1; start to ready "
           f"{scale['ready']:.2f} s); daemon RSS {scale['rss']:,.0f} MB (goal <= 150)")
+    for (label, count), rss in scale["loaded_rss"].items():
+        print(f"{LOT_COUNT:,} lots: daemon RSS once loaded, {label}, workers {count}: "
+              f"{rss:,.0f} MB (goal <= 150)")
     paced, flat_out = scale["paced"], scale["flat_out"]
     print(f"{LOT_COUNT:,} lots: near queries (2 km, limit 50, random points) at "
           f"{paced['rate']:,.0f} req/s (wrk -c{NEAR_CONNECTIONS}, 9-10 ms between a "

@@ -14,10 +14,10 @@
 static void write_lot(struct json_text_buffer *out, const struct lot_query_hit *hit, bool near)
 {
     if (!near) {
-        json_text_append(out, hit->lot->body, hit->lot->body_length);
+        json_text_append(out, hit->lot->answer->body, hit->lot->answer->body_length);
         return;
     }
-    json_text_append(out, hit->lot->body, hit->lot->body_length - 1);
+    json_text_append(out, hit->lot->answer->body, hit->lot->answer->body_length - 1);
     json_text_append_text(out, ",\"distance_m\":");
     json_text_append_integer(out, (int64_t)llround((double)hit->millimetres / 1000.0));
     json_text_append(out, "}", 1);
@@ -59,7 +59,7 @@ static size_t answer_size(const struct lot_query_hit *hits, size_t shown)
     size_t size = 256;
 
     for (size_t i = 0; i < shown; i++)
-        size += hits[i].lot->body_length + 160;
+        size += hits[i].lot->answer->body_length + 160;
     return size;
 }
 

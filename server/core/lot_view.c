@@ -19,7 +19,7 @@ struct node {
 struct bucket {
     uint64_t generation;
     size_t count, capacity;
-    struct lot_view_entry *entries[];
+    struct rendered_answer *entries[];
 };
 
 struct lot_view {
@@ -34,7 +34,7 @@ struct lot_view {
 enum piece_kind { PIECE_NODE, PIECE_BUCKET, PIECE_ENTRY, PIECE_VIEW, PIECE_ANSWERS };
 
 static void walk(void *pointer, int level, bool release,
-                 void (*visit)(const struct lot_view_entry *, void *), void *data);
+                 void (*visit)(const struct rendered_answer *, void *), void *data);
 
 struct piece {
     void *pointer;
@@ -65,44 +65,6 @@ static uint64_t hash_of(const char *id)
 static unsigned index_at(uint64_t hash, int level)
 {
     return (unsigned)(hash >> (FANOUT_BITS * level)) & (FANOUT - 1);
-}
-
-struct lot_view_entry *lot_view_entry_new(const char *id, const char *body, size_t length,
-                                          const char *etag, const struct gzip_copy *gzip)
-{
-    struct lot_view_entry *entry = calloc(1, sizeof(*entry));
-
-    if (entry == NULL)
-        return NULL;
-    entry->id = strdup(id);
-    entry->body = malloc(length > 0 ? length : 1);
-    if (entry->id == NULL || entry->body == NULL)
-        goto free_entry;
-    memcpy(entry->body, body, length);
-    entry->body_length = length;
-    snprintf(entry->etag, sizeof(entry->etag), "%s", etag);
-    if (gzip != NULL && gzip->body != NULL) {
-        entry->gzip.body = malloc(gzip->length);
-        if (entry->gzip.body == NULL)
-            goto free_entry;
-        memcpy(entry->gzip.body, gzip->body, gzip->length);
-        entry->gzip.length = gzip->length;
-        memcpy(entry->gzip.etag, gzip->etag, sizeof(entry->gzip.etag));
-    }
-    return entry;
-free_entry:
-    lot_view_entry_free(entry);
-    return NULL;
-}
-
-void lot_view_entry_free(struct lot_view_entry *entry)
-{
-    if (entry == NULL)
-        return;
-    free(entry->id);
-    free(entry->body);
-    free(entry->gzip.body);
-    free(entry);
 }
 
 /* Hand a piece of the previous version to the garbage; without memory it leaks (never dangles). */
@@ -227,7 +189,7 @@ static size_t position_in(const struct bucket *bucket, const char *id)
 
 /* Put entry into the trie at *root; *count counts its entries. */
 static int put_in(struct lot_view_draft *draft, struct node **root, size_t *count_of,
-                  struct lot_view_entry *entry)
+                  struct rendered_answer *entry)
 {
     uint64_t hash = hash_of(entry->id);
     void **slot = own_path(draft, root, hash);
@@ -237,7 +199,7 @@ static int put_in(struct lot_view_draft *draft, struct node **root, size_t *coun
         slot != NULL ? own_bucket(draft, slot, at < count ? count : count + 1) : NULL;
 
     if (bucket == NULL) {
-        lot_view_entry_free(entry);
+        rendered_answer_drop(entry);
         return LOT_VIEW_ERROR_NO_MEMORY;
     }
     if (at < count) {
@@ -273,7 +235,7 @@ static int remove_from(struct lot_view_draft *draft, struct node **root, size_t 
     return 0;
 }
 
-int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entry)
+int lot_view_draft_put(struct lot_view_draft *draft, struct rendered_answer *entry)
 {
     return put_in(draft, &draft->view->root, &draft->view->count, entry);
 }
@@ -283,7 +245,7 @@ int lot_view_draft_remove(struct lot_view_draft *draft, const char *id)
     return remove_from(draft, &draft->view->root, &draft->view->count, id);
 }
 
-int lot_view_draft_put_answer(struct lot_view_draft *draft, struct lot_view_entry *entry)
+int lot_view_draft_put_answer(struct lot_view_draft *draft, struct rendered_answer *entry)
 {
     return put_in(draft, &draft->view->answers, &draft->view->answers_count, entry);
 }
@@ -330,7 +292,7 @@ void lot_view_garbage_free(struct lot_view_garbage *garbage)
         return;
     for (size_t i = 0; i < garbage->count; i++) {
         if (garbage->pieces[i].kind == PIECE_ENTRY)
-            lot_view_entry_free(garbage->pieces[i].pointer);
+            rendered_answer_drop(garbage->pieces[i].pointer);
         else if (garbage->pieces[i].kind == PIECE_ANSWERS)
             walk(garbage->pieces[i].pointer, 0, true, NULL, NULL);
         else
@@ -345,7 +307,7 @@ size_t lot_view_garbage_size(const struct lot_view_garbage *garbage)
     return garbage != NULL ? garbage->count : 0;
 }
 
-static const struct lot_view_entry *find_in(const struct node *root, const char *id)
+static const struct rendered_answer *find_in(const struct node *root, const char *id)
 {
     const struct bucket *bucket = find_bucket(root, hash_of(id));
     size_t at = position_in(bucket, id);
@@ -353,12 +315,12 @@ static const struct lot_view_entry *find_in(const struct node *root, const char 
     return bucket != NULL && at < bucket->count ? bucket->entries[at] : NULL;
 }
 
-const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id)
+const struct rendered_answer *lot_view_find(const struct lot_view *view, const char *id)
 {
     return view != NULL ? find_in(view->root, id) : NULL;
 }
 
-const struct lot_view_entry *lot_view_find_answer(const struct lot_view *view, const char *key)
+const struct rendered_answer *lot_view_find_answer(const struct lot_view *view, const char *key)
 {
     return view != NULL ? find_in(view->answers, key) : NULL;
 }
@@ -380,7 +342,7 @@ int64_t lot_view_stale_since(const struct lot_view *view)
 
 /* Visit (and with release, free) everything under node at level. */
 static void walk(void *pointer, int level, bool release,
-                 void (*visit)(const struct lot_view_entry *, void *), void *data)
+                 void (*visit)(const struct rendered_answer *, void *), void *data)
 {
     if (pointer == NULL)
         return;
@@ -390,7 +352,7 @@ static void walk(void *pointer, int level, bool release,
             if (visit != NULL)
                 visit(bucket->entries[i], data);
             if (release)
-                lot_view_entry_free(bucket->entries[i]);
+                rendered_answer_drop(bucket->entries[i]);
         }
     } else {
         struct node *node = pointer;
@@ -402,7 +364,7 @@ static void walk(void *pointer, int level, bool release,
 }
 
 void lot_view_each(const struct lot_view *view,
-                   void (*visit)(const struct lot_view_entry *entry, void *data), void *data)
+                   void (*visit)(const struct rendered_answer *entry, void *data), void *data)
 {
     if (view != NULL)
         walk(view->root, 0, false, visit, data);

@@ -2,7 +2,7 @@
 #ifndef PARKSHARE_LOT_VIEW_H
 #define PARKSHARE_LOT_VIEW_H
 
-#include "gzip.h"
+#include "rendered_answer.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,28 +21,9 @@ enum lot_view_error {
     LOT_VIEW_ERROR_NO_MEMORY = -1,
 };
 
-/* One lot's answer to GET /v1/lots/{id}: immutable once in a view. */
-struct lot_view_entry {
-    char *id;
-    char *body;
-    size_t body_length;
-    char etag[24];
-    struct gzip_copy gzip; /* empty when the lot has none */
-};
-
 struct lot_view;
 struct lot_view_draft;
 struct lot_view_garbage;
-
-/*
- * A new entry with copies of id, body (length bytes), etag and gzip (may
- * be NULL or empty). Returns NULL when out of memory.
- */
-struct lot_view_entry *lot_view_entry_new(const char *id, const char *body, size_t length,
-                                          const char *etag, const struct gzip_copy *gzip);
-
-/* Free an entry that is in no view; accepts NULL. */
-void lot_view_entry_free(struct lot_view_entry *entry);
 
 /*
  * Start the version after from (NULL: an empty view). from stays valid and
@@ -52,11 +33,13 @@ void lot_view_entry_free(struct lot_view_entry *entry);
 int lot_view_draft_begin(struct lot_view *from, struct lot_view_draft **draft);
 
 /*
- * Add entry (taken over, freed on failure), replacing the entry with the
- * same id. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY (the draft then holds the
- * entries it held, possibly with some paths copied).
+ * Add entry under its id (a reference taken over, dropped on failure; the
+ * view's lots are the snapshot's own answers, shared, never copied),
+ * replacing the entry with the same id, whose reference goes with the garbage. Returns 0 or
+ * LOT_VIEW_ERROR_NO_MEMORY (the draft then holds the entries it held, possibly with some paths
+ * copied).
  */
-int lot_view_draft_put(struct lot_view_draft *draft, struct lot_view_entry *entry);
+int lot_view_draft_put(struct lot_view_draft *draft, struct rendered_answer *entry);
 
 /* Remove the entry with id, if any. Returns 0 or LOT_VIEW_ERROR_NO_MEMORY. */
 int lot_view_draft_remove(struct lot_view_draft *draft, const char *id);
@@ -67,7 +50,7 @@ int lot_view_draft_remove(struct lot_view_draft *draft, const char *id);
  * and remove as lot_view_draft_put and lot_view_draft_remove, never seen
  * by lot_view_find, lot_view_count or lot_view_each.
  */
-int lot_view_draft_put_answer(struct lot_view_draft *draft, struct lot_view_entry *entry);
+int lot_view_draft_put_answer(struct lot_view_draft *draft, struct rendered_answer *entry);
 int lot_view_draft_remove_answer(struct lot_view_draft *draft, const char *key);
 
 /*
@@ -100,10 +83,10 @@ void lot_view_garbage_free(struct lot_view_garbage *garbage);
 size_t lot_view_garbage_size(const struct lot_view_garbage *garbage);
 
 /* The entry for id, or NULL. Safe on any thread while view is not freed. */
-const struct lot_view_entry *lot_view_find(const struct lot_view *view, const char *id);
+const struct rendered_answer *lot_view_find(const struct lot_view *view, const char *id);
 
 /* The answer under key (lot_view_draft_put_answer), or NULL. Safe on any thread. */
-const struct lot_view_entry *lot_view_find_answer(const struct lot_view *view, const char *key);
+const struct rendered_answer *lot_view_find_answer(const struct lot_view *view, const char *key);
 
 /* How many answers of other reads view holds. */
 size_t lot_view_answer_count(const struct lot_view *view);
@@ -116,7 +99,7 @@ int64_t lot_view_stale_since(const struct lot_view *view);
 
 /* Call visit for every entry of view, in no particular order. */
 void lot_view_each(const struct lot_view *view,
-                   void (*visit)(const struct lot_view_entry *entry, void *data), void *data);
+                   void (*visit)(const struct rendered_answer *entry, void *data), void *data);
 
 /*
  * Free view and everything it reaches: for the last version, when no

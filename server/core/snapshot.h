@@ -3,6 +3,7 @@
 #define PARKSHARE_SNAPSHOT_H
 
 #include "gzip.h"
+#include "rendered_answer.h"
 #include "space.h"
 
 #include <jansson.h>
@@ -60,10 +61,9 @@ struct snapshot_lot {
     bool schedule_open;
     int64_t schedule_next_ms;
     int64_t schedule_leave_by_ms;
-    char *body; /* GET /v1/lots/{id}, built when the lot changed */
-    size_t body_length;
-    char etag[24];
-    struct gzip_copy gzip;       /* the body gzip-encoded, built with it (empty up to 1 KB) */
+    /* GET /v1/lots/{id}, built when the lot changed (one reference, the lot's): the
+     * published view shares it, and its gzip copy is made when first asked for. */
+    struct rendered_answer *answer;
     uint64_t touched_generation; /* the load generation of the last change */
     /* The space types' counts (core/space.h; owned), NULL while none was ever stored or
      * reported: most lots have none, and the counts are 216 bytes. While NULL, a type

@@ -4,7 +4,6 @@
 
 #include "civil.h"
 #include "closure.h"
-#include "etag.h"
 #include "json_text.h"
 #include "leave_by.h"
 #include "schedule.h"
@@ -36,8 +35,7 @@ void snapshot_lot_free(const struct snapshot *snapshot, struct snapshot_lot *lot
     snapshot_lot_clear_static(lot);
     free(lot->spaces);
     free(lot->id);
-    free(lot->body);
-    gzip_copy_clear(&lot->gzip);
+    rendered_answer_drop(lot->answer);
     json_decref(lot->closures);
     free(lot->closure_event);
     free(lot);
@@ -280,17 +278,24 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
 
 int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
+    struct rendered_answer *answer;
     size_t length;
     char *body = render(snapshot, lot, &length);
 
     if (body == NULL)
         return SNAPSHOT_ERROR_NO_MEMORY;
-    free(lot->body);
-    lot->body = body;
-    lot->body_length = length;
-    etag_of(body, lot->body_length, lot->etag, sizeof(lot->etag));
-    /* Without memory for the copy the identity body still serves every client. */
-    gzip_copy_update(&lot->gzip, body, lot->body_length, lot->etag);
+    if (lot->answer != NULL && lot->answer->body_length == length &&
+        memcmp(lot->answer->body, body, length) == 0) {
+        /* The same bytes: the answer held (and its gzip copy, if made) stays shared. */
+        free(body);
+        return 0;
+    }
+    answer = rendered_answer_new(lot->id, body, length, NULL);
+    if (answer == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    /* A view or a reply may still hold the old version: the last holder frees it. */
+    rendered_answer_drop(lot->answer);
+    lot->answer = answer;
     return 0;
 }
 

@@ -123,26 +123,28 @@ static void publish(struct view_publisher *publisher, struct lot_view *view,
     view_publisher_reclaim(publisher);
 }
 
-/* Put lot's answer into draft unless the same answer is there already. */
+/*
+ * Put lot's answer into draft unless that very answer is there already.
+ * Equal bytes in another object (a reload builds every lot afresh) are
+ * replaced too: the view then shares the snapshot's object, and the old
+ * one goes with the garbage instead of staying as a second copy.
+ */
 static int put_lot(struct lot_view_draft *draft, const struct snapshot_lot *lot)
 {
-    const struct lot_view_entry *held = lot_view_find(lot_view_draft_view(draft), lot->id);
-    struct lot_view_entry *entry;
-
-    if (held != NULL && held->body_length == lot->body_length && strcmp(held->etag, lot->etag) == 0)
+    if (lot_view_find(lot_view_draft_view(draft), lot->id) == lot->answer)
         return 0;
-    entry = lot_view_entry_new(lot->id, lot->body, lot->body_length, lot->etag, &lot->gzip);
-    return entry != NULL ? lot_view_draft_put(draft, entry) : LOT_VIEW_ERROR_NO_MEMORY;
+    /* The snapshot's own answer, shared: the view's reference goes with its garbage. */
+    return lot_view_draft_put(draft, rendered_answer_hold(lot->answer));
 }
 
 struct gone_lots {
     const struct snapshot *snapshot;
-    char **ids;
+    const char **ids;
     size_t count, capacity;
     bool failed;
 };
 
-static void note_if_gone(const struct lot_view_entry *entry, void *data)
+static void note_if_gone(const struct rendered_answer *entry, void *data)
 {
     struct gone_lots *gone = data;
 
@@ -150,7 +152,7 @@ static void note_if_gone(const struct lot_view_entry *entry, void *data)
         return;
     if (gone->count == gone->capacity) {
         size_t capacity = gone->capacity ? 2 * gone->capacity : 16;
-        char **grown = realloc(gone->ids, capacity * sizeof(*grown));
+        const char **grown = realloc(gone->ids, capacity * sizeof(*grown));
         if (grown == NULL) {
             gone->failed = true;
             return;
@@ -196,12 +198,13 @@ static int update_all(struct view_publisher *publisher, struct lot_view_draft *d
     for (size_t i = 0; i < count && result == 0; i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
         struct seen_answer *seen = seeing ? &publisher->seen[i] : NULL;
-        if (quick && seen->length == lot->body_length && strcmp(seen->etag, lot->etag) == 0)
+        if (quick && seen->length == lot->answer->body_length &&
+            strcmp(seen->etag, lot->answer->etag) == 0)
             continue;
         result = put_lot(draft, lot);
         if (seen != NULL) {
-            memcpy(seen->etag, lot->etag, sizeof(seen->etag));
-            seen->length = lot->body_length;
+            memcpy(seen->etag, lot->answer->etag, sizeof(seen->etag));
+            seen->length = lot->answer->body_length;
         }
     }
     if (!quick) {
@@ -247,7 +250,7 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
     publish(publisher, next, garbage);
 }
 
-void view_publisher_answers(struct view_publisher *publisher, struct lot_view_entry *const *put,
+void view_publisher_answers(struct view_publisher *publisher, struct rendered_answer *const *put,
                             size_t put_count, const char *const *gone, size_t gone_count)
 {
     struct lot_view *current = atomic_load(&publisher->current), *next;
@@ -257,7 +260,7 @@ void view_publisher_answers(struct view_publisher *publisher, struct lot_view_en
 
     if (lot_view_draft_begin(current, &draft) != 0) {
         for (size_t i = 0; i < put_count; i++)
-            lot_view_entry_free(put[i]);
+            rendered_answer_drop(put[i]);
         log_error(component, "no memory to publish answers to the workers; the old ones stay "
                              "until the next publication");
         return;
@@ -268,7 +271,7 @@ void view_publisher_answers(struct view_publisher *publisher, struct lot_view_en
         if (result == 0)
             result = lot_view_draft_put_answer(draft, put[i]);
         else
-            lot_view_entry_free(put[i]);
+            rendered_answer_drop(put[i]);
     }
     if (result != 0) {
         /* No answer may outlive its change: the workers hand every such read over instead. */

@@ -38,7 +38,7 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
  * the view (readers then find none, and leave those reads to the writer),
  * so that no answer stays published after it changed.
  */
-void view_publisher_answers(struct view_publisher *publisher, struct lot_view_entry *const *put,
+void view_publisher_answers(struct view_publisher *publisher, struct rendered_answer *const *put,
                             size_t put_count, const char *const *gone, size_t gone_count);
 
 /*

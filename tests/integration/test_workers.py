@@ -4,6 +4,7 @@ accepted the connection, from the view the first loop publishes; writes, streams
 on a worker's connection are handed to the first loop; the caps hold across loops; SIGTERM stops
 them all."""
 
+import gzip
 import http.client
 import json
 import os
@@ -156,6 +157,39 @@ class WorkersTest(IntegrationTestCase):
                                     {"If-None-Match": etag})[0], 304)
         status, _, body = self.fresh(daemon, "GET", "/v1/lots/no-such-lot")
         self.assertEqual((status, json.loads(body)["detail"]), (404, "no lot 'no-such-lot'"))
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
+    def test_gzip_copies_made_at_once_by_both_loops_are_the_same(self):
+        """The gzip copy is made by the first request that asks for it, on whichever loop: after
+        each count, fresh connections ask for the new version gzipped all at once (so both loops
+        race to make its one copy), and every answer is the same bytes, decoding to the identity
+        body, with the identity tag's gzip variant."""
+        daemon = self.start()
+        self.assertEqual(daemon.put_lot("w-2", sample_lot(name="停" * 200, address="车" * 200,
+                                                          capacity=50, hours=None,
+                                                          calendar=None)).status, 201)
+        for occupied in (3, 4, 5):
+            self.assertEqual(daemon.post_occupancy("w-2", {"occupied": occupied}).status, 200)
+            answers = []
+
+            def ask():
+                answers.append(self.fresh(daemon, "GET", "/v1/lots/w-2",
+                                          {"Accept-Encoding": "gzip"}))
+
+            askers = [threading.Thread(target=ask) for _ in range(16)]
+            for asker in askers:
+                asker.start()
+            for asker in askers:
+                asker.join(timeout=15)
+            identity = self.fresh(daemon, "GET", "/v1/lots/w-2")
+            self.assertEqual(len(answers), 16)
+            self.assertEqual(len({repr(answer) for answer in answers}), 1, answers)
+            status, kept, body = answers[0]
+            self.assertEqual((status, kept["Content-Encoding"]), (200, "gzip"))
+            self.assertEqual(gzip.decompress(body), identity[2])
+            self.assertEqual(json.loads(identity[2])["occupied"], occupied)
+            self.assertEqual(kept["ETag"], identity[1]["ETag"][:-1] + '-gzip"')
         answered, _ = self.worker_answered(daemon)
         self.assertGreater(answered, 0)
 
