@@ -191,24 +191,6 @@ static size_t connection_cap(int64_t configured)
     return cap;
 }
 
-static struct event_base *new_event_base(void)
-{
-    struct event_config *settings = event_config_new();
-    struct event_base *base;
-
-    if (settings == NULL)
-        return NULL;
-    /*
-     * The epoll changelist folds the epoll_ctl calls of one loop iteration
-     * into one, which keeps a keep-alive request near nginx's syscall count.
-     * Its caveat is descriptors duplicated with dup(): none is registered here.
-     */
-    event_config_set_flag(settings, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-    base = event_base_new_with_config(settings);
-    event_config_free(settings);
-    return base;
-}
-
 static int prepare_admin_token(const struct data_dir *dir)
 {
     char path[PATH_MAX], error[512];
@@ -650,7 +632,7 @@ int main(int argc, char **argv)
         log_error(component, "%s", error);
         goto deinit;
     }
-    daemon.base = new_event_base();
+    daemon.base = workers_event_base_new(false);
     if (daemon.base == NULL) {
         log_error(component, "cannot create the event loop");
         goto deinit;

@@ -205,16 +205,22 @@ static void *run_worker(void *data)
     return NULL;
 }
 
-static struct event_base *worker_base(void)
+struct event_base *workers_event_base_new(bool one_thread_only)
 {
     struct event_config *settings = event_config_new();
     struct event_base *base;
 
     if (settings == NULL)
         return NULL;
-    /* As the owner's (main.c): epoll_ctl calls folded per iteration; no locks, one thread. */
+    /*
+     * The epoll changelist folds the epoll_ctl calls of one loop iteration
+     * into one, which keeps a keep-alive request near nginx's syscall count.
+     * Its caveat is descriptors duplicated with dup(): none is registered here.
+     */
     event_config_set_flag(settings, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-    event_config_set_flag(settings, EVENT_BASE_FLAG_NOLOCK);
+    /* A worker's loop is touched by its own thread alone: no locks. */
+    if (one_thread_only)
+        event_config_set_flag(settings, EVENT_BASE_FLAG_NOLOCK);
     base = event_base_new_with_config(settings);
     event_config_free(settings);
     return base;
@@ -228,7 +234,7 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     char bound[128];
 
     worker->metrics_lock_ready = pthread_mutex_init(&worker->metrics_lock, NULL) == 0;
-    worker->base = worker_base();
+    worker->base = workers_event_base_new(true);
     worker->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!worker->metrics_lock_ready || worker->base == NULL || worker->wake_fd < 0)
         goto no_memory;

@@ -10,6 +10,7 @@
 #include "snapshot.h"
 
 #include <event2/event.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,14 @@ struct workers_options {
     struct metrics *owner_metrics;   /* borrowed, may be NULL: the workers' counts join it */
     const struct snapshot *snapshot; /* borrowed: the view is built from it, on the owner */
 };
+
+/*
+ * A new event loop as every loop of the daemon runs it (the epoll
+ * changelist); one_thread_only for a worker's, which no other thread
+ * touches (no locks), false for the owner's, which workers wake. NULL when
+ * libevent cannot make one.
+ */
+struct event_base *workers_event_base_new(bool one_thread_only);
 
 /*
  * Start count workers on options->host and the owner's port. Returns 0
