@@ -43,7 +43,9 @@ int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, e
                 size_t *length);
 
 /*
- * The same, from the snapshot's list cache at its current revision (a v3
+ * The same, from the snapshot's list cache at its current revision (the
+ * daemon uses it for the v3 list and sites; the whole-city documents go
+ * through feed_get_document, whose size the cache may refuse) (a v3
  * list that may miss a lot added less than a second ago is not kept), else
  * rendered and kept there (a later change of any lot moves the revision,
  * so the next read renders again). *answer points into the cache, or at
