@@ -28,17 +28,19 @@ static void test_policy(void)
 {
     /* The same revision: never rebuilt, however long ago. */
     CHECK(!feed_slots_rebuild_due(7, 7, 1000000, 0, 0));
-    CHECK(!feed_slots_rebuild_due(7, 7, 1000000, 0, 50));
-    /* A build under a millisecond: a new revision is rebuilt at once. */
+    CHECK(!feed_slots_rebuild_due(7, 7, 1000000, 0, 500));
+    /* A build under FEED_SLOTS_AT_ONCE_MS: a new revision is rebuilt at once. */
+    CHECK_INT_EQ(FEED_SLOTS_AT_ONCE_MS, 10);
     CHECK(feed_slots_rebuild_due(8, 7, 100, 100, 0));
+    CHECK(feed_slots_rebuild_due(8, 7, 100, 100, 9));
+    /* A 10 ms build: not before 10 × 10 ms after it ended. */
+    CHECK(!feed_slots_rebuild_due(8, 7, 199, 100, 10));
+    CHECK(feed_slots_rebuild_due(8, 7, 200, 100, 10));
     /* A 100 ms build: not before 10 × 100 ms after it ended, then yes. */
     CHECK(!feed_slots_rebuild_due(8, 7, 1000, 1000, 100));
     CHECK(!feed_slots_rebuild_due(8, 7, 1999, 1000, 100));
     CHECK(feed_slots_rebuild_due(8, 7, 2000, 1000, 100));
     CHECK(feed_slots_rebuild_due(8, 7, 5000, 1000, 100));
-    /* A 2 ms build waits 20 ms. */
-    CHECK(!feed_slots_rebuild_due(9, 7, 119, 100, 2));
-    CHECK(feed_slots_rebuild_due(9, 7, 120, 100, 2));
     CHECK_INT_EQ(FEED_SLOTS_REBUILD_FACTOR, 10);
 }
 
@@ -92,6 +94,31 @@ static void test_rebuilt_after_a_change_at_the_bounded_rate(void)
     CHECK(strcmp(again->etag, etag) != 0);
     /* The reader of the old document still holds it. */
     CHECK_STR_EQ(first->etag, etag);
+    rendered_answer_drop(first);
+    rendered_answer_drop(again);
+    snapshot_free(snapshot);
+    feed_slots_free(slots);
+}
+
+static void test_a_quick_build_shows_a_change_at_once(void)
+{
+    struct fake_clock clock = {.now_ms = 5000, .step_ms = 9};
+    struct feed_slots *slots = feed_slots_new(read_clock, &clock);
+    struct snapshot *snapshot = feed_city();
+    struct rendered_answer *first = NULL, *again = NULL;
+    char message[256];
+
+    /* A 9 ms build, then a change at the same instant: rebuilt by the next request. */
+    CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &first),
+                 0);
+    clock.step_ms = 0;
+    count_message(message, sizeof(message), 9, 4);
+    CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), feed_now, NULL), 0);
+    CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &again),
+                 0);
+    CHECK(again != first);
+    CHECK_INT_EQ(feed_slots_builds(slots), 2);
+    CHECK(strcmp(again->etag, first->etag) != 0);
     rendered_answer_drop(first);
     rendered_answer_drop(again);
     snapshot_free(snapshot);
@@ -201,6 +228,7 @@ int main(void)
 {
     RUN_TEST(test_policy);
     RUN_TEST(test_rebuilt_after_a_change_at_the_bounded_rate);
+    RUN_TEST(test_a_quick_build_shows_a_change_at_once);
     RUN_TEST(test_unknown_cities_take_no_slot);
     RUN_TEST(test_a_document_over_the_list_cache_quarter_is_kept);
     return check_exit_status();

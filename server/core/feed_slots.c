@@ -28,8 +28,8 @@ bool feed_slots_rebuild_due(uint64_t revision, uint64_t built_revision, int64_t 
 {
     if (revision == built_revision)
         return false;
-    if (build_ms < 0)
-        build_ms = 0;
+    if (build_ms < FEED_SLOTS_AT_ONCE_MS)
+        return true;
     return now_ms - built_at_ms >= (int64_t)FEED_SLOTS_REBUILD_FACTOR * build_ms;
 }
 

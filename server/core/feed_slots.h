@@ -20,18 +20,27 @@
  * A document whose snapshot has changed is rebuilt only once this many
  * times its last build's duration has passed since that build ended, so
  * building takes at most 1/(FACTOR + 1) of a core however many clients
- * ask and however often lots change: a city of a few hundred lots (a
- * build well under a millisecond) still shows a change at once, and a
- * 100,000-lot city (about 100 ms a build) is rebuilt about once a second.
+ * ask and however often lots change, past FEED_SLOTS_AT_ONCE_MS: a city
+ * of 20,000 lots (a DATEX II build of some 170 ms) shows a change within
+ * about two seconds.
  */
 #define FEED_SLOTS_REBUILD_FACTOR 10
+
+/*
+ * A document whose last build took less than this many milliseconds is
+ * rebuilt on the first request after any change, as the v3 list's pages
+ * are: its cost per change is below that of one page of 1,000 sites (some
+ * 8 ms on the bench machine), which every change may already cost, and a
+ * city of up to about a thousand lots shows every change at once.
+ */
+#define FEED_SLOTS_AT_ONCE_MS 10
 
 /*
  * Whether a kept document built from built_revision, whose build ended at
  * built_at_ms and took build_ms (monotonic milliseconds), is rebuilt when
  * asked at now_ms with the snapshot at revision: never while the revision
- * is the same, else once now_ms - built_at_ms reaches
- * FEED_SLOTS_REBUILD_FACTOR × build_ms (at once for a build under 1 ms).
+ * is the same, else at once when build_ms is under FEED_SLOTS_AT_ONCE_MS,
+ * else once now_ms - built_at_ms reaches FEED_SLOTS_REBUILD_FACTOR × build_ms.
  */
 bool feed_slots_rebuild_due(uint64_t revision, uint64_t built_revision, int64_t now_ms,
                             int64_t built_at_ms, int64_t build_ms);
