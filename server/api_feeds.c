@@ -59,6 +59,30 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, found, &uncached);
 }
 
+/* A whole-city document, from its slot (core/feed_slots.h): no query parameters. */
+static void answer_document(struct http_exchange *exchange, struct endpoint_context *context,
+                            enum feed_kind kind, const char *argument, const char *noun)
+{
+    struct rendered_answer *document = NULL;
+    int result;
+
+    if (refuse_unknown(exchange, NULL, 0))
+        return;
+    result = feed_get_document(context->feed_documents, context->snapshot, context->feed_numbers,
+                               kind, argument, clock_now_ms(), &document);
+    if (result == FEED_ERROR_NOT_FOUND) {
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
+        return;
+    }
+    if (result != 0) {
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+        return;
+    }
+    endpoint_mark_stale(exchange, context->snapshot);
+    http_reply_answer(exchange, WIRE_JSON_TYPE, document, HTTP_REPLY_PUBLIC);
+    rendered_answer_drop(document);
+}
+
 static const char *lookup_query(const char *name, void *data)
 {
     return http_exchange_query(data, name);
@@ -89,18 +113,18 @@ void api_feeds_parkapi_v3_site(struct http_exchange *exchange, const struct stor
 void api_feeds_parkapi_v1_city(struct http_exchange *exchange, const struct store_token *token,
                                void *data)
 {
-    answer(exchange, data, FEED_PARKAPI_V1_CITY, http_exchange_parameter(exchange, "city"), NULL,
-           "city");
+    answer_document(exchange, data, FEED_PARKAPI_V1_CITY, http_exchange_parameter(exchange, "city"),
+                    "city");
 }
 
 void api_feeds_datex_light(struct http_exchange *exchange, const struct store_token *token,
                            void *data)
 {
-    answer(exchange, data, FEED_DATEX_LIGHT, NULL, NULL, NULL);
+    answer_document(exchange, data, FEED_DATEX_LIGHT, NULL, "publication");
 }
 
 void api_feeds_datex_light_english(struct http_exchange *exchange, const struct store_token *token,
                                    void *data)
 {
-    answer(exchange, data, FEED_DATEX_LIGHT, "en", NULL, NULL);
+    answer_document(exchange, data, FEED_DATEX_LIGHT, "en", "publication");
 }

@@ -14,6 +14,7 @@ struct api_forecast;
 struct api_metrics;
 struct api_stream;
 struct feed_numbers;
+struct feed_slots;
 struct api_totals;
 struct api_web;
 struct http_exchange;
@@ -29,6 +30,7 @@ struct endpoint_context {
     const char *sign_unknown_text;     /* totals.txt when no open lot has a fresh count */
     struct token_memo *tokens_seen;    /* keys a single write's limit without a lookup */
     struct feed_numbers *feed_numbers; /* ParkAPI numbers to lots, for /v3/parking-sites/{id} */
+    struct feed_slots *feed_documents; /* the whole-city feed documents, one to a slot */
     struct metrics *metrics;           /* the registry of /metrics; NULL: nothing is counted */
     int64_t closure_max_open_ms;       /* a closure announced without "to" expires after it */
     /* The endpoint modules with state of their own, for their handlers. */

@@ -13,6 +13,7 @@
 #include "data_dir.h"
 #include "endpoint.h"
 #include "feed_parkapi.h"
+#include "feed_slots.h"
 #include "forecast_refresh.h"
 #include "http.h"
 #include "http_slots.h"
@@ -285,11 +286,13 @@ static int start_redis(struct daemon *daemon)
                                             .sign_unknown_text = daemon->config->sign_unknown_text,
                                             .tokens_seen = token_memo_new(4096),
                                             .feed_numbers = feed_numbers_new(),
+                                            .feed_documents = feed_slots_new(NULL, NULL),
                                             .metrics = metrics_new(PARKSHARE_VERSION),
                                             .closure_max_open_ms =
                                                 daemon->config->closure_max_open_seconds * 1000};
     if (daemon->api.tokens_seen == NULL || daemon->api.feed_numbers == NULL ||
-        daemon->api.metrics == NULL || store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
+        daemon->api.feed_documents == NULL || daemon->api.metrics == NULL ||
+        store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -477,6 +480,7 @@ static void daemon_deinit(struct daemon *daemon)
     api_forecast_free(daemon->api.forecast);
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);
+    feed_slots_free(daemon->api.feed_documents);
     http_server_free(daemon->http);
     http_slots_free(daemon->slots);
     routes_free(daemon->routes);

@@ -172,3 +172,43 @@ free_key:
     free(key);
     return result;
 }
+
+int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
+                      struct feed_numbers *numbers, enum feed_kind kind, const char *argument,
+                      int64_t now_ms, struct rendered_answer **answer)
+{
+    uint64_t revision = snapshot_revision(snapshot);
+    char *key = cache_key(kind, argument, NULL);
+    const struct rendered_answer *kept;
+    struct rendered_answer *built;
+    bool rebuild;
+    char *body = NULL;
+    size_t length = 0;
+    int64_t started_ms;
+    int result = FEED_ERROR_NO_MEMORY;
+
+    *answer = NULL;
+    if (key == NULL)
+        return FEED_ERROR_NO_MEMORY;
+    kept = feed_slots_find(slots, key, revision, &rebuild);
+    if (!rebuild) {
+        *answer = rendered_answer_hold(kept);
+        result = 0;
+        goto free_key;
+    }
+    started_ms = feed_slots_clock(slots);
+    result = feed_render(snapshot, numbers, kind, argument, NULL, now_ms, &body, &length);
+    if (result != 0)
+        goto free_key;
+    built = rendered_answer_new(key, body, length, NULL);
+    if (built == NULL) {
+        result = FEED_ERROR_NO_MEMORY;
+        goto free_key;
+    }
+    *answer = rendered_answer_hold(built);
+    /* Not kept for want of memory: this request is still answered. */
+    feed_slots_store(slots, key, revision, built, started_ms);
+free_key:
+    free(key);
+    return result;
+}

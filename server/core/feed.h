@@ -4,6 +4,7 @@
 #define PARKSHARE_FEED_H
 
 #include "feed_parkapi.h"
+#include "feed_slots.h"
 #include "list_cache.h"
 #include "snapshot.h"
 
@@ -42,7 +43,9 @@ int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, e
                 size_t *length);
 
 /*
- * The same, from the snapshot's list cache at its current revision (a v3
+ * The same, from the snapshot's list cache at its current revision (the
+ * daemon uses it for the v3 list and sites; the whole-city documents go
+ * through feed_get_document, whose size the cache may refuse) (a v3
  * list that may miss a lot added less than a second ago is not kept), else
  * rendered and kept there (a later change of any lot moves the revision,
  * so the next read renders again). *answer points into the cache, or at
@@ -52,6 +55,20 @@ int feed_render(const struct snapshot *snapshot, struct feed_numbers *numbers, e
 int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_kind kind,
              const char *argument, const struct feed_query *query, int64_t now_ms,
              const struct list_cache_answer **answer, struct list_cache_answer *uncached);
+
+/*
+ * A whole-city document (kind FEED_PARKAPI_V1_CITY or FEED_DATEX_LIGHT)
+ * from its slot in slots, outside the list cache and its budget whatever
+ * its size, rebuilt from the snapshot when its revision has moved and
+ * feed_slots_rebuild_due allows (until then the last build is served, with
+ * its own ETag). Only a document that rendered is kept, so an unknown city
+ * takes no slot. *answer is a new reference for the caller to drop
+ * (rendered_answer_drop); its gzip copy is made on first demand. Returns
+ * 0, FEED_ERROR_NOT_FOUND or FEED_ERROR_NO_MEMORY (*answer then NULL).
+ */
+int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
+                      struct feed_numbers *numbers, enum feed_kind kind, const char *argument,
+                      int64_t now_ms, struct rendered_answer **answer);
 
 /* A UTC instant as RFC 3339 with a "Z" ("2026-11-24T15:07:50Z"), what the feeds' readers parse. */
 void feed_format_time(int64_t utc_ms, char out[21]);

@@ -290,11 +290,23 @@ class FeedsTest(FeedsTestCase):
             again = self.shared.get(path, headers={"If-None-Match": first.header("ETag")})
             self.assertEqual(again.status, 304, path)
             self.assertEqual(again.body, b"")
-        plain = self.shared.get("/datex2/v3/parking-light.json")
-        packed = self.shared.get("/datex2/v3/parking-light.json",
-                                 headers={"Accept-Encoding": "gzip"})
-        self.assertEqual(packed.header("Content-Encoding"), "gzip")
-        self.assertEqual(gzip.decompress(packed.body), plain.body)
+        # The whole-city documents, each kept in a slot of its own: the same bytes and ETag
+        # again, a gzip copy under its own ETag, and a 304 for the tag of the encoding asked for.
+        for path in (DATEX_PATH, DATEX_EN_PATH, "/parkapi/v1/feedcity"):
+            plain = self.shared.get(path)
+            self.assertEqual(plain.status, 200, path)
+            again = self.shared.get(path)
+            self.assertEqual((again.body, again.header("ETag")), (plain.body, plain.header("ETag")))
+            packed = self.shared.get(path, headers={"Accept-Encoding": "gzip"})
+            self.assertEqual(packed.header("Content-Encoding"), "gzip", path)
+            self.assertEqual(gzip.decompress(packed.body), plain.body, path)
+            self.assertEqual(packed.header("ETag"), plain.header("ETag")[:-1] + '-gzip"', path)
+            self.assertIn("Accept-Encoding", packed.header("Vary") or "", path)
+            for etag, encoding in ((plain.header("ETag"), "identity"),
+                                   (packed.header("ETag"), "gzip")):
+                revalidated = self.shared.get(path, headers={"If-None-Match": etag,
+                                                             "Accept-Encoding": encoding})
+                self.assertEqual(revalidated.status, 304, (path, etag))
         # No limit is ParkAPI's largest page: the same kept answer as limit=1000.
         self.assertEqual(self.shared.get("/v3/parking-sites").header("ETag"),
                          self.shared.get("/v3/parking-sites?limit=1000").header("ETag"))
