@@ -17,17 +17,10 @@
 local token_key = KEYS[2]
 --@include token_scope.lua
 
--- The same record as occupancy.lua's: the fingerprint, a newline, the answer.
-if ARGV[3] == '1' then
-  local stored = redis.call('GET', KEYS[4])
-  if stored then
-    local fingerprint = ARGV[4]
-    if string.sub(stored, 1, #fingerprint + 1) == fingerprint .. '\n' then
-      return {'replay', string.sub(stored, #fingerprint + 2)}
-    end
-    return {'mismatch', ''}
-  end
-end
+-- The same record as occupancy.lua's (include/replay.lua).
+local replay_key = ARGV[3] == '1' and KEYS[4] or nil
+local fingerprint = ARGV[4]
+--@include replay.lua
 
 local lot = redis.call('HMGET', KEYS[1], 'capacity', 'version', 'closures')
 if not lot[1] then
@@ -55,13 +48,13 @@ table.insert(kept, closure)
 local record = cjson.encode(closure)
 local list = cjson.encode(kept)
 redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
-if ARGV[3] == '1' then
-  redis.call('SET', KEYS[4], ARGV[4] .. '\n' .. record, 'EX', ARGV[5])
+if replay_key then
+  redis.call('SET', replay_key, fingerprint .. '\n' .. record, 'EX', ARGV[5])
 end
 
 local entry = {'lot', ARGV[1], 'kind', 'closure', 'token', token[1], 'closure', closure['id'],
                'from', ARGV[10], 'to', ARGV[11], 'reason', closure['reason'], 'client', ARGV[6], 'version', tostring(version)}
--- The stream of every lot, the lot first so that audit_lot.lua finds it.
+-- The stream of every lot, the lot first so that audit_list.lua finds it.
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', unpack(entry))
 
 local message = cjson.encode({type = 'closures', id = ARGV[1], version = version,

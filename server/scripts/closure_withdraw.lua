@@ -43,7 +43,7 @@ redis.call('HSET', KEYS[1], 'closures', list, 'version', version)
 local entry = {'lot', ARGV[1], 'kind', 'closure_withdrawn', 'token', token[1],
                'closure', ARGV[2], 'reason', withdrawn['reason'], 'client', ARGV[3],
                'version', tostring(version)}
--- The stream of every lot, the lot first so that audit_lot.lua finds it.
+-- The stream of every lot, the lot first so that audit_list.lua finds it.
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
 
 local message = cjson.encode({type = 'closures', id = ARGV[1], version = version,

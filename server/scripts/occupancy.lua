@@ -23,18 +23,10 @@ local token_key = KEYS[3]
 -- A retry with the same key and body gets the first answer and changes nothing.
 -- Keys are per lot, so one lot's keys never block another's; the token is
 -- not part of the key, so a replay after the token was rotated still counts once.
--- The record is one string, the fingerprint, a newline, the answer (a
--- fingerprint holds no newline): one GET, and one SET with its expiry.
-if ARGV[4] == '1' then
-  local stored = redis.call('GET', KEYS[2])
-  if stored then
-    local fingerprint = ARGV[5]
-    if string.sub(stored, 1, #fingerprint + 1) == fingerprint .. '\n' then
-      return {'replay', string.sub(stored, #fingerprint + 2)}
-    end
-    return {'mismatch', ''}
-  end
-end
+-- The record: see include/replay.lua.
+local replay_key = ARGV[4] == '1' and KEYS[2] or nil
+local fingerprint = ARGV[5]
+--@include replay.lua
 
 -- Space types: which count this update writes. The whole lot's path reads
 -- what it always read; a type's reads the type's count and its capacity
@@ -100,8 +92,8 @@ local answer = string.format(
   '{"id":"%s",%s"occupied":%d,"free":%d,"capacity":%d,"version":%d,"clamped":%s}',
   ARGV[1], space ~= '' and ('"space":"' .. space .. '",') or '', new, capacity - new, capacity,
   version, clamped and 'true' or 'false')
-if ARGV[4] == '1' then
-  redis.call('SET', KEYS[2], ARGV[5] .. '\n' .. answer, 'EX', ARGV[6])
+if replay_key then
+  redis.call('SET', replay_key, fingerprint .. '\n' .. answer, 'EX', ARGV[6])
 end
 
 -- History: fold the whole-lot count, and the sum of each of the lot's
