@@ -35,6 +35,17 @@ static bool refuse_unknown(struct http_exchange *exchange, const char *const *kn
     return true;
 }
 
+/* Answer a feed's failure (404 "no <noun> '<argument>'", else 500); whether there was one. */
+static bool reply_failure(struct http_exchange *exchange, int result, const char *noun,
+                          const char *argument)
+{
+    if (result == FEED_ERROR_NOT_FOUND)
+        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
+    else if (result != 0)
+        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
+    return result != 0;
+}
+
 static void answer(struct http_exchange *exchange, struct endpoint_context *context,
                    enum feed_kind kind, const char *argument, const struct feed_query *query,
                    const char *noun)
@@ -48,14 +59,8 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
         return;
     result = feed_get(context->snapshot, context->feed_numbers, kind, argument, query,
                       clock_now_ms(), &found, &uncached);
-    if (result == FEED_ERROR_NOT_FOUND) {
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
+    if (reply_failure(exchange, result, noun, argument))
         return;
-    }
-    if (result != 0) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
     endpoint_reply_kept(exchange, context, WIRE_JSON_TYPE, found, &uncached);
 }
 
@@ -70,14 +75,8 @@ static void answer_document(struct http_exchange *exchange, struct endpoint_cont
         return;
     result = feed_get_document(context->feed_documents, context->snapshot, context->feed_numbers,
                                kind, argument, clock_now_ms(), &document);
-    if (result == FEED_ERROR_NOT_FOUND) {
-        http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no %s '%s'", noun, argument);
+    if (reply_failure(exchange, result, noun, argument))
         return;
-    }
-    if (result != 0) {
-        http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
-        return;
-    }
     endpoint_mark_stale(exchange, context->snapshot);
     http_reply_answer(exchange, WIRE_JSON_TYPE, document, HTTP_REPLY_PUBLIC);
     rendered_answer_drop(document);
