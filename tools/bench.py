@@ -127,6 +127,16 @@ class Daemon:
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def admin_token(self):
+        """The admin token the daemon wrote into its data directory."""
+        with open(os.path.join(self.data_dir, "admin.token")) as token:
+            return token.read().strip()
+
+    def first_lot_id(self):
+        """The id of the first lot in id order (the demo city is loaded)."""
+        with urllib.request.urlopen(self.url("/v1/lots?limit=1")) as answer:
+            return json.loads(answer.read())["lots"][0]["id"]
+
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
@@ -272,7 +282,7 @@ def bench_writes(daemon, workdir, lot_id, source=None):
     """(parkshare's writes/s, the occupancy script's EVALSHA/s, the minimal counter's
     EVALSHA/s, non-2xx answers), the last two on the daemon's Redis; source is the
     occupancy script to run under redis-benchmark (default: the work tree's)."""
-    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    token = daemon.admin_token()
     script = os.path.join(workdir, "write.lua")
     with open(script, "w") as out:
         out.write(WRITE_SCRIPT % (token, f"/v1/lots/{lot_id}/occupancy"))
@@ -401,7 +411,7 @@ def fill_lots(daemon):
     import http.client
     import random
     import threading
-    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    token = daemon.admin_token()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     rng = random.Random(100000)
     bodies = []
@@ -480,7 +490,7 @@ def bench_stream_latency(daemon, workdir, lot_id, samples=300):
     import http.client
     socket_path = os.path.join(daemon.data_dir, "redis.sock")
     process, port = second_daemon(workdir, socket_path, "stream")
-    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    token = daemon.admin_token()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", f"/v1/stream?lot={lot_id}")
     stream = connection.getresponse()
@@ -669,8 +679,7 @@ def main():
         if os.environ.get("BENCH_ONLY") == "scale":
             print_scale(bench_scale(daemon, workdir))
             return
-        lots = json.loads(urllib.request.urlopen(daemon.url("/v1/lots?limit=1")).read())
-        lot_id = lots["lots"][0]["id"]
+        lot_id = daemon.first_lot_id()
         print(f"parkshare bench: wrk -t1 -c{CONNECTIONS} -d{DURATION}, "
               f"{'server on core 0, load on core 1' if CORES >= 2 else 'one core'}")
         print("nginx static: " + NGINX_MODES["static"] + "; nginx from memory: " +

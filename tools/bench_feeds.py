@@ -34,7 +34,7 @@ def kept_build_ms(built):
 
 
 def write_one(daemon, index):
-    token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+    token = daemon.admin_token()
     request = urllib.request.Request(
         daemon.url("/v1/lots/bench-000000/occupancy"), method="POST",
         data=f'{{"occupied": {index % 50}}}'.encode(),

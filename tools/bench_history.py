@@ -28,9 +28,8 @@ def daemon_writes(server, workdir):
     bench.SERVER = server
     daemon = bench.Daemon(workdir)
     try:
-        lots = bench.json.loads(bench.urllib.request.urlopen(daemon.url("/v1/lots?limit=1")).read())
-        lot_id = lots["lots"][0]["id"]
-        token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+        lot_id = daemon.first_lot_id()
+        token = daemon.admin_token()
         script = os.path.join(workdir, "write.lua")
         with open(script, "w") as out:
             out.write(bench.WRITE_SCRIPT % (token, f"/v1/lots/{lot_id}/occupancy"))

@@ -76,9 +76,8 @@ def measure(server, source, workdir):
     bench.SERVER = server
     daemon = bench.Daemon(workdir)
     try:
-        lots = bench.json.loads(bench.urllib.request.urlopen(daemon.url("/v1/lots?limit=1")).read())
-        lot_id = lots["lots"][0]["id"]
-        token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+        lot_id = daemon.first_lot_id()
+        token = daemon.admin_token()
         redis = redis_child(daemon.process.pid)
         socket_path = os.path.join(daemon.data_dir, "redis.sock")
         both = [daemon.process.pid, redis]

@@ -47,7 +47,7 @@ def used_memory(daemon):
 class Client:
     def __init__(self, daemon):
         self.connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=120)
-        token = open(os.path.join(daemon.data_dir, "admin.token")).read().strip()
+        token = daemon.admin_token()
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def send(self, method, path, body):
