@@ -12,15 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
+void endpoint_mark_stale_since(struct http_exchange *exchange, int64_t stale_since_ms)
 {
-    int64_t since = snapshot_stale_since(snapshot);
     char age[32];
-    if (since < 0)
+
+    if (stale_since_ms < 0)
         return;
-    snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - since) / 1000));
+    snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since_ms) / 1000));
     http_exchange_add_header(exchange, "Age", age);
     http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
+}
+
+void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot)
+{
+    endpoint_mark_stale_since(exchange, snapshot_stale_since(snapshot));
 }
 
 void *endpoint_allocate(struct http_exchange *exchange, size_t size)

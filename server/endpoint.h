@@ -57,6 +57,13 @@ typedef void endpoint_handler(struct http_exchange *exchange, const struct store
 void endpoint_mark_stale(struct http_exchange *exchange, const struct snapshot *snapshot);
 
 /*
+ * The same for content stale since stale_since_ms (-1: fresh, nothing added),
+ * for answers not read from the snapshot itself (a worker's published view).
+ * Safe on any loop's thread.
+ */
+void endpoint_mark_stale_since(struct http_exchange *exchange, int64_t stale_since_ms);
+
+/*
  * calloc(1, size) for an exchange's own state; when memory runs out the
  * exchange is answered 500 (and freed) and NULL is returned.
  */

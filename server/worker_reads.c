@@ -2,29 +2,16 @@
 #include "workers.h"
 
 #include "answer_key.h"
-#include "clock.h"
+#include "endpoint.h"
 #include "http_request.h"
 #include "workers_private.h"
 
 #include <parkshare/wire.h>
-#include <stdio.h>
 #include <string.h>
 
 /* --- the reads a worker answers: lots, and the totals the owner keeps --- */
 
 static const char totals_text_type[] = "text/plain; charset=utf-8";
-
-/* Stale marks as endpoint_mark_stale adds them on the owner. */
-static void mark_stale(struct http_exchange *exchange, int64_t stale_since)
-{
-    char age[32];
-
-    if (stale_since < 0)
-        return;
-    snprintf(age, sizeof(age), "%lld", (long long)((clock_now_ms() - stale_since) / 1000));
-    http_exchange_add_header(exchange, "Age", age);
-    http_exchange_add_header(exchange, "Warning", "110 - \"Response is Stale\"");
-}
 
 /* As api_lots_get answers from the snapshot, with the view the owner published last. */
 void worker_reads_lot(struct http_exchange *exchange, void *data)
@@ -44,7 +31,7 @@ void worker_reads_lot(struct http_exchange *exchange, void *data)
         http_reply_problem(exchange, PROBLEM_NOT_FOUND, "no lot '%s'", id);
         return;
     }
-    mark_stale(exchange, lot_view_stale_since(view));
+    endpoint_mark_stale_since(exchange, lot_view_stale_since(view));
     /* The entry's bytes are written or copied before the reply returns: then they may go. */
     http_reply_answer(exchange, WIRE_JSON_TYPE, entry, HTTP_REPLY_PUBLIC);
     view_publisher_leave(publisher, worker->number - 1);
@@ -131,7 +118,7 @@ static void worker_totals_reply(struct http_exchange *exchange, struct worker *w
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the totals were not held");
         return;
     }
-    mark_stale(exchange, worker->held_stale_since);
+    endpoint_mark_stale_since(exchange, worker->held_stale_since);
     http_reply_answer(exchange, content_type, entry, HTTP_REPLY_PUBLIC);
     view_publisher_leave(worker->workers->publisher, worker->number - 1);
 }
