@@ -28,15 +28,8 @@ if not lot[1] then
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local kept = {}
-local readable, old = pcall(cjson.decode, lot[3] or '[]')
-if readable and type(old) == 'table' then
-  for _, closure in ipairs(old) do
-    if type(closure) == 'table' and type(closure['to']) == 'number' and closure['to'] > now then
-      table.insert(kept, closure)
-    end
-  end
-end
+--@include closures_current.lua
+local kept = current_closures(lot[3], now)
 if #kept >= tonumber(ARGV[9]) then
   return {'over-capacity', tostring(#kept)}
 end

@@ -17,17 +17,12 @@ if not lot[1] then
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local kept, withdrawn = {}, nil
-local readable, old = pcall(cjson.decode, lot[3] or '[]')
-if readable and type(old) == 'table' then
-  for _, closure in ipairs(old) do
-    if type(closure) == 'table' and type(closure['to']) == 'number' and closure['to'] > now then
-      if closure['id'] == ARGV[2] then
-        withdrawn = closure
-      else
-        table.insert(kept, closure)
-      end
-    end
+--@include closures_current.lua
+local kept, withdrawn = current_closures(lot[3], now), nil
+for at, closure in ipairs(kept) do
+  if closure['id'] == ARGV[2] then
+    withdrawn = table.remove(kept, at)
+    break
   end
 end
 if not withdrawn then
