@@ -289,10 +289,12 @@ bool http_exchange_wants_gzip(const struct http_exchange *exchange, const char *
                               size_t length);
 
 /*
- * Answer 200 with a shared rendered answer (borrowed: its bytes are
- * written, or the unsent rest copied, before this returns, so the caller
- * only has to hold it for the call). A client that accepts gzip gets the
- * answer's gzip copy, made by the first such request (rendered_answer_gzip).
+ * Answer 200 with a shared rendered answer (borrowed for the call: when
+ * the socket does not take the whole body at once, the connection takes a
+ * reference of its own, rendered_answer_hold, and drops it once the rest
+ * is written or the client is gone; the bytes are never copied). A client
+ * that accepts gzip gets the answer's gzip copy, made by the first such
+ * request (rendered_answer_gzip), kept by the same reference.
  */
 void http_reply_answer(struct http_exchange *exchange, const char *content_type,
                        const struct rendered_answer *answer, unsigned flags);

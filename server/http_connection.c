@@ -27,8 +27,6 @@
 #define LINGER_TIMEOUT_S 2
 #define LINGER_TOTAL_S   10
 #define LISTEN_BACKLOG   1024
-/* An output buffer that grew past this (a slow stream) is given back once drained. */
-#define OUTPUT_KEEP_BYTES 65536
 
 static const char component[] = "http";
 
@@ -50,6 +48,8 @@ static void close_socket(struct http_connection *connection)
         event_free(connection->writable);
     connection->readable = connection->writable = NULL;
     release_stream(connection);
+    /* Nothing more is written: a body kept by reference is given back now. */
+    http_output_clear(&connection->output);
     if (connection->fd >= 0) {
         if (close(connection->fd) != 0)
             log_debug(component, "close: %s", strerror(errno));
@@ -66,7 +66,7 @@ static void connection_free(struct http_connection *connection)
     close_socket(connection);
     LIST_REMOVE(connection, link);
     free(connection->body);
-    free(connection->output.bytes);
+    http_output_clear(&connection->output);
     free(connection);
 }
 
@@ -89,41 +89,21 @@ static void settle(struct http_connection *connection)
 
 static bool output_empty(const struct http_connection *connection)
 {
-    return connection->output.start == connection->output.end;
-}
-
-static int output_append(struct output *output, const char *bytes, size_t length)
-{
-    if (output->end + length > output->size) {
-        size_t pending = output->end - output->start, size = output->size ? output->size : 4096;
-        while (size < pending + length)
-            size *= 2;
-        if (size > output->size) {
-            char *grown = realloc(output->bytes, size);
-            if (grown == NULL)
-                return HTTP_CONNECTION_ERROR_NO_MEMORY;
-            output->bytes = grown;
-            output->size = size;
-        }
-        memmove(output->bytes, output->bytes + output->start, pending);
-        output->start = 0;
-        output->end = pending;
-    }
-    memcpy(output->bytes + output->end, bytes, length);
-    output->end += length;
-    return 0;
+    return http_output_empty(&connection->output);
 }
 
 /*
- * Write parts at once when nothing is queued before them; copy whatever
- * the socket does not take and arm the write event. Returns 0,
+ * Write parts at once when nothing is queued before them; queue whatever
+ * the socket does not take (the last part's rest kept through keeper, may
+ * be NULL; the rest copied) and arm the write event. Returns 0,
  * HTTP_CONNECTION_ERROR_GONE or HTTP_CONNECTION_ERROR_NO_MEMORY.
  */
-static int write_parts(struct http_connection *connection, const struct iovec *parts, int count)
+static int write_parts(struct http_connection *connection, const struct iovec *parts, int count,
+                       const struct http_body_keeper *keeper)
 {
     struct timeval *idle = &connection->listener->idle;
     bool was_empty = output_empty(connection);
-    size_t total = 0, skip;
+    size_t total = 0;
     ssize_t sent = 0;
 
     if (connection->gone)
@@ -139,17 +119,8 @@ static int write_parts(struct http_connection *connection, const struct iovec *p
         if ((size_t)sent == total)
             return 0;
     }
-    skip = (size_t)sent;
-    for (int i = 0; i < count; i++) {
-        if (skip >= parts[i].iov_len) {
-            skip -= parts[i].iov_len;
-            continue;
-        }
-        if (output_append(&connection->output, (const char *)parts[i].iov_base + skip,
-                          parts[i].iov_len - skip) != 0)
-            return HTTP_CONNECTION_ERROR_NO_MEMORY;
-        skip = 0;
-    }
+    if (http_output_queue(&connection->output, parts, count, (size_t)sent, keeper) != 0)
+        return HTTP_CONNECTION_ERROR_NO_MEMORY;
     if (was_empty && event_add(connection->writable, idle) != 0)
         return HTTP_CONNECTION_ERROR_NO_MEMORY;
     return 0;
@@ -158,22 +129,10 @@ static int write_parts(struct http_connection *connection, const struct iovec *p
 /* Write what is queued; 0 (all written, or the socket is full) or HTTP_CONNECTION_ERROR_GONE. */
 static int flush_output(struct http_connection *connection)
 {
-    struct output *output = &connection->output;
+    int result = http_output_flush(&connection->output, connection->fd);
 
-    while (output->start < output->end) {
-        ssize_t sent =
-            write(connection->fd, output->bytes + output->start, output->end - output->start);
-        if (sent < 0 && errno == EINTR)
-            continue;
-        if (sent < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : HTTP_CONNECTION_ERROR_GONE;
-        output->start += (size_t)sent;
-    }
-    output->start = output->end = 0;
-    if (output->size > OUTPUT_KEEP_BYTES) {
-        free(output->bytes);
-        *output = (struct output){0};
-    }
+    if (result <= 0)
+        return result;
     return event_del(connection->writable) == 0 ? 0 : HTTP_CONNECTION_ERROR_GONE;
 }
 
@@ -296,7 +255,7 @@ static void begin_body(struct http_connection *connection)
     /* The client waits for this before it sends the body (RFC 9110 10.1.1). */
     if (request->expect_continue && !body_complete(connection)) {
         struct iovec part = {(void *)go_on, sizeof(go_on) - 1};
-        if (write_parts(connection, &part, 1) != 0)
+        if (write_parts(connection, &part, 1, NULL) != 0)
             close_socket(connection);
     }
 }
@@ -627,9 +586,17 @@ static void finish_request(struct http_connection *connection, bool close)
 void http_connection_respond(struct http_connection *connection, const char *head,
                              size_t head_length, const char *body, size_t body_length, bool close)
 {
+    http_connection_respond_kept(connection, head, head_length, body, body_length, NULL, close);
+}
+
+void http_connection_respond_kept(struct http_connection *connection, const char *head,
+                                  size_t head_length, const char *body, size_t body_length,
+                                  const struct http_body_keeper *keeper, bool close)
+{
     struct iovec parts[2] = {{(void *)head, head_length}, {(void *)body, body_length}};
 
-    if (write_parts(connection, parts, body_length > 0 ? 2 : 1) != 0)
+    if (write_parts(connection, parts, body_length > 0 ? 2 : 1, body_length > 0 ? keeper : NULL) !=
+        0)
         close_socket(connection);
     release_stream(connection); /* a long poll's count ends with its answer */
     finish_request(connection, close);
@@ -646,7 +613,7 @@ void http_connection_stream_begin(struct http_connection *connection, const char
     connection->on_close = on_close;
     connection->close_data = data;
     /* A stream lives as long as its client: on_readable ignores the read timeout now. */
-    if (write_parts(connection, &part, 1) != 0) {
+    if (write_parts(connection, &part, 1, NULL) != 0) {
         connection->on_close = NULL; /* the owner learns it from the next write */
         close_socket(connection);
     }
@@ -655,7 +622,7 @@ void http_connection_stream_begin(struct http_connection *connection, const char
 int http_connection_stream_write(struct http_connection *connection, const struct iovec *parts,
                                  int count)
 {
-    int result = write_parts(connection, parts, count);
+    int result = write_parts(connection, parts, count, NULL);
     if (result != 0) {
         connection->on_close = NULL;
         close_socket(connection);
@@ -665,7 +632,7 @@ int http_connection_stream_write(struct http_connection *connection, const struc
 
 size_t http_connection_queued_bytes(const struct http_connection *connection)
 {
-    return connection->output.end - connection->output.start;
+    return http_output_queued(&connection->output);
 }
 
 void http_connection_stream_end(struct http_connection *connection, const char *tail,
@@ -674,7 +641,7 @@ void http_connection_stream_end(struct http_connection *connection, const char *
     struct iovec part = {(void *)tail, tail_length};
 
     connection->on_close = NULL;
-    if (!flush || (tail_length > 0 && write_parts(connection, &part, 1) != 0))
+    if (!flush || (tail_length > 0 && write_parts(connection, &part, 1, NULL) != 0))
         close_socket(connection);
     connection->state = STATE_CLOSING;
     resume(connection);

@@ -162,6 +162,31 @@ void http_connection_respond(struct http_connection *connection, const char *hea
                              size_t head_length, const char *body, size_t body_length, bool close);
 
 /*
+ * How a body outlives http_connection_respond_kept when the socket does
+ * not take all of it at once. keep(owner) is called at most once, and only
+ * then: it returns a token that keeps the body's bytes alive and unchanged
+ * (a reference taken, or a buffer whose ownership moves), or NULL when it
+ * cannot (the rest is then copied). release(token) is called exactly once
+ * for a token keep returned, when the bytes are written or the connection
+ * closes, on the connection's loop thread.
+ */
+struct http_body_keeper {
+    void *(*keep)(void *owner);
+    void (*release)(void *token);
+    void *owner;
+};
+
+/*
+ * http_connection_respond, but the unsent rest of body is kept by
+ * reference through keeper (borrowed; NULL: copied), not copied; only the
+ * unsent rest of head is copied. The bytes kept count in
+ * http_connection_queued_bytes like copied ones.
+ */
+void http_connection_respond_kept(struct http_connection *connection, const char *head,
+                                  size_t head_length, const char *body, size_t body_length,
+                                  const struct http_body_keeper *keeper, bool close);
+
+/*
  * Answer the current request with a stream: head now, then whatever
  * http_connection_stream_write sends, until http_connection_stream_end.
  * The connection then belongs to the stream: it has no idle timeout, and
@@ -180,7 +205,7 @@ void http_connection_stream_begin(struct http_connection *connection, const char
 int http_connection_stream_write(struct http_connection *connection, const struct iovec *parts,
                                  int count);
 
-/* Bytes written to the connection that the client has not taken yet. */
+/* Bytes written to the connection that the client has not taken yet, copied or kept. */
 size_t http_connection_queued_bytes(const struct http_connection *connection);
 
 /*

@@ -4,6 +4,7 @@
 
 #include "client_slots.h"
 #include "http_connection.h"
+#include "http_output.h"
 #include "http_slots.h"
 
 #include <event2/listener.h>
@@ -16,12 +17,6 @@ enum connection_state {
     STATE_STREAMING, /* the answer is a stream */
     STATE_CLOSING,   /* the last answer is being written */
     STATE_LINGERING, /* written and shut down; reading until the client closes */
-};
-
-/* Bytes the socket did not take yet: start..end of bytes. */
-struct output {
-    char *bytes;
-    size_t start, end, size;
 };
 
 struct http_connection {
@@ -49,7 +44,7 @@ struct http_connection {
     char *body;      /* owned, when the body does not fit into input after the head */
     size_t body_received;
     struct timeval lingering_since;
-    struct output output;
+    struct http_output output;
     void (*on_close)(void *data);
     void *close_data;
     struct sockaddr_storage address; /* the peer, for a hand-over */

@@ -127,6 +127,23 @@ bool http_exchange_wants_gzip(const struct http_exchange *exchange, const char *
            gzip_accepted(http_exchange_header(exchange, "Accept-Encoding"));
 }
 
+/*
+ * What a reply sends and how its bytes live past the call when the socket
+ * does not take them at once: shared (a rendered answer, held by a
+ * reference then), owned (built for this answer alone, handed over then)
+ * or neither (borrowed: the connection copies the rest, as for a list
+ * cache's kept answer, which has no reference count and goes when the
+ * snapshot's revision moves).
+ */
+struct reply_body {
+    const char *bytes;
+    size_t length;
+    const char *etag;                     /* NULL: the body's own, etag_of */
+    const struct gzip_copy *copy;         /* a kept gzip copy beside a borrowed body, or NULL */
+    const struct rendered_answer *shared; /* bytes are its body; its gzip copy lives as long */
+    char *owned;                          /* bytes, malloc'd, taken over by the reply */
+};
+
 /* What is sent: the identity body, or its gzip copy (kept, or compressed for this answer). */
 struct representation {
     const char *body;
@@ -171,36 +188,78 @@ static void take_gzip_body(const struct gzip_copy *copy, struct representation *
     }
 }
 
+/* A shared answer kept past the call: a reference of the connection's own, dropped on any thread.
+ */
+static void *hold_answer(void *answer)
+{
+    return rendered_answer_hold(answer);
+}
+
+static void drop_answer(void *answer)
+{
+    rendered_answer_drop(answer);
+}
+
+/* An owned buffer kept past the call: owner is where the reply holds it; it moves out. */
+static void *take_owned(void *owner)
+{
+    char **slot = owner, *taken = *slot;
+
+    *slot = NULL;
+    return taken;
+}
+
+/*
+ * How the bytes sent live past the call (see struct reply_body): a gzip
+ * copy made for this answer moves to the connection, a shared answer's
+ * body or gzip copy is held, anything else is copied.
+ */
+static bool choose_keeper(struct representation *chosen, struct reply_body *body,
+                          struct http_body_keeper *keeper)
+{
+    if (chosen->compressed != NULL && chosen->body == chosen->compressed)
+        *keeper = (struct http_body_keeper){take_owned, free, &chosen->compressed};
+    else if (body->shared != NULL)
+        *keeper = (struct http_body_keeper){hold_answer, drop_answer, (void *)body->shared};
+    else if (body->owned != NULL && chosen->body == body->owned)
+        *keeper = (struct http_body_keeper){take_owned, free, &body->owned};
+    else
+        return false;
+    return true;
+}
+
 /*
  * The head is built here and written with the body in one writev; the
- * connection copies only what the socket does not take at once, so body
- * may be a snapshot's buffer that changes after this returns.
+ * connection copies what the socket does not take at once unless the
+ * body is kept (choose_keeper), so a borrowed body may be a snapshot's
+ * buffer that changes after this returns.
  */
 static void reply_with(struct http_exchange *exchange, int status, const char *content_type,
-                       const char *body, size_t length, const char *etag,
-                       const struct gzip_copy *copy, const struct rendered_answer *shared,
-                       unsigned flags)
+                       struct reply_body *body, unsigned flags)
 {
     static const char failed[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
                                  "Connection: close\r\n\r\n";
     bool close = exchange->server->shutting_down || http_connection_closes(exchange->connection);
     bool read = http_exchange_is_read(exchange);
-    struct representation chosen = {body, length, etag, false, NULL, ""};
+    struct representation chosen = {body->bytes, body->length, body->etag, false, NULL, ""};
     char computed_etag[24];
+    const char *etag = body->etag;
+    struct http_body_keeper keeper;
     struct http_head head;
 
     if (status == 200 && read) {
         if (etag == NULL) {
-            etag_of(body, length, computed_etag, sizeof(computed_etag));
+            etag_of(body->bytes, body->length, computed_etag, sizeof(computed_etag));
             chosen.etag = etag = computed_etag;
         }
-        if (gzip_worth(content_type, length))
+        if (gzip_worth(content_type, body->length))
             flags |= HTTP_HEAD_VARY_ENCODING;
-        choose(exchange, content_type, copy, &chosen);
+        choose(exchange, content_type, body->copy, &chosen);
         if (etag_matches(http_exchange_header(exchange, "If-None-Match"), chosen.etag))
             status = 304;
         else if (chosen.gzip)
-            take_gzip_body(shared != NULL ? rendered_answer_gzip(shared) : copy, &chosen, etag);
+            take_gzip_body(body->shared != NULL ? rendered_answer_gzip(body->shared) : body->copy,
+                           &chosen, etag);
     }
     exchange->status = status; /* for the metrics, counted when the exchange is freed */
     http_head_begin(&head, exchange, status, status == 304 ? NULL : content_type, flags);
@@ -218,32 +277,50 @@ static void reply_with(struct http_exchange *exchange, int status, const char *c
     } else {
         /* HEAD: the GET's Content-Length, and no body. */
         bool send_body = has_body(status) && exchange->method != ROUTER_HEAD;
-        http_connection_respond(exchange->connection, head.bytes, head.length, chosen.body,
-                                send_body ? chosen.length : 0, close);
+        bool kept = send_body && choose_keeper(&chosen, body, &keeper);
+        http_connection_respond_kept(exchange->connection, head.bytes, head.length, chosen.body,
+                                     send_body ? chosen.length : 0, kept ? &keeper : NULL, close);
     }
-    free(chosen.compressed);
+    free(chosen.compressed); /* NULL when the connection took it over */
+    free(body->owned);
+    body->owned = NULL;
     http_exchange_free(exchange);
 }
 
 void http_reply(struct http_exchange *exchange, int status, const char *content_type,
                 const char *body, size_t length, const char *etag, unsigned flags)
 {
-    reply_with(exchange, status, content_type, body, length, etag, NULL, NULL, flags);
+    struct reply_body borrowed = {body, length, etag, NULL, NULL, NULL};
+
+    reply_with(exchange, status, content_type, &borrowed, flags);
+}
+
+/* http_reply for a body built for this answer alone (malloc'd): taken over, freed by the reply. */
+static void reply_owned(struct http_exchange *exchange, int status, const char *content_type,
+                        char *body, size_t length, unsigned flags)
+{
+    struct reply_body owned = {body, length, NULL, NULL, NULL, body};
+
+    reply_with(exchange, status, content_type, &owned, flags);
 }
 
 void http_reply_encoded(struct http_exchange *exchange, const char *content_type, const char *body,
                         size_t length, const char *etag, const struct gzip_copy *gzip,
                         unsigned flags)
 {
-    reply_with(exchange, 200, content_type, body, length, etag, gzip, NULL, flags);
+    struct reply_body borrowed = {body, length, etag, gzip, NULL, NULL};
+
+    reply_with(exchange, 200, content_type, &borrowed, flags);
 }
 
 void http_reply_answer(struct http_exchange *exchange, const char *content_type,
                        const struct rendered_answer *answer, unsigned flags)
 {
     /* The gzip copy's tag is the identity tag's variant, made or not: choose needs no copy. */
-    reply_with(exchange, 200, content_type, answer->body, answer->body_length, answer->etag, NULL,
-               answer, flags);
+    struct reply_body shared = {answer->body, answer->body_length, answer->etag, NULL, answer,
+                                NULL};
+
+    reply_with(exchange, 200, content_type, &shared, flags);
 }
 
 void http_reply_preflight(struct http_exchange *exchange, unsigned methods)
@@ -289,8 +366,7 @@ void http_reply_json(struct http_exchange *exchange, int status, const json_t *d
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    http_reply(exchange, status, WIRE_JSON_TYPE, text, strlen(text), NULL, flags);
-    free(text);
+    reply_owned(exchange, status, WIRE_JSON_TYPE, text, strlen(text), flags);
 }
 
 void http_reply_problem_with(struct http_exchange *exchange, enum problem_type type,
@@ -302,7 +378,6 @@ void http_reply_problem_with(struct http_exchange *exchange, enum problem_type t
         http_reply(exchange, 500, "text/plain", "out of memory\n", 14, NULL, HTTP_REPLY_NO_STORE);
         return;
     }
-    http_reply(exchange, problem_status(type), WIRE_PROBLEM_TYPE, document, length, NULL,
-               HTTP_REPLY_NO_STORE | (http_exchange_is_read(exchange) ? HTTP_REPLY_PUBLIC : 0));
-    free(document);
+    reply_owned(exchange, problem_status(type), WIRE_PROBLEM_TYPE, document, length,
+                HTTP_REPLY_NO_STORE | (http_exchange_is_read(exchange) ? HTTP_REPLY_PUBLIC : 0));
 }
