@@ -3,6 +3,7 @@
 
 #include "json_text.h"
 #include "schedule.h"
+#include "space.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +137,11 @@ static void clear_views(struct snapshot_lot *lot)
     json_decref(lot->groups);
     json_decref(lot->space_plan);
     free(lot->opening_hours);
+    free(lot->group_list);
     lot->strings = NULL;
     lot->groups = NULL;
+    lot->group_list = NULL;
+    lot->declared_spaces = 0;
     lot->space_plan = NULL;
     lot->opening_hours = NULL;
     lot->city = NULL;
@@ -145,6 +149,42 @@ static void clear_views(struct snapshot_lot *lot)
     lot->capacity = 0;
     lot->latitude = 0;
     lot->longitude = 0;
+}
+
+/*
+ * The groups as one text, ",a,b,", so that a group is found with one
+ * strstr of ",a," on any thread (ids hold no comma); true when there are
+ * none, false without memory.
+ */
+static bool take_group_list(struct snapshot_lot *lot)
+{
+    struct json_text_buffer list = {0};
+    size_t index, length;
+    json_t *value;
+
+    if (json_array_size(lot->groups) == 0)
+        return true;
+    json_text_append(&list, ",", 1);
+    json_array_foreach(lot->groups, index, value)
+    {
+        if (!json_is_string(value))
+            continue; /* stored lots were checked: never happens */
+        json_text_append_text(&list, json_string_value(value));
+        json_text_append(&list, ",", 1);
+    }
+    lot->group_list = json_text_finish(&list, &length);
+    return lot->group_list != NULL;
+}
+
+/* Which space types the lot declares: what space= selects on. */
+static unsigned declared_spaces(const json_t *space_plan)
+{
+    unsigned declared = 0;
+
+    for (int type = 0; space_plan != NULL && type < SPACE_TYPE_COUNT; type++)
+        if (space_capacity(space_plan, (enum space_type)type) >= 0)
+            declared |= 1u << type;
+    return declared;
 }
 
 /* Fill the typed views from lot->static_text. Returns -1 if unusable. */
@@ -176,6 +216,8 @@ static int read_views(struct snapshot_lot *lot)
     else if (usable)
         lot->opening_hours = schedule_osm_string(hours);
     json_decref(hours);
+    usable = usable && take_group_list(lot);
+    lot->declared_spaces = declared_spaces(lot->space_plan);
     return usable && capacity && lot->strings != NULL && lot->opening_hours != NULL ? 0 : -1;
 }
 
