@@ -34,11 +34,11 @@ void worker_lists_before_update(struct workers *workers)
 
     if (current != NULL && lot_index_layout(current) == layout)
         return;
-    if (current != NULL && !feed_slots_rebuild_due(layout, lot_index_layout(current), now_ms,
-                                                   workers->index_built_at_ms,
-                                                   workers->index_build_ms)) {
-        wait_ms = workers->index_built_at_ms +
-                  FEED_SLOTS_REBUILD_FACTOR * workers->index_build_ms - now_ms;
+    if (current != NULL &&
+        !feed_slots_rebuild_due(layout, lot_index_layout(current), now_ms,
+                                workers->index_built_at_ms, workers->index_build_ms)) {
+        wait_ms = workers->index_built_at_ms + FEED_SLOTS_REBUILD_FACTOR * workers->index_build_ms -
+                  now_ms;
         if (!evtimer_pending(workers->index_timer, NULL)) {
             struct timeval delay = {wait_ms / 1000, (wait_ms % 1000) * 1000 + 1000};
             evtimer_add(workers->index_timer, &delay);
@@ -52,6 +52,14 @@ void worker_lists_before_update(struct workers *workers)
     }
     workers->index_built_at_ms = clock_monotonic_ms();
     workers->index_build_ms = workers->index_built_at_ms - now_ms;
+    /* A city large enough to pace its index is worth a line: changes of layout wait. */
+    if (workers->index_build_ms >= FEED_SLOTS_AT_ONCE_MS)
+        log_info(component,
+                 "lot index for lists on workers: %zu lots, %zu KiB, built in %lld ms; "
+                 "rebuilt at most every %lld ms while lots are added, moved or deleted",
+                 lot_index_count(index), lot_index_bytes(index) / 1024,
+                 (long long)workers->index_build_ms,
+                 (long long)(FEED_SLOTS_REBUILD_FACTOR * workers->index_build_ms));
     view_publisher_offer_index(workers->publisher, index);
 }
 
@@ -137,8 +145,7 @@ static bool read_pairs(struct worker_list_request *request, const char *query, s
     return true;
 }
 
-bool worker_lists_decide(struct worker *worker, const char *path, const char *query,
-                         size_t length)
+bool worker_lists_decide(struct worker *worker, const char *path, const char *query, size_t length)
 {
     struct worker_list_request *request = &worker->list;
     struct field_error error;
@@ -173,8 +180,8 @@ static const struct list_cache_answer *list_answer_of(struct worker *worker,
 {
     struct worker_list_request *request = &worker->list;
     uint64_t generation = lot_view_generation(request->view);
-    char *key = lot_query_key(&request->query,
-                              request->format == LIST_ANSWER_GEOJSON ? "geojson" : "lots");
+    char *key =
+        lot_query_key(&request->query, request->format == LIST_ANSWER_GEOJSON ? "geojson" : "lots");
     const struct list_cache_answer *answer = NULL;
     struct lot_query_hit *hits = NULL;
     char *body = NULL;
@@ -224,12 +231,11 @@ static void reply_list(struct http_exchange *exchange, struct worker *worker)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
     } else {
         endpoint_mark_stale_since(exchange, lot_view_stale_since(request->view));
-        if (answer != &uncached &&
-            http_exchange_wants_gzip(exchange, content_type, answer->length))
+        if (answer != &uncached && http_exchange_wants_gzip(exchange, content_type, answer->length))
             gzip = list_cache_gzip(worker->lists, answer);
         /* Written, or its unsent rest queued, before this returns: the view may then go. */
-        http_reply_encoded(exchange, content_type, answer->body, answer->length, answer->etag,
-                           gzip, HTTP_REPLY_PUBLIC);
+        http_reply_encoded(exchange, content_type, answer->body, answer->length, answer->etag, gzip,
+                           HTTP_REPLY_PUBLIC);
     }
     free(uncached.body);
     request->view = NULL;

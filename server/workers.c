@@ -248,7 +248,8 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     worker->wake = event_new(worker->base, worker->wake_fd, EV_READ | EV_PERSIST, on_wake, worker);
     worker->flush = evtimer_new(worker->base, on_flush, worker);
     worker->lists = list_cache_new(WORKER_LIST_CACHE_ENTRIES, WORKER_LIST_CACHE_BYTES);
-    if (worker->lists == NULL || worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
+    if (worker->lists == NULL || worker->wake == NULL || worker->flush == NULL ||
+        event_add(worker->wake, NULL) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_reads_lot, worker) !=
             0 ||

@@ -76,7 +76,7 @@ struct worker {
     int64_t held_stale_since;
     struct worker_list_request list; /* this thread's alone */
     struct list_cache *lists;        /* this thread's alone: list answers per view version */
-    _Atomic uint64_t gathered; /* the newest scrape answered, or GATHER_ROUNDS_GONE */
+    _Atomic uint64_t gathered;       /* the newest scrape answered, or GATHER_ROUNDS_GONE */
 };
 
 /* A scrape of /metrics waiting for the workers' counts, on the owner's loop. */
@@ -132,8 +132,7 @@ void worker_lists_before_update(struct workers *workers);
  * length bytes) itself; then the view stays held, inside the reader's
  * epoch, for worker_reads_list, which answers it.
  */
-bool worker_lists_decide(struct worker *worker, const char *path, const char *query,
-                         size_t length);
+bool worker_lists_decide(struct worker *worker, const char *path, const char *query, size_t length);
 void worker_reads_list(struct http_exchange *exchange, void *data);
 
 /* http_server_decide's callback: see worker_reads.c. */

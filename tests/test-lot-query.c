@@ -155,8 +155,8 @@ struct sample {
 
 static void sample_init(struct sample *sample, const char *id, const char *group_list)
 {
-    sample->lot = (struct lot_query_subject){id,   "guiyang", "government", group_list, 0,
-                                             26.5, 106.7,     &sample->live};
+    sample->lot = (struct lot_query_subject){id, "guiyang", "government", group_list,
+                                             0,  26.5,      106.7,        &sample->live};
     sample->live = (struct lot_live_facts){10, 4, true, true, NULL};
 }
 

@@ -1,4 +1,5 @@
-/* lot_index.c: the lots' static fields, by id and by place, immutable, for lists on any thread; pure. */
+/* lot_index.c: the lots' static fields, by id and by place, immutable, for lists on any thread;
+ * pure. */
 #include "lot_index.h"
 
 #include "geo_index.h"
@@ -96,8 +97,7 @@ static const char *text_at(const struct lot_index *index, size_t offset)
     return offset == NO_TEXT ? NULL : index->texts + offset;
 }
 
-static int gather(struct lot_index *index, const struct snapshot *snapshot,
-                  struct offsets *offsets)
+static int gather(struct lot_index *index, const struct snapshot *snapshot, struct offsets *offsets)
 {
     struct builder builder = {0};
 
@@ -109,12 +109,11 @@ static int gather(struct lot_index *index, const struct snapshot *snapshot,
         return LOT_INDEX_ERROR_NO_MEMORY;
     for (size_t i = 0; i < index->count && !builder.failed; i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        offsets[i] = (struct offsets){append_text(&builder, lot->id),
-                                      shared_text(&builder, lot->city),
-                                      shared_text(&builder, lot->kind),
-                                      shared_text(&builder, lot->group_list)};
-        index->entries[i] = (struct entry){NULL, NULL, NULL, NULL, lot->declared_spaces,
-                                           lot->latitude, lot->longitude};
+        offsets[i] = (struct offsets){
+            append_text(&builder, lot->id), shared_text(&builder, lot->city),
+            shared_text(&builder, lot->kind), shared_text(&builder, lot->group_list)};
+        index->entries[i] = (struct entry){
+            NULL, NULL, NULL, NULL, lot->declared_spaces, lot->latitude, lot->longitude};
     }
     free(builder.table);
     index->texts = builder.texts;
@@ -210,9 +209,9 @@ struct selection {
 /* Take entry as a hit (at distance_m) if query takes it: static filters first, no lookup. */
 static void consider(struct selection *selection, const struct entry *entry, double distance_m)
 {
-    struct lot_query_subject subject = {entry->id,       entry->city,      entry->kind,
-                                        entry->group_list, entry->declared_spaces,
-                                        entry->latitude, entry->longitude, NULL};
+    struct lot_query_subject subject = {
+        entry->id,       entry->city,      entry->kind, entry->group_list, entry->declared_spaces,
+        entry->latitude, entry->longitude, NULL};
     const struct rendered_answer *answer;
     struct lot_query_hit hit;
 
@@ -270,10 +269,10 @@ int lot_index_select(const struct lot_index *index, const struct lot_view *view,
     size_t wanted = (size_t)query->limit + 1;
 
     if (query->near || query->bbox) {
-        selection.search = query->near
-                               ? geo_search_near(query->near_lat, query->near_lon, query->radius_m)
-                               : geo_search_box(query->min_lat, query->min_lon, query->max_lat,
-                                                query->max_lon);
+        selection.search =
+            query->near
+                ? geo_search_near(query->near_lat, query->near_lon, query->radius_m)
+                : geo_search_box(query->min_lat, query->min_lon, query->max_lat, query->max_lon);
         geo_index_query(index->geo, selection.search.box.min_lat, selection.search.box.min_lon,
                         selection.search.box.max_lat, selection.search.box.max_lon, visit,
                         &selection);

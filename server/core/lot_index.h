@@ -1,4 +1,5 @@
-/* lot_index.h: the lots' static fields, by id and by place, immutable, for lists on any thread; pure. */
+/* lot_index.h: the lots' static fields, by id and by place, immutable, for lists on any thread;
+ * pure. */
 #ifndef PARKSHARE_LOT_INDEX_H
 #define PARKSHARE_LOT_INDEX_H
 

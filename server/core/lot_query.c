@@ -291,7 +291,8 @@ bool lot_query_matches(const struct lot_query *query, const struct lot_query_sub
         return false;
     /* min_free wants a count that can be trusted: fresh, of an open lot. */
     if (query->min_free >= 0 && !query->has_space &&
-        (!live->count_fresh || !live->open_now || live->capacity - live->occupied < query->min_free))
+        (!live->count_fresh || !live->open_now ||
+         live->capacity - live->occupied < query->min_free))
         return false;
     struct geo_box box = {query->min_lat, query->min_lon, query->max_lat, query->max_lon};
     return !query->bbox || geo_box_holds(&box, lot->latitude, lot->longitude);

@@ -40,7 +40,7 @@ struct rendered_answer {
     size_t body_length;
     char etag[24];
     struct lot_live_facts live; /* set by its maker before the answer is shared */
-    char id[]; /* the key, NUL-terminated */
+    char id[];                  /* the key, NUL-terminated */
 };
 
 /*

@@ -39,8 +39,8 @@ struct snapshot_lot {
     int64_t capacity;
     const char *city; /* views into strings, or NULL */
     const char *kind;
-    json_t *groups;     /* the group ids (owned), NULL when none */
-    char *group_list;   /* the same as ",a,b," (owned; lists match on it), NULL when none */
+    json_t *groups;           /* the group ids (owned), NULL when none */
+    char *group_list;         /* the same as ",a,b," (owned; lists match on it), NULL when none */
     unsigned declared_spaces; /* the space types the lot declares: bit (1 << type) */
     json_t *space_plan; /* {"spaces": the declared types} (owned; core/space.h reads it), or NULL */
     double latitude;

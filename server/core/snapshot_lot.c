@@ -317,7 +317,8 @@ int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_l
         return SNAPSHOT_ERROR_NO_MEMORY;
     }
     if (lot->answer != NULL && lot->answer->body_length == length &&
-        memcmp(lot->answer->body, body, length) == 0 && same_live_facts(&lot->answer->live, &live)) {
+        memcmp(lot->answer->body, body, length) == 0 &&
+        same_live_facts(&lot->answer->live, &live)) {
         /* The same answer: the one held (and its gzip copy, if made) stays shared. */
         free(live.space_free);
         free(body);
