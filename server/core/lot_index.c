@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One lot's static fields: texts in the index's own block, NULL when absent. */
+/* One lot's static fields: its texts as offsets in the index's block (NO_TEXT: absent). */
 struct entry {
-    const char *id, *city, *kind, *group_list;
+    uint32_t id, city, kind, group_list;
     unsigned declared_spaces;
     double latitude, longitude;
 };
@@ -30,7 +30,7 @@ struct lot_index {
 
 /* --- building: texts gathered into one block, the shared ones once --- */
 
-#define NO_TEXT SIZE_MAX
+#define NO_TEXT UINT32_MAX
 
 struct builder {
     char *texts;
@@ -51,24 +51,29 @@ static size_t text_hash(const char *text)
 }
 
 /* Append text to the block: its offset, or NO_TEXT when text is NULL or memory ran out. */
-static size_t append_text(struct builder *builder, const char *text)
+static uint32_t append_text(struct builder *builder, const char *text)
 {
     size_t length, offset = builder->length;
 
     if (text == NULL || builder->failed)
         return NO_TEXT;
     length = strlen(text) + 1;
+    /* Offsets are 32 bits: four gigabytes of ids and names is no city. */
+    if (offset + length >= NO_TEXT) {
+        builder->failed = true;
+        return NO_TEXT;
+    }
     if (growable_reserve((void **)&builder->texts, &builder->capacity, offset + length, 1) != 0) {
         builder->failed = true;
         return NO_TEXT;
     }
     memcpy(builder->texts + offset, text, length);
     builder->length += length;
-    return offset;
+    return (uint32_t)offset;
 }
 
 /* The offset of text in the block, appended the first time it is seen. */
-static size_t shared_text(struct builder *builder, const char *text)
+static uint32_t shared_text(struct builder *builder, const char *text)
 {
     size_t slot;
 
@@ -81,23 +86,18 @@ static size_t shared_text(struct builder *builder, const char *text)
             return builder->table[slot] - 1;
         slot = (slot + 1) & (builder->table_size - 1);
     }
-    size_t offset = append_text(builder, text);
+    uint32_t offset = append_text(builder, text);
     if (offset != NO_TEXT)
-        builder->table[slot] = offset + 1;
+        builder->table[slot] = (size_t)offset + 1;
     return offset;
 }
 
-/* Where each entry's texts lie in the block, until the block stops moving. */
-struct offsets {
-    size_t id, city, kind, group_list;
-};
-
-static const char *text_at(const struct lot_index *index, size_t offset)
+static const char *text_at(const struct lot_index *index, uint32_t offset)
 {
     return offset == NO_TEXT ? NULL : index->texts + offset;
 }
 
-static int gather(struct lot_index *index, const struct snapshot *snapshot, struct offsets *offsets)
+static int gather(struct lot_index *index, const struct snapshot *snapshot)
 {
     struct builder builder = {0};
 
@@ -109,11 +109,13 @@ static int gather(struct lot_index *index, const struct snapshot *snapshot, stru
         return LOT_INDEX_ERROR_NO_MEMORY;
     for (size_t i = 0; i < index->count && !builder.failed; i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        offsets[i] = (struct offsets){
-            append_text(&builder, lot->id), shared_text(&builder, lot->city),
-            shared_text(&builder, lot->kind), shared_text(&builder, lot->group_list)};
-        index->entries[i] = (struct entry){
-            NULL, NULL, NULL, NULL, lot->declared_spaces, lot->latitude, lot->longitude};
+        index->entries[i] = (struct entry){append_text(&builder, lot->id),
+                                           shared_text(&builder, lot->city),
+                                           shared_text(&builder, lot->kind),
+                                           shared_text(&builder, lot->group_list),
+                                           lot->declared_spaces,
+                                           lot->latitude,
+                                           lot->longitude};
     }
     free(builder.table);
     index->texts = builder.texts;
@@ -121,18 +123,14 @@ static int gather(struct lot_index *index, const struct snapshot *snapshot, stru
     return builder.failed ? LOT_INDEX_ERROR_NO_MEMORY : 0;
 }
 
-/* The entries' texts once the block is whole, and the grid. */
-static int finish(struct lot_index *index, const struct offsets *offsets)
+/* The grid of the entries by place. */
+static int file_places(struct lot_index *index)
 {
     index->geo = geo_index_new();
     if (index->geo == NULL)
         return LOT_INDEX_ERROR_NO_MEMORY;
     for (size_t i = 0; i < index->count; i++) {
         struct entry *entry = &index->entries[i];
-        entry->id = text_at(index, offsets[i].id);
-        entry->city = text_at(index, offsets[i].city);
-        entry->kind = text_at(index, offsets[i].kind);
-        entry->group_list = text_at(index, offsets[i].group_list);
         if (geo_index_insert(index->geo, entry, entry->latitude, entry->longitude) != 0)
             return LOT_INDEX_ERROR_NO_MEMORY;
     }
@@ -142,7 +140,6 @@ static int finish(struct lot_index *index, const struct offsets *offsets)
 int lot_index_build(const struct snapshot *snapshot, struct lot_index **out)
 {
     struct lot_index *index = calloc(1, sizeof(*index));
-    struct offsets *offsets = NULL;
     int result = LOT_INDEX_ERROR_NO_MEMORY;
 
     *out = NULL;
@@ -151,19 +148,16 @@ int lot_index_build(const struct snapshot *snapshot, struct lot_index **out)
     index->layout = snapshot_layout(snapshot);
     index->count = snapshot_count(snapshot);
     index->entries = calloc(index->count + 1, sizeof(*index->entries));
-    offsets = calloc(index->count + 1, sizeof(*offsets));
-    if (index->entries == NULL || offsets == NULL)
+    if (index->entries == NULL)
         goto free_index;
-    result = gather(index, snapshot, offsets);
+    result = gather(index, snapshot);
     if (result == 0)
-        result = finish(index, offsets);
+        result = file_places(index);
     if (result != 0)
         goto free_index;
-    free(offsets);
     *out = index;
     return 0;
 free_index:
-    free(offsets);
     lot_index_free(index);
     return result;
 }
@@ -198,6 +192,7 @@ size_t lot_index_bytes(const struct lot_index *index)
 /* --- selecting: the static fields from the index, the live ones from the view --- */
 
 struct selection {
+    const struct lot_index *index;
     const struct lot_query *query;
     const struct lot_view *view;
     struct geo_search search;
@@ -209,15 +204,21 @@ struct selection {
 /* Take entry as a hit (at distance_m) if query takes it: static filters first, no lookup. */
 static void consider(struct selection *selection, const struct entry *entry, double distance_m)
 {
-    struct lot_query_subject subject = {
-        entry->id,       entry->city,      entry->kind, entry->group_list, entry->declared_spaces,
-        entry->latitude, entry->longitude, NULL};
+    const struct lot_index *index = selection->index;
+    struct lot_query_subject subject = {text_at(index, entry->id),
+                                        text_at(index, entry->city),
+                                        text_at(index, entry->kind),
+                                        text_at(index, entry->group_list),
+                                        entry->declared_spaces,
+                                        entry->latitude,
+                                        entry->longitude,
+                                        NULL};
     const struct rendered_answer *answer;
     struct lot_query_hit hit;
 
     if (!lot_query_selects_subject(&selection->query->selection, &subject))
         return;
-    answer = lot_view_find(selection->view, entry->id);
+    answer = lot_view_find(selection->view, subject.id);
     if (answer == NULL)
         return;
     subject.live = &answer->live;
@@ -254,7 +255,7 @@ static size_t first_after(const struct lot_index *index, const struct lot_query 
         return 0;
     while (low < high) {
         size_t middle = low + (high - low) / 2;
-        if (strcmp(index->entries[middle].id, query->cursor_id) <= 0)
+        if (strcmp(text_at(index, index->entries[middle].id), query->cursor_id) <= 0)
             low = middle + 1;
         else
             high = middle;
@@ -265,7 +266,7 @@ static size_t first_after(const struct lot_index *index, const struct lot_query 
 int lot_index_select(const struct lot_index *index, const struct lot_view *view,
                      const struct lot_query *query, struct lot_query_hit **hits, size_t *count)
 {
-    struct selection selection = {.query = query, .view = view};
+    struct selection selection = {.index = index, .query = query, .view = view};
     size_t wanted = (size_t)query->limit + 1;
 
     if (query->near || query->bbox) {

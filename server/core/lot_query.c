@@ -308,7 +308,8 @@ static int compare_hits(const void *left, const void *right)
 
 void lot_query_sort(struct lot_query_hit *hits, size_t count)
 {
-    qsort(hits, count, sizeof(*hits), compare_hits);
+    if (count > 1) /* no hits may be no array at all */
+        qsort(hits, count, sizeof(*hits), compare_hits);
 }
 
 bool lot_query_after_cursor(const struct lot_query *query, const struct lot_query_hit *hit)

@@ -137,7 +137,6 @@ static void clear_views(struct snapshot_lot *lot)
     json_decref(lot->groups);
     json_decref(lot->space_plan);
     free(lot->opening_hours);
-    free(lot->group_list);
     lot->strings = NULL;
     lot->groups = NULL;
     lot->group_list = NULL;
@@ -153,27 +152,28 @@ static void clear_views(struct snapshot_lot *lot)
 
 /*
  * The groups as one text, ",a,b,", so that a group is found with one
- * strstr of ",a," on any thread (ids hold no comma); true when there are
- * none, false without memory.
+ * strstr of ",a," on any thread (ids hold no comma). It goes after the
+ * strings' terminating empty key, where no lookup of a member reaches, so
+ * that it costs no allocation of its own; its offset there, or 0 when the
+ * lot is in no group.
  */
-static bool take_group_list(struct snapshot_lot *lot)
+static size_t gather_group_list(struct json_text_buffer *strings, const json_t *groups)
 {
-    struct json_text_buffer list = {0};
-    size_t index, length;
+    size_t index, offset = strings->length;
     json_t *value;
 
-    if (json_array_size(lot->groups) == 0)
-        return true;
-    json_text_append(&list, ",", 1);
-    json_array_foreach(lot->groups, index, value)
+    if (json_array_size(groups) == 0)
+        return 0;
+    json_text_append(strings, ",", 1);
+    json_array_foreach(groups, index, value)
     {
         if (!json_is_string(value))
             continue; /* stored lots were checked: never happens */
-        json_text_append_text(&list, json_string_value(value));
-        json_text_append(&list, ",", 1);
+        json_text_append_text(strings, json_string_value(value));
+        json_text_append(strings, ",", 1);
     }
-    lot->group_list = json_text_finish(&list, &length);
-    return lot->group_list != NULL;
+    json_text_append(strings, "", 1);
+    return offset;
 }
 
 /* Which space types the lot declares: what space= selects on. */
@@ -194,7 +194,7 @@ static int read_views(struct snapshot_lot *lot)
     struct json_text_member member;
     json_t *hours = NULL;
     bool capacity = false, usable = true;
-    size_t cursor = 0;
+    size_t cursor = 0, group_list;
     size_t length;
 
     while (usable &&
@@ -207,7 +207,9 @@ static int read_views(struct snapshot_lot *lot)
             gather_names(&strings, &member);
     }
     json_text_append(&strings, "", 1);
+    group_list = gather_group_list(&strings, lot->groups);
     lot->strings = json_text_finish(&strings, &length);
+    lot->group_list = lot->strings != NULL && group_list > 0 ? lot->strings + group_list : NULL;
     lot->city = snapshot_lot_string(lot, "city");
     lot->kind = snapshot_lot_string(lot, "kind");
     /* Given OSM text stands as it is; an hours object is said in OSM. */
@@ -216,7 +218,6 @@ static int read_views(struct snapshot_lot *lot)
     else if (usable)
         lot->opening_hours = schedule_osm_string(hours);
     json_decref(hours);
-    usable = usable && take_group_list(lot);
     lot->declared_spaces = declared_spaces(lot->space_plan);
     return usable && capacity && lot->strings != NULL && lot->opening_hours != NULL ? 0 : -1;
 }
