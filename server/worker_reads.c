@@ -9,7 +9,7 @@
 #include <parkshare/wire.h>
 #include <string.h>
 
-/* --- the reads a worker answers: lots, and the totals the owner keeps --- */
+/* --- the reads a worker answers: lots, the totals the owner keeps (lists: worker_lists.c) --- */
 
 static const char totals_text_type[] = "text/plain; charset=utf-8";
 
@@ -22,7 +22,9 @@ void worker_reads_lot(struct http_exchange *exchange, void *data)
     const struct lot_view *view;
     const struct rendered_answer *entry;
 
-    worker->held = NULL; /* a totals read decided but never handled: its epoch is left below */
+    /* A read decided but never handled (not expected): its epoch is left below. */
+    worker->held = NULL;
+    worker->list.view = NULL;
     view = view_publisher_enter(publisher, worker->number - 1);
     entry = lot_view_find(view, id);
     worker->answered++;
@@ -88,12 +90,15 @@ bool worker_reads_decide(const char *path, const char *query, size_t length, voi
     const struct lot_view *view;
     char key[ANSWER_KEY_MAX];
 
-    if (worker->held != NULL) {
+    if (worker->held != NULL || worker->list.view != NULL) {
         worker->held = NULL; /* never handled (not expected): let the old view go */
+        worker->list.view = NULL;
         view_publisher_leave(publisher, worker->number - 1);
     }
     if (strncmp(path, "/v1/lots/", 9) == 0)
         return query == NULL;
+    if (strncmp(path, "/v1/lots", 8) == 0)
+        return worker_lists_decide(worker, path, query, length);
     /* The totals' two paths exactly; any other spelling the router took is the owner's. */
     if ((strcmp(path, "/v1/totals") != 0 && strcmp(path, "/v1/totals.txt") != 0) ||
         !totals_key_of(path, query, length, key))

@@ -247,10 +247,15 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     http.metrics = worker->counting;
     worker->wake = event_new(worker->base, worker->wake_fd, EV_READ | EV_PERSIST, on_wake, worker);
     worker->flush = evtimer_new(worker->base, on_flush, worker);
-    if (worker->wake == NULL || worker->flush == NULL || event_add(worker->wake, NULL) != 0 ||
+    worker->lists = list_cache_new(WORKER_LIST_CACHE_ENTRIES, WORKER_LIST_CACHE_BYTES);
+    if (worker->lists == NULL || worker->wake == NULL || worker->flush == NULL ||
+        event_add(worker->wake, NULL) != 0 ||
         http_server_new(worker->base, &http, &worker->server) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/lots/{id}", worker_reads_lot, worker) !=
             0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots", worker_reads_list, worker) != 0 ||
+        http_server_route(worker->server, ROUTER_GET, "/v1/lots.geojson", worker_reads_list,
+                          worker) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/totals", worker_reads_totals_json,
                           worker) != 0 ||
         http_server_route(worker->server, ROUTER_GET, "/v1/totals.txt", worker_reads_totals_text,
@@ -280,6 +285,7 @@ static void worker_deinit(struct worker *worker)
         close(worker->wake_fd);
     metrics_free(worker->counting);
     metrics_free(worker->folded);
+    list_cache_free(worker->lists);
     if (worker->metrics_lock_ready)
         pthread_mutex_destroy(&worker->metrics_lock);
 }
@@ -323,7 +329,8 @@ static int owner_prepare(struct workers *workers)
         return WORKERS_ERROR_NO_MEMORY;
     workers->gathered_event = event_new(workers->owner_base, workers->gathered_fd,
                                         EV_READ | EV_PERSIST, on_gathered, workers);
-    if (workers->gathered_event == NULL || event_add(workers->gathered_event, NULL) != 0)
+    if (workers->gathered_event == NULL || event_add(workers->gathered_event, NULL) != 0 ||
+        worker_lists_prepare(workers) != 0)
         return WORKERS_ERROR_NO_MEMORY;
     return 0;
 }
@@ -363,6 +370,7 @@ int workers_new(const struct workers_options *options, struct workers **out, cha
         goto fail;
     }
     /* The view first: a worker that accepts at once already answers as the owner would. */
+    worker_lists_before_update(workers);
     view_publisher_update(workers->publisher, workers->snapshot, NULL);
     for (size_t i = 0; i < options->count; i++) {
         result = worker_prepare(&workers->workers[i], options, error, error_size);
@@ -383,6 +391,7 @@ void workers_lots_changed(struct workers *workers, const char *id)
 {
     if (workers == NULL)
         return;
+    worker_lists_before_update(workers);
     view_publisher_update(workers->publisher, workers->snapshot, id);
     workers_reclaim(workers);
 }
@@ -507,6 +516,7 @@ void workers_free(struct workers *workers)
     if (workers->gathered_fd >= 0)
         close(workers->gathered_fd);
     gather_rounds_free(workers->rounds);
+    worker_lists_deinit(workers);
     view_publisher_free(workers->publisher);
     pthread_mutex_destroy(&workers->queue_lock);
     free(workers->workers);

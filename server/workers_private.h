@@ -5,6 +5,9 @@
 #include "api_metrics.h"
 #include "http.h"
 #include "http_connection.h"
+#include "list_answer.h"
+#include "list_cache.h"
+#include "lot_query.h"
 #include "lot_view.h"
 #include "metrics.h"
 #include "snapshot.h"
@@ -33,6 +36,23 @@ struct handover_item {
     char bytes[];
 };
 
+/* The list parameters a query may name, each at most once (lot_query_parameters). */
+#define WORKER_LIST_MAX_PAIRS 11
+
+/* A list read between its decision and its handler, on one worker's thread. */
+struct worker_list_request {
+    enum list_answer_format format;
+    struct lot_query query; /* its texts point into text */
+    char text[1024];        /* the query string, split and decoded */
+    const char *names[WORKER_LIST_MAX_PAIRS], *values[WORKER_LIST_MAX_PAIRS];
+    size_t pairs;
+    const struct lot_view *view; /* held in the reader's epoch until the handler; else NULL */
+};
+
+/* What a worker keeps of its list answers: fewer than the owner, one set per worker. */
+#define WORKER_LIST_CACHE_ENTRIES 32
+#define WORKER_LIST_CACHE_BYTES   (2u << 20)
+
 struct worker {
     struct workers *workers;
     size_t number; /* 1.. (the owner's loop is 0) */
@@ -54,7 +74,9 @@ struct worker {
      * the reader's epoch (this thread's alone; NULL otherwise). */
     const struct rendered_answer *held;
     int64_t held_stale_since;
-    _Atomic uint64_t gathered; /* the newest scrape answered, or GATHER_ROUNDS_GONE */
+    struct worker_list_request list; /* this thread's alone */
+    struct list_cache *lists;        /* this thread's alone: list answers per view version */
+    _Atomic uint64_t gathered;       /* the newest scrape answered, or GATHER_ROUNDS_GONE */
 };
 
 /* A scrape of /metrics waiting for the workers' counts, on the owner's loop. */
@@ -84,6 +106,10 @@ struct workers {
     _Atomic uint64_t gather_serial; /* the newest scrape's: a worker answers up to it */
     int gathered_fd;                /* eventfd: a worker has handed its counts over */
     struct event *gathered_event;
+    /* The lot index for lists (worker_lists.c): when the last one was built and how long it
+     * took (monotonic ms), and the timer for a build the pace put off. */
+    int64_t index_built_at_ms, index_build_ms;
+    struct event *index_timer;
 };
 
 /* Free the old views no reader holds; try again shortly while one still does (owner only). */
@@ -93,6 +119,21 @@ void workers_reclaim(struct workers *workers);
 void worker_reads_lot(struct http_exchange *exchange, void *data);
 void worker_reads_totals_json(struct http_exchange *exchange, void *data);
 void worker_reads_totals_text(struct http_exchange *exchange, void *data);
+
+/* Lists on workers (worker_lists.c): the owner's side. */
+int worker_lists_prepare(struct workers *workers);
+void worker_lists_deinit(struct workers *workers);
+
+/* Before the view is updated for a change: a new lot index offered when the layout moved. */
+void worker_lists_before_update(struct workers *workers);
+
+/*
+ * A worker's side: whether it answers a list read (path, raw query of
+ * length bytes) itself; then the view stays held, inside the reader's
+ * epoch, for worker_reads_list, which answers it.
+ */
+bool worker_lists_decide(struct worker *worker, const char *path, const char *query, size_t length);
+void worker_reads_list(struct http_exchange *exchange, void *data);
 
 /* http_server_decide's callback: see worker_reads.c. */
 bool worker_reads_decide(const char *path, const char *query, size_t length, void *data);

@@ -131,13 +131,13 @@ static void test_cursors_are_ours_or_refused(void)
 
 /* A lot with only what selection and filters read. */
 static struct snapshot_lot sample_lot(const char *id, const char *city, const char *kind,
-                                      json_t *groups)
+                                      const char *group_list)
 {
     struct snapshot_lot lot = {0};
     lot.id = (char *)id;
     lot.city = city;
     lot.kind = kind;
-    lot.groups = groups;
+    lot.group_list = (char *)group_list;
     lot.capacity = 10;
     lot.occupied = 4;
     lot.count_fresh = true;
@@ -147,12 +147,26 @@ static struct snapshot_lot sample_lot(const char *id, const char *city, const ch
     return lot;
 }
 
+/* A lot as a list judges it: its static fields and its answer's live facts (6 of 10 free). */
+struct sample {
+    struct lot_query_subject lot;
+    struct lot_live_facts live;
+};
+
+static void sample_init(struct sample *sample, const char *id, const char *group_list)
+{
+    sample->lot = (struct lot_query_subject){id, "guiyang", "government", group_list,
+                                             0,  26.5,      106.7,        &sample->live};
+    sample->live = (struct lot_live_facts){10, 4, true, true, NULL};
+}
+
 static void test_selects(void)
 {
-    json_t *groups = json_pack("[s, s]", "centre", "hospital");
-    json_t *no_groups = json_array();
-    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", groups);
-    struct snapshot_lot bare = sample_lot("rec-b", NULL, NULL, no_groups);
+    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", ",centre,hospital,");
+    struct snapshot_lot bare = sample_lot("rec-b", NULL, NULL, NULL);
+    struct lot_selection part_of_a_group = {.group = "hosp"};
+    struct lot_selection across_groups = {.group = "centre,hospital"};
+    struct lot_selection empty_group = {.group = ""};
     struct lot_selection any = {0};
     struct lot_selection city = {.city = "guiyang"};
     struct lot_selection other_city = {.city = "zunyi"};
@@ -180,65 +194,68 @@ static void test_selects(void)
     CHECK(!lot_query_selects(&other_one, &lot));
     CHECK(lot_query_selects(&all, &lot));
     CHECK(!lot_query_selects(&all_but_group, &lot));
-    json_decref(groups);
-    json_decref(no_groups);
+    /* Groups are whole ids: never a part of one, never two, never the empty text. */
+    CHECK(!lot_query_selects(&part_of_a_group, &lot));
+    CHECK(!lot_query_selects(&across_groups, &lot));
+    CHECK(!lot_query_selects(&empty_group, &lot));
 }
 
 static void test_matches_filters(void)
 {
-    json_t *groups = json_pack("[s]", "centre");
-    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", groups);
+    struct sample sample;
+    struct lot_query_subject *lot = &sample.lot;
     struct lot_query query = {.min_free = -1};
 
-    CHECK(lot_query_matches(&query, &lot));
+    sample_init(&sample, "gov-a", ",centre,");
+
+    CHECK(lot_query_matches(&query, lot));
     query.selection.city = "zunyi";
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, lot));
     query.selection.city = "guiyang";
     query.open = LOT_QUERY_CLOSED_ONLY;
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, lot));
     query.open = LOT_QUERY_OPEN_ONLY;
-    CHECK(lot_query_matches(&query, &lot));
-    lot.open_now = false;
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(lot_query_matches(&query, lot));
+    sample.live.open_now = false;
+    CHECK(!lot_query_matches(&query, lot));
     query.open = LOT_QUERY_CLOSED_ONLY;
-    CHECK(lot_query_matches(&query, &lot));
+    CHECK(lot_query_matches(&query, lot));
     query.open = LOT_QUERY_OPEN_ANY;
-    lot.open_now = true;
+    sample.live.open_now = true;
     /* 6 free: min_free 6 passes, 7 does not; a stale count or a closed lot never does. */
     query.min_free = 6;
-    CHECK(lot_query_matches(&query, &lot));
+    CHECK(lot_query_matches(&query, lot));
     query.min_free = 7;
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, lot));
     query.min_free = 0;
-    lot.count_fresh = false;
-    CHECK(!lot_query_matches(&query, &lot));
-    lot.count_fresh = true;
-    lot.open_now = false;
-    CHECK(!lot_query_matches(&query, &lot));
-    lot.open_now = true;
+    sample.live.count_fresh = false;
+    CHECK(!lot_query_matches(&query, lot));
+    sample.live.count_fresh = true;
+    sample.live.open_now = false;
+    CHECK(!lot_query_matches(&query, lot));
+    sample.live.open_now = true;
     query.min_free = -1;
     query.bbox = true;
     query.min_lon = 106.0;
     query.max_lon = 107.0;
     query.min_lat = 26.0;
     query.max_lat = 26.5; /* the edge is inside */
-    CHECK(lot_query_matches(&query, &lot));
+    CHECK(lot_query_matches(&query, lot));
     query.max_lat = 26.4;
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, lot));
     /* A box across the antimeridian: from 170 east to 180 and from -180 east to -170. */
     query.max_lat = 27.0;
     query.min_lon = 170.0;
     query.max_lon = -170.0;
-    CHECK(!lot_query_matches(&query, &lot)); /* 106.7 lies the other way round */
-    lot.longitude = 179.5;
-    CHECK(lot_query_matches(&query, &lot));
-    lot.longitude = -180.0;
-    CHECK(lot_query_matches(&query, &lot));
-    lot.longitude = -170.0;
-    CHECK(lot_query_matches(&query, &lot));
-    lot.longitude = -169.99;
-    CHECK(!lot_query_matches(&query, &lot));
-    json_decref(groups);
+    CHECK(!lot_query_matches(&query, lot)); /* 106.7 lies the other way round */
+    lot->longitude = 179.5;
+    CHECK(lot_query_matches(&query, lot));
+    lot->longitude = -180.0;
+    CHECK(lot_query_matches(&query, lot));
+    lot->longitude = -170.0;
+    CHECK(lot_query_matches(&query, lot));
+    lot->longitude = -169.99;
+    CHECK(!lot_query_matches(&query, lot));
 }
 
 static char *key_of(const char *name, const char *value, const char *name2, const char *value2)
@@ -290,32 +307,31 @@ static void test_space_filter(void)
     struct parameters parameters = {{"space", "min_free", NULL}, {"charging", "2", NULL}};
     struct lot_query query;
     struct field_error error = {{0}, {0}};
-    struct snapshot_lot lot = sample_lot("gov-a", "guiyang", "government", NULL);
-    struct snapshot_lot plain = sample_lot("gov-b", "guiyang", "government", NULL);
-    struct space_counts counts;
+    struct sample sample, plain;
+    int64_t space_free[SPACE_TYPE_COUNT];
 
+    sample_init(&sample, "gov-a", NULL);
+    sample_init(&plain, "gov-b", NULL);
     CHECK_INT_EQ(lot_query_parse(lookup, &parameters, &query, &error), 0);
     CHECK(query.has_space);
     CHECK_INT_EQ(query.space, SPACE_CHARGING);
     CHECK_INT_EQ(query.min_free, 2);
-    lot.space_plan = json_loads("{\"spaces\":{\"charging\":{\"capacity\":4}}}", 0, NULL);
-    space_counts_clear(&counts);
-    lot.spaces = &counts;
+    sample.lot.declared_spaces = 1u << SPACE_CHARGING;
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++)
+        space_free[type] = -1;
+    sample.live.space_free = space_free;
     /* Never reported: not trusted, whatever the lot's own count says. */
-    CHECK(!lot_query_matches(&query, &lot));
-    counts.occupied[SPACE_CHARGING] = 2;
-    counts.updated_at_ms[SPACE_CHARGING] = 1;
-    lot.spaces_fresh = 1u << SPACE_CHARGING;
-    CHECK(lot_query_matches(&query, &lot));
-    counts.occupied[SPACE_CHARGING] = 3; /* 1 free */
-    CHECK(!lot_query_matches(&query, &lot));
+    CHECK(!lot_query_matches(&query, &sample.lot));
+    space_free[SPACE_CHARGING] = 2;
+    CHECK(lot_query_matches(&query, &sample.lot));
+    space_free[SPACE_CHARGING] = 1;
+    CHECK(!lot_query_matches(&query, &sample.lot));
     query.min_free = -1; /* the type declared is enough */
-    CHECK(lot_query_matches(&query, &lot));
-    CHECK(!lot_query_matches(&query, &plain));
+    CHECK(lot_query_matches(&query, &sample.lot));
+    CHECK(!lot_query_matches(&query, &plain.lot));
     query.min_free = 1;
-    lot.open_now = false;
-    CHECK(!lot_query_matches(&query, &lot));
-    json_decref(lot.space_plan);
+    sample.live.open_now = false;
+    CHECK(!lot_query_matches(&query, &sample.lot));
     expect_refusal("space", "ev", "space",
                    "must be a space type: disabled, charging, family, women, carsharing, bus, "
                    "truck, motorcycle or reserved");

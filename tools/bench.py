@@ -611,7 +611,16 @@ def resident_at_load(workdir, socket_path):
                 finally:
                     process.send_signal(signal.SIGTERM)
                     process.wait(timeout=60)
+            print_index_line(os.path.join(directory, "daemon.log"), label, count)
     return found
+
+
+def print_index_line(log_path, label, count):
+    """The daemon's own line on the lot index its workers list from, when it wrote one."""
+    with open(log_path, errors="replace") as log:
+        for line in log:
+            if "lot index for lists on workers" in line:
+                print(f"    {label}, workers {count}: {line.strip()}", flush=True)
 
 
 def bench_scale(daemon, workdir):

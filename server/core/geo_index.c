@@ -269,3 +269,27 @@ double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
                cos(lat1 * radians) * cos(lat2 * radians) * sin(dlon / 2) * sin(dlon / 2);
     return 2 * EARTH_RADIUS * asin(sqrt(a < 1 ? a : 1));
 }
+
+struct geo_search geo_search_near(double lat, double lon, double radius_m)
+{
+    /* Across the antimeridian or around a pole when the circle is. */
+    return (struct geo_search){geo_box_around(lat, lon, radius_m), true, lat, lon, radius_m};
+}
+
+struct geo_search geo_search_box(double min_lat, double min_lon, double max_lat, double max_lon)
+{
+    return (struct geo_search){{min_lat, min_lon, max_lat, max_lon}, false, 0, 0, 0};
+}
+
+bool geo_search_holds(const struct geo_search *search, double lat, double lon, double *distance_m)
+{
+    *distance_m = 0;
+    /* The walked cells reach past the box; what lies outside it is out of any
+     * circle the box was drawn around, without the trigonometry. */
+    if (!geo_box_holds(&search->box, lat, lon))
+        return false;
+    if (!search->by_distance)
+        return true;
+    *distance_m = geo_distance_m(search->lat, search->lon, lat, lon);
+    return (double)llround(*distance_m) <= search->radius_m;
+}

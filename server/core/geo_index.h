@@ -56,6 +56,26 @@ bool geo_box_holds(const struct geo_box *box, double lat, double lon);
  */
 struct geo_box geo_box_around(double lat, double lon, double radius_m);
 
+/* Where a list looks: a circle (near) or a box, as every list judges a lot in it. */
+struct geo_search {
+    struct geo_box box; /* the box, or the smallest around the circle */
+    bool by_distance;   /* a circle */
+    double lat, lon, radius_m;
+};
+
+/* The circle of radius_m metres around lat, lon. */
+struct geo_search geo_search_near(double lat, double lon, double radius_m);
+
+/* The box (min_lon > max_lon crosses the antimeridian). */
+struct geo_search geo_search_box(double min_lat, double min_lon, double max_lat, double max_lon);
+
+/*
+ * Whether lat, lon lies in search: in its box, and in a circle's radius by
+ * the distance shown (whole metres), so that a lot at 1000.0000001 m is in
+ * a 1000 m search. *distance_m is then the exact distance (0 for a box).
+ */
+bool geo_search_holds(const struct geo_search *search, double lat, double lon, double *distance_m);
+
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2);
 

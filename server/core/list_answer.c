@@ -14,10 +14,10 @@
 static void write_lot(struct json_text_buffer *out, const struct lot_query_hit *hit, bool near)
 {
     if (!near) {
-        json_text_append(out, hit->lot->answer->body, hit->lot->answer->body_length);
+        json_text_append(out, hit->answer->body, hit->answer->body_length);
         return;
     }
-    json_text_append(out, hit->lot->answer->body, hit->lot->answer->body_length - 1);
+    json_text_append(out, hit->answer->body, hit->answer->body_length - 1);
     json_text_append_text(out, ",\"distance_m\":");
     json_text_append_integer(out, (int64_t)llround((double)hit->millimetres / 1000.0));
     json_text_append(out, "}", 1);
@@ -27,11 +27,11 @@ static void write_lot(struct json_text_buffer *out, const struct lot_query_hit *
 static void write_feature(struct json_text_buffer *out, const struct lot_query_hit *hit, bool near)
 {
     json_text_append_text(out, "{\"type\":\"Feature\",\"id\":");
-    json_text_append_string(out, hit->lot->id);
+    json_text_append_string(out, hit->answer->id);
     json_text_append_text(out, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
-    json_text_append_real(out, hit->lot->longitude);
+    json_text_append_real(out, hit->longitude);
     json_text_append(out, ",", 1);
-    json_text_append_real(out, hit->lot->latitude);
+    json_text_append_real(out, hit->latitude);
     json_text_append_text(out, "]},\"properties\":");
     write_lot(out, hit, near);
     json_text_append(out, "}", 1);
@@ -47,7 +47,7 @@ static void write_end(struct json_text_buffer *out, const struct lot_query *quer
         json_text_append_text(out, "],\"next_cursor\":null}");
         return;
     }
-    lot_query_cursor(query, last->millimetres, last->lot->id, cursor, sizeof(cursor));
+    lot_query_cursor(query, last->millimetres, last->answer->id, cursor, sizeof(cursor));
     json_text_append_text(out, "],\"next_cursor\":");
     json_text_append_string(out, cursor);
     json_text_append(out, "}", 1);
@@ -59,7 +59,7 @@ static size_t answer_size(const struct lot_query_hit *hits, size_t shown)
     size_t size = 256;
 
     for (size_t i = 0; i < shown; i++)
-        size += hits[i].lot->answer->body_length + 160;
+        size += hits[i].answer->body_length + 160;
     return size;
 }
 
@@ -85,20 +85,29 @@ static void write_answer(struct json_text_buffer *out, const struct lot_query *q
     write_end(out, query, count > shown ? &hits[shown - 1] : NULL);
 }
 
+int list_answer_write(const struct lot_query *query, enum list_answer_format format,
+                      const struct lot_query_hit *hits, size_t count, char **body, size_t *length)
+{
+    struct json_text_buffer out = {0};
+
+    /* The lots' prebuilt bodies spliced in: no document per lot, no I/O. */
+    write_answer(&out, query, format, hits, count);
+    *body = json_text_finish(&out, length);
+    return *body != NULL ? 0 : LIST_ANSWER_ERROR_NO_MEMORY;
+}
+
 int list_answer_render(const struct snapshot *snapshot, const struct lot_query *query,
                        enum list_answer_format format, char **body, size_t *length)
 {
     struct lot_query_hit *hits = NULL;
-    struct json_text_buffer out = {0};
     size_t count;
+    int result;
 
     if (lot_query_select(snapshot, query, &hits, &count) != 0)
         return LIST_ANSWER_ERROR_NO_MEMORY;
-    /* The lots' prebuilt bodies spliced in: no document per lot, no I/O. */
-    write_answer(&out, query, format, hits, count);
+    result = list_answer_write(query, format, hits, count, body, length);
     free(hits);
-    *body = json_text_finish(&out, length);
-    return *body != NULL ? 0 : LIST_ANSWER_ERROR_NO_MEMORY;
+    return result;
 }
 
 int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,

@@ -19,6 +19,17 @@ enum list_answer_format {
 };
 
 /*
+ * The answer to query in format around hits (count of them, after the
+ * cursor and in the answer's order, as lot_query_select gives them; only
+ * the first query->limit are shown, and one more says that a next page
+ * exists): the bytes list_answer_render makes. *body is a new string
+ * (freed by the caller) of *length bytes. Returns 0 or
+ * LIST_ANSWER_ERROR_NO_MEMORY.
+ */
+int list_answer_write(const struct lot_query *query, enum list_answer_format format,
+                      const struct lot_query_hit *hits, size_t count, char **body, size_t *length);
+
+/*
  * The answer to query in format, built now: each lot is its prebuilt body
  * (snapshot_lot.body, with "distance_m" added last under near), a GeoJSON
  * Feature wraps it as "properties", and "next_cursor" follows: where to

@@ -209,14 +209,19 @@ void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const 
     snprintf(out, size, "%.*s.%s", length, body, check);
 }
 
-static bool in_groups(const json_t *groups, const char *group)
+/* ",group," in ",a,b,": ids hold no comma, so this is membership. */
+static bool in_groups(const char *group_list, const char *group)
 {
-    size_t index;
-    json_t *value;
-    json_array_foreach(groups, index, value)
-    {
-        if (strcmp(json_string_value(value), group) == 0)
+    size_t length = strlen(group);
+    const char *at = group_list;
+
+    /* No id is empty or holds a comma: a request's text that does is in no group. */
+    if (length == 0 || strchr(group, ',') != NULL)
+        return false;
+    while (at != NULL && (at = strstr(at, group)) != NULL) {
+        if (at > group_list && at[-1] == ',' && at[length] == ',')
             return true;
+        at += length;
     }
     return false;
 }
@@ -226,38 +231,68 @@ static bool selects_text(const char *wanted, const char *value)
     return wanted == NULL || (value != NULL && strcmp(value, wanted) == 0);
 }
 
-bool lot_query_selects(const struct lot_selection *selection, const struct snapshot_lot *lot)
+void lot_query_subject_of(const struct snapshot_lot *lot, struct lot_query_subject *subject)
+{
+    *subject = (struct lot_query_subject){
+        .id = lot->id,
+        .city = lot->city,
+        .kind = lot->kind,
+        .group_list = lot->group_list,
+        .declared_spaces = lot->declared_spaces,
+        .latitude = lot->latitude,
+        .longitude = lot->longitude,
+        .live = lot->answer != NULL ? &lot->answer->live : NULL,
+    };
+}
+
+static bool declares(const struct lot_query_subject *lot, int type)
+{
+    return type >= 0 && (lot->declared_spaces & (1u << type)) != 0;
+}
+
+bool lot_query_selects_subject(const struct lot_selection *selection,
+                               const struct lot_query_subject *lot)
 {
     return selects_text(selection->city, lot->city) && selects_text(selection->kind, lot->kind) &&
            selects_text(selection->lot_id, lot->id) &&
-           (selection->group == NULL || in_groups(lot->groups, selection->group)) &&
-           (selection->space == NULL ||
-            space_capacity(lot->space_plan, space_type_from_name(selection->space)) >= 0);
+           (selection->group == NULL || in_groups(lot->group_list, selection->group)) &&
+           (selection->space == NULL || declares(lot, space_type_from_name(selection->space)));
+}
+
+bool lot_query_selects(const struct lot_selection *selection, const struct snapshot_lot *lot)
+{
+    struct lot_query_subject subject;
+
+    lot_query_subject_of(lot, &subject);
+    return lot_query_selects_subject(selection, &subject);
 }
 
 /* space=: the lot declares the type; with min_free, an open lot whose type count is fresh. */
-static bool space_matches(const struct lot_query *query, const struct snapshot_lot *lot)
+static bool space_matches(const struct lot_query *query, const struct lot_query_subject *lot)
 {
-    int64_t free_spaces = space_free(lot->space_plan, snapshot_lot_counts(lot), lot->spaces_fresh,
-                                     (enum space_type)query->space);
+    int64_t free_spaces;
 
-    if (space_capacity(lot->space_plan, (enum space_type)query->space) < 0)
+    if (!declares(lot, query->space))
         return false;
-    return query->min_free < 0 || (lot->open_now && free_spaces >= query->min_free);
+    free_spaces = lot->live->space_free != NULL ? lot->live->space_free[query->space] : -1;
+    return query->min_free < 0 || (lot->live->open_now && free_spaces >= query->min_free);
 }
 
-bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot)
+bool lot_query_matches(const struct lot_query *query, const struct lot_query_subject *lot)
 {
-    if (!lot_query_selects(&query->selection, lot))
+    const struct lot_live_facts *live = lot->live;
+
+    if (live == NULL || !lot_query_selects_subject(&query->selection, lot))
         return false;
-    if ((query->open == LOT_QUERY_OPEN_ONLY && !lot->open_now) ||
-        (query->open == LOT_QUERY_CLOSED_ONLY && lot->open_now))
+    if ((query->open == LOT_QUERY_OPEN_ONLY && !live->open_now) ||
+        (query->open == LOT_QUERY_CLOSED_ONLY && live->open_now))
         return false;
     if (query->has_space && !space_matches(query, lot))
         return false;
     /* min_free wants a count that can be trusted: fresh, of an open lot. */
     if (query->min_free >= 0 && !query->has_space &&
-        (!lot->count_fresh || !lot->open_now || lot->capacity - lot->occupied < query->min_free))
+        (!live->count_fresh || !live->open_now ||
+         live->capacity - live->occupied < query->min_free))
         return false;
     struct geo_box box = {query->min_lat, query->min_lon, query->max_lat, query->max_lon};
     return !query->bbox || geo_box_holds(&box, lot->latitude, lot->longitude);
@@ -268,17 +303,22 @@ static int compare_hits(const void *left, const void *right)
     const struct lot_query_hit *a = left, *b = right;
     if (a->millimetres != b->millimetres)
         return a->millimetres < b->millimetres ? -1 : 1;
-    return strcmp(a->lot->id, b->lot->id);
+    return strcmp(a->answer->id, b->answer->id);
 }
 
-/* Whether hit comes after the cursor in the answer's order. */
-static bool after_cursor(const struct lot_query_hit *hit, const struct lot_query *query)
+void lot_query_sort(struct lot_query_hit *hits, size_t count)
+{
+    if (count > 1) /* no hits may be no array at all */
+        qsort(hits, count, sizeof(*hits), compare_hits);
+}
+
+bool lot_query_after_cursor(const struct lot_query *query, const struct lot_query_hit *hit)
 {
     if (!query->has_cursor)
         return true;
     if (hit->millimetres != query->cursor_millimetres)
         return hit->millimetres > query->cursor_millimetres;
-    return strcmp(hit->lot->id, query->cursor_id) > 0;
+    return strcmp(hit->answer->id, query->cursor_id) > 0;
 }
 
 int lot_query_select(const struct snapshot *snapshot, const struct lot_query *query,
@@ -305,13 +345,16 @@ int lot_query_select(const struct snapshot *snapshot, const struct lot_query *qu
         goto free_found;
     for (size_t i = 0; i < candidates; i++) {
         const struct snapshot_lot *lot = found ? found[i] : snapshot_at(snapshot, i);
-        struct lot_query_hit hit = {lot, query->near ? llround(distances[i] * 1000.0) : 0};
-        if (lot_query_matches(query, lot) && after_cursor(&hit, query))
+        struct lot_query_hit hit = {lot->answer, lot, lot->latitude, lot->longitude,
+                                    query->near ? llround(distances[i] * 1000.0) : 0};
+        struct lot_query_subject subject;
+        lot_query_subject_of(lot, &subject);
+        if (lot_query_matches(query, &subject) && lot_query_after_cursor(query, &hit))
             kept[(*count)++] = hit;
     }
     /* The whole list is already in id order; index hits need sorting. */
     if (query->near || query->bbox)
-        qsort(kept, *count, sizeof(*kept), compare_hits);
+        lot_query_sort(kept, *count);
     *hits = kept;
 free_found:
     free(found);

@@ -3,6 +3,7 @@
 #define PARKSHARE_LOT_QUERY_H
 
 #include "field_error.h"
+#include "rendered_answer.h"
 
 #include <parkshare/wire.h>
 #include <stdbool.h>
@@ -71,7 +72,29 @@ typedef const char *(*lot_query_lookup)(const char *name, void *data);
 int lot_query_parse(lot_query_lookup lookup, void *data, struct lot_query *query,
                     struct field_error *error);
 
+/*
+ * What the filters read of a lot, on whatever thread: its static fields
+ * (borrowed from the snapshot's lot on the owner's loop, or from the lot
+ * index on a worker's) and the live facts of the very answer a list
+ * splices in, so that a lot is judged by what it shows.
+ */
+struct lot_query_subject {
+    const char *id;
+    const char *city, *kind;  /* NULL when absent */
+    const char *group_list;   /* ",a,b,", NULL when the lot is in no group */
+    unsigned declared_spaces; /* bit (1 << type) */
+    double latitude, longitude;
+    const struct lot_live_facts *live; /* NULL: only lot_query_selects may be asked */
+};
+
+/* The subject of the snapshot's lot (borrowing from it), with its answer's live facts. */
+void lot_query_subject_of(const struct snapshot_lot *lot, struct lot_query_subject *subject);
+
 /* Whether lot is one of selection's: the one rule for lists, signs and streams. */
+bool lot_query_selects_subject(const struct lot_selection *selection,
+                               const struct lot_query_subject *lot);
+
+/* lot_query_selects_subject of the snapshot's lot. */
 bool lot_query_selects(const struct lot_selection *selection, const struct snapshot_lot *lot);
 
 /*
@@ -79,7 +102,7 @@ bool lot_query_selects(const struct lot_selection *selection, const struct snaps
  * (the spatial index applies those): the selection, open, space, min_free
  * (with space, the type's free spaces), bbox.
  */
-bool lot_query_matches(const struct lot_query *query, const struct snapshot_lot *lot);
+bool lot_query_matches(const struct lot_query *query, const struct lot_query_subject *lot);
 
 /* The known parameter names, for the unknown-parameter check. */
 extern const char *const lot_query_parameters[];
@@ -95,9 +118,17 @@ void lot_query_cursor(const struct lot_query *query, int64_t millimetres, const 
 
 /* One lot of an answer, in the answer's order: by distance and id with near, else by id. */
 struct lot_query_hit {
-    const struct snapshot_lot *lot;
+    const struct rendered_answer *answer; /* the lot's answer (its id is the lot's), borrowed */
+    const struct snapshot_lot *lot; /* the snapshot's lot on the owner's loop; NULL elsewhere */
+    double latitude, longitude;
     int64_t millimetres; /* the distance with near, else 0 */
 };
+
+/* Whether hit comes after query's cursor in the answer's order. */
+bool lot_query_after_cursor(const struct lot_query *query, const struct lot_query_hit *hit);
+
+/* Put hits in the answer's order: by distance, then by id. */
+void lot_query_sort(struct lot_query_hit *hits, size_t count);
 
 /*
  * Every lot of snapshot that query takes, after its cursor and in the

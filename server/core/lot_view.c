@@ -1,6 +1,8 @@
 /* lot_view.c: lots' answers in an immutable, path-copied map (a hash trie of fixed depth). */
 #include "lot_view.h"
 
+#include "lot_index.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +30,12 @@ struct lot_view {
     size_t count, answers_count;
     int64_t stale_since_ms;
     uint64_t generation;
+    struct lot_index *index; /* owned; the version after the one that set it retires it */
+    uint64_t layout;         /* the snapshot's layout the lots above are at */
 };
 
 /* PIECE_ANSWERS: a whole answers trie dropped, freed with everything under it. */
-enum piece_kind { PIECE_NODE, PIECE_BUCKET, PIECE_ENTRY, PIECE_VIEW, PIECE_ANSWERS };
+enum piece_kind { PIECE_NODE, PIECE_BUCKET, PIECE_ENTRY, PIECE_VIEW, PIECE_ANSWERS, PIECE_INDEX };
 
 static void walk(void *pointer, int level, bool release,
                  void (*visit)(const struct rendered_answer *, void *), void *data);
@@ -269,6 +273,33 @@ void lot_view_draft_set_stale(struct lot_view_draft *draft, int64_t since_ms)
     draft->view->stale_since_ms = since_ms;
 }
 
+void lot_view_draft_set_layout(struct lot_view_draft *draft, uint64_t layout)
+{
+    draft->view->layout = layout;
+}
+
+void lot_view_draft_set_index(struct lot_view_draft *draft, struct lot_index *index)
+{
+    if (draft->view->index != NULL && draft->view->index != index)
+        retire(draft, draft->view->index, PIECE_INDEX);
+    draft->view->index = index;
+}
+
+const struct lot_index *lot_view_index(const struct lot_view *view)
+{
+    return view->index;
+}
+
+uint64_t lot_view_generation(const struct lot_view *view)
+{
+    return view->generation;
+}
+
+uint64_t lot_view_layout(const struct lot_view *view)
+{
+    return view->layout;
+}
+
 const struct lot_view *lot_view_draft_view(const struct lot_view_draft *draft)
 {
     return draft->view;
@@ -295,6 +326,8 @@ void lot_view_garbage_free(struct lot_view_garbage *garbage)
             rendered_answer_drop(garbage->pieces[i].pointer);
         else if (garbage->pieces[i].kind == PIECE_ANSWERS)
             walk(garbage->pieces[i].pointer, 0, true, NULL, NULL);
+        else if (garbage->pieces[i].kind == PIECE_INDEX)
+            lot_index_free(garbage->pieces[i].pointer);
         else
             free(garbage->pieces[i].pointer);
     }
@@ -376,5 +409,6 @@ void lot_view_free(struct lot_view *view)
         return;
     walk(view->root, 0, true, NULL, NULL);
     walk(view->answers, 0, true, NULL, NULL);
+    lot_index_free(view->index);
     free(view);
 }

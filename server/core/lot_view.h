@@ -24,6 +24,7 @@ enum lot_view_error {
 struct lot_view;
 struct lot_view_draft;
 struct lot_view_garbage;
+struct lot_index;
 
 /*
  * Start the version after from (NULL: an empty view). from stays valid and
@@ -63,6 +64,16 @@ void lot_view_draft_drop_answers(struct lot_view_draft *draft);
 /* When the content went stale (Redis away), or -1 while it is fresh. */
 void lot_view_draft_set_stale(struct lot_view_draft *draft, int64_t since_ms);
 
+/* The snapshot's layout (snapshot_layout) the draft's lots are at. */
+void lot_view_draft_set_layout(struct lot_view_draft *draft, uint64_t layout);
+
+/*
+ * Give the draft index (taken over; NULL: none), the lots' static fields
+ * for lists (core/lot_index.h). The index the previous version held goes
+ * with the garbage. Never fails.
+ */
+void lot_view_draft_set_index(struct lot_view_draft *draft, struct lot_index *index);
+
 /* The draft as it is now, to read (lot_view_find, lot_view_each) before it is finished. */
 const struct lot_view *lot_view_draft_view(const struct lot_view_draft *draft);
 
@@ -93,6 +104,19 @@ size_t lot_view_answer_count(const struct lot_view *view);
 
 /* How many entries view holds. */
 size_t lot_view_count(const struct lot_view *view);
+
+/*
+ * The lots' static fields for lists, or NULL; good for view only while
+ * lot_index_layout of it equals lot_view_layout (else a lot was added,
+ * deleted or replaced since it was built, and lists are the owner's).
+ */
+const struct lot_index *lot_view_index(const struct lot_view *view);
+
+/* A number that every later version exceeds: what a reader keeps answers per. */
+uint64_t lot_view_generation(const struct lot_view *view);
+
+/* The snapshot's layout view's lots are at. */
+uint64_t lot_view_layout(const struct lot_view *view);
 
 /* When view's content went stale, or -1 while it is fresh. */
 int64_t lot_view_stale_since(const struct lot_view *view);

@@ -21,6 +21,7 @@ struct rendered_answer *rendered_answer_new(const char *id, char *body, size_t l
     atomic_init(&answer->gzip, NULL);
     answer->body = body;
     answer->body_length = length;
+    answer->live = (struct lot_live_facts){0};
     if (etag != NULL)
         snprintf(answer->etag, sizeof(answer->etag), "%s", etag);
     else
@@ -69,6 +70,7 @@ void rendered_answer_drop(const struct rendered_answer *answer)
         gzip_copy_clear(gzip);
         free(gzip);
     }
+    free(owned->live.space_free);
     free(owned->body);
     free(owned);
 }

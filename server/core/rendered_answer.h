@@ -7,6 +7,23 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * What a lot's answer shows that the lists filter on (open, min_free,
+ * space): taken with the answer, so that a list judges each lot by exactly
+ * the version of it that it splices in, on whatever thread. All zero (and
+ * space_free NULL) in answers of other reads.
+ */
+struct lot_live_facts {
+    int64_t capacity;
+    int64_t occupied; /* -1 when never reported */
+    bool count_fresh;
+    bool open_now;
+    /* Free spaces by space type (core/space.h; -1 where the count is not fresh
+     * or the type not declared), owned; NULL when the lot declares no types. */
+    int64_t *space_free;
+};
 
 /*
  * An answer's bytes, its ETag and the key it is found under (a lot id, or
@@ -22,7 +39,8 @@ struct rendered_answer {
     char *body;                       /* owned */
     size_t body_length;
     char etag[24];
-    char id[]; /* the key, NUL-terminated */
+    struct lot_live_facts live; /* set by its maker before the answer is shared */
+    char id[];                  /* the key, NUL-terminated */
 };
 
 /*

@@ -206,6 +206,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->loaded = true;
     snapshot->revision++;
     snapshot->membership++;
+    snapshot->layout++;
     track_every_deadline(snapshot, now_ms);
     clear_tombstones(snapshot);
     return 0;
@@ -340,6 +341,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         deadline_queue_remove(&snapshot->deadlines, &snapshot->lots[index]->deadline_position);
         snapshot_lot_free(snapshot, snapshot->lots[index]);
         snapshot->lots[index] = lot;
+        snapshot->layout++;
         return result != 0 ? result : reindex(snapshot, lot);
     }
     result = insert_at(snapshot, index, lot);
@@ -348,6 +350,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         return result;
     }
     snapshot->membership++;
+    snapshot->layout++;
     return reindex(snapshot, lot);
 }
 
@@ -364,6 +367,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
         snapshot->count--;
         snapshot->membership++;
+        snapshot->layout++;
         *changed = true;
     }
     return add_tombstone(snapshot, id, version);
@@ -502,28 +506,17 @@ struct collector {
     size_t lots_capacity;
     size_t distances_capacity;
     bool failed;
-    bool by_distance; /* else by box */
-    double lat, lon, radius_m;
-    struct geo_box box;
+    struct geo_search search;
 };
 
 static bool collect(void *item, void *data)
 {
     struct collector *collector = data;
     const struct snapshot_lot *lot = item;
-    double distance = 0;
+    double distance;
 
-    /* The walked cells reach past the box; what lies outside it is out of any
-     * circle the box was drawn around, without the trigonometry. */
-    if (!geo_box_holds(&collector->box, lot->latitude, lot->longitude))
+    if (!geo_search_holds(&collector->search, lot->latitude, lot->longitude, &distance))
         return true;
-    if (collector->by_distance) {
-        distance = geo_distance_m(collector->lat, collector->lon, lot->latitude, lot->longitude);
-        /* Within the radius means the distance shown (whole metres) is at most
-         * the radius: a lot at 1000.0000001 m is in a 1000 m search. */
-        if ((double)llround(distance) > collector->radius_m)
-            return true;
-    }
     if (growable_reserve((void **)&collector->lots, &collector->lots_capacity, collector->count + 1,
                          sizeof(*collector->lots)) != 0 ||
         growable_reserve((void **)&collector->distances, &collector->distances_capacity,
@@ -555,26 +548,20 @@ static size_t finish(struct collector *collector, const struct snapshot_lot ***l
 size_t snapshot_near(const struct snapshot *snapshot, double lat, double lon, double radius_m,
                      const struct snapshot_lot ***lots, double **distances)
 {
-    struct collector collector = {0};
-    /* Across the antimeridian or around a pole when the circle is. */
-    struct geo_box box = geo_box_around(lat, lon, radius_m);
+    struct collector collector = {.search = geo_search_near(lat, lon, radius_m)};
+    const struct geo_box *box = &collector.search.box;
 
-    collector.by_distance = true;
-    collector.box = box;
-    collector.lat = lat;
-    collector.lon = lon;
-    collector.radius_m = radius_m;
     if (snapshot->geo != NULL)
-        geo_index_query(snapshot->geo, box.min_lat, box.min_lon, box.max_lat, box.max_lon, collect,
-                        &collector);
+        geo_index_query(snapshot->geo, box->min_lat, box->min_lon, box->max_lat, box->max_lon,
+                        collect, &collector);
     return finish(&collector, lots, distances);
 }
 
 size_t snapshot_in_box(const struct snapshot *snapshot, double min_lat, double min_lon,
                        double max_lat, double max_lon, const struct snapshot_lot ***lots)
 {
-    struct collector collector = {0};
-    collector.box = (struct geo_box){min_lat, min_lon, max_lat, max_lon};
+    struct collector collector = {.search = geo_search_box(min_lat, min_lon, max_lat, max_lon)};
+
     if (snapshot->geo != NULL)
         geo_index_query(snapshot->geo, min_lat, min_lon, max_lat, max_lon, collect, &collector);
     return finish(&collector, lots, NULL);
@@ -615,6 +602,11 @@ bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend)
 uint64_t snapshot_membership(const struct snapshot *snapshot)
 {
     return snapshot->membership;
+}
+
+uint64_t snapshot_layout(const struct snapshot *snapshot)
+{
+    return snapshot->layout;
 }
 
 struct list_cache *snapshot_list_cache(struct snapshot *snapshot)

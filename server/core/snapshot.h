@@ -39,7 +39,9 @@ struct snapshot_lot {
     int64_t capacity;
     const char *city; /* views into strings, or NULL */
     const char *kind;
-    json_t *groups;     /* the group ids (owned), NULL when none */
+    json_t *groups;           /* the group ids (owned), NULL when none */
+    char *group_list;         /* the same as ",a,b," (owned; lists match on it), NULL when none */
+    unsigned declared_spaces; /* the space types the lot declares: bit (1 << type) */
     json_t *space_plan; /* {"spaces": the declared types} (owned; core/space.h reads it), or NULL */
     double latitude;
     double longitude;
@@ -286,6 +288,14 @@ bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend);
  * an index of ids is good for.
  */
 uint64_t snapshot_membership(const struct snapshot *snapshot);
+
+/*
+ * A number that moves whenever the membership moves or a lot's static
+ * fields are replaced (a PUT: its place, city, kind, groups or space types
+ * may differ), not when a count or a judgement does: what an index of the
+ * lots' static fields (core/lot_index.h) is good for.
+ */
+uint64_t snapshot_layout(const struct snapshot *snapshot);
 
 /*
  * The list answers kept for the current revision (core/list_answer.h fills

@@ -276,23 +276,60 @@ json_t *snapshot_lot_json(const struct snapshot *snapshot, const struct snapshot
     return document;
 }
 
+/*
+ * The facts lists filter on, as the answer shows them: *live owns a new
+ * space_free array when the lot declares types. Returns 0 or
+ * SNAPSHOT_ERROR_NO_MEMORY.
+ */
+static int take_live_facts(const struct snapshot_lot *lot, struct lot_live_facts *live)
+{
+    *live = (struct lot_live_facts){lot->capacity, lot->occupied, lot->count_fresh, lot->open_now,
+                                    NULL};
+    if (lot->declared_spaces == 0)
+        return 0;
+    live->space_free = malloc(SPACE_TYPE_COUNT * sizeof(*live->space_free));
+    if (live->space_free == NULL)
+        return SNAPSHOT_ERROR_NO_MEMORY;
+    for (int type = 0; type < SPACE_TYPE_COUNT; type++)
+        live->space_free[type] = space_free(lot->space_plan, snapshot_lot_counts(lot),
+                                            lot->spaces_fresh, (enum space_type)type);
+    return 0;
+}
+
+static bool same_live_facts(const struct lot_live_facts *a, const struct lot_live_facts *b)
+{
+    return a->capacity == b->capacity && a->occupied == b->occupied &&
+           a->count_fresh == b->count_fresh && a->open_now == b->open_now &&
+           (a->space_free == NULL) == (b->space_free == NULL) &&
+           (a->space_free == NULL ||
+            memcmp(a->space_free, b->space_free, SPACE_TYPE_COUNT * sizeof(*a->space_free)) == 0);
+}
+
 int snapshot_lot_rebuild_body(const struct snapshot *snapshot, struct snapshot_lot *lot)
 {
     struct rendered_answer *answer;
+    struct lot_live_facts live;
     size_t length;
     char *body = render(snapshot, lot, &length);
 
-    if (body == NULL)
+    if (body == NULL || take_live_facts(lot, &live) != 0) {
+        free(body);
         return SNAPSHOT_ERROR_NO_MEMORY;
+    }
     if (lot->answer != NULL && lot->answer->body_length == length &&
-        memcmp(lot->answer->body, body, length) == 0) {
-        /* The same bytes: the answer held (and its gzip copy, if made) stays shared. */
+        memcmp(lot->answer->body, body, length) == 0 &&
+        same_live_facts(&lot->answer->live, &live)) {
+        /* The same answer: the one held (and its gzip copy, if made) stays shared. */
+        free(live.space_free);
         free(body);
         return 0;
     }
     answer = rendered_answer_new(lot->id, body, length, NULL);
-    if (answer == NULL)
+    if (answer == NULL) {
+        free(live.space_free);
         return SNAPSHOT_ERROR_NO_MEMORY;
+    }
+    answer->live = live;
     /* A view or a reply may still hold the old version: the last holder frees it. */
     rendered_answer_drop(lot->answer);
     lot->answer = answer;

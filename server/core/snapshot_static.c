@@ -3,6 +3,7 @@
 
 #include "json_text.h"
 #include "schedule.h"
+#include "space.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,8 @@ static void clear_views(struct snapshot_lot *lot)
     free(lot->opening_hours);
     lot->strings = NULL;
     lot->groups = NULL;
+    lot->group_list = NULL;
+    lot->declared_spaces = 0;
     lot->space_plan = NULL;
     lot->opening_hours = NULL;
     lot->city = NULL;
@@ -147,6 +150,43 @@ static void clear_views(struct snapshot_lot *lot)
     lot->longitude = 0;
 }
 
+/*
+ * The groups as one text, ",a,b,", so that a group is found with one
+ * strstr of ",a," on any thread (ids hold no comma). It goes after the
+ * strings' terminating empty key, where no lookup of a member reaches, so
+ * that it costs no allocation of its own; its offset there, or 0 when the
+ * lot is in no group.
+ */
+static size_t gather_group_list(struct json_text_buffer *strings, const json_t *groups)
+{
+    size_t index, offset = strings->length;
+    json_t *value;
+
+    if (json_array_size(groups) == 0)
+        return 0;
+    json_text_append(strings, ",", 1);
+    json_array_foreach(groups, index, value)
+    {
+        if (!json_is_string(value))
+            continue; /* stored lots were checked: never happens */
+        json_text_append_text(strings, json_string_value(value));
+        json_text_append(strings, ",", 1);
+    }
+    json_text_append(strings, "", 1);
+    return offset;
+}
+
+/* Which space types the lot declares: what space= selects on. */
+static unsigned declared_spaces(const json_t *space_plan)
+{
+    unsigned declared = 0;
+
+    for (int type = 0; space_plan != NULL && type < SPACE_TYPE_COUNT; type++)
+        if (space_capacity(space_plan, (enum space_type)type) >= 0)
+            declared |= 1u << type;
+    return declared;
+}
+
 /* Fill the typed views from lot->static_text. Returns -1 if unusable. */
 static int read_views(struct snapshot_lot *lot)
 {
@@ -154,7 +194,7 @@ static int read_views(struct snapshot_lot *lot)
     struct json_text_member member;
     json_t *hours = NULL;
     bool capacity = false, usable = true;
-    size_t cursor = 0;
+    size_t cursor = 0, group_list;
     size_t length;
 
     while (usable &&
@@ -167,7 +207,9 @@ static int read_views(struct snapshot_lot *lot)
             gather_names(&strings, &member);
     }
     json_text_append(&strings, "", 1);
+    group_list = gather_group_list(&strings, lot->groups);
     lot->strings = json_text_finish(&strings, &length);
+    lot->group_list = lot->strings != NULL && group_list > 0 ? lot->strings + group_list : NULL;
     lot->city = snapshot_lot_string(lot, "city");
     lot->kind = snapshot_lot_string(lot, "kind");
     /* Given OSM text stands as it is; an hours object is said in OSM. */
@@ -176,6 +218,7 @@ static int read_views(struct snapshot_lot *lot)
     else if (usable)
         lot->opening_hours = schedule_osm_string(hours);
     json_decref(hours);
+    lot->declared_spaces = declared_spaces(lot->space_plan);
     return usable && capacity && lot->strings != NULL && lot->opening_hours != NULL ? 0 : -1;
 }
 

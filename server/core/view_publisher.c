@@ -2,6 +2,7 @@
 #include "view_publisher.h"
 
 #include "log.h"
+#include "lot_index.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -41,6 +42,7 @@ struct view_publisher {
     size_t seen_count;
     uint64_t seen_membership;
     bool seen_valid;
+    struct lot_index *offered; /* for the next update's version (view_publisher_offer_index) */
 };
 
 struct view_publisher *view_publisher_new(size_t readers)
@@ -246,8 +248,28 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
         log_error(component, "no memory for a change in the workers' view; mended at the next "
                              "full update");
     }
+    lot_view_draft_set_layout(draft, snapshot_layout(snapshot));
+    if (publisher->offered != NULL) {
+        lot_view_draft_set_index(draft, publisher->offered);
+        publisher->offered = NULL;
+    }
     next = lot_view_draft_finish(draft, &garbage);
     publish(publisher, next, garbage);
+}
+
+void view_publisher_offer_index(struct view_publisher *publisher, struct lot_index *index)
+{
+    lot_index_free(publisher->offered);
+    publisher->offered = index;
+}
+
+const struct lot_index *view_publisher_index(const struct view_publisher *publisher)
+{
+    const struct lot_view *current = atomic_load(&publisher->current);
+
+    if (publisher->offered != NULL)
+        return publisher->offered;
+    return current != NULL ? lot_view_index(current) : NULL;
 }
 
 void view_publisher_answers(struct view_publisher *publisher, struct rendered_answer *const *put,
@@ -295,6 +317,7 @@ void view_publisher_free(struct view_publisher *publisher)
         free(done);
     }
     lot_view_free(atomic_load(&publisher->current));
+    lot_index_free(publisher->offered);
     free(publisher->seen);
     free(publisher->slots);
     free(publisher);

@@ -32,6 +32,16 @@ void view_publisher_update(struct view_publisher *publisher, const struct snapsh
                            const char *id);
 
 /*
+ * Give the next view_publisher_update's version index (taken over; one
+ * offered before and not yet published is freed), so that the lots and
+ * their static fields for lists are published together (writer only).
+ */
+void view_publisher_offer_index(struct view_publisher *publisher, struct lot_index *index);
+
+/* The index the next version will hold: the one offered, else the current one, or NULL. */
+const struct lot_index *view_publisher_index(const struct view_publisher *publisher);
+
+/*
  * Publish other reads' answers (writer only): the entries put (taken over,
  * each replacing the answer under its key) and the keys gone, in one
  * version. Without memory for one of them every answer is dropped from

@@ -230,6 +230,81 @@ class WorkersTest(IntegrationTestCase):
         print(f"worker 1 answered {answered} totals reads", file=sys.stderr)
         self.assertGreater(answered, 0)
 
+    def list_city(self, daemon):
+        """Six lots around the first, in two groups, some with counts, names long enough for
+        a list worth compressing."""
+        for number in range(2, 8):
+            lot = sample_lot(name=f"停车场 {number} " + "东" * 60, capacity=10 * number,
+                             groups=["east-side"] if number % 2 else ["admin-centre"],
+                             location={"lat": 26.5705 + number / 1000, "lon": 106.4707},
+                             hours=None, calendar=None)
+            self.assertEqual(daemon.put_lot(f"w-{number}", lot).status, 201)
+            if number % 3:
+                self.assertEqual(daemon.post_occupancy(f"w-{number}",
+                                                       {"occupied": number}).status, 200)
+
+    def test_lists_are_answered_alike_by_every_loop(self):
+        """/v1/lots and /v1/lots.geojson with their filters, near, bbox and cursors: every
+        answer over many fresh connections, whichever loop accepted it, is one of a single
+        set, and the worker answers some of them itself (from the lot index and view the
+        first loop published); a query the first loop refuses is refused alike."""
+        daemon = self.start()
+        self.list_city(daemon)
+        second_page = json.loads(daemon.get("/v1/lots?limit=3").body)["next_cursor"]
+        self.assertIsNotNone(second_page)
+        paths = ["/v1/lots", "/v1/lots?group=east-side", "/v1/lots?group=east%2Dside&limit=2",
+                 "/v1/lots?near=26.5705,106.4707&radius=3500", "/v1/lots?near=26.574,106.4707",
+                 "/v1/lots?open=true&min_free=25", "/v1/lots?city=qingzhen&kind=government",
+                 f"/v1/lots?limit=3&cursor={second_page}",
+                 "/v1/lots.geojson?bbox=106.4,26.5,106.5,26.6", "/v1/lots.geojson"]
+        asks = []
+        for path in paths:
+            etag = daemon.get(path).header("ETag")
+            asks += [("GET", path, {}), ("HEAD", path, {}),
+                     ("GET", path, {"Accept-Encoding": "gzip"}),
+                     ("GET", path, {"If-None-Match": etag})]
+        asks += [("GET", "/v1/lots?colour=red", {}), ("GET", "/v1/lots?limit=0", {}),
+                 ("GET", "/v1/lots?group=a&group=b", {}), ("GET", "/v1/lots?cursor=forged", {}),
+                 ("GET", "/v1/lots?City=qingzhen", {})]
+        for method, path, headers in asks:
+            answers = {repr(self.fresh(daemon, method, path, headers)) for _ in range(12)}
+            self.assertEqual(len(answers), 1, (method, path, headers, answers))
+        status, _, body = self.fresh(daemon, "GET", "/v1/lots?group=east-side")
+        self.assertEqual([lot["id"] for lot in json.loads(body)["lots"]], ["w-3", "w-5", "w-7"])
+        status, _, body = self.fresh(daemon, "GET", "/v1/lots?near=26.5745,106.4707&radius=250")
+        self.assertEqual([(lot["id"], lot["distance_m"]) for lot in json.loads(body)["lots"]],
+                         [("w-4", 0), ("w-3", 111), ("w-5", 111), ("w-2", 222), ("w-6", 222)])
+        status, kept, _ = self.fresh(daemon, "GET", "/v1/lots", {"Accept-Encoding": "gzip"})
+        self.assertEqual((status, kept["Content-Encoding"]), (200, "gzip"))
+        self.assertEqual(self.fresh(daemon, "GET", "/v1/lots?colour=red")[0], 422)
+        answered, _ = self.worker_answered(daemon)
+        print(f"worker 1 answered {answered} list reads", file=sys.stderr)
+        self.assertGreater(answered, 0)
+
+    def test_a_write_or_a_new_lot_shows_in_the_next_list_on_any_connection(self):
+        """The view and the lot index are published before a write is answered: a count, a
+        new lot and a deleted one show in the very next list read, whichever loop has it."""
+        daemon = self.start()
+        self.list_city(daemon)
+        stale = []
+        for count in range(1, 9):
+            self.assertEqual(daemon.post_occupancy("w-2", {"occupied": count}).status, 200)
+            self.assertEqual(daemon.put_lot(f"n-{count}", sample_lot(hours=None,
+                                                                     calendar=None)).status, 201)
+            for _ in range(6):
+                lots = json.loads(self.fresh_get(daemon, "/v1/lots?limit=500")[1])["lots"]
+                by_id = {lot["id"]: lot for lot in lots}
+                if by_id.get("w-2", {}).get("occupied") != count or f"n-{count}" not in by_id:
+                    stale.append((count, sorted(by_id)))
+        self.assertEqual(daemon.as_admin("DELETE", "/v1/lots/n-1").status, 204)
+        for _ in range(6):
+            lots = json.loads(self.fresh_get(daemon, "/v1/lots.geojson")[1])["features"]
+            if "n-1" in [lot["id"] for lot in lots]:
+                stale.append(("deleted", "n-1"))
+        self.assertEqual(stale, [])
+        answered, _ = self.worker_answered(daemon)
+        self.assertGreater(answered, 0)
+
     def test_no_loop_answers_totals_older_than_one_already_answered(self):
         """Totals are recomputed on the first loop after each change and published before it
         answers from them: once any connection has seen a write in the totals, every later
