@@ -636,7 +636,7 @@ int main(int argc, char **argv)
         log_error(component, "%s", error);
         goto deinit;
     }
-    daemon.base = workers_event_base_new(false);
+    daemon.base = workers_event_base_new(false, event_loops(daemon.config->workers) > 1);
     if (daemon.base == NULL) {
         log_error(component, "cannot create the event loop");
         goto deinit;

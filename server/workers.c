@@ -63,10 +63,10 @@ static void on_flush(evutil_socket_t fd, short events, void *data)
 
 /*
  * On a worker: copy the connection's bytes and queue it for the owner one
- * loop iteration later. The epoll changelist applies the removal of the
- * socket's events at the start of the next iteration: until then the
- * socket must stay this thread's, or the owner could close it (and the
- * number be reused) under that late epoll_ctl.
+ * loop iteration later, with every other connection handed over in that
+ * iteration: one lock and one wake-up of the owner for all of them. (The
+ * socket's events are removed at once: with several loops no loop defers
+ * its epoll_ctl calls, see workers_event_base_new.)
  */
 static void on_hand_over(const struct http_handover *handover, void *data)
 {
@@ -205,7 +205,7 @@ static void *run_worker(void *data)
     return NULL;
 }
 
-struct event_base *workers_event_base_new(bool one_thread_only)
+struct event_base *workers_event_base_new(bool one_thread_only, bool several_loops)
 {
     struct event_config *settings = event_config_new();
     struct event_base *base;
@@ -214,10 +214,17 @@ struct event_base *workers_event_base_new(bool one_thread_only)
         return NULL;
     /*
      * The epoll changelist folds the epoll_ctl calls of one loop iteration
-     * into one, which keeps a keep-alive request near nginx's syscall count.
-     * Its caveat is descriptors duplicated with dup(): none is registered here.
+     * into one, applied at the start of the next: it assumes that a
+     * descriptor's number names the same socket until then. With several
+     * loops, another thread may accept a socket under a number this loop
+     * has just closed, and the late epoll_ctl would act on it (harmlessly,
+     * on another loop's socket, but a race all the same), so only a loop
+     * alone uses it. Our HTTP layer keeps a connection's read event for
+     * good and arms a write event only when a socket is full, so a
+     * keep-alive request makes no epoll_ctl call either way.
      */
-    event_config_set_flag(settings, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    if (!several_loops)
+        event_config_set_flag(settings, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     /* A worker's loop is touched by its own thread alone: no locks. */
     if (one_thread_only)
         event_config_set_flag(settings, EVENT_BASE_FLAG_NOLOCK);
@@ -234,7 +241,7 @@ static int worker_prepare(struct worker *worker, const struct workers_options *o
     char bound[128];
 
     worker->metrics_lock_ready = pthread_mutex_init(&worker->metrics_lock, NULL) == 0;
-    worker->base = workers_event_base_new(true);
+    worker->base = workers_event_base_new(true, true);
     worker->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!worker->metrics_lock_ready || worker->base == NULL || worker->wake_fd < 0)
         goto no_memory;

@@ -44,11 +44,12 @@ struct workers_options {
 
 /*
  * A new event loop as every loop of the daemon runs it (the epoll
- * changelist); one_thread_only for a worker's, which no other thread
- * touches (no locks), false for the owner's, which workers wake. NULL when
- * libevent cannot make one.
+ * changelist when it is the only loop: several_loops false);
+ * one_thread_only for a worker's, which no other thread touches (no
+ * locks), false for the owner's, which workers wake. NULL when libevent
+ * cannot make one.
  */
-struct event_base *workers_event_base_new(bool one_thread_only);
+struct event_base *workers_event_base_new(bool one_thread_only, bool several_loops);
 
 /*
  * Start count workers on options->host and the owner's port. Returns 0
