@@ -206,6 +206,7 @@ int snapshot_load(struct snapshot *snapshot, uint64_t generation,
     snapshot->loaded = true;
     snapshot->revision++;
     snapshot->membership++;
+    snapshot->static_revision++;
     track_every_deadline(snapshot, now_ms);
     clear_tombstones(snapshot);
     return 0;
@@ -331,6 +332,7 @@ static int apply_lot(struct snapshot *snapshot, const struct change *change, int
         lot->spaces_version = snapshot->lots[index]->spaces_version;
     lot->touched_generation = snapshot->generation;
     *changed = true;
+    snapshot->static_revision++;
     if (found) {
         lot->trend = snapshot->lots[index]->trend; /* until the next refresh says otherwise */
         /* Closures are not static fields: a replaced lot keeps them. */
@@ -364,6 +366,7 @@ static int apply_delete(struct snapshot *snapshot, const char *id, int64_t versi
                 (snapshot->count - index - 1) * sizeof(*snapshot->lots));
         snapshot->count--;
         snapshot->membership++;
+        snapshot->static_revision++;
         *changed = true;
     }
     return add_tombstone(snapshot, id, version);
@@ -615,6 +618,11 @@ bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend)
 uint64_t snapshot_membership(const struct snapshot *snapshot)
 {
     return snapshot->membership;
+}
+
+uint64_t snapshot_static_revision(const struct snapshot *snapshot)
+{
+    return snapshot->static_revision;
 }
 
 struct list_cache *snapshot_list_cache(struct snapshot *snapshot)

@@ -288,6 +288,15 @@ bool snapshot_set_trend(struct snapshot *snapshot, const char *id, int trend);
 uint64_t snapshot_membership(const struct snapshot *snapshot);
 
 /*
+ * A number that moves whenever the lot ids or any lot's static fields may
+ * have changed (a load, a lot added, replaced or deleted), not when a
+ * count, a closure or the clock does: what an index of static fields (the
+ * cities that have lots) is good for. Lots are replaced, not edited, on
+ * such a change, so while it stays, snapshot_at(i) is the same lot.
+ */
+uint64_t snapshot_static_revision(const struct snapshot *snapshot);
+
+/*
  * The list answers kept for the current revision (core/list_answer.h fills
  * it); owned by the snapshot, bounded.
  */

@@ -28,6 +28,7 @@ struct snapshot {
     char changed_id[WIRE_ID_MAX + 1];
     uint64_t revision;               /* see snapshot_revision */
     uint64_t membership;             /* see snapshot_membership */
+    uint64_t static_revision;        /* see snapshot_static_revision */
     struct list_cache *list_answers; /* kept for revision */
     uint64_t closure_serial;         /* see snapshot_closure_serial */
     /* Every lot with a deadline, by it, so that the clock timer wakes for the
