@@ -1,7 +1,8 @@
-/* test-feed-cities.c: a ParkAPI v1 city with no lot is refused without a pass over the lots. */
+/* test-feed-cities.c: a city, source or purpose that no lot has costs no pass over the lots. */
 #include "check.h"
 #include "feed.h"
 #include "feed_cities.h"
+#include "feed_query.h"
 #include "feed_slots.h"
 
 #include <stdio.h>
@@ -9,19 +10,28 @@
 #include <string.h>
 
 /*
- * Every lot the feeds visit by position goes through snapshot_at: this
- * test is linked with --wrap=snapshot_at, so the count below is the lots
- * visited by the code under test, whatever its structure.
+ * Every lot the feeds visit goes through snapshot_at (by position) or
+ * snapshot_find (by id): this test is linked with --wrap for both, so the
+ * count below is the lots visited by the code under test, whatever its
+ * structure.
  */
 static uint64_t lots_visited;
 
 const struct snapshot_lot *__real_snapshot_at(const struct snapshot *snapshot, size_t index);
 const struct snapshot_lot *__wrap_snapshot_at(const struct snapshot *snapshot, size_t index);
+const struct snapshot_lot *__real_snapshot_find(const struct snapshot *snapshot, const char *id);
+const struct snapshot_lot *__wrap_snapshot_find(const struct snapshot *snapshot, const char *id);
 
 const struct snapshot_lot *__wrap_snapshot_at(const struct snapshot *snapshot, size_t index)
 {
     lots_visited++;
     return __real_snapshot_at(snapshot, index);
+}
+
+const struct snapshot_lot *__wrap_snapshot_find(const struct snapshot *snapshot, const char *id)
+{
+    lots_visited++;
+    return __real_snapshot_find(snapshot, id);
 }
 
 #define LOTS   4000
@@ -168,10 +178,42 @@ static void test_many_cities(void)
     snapshot_free(snapshot);
 }
 
+/* The v3 list for a source or a purpose that is not ours: empty, with no lot looked at. */
+static void test_v3_list_of_another_source_visits_no_lot(void)
+{
+    struct snapshot *snapshot = city_of_lots();
+    struct feed_numbers *numbers = feed_numbers_new();
+    const struct feed_query queries[] = {
+        {.given = true, .source_excluded = true, .limit = 10},
+        {.given = true, .purpose_excluded = true, .limit = 10},
+    };
+    struct feed_query every = {.given = true, .limit = 10};
+    json_t *list;
+    bool complete;
+
+    list = feed_parkapi_v3_list(snapshot, numbers, &every, FEED_PARKAPI_V3_PATH, NOW_MS, &complete);
+    CHECK_INT_EQ(json_integer_value(json_object_get(list, "total_count")), LOTS);
+    json_decref(list);
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        lots_visited = 0;
+        list = feed_parkapi_v3_list(snapshot, numbers, &queries[i], FEED_PARKAPI_V3_PATH, NOW_MS,
+                                    &complete);
+        CHECK_INT_EQ(lots_visited, 0);
+        CHECK(complete);
+        CHECK_INT_EQ(json_array_size(json_object_get(list, "items")), 0);
+        CHECK_INT_EQ(json_integer_value(json_object_get(list, "total_count")), 0);
+        CHECK(json_object_get(list, "next_id") == NULL);
+        json_decref(list);
+    }
+    feed_numbers_free(numbers);
+    snapshot_free(snapshot);
+}
+
 int main(void)
 {
     RUN_TEST(test_unknown_cities_visit_no_lot);
     RUN_TEST(test_the_set_follows_the_lots);
     RUN_TEST(test_many_cities);
+    RUN_TEST(test_v3_list_of_another_source_visits_no_lot);
     return check_exit_status();
 }
