@@ -246,6 +246,9 @@ class HostileConnectionsTest(IntegrationTestCase):
         held = self.connections_open(witness)
         for connection in idle:
             connection.close()
+        # Likewise their closes are read before a new connection can count on a place.
+        wait_for(lambda: self.connections_open(witness) == 1, timeout=5,
+                 what="the daemon to read the closes")
         witness.close()
         started = time.monotonic()
         response = daemon.request("GET", "/healthz", timeout=1)
