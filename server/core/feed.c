@@ -196,6 +196,13 @@ int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
         result = 0;
         goto free_key;
     }
+    /* A city without lots is refused by a look-up, not by a pass over every lot's city; -1 (no
+     * memory for the set) leaves it to the build. */
+    if (kind == FEED_PARKAPI_V1_CITY &&
+        feed_cities_lots(feed_slots_cities(slots), snapshot, argument) == 0) {
+        result = FEED_ERROR_NOT_FOUND;
+        goto free_key;
+    }
     started_ms = feed_slots_clock(slots);
     result = feed_render(snapshot, numbers, kind, argument, NULL, now_ms, &body, &length);
     if (result != 0)

@@ -62,7 +62,8 @@ int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_
  * its size, rebuilt from the snapshot when its revision has moved and
  * feed_slots_rebuild_due allows (until then the last build is served, with
  * its own ETag). Only a document that rendered is kept, so an unknown city
- * takes no slot. *answer is a new reference for the caller to drop
+ * takes no slot; a city with no lot is refused from the slots' set of
+ * cities (core/feed_cities.h), without a pass over the lots. *answer is a new reference for the caller to drop
  * (rendered_answer_drop); its gzip copy is made on first demand. Returns
  * 0, FEED_ERROR_NOT_FOUND or FEED_ERROR_NO_MEMORY (*answer then NULL).
  */

@@ -409,8 +409,12 @@ json_t *feed_parkapi_v3_list(const struct snapshot *snapshot, struct feed_number
     json_t *document;
 
     *complete = true;
-    count = query->has_circle ? list_circle(snapshot, query, &sites)
-                              : list_all(snapshot, numbers, now_ms, &sites, complete);
+    /* A source or purpose that is not ours matches no site: no lot is looked at for it. */
+    if (query->source_excluded || query->purpose_excluded)
+        count = 0;
+    else
+        count = query->has_circle ? list_circle(snapshot, query, &sites)
+                                  : list_all(snapshot, numbers, now_ms, &sites, complete);
     if (count < 0)
         return NULL;
     document = list_document(snapshot, query, path, sites, (size_t)count, now_ms);

@@ -596,6 +596,30 @@ class FeedChangeTest(FeedsTestCase):
         self.assertNotEqual(renamed[DATEX_EN_PATH][0], english[DATEX_EN_PATH][0])
 
 
+    def test_a_city_is_found_or_refused_as_its_lots_come_and_go(self):
+        """The set of cities that refuses an unknown one follows a lot's city at once."""
+        def city_ids(city):
+            return [lot["id"] for lot in self.feed(f"/parkapi/v1/{city}")["lots"]]
+
+        def refused(city):
+            self.assertProblem(self.shared.get(f"/parkapi/v1/{city}"), 404, "not-found",
+                               f"no city '{city}'")
+
+        refused("firsttown")
+        self.assertEqual(self.shared.put_lot("wanderer", sample_lot(
+            city="firsttown", hours=None, capacity=4)).status, 201)
+        self.addCleanup(self.shared.as_admin, "DELETE", "/v1/lots/wanderer")
+        self.assertEqual(city_ids("firsttown"), ["wanderer"])
+        refused("secondtown")
+        self.assertEqual(self.shared.put_lot("wanderer", sample_lot(
+            city="secondtown", hours=None, capacity=4)).status, 200)
+        self.assertEqual(city_ids("secondtown"), ["wanderer"])
+        refused("firsttown")
+        self.assertEqual(self.shared.as_admin("DELETE", "/v1/lots/wanderer").status, 204)
+        refused("secondtown")
+        self.assertEqual(city_ids("movecity"), ["moving"])
+
+
 class StaleCountFeedTest(FeedsTestCase):
     """A count older than stale_after: served as ParkAPI serves outdated data."""
 
