@@ -539,8 +539,8 @@ def near_queries(workdir, port, script_text):
     return {"p50": p50, "p99": p99, "rate": rate}
 
 
-def bench_workers(workdir, lot_id):
-    """GET /v1/lots/{id} with `workers 1` and `workers N` on the same N cores, wrk on the others.
+def bench_workers(workdir, path):
+    """GET path with `workers 1` and `workers N` on the same N cores, wrk on the others.
     Returns None when the machine has no cores to spare for both (2 or fewer)."""
     if CORES <= 2 or not shutil.which("taskset"):
         return None
@@ -549,12 +549,12 @@ def bench_workers(workdir, lot_id):
     load_cores = f"{loops}-{CORES - 1}"
     rates = {}
     for count in (1, loops):
-        directory = os.path.join(workdir, f"workers-{count}")
+        directory = os.path.join(workdir, f"workers-{count}-{abs(hash(path))}")
         os.makedirs(directory, exist_ok=True)
         daemon = Daemon(directory, ["--set", f"workers={count}"], server_cores)
         try:
             command = ["wrk", f"-t{CORES - loops}", f"-c{CONNECTIONS * loops}", f"-d{DURATION}",
-                       "--latency", daemon.url(f"/v1/lots/{lot_id}")]
+                       "--latency", daemon.url(path)]
             output = subprocess.run(["taskset", "-c", load_cores] + command, capture_output=True,
                                     text=True, check=True).stdout
             rates[count] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -563,20 +563,39 @@ def bench_workers(workdir, lot_id):
     return loops, rates[1], rates[loops]
 
 
-def bench_workers_one_core(workdir, lot_id, rounds=3):
-    """`workers 1` against `workers 2` with both loops on core 0 (wrk on core 1), alternating:
-    not a speed-up, the cost of a second loop and of the worker's read path. Median req/s."""
+def bench_workers_one_core(workdir, path, rounds=3):
+    """GET path with `workers 1` against `workers 2`, both loops on core 0 (wrk on core 1),
+    alternating: not a speed-up, the cost of a second loop and of the worker's read path.
+    Median req/s."""
     rates = {1: [], 2: []}
     for round_number in range(rounds):
         for count in (1, 2):
-            directory = os.path.join(workdir, f"one-core-{count}-{round_number}")
+            directory = os.path.join(workdir, f"one-core-{count}-{round_number}-{abs(hash(path))}")
             os.makedirs(directory, exist_ok=True)
             daemon = Daemon(directory, ["--set", f"workers={count}"], "0")
             try:
-                rates[count].append(wrk(daemon.url(f"/v1/lots/{lot_id}"))[0])
+                rates[count].append(wrk(daemon.url(path))[0])
             finally:
                 daemon.stop()
     return sorted(rates[1])[rounds // 2], sorted(rates[2])[rounds // 2]
+
+
+def print_workers(workdir, path):
+    """1 loop against N on path: a speed-up where the machine has the cores, else the cost of a
+    second loop on one core."""
+    workers = bench_workers(workdir, path)
+    if workers is None:
+        print(f"workers: 1 loop against N needs cores for N loops and for wrk besides; this "
+              f"machine has {CORES}: not measured")
+        if CORES == 2:
+            one, two = bench_workers_one_core(workdir, path)
+            print(f"GET {path} with both loops on one core (the cost of a second loop, not a "
+                  f"speed-up; median of 3): workers 1 {one:,.0f} req/s, workers 2 {two:,.0f} "
+                  f"req/s, ratio {two / one:.2f}")
+        return
+    loops, one, many = workers
+    print(f"GET {path}, {loops} cores for the daemon and {CORES - loops} for wrk: workers 1 "
+          f"{one:,.0f} req/s, workers {loops} {many:,.0f} req/s, ratio {many / one:.2f}")
 
 
 def reader_command(server, port, directory, socket_path, extra=()):
@@ -710,20 +729,8 @@ def main():
         for path in ("/v1/totals?group=admin-centre", "/v1/totals.txt?group=admin-centre",
                      "/v1/lots?group=admin-centre"):
             print_reads(path, bench_reads(daemon, workdir, lot_id, path))
-        workers = bench_workers(workdir, lot_id)
-        if workers is None:
-            print(f"workers: 1 loop against N needs cores for N loops and for wrk besides; this "
-                  f"machine has {CORES}: not measured")
-            if CORES == 2:
-                one, two = bench_workers_one_core(workdir, lot_id)
-                print(f"GET /v1/lots/{lot_id} with both loops on one core (the cost of a second "
-                      f"loop, not a speed-up; median of 3): workers 1 {one:,.0f} req/s, "
-                      f"workers 2 {two:,.0f} req/s, ratio {two / one:.2f}")
-        else:
-            loops, one, many = workers
-            print(f"GET /v1/lots/{lot_id}, {loops} cores for the daemon and {CORES - loops} for "
-                  f"wrk: workers 1 {one:,.0f} req/s, workers {loops} {many:,.0f} req/s, "
-                  f"ratio {many / one:.2f}")
+        for path in (f"/v1/lots/{lot_id}", "/v1/lots?group=admin-centre"):
+            print_workers(workdir, path)
         p50, p99 = bench_stream_latency(daemon, workdir, lot_id)
         print(f"update to stream across two daemons (write answered, then the lot event read): "
               f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")
