@@ -145,5 +145,11 @@ class UnknownNamesTest(DaemonTestCase):
         self.assertNoLotIn("harbour", "quay")
 
 
+class UnknownNamesWithWorkersTest(UnknownNamesTest):
+    """The same answers when worker loops answer some of these reads (lists, kept totals)."""
+
+    daemon_settings = {"workers": "2"}
+
+
 if __name__ == "__main__":
     main()
