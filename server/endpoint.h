@@ -32,9 +32,9 @@ struct endpoint_context {
     struct token_memo *tokens_seen;    /* keys a single write's limit without a lookup */
     struct feed_numbers *feed_numbers; /* ParkAPI numbers to lots, for /v3/parking-sites/{id} */
     struct feed_slots *feed_documents; /* the whole-city feed documents, one to a slot */
-    struct lot_names *lot_names; /* the cities and groups lots have: unknown ones cost a look-up */
-    struct metrics *metrics;     /* the registry of /metrics; NULL: nothing is counted */
-    int64_t closure_max_open_ms; /* a closure announced without "to" expires after it */
+    struct lot_names *lot_names;       /* the lots' cities and groups, counted (lot_names.h) */
+    struct metrics *metrics;           /* the registry of /metrics; NULL: nothing is counted */
+    int64_t closure_max_open_ms;       /* a closure announced without "to" expires after it */
     /* The endpoint modules with state of their own, for their handlers. */
     struct api_totals *totals;
     struct api_stream *stream;
