@@ -301,7 +301,7 @@ static void test_unknown_totals_visit_no_lot(void)
         {.group = "nowhere"},
         {.kind = "castle"},
         {.city = "city-1", .group = "nowhere"},
-        {.city = "atlantis", .group = "every", .kind = "public", .space = "ev_charging"},
+        {.city = "atlantis", .group = "every", .kind = "public", .space = "charging"},
         {.city = "city-"},
     };
     struct lot_selection known = {.city = "city-1", .group = "every"};
