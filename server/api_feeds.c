@@ -73,8 +73,8 @@ static void answer_document(struct http_exchange *exchange, struct endpoint_cont
 
     if (refuse_unknown(exchange, NULL, 0))
         return;
-    result = feed_get_document(context->feed_documents, context->snapshot, context->feed_numbers,
-                               kind, argument, clock_now_ms(), &document);
+    result = feed_get_document(context->feed_documents, context->lot_names, context->snapshot,
+                               context->feed_numbers, kind, argument, clock_now_ms(), &document);
     if (reply_failure(exchange, result, noun, argument))
         return;
     endpoint_mark_stale(exchange, context->snapshot);

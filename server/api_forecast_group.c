@@ -172,7 +172,7 @@ static void group_serve(struct group_request *request)
 {
     struct forecast_profile probe;
     size_t count = 0, missing = 0;
-    const char **ids = api_history_group_lots(request->context->snapshot, request->id, &count);
+    const char **ids = api_history_group_lots(request->context, request->id, &count);
     const char *load[API_FORECAST_LOAD_MAX];
     int own = ids != NULL && count > 0 ? group_own(request, ids, count) : 0;
 
@@ -217,7 +217,7 @@ void api_forecast_group(struct http_exchange *exchange, const struct store_token
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     size_t count = 0;
-    const char **ids = api_history_group_lots(context->snapshot, id, &count);
+    const char **ids = api_history_group_lots(context, id, &count);
     struct group_request *request = NULL;
 
     (void)token;

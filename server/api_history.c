@@ -6,6 +6,7 @@
 #include "history.h"
 #include "http.h"
 #include "lot.h"
+#include "lot_names.h"
 #include "store_history.h"
 
 #include <math.h>
@@ -257,32 +258,11 @@ void api_history_lot(struct http_exchange *exchange, const struct store_token *t
     query_send(query, context);
 }
 
-static bool lot_in_group(const struct snapshot_lot *lot, const char *group)
-{
-    size_t index;
-    const json_t *value;
-
-    json_array_foreach(lot->groups, index, value)
-    {
-        if (json_is_string(value) && strcmp(json_string_value(value), group) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The ids of the group's lots (borrowed from the snapshot), *count of them; NULL: none or no
- * memory. */
-const char **api_history_group_lots(const struct snapshot *snapshot, const char *group,
+const char **api_history_group_lots(const struct endpoint_context *context, const char *group,
                                     size_t *count)
 {
-    size_t total = snapshot_count(snapshot);
-    const char **ids = calloc(total + 1, sizeof(*ids));
-
-    *count = 0;
-    for (size_t i = 0; ids != NULL && i < total; i++)
-        if (lot_in_group(snapshot_at(snapshot, i), group))
-            ids[(*count)++] = snapshot_at(snapshot, i)->id;
-    return ids;
+    /* A group no lot has costs a look-up and an array of one, not a pass and room for every lot. */
+    return lot_names_group_ids(context->lot_names, context->snapshot, group, count);
 }
 
 /*
@@ -312,7 +292,7 @@ void api_history_group(struct http_exchange *exchange, const struct store_token 
     struct endpoint_context *context = data;
     const char *id = http_exchange_parameter(exchange, "id");
     size_t count = 0;
-    const char **ids = api_history_group_lots(context->snapshot, id, &count);
+    const char **ids = api_history_group_lots(context, id, &count);
     struct history_query *query = NULL;
 
     (void)token;

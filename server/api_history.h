@@ -11,10 +11,12 @@ endpoint_handler api_history_lot;
 endpoint_handler api_history_group;
 
 /*
- * The ids of the lots in group (borrowed from snapshot; *count of them), in
- * a malloc'd array the caller frees; NULL when out of memory.
+ * The ids of the lots in group (borrowed from the context's snapshot; *count
+ * of them), in a malloc'd array the caller frees, from the context's
+ * lot_names (core/lot_names.h: a group no lot has costs a look-up); NULL
+ * when out of memory.
  */
-const char **api_history_group_lots(const struct snapshot *snapshot, const char *group,
+const char **api_history_group_lots(const struct endpoint_context *context, const char *group,
                                     size_t *count);
 
 /* POST /v1/lots/{id}/history (admin): import past samples [{"time", "occupied"}], idempotent. */

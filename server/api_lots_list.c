@@ -43,7 +43,8 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
         http_reply_invalid(exchange, error.field, error.rule);
         return;
     }
-    if (list_answer_get(context->snapshot, &query, format, &found, &uncached) != 0) {
+    if (list_answer_get(context->snapshot, context->lot_names, &query, format, &found, &uncached) !=
+        0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }

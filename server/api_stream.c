@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "log.h"
+#include "lot_names.h"
 #include "lot_query.h"
 
 #include <stdio.h>
@@ -124,11 +125,24 @@ static bool send_lot(struct api_stream *stream, struct client *client,
     return alive;
 }
 
-/* Every selected lot as it is now; false when the client was dropped. */
+/*
+ * Every selected lot as it is now; false when the client was dropped. A
+ * city or group no lot has is none by a look-up, and one lot is found by
+ * its id: a pass over the lots only for what some lot may match.
+ */
 static bool send_all_lots(struct api_stream *stream, struct client *client)
 {
+    struct lot_selection selection = {client->city, client->group, NULL, client->lot, NULL};
+    const struct snapshot_lot *lot;
+
+    if (lot_names_selects_none(stream->context->lot_names, stream->context->snapshot, &selection))
+        return true;
+    if (client->lot != NULL) {
+        lot = snapshot_find(stream->context->snapshot, client->lot);
+        return lot == NULL || !client_wants(client, lot) || send_lot(stream, client, lot);
+    }
     for (size_t i = 0; i < snapshot_count(stream->context->snapshot); i++) {
-        const struct snapshot_lot *lot = snapshot_at(stream->context->snapshot, i);
+        lot = snapshot_at(stream->context->snapshot, i);
         if (client_wants(client, lot) && !send_lot(stream, client, lot))
             return false;
     }

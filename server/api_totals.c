@@ -93,7 +93,9 @@ static bool refresh(struct api_totals *totals_endpoint, struct selection *select
     char *json, etag[24];
     bool changed;
 
-    totals_compute(totals_endpoint->context->snapshot, &which, &selection->totals);
+    /* A city or group no lot has is zeros by a look-up: no pass for what no lot has. */
+    totals_compute_named(totals_endpoint->context->snapshot, totals_endpoint->context->lot_names,
+                         &which, &selection->totals);
     document = totals_json(&selection->totals, clock_format_local);
     if (document != NULL && snapshot_stale_since(totals_endpoint->context->snapshot) >= 0)
         json_object_set_new(document, "stale", json_true());

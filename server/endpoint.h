@@ -15,6 +15,7 @@ struct api_metrics;
 struct api_stream;
 struct feed_numbers;
 struct feed_slots;
+struct lot_names;
 struct api_totals;
 struct api_web;
 struct http_exchange;
@@ -31,6 +32,7 @@ struct endpoint_context {
     struct token_memo *tokens_seen;    /* keys a single write's limit without a lookup */
     struct feed_numbers *feed_numbers; /* ParkAPI numbers to lots, for /v3/parking-sites/{id} */
     struct feed_slots *feed_documents; /* the whole-city feed documents, one to a slot */
+    struct lot_names *lot_names;       /* the lots' cities and groups, counted (lot_names.h) */
     struct metrics *metrics;           /* the registry of /metrics; NULL: nothing is counted */
     int64_t closure_max_open_ms;       /* a closure announced without "to" expires after it */
     /* The endpoint modules with state of their own, for their handlers. */

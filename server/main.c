@@ -19,6 +19,7 @@
 #include "http_slots.h"
 #include "log.h"
 #include "log_file.h"
+#include "lot_names.h"
 #include "notify.h"
 #include "opening.h"
 #include "redis_child.h"
@@ -287,12 +288,13 @@ static int start_redis(struct daemon *daemon)
                                             .tokens_seen = token_memo_new(4096),
                                             .feed_numbers = feed_numbers_new(),
                                             .feed_documents = feed_slots_new(NULL, NULL),
+                                            .lot_names = lot_names_new(),
                                             .metrics = metrics_new(PARKSHARE_VERSION),
                                             .closure_max_open_ms =
                                                 daemon->config->closure_max_open_seconds * 1000};
     if (daemon->api.tokens_seen == NULL || daemon->api.feed_numbers == NULL ||
-        daemon->api.feed_documents == NULL || daemon->api.metrics == NULL ||
-        store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
+        daemon->api.feed_documents == NULL || daemon->api.lot_names == NULL ||
+        daemon->api.metrics == NULL || store_set_metrics(daemon->store, daemon->api.metrics) != 0) {
         log_error(component, "out of memory");
         return -1;
     }
@@ -481,6 +483,7 @@ static void daemon_deinit(struct daemon *daemon)
     token_memo_free(daemon->api.tokens_seen);
     feed_numbers_free(daemon->api.feed_numbers);
     feed_slots_free(daemon->api.feed_documents);
+    lot_names_free(daemon->api.lot_names);
     http_server_free(daemon->http);
     http_slots_free(daemon->slots);
     routes_free(daemon->routes);

@@ -64,15 +64,17 @@ static void test_rebuilt_after_a_change_at_the_bounded_rate(void)
 
     /* The first build takes 30 ms by the fake clock (start and end read it). */
     clock.step_ms = 30;
-    CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &first), 0);
+    CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz",
+                                   feed_now, &first),
+                 0);
     clock.step_ms = 0;
     CHECK_INT_EQ(feed_slots_builds(slots), 1);
     CHECK(strstr(first->body, "\"free\":6") != NULL);
     strcpy(etag, first->etag);
     /* Unchanged: the same document, not built again. */
-    CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again), 0);
+    CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz",
+                                   feed_now, &again),
+                 0);
     CHECK(again == first);
     CHECK_INT_EQ(feed_slots_builds(slots), 1);
     rendered_answer_drop(again);
@@ -80,14 +82,16 @@ static void test_rebuilt_after_a_change_at_the_bounded_rate(void)
     count_message(message, sizeof(message), 9, 4);
     CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), feed_now, NULL), 0);
     clock.now_ms = 5329;
-    CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again), 0);
+    CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz",
+                                   feed_now, &again),
+                 0);
     CHECK(again == first);
     CHECK_INT_EQ(feed_slots_builds(slots), 1);
     rendered_answer_drop(again);
     clock.now_ms = 5330;
-    CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz", feed_now, &again), 0);
+    CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, "qz",
+                                   feed_now, &again),
+                 0);
     CHECK(again != first);
     CHECK_INT_EQ(feed_slots_builds(slots), 2);
     CHECK(strstr(again->body, "\"free\":1") != NULL);
@@ -109,13 +113,15 @@ static void test_a_quick_build_shows_a_change_at_once(void)
     char message[256];
 
     /* A 9 ms build, then a change at the same instant: rebuilt by the next request. */
-    CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &first),
-                 0);
+    CHECK_INT_EQ(
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &first),
+        0);
     clock.step_ms = 0;
     count_message(message, sizeof(message), 9, 4);
     CHECK_INT_EQ(snapshot_apply(snapshot, message, strlen(message), feed_now, NULL), 0);
-    CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &again),
-                 0);
+    CHECK_INT_EQ(
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &again),
+        0);
     CHECK(again != first);
     CHECK_INT_EQ(feed_slots_builds(slots), 2);
     CHECK(strcmp(again->etag, first->etag) != 0);
@@ -135,19 +141,20 @@ static void test_unknown_cities_take_no_slot(void)
 
     for (int index = 0; index < 3 * FEED_SLOTS_MAX; index++) {
         snprintf(city, sizeof(city), "atlantis-%d", index);
-        CHECK_INT_EQ(
-            feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, city, feed_now, &answer),
-            FEED_ERROR_NOT_FOUND);
+        CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, city,
+                                       feed_now, &answer),
+                     FEED_ERROR_NOT_FOUND);
         CHECK(answer == NULL);
     }
     CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "fr", feed_now, &answer),
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, "fr", feed_now, &answer),
         FEED_ERROR_NOT_FOUND);
     CHECK_INT_EQ(feed_slots_count(slots), 0);
     CHECK_INT_EQ(feed_slots_builds(slots), 0);
     /* The three known documents take three slots: zh, en and the city. */
     CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, NULL, feed_now, &answer), 0);
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, NULL, feed_now, &answer),
+        0);
     /* The kept bytes are the publication itself, with its own ETag. */
     publication = feed_text(feed_datex_publication(snapshot, FEED_DATEX_CHINESE, feed_now));
     CHECK_STR_EQ(answer->body, publication);
@@ -155,11 +162,12 @@ static void test_unknown_cities_take_no_slot(void)
     free(publication);
     rendered_answer_drop(answer);
     CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &answer), 0);
-    rendered_answer_drop(answer);
-    CHECK_INT_EQ(
-        feed_get_document(slots, snapshot, NULL, FEED_PARKAPI_V1_CITY, "other", feed_now, &answer),
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, "en", feed_now, &answer),
         0);
+    rendered_answer_drop(answer);
+    CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_PARKAPI_V1_CITY, "other",
+                                   feed_now, &answer),
+                 0);
     rendered_answer_drop(answer);
     CHECK_INT_EQ(feed_slots_count(slots), 3);
     snapshot_free(snapshot);
@@ -202,12 +210,13 @@ static void test_a_document_over_the_list_cache_quarter_is_kept(void)
     struct rendered_answer *first = NULL, *again = NULL;
 
     CHECK_INT_EQ(snapshot_count(snapshot), 5000);
-    CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, NULL, feed_now, &first),
-                 0);
+    CHECK_INT_EQ(
+        feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, NULL, feed_now, &first),
+        0);
     /* Larger than any answer the list cache would keep. */
     CHECK(first->body_length > LIST_CACHE_DEFAULT_BYTES / 4);
     for (int index = 0; index < 5; index++) {
-        CHECK_INT_EQ(feed_get_document(slots, snapshot, NULL, FEED_DATEX_LIGHT, NULL,
+        CHECK_INT_EQ(feed_get_document(slots, NULL, snapshot, NULL, FEED_DATEX_LIGHT, NULL,
                                        feed_now + index, &again),
                      0);
         CHECK(again == first);

@@ -156,7 +156,7 @@ static char *get(struct snapshot *snapshot, const char *const *pairs, const char
     char *copy;
 
     lot_query_parse(lookup, (void *)pairs, &query, &error);
-    CHECK_INT_EQ(list_answer_get(snapshot, &query, LIST_ANSWER_LOTS, &answer, &uncached), 0);
+    CHECK_INT_EQ(list_answer_get(snapshot, NULL, &query, LIST_ANSWER_LOTS, &answer, &uncached), 0);
     copy = strndup(answer->body, answer->length);
     if (etag_out != NULL)
         *etag_out = answer->etag;

@@ -173,9 +173,10 @@ free_key:
     return result;
 }
 
-int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
-                      struct feed_numbers *numbers, enum feed_kind kind, const char *argument,
-                      int64_t now_ms, struct rendered_answer **answer)
+int feed_get_document(struct feed_slots *slots, struct lot_names *names,
+                      const struct snapshot *snapshot, struct feed_numbers *numbers,
+                      enum feed_kind kind, const char *argument, int64_t now_ms,
+                      struct rendered_answer **answer)
 {
     uint64_t revision = snapshot_revision(snapshot);
     char *key = cache_key(kind, argument, NULL);
@@ -198,8 +199,8 @@ int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
     }
     /* A city without lots is refused by a look-up, not by a pass over every lot's city; -1 (no
      * memory for the set) leaves it to the build. */
-    if (kind == FEED_PARKAPI_V1_CITY &&
-        feed_cities_lots(feed_slots_cities(slots), snapshot, argument) == 0) {
+    if (kind == FEED_PARKAPI_V1_CITY && names != NULL &&
+        lot_names_city_lots(names, snapshot, argument) == 0) {
         result = FEED_ERROR_NOT_FOUND;
         goto free_key;
     }

@@ -6,6 +6,7 @@
 #include "feed_parkapi.h"
 #include "feed_slots.h"
 #include "list_cache.h"
+#include "lot_names.h"
 #include "snapshot.h"
 
 #include <stddef.h>
@@ -62,14 +63,16 @@ int feed_get(struct snapshot *snapshot, struct feed_numbers *numbers, enum feed_
  * its size, rebuilt from the snapshot when its revision has moved and
  * feed_slots_rebuild_due allows (until then the last build is served, with
  * its own ETag). Only a document that rendered is kept, so an unknown city
- * takes no slot; a city with no lot is refused from the slots' set of
- * cities (core/feed_cities.h), without a pass over the lots. *answer is a new reference for the caller to drop
+ * takes no slot; a city with no lot is refused from names (core/lot_names.h;
+ * NULL: the build finds it has none), without a pass over the lots. *answer
+ * is a new reference for the caller to drop
  * (rendered_answer_drop); its gzip copy is made on first demand. Returns
  * 0, FEED_ERROR_NOT_FOUND or FEED_ERROR_NO_MEMORY (*answer then NULL).
  */
-int feed_get_document(struct feed_slots *slots, const struct snapshot *snapshot,
-                      struct feed_numbers *numbers, enum feed_kind kind, const char *argument,
-                      int64_t now_ms, struct rendered_answer **answer);
+int feed_get_document(struct feed_slots *slots, struct lot_names *names,
+                      const struct snapshot *snapshot, struct feed_numbers *numbers,
+                      enum feed_kind kind, const char *argument, int64_t now_ms,
+                      struct rendered_answer **answer);
 
 /* A UTC instant as RFC 3339 with a "Z" ("2026-11-24T15:07:50Z"), what the feeds' readers parse. */
 void feed_format_time(int64_t utc_ms, char out[21]);

@@ -20,7 +20,6 @@ struct feed_slots {
     void *data;
     uint64_t tick;
     uint64_t builds;
-    struct feed_cities *cities;
     struct feed_slot slots[FEED_SLOTS_MAX];
 };
 
@@ -40,11 +39,6 @@ struct feed_slots *feed_slots_new(int64_t (*monotonic_ms)(void *data), void *dat
 
     if (slots == NULL)
         return NULL;
-    slots->cities = feed_cities_new();
-    if (slots->cities == NULL) {
-        free(slots);
-        return NULL;
-    }
     slots->monotonic_ms = monotonic_ms;
     slots->data = data;
     return slots;
@@ -63,7 +57,6 @@ void feed_slots_free(struct feed_slots *slots)
         return;
     for (size_t index = 0; index < FEED_SLOTS_MAX; index++)
         empty(&slots->slots[index]);
-    feed_cities_free(slots->cities);
     free(slots);
 }
 
@@ -148,9 +141,4 @@ size_t feed_slots_count(const struct feed_slots *slots)
     for (size_t index = 0; index < FEED_SLOTS_MAX; index++)
         count += slots->slots[index].key != NULL;
     return count;
-}
-
-struct feed_cities *feed_slots_cities(struct feed_slots *slots)
-{
-    return slots->cities;
 }

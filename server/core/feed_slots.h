@@ -2,7 +2,6 @@
 #ifndef PARKSHARE_FEED_SLOTS_H
 #define PARKSHARE_FEED_SLOTS_H
 
-#include "feed_cities.h"
 #include "rendered_answer.h"
 
 #include <stdbool.h>
@@ -84,11 +83,5 @@ uint64_t feed_slots_builds(const struct feed_slots *slots);
 
 /* How many documents are kept now. */
 size_t feed_slots_count(const struct feed_slots *slots);
-
-/*
- * The cities that have lots (core/feed_cities.h), owned by the slots: a
- * ParkAPI v1 city with none is refused from it without a build.
- */
-struct feed_cities *feed_slots_cities(struct feed_slots *slots);
 
 #endif

@@ -110,9 +110,20 @@ int list_answer_render(const struct snapshot *snapshot, const struct lot_query *
     return result;
 }
 
-int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,
-                    enum list_answer_format format, const struct list_cache_answer **answer,
-                    struct list_cache_answer *uncached)
+/* The empty answer of a selection no lot can take, answered this once: no pass, no cache entry. */
+static int answer_none(const struct lot_query *query, enum list_answer_format format,
+                       const struct list_cache_answer **answer, struct list_cache_answer *uncached)
+{
+    if (list_answer_write(query, format, NULL, 0, &uncached->body, &uncached->length) != 0)
+        return LIST_ANSWER_ERROR_NO_MEMORY;
+    etag_of(uncached->body, uncached->length, uncached->etag, sizeof(uncached->etag));
+    *answer = uncached;
+    return 0;
+}
+
+int list_answer_get(struct snapshot *snapshot, struct lot_names *names,
+                    const struct lot_query *query, enum list_answer_format format,
+                    const struct list_cache_answer **answer, struct list_cache_answer *uncached)
 {
     struct list_cache *cache = snapshot_list_cache(snapshot);
     uint64_t revision = snapshot_revision(snapshot);
@@ -124,6 +135,11 @@ int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,
     memset(uncached, 0, sizeof(*uncached));
     if (key == NULL)
         return LIST_ANSWER_ERROR_NO_MEMORY;
+    /* A city or group no lot has: the same bytes a pass would give, without one. */
+    if (lot_names_selects_none(names, snapshot, &query->selection)) {
+        result = answer_none(query, format, answer, uncached);
+        goto free_key;
+    }
     *answer = list_cache_find(cache, key, revision);
     if (*answer != NULL) {
         result = 0;

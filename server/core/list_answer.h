@@ -3,6 +3,7 @@
 #define PARKSHARE_LIST_ANSWER_H
 
 #include "list_cache.h"
+#include "lot_names.h"
 #include "lot_query.h"
 #include "snapshot.h"
 
@@ -42,14 +43,17 @@ int list_answer_render(const struct snapshot *snapshot, const struct lot_query *
 
 /*
  * The answer to query in format, from the snapshot's list cache at its
- * current revision, else rendered and kept there. *answer points into the
- * cache (valid until the cache next changes), or at *uncached when the
- * cache could not keep it: the caller then frees uncached->body (always
- * safe: it is NULL otherwise). Returns 0 or LIST_ANSWER_ERROR_NO_MEMORY.
+ * current revision, else rendered and kept there. A query naming a city or
+ * a group no lot has (names, core/lot_names.h; NULL: not asked) is answered
+ * the empty list without a pass over the lots and without a cache entry.
+ * *answer points into the cache (valid until the cache next changes), or at
+ * *uncached when the cache could not keep it: the caller then frees
+ * uncached->body (always safe: it is NULL otherwise). Returns 0 or
+ * LIST_ANSWER_ERROR_NO_MEMORY.
  */
-int list_answer_get(struct snapshot *snapshot, const struct lot_query *query,
-                    enum list_answer_format format, const struct list_cache_answer **answer,
-                    struct list_cache_answer *uncached);
+int list_answer_get(struct snapshot *snapshot, struct lot_names *names,
+                    const struct lot_query *query, enum list_answer_format format,
+                    const struct list_cache_answer **answer, struct list_cache_answer *uncached);
 
 /*
  * The gzip copy of answer, from list_answer_get with the same uncached:

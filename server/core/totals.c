@@ -29,11 +29,17 @@ static void add_space(struct totals *totals, const struct snapshot_lot *lot, int
     totals->free += free_spaces;
 }
 
-void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
-                    struct totals *totals)
+/* What a selection of no lot adds up to. */
+static void totals_none(struct totals *totals)
 {
     memset(totals, 0, sizeof(*totals));
     totals->updated_at_ms = -1;
+}
+
+void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
+                    struct totals *totals)
+{
+    totals_none(totals);
     for (size_t i = 0; i < snapshot_count(snapshot); i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
         if (!lot_query_selects(selection, lot))
@@ -106,4 +112,13 @@ size_t totals_eviction_victim(size_t count, totals_use_at use_at, const void *da
 bool totals_worth_caching(const struct totals *totals, bool followed)
 {
     return followed || totals->lots > 0;
+}
+
+void totals_compute_named(const struct snapshot *snapshot, struct lot_names *names,
+                          const struct lot_selection *selection, struct totals *totals)
+{
+    if (lot_names_selects_none(names, snapshot, selection))
+        totals_none(totals);
+    else
+        totals_compute(snapshot, selection, totals);
 }

@@ -2,6 +2,7 @@
 #ifndef PARKSHARE_TOTALS_H
 #define PARKSHARE_TOTALS_H
 
+#include "lot_names.h"
 #include "lot_query.h"
 #include "snapshot.h"
 
@@ -27,6 +28,14 @@ struct totals {
  */
 void totals_compute(const struct snapshot *snapshot, const struct lot_selection *selection,
                     struct totals *totals);
+
+/*
+ * totals_compute, but a selection naming a city or a group no lot has, or
+ * a kind outside the vocabulary (lot_names_selects_none), is the zeros a
+ * pass would find (no lot, updated_at_ms -1) at once. names NULL: a pass.
+ */
+void totals_compute_named(const struct snapshot *snapshot, struct lot_names *names,
+                          const struct lot_selection *selection, struct totals *totals);
 
 /* Room for the sign's line: a configured unknown text is cut to fit. */
 #define TOTALS_TEXT_MAX 80
