@@ -128,6 +128,8 @@ static bool read_pairs(struct worker_list_request *request, const char *query, s
     request->text[length] = '\0';
     while (*rest != '\0') {
         char *pair = strsep(&rest, "&"), *value = strchr(pair, '=');
+        size_t decoded;
+
         if (value == NULL || value == pair)
             return false;
         *value++ = '\0';
@@ -135,7 +137,8 @@ static bool read_pairs(struct worker_list_request *request, const char *query, s
             request->pairs == WORKER_LIST_MAX_PAIRS)
             return false;
         /* A value that decodes to a NUL is the owner's to refuse. */
-        if (http_request_percent_decode(value, strlen(value), value, true) != strlen(value))
+        decoded = http_request_percent_decode(value, strlen(value), value, true);
+        if (decoded != strlen(value))
             return false;
         request->names[request->pairs] = pair;
         request->values[request->pairs++] = value;
