@@ -426,6 +426,16 @@ def audit_entries(cli, lot_id):
     return [entry for entry in found if entry.get("lot") == lot_id]
 
 
+def sanitized_build():
+    """Whether the daemon under test was built with sanitizers (its memory is theirs to judge)."""
+    options = os.path.join(BUILD_ROOT, "meson-info", "intro-buildoptions.json")
+    with open(options) as source:
+        for option in json.load(source):
+            if option["name"] == "b_sanitize":
+                return option["value"] not in ("none", [])
+    return False
+
+
 def sample_lot(**changes):
     """A valid lot body; keyword arguments replace or (with None) remove fields."""
     lot = {

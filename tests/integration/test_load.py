@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BUILD_ROOT, IntegrationTestCase, main, wait_for  # noqa: E402
+from harness import IntegrationTestCase, main, sanitized_build, wait_for  # noqa: E402
 
 NOW_MS = int(time.time() * 1000)
 
@@ -33,15 +33,6 @@ def plain_lot(index):
     return {"name": f"Load lot {index}", "kind": "public", "groups": ["load"],
             "location": {"lat": 26 + index / 16384, "lon": 106 + index / 8192},
             "capacity": 100}
-
-
-def sanitized_build():
-    options = os.path.join(BUILD_ROOT, "meson-info", "intro-buildoptions.json")
-    with open(options) as source:
-        for option in json.load(source):
-            if option["name"] == "b_sanitize":
-                return option["value"] not in ("none", [])
-    return False
 
 
 def resident_bytes(pid):

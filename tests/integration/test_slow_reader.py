@@ -10,8 +10,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD_ROOT, DaemonTestCase, IntegrationTestCase, Wire, main,  # noqa: E402
-                     sample_lot, wait_for)
+from harness import (DaemonTestCase, IntegrationTestCase, Wire, main,  # noqa: E402
+                     sample_lot, sanitized_build, wait_for)
 
 DATEX_PATH = "/datex2/v3/parking-light.json"
 LOTS = 1000
@@ -20,15 +20,6 @@ READERS = 40
 
 def report(text):
     print(f"[slow reader] {text}", file=sys.stderr)
-
-
-def sanitized_build():
-    options = os.path.join(BUILD_ROOT, "meson-info", "intro-buildoptions.json")
-    with open(options) as source:
-        for option in json.load(source):
-            if option["name"] == "b_sanitize":
-                return option["value"] not in ("none", [])
-    return False
 
 
 def resident_kilobytes(pid):

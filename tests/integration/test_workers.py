@@ -132,6 +132,16 @@ class WorkersTest(IntegrationTestCase):
         finally:
             connection.close()
 
+    def variants(self, daemon, paths):
+        """Each path asked plainly, as HEAD, gzipped and conditionally (with its ETag now)."""
+        asks = []
+        for path in paths:
+            etag = daemon.get(path).header("ETag")
+            asks += [("GET", path, {}), ("HEAD", path, {}),
+                     ("GET", path, {"Accept-Encoding": "gzip"}),
+                     ("GET", path, {"If-None-Match": etag})]
+        return asks
+
     def test_every_loop_answers_alike(self):
         """HEAD, gzip, 304 and 404 are answered the same whichever loop accepted: every
         answer over many fresh connections is one of a single set."""
@@ -208,12 +218,7 @@ class WorkersTest(IntegrationTestCase):
         for path in paths:
             # The first loop keeps (and publishes) each selection once asked.
             self.assertEqual(daemon.get(path).status, 200, path)
-        asks = []
-        for path in paths:
-            etag = daemon.get(path).header("ETag")
-            asks += [("GET", path, {}), ("HEAD", path, {}),
-                     ("GET", path, {"Accept-Encoding": "gzip"}),
-                     ("GET", path, {"If-None-Match": etag})]
+        asks = self.variants(daemon, paths)
         asks += [("GET", "/v1/totals?group=nobody", {}), ("GET", "/v1/totals?colour=red", {}),
                  ("GET", "/v1/totals?group=admin-centre&group=east-side", {}),
                  ("GET", "/v1/totals?space=nothing", {})]
@@ -257,12 +262,7 @@ class WorkersTest(IntegrationTestCase):
                  "/v1/lots?open=true&min_free=25", "/v1/lots?city=qingzhen&kind=government",
                  f"/v1/lots?limit=3&cursor={second_page}",
                  "/v1/lots.geojson?bbox=106.4,26.5,106.5,26.6", "/v1/lots.geojson"]
-        asks = []
-        for path in paths:
-            etag = daemon.get(path).header("ETag")
-            asks += [("GET", path, {}), ("HEAD", path, {}),
-                     ("GET", path, {"Accept-Encoding": "gzip"}),
-                     ("GET", path, {"If-None-Match": etag})]
+        asks = self.variants(daemon, paths)
         asks += [("GET", "/v1/lots?colour=red", {}), ("GET", "/v1/lots?limit=0", {}),
                  ("GET", "/v1/lots?group=a&group=b", {}), ("GET", "/v1/lots?cursor=forged", {}),
                  ("GET", "/v1/lots?City=qingzhen", {})]
