@@ -40,7 +40,9 @@ void worker_lists_before_update(struct workers *workers)
         wait_ms = workers->index_built_at_ms + FEED_SLOTS_REBUILD_FACTOR * workers->index_build_ms -
                   now_ms;
         if (!evtimer_pending(workers->index_timer, NULL)) {
-            struct timeval delay = {wait_ms / 1000, (wait_ms % 1000) * 1000 + 1000};
+            /* A millisecond past the due time: the clock's milliseconds are whole. */
+            int64_t delay_us = (wait_ms + 1) * 1000;
+            struct timeval delay = {delay_us / 1000000, delay_us % 1000000};
             evtimer_add(workers->index_timer, &delay);
         }
         return;
