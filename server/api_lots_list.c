@@ -6,7 +6,6 @@
 #include "list_answer.h"
 #include "lot_query.h"
 
-#include <parkshare/wire.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,8 +20,6 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
     const char *unknown =
         http_exchange_unknown_query(exchange, lot_query_parameters, lot_query_parameter_count);
     const struct list_cache_answer *found = NULL;
-    const char *content_type =
-        format == LIST_ANSWER_GEOJSON ? "application/geo+json" : WIRE_JSON_TYPE;
     struct list_cache_answer uncached;
     struct field_error error;
     struct lot_query query;
@@ -48,7 +45,7 @@ static void answer(struct http_exchange *exchange, struct endpoint_context *cont
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
         return;
     }
-    endpoint_reply_kept(exchange, context, content_type, found, &uncached);
+    endpoint_reply_kept(exchange, context, list_answer_content_type(format), found, &uncached);
 }
 
 void api_lots_list(struct http_exchange *exchange, const struct store_token *token, void *data)

@@ -3,7 +3,6 @@
 
 #include "clock.h"
 #include "endpoint.h"
-#include "etag.h"
 #include "feed_slots.h"
 #include "http_request.h"
 #include "log.h"
@@ -29,11 +28,13 @@ void worker_lists_before_update(struct workers *workers)
 {
     const struct lot_index *current = view_publisher_index(workers->publisher);
     uint64_t layout = snapshot_layout(workers->snapshot);
-    int64_t now_ms = clock_monotonic_ms(), wait_ms;
+    int64_t now_ms, wait_ms;
     struct lot_index *index = NULL;
 
+    /* Every change comes here; most (counts) leave the layout where it was. */
     if (current != NULL && lot_index_layout(current) == layout)
         return;
+    now_ms = clock_monotonic_ms();
     if (current != NULL &&
         !feed_slots_rebuild_due(layout, lot_index_layout(current), now_ms,
                                 workers->index_built_at_ms, workers->index_build_ms)) {
@@ -179,51 +180,23 @@ bool worker_lists_decide(struct worker *worker, const char *path, const char *qu
 
 /* --- on a worker: the list's answer, kept per view version as the owner keeps it --- */
 
-/* The answer for the request, from the worker's cache or built now (into *uncached). */
-static const struct list_cache_answer *list_answer_of(struct worker *worker,
-                                                      struct list_cache_answer *uncached)
+/* The hits from the index and view the decision held (a list_answer_selector). */
+static int select_from_index(const struct lot_query *query, struct lot_query_hit **hits,
+                             size_t *count, void *data)
 {
-    struct worker_list_request *request = &worker->list;
-    uint64_t generation = lot_view_generation(request->view);
-    char *key =
-        lot_query_key(&request->query, request->format == LIST_ANSWER_GEOJSON ? "geojson" : "lots");
-    const struct list_cache_answer *answer = NULL;
-    struct lot_query_hit *hits = NULL;
-    char *body = NULL;
-    size_t count = 0, length = 0;
+    const struct lot_view *view = data;
 
-    memset(uncached, 0, sizeof(*uncached));
-    if (key == NULL)
-        return NULL;
-    answer = list_cache_find(worker->lists, key, generation);
-    if (answer != NULL)
-        goto free_key;
-    if (lot_index_select(lot_view_index(request->view), request->view, &request->query, &hits,
-                         &count) != 0 ||
-        list_answer_write(&request->query, request->format, hits, count, &body, &length) != 0)
-        goto free_hits;
-    /* Too large to keep, or no memory to keep it: answered this once, as the owner does. */
-    if (list_cache_store(worker->lists, key, generation, body, length, &answer) != 0) {
-        uncached->body = body;
-        uncached->length = length;
-        etag_of(body, length, uncached->etag, sizeof(uncached->etag));
-        answer = uncached;
-    }
-free_hits:
-    free(hits);
-free_key:
-    free(key);
-    return answer;
+    return lot_index_select(lot_view_index(view), view, query, hits, count);
 }
 
 /* As api_lots_list answers from the snapshot, with the view and index the decision held. */
-static void reply_list(struct http_exchange *exchange, struct worker *worker)
+void worker_reads_list(struct http_exchange *exchange, void *data)
 {
+    struct worker *worker = data;
     struct worker_list_request *request = &worker->list;
-    const char *content_type =
-        request->format == LIST_ANSWER_GEOJSON ? "application/geo+json" : WIRE_JSON_TYPE;
-    struct list_cache_answer uncached;
-    const struct list_cache_answer *answer;
+    const char *content_type = list_answer_content_type(request->format);
+    struct list_cache_answer uncached = {0};
+    const struct list_cache_answer *answer = NULL;
     const struct gzip_copy *gzip = NULL;
 
     worker->answered++;
@@ -231,8 +204,10 @@ static void reply_list(struct http_exchange *exchange, struct worker *worker)
         http_reply_problem(exchange, PROBLEM_INTERNAL, "the list's view was not held");
         return;
     }
-    answer = list_answer_of(worker, &uncached);
-    if (answer == NULL) {
+    /* Kept per view version, as the owner keeps its lists per snapshot revision. */
+    if (list_answer_kept(worker->lists, lot_view_generation(request->view), &request->query,
+                         request->format, select_from_index, (void *)request->view, &answer,
+                         &uncached) != 0) {
         http_reply_problem(exchange, PROBLEM_INTERNAL, "out of memory");
     } else {
         endpoint_mark_stale_since(exchange, lot_view_stale_since(request->view));
@@ -245,9 +220,4 @@ static void reply_list(struct http_exchange *exchange, struct worker *worker)
     free(uncached.body);
     request->view = NULL;
     view_publisher_leave(worker->workers->publisher, worker->number - 1);
-}
-
-void worker_reads_list(struct http_exchange *exchange, void *data)
-{
-    reply_list(exchange, data);
 }

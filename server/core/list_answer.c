@@ -110,54 +110,77 @@ int list_answer_render(const struct snapshot *snapshot, const struct lot_query *
     return result;
 }
 
-/* The empty answer of a selection no lot can take, answered this once: no pass, no cache entry. */
-static int answer_none(const struct lot_query *query, enum list_answer_format format,
-                       const struct list_cache_answer **answer, struct list_cache_answer *uncached)
+const char *list_answer_content_type(enum list_answer_format format)
 {
-    if (list_answer_write(query, format, NULL, 0, &uncached->body, &uncached->length) != 0)
-        return LIST_ANSWER_ERROR_NO_MEMORY;
-    etag_of(uncached->body, uncached->length, uncached->etag, sizeof(uncached->etag));
+    return format == LIST_ANSWER_GEOJSON ? "application/geo+json" : WIRE_JSON_TYPE;
+}
+
+/* body (from malloc, taken over) as an answer for this request alone, with its entity tag. */
+static void answer_once(char *body, size_t length, const struct list_cache_answer **answer,
+                        struct list_cache_answer *uncached)
+{
+    uncached->body = body;
+    uncached->length = length;
+    etag_of(body, length, uncached->etag, sizeof(uncached->etag));
     *answer = uncached;
-    return 0;
+}
+
+int list_answer_kept(struct list_cache *cache, uint64_t revision, const struct lot_query *query,
+                     enum list_answer_format format, list_answer_selector select, void *data,
+                     const struct list_cache_answer **answer, struct list_cache_answer *uncached)
+{
+    char *key = lot_query_key(query, format == LIST_ANSWER_GEOJSON ? "geojson" : "lots");
+    struct lot_query_hit *hits = NULL;
+    int result = LIST_ANSWER_ERROR_NO_MEMORY;
+    char *body = NULL;
+    size_t count = 0, length = 0;
+
+    memset(uncached, 0, sizeof(*uncached));
+    if (key == NULL)
+        return LIST_ANSWER_ERROR_NO_MEMORY;
+    *answer = list_cache_find(cache, key, revision);
+    if (*answer != NULL) {
+        result = 0;
+        goto free_key;
+    }
+    if (select(query, &hits, &count, data) != 0 ||
+        list_answer_write(query, format, hits, count, &body, &length) != 0)
+        goto free_hits;
+    /* Too large to keep, or no memory to keep it: answered this once. */
+    if (list_cache_store(cache, key, revision, body, length, answer) != 0)
+        answer_once(body, length, answer, uncached);
+    result = 0;
+free_hits:
+    free(hits);
+free_key:
+    free(key);
+    return result;
+}
+
+static int select_from_snapshot(const struct lot_query *query, struct lot_query_hit **hits,
+                                size_t *count, void *data)
+{
+    return lot_query_select(data, query, hits, count);
 }
 
 int list_answer_get(struct snapshot *snapshot, struct lot_names *names,
                     const struct lot_query *query, enum list_answer_format format,
                     const struct list_cache_answer **answer, struct list_cache_answer *uncached)
 {
-    struct list_cache *cache = snapshot_list_cache(snapshot);
-    uint64_t revision = snapshot_revision(snapshot);
-    char *key = lot_query_key(query, format == LIST_ANSWER_GEOJSON ? "geojson" : "lots");
-    int result = LIST_ANSWER_ERROR_NO_MEMORY;
     char *body = NULL;
     size_t length = 0;
 
-    memset(uncached, 0, sizeof(*uncached));
-    if (key == NULL)
-        return LIST_ANSWER_ERROR_NO_MEMORY;
-    /* A city or group no lot has: the same bytes a pass would give, without one. */
+    /* A city or group no lot has: the same bytes a pass would give, without one, and no
+     * cache entry. */
     if (lot_names_selects_none(names, snapshot, &query->selection)) {
-        result = answer_none(query, format, answer, uncached);
-        goto free_key;
+        memset(uncached, 0, sizeof(*uncached));
+        if (list_answer_write(query, format, NULL, 0, &body, &length) != 0)
+            return LIST_ANSWER_ERROR_NO_MEMORY;
+        answer_once(body, length, answer, uncached);
+        return 0;
     }
-    *answer = list_cache_find(cache, key, revision);
-    if (*answer != NULL) {
-        result = 0;
-        goto free_key;
-    }
-    if (list_answer_render(snapshot, query, format, &body, &length) != 0)
-        goto free_key;
-    /* Too large to keep, or no memory to keep it: answered this once. */
-    if (list_cache_store(cache, key, revision, body, length, answer) != 0) {
-        uncached->body = body;
-        uncached->length = length;
-        etag_of(body, length, uncached->etag, sizeof(uncached->etag));
-        *answer = uncached;
-    }
-    result = 0;
-free_key:
-    free(key);
-    return result;
+    return list_answer_kept(snapshot_list_cache(snapshot), snapshot_revision(snapshot), query,
+                            format, select_from_snapshot, snapshot, answer, uncached);
 }
 
 const struct gzip_copy *list_answer_gzip(struct snapshot *snapshot,

@@ -55,6 +55,23 @@ int list_answer_get(struct snapshot *snapshot, struct lot_names *names,
                     const struct lot_query *query, enum list_answer_format format,
                     const struct list_cache_answer **answer, struct list_cache_answer *uncached);
 
+/* The media type of format's documents. */
+const char *list_answer_content_type(enum list_answer_format format);
+
+/* Picks a query's hits as lot_query_select does, from whatever data holds. */
+typedef int (*list_answer_selector)(const struct lot_query *query, struct lot_query_hit **hits,
+                                    size_t *count, void *data);
+
+/*
+ * The answer to query in format, kept in cache for revision, else built
+ * from the hits select picks (given data) and kept there: the one way
+ * every loop keeps its lists. *answer and *uncached as list_answer_get's.
+ * Returns 0 or LIST_ANSWER_ERROR_NO_MEMORY.
+ */
+int list_answer_kept(struct list_cache *cache, uint64_t revision, const struct lot_query *query,
+                     enum list_answer_format format, list_answer_selector select, void *data,
+                     const struct list_cache_answer **answer, struct list_cache_answer *uncached);
+
 /*
  * The gzip copy of answer, from list_answer_get with the same uncached:
  * kept in the list cache beside the answer (see list_cache_gzip), or NULL
