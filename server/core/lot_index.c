@@ -4,6 +4,7 @@
 
 #include "geo_index.h"
 #include "growable.h"
+#include "lot_names.h"
 #include "lot_view.h"
 #include "snapshot.h"
 
@@ -19,17 +20,6 @@ struct entry {
     double latitude, longitude;
 };
 
-/* A set of names as slices of the texts block: cities whole, groups cut out of group lists. */
-struct name_slot {
-    uint32_t offset_plus_one; /* 0: empty */
-    uint32_t length;
-};
-
-struct name_set {
-    struct name_slot *slots;
-    size_t size, count; /* size: a power of two, at most half full */
-};
-
 struct lot_index {
     uint64_t layout;
     struct entry *entries; /* in id order */
@@ -38,7 +28,7 @@ struct lot_index {
     size_t texts_length;
     struct geo_index *geo; /* the entries by place */
     /* The cities and groups any lot has: a list naming another one is empty, at once. */
-    struct name_set cities, groups;
+    struct lot_name_set *names;
 };
 
 /* --- building: texts gathered into one block, the shared ones once --- */
@@ -53,19 +43,14 @@ struct builder {
     bool failed;
 };
 
-/* FNV-1a of length bytes: the texts are the operators' own names. */
-static size_t slice_hash(const char *text, size_t length)
+/* FNV-1a: the texts are the operators' own names. */
+static size_t text_hash(const char *text)
 {
     uint64_t hash = 1469598103934665603ULL;
 
-    for (size_t i = 0; i < length; i++)
-        hash = (hash ^ (unsigned char)text[i]) * 1099511628211ULL;
+    for (; *text != '\0'; text++)
+        hash = (hash ^ (unsigned char)*text) * 1099511628211ULL;
     return (size_t)hash;
-}
-
-static size_t text_hash(const char *text)
-{
-    return slice_hash(text, strlen(text));
 }
 
 /* Append text to the block: its offset, or NO_TEXT when text is NULL or memory ran out. */
@@ -141,79 +126,6 @@ static int gather(struct lot_index *index, const struct snapshot *snapshot)
     return builder.failed ? LOT_INDEX_ERROR_NO_MEMORY : 0;
 }
 
-/* The slot of name (length bytes) in set: where it is, or the empty one where it would go. */
-static struct name_slot *name_slot_of(const struct lot_index *index, const struct name_set *set,
-                                      const char *name, size_t length)
-{
-    size_t slot = slice_hash(name, length) & (set->size - 1);
-
-    while (set->slots[slot].offset_plus_one != 0) {
-        const struct name_slot *at = &set->slots[slot];
-        if (at->length == length &&
-            memcmp(index->texts + at->offset_plus_one - 1, name, length) == 0)
-            break;
-        slot = (slot + 1) & (set->size - 1);
-    }
-    return &set->slots[slot];
-}
-
-/* Add the slice at offset (length bytes) unless set has it; grown to stay half empty. */
-static int name_set_add(const struct lot_index *index, struct name_set *set, uint32_t offset,
-                        size_t length)
-{
-    struct name_slot *slot;
-
-    if (2 * (set->count + 1) > set->size) {
-        struct name_set grown = {calloc(set->size ? 2 * set->size : 16, sizeof(*set->slots)),
-                                 set->size ? 2 * set->size : 16, set->count};
-        if (grown.slots == NULL)
-            return LOT_INDEX_ERROR_NO_MEMORY;
-        for (size_t i = 0; i < set->size; i++) {
-            const struct name_slot *old = &set->slots[i];
-            if (old->offset_plus_one != 0)
-                *name_slot_of(index, &grown, index->texts + old->offset_plus_one - 1, old->length) =
-                    *old;
-        }
-        free(set->slots);
-        *set = grown;
-    }
-    slot = name_slot_of(index, set, index->texts + offset, length);
-    if (slot->offset_plus_one == 0) {
-        *slot = (struct name_slot){offset + 1, (uint32_t)length};
-        set->count++;
-    }
-    return 0;
-}
-
-/* Whether set holds name. */
-static bool name_set_has(const struct lot_index *index, const struct name_set *set,
-                         const char *name)
-{
-    return set->size > 0 && name_slot_of(index, set, name, strlen(name))->offset_plus_one != 0;
-}
-
-/* Every lot's city, and each group of its group list (",a,b,"), into the sets. */
-static int gather_names(struct lot_index *index)
-{
-    int result = 0;
-
-    for (size_t i = 0; i < index->count && result == 0; i++) {
-        const struct entry *entry = &index->entries[i];
-        if (entry->city != NO_TEXT)
-            result = name_set_add(index, &index->cities, entry->city,
-                                  strlen(index->texts + entry->city));
-        for (const char *group = entry->group_list != NO_TEXT ? index->texts + entry->group_list + 1
-                                                              : "";
-             result == 0 && *group != '\0';) {
-            const char *end = strchr(group, ',');
-            result = name_set_add(index, &index->groups, (uint32_t)(group - index->texts),
-                                  (size_t)(end - group));
-            group = end + 1;
-        }
-    }
-    return result;
-}
-
 /* The grid of the entries by place. */
 static int file_places(struct lot_index *index)
 {
@@ -242,8 +154,8 @@ int lot_index_build(const struct snapshot *snapshot, struct lot_index **out)
     if (index->entries == NULL)
         goto free_index;
     result = gather(index, snapshot);
-    if (result == 0)
-        result = gather_names(index);
+    if (result == 0 && lot_name_set_build(snapshot, &index->names) != 0)
+        result = LOT_INDEX_ERROR_NO_MEMORY;
     if (result == 0)
         result = file_places(index);
     if (result != 0)
@@ -260,8 +172,7 @@ void lot_index_free(struct lot_index *index)
     if (index == NULL)
         return;
     geo_index_free(index->geo);
-    free(index->cities.slots);
-    free(index->groups.slots);
+    lot_name_set_free(index->names);
     free(index->entries);
     free(index->texts);
     free(index);
@@ -281,8 +192,7 @@ size_t lot_index_bytes(const struct lot_index *index)
 {
     /* The grid's cells are not counted: one list item a lot, as in the snapshot's grid. */
     return sizeof(*index) + index->count * (sizeof(*index->entries) + 2 * sizeof(void *)) +
-           index->texts_length +
-           (index->cities.size + index->groups.size) * sizeof(struct name_slot);
+           index->texts_length;
 }
 
 /* --- selecting: the static fields from the index, the live ones from the view --- */
@@ -359,13 +269,6 @@ static size_t first_after(const struct lot_index *index, const struct lot_query 
     return low;
 }
 
-/* Whether some lot may have the query's city and group: else the answer is empty, at once. */
-static bool names_known(const struct lot_index *index, const struct lot_selection *selection)
-{
-    return (selection->city == NULL || name_set_has(index, &index->cities, selection->city)) &&
-           (selection->group == NULL || name_set_has(index, &index->groups, selection->group));
-}
-
 int lot_index_select(const struct lot_index *index, const struct lot_view *view,
                      const struct lot_query *query, struct lot_query_hit **hits, size_t *count)
 {
@@ -374,7 +277,7 @@ int lot_index_select(const struct lot_index *index, const struct lot_view *view,
 
     *hits = NULL;
     *count = 0;
-    if (!names_known(index, &query->selection))
+    if (lot_name_set_selects_none(index->names, &query->selection))
         return 0;
 
     if (query->near || query->bbox) {

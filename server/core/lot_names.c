@@ -17,11 +17,14 @@ struct name_table {
     size_t used;
 };
 
-struct lot_names {
+struct lot_name_set {
     struct name_table cities;
     struct name_table groups;
-    bool built;
-    uint64_t layout; /* of the snapshot the tables were built from */
+};
+
+struct lot_names {
+    struct lot_name_set *set; /* NULL until built, or when memory ran out */
+    uint64_t layout;          /* of the snapshot the set was built from */
     uint64_t builds;
 };
 
@@ -40,18 +43,20 @@ static void clear_table(struct name_table *table)
     *table = (struct name_table){0};
 }
 
-static void clear_tables(struct lot_names *names)
+void lot_name_set_free(struct lot_name_set *set)
 {
-    clear_table(&names->cities);
-    clear_table(&names->groups);
-    names->built = false;
+    if (set == NULL)
+        return;
+    clear_table(&set->cities);
+    clear_table(&set->groups);
+    free(set);
 }
 
 void lot_names_free(struct lot_names *names)
 {
     if (names == NULL)
         return;
-    clear_tables(names);
+    lot_name_set_free(names->set);
     free(names);
 }
 
@@ -135,63 +140,77 @@ static bool first_of_its_name(const json_t *groups, size_t index)
 }
 
 /* The lot's city and groups counted; -1 when out of memory. */
-static int count_names(struct lot_names *names, const struct snapshot_lot *lot)
+static int count_names(struct lot_name_set *set, const struct snapshot_lot *lot)
 {
     size_t index;
     const json_t *group;
 
-    if (lot->city != NULL && count_lot(&names->cities, lot->city) != 0)
+    if (lot->city != NULL && count_lot(&set->cities, lot->city) != 0)
         return -1;
     json_array_foreach(lot->groups, index, group)
     {
         if (json_is_string(group) && first_of_its_name(lot->groups, index) &&
-            count_lot(&names->groups, json_string_value(group)) != 0)
+            count_lot(&set->groups, json_string_value(group)) != 0)
             return -1;
     }
     return 0;
 }
 
-static int build(struct lot_names *names, const struct snapshot *snapshot)
+int lot_name_set_build(const struct snapshot *snapshot, struct lot_name_set **out)
 {
+    struct lot_name_set *set = calloc(1, sizeof(*set));
     size_t count = snapshot_count(snapshot);
 
-    clear_tables(names);
-    names->builds++;
-    if (grow(&names->cities) != 0 || grow(&names->groups) != 0)
-        goto clear;
+    *out = NULL;
+    if (set == NULL || grow(&set->cities) != 0 || grow(&set->groups) != 0)
+        goto free_set;
     for (size_t i = 0; i < count; i++)
-        if (count_names(names, snapshot_at(snapshot, i)) != 0)
-            goto clear;
-    names->built = true;
-    names->layout = snapshot_layout(snapshot);
+        if (count_names(set, snapshot_at(snapshot, i)) != 0)
+            goto free_set;
+    *out = set;
     return 0;
-clear:
-    clear_tables(names);
-    return -1;
+free_set:
+    lot_name_set_free(set);
+    return LOT_NAMES_ERROR_NO_MEMORY;
 }
 
-/* Built for the snapshot's layout now; -1 when out of memory. */
-static int current(struct lot_names *names, const struct snapshot *snapshot)
+/* The set for the snapshot's layout now, built when the layout moved; NULL without memory. */
+static const struct lot_name_set *current(struct lot_names *names, const struct snapshot *snapshot)
 {
-    if (names->built && names->layout == snapshot_layout(snapshot))
-        return 0;
-    return build(names, snapshot);
+    if (names->set != NULL && names->layout == snapshot_layout(snapshot))
+        return names->set;
+    lot_name_set_free(names->set);
+    names->builds++;
+    names->layout = snapshot_layout(snapshot);
+    if (lot_name_set_build(snapshot, &names->set) != 0)
+        return NULL;
+    return names->set;
+}
+
+int64_t lot_name_set_city_lots(const struct lot_name_set *set, const char *city)
+{
+    return lots_named(&set->cities, city);
+}
+
+int64_t lot_name_set_group_lots(const struct lot_name_set *set, const char *group)
+{
+    return lots_named(&set->groups, group);
 }
 
 int64_t lot_names_city_lots(struct lot_names *names, const struct snapshot *snapshot,
                             const char *city)
 {
-    if (current(names, snapshot) != 0)
-        return -1;
-    return lots_named(&names->cities, city);
+    const struct lot_name_set *set = current(names, snapshot);
+
+    return set != NULL ? lot_name_set_city_lots(set, city) : -1;
 }
 
 int64_t lot_names_group_lots(struct lot_names *names, const struct snapshot *snapshot,
                              const char *group)
 {
-    if (current(names, snapshot) != 0)
-        return -1;
-    return lots_named(&names->groups, group);
+    const struct lot_name_set *set = current(names, snapshot);
+
+    return set != NULL ? lot_name_set_group_lots(set, group) : -1;
 }
 
 static bool kind_is_known(const char *kind)
@@ -200,34 +219,32 @@ static bool kind_is_known(const char *kind)
            strcmp(kind, "public") == 0;
 }
 
-bool lot_names_selects_none(struct lot_names *names, const struct snapshot *snapshot,
-                            const struct lot_selection *selection)
+bool lot_name_set_selects_none(const struct lot_name_set *set,
+                               const struct lot_selection *selection)
 {
     if (selection->kind != NULL && !kind_is_known(selection->kind))
         return true;
-    if (names == NULL || (selection->city == NULL && selection->group == NULL) ||
-        current(names, snapshot) != 0)
-        return false;
-    return (selection->city != NULL && lots_named(&names->cities, selection->city) == 0) ||
-           (selection->group != NULL && lots_named(&names->groups, selection->group) == 0);
+    return (selection->city != NULL && lots_named(&set->cities, selection->city) == 0) ||
+           (selection->group != NULL && lots_named(&set->groups, selection->group) == 0);
 }
 
-static bool lot_in_group(const struct snapshot_lot *lot, const char *group)
+bool lot_names_selects_none(struct lot_names *names, const struct snapshot *snapshot,
+                            const struct lot_selection *selection)
 {
-    size_t index;
-    const json_t *value;
+    const struct lot_name_set *set;
 
-    json_array_foreach(lot->groups, index, value)
-    {
-        if (json_is_string(value) && strcmp(json_string_value(value), group) == 0)
-            return true;
-    }
-    return false;
+    if (selection->kind != NULL && !kind_is_known(selection->kind))
+        return true;
+    if (names == NULL || (selection->city == NULL && selection->group == NULL))
+        return false;
+    set = current(names, snapshot);
+    return set != NULL && lot_name_set_selects_none(set, selection);
 }
 
 const char **lot_names_group_ids(struct lot_names *names, const struct snapshot *snapshot,
                                  const char *group, size_t *count)
 {
+    struct lot_selection in_group = {.group = group};
     size_t total = snapshot_count(snapshot);
     int64_t known = names != NULL ? lot_names_group_lots(names, snapshot, group) : -1;
     /* Room for the group's own lots when the set knows them, else for every lot. */
@@ -239,7 +256,7 @@ const char **lot_names_group_ids(struct lot_names *names, const struct snapshot 
         return ids;
     for (size_t i = 0; ids != NULL && i < total && *count < room; i++) {
         const struct snapshot_lot *lot = snapshot_at(snapshot, i);
-        if (lot_in_group(lot, group))
+        if (lot_query_selects(&in_group, lot))
             ids[(*count)++] = lot->id;
     }
     return ids;

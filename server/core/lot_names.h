@@ -20,6 +20,36 @@
  * closed vocabulary (lot.h) and need no table. One per daemon, on the
  * owner's loop (the endpoints' context); never read by other threads.
  */
+enum lot_names_error {
+    LOT_NAMES_ERROR_NO_MEMORY = -1,
+};
+
+/*
+ * The names of one snapshot's lots as they were when it was built, never
+ * changed after: safe to read on any thread (the lot index holds one for
+ * the worker loops' lists).
+ */
+struct lot_name_set;
+
+/* A set of snapshot's lots' names now. Returns 0 or LOT_NAMES_ERROR_NO_MEMORY. */
+int lot_name_set_build(const struct snapshot *snapshot, struct lot_name_set **set);
+
+/* Free; accepts NULL. */
+void lot_name_set_free(struct lot_name_set *set);
+
+/* How many of the set's lots are in city, or list group; 0: none. */
+int64_t lot_name_set_city_lots(const struct lot_name_set *set, const char *city);
+int64_t lot_name_set_group_lots(const struct lot_name_set *set, const char *group);
+
+/*
+ * Whether selection takes none of the set's lots because it names a city
+ * or a group none has, or a kind outside the vocabulary (lot ids and space
+ * types are not judged here).
+ */
+bool lot_name_set_selects_none(const struct lot_name_set *set,
+                               const struct lot_selection *selection);
+
+/* A lot_name_set kept for the snapshot's current layout, rebuilt when it moves. */
 struct lot_names;
 
 /* An empty set, built on first use; NULL when out of memory. */
